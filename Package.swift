@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Every target that sees the store also names GRDB: SwiftPM passes GRDB's system-SQLite module map
+// only to direct dependents, and the compiler needs it to load the store's module.
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+
+let package = Package(
+    name: "celedger",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "celedger", targets: ["celedger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure domain: rules, hours, identity numbers, annual totals. No SQLite, no curses, no file I/O.
+        .target(name: "CeledgerDomain"),
+        // Display-width aware text layout shared by the CLI tables and the TUI.
+        .target(name: "CeledgerText"),
+        // The ledger: GRDB over the system SQLite, migrations, import/export, queries.
+        .target(
+            name: "CeledgerStore",
+            dependencies: [
+                "CeledgerDomain", grdb,
+            ]
+        ),
+        // The only C: a shim over ncursesw for what Swift cannot import.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // Screens as Swift state rendered to a text grid; one driver calls curses.
+        .target(
+            name: "CeledgerTUI",
+            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerStore", "CNcursesw", grdb]
+        ),
+        .executableTarget(
+            name: "celedger",
+            dependencies: [
+                "CeledgerDomain", "CeledgerText", "CeledgerStore", "CeledgerTUI", grdb,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
+        .testTarget(name: "CeledgerStoreTests", dependencies: ["CeledgerStore", "CeledgerDomain", grdb]),
+        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb]),
+        .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

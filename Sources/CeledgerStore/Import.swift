@@ -1,0 +1,304 @@
+import CeledgerDomain
+import Foundation
+internal import GRDB
+
+public struct ImportOptions: Sendable {
+    /// Import the good rows and leave the bad ones out (they are returned, and the CLI writes them beside the input).
+    public var skipInvalid = false
+    /// Validate only: nothing is written.
+    public var dryRun = false
+    public init(skipInvalid: Bool = false, dryRun: Bool = false) {
+        self.skipInvalid = skipInvalid
+        self.dryRun = dryRun
+    }
+}
+
+/// A rejected row: where (line of the file, column as headed in the file) and why.
+public struct RowError: Sendable, Hashable {
+    public let line: Int
+    public let column: String
+    public let message: Message
+    public init(line: Int, column: String, message: Message) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+}
+
+/// A bad row with its cells, so that it can be written back out for correction.
+public struct RejectedRow: Sendable {
+    public let line: Int
+    public let fields: [String]
+    public let errors: [RowError]
+}
+
+public struct ImportReport: Sendable {
+    public var rows = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var duplicates: [RowError] = []
+    public var errors: [RowError] = []
+    public var rejected: [RejectedRow] = []
+    /// The header as written in the file, for writing rejected rows back out.
+    public var header: [String] = []
+    /// Whether the rows were written to the ledger.
+    public var committed = false
+}
+
+/// Progress of a long operation: units done and, when known, the total.
+public typealias ProgressHandler = (_ done: Int, _ total: Int?) -> Void
+
+extension Ledger {
+    /// Maps a header row to fields. An unknown, repeated or missing required column is an error on line 1.
+    static func mapHeader(_ row: CSVRow, kind: RowKind) -> (map: [Field?], errors: [RowError]) {
+        var errors: [RowError] = []
+        var seen: [Field: String] = [:]
+        var map: [Field?] = []
+        if row.fields.count == 1, let only = row.fields.first {
+            for (sep, name) in [("\t", "tab"), (";", "semicolon"), ("|", "|")] where only.contains(sep) {
+                return ([], [RowError(line: row.line, column: only.truncatedForMessage, message: Message(
+                    zh: "表头只有一列：文件似乎以\(name == "tab" ? "制表符" : name == "semicolon" ? "分号" : "竖线")分隔，应以逗号分隔",
+                    en: "the header has one column: the file seems separated by \(name), not commas"))])
+            }
+        }
+        for cell in row.fields {
+            let h = cell.trimmedField
+            guard let f = Field.fromHeader(h, kind: kind) else {
+                errors.append(RowError(line: row.line, column: h.truncatedForMessage, message: Message(
+                    zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
+                map.append(nil)
+                continue
+            }
+            if let first = seen[f] {
+                errors.append(RowError(line: row.line, column: h, message: Message(
+                    zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
+            }
+            seen[f] = h
+            map.append(f)
+        }
+        var required: [Field] = kind == .person ? [.idNumber, .name] : [.idNumber, .mode, .category, .title]
+        if kind == .record {
+            if seen[.startDate] == nil && seen[.endDate] == nil { required.append(.endDate) }
+            if seen[.claimedHours] == nil && seen[.recognizedHours] == nil { required.append(.claimedHours) }
+        }
+        for f in required where seen[f] == nil {
+            errors.append(RowError(line: row.line, column: f.label(.en, in: kind), message: Message(
+                zh: "缺少必需的列“\(f.zh(in: kind))”（或 \(f.exportKey(in: kind))）",
+                en: "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing")))
+        }
+        return (map, errors)
+    }
+
+    /// Reads rows, validates each, and writes them in one transaction. Without `skipInvalid`, any bad row
+    /// means nothing is written. Duplicates (the same activity already in the ledger, or twice in the
+    /// file) are reported and skipped, never counted twice.
+    public func importRows(
+        _ kind: RowKind, from reader: CSVReader, options: ImportOptions = ImportOptions(),
+        progress: ProgressHandler? = nil
+    ) throws(LedgerError) -> ImportReport {
+        var report = ImportReport()
+        let headerRow: CSVRow
+        do {
+            guard let h = try reader.next() else {
+                report.errors.append(RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
+                return report
+            }
+            headerRow = h
+        } catch {
+            report.errors.append(RowError(line: error.line, column: "", message: error.message))
+            return report
+        }
+        report.header = headerRow.fields
+        let (map, headerErrors) = Ledger.mapHeader(headerRow, kind: kind)
+        guard headerErrors.isEmpty else {
+            report.errors = headerErrors
+            return report
+        }
+        let columnName: [Field: String] = Dictionary(
+            map.enumerated().compactMap { i, f in f.map { ($0, headerRow.fields[i].trimmedField) } },
+            uniquingKeysWith: { a, _ in a })
+        let present = Set(map.compactMap { $0 })
+        let parser = RowParser()
+        let now = Ledger.now()
+        let maxKept = 10_000
+
+        func reject(_ row: CSVRow, _ errors: [RowError]) {
+            if report.errors.count < maxKept { report.errors.append(contentsOf: errors) }
+            if options.skipInvalid { report.rejected.append(RejectedRow(line: row.line, fields: row.fields, errors: errors)) }
+        }
+
+        do {
+            try db.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
+                    while let row = try reader.next() {
+                        report.rows += 1
+                        if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
+                        if row.fields.count != map.count {
+                            reject(row, [RowError(line: row.line, column: "", message: Message(
+                                zh: "有\(row.fields.count)列，表头有\(map.count)列", en: "has \(row.fields.count) fields, the header has \(map.count)"))])
+                            continue
+                        }
+                        var cells: [Field: String] = [:]
+                        for (i, f) in map.enumerated() { if let f { cells[f] = row.fields[i] } }
+                        func rowErrors(_ p: RowProblems) -> [RowError] {
+                            p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) }
+                        }
+                        switch kind {
+                        case .person:
+                            switch parser.person(cells) {
+                            case .failure(let p): reject(row, rowErrors(p))
+                            case .success(let person):
+                                switch try writer.upsert(person, present: present) {
+                                case .inserted: report.inserted += 1
+                                case .updated: report.updated += 1
+                                case .unchanged: report.unchanged += 1
+                                }
+                            }
+                        case .record:
+                            switch parser.record(cells) {
+                            case .failure(let p): reject(row, rowErrors(p))
+                            case .success(let record):
+                                guard let personRowID = try writer.personRowID(record.personID.value) else {
+                                    reject(row, [RowError(line: row.line, column: columnName[.idNumber] ?? "id_number", message: Message(
+                                        zh: "登记簿中没有此人（\(record.personID.masked)），请先导入人员",
+                                        en: "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"))])
+                                    continue
+                                }
+                                if try writer.insert(record, personRowID: personRowID) {
+                                    report.inserted += 1
+                                } else if report.duplicates.count < maxKept {
+                                    report.duplicates.append(RowError(line: row.line, column: columnName[.title] ?? "title", message: Message(
+                                        zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
+                                        en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
+                                }
+                            }
+                        }
+                    }
+                    progress?(reader.bytesRead, reader.totalBytes)
+                    let ok = report.errors.isEmpty || options.skipInvalid
+                    report.committed = ok && !options.dryRun
+                    return report.committed ? .commit : .rollback
+                }
+            }
+        } catch let e as CSVError {
+            report.errors.append(RowError(line: e.line, column: e.column.map { i in
+                i <= headerRow.fields.count ? headerRow.fields[i - 1].trimmedField : "#\(i)" } ?? "", message: e.message))
+            report.committed = false
+            report.inserted = 0
+            report.updated = 0
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+        if !report.committed && !options.dryRun {
+            report.inserted = 0
+            report.updated = 0
+        }
+        return report
+    }
+}
+
+extension String {
+    var truncatedForMessage: String { count > 40 ? String(prefix(40)) + "…" : self }
+}
+
+/// Prepared statements for writing rows, reused across a whole import.
+struct RowWriter {
+    let db: Database
+    let now: String
+    let pinyin: PinyinIndex
+    let findPerson: Statement
+    let insertRecord: Statement
+    var personIDs: [String: Int64] = [:]
+
+    init(db: Database, now: String, pinyin: PinyinIndex) throws {
+        self.db = db
+        self.now = now
+        self.pinyin = pinyin
+        findPerson = try db.cachedStatement(sql: "SELECT id FROM person WHERE id_number = ?")
+        insertRecord = try db.cachedStatement(sql: """
+            INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment,
+                score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
+            """)
+    }
+
+    mutating func personRowID(_ idNumber: String) throws -> Int64? {
+        if let id = personIDs[idNumber] { return id }
+        guard let id = try Int64.fetchOne(findPerson, arguments: [idNumber]) else { return nil }
+        personIDs[idNumber] = id
+        return id
+    }
+
+    /// Inserts a record; false when the same activity is already there.
+    func insert(_ r: CeledgerDomain.Record, personRowID: Int64) throws -> Bool {
+        try insertRecord.execute(arguments: [
+            personRowID, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
+            r.year, r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths,
+            r.recognition.rawValue, r.certificateNo, r.note, now, now,
+        ])
+        return db.changesCount > 0
+    }
+
+    enum Upsert { case inserted, updated, unchanged }
+
+    /// Inserts a new person, or updates an existing one in the columns the file has.
+    mutating func upsert(_ p: Person, present: Set<Field>) throws -> Upsert {
+        let values = PersonColumns(p, pinyin: pinyin)
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id_number = ?", arguments: [p.id.value]) else {
+            try db.execute(sql: """
+                INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
+                    specialty, status, status_date, category, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [p.id.value, p.name, values.initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department,
+                                 p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso,
+                                 p.category.rawValue, now, now])
+            personIDs[p.id.value] = db.lastInsertedRowID
+            return .inserted
+        }
+        var sets: [String] = []
+        var args: [DatabaseValueConvertible?] = []
+        for (field, column, value) in values.updatable where present.contains(field) || (field == .name && present.contains(.name)) {
+            let old: DatabaseValue = row[column]
+            if old != (value?.databaseValue ?? .null) {
+                sets.append("\(column) = ?")
+                args.append(value)
+            }
+        }
+        // Status and its date move together (a CHECK ties them).
+        if present.contains(.status) && !present.contains(.statusDate) && p.status == .active && !(row["status_date"] as DatabaseValue).isNull {
+            sets.append("status_date = NULL")
+        }
+        guard !sets.isEmpty else { return .unchanged }
+        sets.append("updated_at = ?")
+        args.append(now)
+        args.append(p.id.value)
+        try db.execute(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?", arguments: StatementArguments(args)!)
+        return .updated
+    }
+}
+
+/// A person's columns as the ledger stores them.
+struct PersonColumns {
+    let initials: String
+    /// (field, column, value) for the columns an import may change.
+    let updatable: [(Field, String, DatabaseValueConvertible?)]
+
+    init(_ p: Person, pinyin: PinyinIndex) {
+        initials = pinyin.initials(of: p.name)
+        updatable = [
+            (.name, "name", p.name),
+            (.name, "name_initials", initials),
+            (.unit, "unit", p.unit),
+            (.department, "department", p.department),
+            (.title, "title", p.title),
+            (.titleLevel, "title_level", p.titleLevel?.rawValue),
+            (.specialty, "specialty", p.specialty),
+            (.status, "status", p.status.rawValue),
+            (.statusDate, "status_date", p.statusDate?.iso),
+            (.personCategory, "category", p.category.rawValue),
+        ]
+    }
+}

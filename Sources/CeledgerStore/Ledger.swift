@@ -1,0 +1,154 @@
+import CeledgerDomain
+import Foundation
+internal import GRDB
+
+/// The ledger: one SQLite file. Application code goes through this type, whose interface speaks in
+/// domain terms, so that another database could stand behind it one day.
+public final class Ledger: Sendable {
+    /// Where the ledger lives, for messages.
+    public let path: String
+    let db: any DatabaseWriter
+    /// Fills each person's search initials.
+    let pinyin: PinyinIndex
+
+    /// How long a writer waits for another process's lock before it gives up with a clear message.
+    public static let busyTimeout: TimeInterval = 5
+
+    init(path: String, db: any DatabaseWriter, pinyin: PinyinIndex) {
+        self.path = path
+        self.db = db
+        self.pinyin = pinyin
+    }
+
+    /// A private in-memory ledger, for tests.
+    public static func inMemory(pinyin: PinyinIndex = PinyinIndex()) throws -> Ledger {
+        let queue = try DatabaseQueue(configuration: configuration())
+        try Schema.migrator.migrate(queue)
+        return Ledger(path: ":memory:", db: queue, pinyin: pinyin)
+    }
+
+    static func configuration(readonly: Bool = false) -> Configuration {
+        var c = Configuration()
+        c.foreignKeysEnabled = true
+        c.readonly = readonly
+        c.busyMode = .timeout(busyTimeout)
+        c.label = "celedger"
+        return c
+    }
+
+    /// Opens the ledger at `path`, creating it (mode 0600, parent folders 0700) when it does not exist,
+    /// and migrating it to the current schema. A file that is not a ledger is never written to.
+    public static func open(path: String, pinyin: PinyinIndex) throws(LedgerError) -> Ledger {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue {
+                throw LedgerError(zh: "\(path) 是一个目录，不是登记簿文件", en: "\(path) is a directory, not a ledger file")
+            }
+            try checkIsLedger(path)
+        } else {
+            try create(path)
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try Schema.migrator.migrate(pool)
+            return Ledger(path: path, db: pool, pinyin: pinyin)
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    /// Creates an empty file with owner-only permissions; SQLite gives its -wal and -shm files the same.
+    static func create(_ path: String) throws(LedgerError) {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw LedgerError(zh: "无法创建目录 \(dir)：\(reason(errno))", en: "cannot create folder \(dir): \(reason(errno))")
+            }
+        }
+        let fd = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            let e = errno
+            throw LedgerError(zh: "无法创建登记簿 \(path)：\(reason(e))", en: "cannot create the ledger \(path): \(reason(e))")
+        }
+        fchmod(fd, 0o600)
+        close(fd)
+    }
+
+    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// A non-empty file must be a SQLite database carrying our application id (or a blank one).
+    /// Checked through a read-only connection so that a foreign file is never touched.
+    static func checkIsLedger(_ path: String) throws(LedgerError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError(zh: "无法读取 \(path)：\(reason(errno))", en: "cannot read \(path): \(reason(errno))")
+        }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
+        if header.isEmpty { return }
+        guard header == Data("SQLite format 3\0".utf8) else { throw LedgerError.notALedger(path) }
+        do {
+            let q = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            let (appID, tables) = try q.read { db in
+                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0)
+            }
+            try q.close()
+            if appID != Schema.applicationID && !(appID == 0 && tables == 0) {
+                throw LedgerError.notALedger(path)
+            }
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    /// The ledger's default location: $XDG_DATA_HOME/celedger/ledger.sqlite, else
+    /// ~/.local/share/celedger/ledger.sqlite.
+    public static func defaultPath(environment env: [String: String]) -> String {
+        if let xdg = env["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            return xdg + "/celedger/ledger.sqlite"
+        }
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/share/celedger/ledger.sqlite"
+    }
+
+    /// Runs `body` in one write transaction; SQLite errors become clear ledger errors.
+    func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try db.write(body)
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try db.read(body)
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    /// Counts for a status line.
+    public func counts() throws(LedgerError) -> (persons: Int, records: Int) {
+        try read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM record") ?? 0)
+        }
+    }
+
+    public func schemaVersion() throws(LedgerError) -> String {
+        try read { db in try Schema.migrator.appliedMigrations(db).last ?? "none" }
+    }
+
+    /// Timestamps in the ledger: UTC, second precision, ISO 8601.
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import CeledgerDomain
+import CeledgerStore
+import Foundation
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Ledger file (default: $CELEDGER_DB, else $XDG_DATA_HOME/celedger/ledger.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Language of messages: zh or en (default: from the locale, Chinese first).", valueName: "zh|en"))
+    var lang: String?
+
+    func validate() throws {
+        if let lang, Lang(rawValue: lang) == nil {
+            throw ValidationError(Context.text("--lang 只能是 zh 或 en", "--lang takes zh or en"))
+        }
+    }
+}
+
+@main
+struct Celedger: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "celedger",
+        abstract: "继续教育登记簿 — a continuing-education registration ledger (Jiangxi measures, 2023).",
+        discussion: "With no subcommand, opens the terminal UI on the ledger.",
+        version: "0.1.0",
+        subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self],
+        defaultSubcommand: UICommand.self
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot(reorderedArguments(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let failure as CLIFailure {
+            Context.printError("celedger: " + failure.message.text(Context.lang))
+            Foundation.exit(failure.code)
+        } catch let e as LedgerError {
+            Context.printError("celedger: " + e.message.text(Context.lang))
+            Foundation.exit(ExitStatus.ledger)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Moves the global options that precede the subcommand (`celedger --db L report annual`) after it, where
+/// every subcommand's option group reads them; without a subcommand they stay for the default, the UI.
+func reorderedArguments(_ arguments: [String]) -> [String] {
+    var args = arguments
+    var leading: [String] = []
+    while let first = args.first {
+        if first == "--db" || first == "--lang" {
+            leading += args.prefix(2)
+            args.removeFirst(min(2, args.count))
+        } else if first.hasPrefix("--db=") || first.hasPrefix("--lang=") {
+            leading.append(args.removeFirst())
+        } else {
+            break
+        }
+    }
+    return args + leading
+}
+
+extension ParsableCommand {
+    /// The current year by the local clock.
+    static var currentYear: Int { Calendar(identifier: .gregorian).component(.year, from: Date()) }
+}
+
+/// The terminal UI, also what `celedger` alone opens.
+struct UICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui", abstract: "Open the terminal UI (the default when no subcommand is given).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("The year to open (default: the current year).", valueName: "year"))
+    var year: Int?
+
+    func run() throws {
+        throw CLIFailure(
+            zh: "终端界面尚未提供；请使用子命令（celedger --help）",
+            en: "the terminal UI is not available yet; use a subcommand (celedger --help)", code: ExitStatus.usage)
+    }
+}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create the ledger, or migrate it to the current schema. Running it again changes nothing.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let path = Context.ledgerPath(global.db)
+        let existed = FileManager.default.fileExists(atPath: path)
+        let ledger = try Context.openLedger(global.db)
+        let (persons, records) = try ledger.counts()
+        let version = try ledger.schemaVersion()
+        print(existed
+            ? Context.text("登记簿已就绪：\(path)（结构 \(version)；人员 \(persons.grouped)，记录 \(records.grouped)）",
+                           "ledger ready: \(path) (schema \(version); \(persons.grouped) persons, \(records.grouped) records)")
+            : Context.text("已创建登记簿：\(path)（结构 \(version)）", "created ledger: \(path) (schema \(version))"))
+    }
+}

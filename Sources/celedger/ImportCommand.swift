@@ -1,0 +1,105 @@
+import ArgumentParser
+import CeledgerDomain
+import CeledgerStore
+import Foundation
+
+enum ImportKind: String, ExpressibleByArgument, CaseIterable {
+    case persons, records
+    var rowKind: RowKind { self == .persons ? .person : .record }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import persons or records from a CSV file (English keys or Chinese headers, any order).",
+        discussion: """
+            Atomic by default: if any row is bad, nothing is imported and every bad row is reported as \
+            'line N: column: reason'. A record already in the ledger is reported as a duplicate and skipped.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "persons or records")
+    var kind: ImportKind
+
+    @Argument(help: ArgumentHelp("The CSV file.", valueName: "file"))
+    var file: String
+
+    @Flag(name: .long, help: "Import the good rows; write the rejected ones with reasons to FILE.rejected.csv beside the input.")
+    var skipInvalid = false
+
+    @Flag(name: .long, help: "Only validate; write nothing.")
+    var dryRun = false
+
+    func run() throws {
+        let lang = Context.lang
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: file)
+        } catch {
+            throw CLIFailure(error.message, code: ExitStatus.badInput)
+        }
+        let ledger = try Context.openLedger(global.db)
+        let progress = ProgressLine(Context.text("导入中", "importing"))
+        let report = try ledger.importRows(
+            kind.rowKind, from: reader, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun),
+            progress: progress.update)
+        progress.finish()
+
+        let name = (file as NSString).lastPathComponent
+        func located(_ e: RowError) -> String {
+            var s = lang == .zh ? "\(name)：第\(e.line)行" : "\(name): line \(e.line)"
+            if !e.column.isEmpty { s += lang == .zh ? "：\(e.column)" : ": \(e.column)" }
+            return s + (lang == .zh ? "：" : ": ") + e.message.text(lang)
+        }
+        for e in report.errors { Context.printError(located(e)) }
+        for d in report.duplicates { Context.printError(located(d)) }
+
+        let badRows = Set(report.errors.map(\.line)).count
+        if !report.errors.isEmpty && !skipInvalid {
+            throw CLIFailure(
+                zh: "\(name)：\(badRows)行有误，未导入任何数据", en: "\(name): \(badRows) bad row\(badRows == 1 ? "" : "s"); nothing imported",
+                code: ExitStatus.badInput)
+        }
+        var rejectedPath: String?
+        if skipInvalid && !report.rejected.isEmpty {
+            rejectedPath = try writeRejected(report)
+        }
+        let dup = report.duplicates.count
+        let what = kind == .persons ? Context.text("人员", "persons") : Context.text("记录", "records")
+        var summary: String
+        if dryRun {
+            summary = Context.text(
+                "试运行：\(report.rows.grouped)行，其中可导入\((report.inserted + report.updated + report.unchanged).grouped)行；未写入任何数据",
+                "dry run: \(report.rows.grouped) rows, \((report.inserted + report.updated + report.unchanged).grouped) would import; nothing written")
+        } else if kind == .persons {
+            summary = Context.text(
+                "已导入\(what)：新增 \(report.inserted.grouped)，更新 \(report.updated.grouped)，未变 \(report.unchanged.grouped)",
+                "imported \(what): \(report.inserted.grouped) added, \(report.updated.grouped) updated, \(report.unchanged.grouped) unchanged")
+        } else {
+            summary = Context.text("已导入\(what)：新增 \(report.inserted.grouped)", "imported \(what): \(report.inserted.grouped) added")
+        }
+        if dup > 0 { summary += Context.text("，重复跳过 \(dup.grouped)", ", \(dup.grouped) duplicate\(dup == 1 ? "" : "s") skipped") }
+        if let rejectedPath {
+            let n = report.rejected.count
+            summary += Context.text("，有误跳过 \(n.grouped)（见 \(rejectedPath)）", ", \(n.grouped) bad row\(n == 1 ? "" : "s") skipped (see \(rejectedPath))")
+        }
+        print(summary)
+    }
+
+    /// The rejected rows as they were, with line, column and reason first, beside the input file.
+    func writeRejected(_ report: ImportReport) throws -> String {
+        let base = file.hasSuffix(".csv") ? String(file.dropLast(4)) : file
+        let path = base + ".rejected.csv"
+        var out = try OutputSink(path: path)
+        out.write("\u{FEFF}")
+        out.write(CSVWriter.line(["line", "column", "reason"] + report.header))
+        for row in report.rejected {
+            let columns = row.errors.map(\.column).joined(separator: "; ")
+            let reasons = row.errors.map { $0.message.text(Context.lang) }.joined(separator: "; ")
+            out.write(CSVWriter.line([String(row.line), columns, reasons] + row.fields))
+        }
+        try out.close()
+        return path
+    }
+}
