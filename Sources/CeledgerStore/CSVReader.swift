@@ -30,6 +30,8 @@ public final class CSVReader {
     public private(set) var bytesRead: Int = 0
     public let totalBytes: Int?
     private var field: [UInt8] = []
+    /// The line the current field starts on, for messages about it.
+    private var fieldLine = 1
     private var fields: [String] = []
 
     public static let maxFieldBytes = 1 << 20
@@ -88,12 +90,13 @@ public final class CSVReader {
         bytesRead += 1
     }
 
-    private func finishField(row startLine: Int) throws(CSVError) {
+    private func finishField() throws(CSVError) {
+        defer { fieldLine = line }
         if field.contains(0) {
-            throw CSVError(line: line, column: fields.count + 1, message: Message(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
+            throw CSVError(line: fieldLine, column: fields.count + 1, message: Message(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
         }
         guard let s = String(validating: field, as: UTF8.self) else {
-            throw CSVError(line: line, column: fields.count + 1, message: Message(
+            throw CSVError(line: fieldLine, column: fields.count + 1, message: Message(
                 zh: "不是 UTF-8 编码（请另存为“CSV UTF-8”）", en: "not UTF-8 text (save as \"CSV UTF-8\")"))
         }
         fields.append(s)
@@ -102,7 +105,7 @@ public final class CSVReader {
 
     private func append(_ b: UInt8) throws(CSVError) {
         if field.count >= CSVReader.maxFieldBytes {
-            throw CSVError(line: line, column: fields.count + 1, message: Message(
+            throw CSVError(line: fieldLine, column: fields.count + 1, message: Message(
                 zh: "单元格超过 1 MB", en: "a cell is larger than 1 MB"))
         }
         field.append(b)
@@ -127,7 +130,7 @@ public final class CSVReader {
             var atFieldStart = field.isEmpty
             rowLoop: while true {
                 guard let b = peek() else {
-                    try finishField(row: startLine)
+                    try finishField()
                     break rowLoop
                 }
                 if b == quote && atFieldStart && field.isEmpty {
@@ -159,16 +162,18 @@ public final class CSVReader {
                 atFieldStart = false
                 switch b {
                 case comma:
-                    try finishField(row: startLine)
+                    try finishField()
                     atFieldStart = true
                 case cr:
                     if peek() == lf { advance() }
+                    try finishField()
                     line += 1
-                    try finishField(row: startLine)
+                    fieldLine = line
                     break rowLoop
                 case lf:
+                    try finishField()
                     line += 1
-                    try finishField(row: startLine)
+                    fieldLine = line
                     break rowLoop
                 default:
                     try append(b)

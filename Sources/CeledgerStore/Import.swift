@@ -37,8 +37,12 @@ public struct ImportReport: Sendable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+    /// The first duplicates and errors, up to `ImportReport.keptMessages` of each; the counts are complete.
     public var duplicates: [RowError] = []
     public var errors: [RowError] = []
+    public var duplicateCount = 0
+    public var badRowCount = 0
+    public static let keptMessages = 10_000
     public var rejected: [RejectedRow] = []
     /// The header as written in the file, for writing rejected rows back out.
     public var header: [String] = []
@@ -102,17 +106,20 @@ extension Ledger {
         do {
             guard let h = try reader.next() else {
                 report.errors.append(RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
+                report.badRowCount = 1
                 return report
             }
             headerRow = h
         } catch {
             report.errors.append(RowError(line: error.line, column: "", message: error.message))
+            report.badRowCount = 1
             return report
         }
         report.header = headerRow.fields
         let (map, headerErrors) = Ledger.mapHeader(headerRow, kind: kind)
         guard headerErrors.isEmpty else {
             report.errors = headerErrors
+            report.badRowCount = 1
             return report
         }
         let columnName: [Field: String] = Dictionary(
@@ -121,10 +128,9 @@ extension Ledger {
         let present = Set(map.compactMap { $0 })
         let parser = RowParser()
         let now = Ledger.now()
-        let maxKept = 10_000
-
         func reject(_ row: CSVRow, _ errors: [RowError]) {
-            if report.errors.count < maxKept { report.errors.append(contentsOf: errors) }
+            report.badRowCount += 1
+            if report.errors.count < ImportReport.keptMessages { report.errors.append(contentsOf: errors) }
             if options.skipInvalid { report.rejected.append(RejectedRow(line: row.line, fields: row.fields, errors: errors)) }
         }
 
@@ -168,10 +174,13 @@ extension Ledger {
                                 }
                                 if try writer.insert(record, personRowID: personRowID) {
                                     report.inserted += 1
-                                } else if report.duplicates.count < maxKept {
+                                } else if report.duplicateCount < ImportReport.keptMessages {
+                                    report.duplicateCount += 1
                                     report.duplicates.append(RowError(line: row.line, column: columnName[.title] ?? "title", message: Message(
                                         zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
                                         en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
+                                } else {
+                                    report.duplicateCount += 1
                                 }
                             }
                         }
@@ -183,6 +192,7 @@ extension Ledger {
                 }
             }
         } catch let e as CSVError {
+            report.badRowCount += 1
             report.errors.append(RowError(line: e.line, column: e.column.map { i in
                 i <= headerRow.fields.count ? headerRow.fields[i - 1].trimmedField : "#\(i)" } ?? "", message: e.message))
             report.committed = false

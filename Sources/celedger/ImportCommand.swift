@@ -54,8 +54,12 @@ struct ImportCommand: ParsableCommand {
         }
         for e in report.errors { Context.printError(located(e)) }
         for d in report.duplicates { Context.printError(located(d)) }
+        let unshown = report.badRowCount - Set(report.errors.map(\.line)).count
+        if unshown > 0 {
+            Context.printError(Context.text("……另有\(unshown.grouped)行有误未列出", "… and \(unshown.grouped) more bad rows not listed"))
+        }
 
-        let badRows = Set(report.errors.map(\.line)).count
+        let badRows = report.badRowCount
         if !report.errors.isEmpty && !skipInvalid {
             throw CLIFailure(
                 zh: "\(name)：\(badRows)行有误，未导入任何数据", en: "\(name): \(badRows) bad row\(badRows == 1 ? "" : "s"); nothing imported",
@@ -65,7 +69,7 @@ struct ImportCommand: ParsableCommand {
         if skipInvalid && !report.rejected.isEmpty {
             rejectedPath = try writeRejected(report)
         }
-        let dup = report.duplicates.count
+        let dup = report.duplicateCount
         let what = kind == .persons ? Context.text("人员", "persons") : Context.text("记录", "records")
         var summary: String
         if dryRun {

@@ -1,0 +1,45 @@
+# celedger — the two commands a newcomer needs:
+#   make run    build, create a demo ledger once, open the terminal UI on it
+#   make test   build and run every test (unit, screen, CLI end to end, real terminal under tmux)
+# Both first install what is missing on Debian/Ubuntu when run as root, and say what to install otherwise.
+
+SWIFT      ?= swift
+BUILD_DIR  ?= .build
+DEMO_DIR   ?= .demo
+DEMO_DB    ?= $(DEMO_DIR)/ledger.sqlite
+DEMO_ARGS  ?= --persons 3000 --seed 1
+BIN        := $(BUILD_DIR)/debug/celedger
+
+.PHONY: run test build deps demo release install bench clean
+
+deps:
+	@sh scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+$(DEMO_DB): | build
+	@mkdir -p $(DEMO_DIR)
+	$(BIN) --db $(DEMO_DB) demo $(DEMO_ARGS)
+
+demo: build $(DEMO_DB)
+
+run: build $(DEMO_DB)
+	$(BIN) --db $(DEMO_DB)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@sh scripts/e2e-tmux.sh $(BIN)
+
+release: deps
+	$(SWIFT) build -c release
+
+PREFIX ?= /usr/local
+install: release
+	install -d $(PREFIX)/bin $(PREFIX)/share/celedger
+	install -m 755 $(BUILD_DIR)/release/celedger $(PREFIX)/bin/celedger
+	cp -R data/. $(PREFIX)/share/celedger/
+
+clean:
+	rm -rf $(BUILD_DIR) $(DEMO_DIR)

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs what celedger needs on Debian/Ubuntu when run as root; otherwise says what to install.
+# The system SQLite and ncursesw (headers and libraries), tmux for the real-terminal tests, and the
+# sqlite3 command-line shell for the benchmarks' baseline.
+set -eu
+missing=""
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for p in libsqlite3-dev libncursesw5-dev tmux sqlite3; do
+  if command -v dpkg-query >/dev/null 2>&1; then
+    have_pkg "$p" || missing="$missing $p"
+  fi
+done
+if ! command -v swift >/dev/null 2>&1; then
+  echo "celedger needs the Swift toolchain (6.1 or later) on PATH: https://www.swift.org/install/linux/" >&2
+  exit 1
+fi
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null 2>&1 || true
+  # shellcheck disable=SC2086
+  apt-get install -y -qq $missing >/dev/null
+else
+  echo "celedger needs these packages; install them first:" >&2
+  echo "  sudo apt-get install$missing" >&2
+  exit 1
+fi
