@@ -7,11 +7,13 @@ letters (a-z) of its readings, so that typing "zs" finds 张三 and "oymh"
 finds 欧阳明辉.  Output, UTF-8, sorted by code point:
 
     # <one comment line: source, licence, generator>
-    <char>\\t<letters>
+    <char>\\t<letters>[\\t<surname letters>]
 
 The letter of the most common reading comes first (kMandarin's first value,
 then kHanyuPinlu by frequency, then the dictionary readings), e.g.
-``单\\tdcs`` (dān, chán, shàn), ``解\\tjx``.
+``单\\tdcs`` (dān, chán, shàn), ``解\\tjx``.  Characters with a surname
+reading of their own (SURNAME_READINGS) carry a third column with its letters,
+used when the character starts a name: ``曾\\tcz\\tz`` (céng; the surname zēng).
 
 Source
 ------
@@ -205,7 +207,12 @@ def build(source, hanyu_pinyin="fallback"):
                 if c and c not in letters:
                     letters.append(c)
         if letters:
-            table[cp] = "".join(letters)
+            surname = []
+            for r in SURNAME_READINGS.get(chr(cp), ()):
+                c = first_letter(r)
+                if c and c not in surname:
+                    surname.append(c)
+            table[cp] = ("".join(letters), "".join(surname))
 
     used = ["kMandarin", "kHanyuPinlu", "kTGHZ2013", "kXHC1983"]
     if hanyu_pinyin == "all":
@@ -239,9 +246,13 @@ def main(argv=None):
     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(header + "\n")
         for cp in sorted(table):
-            f.write("%s\t%s\n" % (chr(cp), table[cp]))
+            letters, surname = table[cp]
+            if surname:
+                f.write("%s\t%s\t%s\n" % (chr(cp), letters, surname))
+            else:
+                f.write("%s\t%s\n" % (chr(cp), letters))
     os.replace(tmp, out)
-    multi = sum(1 for v in table.values() if len(v) > 1)
+    multi = sum(1 for v in table.values() if len(v[0]) > 1)
     print("%s: %d characters (%d with more than one initial)" % (out, len(table), multi),
           file=sys.stderr)
 

@@ -21,6 +21,13 @@ public struct AnnualTotals: Sendable, Hashable {
     public let professionalHours: Hours
     public let thresholds: RuleSet.Thresholds
 
+    public init(year: Int, publicHours: Hours, professionalHours: Hours, thresholds: RuleSet.Thresholds) {
+        self.year = year
+        self.publicHours = publicHours
+        self.professionalHours = professionalHours
+        self.thresholds = thresholds
+    }
+
     public var totalHours: Hours { publicHours + professionalHours }
     public var requiredHours: Hours { thresholds.totalHours }
     public var requiredProfessionalHours: Hours { thresholds.professionalHours }

@@ -22,6 +22,13 @@ public struct StoredPerson: Sendable, Hashable {
 public struct StoredRecord: Sendable, Hashable {
     public let rowID: Int64
     public let record: CeledgerDomain.Record
+    /// Why the hours were refused or changed, when they were.
+    public var recognitionNote: String = ""
+    public init(rowID: Int64, record: CeledgerDomain.Record, recognitionNote: String = "") {
+        self.rowID = rowID
+        self.record = record
+        self.recognitionNote = recognitionNote
+    }
 }
 
 public struct ReportFilter: Sendable {

@@ -55,6 +55,10 @@ enum Schema {
                     claimed_tenths    INTEGER NOT NULL CHECK (claimed_tenths >= 0),
                     recognized_tenths INTEGER CHECK (recognized_tenths >= 0),
                     recognition       TEXT NOT NULL DEFAULT 'pending' CHECK (recognition IN ('pending', 'recognized', 'rejected')),
+                    -- why hours were refused (required for rejected) or changed; who decided and when
+                    recognition_note  TEXT NOT NULL DEFAULT '',
+                    reviewed_by       TEXT,
+                    reviewed_at       TEXT,
                     certificate_no    TEXT NOT NULL DEFAULT '',
                     note              TEXT NOT NULL DEFAULT '',
                     created_at        TEXT NOT NULL,

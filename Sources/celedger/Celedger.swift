@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerStore
+import CeledgerTUI
 import Foundation
 
 /// Options every command takes.
@@ -78,10 +79,27 @@ struct UICommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The year to open (default: the current year).", valueName: "year"))
     var year: Int?
 
+    func validate() throws {
+        if let year, !Day.plausibleYears.contains(year) {
+            throw ValidationError(Context.text("--year 不合理：\(year)", "--year is implausible: \(year)"))
+        }
+    }
+
     func run() throws {
-        throw CLIFailure(
-            zh: "终端界面尚未提供；请使用子命令（celedger --help）",
-            en: "the terminal UI is not available yet; use a subcommand (celedger --help)", code: ExitStatus.usage)
+        let rules = try DataFiles.rules()
+        let ledger = try Context.openLedger(global.db)
+        let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        let today = Day(year: now.year!, month: now.month!, day: now.day!)!
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal()
+        } catch let e as TerminalError {
+            throw CLIFailure(Message(zh: e.zh, en: e.en), code: ExitStatus.usage)
+        }
+        let size = terminal.size
+        let app = App(ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, rules: rules, lang: Context.lang,
+                      year: year ?? today.year, today: today, reviewer: Context.userName, width: size.width, height: size.height)
+        TUIRunner.run(app, on: terminal) { terminal.interrupted }
     }
 }
 

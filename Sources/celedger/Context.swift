@@ -39,6 +39,12 @@ enum Context {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
+    /// Who is making changes: the operating-system user.
+    static var userName: String {
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return environment["USER"] ?? "unknown"
+    }
+
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -88,15 +88,18 @@ import Testing
 }
 
 @Suite struct PinyinTests {
-    let index = PinyinIndex(table: "# test\n张\tz\n三\ts\n欧\to\n阳\ty\n明\tm\n辉\th\n单\tdcs\n丽\tl\n")
+    let index = PinyinIndex(table: "# test\n张\tz\n三\ts\n欧\to\n阳\ty\n明\tm\n辉\th\n单\tdcs\ts\n丽\tl\n丁\tdz\n曾\tcz\tz\n")
 
     @Test func initialsOfNames() {
         #expect(index.initials(of: "张三") == "zs")
         #expect(index.initials(of: "欧阳明辉") == "oymh")
     }
 
-    @Test func aPolyphonicSurnameGivesEveryReading() {
-        #expect(index.initials(of: "单丽") == "dl cl sl")
+    @Test func aSurnameReadingComesFirstAndRareReadingsAreLeftOut() {
+        #expect(index.initials(of: "单丽") == "sl dl")
+        #expect(index.initials(of: "曾丽") == "zl cl")
+        #expect(index.initials(of: "丁丽") == "dl")  // 丁 zhēng is no surname reading
+        #expect(index.initials(of: "丽单") == "ld")  // only a first character reads as a surname
     }
 
     @Test func latinLettersStay() {

@@ -1,0 +1,180 @@
+import CeledgerDomain
+import Foundation
+internal import GRDB
+
+/// Single edits from the terminal UI (and later other front ends). Each is one transaction.
+extension Ledger {
+    static let duplicateRecord = LedgerError(
+        zh: "此人已登记同一活动（方式、内容、起止日期相同）", en: "this person already has this activity (same mode, title and dates)")
+
+    static func duplicatePerson(_ id: ResidentID) -> LedgerError {
+        LedgerError(zh: "身份证号 \(id.masked) 已在登记簿中", en: "ID number \(id.masked) is already in the ledger")
+    }
+
+    private func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try db.write(body)
+        } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw Ledger.duplicateRecord
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    private static func recordArguments(_ r: CeledgerDomain.Record) -> [String: DatabaseValueConvertible?] {
+        [
+            "mode": r.mode.rawValue, "category": r.category.rawValue, "title": r.title, "provider": r.provider,
+            "start": r.startDate.iso, "end": r.endDate.iso, "year": r.year, "assessment": r.assessment.rawValue,
+            "score": r.score, "claimed": r.claimedHours.tenths, "recognized": r.recognizedHours?.tenths,
+            "recognition": r.recognition.rawValue, "certificate": r.certificateNo, "note": r.note,
+        ]
+    }
+
+    /// Adds a record for a person; the same activity twice is refused.
+    @discardableResult
+    public func addRecord(_ r: CeledgerDomain.Record, personRowID: Int64, reviewer: String) throws(LedgerError) -> Int64 {
+        let now = Ledger.now()
+        return try editing { db in
+            var args = Ledger.recordArguments(r)
+            args["person"] = personRowID
+            args["now"] = now
+            args["reviewer"] = r.recognition == .pending ? nil : reviewer
+            args["reviewed"] = r.recognition == .pending ? nil : now
+            try db.execute(sql: """
+                INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, reviewed_by, reviewed_at, created_at, updated_at)
+                VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
+                    :claimed, :recognized, :recognition, :certificate, :note, :reviewer, :reviewed, :now, :now)
+                """, arguments: StatementArguments(args))
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func updateRecord(rowID: Int64, _ r: CeledgerDomain.Record, reviewer: String) throws(LedgerError) {
+        let now = Ledger.now()
+        try editing { db in
+            var args = Ledger.recordArguments(r)
+            args["id"] = rowID
+            args["now"] = now
+            args["reviewer"] = reviewer
+            try db.execute(sql: """
+                UPDATE record SET mode = :mode, category = :category, title = :title, provider = :provider,
+                    start_date = :start, end_date = :end, year = :year, assessment = :assessment, score = :score,
+                    claimed_tenths = :claimed, recognized_tenths = :recognized,
+                    reviewed_by = CASE WHEN recognition <> :recognition THEN :reviewer ELSE reviewed_by END,
+                    reviewed_at = CASE WHEN recognition <> :recognition THEN :now ELSE reviewed_at END,
+                    recognition = :recognition, certificate_no = :certificate, note = :note, updated_at = :now
+                WHERE id = :id
+                """, arguments: StatementArguments(args))
+            if db.changesCount == 0 { throw Ledger.gone }
+        }
+    }
+
+    static let gone = LedgerError(zh: "该条目已不在登记簿中（可能已被另一程序删除）", en: "the entry is no longer in the ledger (another program may have deleted it)")
+
+    public func deleteRecord(rowID: Int64) throws(LedgerError) {
+        try editing { db in
+            try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [rowID])
+            if db.changesCount == 0 { throw Ledger.gone }
+        }
+    }
+
+    /// Marks records recognised (with their recognised hours, or the claimed hours when none) or rejected
+    /// (a reason is required), all in one transaction. Returns how many changed.
+    @discardableResult
+    public func setRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+    ) throws(LedgerError) -> Int {
+        if recognition == .rejected && reason.trimmedField.isEmpty {
+            throw LedgerError(zh: "不予认定须填写理由", en: "a rejection needs a reason")
+        }
+        let now = Ledger.now()
+        return try editing { db in
+            var changed = 0
+            for id in rowIDs {
+                switch recognition {
+                case .recognized:
+                    try db.execute(sql: """
+                        UPDATE record SET recognition = 'recognized', recognized_tenths = COALESCE(recognized_tenths, claimed_tenths),
+                            recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?
+                        """, arguments: [reason.trimmedField, reviewer, now, now, id])
+                case .rejected:
+                    try db.execute(sql: """
+                        UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,
+                            recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?
+                        """, arguments: [reason.trimmedField, reviewer, now, now, id])
+                case .pending:
+                    try db.execute(sql: """
+                        UPDATE record SET recognition = 'pending', recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?
+                        """, arguments: [reason.trimmedField, reviewer, now, now, id])
+                }
+                changed += db.changesCount
+            }
+            return changed
+        }
+    }
+
+    /// Adds a person; an ID number already in the ledger is refused.
+    @discardableResult
+    public func addPerson(_ p: Person) throws(LedgerError) -> Int64 {
+        let now = Ledger.now()
+        do {
+            return try db.write { db in
+                if try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]) != nil {
+                    throw Ledger.duplicatePerson(p.id)
+                }
+                var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
+                _ = try writer.upsert(p, present: Set(Field.personFields))
+                return db.lastInsertedRowID
+            }
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    /// Replaces a person's details. Changing the ID number is allowed when the new one is not taken.
+    public func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
+        let now = Ledger.now()
+        do {
+            try db.write { db in
+                if let other = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]), other != rowID {
+                    throw Ledger.duplicatePerson(p.id)
+                }
+                try db.execute(sql: """
+                    UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
+                        title = ?, title_level = ?, specialty = ?, status = ?, status_date = ?, category = ?, updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
+                                     p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
+                                     p.statusDate?.iso, p.category.rawValue, now, rowID])
+                if db.changesCount == 0 { throw Ledger.gone }
+            }
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    /// Deletes a person with no records (records must be deleted first: nothing disappears by accident).
+    public func deletePerson(rowID: Int64) throws(LedgerError) {
+        do {
+            try db.write { db in
+                let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [rowID]) ?? 0
+                if n > 0 {
+                    throw LedgerError(zh: "此人还有\(n)条记录，不能删除", en: "this person still has \(n) records and cannot be deleted")
+                }
+                try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [rowID])
+                if db.changesCount == 0 { throw Ledger.gone }
+            }
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+}

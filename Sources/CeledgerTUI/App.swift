@@ -1,0 +1,166 @@
+import CeledgerDomain
+import CeledgerStore
+import CeledgerText
+
+/// A full screen of the UI. Screens hold plain state, draw into a grid and change state on keys.
+protocol Screen: AnyObject {
+    func render(_ g: inout TextGrid, _ app: App)
+    func handle(_ key: Key, _ app: App)
+    /// Re-reads what the screen shows from the ledger (after an edit, on Ctrl-L, on return to it).
+    func reload(_ app: App)
+    /// (keys, what they do) for the help screen.
+    func helpEntries(_ w: Words) -> [(String, String)]
+}
+
+/// A box over the screen: forms, dialogs, choosers, help.
+protocol Overlay: AnyObject {
+    func render(_ g: inout TextGrid, _ app: App)
+    func handle(_ key: Key, _ app: App)
+}
+
+/// The terminal UI's state: a stack of screens, an optional overlay, a message line. Pure: it reads and
+/// writes the ledger but never touches the terminal, so tests drive it with keys and read the grid.
+public final class App {
+    public let ledger: Ledger
+    public let rules: RuleBook
+    public let lang: Lang
+    public let reviewer: String
+    /// Today's date, for a new record's default dates (injected so screens stay reproducible in tests).
+    let today: Day
+    let ledgerName: String
+    var width: Int
+    var height: Int
+    var screens: [Screen] = []
+    var overlay: Overlay?
+    var message: (text: String, isError: Bool)?
+    public private(set) var shouldQuit = false
+    var revealIDs = false
+    let words: Words
+
+    public static let minimumWidth = 72
+    public static let minimumHeight = 16
+
+    public init(ledger: Ledger, ledgerName: String, rules: RuleBook, lang: Lang, year: Int, today: Day, reviewer: String, width: Int, height: Int) {
+        self.today = today
+        self.ledger = ledger
+        self.ledgerName = ledgerName
+        self.rules = rules
+        self.lang = lang
+        self.reviewer = reviewer
+        self.width = width
+        self.height = height
+        self.words = Words(lang: lang)
+        let home = PersonsScreen(year: year)
+        screens = [home]
+        home.reload(self)
+    }
+
+    func t(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
+
+    var tooSmall: Bool { width < App.minimumWidth || height < App.minimumHeight }
+
+    func info(_ s: String) { message = (s, false) }
+    func error(_ m: Message) { message = (m.text(lang), true) }
+    func error(_ e: any Error) {
+        if let l = e as? LedgerError { error(l.message) } else { message = ("\(e)", true) }
+    }
+
+    func push(_ s: Screen) {
+        screens.append(s)
+        s.reload(self)
+    }
+
+    func pop() {
+        if screens.count > 1 {
+            screens.removeLast()
+            screens.last?.reload(self)
+        } else {
+            shouldQuit = true
+        }
+    }
+
+    public func quit() { shouldQuit = true }
+
+    /// Re-reads the ledger for the current screen: after another program changed it, or on Ctrl-L.
+    public func reload() {
+        screens.last?.reload(self)
+    }
+
+    public func handle(_ key: Key) {
+        if case .resize(let w, let h) = key {
+            width = w
+            height = h
+            screens.last?.reload(self)
+            return
+        }
+        if tooSmall {
+            if key == .character("q") || key == .control("c") { shouldQuit = true }
+            return
+        }
+        if key == .control("c") {
+            shouldQuit = true
+            return
+        }
+        if let o = overlay {
+            o.handle(key, self)
+            return
+        }
+        message = nil
+        switch key {
+        case .character("?"), .function(1):
+            overlay = HelpOverlay(entries: (screens.last?.helpEntries(words) ?? []) + globalHelp)
+        case .control("l"), .character("R"):
+            reload()
+            info(t("已重新读取登记簿", "ledger re-read"))
+        default:
+            screens.last?.handle(key, self)
+        }
+    }
+
+    var globalHelp: [(String, String)] {
+        [("?  F1", t("帮助（本屏按键）", "help (this screen's keys)")),
+         ("Ctrl-L  R", t("重新读取登记簿（其他程序的修改）", "re-read the ledger (changes by other programs)")),
+         ("Ctrl-C", t("立即退出", "quit at once"))]
+    }
+
+    /// Draws the current state into a grid of the terminal's size.
+    public func render() -> TextGrid {
+        var g = TextGrid(width: width, height: height)
+        if tooSmall {
+            let lines = [t("窗口太小，请放大窗口", "The window is too small; please enlarge it"),
+                         t("至少 \(App.minimumWidth)×\(App.minimumHeight)，当前 \(width)×\(height)", "at least \(App.minimumWidth)×\(App.minimumHeight), now \(width)×\(height)"),
+                         t("q 退出", "q quits")]
+            for (i, l) in lines.enumerated() {
+                let row = height / 2 - 1 + i
+                g.put(l, row: row, column: max(0, (width - l.displayWidth) / 2))
+            }
+            return g
+        }
+        screens.last?.render(&g, self)
+        if let m = message {
+            g.put(m.text.fitted(toWidth: width - 1), row: height - 2, column: 1,
+                  style: m.isError ? [.red, .bold] : [], maxWidth: width - 1)
+        }
+        overlay?.render(&g, self)
+        return g
+    }
+
+    /// The title bar common to screens: reverse video across the top row.
+    func titleBar(_ g: inout TextGrid, _ left: String, right: String) {
+        g.fill(row: 0, style: .reverse)
+        g.put(" " + left, row: 0, column: 0, style: [.reverse, .bold], maxWidth: width - right.displayWidth - 3)
+        g.put(right + " ", row: 0, column: max(0, width - right.displayWidth - 1), style: .reverse)
+    }
+
+    /// The key hints on the bottom row.
+    func keysBar(_ g: inout TextGrid, _ items: [(String, String)]) {
+        var x = 1
+        for (k, what) in items {
+            let s = k + " " + what
+            if x + s.displayWidth >= width { break }
+            g.put(k, row: height - 1, column: x, style: .bold)
+            g.put(" " + what, row: height - 1, column: x + k.displayWidth, style: .dim)
+            x += s.displayWidth + 2
+        }
+    }
+}

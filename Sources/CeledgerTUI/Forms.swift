@@ -1,0 +1,204 @@
+import CeledgerDomain
+import CeledgerStore
+import CeledgerText
+
+/// One input of a form: free text, or a choice among a vocabulary's values.
+struct FormInput {
+    let field: Field
+    let label: String
+    var text: TextField
+    /// For choices: (stored value, label shown), and which is chosen.
+    var choices: [(value: String, label: String)] = []
+    var chosen = 0
+    /// Takes the whole row of the form.
+    var wide = false
+    var touched = false
+
+    var isChoice: Bool { !choices.isEmpty }
+    var value: String { isChoice ? choices[chosen].value : text.text }
+
+    static func text(_ f: Field, _ label: String, _ value: String, wide: Bool = false) -> FormInput {
+        FormInput(field: f, label: label, text: TextField(value), wide: wide)
+    }
+
+    static func choice<V: Vocabulary>(_ f: Field, _ label: String, _ type: V.Type, _ current: V?, lang: Lang, allowNone: Bool = false) -> FormInput {
+        var options: [(String, String)] = allowNone ? [("", "—")] : []
+        options += V.allCases.map { ($0.rawValue, $0.label(lang)) }
+        let index = current.flatMap { c in options.firstIndex { $0.0 == c.rawValue } } ?? 0
+        return FormInput(field: f, label: label, text: TextField(), choices: options, chosen: index)
+    }
+}
+
+/// A form in a box: Tab / Shift-Tab or arrows between inputs, Space or ←→ change a choice, Enter or
+/// Ctrl-S saves, Esc cancels (asking first when something changed). Each change is checked by the domain's
+/// row parser, so the form and an import accept and refuse exactly the same values.
+class FormOverlay: Overlay {
+    let title: String
+    var inputs: [FormInput]
+    var focus = 0
+    var problems: [Field: Message] = [:]
+    /// A problem that is not one field's (a duplicate, a ledger error).
+    var formProblem: String?
+    var triedToSave = false
+    var dirty = false
+
+    init(title: String, inputs: [FormInput]) {
+        self.title = title
+        self.inputs = inputs
+    }
+
+    // Subclasses provide these.
+    func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] { [] }
+    /// Saves; returns a problem to show, or nil when saved.
+    func save(_ cells: [Field: String], _ app: App) -> String? { nil }
+    /// A line under the inputs (derived values, suggestions).
+    func note(_ app: App) -> String? { nil }
+    /// Called after an input changed.
+    func changed(_ index: Int, _ app: App) {}
+    var kind: RowKind { .record }
+
+    var cells: [Field: String] {
+        var c: [Field: String] = [:]
+        for i in inputs { c[i.field] = i.value }
+        return c
+    }
+
+    func revalidate(_ app: App) {
+        problems = [:]
+        for issue in validate(cells, app) where problems[issue.field] == nil { problems[issue.field] = issue.message }
+    }
+
+    /// Rows of the form: wide inputs alone, others two to a row.
+    var rows: [[Int]] {
+        var out: [[Int]] = []
+        var pending: [Int] = []
+        for (i, input) in inputs.enumerated() {
+            if input.wide {
+                if !pending.isEmpty { out.append(pending); pending = [] }
+                out.append([i])
+            } else {
+                pending.append(i)
+                if pending.count == 2 { out.append(pending); pending = [] }
+            }
+        }
+        if !pending.isEmpty { out.append(pending) }
+        return out
+    }
+
+    func render(_ g: inout TextGrid, _ app: App) {
+        let rows = self.rows
+        let width = min(g.width - 2, 76)
+        let height = rows.count + 5
+        let (top, left) = centredBox(&g, height: height, width: width, title: title)
+        let labelWidth = inputs.map { $0.label.displayWidth }.max() ?? 8
+        let inner = width - 4
+        let half = (inner - 2) / 2
+        for (r, row) in rows.enumerated() {
+            for (k, i) in row.enumerated() {
+                let input = inputs[i]
+                let x0 = left + 2 + (k == 0 ? 0 : half + 2)
+                let span = row.count == 1 && input.wide ? inner : half
+                let bad = problems[input.field] != nil && (input.touched || triedToSave)
+                let labelStyle: Style = bad ? [.red, .bold] : (i == focus ? .bold : [])
+                g.put((bad ? "✗" : " ") + input.label, row: top + 1 + r, column: x0 - 1, style: labelStyle)
+                let fx = x0 + labelWidth + 1
+                let fw = max(4, span - labelWidth - 1)
+                let focused = i == focus
+                if input.isChoice {
+                    let shown = "‹ " + input.choices[input.chosen].label + " ›"
+                    g.put(shown.fitted(toWidth: fw), row: top + 1 + r, column: fx, style: focused ? .reverse : .underline, maxWidth: fw)
+                } else {
+                    let cur = input.text.draw(into: &g, row: top + 1 + r, column: fx, width: fw, style: focused ? .reverse : .underline)
+                    if focused { g.cursor = (top + 1 + r, cur) }
+                }
+            }
+        }
+        var line = top + rows.count + 1
+        if let n = note(app) {
+            g.put(n, row: line, column: left + 2, style: .dim, maxWidth: inner)
+        }
+        line += 1
+        let shown = formProblem ?? (problems[inputs[focus].field].flatMap { inputs[focus].touched || triedToSave ? $0.text(app.lang) : nil })
+            ?? (triedToSave ? problems.values.first?.text(app.lang) : nil)
+        if let shown {
+            g.put("✗ " + shown, row: line, column: left + 2, style: [.red, .bold], maxWidth: inner)
+        }
+        g.put(app.t("Tab 下一项  Space/←→ 选择  Enter 或 Ctrl-S 保存  Esc 取消", "Tab next  Space/←→ choose  Enter or Ctrl-S saves  Esc cancels"),
+              row: top + height - 2, column: left + 2, style: .dim, maxWidth: inner)
+    }
+
+    func handle(_ key: Key, _ app: App) {
+        switch key {
+        case .tab, .down:
+            inputs[focus].touched = true
+            focus = (focus + 1) % inputs.count
+        case .backTab, .up:
+            inputs[focus].touched = true
+            focus = (focus + inputs.count - 1) % inputs.count
+        case .enter, .control("s"):
+            triedToSave = true
+            revalidate(app)
+            guard problems.isEmpty else {
+                if let first = inputs.firstIndex(where: { problems[$0.field] != nil }) { focus = first }
+                return
+            }
+            if let problem = save(cells, app) {
+                formProblem = problem
+            } else {
+                app.overlay = nil
+            }
+        case .escape:
+            app.overlay = dirty ? CancelConfirm(form: self, question: app.t("放弃未保存的修改？", "Discard unsaved changes?")) : nil
+        default:
+            var input = inputs[focus]
+            if input.isChoice {
+                switch key {
+                case .character(" "), .right, .character("l"):
+                    input.chosen = (input.chosen + 1) % input.choices.count
+                case .left, .character("h"):
+                    input.chosen = (input.chosen + input.choices.count - 1) % input.choices.count
+                default:
+                    return
+                }
+            } else {
+                let before = input.text
+                guard input.text.handle(key) else { return }
+                if input.text.text == before.text {
+                    inputs[focus] = input  // only the cursor moved
+                    return
+                }
+            }
+            input.touched = true
+            inputs[focus] = input
+            dirty = true
+            formProblem = nil
+            changed(focus, app)
+            revalidate(app)
+        }
+    }
+
+}
+
+/// "Discard changes?": yes closes the form, no returns to it as it was.
+final class CancelConfirm: Overlay {
+    let form: FormOverlay
+    let question: String
+    init(form: FormOverlay, question: String) {
+        self.form = form
+        self.question = question
+    }
+
+    func render(_ g: inout TextGrid, _ app: App) {
+        form.render(&g, app)
+        g.cursor = nil
+        Confirm(question) { _ in }.render(&g, app)
+    }
+
+    func handle(_ key: Key, _ app: App) {
+        switch key {
+        case .character("y"), .character("Y"): app.overlay = nil
+        case .character("n"), .character("N"), .escape: app.overlay = form
+        default: break
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import CeledgerDomain
+import CeledgerStore
+import CeledgerText
+
+/// One person: identity, the year's totals against the rule, five years at a glance, the year's records.
+final class PersonScreen: Screen {
+    let personRowID: Int64
+    var year: Int
+    var person: StoredPerson?
+    var records: [StoredRecord] = []
+    var history: [AnnualTotals] = []
+    var cursor = ListCursor()
+    var follow: Int64?
+
+    init(personRowID: Int64, year: Int) {
+        self.personRowID = personRowID
+        self.year = year
+    }
+
+    func visibleRows(_ app: App) -> Int { max(1, app.height - 7) }
+
+    var totals: AnnualTotals? { history.last }
+
+    var selected: StoredRecord? { cursor.selected < records.count ? records[cursor.selected] : nil }
+
+    func reload(_ app: App) {
+        do {
+            person = try app.ledger.person(rowID: personRowID)
+            guard person != nil else {
+                app.pop()
+                app.error(Message(zh: "此人已不在登记簿中", en: "this person is no longer in the ledger"))
+                return
+            }
+            records = try app.ledger.records(personRowID: personRowID, year: year)
+            history = try app.ledger.yearTotals(personRowID: personRowID, years: (year - 4)...year, rules: app.rules)
+            cursor.count = records.count
+            if let f = follow, let i = records.firstIndex(where: { $0.rowID == f }) { cursor.selected = i }
+            follow = nil
+            cursor.clamp(visible: visibleRows(app))
+        } catch {
+            app.error(error)
+        }
+    }
+
+    func handle(_ key: Key, _ app: App) {
+        let w = app.words
+        if cursor.handle(key, visible: visibleRows(app)) { return }
+        switch key {
+        case .escape, .character("q"):
+            app.pop()
+        case .character("["), .left:
+            year -= 1
+            reload(app)
+        case .character("]"), .right:
+            year += 1
+            reload(app)
+        case .character("a"):
+            guard let p = person else { return }
+            let today = app.today
+            app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: nil,
+                                     defaultDay: today.year == year ? today : nil) { [weak self] id in
+                guard let self else { return }
+                self.follow = id
+                self.reload(app)
+            }
+        case .character("e"), .enter:
+            guard let p = person, let r = selected else { return }
+            app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: r, defaultDay: nil) { [weak self] id in
+                self?.follow = id
+                self?.reload(app)
+            }
+        case .character("d"), .delete:
+            guard let r = selected else { return }
+            app.overlay = Confirm(w.t("删除记录“\(r.record.title)”？", "Delete the record \"\(r.record.title)\"?")) { [weak self] app in
+                do {
+                    try app.ledger.deleteRecord(rowID: r.rowID)
+                    app.info(w.t("已删除", "deleted"))
+                } catch {
+                    app.error(error)
+                }
+                self?.reload(app)
+            }
+        case .character("r"):
+            guard let r = selected else { return }
+            app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID]) { [weak self] app in self?.reload(app) }
+        case .character("E"):
+            guard let p = person else { return }
+            app.overlay = PersonForm(app: app, editing: p) { [weak self] _ in self?.reload(app) }
+        case .character("p"), .character("h"):
+            app.info(w.t("打印证明和历史记录将在后续版本提供", "printing proof and history come in a later version"))
+        case .mouse(let m) where m.kind == .click || m.kind == .doubleClick:
+            let i = cursor.top + m.row - 5
+            if m.row >= 5 && i < records.count {
+                cursor.selected = i
+                if m.kind == .doubleClick { handle(.enter, app) }
+            }
+        default:
+            break
+        }
+    }
+
+    func layout(_ app: App) -> ColumnLayout {
+        let w = app.words
+        return ColumnLayout([
+            ColumnSpec(key: "date", title: w.t("日期", "Dates"), width: 16),
+            ColumnSpec(key: "mode", title: w.t("方式", "Mode"), width: 8),
+            ColumnSpec(key: "cat", title: w.t("类别", "Cat."), width: 4, dropPriority: 2),
+            ColumnSpec(key: "title", title: w.t("内容", "Content"), width: 14, flexible: true),
+            ColumnSpec(key: "provider", title: w.t("举办单位", "Provider"), width: 14, dropPriority: 3),
+            ColumnSpec(key: "assess", title: w.t("考核", "Assess."), width: 6, dropPriority: 1),
+            ColumnSpec(key: "claimed", title: w.t("申报", "Claimed"), width: 7, align: .right),
+            ColumnSpec(key: "recognized", title: w.t("认定", "Recog."), width: 7, align: .right),
+            ColumnSpec(key: "state", title: w.t("状态", "State"), width: 10),
+        ], totalWidth: app.width)
+    }
+
+    func render(_ g: inout TextGrid, _ app: App) {
+        let w = app.words
+        guard let sp = person, let t = totals else { return }
+        let p = sp.person
+        let id = app.revealIDs ? p.id.value : p.id.masked
+        var place = [p.unit, p.department].filter { !$0.isEmpty }
+        if !p.title.isEmpty { place.append(p.title + (p.titleLevel.map { "(\($0.label(app.lang)))" } ?? "")) }
+        place.append(p.status.label(app.lang) + (p.statusDate.map { " \($0.iso)" } ?? ""))
+        app.titleBar(&g, "\(p.name)  \(p.gender.label(app.lang))  \(p.birthDate.iso)  \(id)   \(place.joined(separator: " · "))",
+                     right: w.t("? 帮助", "? help"))
+
+        // The year against the rule.
+        let rule = app.rules.ruleSet(for: year)
+        var x = 1
+        x = g.put(w.t("\(year)年度", "\(year)"), row: 1, column: x, style: .bold) + 3
+        x = g.put(w.t("合计 ", "total ") + "\(t.totalHours) / \(t.requiredHours.compact)", row: 1, column: x) + 3
+        x = g.put(w.t("专业 ", "professional ") + "\(t.professionalHours) / \(t.requiredProfessionalHours.compact)", row: 1, column: x) + 3
+        x = g.put(w.t("公需 ", "public ") + "\(t.publicHours)" + (t.thresholds.publicHours.map { " / \($0.compact)" } ?? ""), row: 1, column: x) + 3
+        x = g.put(t.shortage.label(app.lang), row: 1, column: x, style: Format.statusStyle(t).union(.bold)) + 3
+        if let rule {
+            g.put(w.t("规则: ", "rules: ") + rule.name.text(app.lang), row: 1, column: x, style: .dim, maxWidth: max(0, app.width - x - 1))
+        }
+
+        // Five years at a glance.
+        x = g.put(w.t("近五年", "5 years"), row: 2, column: 1, style: .dim) + 2
+        let cellWidth = max(12, min(22, (app.width - x) / max(1, history.count)))
+        let barWidth = max(3, cellWidth - 11)
+        for h in history {
+            let start = x
+            x = g.put("\(h.year) ", row: 2, column: x, style: h.year == year ? .bold : [])
+            x = g.put(Format.bar(h.totalHours, of: h.requiredHours, width: barWidth), row: 2, column: x, style: Format.statusStyle(h))
+            x = g.put(" " + h.totalHours.compact.fitted(toWidth: 4, align: .right), row: 2, column: x)
+            x = start + cellWidth
+        }
+
+        let lay = layout(app)
+        lay.header(into: &g, row: 4)
+        let visible = visibleRows(app)
+        for i in 0..<visible {
+            let index = cursor.top + i
+            guard index < records.count else { break }
+            let r = records[index].record
+            var cells: [String] = []
+            var styles: [Int: Style] = [:]
+            for (ci, col) in lay.columns.enumerated() {
+                switch col.key {
+                case "date": cells.append(Format.span(r.startDate, r.endDate))
+                case "mode": cells.append(r.mode.label(app.lang))
+                case "cat": cells.append(app.lang == .zh ? r.category.shortZh : String(r.category.en.prefix(4)))
+                case "title": cells.append(r.title)
+                case "provider": cells.append(r.provider)
+                case "assess":
+                    cells.append(r.assessment.label(app.lang))
+                    if r.assessment == .failed { styles[ci] = .red }
+                case "claimed": cells.append(r.claimedHours.description)
+                case "recognized": cells.append(r.recognizedHours?.description ?? "—")
+                default:
+                    switch r.contribution {
+                    case .counts:
+                        cells.append(r.recognition.label(app.lang))
+                        styles[ci] = .green
+                    case .none(.failed):
+                        cells.append(w.t("不计入", "not counted"))
+                        styles[ci] = .red
+                    case .none(.pending):
+                        cells.append(r.recognition.label(app.lang))
+                        styles[ci] = .yellow
+                    case .none(.rejected):
+                        cells.append(r.recognition.label(app.lang))
+                        styles[ci] = .red
+                    }
+                }
+            }
+            let sel = index == cursor.selected
+            if sel { g.fill(row: 5 + i, style: .reverse) }
+            lay.draw(cells, into: &g, row: 5 + i, style: sel ? .reverse : [], styles: sel ? [:] : styles)
+        }
+        if records.isEmpty {
+            g.put(w.t("本年度没有记录。按 a 新增。", "No records this year. Press a to add one."), row: 6, column: 2, style: .dim)
+        }
+        // Why the selected record does not count, or its recognition note.
+        if app.message == nil, let s = selected {
+            var why: [String] = []
+            if case .none(let reason) = s.record.contribution { why.append(reason.message.text(app.lang)) }
+            if !s.recognitionNote.isEmpty { why.append(w.t("认定说明：", "recognition note: ") + s.recognitionNote) }
+            if !s.record.note.isEmpty { why.append(w.t("备注：", "note: ") + s.record.note) }
+            if !why.isEmpty { g.put(why.joined(separator: "  "), row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2) }
+        }
+        app.keysBar(&g, [("a", w.t("新增", "add")), ("e", w.t("编辑", "edit")), ("d", w.t("删除", "delete")),
+                         ("r", w.t("认定", "recognise")), ("E", w.t("编辑人员", "edit person")), ("[ ]", w.t("年度", "year")),
+                         ("Esc", w.t("返回", "back"))])
+    }
+
+    func helpEntries(_ w: Words) -> [(String, String)] {
+        [("↑ ↓  j k", w.t("选择记录", "select a record")),
+         ("a", w.t("新增学习记录", "add a record")),
+         ("e  Enter", w.t("编辑所选记录", "edit the selected record")),
+         ("d  Delete", w.t("删除所选记录（先确认）", "delete the selected record (asks first)")),
+         ("r", w.t("认定所选记录：已认定 / 不予认定（须填理由）/ 待认定", "recognise the selected record: recognised / rejected (reason required) / pending")),
+         ("E", w.t("编辑此人信息", "edit this person")),
+         ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
+         ("v", w.t("（人员列表）显示完整身份证号", "(persons list) show full ID numbers")),
+         ("Esc  q", w.t("返回人员列表", "back to the persons list"))]
+    }
+}
+
+/// The recognition decision for one or more records.
+enum RecognitionChoice {
+    static func menu(_ app: App, rowIDs: [Int64], done: @escaping (App) -> Void) -> Overlay {
+        let w = app.words
+        let n = rowIDs.count
+        return Chooser(title: n == 1 ? w.t("认定", "Recognition") : w.t("认定所选 \(n) 条", "Recognise \(n) selected"),
+                       options: [w.t("已认定（按认定学时，未填则按申报学时）", "recognised (recognised hours, else the claimed)"),
+                                 w.t("不予认定（须填理由）", "rejected (reason required)"),
+                                 w.t("退回待认定", "back to pending")]) { choice, app in
+            switch choice {
+            case 0: apply(app, rowIDs, .recognized, "", done)
+            case 1:
+                app.overlay = Prompt(title: w.t("不予认定", "Reject"), label: w.t("理由", "Reason"), required: true) { reason, app in
+                    apply(app, rowIDs, .rejected, reason, done)
+                }
+            default: apply(app, rowIDs, .pending, "", done)
+            }
+        }
+    }
+
+    static func apply(_ app: App, _ ids: [Int64], _ r: Recognition, _ reason: String, _ done: (App) -> Void) {
+        do {
+            let n = try app.ledger.setRecognition(rowIDs: ids, to: r, reason: reason, reviewer: app.reviewer)
+            app.info(app.t("已将 \(n) 条记录设为\(r.zh)", "\(n) record\(n == 1 ? "" : "s") set to \(r.en)"))
+        } catch {
+            app.error(error)
+        }
+        done(app)
+    }
+}

@@ -1,0 +1,353 @@
+import CeledgerDomain
+import CeledgerStore
+import CeledgerText
+
+/// Home: every person active in the year with their totals, sorted, filtered and searched; paged with SQL.
+final class PersonsScreen: Screen {
+    var query: PersonListQuery
+    var cursor = ListCursor()
+    var summary = YearSummary(persons: 0, met: 0)
+    /// The rows from `pageTop`, as last read.
+    var rows: [PersonListRow] = []
+    var pageTop = -1
+    var search: TextField?
+    /// Keep the selection on this person after the next reload, when they are still listed.
+    var follow: Int64?
+
+    init(year: Int) { query = PersonListQuery(year: year) }
+
+    func visibleRows(_ app: App) -> Int { max(1, app.height - 5) }
+
+    func reload(_ app: App) {
+        do {
+            summary = try app.ledger.personSummary(query, rules: app.rules)
+            cursor.count = summary.persons
+            if let f = follow, let pos = try app.ledger.position(of: f, in: query, rules: app.rules) {
+                cursor.selected = pos
+            }
+            follow = nil
+            cursor.clamp(visible: visibleRows(app))
+            pageTop = -1
+            loadPage(app)
+        } catch {
+            app.error(error)
+        }
+    }
+
+    func loadPage(_ app: App) {
+        let visible = visibleRows(app)
+        guard pageTop != cursor.top || rows.count < min(visible, cursor.count - cursor.top) else { return }
+        do {
+            rows = try app.ledger.personPage(query, rules: app.rules, offset: cursor.top, limit: visible)
+            pageTop = cursor.top
+        } catch {
+            app.error(error)
+        }
+    }
+
+    var selectedRow: PersonListRow? {
+        let i = cursor.selected - pageTop
+        return i >= 0 && i < rows.count ? rows[i] : nil
+    }
+
+    func requery(_ app: App) {
+        cursor.selected = 0
+        cursor.top = 0
+        reload(app)
+    }
+
+    // MARK: keys
+
+    func handle(_ key: Key, _ app: App) {
+        let w = app.words
+        if var field = search {
+            switch key {
+            case .enter:
+                search = nil
+            case .escape:
+                search = nil
+                query.search = ""
+                requery(app)
+            case .up, .down, .pageUp, .pageDown:
+                move(key, app)
+            default:
+                if field.handle(key) {
+                    search = field
+                    query.search = field.text
+                    requery(app)
+                }
+            }
+            return
+        }
+        if move(key, app) { return }
+        switch key {
+        case .enter:
+            openSelected(app)
+        case .mouse(let m) where m.kind == .doubleClick:
+            select(row: m.row, app)
+            openSelected(app)
+        case .mouse(let m) where m.kind == .click:
+            select(row: m.row, app)
+        case .character("q"):
+            app.quit()
+        case .escape:
+            if !query.search.isEmpty || query.unit != nil || query.department != nil || query.status != .all {
+                query.search = ""
+                query.unit = nil
+                query.department = nil
+                query.status = .all
+                requery(app)
+                app.info(w.t("已清除搜索和筛选", "search and filters cleared"))
+            }
+        case .character("/"):
+            search = TextField(query.search)
+        case .character("["), .left:
+            changeYear(-1, app)
+        case .character("]"), .right:
+            changeYear(1, app)
+        case .character("v"):
+            app.revealIDs.toggle()
+        case .character("f"):
+            app.overlay = filterMenu(app)
+        case .character("s"):
+            app.overlay = sortMenu(app)
+        case .character("S"):
+            query.descending.toggle()
+            requery(app)
+        case .character("a"):
+            app.overlay = PersonForm(app: app, editing: nil) { [weak self] id in
+                self?.follow = id
+                self?.reload(app)
+            }
+        case .character("e"):
+            if let r = selectedRow, let p = try? app.ledger.person(rowID: r.rowID) {
+                app.overlay = PersonForm(app: app, editing: p) { [weak self] id in
+                    self?.follow = id
+                    self?.reload(app)
+                }
+            }
+        case .character("r"):
+            app.push(RecognitionScreen(year: query.year))
+        default:
+            break
+        }
+    }
+
+    func openSelected(_ app: App) {
+        if let r = selectedRow {
+            follow = r.rowID
+            app.push(PersonScreen(personRowID: r.rowID, year: query.year))
+        }
+    }
+
+    @discardableResult
+    func move(_ key: Key, _ app: App) -> Bool {
+        guard cursor.handle(key, visible: visibleRows(app)) else { return false }
+        loadPage(app)
+        return true
+    }
+
+    func select(row screenRow: Int, _ app: App) {
+        let i = cursor.top + screenRow - 3
+        if screenRow >= 3 && i < cursor.count {
+            cursor.selected = i
+            cursor.clamp(visible: visibleRows(app))
+            loadPage(app)
+        }
+    }
+
+    func changeYear(_ delta: Int, _ app: App) {
+        let y = query.year + delta
+        guard Day.plausibleYears.contains(y) else { return }
+        follow = selectedRow?.rowID
+        query.year = y
+        reload(app)
+    }
+
+    func filterMenu(_ app: App) -> Overlay {
+        let w = app.words
+        let statusChoices: [(StatusFilter, String)] = [
+            (.all, w.t("全部", "all")), (.met, w.t("达标", "met")), (.short, w.t("未达标", "short")),
+            (.professionalShort, w.t("专业不足", "professional short")),
+        ]
+        return Chooser(title: w.t("筛选", "Filter"), options: [
+            w.t("按单位", "by unit"), w.t("按部门", "by department"), w.t("按状态", "by status"), w.t("清除筛选", "clear filters"),
+        ]) { [weak self] choice, app in
+            guard let self else { return }
+            switch choice {
+            case 0:
+                let units = (try? app.ledger.units()) ?? []
+                app.overlay = Chooser(title: w.t("单位", "Unit"), options: [w.t("全部", "all")] + units,
+                                      selected: query.unit.flatMap { units.firstIndex(of: $0).map { $0 + 1 } } ?? 0) { i, app in
+                    self.query.unit = i == 0 ? nil : units[i - 1]
+                    self.query.department = nil
+                    self.requery(app)
+                }
+            case 1:
+                let depts = (try? app.ledger.departments(unit: query.unit)) ?? []
+                app.overlay = Chooser(title: w.t("部门", "Department"), options: [w.t("全部", "all")] + depts,
+                                      selected: query.department.flatMap { depts.firstIndex(of: $0).map { $0 + 1 } } ?? 0) { i, app in
+                    self.query.department = i == 0 ? nil : depts[i - 1]
+                    self.requery(app)
+                }
+            case 2:
+                app.overlay = Chooser(title: w.t("状态", "Status"), options: statusChoices.map(\.1),
+                                      selected: statusChoices.firstIndex { $0.0 == self.query.status } ?? 0) { i, app in
+                    self.query.status = statusChoices[i].0
+                    self.requery(app)
+                }
+            default:
+                self.query.unit = nil
+                self.query.department = nil
+                self.query.status = .all
+                self.requery(app)
+            }
+        }
+    }
+
+    static func sortLabel(_ s: PersonSort, _ w: Words) -> String {
+        switch s {
+        case .name: w.t("姓名", "name")
+        case .idNumber: w.t("身份证号", "ID number")
+        case .unit: w.t("单位/部门", "unit")
+        case .title: w.t("职称", "title")
+        case .publicHours: w.t("公需", "public")
+        case .professionalHours: w.t("专业", "professional")
+        case .totalHours: w.t("合计", "total")
+        case .status: w.t("状态", "status")
+        }
+    }
+
+    func sortMenu(_ app: App) -> Overlay {
+        let w = app.words
+        let all = PersonSort.allCases
+        return Chooser(title: w.t("排序（再选一次反向）", "Sort (again to reverse)"), options: all.map { Self.sortLabel($0, w) },
+                       selected: all.firstIndex(of: query.sort) ?? 0) { [weak self] i, app in
+            guard let self else { return }
+            if self.query.sort == all[i] {
+                self.query.descending.toggle()
+            } else {
+                self.query.sort = all[i]
+                // Hours read best largest first; text smallest first.
+                self.query.descending = [.publicHours, .professionalHours, .totalHours].contains(all[i])
+            }
+            self.requery(app)
+        }
+    }
+
+    // MARK: drawing
+
+    func layout(_ app: App) -> ColumnLayout {
+        let w = app.words
+        return ColumnLayout([
+            ColumnSpec(key: "name", title: w.t("姓名", "Name"), width: 10),
+            ColumnSpec(key: "id", title: w.t("身份证号", "ID number"), width: 18, dropPriority: 3),
+            ColumnSpec(key: "place", title: w.t("单位/部门", "Unit/department"), width: 16, flexible: true),
+            ColumnSpec(key: "title", title: w.t("职称", "Title"), width: 12, dropPriority: 4),
+            ColumnSpec(key: "pub", title: w.t("公需", "Public"), width: 6, align: .right),
+            ColumnSpec(key: "prof", title: w.t("专业", "Prof."), width: 6, align: .right),
+            ColumnSpec(key: "total", title: w.t("合计", "Total"), width: 6, align: .right),
+            ColumnSpec(key: "bar", title: w.t("进度", "Progress"), width: 10, dropPriority: 2),
+            ColumnSpec(key: "status", title: w.t("状态", "Status"), width: app.lang == .zh ? 13 : 15),
+        ], totalWidth: app.width)
+    }
+
+    func render(_ g: inout TextGrid, _ app: App) {
+        let w = app.words
+        let s = summary
+        let counts = w.t("人员 \(Format.grouped(s.persons)) · 达标 \(Format.grouped(s.met)) · 未达标 \(Format.grouped(s.short))",
+                         "\(Format.grouped(s.persons)) persons · \(Format.grouped(s.met)) met · \(Format.grouped(s.short)) short")
+        app.titleBar(&g, "\(w.t("继续教育登记簿", "CE ledger"))  \(app.ledgerName)   \(w.t("\(query.year)年度", "\(query.year)")) ◀ ▶   \(counts)",
+                     right: w.t("? 帮助", "? help"))
+
+        // Filters, sort and search.
+        let sortArrow = query.descending ? "↓" : "↑"
+        let statusLabel: String = switch query.status {
+        case .all: w.t("全部", "all")
+        case .met: w.t("达标", "met")
+        case .short: w.t("未达标", "short")
+        case .professionalShort: w.t("专业不足", "prof. short")
+        }
+        var x = 1
+        func item(_ label: String, _ value: String, highlight: Bool = false) {
+            x = g.put(label + ": ", row: 1, column: x, style: .dim)
+            x = g.put(value, row: 1, column: x, style: highlight ? .bold : [], maxWidth: 30) + 3
+        }
+        item(w.t("单位", "Unit"), query.unit ?? w.t("全部", "all"), highlight: query.unit != nil)
+        if query.department != nil { item(w.t("部门", "Dept"), query.department!, highlight: true) }
+        item(w.t("状态", "Status"), statusLabel, highlight: query.status != .all)
+        item(w.t("排序", "Sort"), Self.sortLabel(query.sort, w) + sortArrow)
+        x = g.put(w.t("搜索", "Search") + ": ", row: 1, column: x, style: .dim)
+        if let field = search {
+            let col = g.put("/", row: 1, column: x, style: .bold)
+            let cur = field.draw(into: &g, row: 1, column: col, width: max(4, app.width - col - 1), style: .underline)
+            g.cursor = (1, cur)
+        } else {
+            g.put(query.search.isEmpty ? "—" : "/" + query.search, row: 1, column: x, style: query.search.isEmpty ? .dim : .bold)
+        }
+
+        let lay = layout(app)
+        lay.header(into: &g, row: 2)
+        let visible = visibleRows(app)
+        for i in 0..<visible {
+            let index = cursor.top + i
+            guard index < cursor.count, index - pageTop >= 0, index - pageTop < rows.count else { break }
+            let r = rows[index - pageTop]
+            let t = r.totals
+            let place = r.department.isEmpty ? r.unit : r.unit + "/" + r.department
+            var cells: [String] = []
+            var styles: [Int: Style] = [:]
+            for (ci, col) in lay.columns.enumerated() {
+                switch col.key {
+                case "name": cells.append(r.name)
+                case "id": cells.append(app.revealIDs ? r.idNumber : ResidentID.mask(r.idNumber))
+                case "place": cells.append(place)
+                case "title": cells.append(r.title)
+                case "pub": cells.append(t.publicHours.description)
+                case "prof": cells.append(t.professionalHours.description)
+                case "total": cells.append(t.totalHours.description)
+                case "bar":
+                    cells.append(Format.bar(t.totalHours, of: t.requiredHours, width: lay.widths[ci]))
+                    styles[ci] = Format.statusStyle(t)
+                default:
+                    cells.append(t.shortage.label(app.lang))
+                    styles[ci] = Format.statusStyle(t)
+                }
+            }
+            let selected = index == cursor.selected
+            if selected { g.fill(row: 3 + i, style: .reverse) }
+            lay.draw(cells, into: &g, row: 3 + i, style: selected ? .reverse : [], styles: selected ? [:] : styles)
+        }
+        if cursor.count == 0 {
+            g.put(query.search.isEmpty && query.unit == nil && query.status == .all
+                  ? w.t("本年度没有人员。按 a 新增人员，或用 celedger import persons 导入。", "No persons this year. Press a to add one, or run celedger import persons.")
+                  : w.t("没有符合条件的人员（Esc 清除搜索和筛选）", "No person matches (Esc clears search and filters)"),
+                  row: 4, column: 2, style: .dim)
+        }
+        if search != nil {
+            app.keysBar(&g, [("Enter", w.t("确定", "done")), ("Esc", w.t("清除", "clear")), ("↑↓", w.t("移动", "move"))])
+        } else {
+            app.keysBar(&g, [("↑↓", w.t("移动", "move")), ("Enter", w.t("打开", "open")), ("/", w.t("搜索", "search")),
+                              ("f", w.t("筛选", "filter")), ("s", w.t("排序", "sort")), ("[ ]", w.t("年度", "year")),
+                              ("a", w.t("新增人员", "add person")), ("r", w.t("认定", "recognise")),
+                              ("v", w.t("显示证号", "show IDs")), ("q", w.t("退出", "quit"))])
+        }
+    }
+
+    func helpEntries(_ w: Words) -> [(String, String)] {
+        [("↑ ↓  j k", w.t("上下移动", "move up and down")),
+         ("PgUp PgDn  Space", w.t("翻页", "page up and down")),
+         ("g G  Home End", w.t("到第一行 / 最后一行", "first / last row")),
+         ("Enter", w.t("打开此人（本年度记录）", "open the person (the year's records)")),
+         ("/", w.t("搜索：姓名、身份证号数字或拼音首字母（zs 找到张三）", "search: name, ID digits or pinyin initials (zs finds 张三)")),
+         ("f", w.t("筛选：单位、部门、状态", "filter by unit, department, status")),
+         ("s  S", w.t("排序 / 反向", "sort / reverse")),
+         ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
+         ("a", w.t("新增人员", "add a person")),
+         ("e", w.t("编辑所选人员", "edit the selected person")),
+         ("r", w.t("学时认定（待认定记录）", "recognition (pending records)")),
+         ("v", w.t("显示 / 隐藏完整身份证号", "show / hide full ID numbers")),
+         ("Esc", w.t("清除搜索和筛选", "clear search and filters")),
+         ("q", w.t("退出", "quit"))]
+    }
+}

@@ -1,0 +1,22 @@
+import CeledgerDomain
+import CeledgerStore
+
+/// The main loop: draw, read a key, let the app handle it, draw again. Everything the loop touches of the
+/// terminal goes through `Terminal`, so the same loop runs on curses and on a test double.
+public enum TUIRunner {
+    /// Runs until the app quits or `interrupted` says a signal arrived; always gives the terminal back.
+    public static func run(_ app: App, on terminal: Terminal, interrupted: () -> Bool = { false }) {
+        defer { terminal.shutdown() }
+        var last = app.render()
+        terminal.draw(last)
+        while !app.shouldQuit && !interrupted() {
+            guard let key = terminal.readKey(timeoutMilliseconds: 250) else { continue }
+            app.handle(key)
+            let next = app.render()
+            if next != last {
+                terminal.draw(next)
+                last = next
+            }
+        }
+    }
+}

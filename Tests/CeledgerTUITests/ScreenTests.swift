@@ -1,0 +1,319 @@
+import CeledgerDomain
+import CeledgerStore
+import CeledgerText
+import Foundation
+import Testing
+@testable import CeledgerTUI
+
+@Suite struct PersonsScreenTests {
+    @Test func homeScreenInChinese() throws {
+        let app = try makeApp()
+        expectGolden("persons-zh-120x24", app.screen)
+    }
+
+    @Test func homeScreenInEnglish() throws {
+        let app = try makeApp(lang: .en)
+        expectGolden("persons-en-120x24", app.screen)
+    }
+
+    @Test func narrowTerminalDropsColumnsButKeepsTheTotals() throws {
+        let app = try makeApp(width: 80, height: 20)
+        expectGolden("persons-zh-80x20", app.screen)
+    }
+
+    /// The text in display columns [from, from + width) of a rendered line.
+    func cells(_ line: String, from: Int, width: Int) -> String {
+        var out = ""
+        var x = 0
+        for ch in line {
+            let w = DisplayWidth.of(ch)
+            if x >= from && x + w <= from + width { out.append(ch) }
+            x += w
+        }
+        return out
+    }
+
+    @Test func columnsLineUpByDisplayWidth() throws {
+        let app = try makeApp()
+        let g = app.render()
+        let header = g.line(2)
+        let totalEnd = header.prefix(upTo: header.range(of: "合计")!.upperBound).displayWidth
+        // Names of two, three and four characters: every row's total ends under the header's.
+        let expected = ["李四": "0.0", "欧阳明辉": "40.0", "王五": "100.0", "张三": "90.0", "张三丰": "89.5"]
+        for row in 3..<8 {
+            let line = g.line(row)
+            let name = cells(line, from: 1, width: 10).trimmingCharacters(in: .whitespaces)
+            #expect(cells(line, from: totalEnd - 6, width: 6).trimmingCharacters(in: .whitespaces) == expected[name], "\(line)")
+            #expect(cells(line, from: totalEnd, width: 1) == " ")
+        }
+    }
+
+    @Test func searchByPinyinInitialsNarrowsAsYouType() throws {
+        let app = try makeApp()
+        app.press("/")
+        app.type("zs")
+        let text = app.screen
+        #expect(text.contains("张三 "))
+        #expect(text.contains("张三丰"))
+        #expect(!text.contains("欧阳明辉"))
+        #expect(text.contains("人员 2 · 达标 1 · 未达标 1"))
+        app.type("f")
+        #expect(!app.screen.contains("张三 "))
+        app.press("Esc")
+        #expect(app.screen.contains("人员 5"))
+    }
+
+    @Test func searchByIDDigits() throws {
+        let app = try makeApp()
+        app.press("/")
+        app.type("1949")
+        app.press("Enter")
+        #expect(app.screen.contains("欧阳明辉"))
+        #expect(app.screen.contains("人员 1 ·"))
+    }
+
+    @Test func filterShortOnesAndSortByTotal() throws {
+        let app = try makeApp()
+        app.press("f", "Down", "Down", "Enter")  // by status
+        app.press("Down", "Down", "Enter")  // short
+        var text = app.screen
+        #expect(text.contains("人员 4 · 达标 0 · 未达标 4"))
+        #expect(!text.contains(" 张三  "))
+        app.press("s", "End", "Up", "Enter")  // sort by total (descending)
+        text = app.screen
+        let order = ["王五", "张三丰", "欧阳明辉", "李四"].map { text.range(of: $0)!.lowerBound }
+        #expect(order == order.sorted())
+    }
+
+    @Test func yearKeysChangeTheYearAndTotals() throws {
+        let app = try makeApp()
+        app.press("[")
+        let text = app.screen
+        #expect(text.contains("2023年度"))
+        #expect(text.contains("40.0   40.0"))  // 张三's 2023 training only
+    }
+
+    @Test func revealShowsFullIDNumbers() throws {
+        let app = try makeApp()
+        #expect(!app.screen.contains("34052419800101001X"))
+        #expect(app.screen.contains("3405**********001X"))
+        app.press("v")
+        #expect(app.screen.contains("34052419800101001X"))
+    }
+
+    @Test func tooSmallAsksToEnlargeThenRedraws() throws {
+        let app = try makeApp()
+        app.handle(.resize(width: 50, height: 10))
+        #expect(app.screen.contains("窗口太小，请放大窗口"))
+        app.handle(.resize(width: 100, height: 20))
+        #expect(app.screen.contains("欧阳明辉"))
+    }
+
+    @Test func helpListsTheScreensKeys() throws {
+        let app = try makeApp()
+        app.press("?")
+        expectGolden("help-persons-zh", app.screen)
+        app.press("Esc")
+        #expect(!app.screen.contains("帮助（本屏按键）"))
+    }
+
+    @Test func qQuitsFromHome() throws {
+        let app = try makeApp()
+        app.press("q")
+        #expect(app.shouldQuit)
+    }
+}
+
+@Suite struct PersonScreenTests {
+    func openZhang() throws -> App {
+        let app = try makeApp()
+        app.press("/")
+        app.type("zs")
+        app.press("Enter", "Enter")
+        return app
+    }
+
+    @Test func personScreenShowsTotalsFiveYearsAndRecords() throws {
+        let app = try openZhang()
+        expectGolden("person-zhang-2024", app.screen)
+    }
+
+    @Test func addingARecordThroughTheFormChangesTheTotalsAtOnce() throws {
+        let app = try openZhang()
+        app.press("a")
+        expectGolden("record-form-new", app.screen)
+        app.press("Tab", "Tab")
+        app.type("BIM 应用培训")
+        app.press("Tab")
+        app.type("江西省建设厅")
+        app.press("Tab", "C-u")
+        app.type("2024-06-01")
+        app.press("Tab", "C-u")
+        app.type("2024-06-05")
+        app.press("Tab", "Tab", "Tab")
+        app.type("40")
+        app.press("C-s")
+        let text = app.screen
+        #expect(text.contains("合计 130.0 / 90"))
+        #expect(text.contains("BIM 应用培训"))
+        #expect(text.contains("已保存"))
+    }
+
+    @Test func theFormRefusesAnEndBeforeTheStartAndSaysWhy() throws {
+        let app = try openZhang()
+        app.press("a", "Tab", "Tab")
+        app.type("X")
+        app.press("Tab", "Tab", "C-u")
+        app.type("2024-06-05")
+        app.press("Tab", "C-u")
+        app.type("2024-06-01")
+        app.press("Tab", "Tab", "Tab")
+        app.type("8")
+        app.press("Enter")
+        let text = app.screen
+        #expect(text.contains("✗ 结束日期 2024-06-01 早于开始日期 2024-06-05"))
+        #expect(text.contains("新增学习记录"))  // still open
+    }
+
+    @Test func aDuplicateActivityIsRefused() throws {
+        let app = try openZhang()
+        app.press("a", "Tab", "Tab")
+        app.type("心血管新进展研修班")
+        app.press("Tab", "Tab", "C-u")
+        app.type("2024-03-04")
+        app.press("Tab", "C-u")
+        app.type("2024-03-10")
+        app.press("Tab", "Tab", "Tab")
+        app.type("60")
+        app.press("C-s")
+        #expect(app.screen.contains("✗ 此人已登记同一活动"))
+    }
+
+    @Test func chineseInputAndBackspaceRemoveWholeCharacters() throws {
+        let app = try openZhang()
+        app.press("a", "Tab", "Tab")
+        app.type("心血管病")
+        app.press("BSpace")
+        let form = app.overlay as! RecordForm
+        #expect(form.inputs[2].text.text == "心血管")
+    }
+
+    @Test func escapeOnAChangedFormAsksFirst() throws {
+        let app = try openZhang()
+        app.press("a", "Tab", "Tab")
+        app.type("草稿")
+        app.press("Esc")
+        #expect(app.screen.contains("放弃未保存的修改？"))
+        app.press("n")
+        #expect((app.overlay as? RecordForm)?.inputs[2].text.text == "草稿")
+        app.press("Esc", "y")
+        #expect(app.overlay == nil)
+    }
+
+    @Test func deleteAsksFirst() throws {
+        let app = try openZhang()
+        app.press("d")
+        #expect(app.screen.contains("删除记录“心血管新进展研修班”？"))
+        app.press("n")
+        #expect(app.screen.contains("心血管新进展研修班"))
+        app.press("d", "y")
+        #expect(!app.screen.contains("心血管新进展研修班"))
+        #expect(app.screen.contains("合计 30.0 / 90"))
+    }
+
+    @Test func recognisingAPendingRecordCountsIt() throws {
+        let app = try openZhang()
+        app.press("G")  // 职业道德专题, pending
+        #expect(app.screen.contains("待认定，暂不计入"))
+        app.press("r", "Enter")
+        #expect(app.screen.contains("合计 110.0 / 90"))
+    }
+
+    @Test func rejectingNeedsAReason() throws {
+        let app = try openZhang()
+        app.press("G", "r", "Down", "Enter", "Enter")
+        #expect(app.screen.contains("✗ 必须填写"))
+        app.type("证明材料不全")
+        app.press("Enter")
+        #expect(app.screen.contains("已将 1 条记录设为不予认定"))
+        app.press("G")  // any key clears the message; the line then explains the selected record
+        #expect(app.screen.contains("不予认定，不计入"))
+        #expect(app.screen.contains("认定说明：证明材料不全"))
+    }
+
+    @Test func escapeGoesBackKeepingTheSelection() throws {
+        let app = try openZhang()
+        app.press("Esc")
+        #expect(app.screen.contains("人员 2 ·"))  // the search is still there
+        #expect(app.screen.split(separator: "\n")[3].contains("张三"))
+    }
+}
+
+@Suite struct RecognitionScreenTests {
+    @Test func markAndRecogniseSeveralAtOnce() throws {
+        let app = try makeApp()
+        app.press("r")
+        expectGolden("recognition-2024", app.screen)
+        app.press("*", "y")
+        #expect(app.screen.contains("已将 2 条记录设为已认定"))
+        #expect(app.screen.contains("待认定 0 条"))
+        app.press("Esc")
+        #expect(app.screen.contains("李四"))
+    }
+}
+
+@Suite struct PersonFormTests {
+    @Test func anInvalidIDIsShownWithTheExpectedCheckCharacter() throws {
+        let app = try makeApp()
+        app.press("a")
+        app.type("340524198001010013")
+        app.press("Tab")
+        app.type("赵六")
+        app.press("C-s")
+        #expect(app.screen.contains("校验位错误（按前17位应为X）"))
+    }
+
+    @Test func aNewPersonIsAddedAndSelected() throws {
+        let app = try makeApp()
+        app.press("a")
+        let newID = ResidentID.make(region: "360102", birth: Day(year: 1990, month: 5, day: 17)!, sequence: 42)
+        app.type(newID.value)
+        #expect(app.screen.contains("出生日期 1990-05-17 · 性别 女（由身份证号得出）"))
+        app.press("Tab")
+        app.type("赵六")
+        app.press("Tab")
+        app.type("南昌市第一医院")
+        app.press("C-s")
+        let text = app.screen
+        #expect(text.contains("人员 6"))
+        #expect(text.split(separator: "\n").contains { $0.contains("赵六") })
+    }
+}
+
+@Suite struct TextGridTests {
+    @Test func wideCharactersTakeTwoCellsAndAreNeverSplit() {
+        var g = TextGrid(width: 7, height: 1)
+        g.put("张三丰ab", row: 0, column: 0)
+        #expect(g.line(0) == "张三丰…")  // cut with an ellipsis
+        var h = TextGrid(width: 5, height: 1)
+        h.put("张三丰", row: 0, column: 0)
+        #expect(h.line(0) == "张三…")  // the third would not fit whole
+        var k = TextGrid(width: 4, height: 1)
+        k.put("张三丰", row: 0, column: 0)
+        #expect(k.line(0) == "张…")
+        #expect(k[0, 1].character == Cell.continuation)
+    }
+
+    @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var g = TextGrid(width: 6, height: 1)
+        g.put("张三丰", row: 0, column: 0)
+        g.put("x", row: 0, column: 1)
+        #expect(g.line(0) == " x三丰")
+    }
+
+    @Test func truncationMarksTheCutWithAnEllipsis() {
+        #expect("江西省建筑设计研究院/结构所".truncated(toWidth: 12) == "江西省建筑…")
+        #expect("江西省建筑设计研究院".fitted(toWidth: 9) == "江西省建…")
+        #expect("ab".fitted(toWidth: 4, align: .right) == "  ab")
+    }
+}
