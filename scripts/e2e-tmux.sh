@@ -1,3 +1,118 @@
-#!/bin/sh
-# Real-terminal end-to-end tests: added with the terminal UI.
-exit 0
+#!/usr/bin/env bash
+# Real-terminal end-to-end test: the real binary in tmux (own socket, fixed size, C.UTF-8), driven with
+# keys, read back with capture-pane, polling for text instead of sleeping.
+# Usage: scripts/e2e-tmux.sh path/to/celedger
+set -euo pipefail
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+SOCK="$WORK/tmux.sock"
+DB="$WORK/ledger.sqlite"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 CELEDGER_DATA="$ROOT/data"
+unset TMUX
+passed=0 failed=0
+
+cleanup() {
+  tmux -S "$SOCK" kill-server 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+t() { tmux -S "$SOCK" -f /dev/null "$@"; }
+screen() { t capture-pane -p -t e2e; }
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows.
+wait_for() {
+  local text=$1 limit=${2:-10} start=$SECONDS
+  while (( SECONDS - start < limit )); do
+    if screen 2>/dev/null | grep -qF -- "$text"; then return 0; fi
+    sleep 0.05
+  done
+  echo "--- screen ---"; screen || true; echo "--------------"
+  return 1
+}
+
+# wait_gone TEXT [SECONDS]
+wait_gone() {
+  local text=$1 limit=${2:-10} start=$SECONDS
+  while (( SECONDS - start < limit )); do
+    if ! screen 2>/dev/null | grep -qF -- "$text"; then return 0; fi
+    sleep 0.05
+  done
+  echo "--- screen ---"; screen || true; echo "--------------"
+  return 1
+}
+
+check() {
+  local name=$1; shift
+  if "$@"; then
+    echo "ok - $name"; passed=$((passed + 1))
+  else
+    echo "not ok - $name"; failed=$((failed + 1))
+  fi
+}
+
+# A ledger with one known person and no record in 2024, plus demo colleagues.
+"$BIN" --db "$DB" demo --persons 300 --years 2023-2024 --seed 5 >/dev/null
+cat > "$WORK/persons.csv" <<'CSV'
+身份证号,姓名,单位,部门,职称,职称级别
+34052419800101001X,欧阳明辉,江西省建筑设计研究院,结构所,工程师,中级
+CSV
+"$BIN" --db "$DB" import persons "$WORK/persons.csv" >/dev/null
+
+total_2024() {
+  "$BIN" --db "$DB" report annual --year 2024 --format csv | awk -F, '$1=="34052419800101001X"{print $8}'
+}
+check "before: 欧阳明辉 has 0.0 hours in 2024" test "$(total_2024)" = "0.0"
+
+t new-session -d -s e2e -x 120 -y 32 "'$BIN' --db '$DB' --year 2024; echo EXIT=\$? > '$WORK/exit'; sleep 60"
+check "the persons screen opens" wait_for "继续教育登记簿"
+check "it shows the year and counts" wait_for "2024年度"
+
+t send-keys -t e2e / o y m h
+check "search by pinyin initials finds 欧阳明辉" wait_for "欧阳明辉"
+check "the search narrows the list to one person" wait_for "人员 1 ·"
+t send-keys -t e2e Enter Enter
+check "Enter opens the person" wait_for "合计 0.0 / 90"
+
+t send-keys -t e2e a
+check "a opens the record form" wait_for "新增学习记录"
+t send-keys -t e2e Tab Tab
+t send-keys -t e2e -l "BIM 应用培训"
+t send-keys -t e2e Tab
+t send-keys -t e2e -l "江西省建设厅"
+t send-keys -t e2e Tab C-u
+t send-keys -t e2e -l "2024-06-01"
+t send-keys -t e2e Tab C-u
+t send-keys -t e2e -l "2024-06-05"
+t send-keys -t e2e Tab Tab Tab
+t send-keys -t e2e -l "40"
+check "the form explains what the record will count" wait_for "计入2024年度 40.0 学时"
+t send-keys -t e2e C-s
+check "saving closes the form and the totals change at once" wait_for "合计 40.0 / 90"
+check "the new record is listed" wait_for "BIM 应用培训"
+check "the report agrees: 40.0 hours in 2024" test "$(total_2024)" = "40.0"
+
+t resize-window -t e2e -x 60 -y 12
+check "too small: asks to enlarge the window" wait_for "窗口太小"
+t resize-window -t e2e -x 100 -y 30
+check "resize redraws at the new size" wait_for "合计 40.0 / 90"
+
+t send-keys -t e2e Escape
+check "Esc goes back to the persons list" wait_for "人员 1 ·"
+t send-keys -t e2e q
+for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
+check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
+check "the terminal is given back (no UI left on screen)" wait_gone "继续教育登记簿"
+
+# SIGTERM also restores the terminal and ends the program.
+t respawn-pane -k -t e2e "'$BIN' --db '$DB' --year 2024; echo EXIT=\$? > '$WORK/exit2'; sleep 60"
+check "the UI opens again" wait_for "继续教育登记簿"
+pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)
+[[ -n "$pid" ]] && kill -TERM "$pid"
+for _ in $(seq 1 200); do [[ -s "$WORK/exit2" ]] && break; sleep 0.05; done
+check "SIGTERM ends the UI" test -s "$WORK/exit2"
+check "after SIGTERM the screen is restored" wait_gone "继续教育登记簿"
+
+echo "e2e-tmux: $passed passed, $failed failed"
+(( failed == 0 ))
