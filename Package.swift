@@ -43,8 +43,10 @@ let package = Package(
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         .testTarget(name: "CeledgerStoreTests", dependencies: ["CeledgerStore", "CeledgerDomain", grdb]),
-        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb]),
-        .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain"]),
+        // Golden files are read through #filePath, not bundled as resources.
+        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb],
+                    exclude: ["Golden"]),
+        .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -100,6 +100,8 @@ struct UICommand: ParsableCommand {
         let app = App(ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, rules: rules, lang: Context.lang,
                       year: year ?? today.year, today: today, reviewer: Context.userName, width: size.width, height: size.height)
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
+        // Ended by a signal: the shell's convention, 128 + the signal's number.
+        if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }
     }
 }
 
