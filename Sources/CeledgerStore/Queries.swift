@@ -158,7 +158,9 @@ extension Ledger {
             let number: String = row["person_id_number"]
             let pid: ResidentID
             if let l = lastID, l.0 == number { pid = l.1 } else {
-                pid = (try? ResidentID.parse(number).get()) ?? ResidentID(unchecked: number, birthDate: Day.firstOf(year: 1900), gender: .male)
+                // Validated when stored: no need to check the sum again for every row.
+                pid = ResidentID(unchecked: number, birthDate: Day.parse(row["person_birth_date"] ?? "").successValue ?? Day.firstOf(year: 1900),
+                                 gender: Gender(rawValue: row["person_gender"] ?? "") ?? .male)
                 lastID = (number, pid)
             }
             try each(StoredRecord(rowID: row["id"], record: Ledger.record(from: row, personID: pid)))
