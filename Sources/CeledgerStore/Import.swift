@@ -48,6 +48,9 @@ public struct ImportReport: Sendable {
     public var header: [String] = []
     /// Whether the rows were written to the ledger.
     public var committed = false
+    /// A problem with the file itself (its header, its quoting, its encoding) rather than a row:
+    /// `skipInvalid` cannot skip it, and nothing is imported.
+    public var fileIsBroken = false
 }
 
 /// Progress of a long operation: units done and, when known, the total.
@@ -107,12 +110,14 @@ extension Ledger {
             guard let h = try reader.next() else {
                 report.errors.append(RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
                 report.badRowCount = 1
+                report.fileIsBroken = true
                 return report
             }
             headerRow = h
         } catch {
             report.errors.append(RowError(line: error.line, column: "", message: error.message))
             report.badRowCount = 1
+            report.fileIsBroken = true
             return report
         }
         report.header = headerRow.fields
@@ -120,6 +125,7 @@ extension Ledger {
         guard headerErrors.isEmpty else {
             report.errors = headerErrors
             report.badRowCount = 1
+            report.fileIsBroken = true
             return report
         }
         let columnName: [Field: String] = Dictionary(
@@ -135,9 +141,10 @@ extension Ledger {
         }
 
         do {
-            try db.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
+            // One pass over the file; the caller decides whether it runs in a write transaction or, for a
+            // dry run, in a read transaction that cannot change the ledger.
+            func pass(_ db: Database) throws -> Bool {
+                    var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
                     while let row = try reader.next() {
                         report.rows += 1
                         if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
@@ -188,11 +195,18 @@ extension Ledger {
                     progress?(reader.bytesRead, reader.totalBytes)
                     let ok = report.errors.isEmpty || options.skipInvalid
                     report.committed = ok && !options.dryRun
-                    return report.committed ? .commit : .rollback
+                    return report.committed
+            }
+            if options.dryRun {
+                _ = try db.read(pass)
+            } else {
+                try db.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) { try pass(db) ? .commit : .rollback }
                 }
             }
         } catch let e as CSVError {
             report.badRowCount += 1
+            report.fileIsBroken = true
             report.errors.append(RowError(line: e.line, column: e.column.map { i in
                 i <= headerRow.fields.count ? headerRow.fields[i - 1].trimmedField : "#\(i)" } ?? "", message: e.message))
             report.committed = false
@@ -221,12 +235,25 @@ struct RowWriter {
     let findPerson: Statement
     let insertRecord: Statement
     var personIDs: [String: Int64] = [:]
+    /// Validate only: look instead of writing, and remember what this run would have added.
+    let dryRun: Bool
+    var wouldAdd = Set<RecordKey>()
+    let findRecord: Statement
 
-    init(db: Database, now: String, pinyin: PinyinIndex) throws {
+    struct RecordKey: Hashable {
+        let person: Int64
+        let mode: String, title: String, start: String, end: String
+    }
+
+    init(db: Database, now: String, pinyin: PinyinIndex, dryRun: Bool = false) throws {
         self.db = db
         self.now = now
         self.pinyin = pinyin
+        self.dryRun = dryRun
         findPerson = try db.cachedStatement(sql: "SELECT id FROM person WHERE id_number = ?")
+        findRecord = try db.cachedStatement(sql: """
+            SELECT 1 FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?
+            """)
         insertRecord = try db.cachedStatement(sql: """
             INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment,
                 score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, created_at, updated_at)
@@ -243,7 +270,12 @@ struct RowWriter {
     }
 
     /// Inserts a record; false when the same activity is already there.
-    func insert(_ r: CeledgerDomain.Record, personRowID: Int64) throws -> Bool {
+    mutating func insert(_ r: CeledgerDomain.Record, personRowID: Int64) throws -> Bool {
+        if dryRun {
+            let key = RecordKey(person: personRowID, mode: r.mode.rawValue, title: r.title, start: r.startDate.iso, end: r.endDate.iso)
+            if try Bool.fetchOne(findRecord, arguments: [personRowID, key.mode, key.title, key.start, key.end]) != nil { return false }
+            return wouldAdd.insert(key).inserted
+        }
         try insertRecord.execute(arguments: [
             personRowID, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
             r.year, r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths,
@@ -258,6 +290,10 @@ struct RowWriter {
     mutating func upsert(_ p: Person, present: Set<Field>) throws -> Upsert {
         let values = PersonColumns(p, pinyin: pinyin)
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id_number = ?", arguments: [p.id.value]) else {
+            if dryRun {
+                personIDs[p.id.value] = -1
+                return .inserted
+            }
             try db.execute(sql: """
                 INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
                     specialty, status, status_date, category, created_at, updated_at)
@@ -282,6 +318,7 @@ struct RowWriter {
             sets.append("status_date = NULL")
         }
         guard !sets.isEmpty else { return .unchanged }
+        if dryRun { return .updated }
         sets.append("updated_at = ?")
         args.append(now)
         args.append(p.id.value)

@@ -38,7 +38,14 @@ public final class Ledger: Sendable {
 
     /// Opens the ledger at `path`, creating it (mode 0600, parent folders 0700) when it does not exist,
     /// and migrating it to the current schema. A file that is not a ledger is never written to.
-    public static func open(path: String, pinyin: PinyinIndex) throws(LedgerError) -> Ledger {
+    public enum Access: Sendable {
+        /// Creates the ledger when missing and migrates it when behind.
+        case readWrite
+        /// Never writes: the file must exist and be current. Reads go on while another process writes.
+        case readOnly
+    }
+
+    public static func open(path: String, pinyin: PinyinIndex, access: Access = .readWrite) throws(LedgerError) -> Ledger {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
@@ -46,13 +53,30 @@ public final class Ledger: Sendable {
                 throw LedgerError(zh: "\(path) 是一个目录，不是登记簿文件", en: "\(path) is a directory, not a ledger file")
             }
             try checkIsLedger(path)
+        } else if access == .readOnly {
+            throw LedgerError(zh: "没有登记簿 \(path)（用 celedger init 创建）", en: "no ledger at \(path) (create one with celedger init)")
         } else {
             try create(path)
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration())
-            try Schema.migrator.migrate(pool)
-            return Ledger(path: path, db: pool, pinyin: pinyin)
+            switch access {
+            case .readWrite:
+                let pool = try DatabasePool(path: path, configuration: configuration())
+                // Migrate only when behind, so that opening a current ledger writes nothing.
+                if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
+                    try Schema.migrator.migrate(pool)
+                }
+                return Ledger(path: path, db: pool, pinyin: pinyin)
+            case .readOnly:
+                let pool = try DatabasePool(path: path, configuration: configuration(readonly: true))
+                if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
+                    throw LedgerError(zh: "登记簿 \(path) 的结构较旧，请先运行 celedger init 升级",
+                                      en: "the ledger \(path) has an older schema; run celedger init to migrate it")
+                }
+                return Ledger(path: path, db: pool, pinyin: pinyin)
+            }
+        } catch let e as LedgerError {
+            throw e
         } catch {
             throw LedgerError.from(error, path: path)
         }
@@ -79,30 +103,30 @@ public final class Ledger: Sendable {
 
     static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-    /// A non-empty file must be a SQLite database carrying our application id (or a blank one).
-    /// Checked through a read-only connection so that a foreign file is never touched.
+    /// A non-empty file must be a SQLite database carrying our application id, or a blank database of one
+    /// page. Read from the file header alone: opening a foreign database, even read-only, could create
+    /// -wal and -shm files beside it.
     static func checkIsLedger(_ path: String) throws(LedgerError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LedgerError(zh: "无法读取 \(path)：\(reason(errno))", en: "cannot read \(path): \(reason(errno))")
         }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
+        let size = (try? handle.seekToEnd()) ?? 0
         try? handle.close()
         if header.isEmpty { return }
-        guard header == Data("SQLite format 3\0".utf8) else { throw LedgerError.notALedger(path) }
-        do {
-            let q = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
-            let (appID, tables) = try q.read { db in
-                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0)
-            }
-            try q.close()
-            if appID != Schema.applicationID && !(appID == 0 && tables == 0) {
-                throw LedgerError.notALedger(path)
-            }
-        } catch let e as LedgerError {
-            throw e
-        } catch {
-            throw LedgerError.from(error, path: path)
+        guard header.count == 100, header.prefix(16).elementsEqual(Array("SQLite format 3\0".utf8)) else {
+            throw LedgerError.notALedger(path)
+        }
+        func bigEndian(_ offset: Int) -> UInt32 {
+            header[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        let appID = Int32(bitPattern: bigEndian(68))
+        // The page size is at offset 16 (1 means 65536).
+        let rawPageSize = Int(header[16]) << 8 | Int(header[17])
+        let pageSize = rawPageSize == 1 ? 65536 : rawPageSize
+        let blank = appID == 0 && size <= UInt64(pageSize) && bigEndian(40) == 0  // one page, schema cookie 0
+        if appID != Schema.applicationID && !blank {
+            throw LedgerError.notALedger(path)
         }
     }
 

@@ -41,7 +41,16 @@ struct Celedger: ParsableCommand {
             Context.printError("celedger: " + e.message.text(Context.lang))
             Foundation.exit(ExitStatus.ledger)
         } catch {
-            exit(withError: error)
+            // Help and version go to stdout with status 0; every usage error exits 2 (documented), not
+            // the parser's own 64.
+            let code = exitCode(for: error)
+            let text = fullMessage(for: error)
+            if code == .success {
+                print(text)
+                Foundation.exit(ExitStatus.ok)
+            }
+            Context.printError(text)
+            Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
         }
     }
 }
@@ -86,6 +95,12 @@ struct UICommand: ParsableCommand {
     }
 
     func run() throws {
+        guard isatty(0) == 1 && isatty(1) == 1 else {
+            throw CLIFailure(
+                zh: "终端界面需要在终端中运行（标准输入和输出都须是终端）；脚本请使用子命令（celedger --help）",
+                en: "the terminal UI needs a terminal (standard input and output); scripts use the subcommands (celedger --help)",
+                code: ExitStatus.usage)
+        }
         let rules = try DataFiles.rules()
         let ledger = try Context.openLedger(global.db)
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())

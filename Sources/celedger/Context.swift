@@ -56,9 +56,11 @@ enum Context {
         return Ledger.defaultPath(environment: environment)
     }
 
-    static func openLedger(_ option: String?) throws -> Ledger {
+    /// Opens the ledger: read-only for commands that only read, so that they never change the file, never
+    /// wait for a writer and work on a read-only copy.
+    static func openLedger(_ option: String?, access: Ledger.Access = .readWrite) throws -> Ledger {
         do {
-            return try Ledger.open(path: ledgerPath(option), pinyin: try DataFiles.pinyin())
+            return try Ledger.open(path: ledgerPath(option), pinyin: try DataFiles.pinyin(), access: access)
         } catch let e as LedgerError {
             throw CLIFailure(e.message, code: ExitStatus.ledger)
         }

@@ -25,7 +25,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The CSV file.", valueName: "file"))
     var file: String
 
-    @Flag(name: .long, help: "Import the good rows; write the rejected ones with reasons to FILE.rejected.csv beside the input.")
+    @Flag(name: .long, help: "Import the good rows; write the bad ones with reasons beside the input (staff.csv → staff.rejected.csv).")
     var skipInvalid = false
 
     @Flag(name: .long, help: "Only validate; write nothing.")
@@ -39,7 +39,8 @@ struct ImportCommand: ParsableCommand {
         } catch {
             throw CLIFailure(error.message, code: ExitStatus.badInput)
         }
-        let ledger = try Context.openLedger(global.db)
+        // A dry run reads only: it never changes the file, even to migrate it.
+        let ledger = try Context.openLedger(global.db, access: dryRun ? .readOnly : .readWrite)
         let progress = ProgressLine(Context.text("导入中", "importing"))
         let report = try ledger.importRows(
             kind.rowKind, from: reader, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun),
@@ -60,13 +61,13 @@ struct ImportCommand: ParsableCommand {
         }
 
         let badRows = report.badRowCount
-        if !report.errors.isEmpty && !skipInvalid {
+        if report.fileIsBroken || (!report.errors.isEmpty && !skipInvalid) {
             throw CLIFailure(
                 zh: "\(name)：\(badRows)行有误，未导入任何数据", en: "\(name): \(badRows) bad row\(badRows == 1 ? "" : "s"); nothing imported",
                 code: ExitStatus.badInput)
         }
         var rejectedPath: String?
-        if skipInvalid && !report.rejected.isEmpty {
+        if skipInvalid && !dryRun && !report.rejected.isEmpty {
             rejectedPath = try writeRejected(report)
         }
         let dup = report.duplicateCount

@@ -1,0 +1,444 @@
+import Foundation
+import Testing
+
+// End-to-end support: runs the built `celedger` binary in a clean environment and a private temporary
+// folder per test, and collects its exit status, stdout and stderr.
+
+/// What one run of the binary produced.
+struct CLIResult: Sendable {
+    let arguments: [String]
+    let status: Int32
+    let stdoutData: Data
+    let stderrData: Data
+    let seconds: Double
+    /// True when the process ended by a signal; `status` is then the signal number.
+    var killedBySignal = false
+
+    var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+    var stderr: String { String(decoding: stderrData, as: UTF8.self) }
+    /// Non-empty lines of stderr.
+    var stderrLines: [String] { stderr.split(whereSeparator: \.isNewline).map(String.init) }
+    var stdoutLines: [String] { stdout.split(whereSeparator: \.isNewline).map(String.init) }
+
+    var summary: String {
+        "celedger \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout ---\n\(stdout.prefix(4000))\n--- stderr ---\n\(stderr.prefix(4000))"
+    }
+}
+
+/// Locations the suite needs: the binary under test and the repository's data folder.
+enum Paths {
+    /// The repository root, found from this file's path (Tests/CLITests/Support/CLI.swift).
+    static let repo: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let data: String = repo.appendingPathComponent("data").path
+
+    static let golden: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// The `celedger` built with the tests: next to the test bundle (Linux: <scratch>/debug/
+    /// celedgerPackageTests.xctest; macOS: inside <scratch>/debug/celedgerPackageTests.xctest/Contents/MacOS).
+    /// $CELEDGER_BIN overrides.
+    static let binary: String? = {
+        let fm = FileManager.default
+        if let b = ProcessInfo.processInfo.environment["CELEDGER_BIN"], fm.isExecutableFile(atPath: b) { return b }
+        var starts: [URL] = [Bundle.main.bundleURL]
+        if let e = Bundle.main.executableURL { starts.append(e.deletingLastPathComponent()) }
+        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        for start in starts {
+            var dir = start.standardizedFileURL
+            for _ in 0..<6 {
+                let candidate = dir.appendingPathComponent("celedger").path
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate) {
+                    return candidate
+                }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }()
+
+    static func requireBinary() throws -> String {
+        guard let b = binary else {
+            throw SetupError("cannot find the built celedger binary near \(Bundle.main.bundleURL.path); build with --build-tests or set CELEDGER_BIN")
+        }
+        return b
+    }
+
+    static let sqlite3: String? = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+struct SetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// Texts that only a crash prints. No run of the binary may print them.
+let crashMarkers = ["Fatal error", "Stack dump", "Current stack trace", "Backtrace", "💣", "SIGSEGV", "SIGILL", "Illegal instruction"]
+
+/// Data read on another thread.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// A running `celedger` (or helper) process whose output is being drained.
+final class RunningProcess: @unchecked Sendable {
+    let process: Process
+    let arguments: [String]
+    private let errBox = DataBox()
+    private let outBox = DataBox()
+    private let group = DispatchGroup()
+    private let started = Date()
+
+    init(executable: String, arguments: [String], environment: [String: String], directory: URL,
+         stdin: Data? = nil, displayArguments: [String]? = nil, timeout: TimeInterval = 90) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        self.arguments = displayArguments ?? arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = stdin.map { _ in Pipe() }
+        process.standardInput = input ?? FileHandle.nullDevice
+        try process.run()
+        if let input, let stdin {
+            input.fileHandleForWriting.write(stdin)
+            try? input.fileHandleForWriting.close()
+        }
+        // Drain both pipes on their own threads so that neither can fill up and block the child.
+        for (pipe, box) in [(out, outBox), (err, errBox)] {
+            group.enter()
+            DispatchQueue.global().async { [group] in
+                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+        }
+        // A hung binary fails its test instead of the whole suite.
+        let p = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if p.isRunning { p.terminate() }
+        }
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Waits for the end and returns what it produced. Reads both pipes fully before waitUntilExit.
+    func finish() -> CLIResult {
+        group.wait()
+        process.waitUntilExit()
+        return CLIResult(arguments: arguments, status: process.terminationStatus, stdoutData: outBox.data,
+                         stderrData: errBox.data, seconds: Date().timeIntervalSince(started),
+                         killedBySignal: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Without blocking a Swift concurrency thread.
+    func finished() async -> CLIResult {
+        await withCheckedContinuation { (c: CheckedContinuation<CLIResult, Never>) in
+            DispatchQueue.global().async { c.resume(returning: self.finish()) }
+        }
+    }
+}
+
+/// One test's private world: a temporary folder with HOME, XDG_DATA_HOME and a ledger path in it.
+final class Sandbox: @unchecked Sendable {
+    let dir: URL
+    let binary: String
+    /// The ledger every `run` passes as `--db` unless told otherwise.
+    var db: String
+
+    init(_ label: String = #function) throws {
+        binary = try Paths.requireBinary()
+        let safe = label.filter { $0.isLetter || $0.isNumber }.prefix(40)
+        let base = URL(fileURLWithPath: NSTemporaryDirectory())
+        dir = base.appendingPathComponent("celedger-cli-\(safe)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("home"), withIntermediateDirectories: true)
+        db = dir.appendingPathComponent("ledger.sqlite").path
+    }
+
+    deinit {
+        // Keep the folder when asked, to look at a failure.
+        if ProcessInfo.processInfo.environment["CELEDGER_KEEP_TEMP"] == nil {
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    /// A clean environment: no inherited locale, HOME or XDG variables from the developer's shell.
+    func environment(_ extra: [String: String] = [:], removing: Set<String> = []) -> [String: String] {
+        var env: [String: String] = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": dir.appendingPathComponent("home").path,
+            "XDG_DATA_HOME": dir.appendingPathComponent("xdg").path,
+            "CELEDGER_DATA": Paths.data,
+            "TMPDIR": dir.path,
+        ]
+        for (k, v) in extra { env[k] = v }
+        for k in removing { env.removeValue(forKey: k) }
+        return env
+    }
+
+    /// Starts the binary. `db: true` appends `--db <ledger>` after the arguments.
+    func start(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+               removingEnv: Set<String> = [], stdin: Data? = nil, umask mask: String? = nil) throws -> RunningProcess {
+        var full = args
+        if withDB { full += ["--db", db] }
+        if let lang { full += ["--lang", lang] }
+        let env = environment(extra, removing: removingEnv)
+        if let mask {
+            // Through the shell only to set the umask; exec keeps the process the binary itself.
+            return try RunningProcess(executable: "/bin/sh", arguments: ["-c", "umask \(mask); exec \"$0\" \"$@\"", binary] + full,
+                                      environment: env, directory: dir, stdin: stdin, displayArguments: full)
+        }
+        return try RunningProcess(executable: binary, arguments: full, environment: env, directory: dir, stdin: stdin)
+    }
+
+    /// Runs the binary to the end and checks that nothing it printed looks like a crash.
+    @discardableResult
+    func run(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+             removingEnv: Set<String> = [], stdin: Data? = nil, umask mask: String? = nil,
+             sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+        let r = try start(args, db: withDB, lang: lang, env: extra, removingEnv: removingEnv, stdin: stdin, umask: mask).finish()
+        expectNoCrash(r, sourceLocation: sourceLocation)
+        return r
+    }
+
+    /// Same, without blocking a Swift concurrency thread (for the long runs).
+    @discardableResult
+    func runAsync(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIResult {
+        let r = try await start(args, db: withDB, lang: lang, env: extra).finished()
+        expectNoCrash(r, sourceLocation: sourceLocation)
+        return r
+    }
+
+    /// Runs and expects exit 0.
+    @discardableResult
+    func ok(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+            sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+        let r = try run(args, db: withDB, lang: lang, env: extra, sourceLocation: sourceLocation)
+        #expect(r.status == 0, "\(r.summary)", sourceLocation: sourceLocation)
+        return r
+    }
+
+    /// Writes a file into the sandbox (UTF-8, exactly the given text).
+    @discardableResult
+    func write(_ name: String, _ text: String, bom: Bool = false) throws -> String {
+        var data = Data()
+        if bom { data.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+        data.append(Data(text.utf8))
+        let p = path(name)
+        try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    func read(_ name: String) throws -> String {
+        try String(decoding: Data(contentsOf: URL(fileURLWithPath: path(name))), as: UTF8.self)
+    }
+
+    func bytes(_ p: String) -> Data? { FileManager.default.contents(atPath: p) }
+
+    func exists(_ p: String) -> Bool { FileManager.default.fileExists(atPath: p) }
+
+    /// The file's permission bits, e.g. 0o600.
+    func mode(_ p: String) throws -> Int {
+        let attrs = try FileManager.default.attributesOfItem(atPath: p)
+        return (attrs[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    func listing(_ folder: String? = nil) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder ?? dir.path)) ?? []).sorted()
+    }
+
+    // MARK: conveniences over the CLI
+
+    /// Imports a CSV text and expects success.
+    @discardableResult
+    func importOK(_ kind: String, _ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+        let p = try write(name, text)
+        return try ok(["import", kind, p], sourceLocation: sourceLocation)
+    }
+
+    func export(_ kind: String, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try ok(["export", kind] + extra, sourceLocation: sourceLocation).stdout
+    }
+
+    /// `report annual --format json` parsed: one dictionary per person.
+    func annualJSON(_ year: Int, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
+        let r = try ok(["report", "annual", "--year", String(year), "--format", "json"] + extra, sourceLocation: sourceLocation)
+        let parsed = try JSONSerialization.jsonObject(with: r.stdoutData)
+        guard let rows = parsed as? [[String: Any]] else { throw SetupError("report JSON is not an array of objects:\n\(r.stdout)") }
+        return rows
+    }
+}
+
+/// Byte equality without Swift Testing printing a diff of every byte when it fails.
+func sameBytes(_ a: Data?, _ b: Data?) -> Bool { a == b }
+
+func expectNoCrash(_ r: CLIResult, sourceLocation: SourceLocation = #_sourceLocation) {
+    for marker in crashMarkers {
+        #expect(!r.stdout.contains(marker) && !r.stderr.contains(marker), "output looks like a crash (\(marker)):\n\(r.summary)",
+                sourceLocation: sourceLocation)
+    }
+    // A signal (a Swift trap, or the watchdog's timeout) is never an acceptable ending.
+    #expect(!r.killedBySignal, "ended by signal \(r.status):\n\(r.summary)", sourceLocation: sourceLocation)
+}
+
+// MARK: - test data helpers (independent of the code under test)
+
+/// Builds a valid 18-character resident ID (GB 11643-1999) from region, birth date and sequence.
+func residentID(_ region: String = "360102", _ birth: String, _ sequence: Int) -> String {
+    let seq = String(1000 + sequence).suffix(3)
+    let body = region + birth + seq
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    let checks = Array("10X98765432")
+    var sum = 0
+    for (c, w) in zip(body, weights) { sum += Int(String(c))! * w }
+    return body + String(checks[sum % 11])
+}
+
+/// The gender a resident ID encodes: the 17th character, odd for male.
+func gender(of id: String) -> String {
+    let digit = Int(String(Array(id)[16]))!
+    return digit % 2 == 1 ? "male" : "female"
+}
+
+/// A small RFC 4180 parser, written for the tests so that they do not trust the reader under test.
+/// Returns rows of fields; handles quotes, doubled quotes, embedded commas and line breaks, CRLF and a BOM.
+func parseCSV(_ text: String) -> [[String]] {
+    var rows: [[String]] = []
+    var row: [String] = []
+    var field = ""
+    var inQuotes = false
+    var justClosedQuote = false
+    var scalars = Array(text.unicodeScalars)
+    if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+    var i = 0
+    func endRow() {
+        row.append(field)
+        field = ""
+        if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
+        row = []
+    }
+    while i < scalars.count {
+        let c = scalars[i]
+        if inQuotes {
+            if c == "\"" {
+                if i + 1 < scalars.count && scalars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 } else { inQuotes = false; justClosedQuote = true }
+            } else {
+                field.unicodeScalars.append(c)
+            }
+        } else {
+            switch c {
+            case "\"" where field.isEmpty && !justClosedQuote: inQuotes = true
+            case ",": row.append(field); field = ""; justClosedQuote = false
+            case "\r":
+                if i + 1 < scalars.count && scalars[i + 1] == "\n" { i += 1 }
+                endRow(); justClosedQuote = false
+            case "\n": endRow(); justClosedQuote = false
+            default: field.unicodeScalars.append(c)
+            }
+        }
+        i += 1
+    }
+    if !field.isEmpty || !row.isEmpty { endRow() }
+    return rows
+}
+
+/// CSV rows as dictionaries keyed by the header.
+func csvRecords(_ text: String) -> (header: [String], rows: [[String: String]]) {
+    let rows = parseCSV(text)
+    guard let header = rows.first else { return ([], []) }
+    return (header, rows.dropFirst().map { r in
+        Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset < r.count ? r[$0.offset] : "") })
+    })
+}
+
+/// "8.1" → 81 tenths, exactly, from the decimal text; nil for anything else.
+func tenths(_ s: String) -> Int? {
+    let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), let whole = Int(parts[0]), whole >= 0 else { return nil }
+    if parts.count == 1 { return whole * 10 }
+    let frac = parts[1]
+    guard frac.count == 1, let d = Int(frac) else { return nil }
+    return whole * 10 + d
+}
+
+/// A JSON number as tenths. Fails (nil) for strings, booleans and anything with more than one decimal.
+func jsonTenths(_ v: Any?) -> Int? {
+    guard let n = v as? NSNumber, !(v is String) else { return nil }
+    #if canImport(Darwin)
+    if CFGetTypeID(n) == CFBooleanGetTypeID() { return nil }
+    #endif
+    let t = (n.doubleValue * 10).rounded()
+    guard abs(n.doubleValue * 10 - t) < 1e-6 else { return nil }
+    return Int(t)
+}
+
+/// Terminal display width, written for the tests: CJK ideographs, CJK punctuation and full-width forms
+/// take two cells, everything else one.
+func cells(_ s: some StringProtocol) -> Int {
+    s.unicodeScalars.reduce(0) { w, u in
+        switch u.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x20000...0x3FFFD:
+            return w + 2
+        case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F:
+            return w
+        default:
+            return w + 1
+        }
+    }
+}
+
+// MARK: - golden files
+
+/// Compares `actual` with Tests/CLITests/Golden/<name>. With CELEDGER_RECORD_GOLDEN=1 the file is
+/// rewritten and the test fails, so that a new golden never passes silently.
+func expectGolden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let url = Paths.golden.appendingPathComponent(name)
+    if ProcessInfo.processInfo.environment["CELEDGER_RECORD_GOLDEN"] == "1" {
+        do {
+            try FileManager.default.createDirectory(at: Paths.golden, withIntermediateDirectories: true)
+            try Data(actual.utf8).write(to: url)
+            Issue.record("recorded golden file \(url.path); check it, then run again without CELEDGER_RECORD_GOLDEN",
+                         sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("cannot write golden file \(url.path): \(error)", sourceLocation: sourceLocation)
+        }
+        return
+    }
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+        Issue.record("golden file \(url.path) is missing; create it with CELEDGER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+        return
+    }
+    let expected = String(decoding: data, as: UTF8.self)
+    if expected != actual {
+        Issue.record("output differs from golden \(name):\n\(lineDiff(expected, actual))", sourceLocation: sourceLocation)
+    }
+}
+
+/// The first differing lines, enough to see what changed.
+func lineDiff(_ expected: String, _ actual: String) -> String {
+    // Split on the LF scalar: Swift treats CRLF as one Character. Show CR visibly.
+    func lines(_ t: String) -> [String] {
+        t.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String(String.UnicodeScalarView($0)).replacingOccurrences(of: "\r", with: "\\r") }
+    }
+    let e = lines(expected), a = lines(actual)
+    var out: [String] = []
+    for i in 0..<max(e.count, a.count) where (i < e.count ? e[i] : nil) != (i < a.count ? a[i] : nil) {
+        out.append("line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<none>")\n  actual:   \(i < a.count ? a[i] : "<none>")")
+        if out.count >= 8 { break }
+    }
+    return out.joined(separator: "\n")
+}
