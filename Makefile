@@ -30,7 +30,7 @@ run: build $(DEMO_DB)
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	@sh scripts/e2e-tmux.sh $(BIN)
+	@bash scripts/e2e-tmux.sh $(BIN)
 
 release: deps
 	$(SWIFT) build -c release

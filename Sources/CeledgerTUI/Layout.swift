@@ -64,15 +64,6 @@ enum Format {
         return s + String(repeating: " ", count: max(0, width - s.count))
     }
 
-    static func grouped(_ n: Int) -> String {
-        let s = String(n.magnitude)
-        var out = ""
-        for (i, c) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
 
     /// "2024-03-04~03-10", or one date for a one-day activity.
     static func span(_ a: Day, _ b: Day) -> String {

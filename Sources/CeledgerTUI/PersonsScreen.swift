@@ -126,6 +126,17 @@ final class PersonsScreen: Screen {
                     self?.reload(app)
                 }
             }
+        case .character("d"), .delete:
+            guard let r = selectedRow else { return }
+            app.overlay = Confirm(w.t("删除人员“\(r.name)”？（须先删除其全部记录）", "Delete the person \"\(r.name)\"? (their records must be deleted first)")) { [weak self] app in
+                do {
+                    try app.ledger.deletePerson(rowID: r.rowID)
+                    app.info(w.t("已删除", "deleted"))
+                } catch {
+                    app.error(error)
+                }
+                self?.reload(app)
+            }
         case .character("r"):
             app.push(RecognitionScreen(year: query.year))
         default:
@@ -255,8 +266,8 @@ final class PersonsScreen: Screen {
     func render(_ g: inout TextGrid, _ app: App) {
         let w = app.words
         let s = summary
-        let counts = w.t("人员 \(Format.grouped(s.persons)) · 达标 \(Format.grouped(s.met)) · 未达标 \(Format.grouped(s.short))",
-                         "\(Format.grouped(s.persons)) persons · \(Format.grouped(s.met)) met · \(Format.grouped(s.short)) short")
+        let counts = w.t("人员 \(s.persons.grouped) · 达标 \(s.met.grouped) · 未达标 \(s.short.grouped)",
+                         "\(s.persons.grouped) persons · \(s.met.grouped) met · \(s.short.grouped) short")
         app.titleBar(&g, "\(w.t("继续教育登记簿", "CE ledger"))  \(app.ledgerName)   \(w.t("\(query.year)年度", "\(query.year)")) ◀ ▶   \(counts)",
                      right: w.t("? 帮助", "? help"))
 
@@ -345,6 +356,7 @@ final class PersonsScreen: Screen {
          ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
          ("a", w.t("新增人员", "add a person")),
          ("e", w.t("编辑所选人员", "edit the selected person")),
+         ("d  Delete", w.t("删除所选人员（先确认；有记录的人员不能删除）", "delete the selected person (asks first; not while they have records)")),
          ("r", w.t("学时认定（待认定记录）", "recognition (pending records)")),
          ("v", w.t("显示 / 隐藏完整身份证号", "show / hide full ID numbers")),
          ("Esc", w.t("清除搜索和筛选", "clear search and filters")),

@@ -84,8 +84,8 @@ final class RecognitionScreen: Screen {
 
     func render(_ g: inout TextGrid, _ app: App) {
         let w = app.words
-        app.titleBar(&g, w.t("学时认定  \(year)年度  待认定 \(Format.grouped(pending.count)) 条 · 已选 \(marked.count)",
-                             "Recognition  \(year)  \(Format.grouped(pending.count)) pending · \(marked.count) marked"),
+        app.titleBar(&g, w.t("学时认定  \(year)年度  待认定 \(pending.count.grouped) 条 · 已选 \(marked.count)",
+                             "Recognition  \(year)  \(pending.count.grouped) pending · \(marked.count) marked"),
                      right: w.t("? 帮助", "? help"))
         g.put(w.t("Space 选择/取消  * 全选  r 认定所选（或当前）  y 直接认定  x 不予认定  o 打开此人",
                   "Space mark  * all  r decide for marked (or current)  y recognise  x reject  o open person"),

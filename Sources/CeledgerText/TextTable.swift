@@ -44,3 +44,16 @@ public struct TextTable: Sendable {
         return [line(columns.map(\.header), header: true)] + rows.map { line($0, header: false) }
     }
 }
+
+extension Int {
+    /// Thousands grouped the way both Chinese and English reports write counts: 1,234,567.
+    public var grouped: String {
+        let s = String(self.magnitude)
+        var out = ""
+        for (i, c) in s.enumerated() {
+            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
+    }
+}

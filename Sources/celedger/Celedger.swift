@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerStore
+import CeledgerText
 import CeledgerTUI
 import Foundation
 

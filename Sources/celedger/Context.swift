@@ -163,19 +163,6 @@ final class ProgressLine {
     }
 }
 
-extension Int {
-    /// 1,234,567
-    var grouped: String {
-        let s = String(self.magnitude)
-        var out = ""
-        for (i, c) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (self < 0 ? "-" : "") + out
-    }
-}
-
 /// Writes output to a file atomically (temporary file, then rename) or to stdout.
 struct OutputSink {
     let path: String?

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerStore
+import CeledgerText
 import Foundation
 
 enum ImportKind: String, ExpressibleByArgument, CaseIterable {

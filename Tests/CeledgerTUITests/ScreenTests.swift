@@ -117,6 +117,17 @@ import Testing
         #expect(!app.screen.contains("帮助（本屏按键）"))
     }
 
+    @Test func aPersonWithRecordsCannotBeDeletedButOneWithoutCan() throws {
+        let app = try makeApp()
+        app.press("d")  // 李四, first by pinyin, has a record
+        #expect(app.screen.contains("删除人员“李四”？"))
+        app.press("y")
+        #expect(app.screen.contains("此人还有1条记录，不能删除"))
+        app.press("Enter", "d", "y", "Esc", "d", "y")  // delete the record, go back, delete the person
+        #expect(app.screen.contains("人员 4"))
+        #expect(!app.screen.contains("李四"))
+    }
+
     @Test func qQuitsFromHome() throws {
         let app = try makeApp()
         app.press("q")
