@@ -82,7 +82,7 @@ public struct RowParser: Sendable {
         let category = required(Category.self, text(.category), &issues)
         let title = text(.title)
         if title.isEmpty {
-            issues.append(FieldIssue(.title, Message(zh: "内容为空", en: "title (the content) is empty")))
+            issues.append(FieldIssue(.title, Message(zh: "内容为空", en: "the content (title) is empty")))
         }
         checkText(title, .title, max: Self.maxTextLength, &issues)
         checkText(text(.provider), .provider, max: Self.maxTextLength, &issues)

@@ -130,7 +130,9 @@ extension Ledger {
         let dir = q.descending ? "DESC" : "ASC"
         let key: String
         switch q.sort {
-        case .name: key = "p.name_initials \(dir), p.name \(dir)"
+        // Pinyin order by the first letter, then by the characters themselves, so that one surname's
+        // people stand together (陈, 程, 曹 each a block under c) instead of interleaving by initials.
+        case .name: key = "substr(p.name_initials, 1, 1) \(dir), p.name \(dir)"
         case .idNumber: key = "p.id_number \(dir)"
         case .unit: key = "p.unit \(dir), p.department \(dir), p.name_initials \(dir)"
         case .title: key = "p.title_level IS NULL, p.title_level \(dir), p.title \(dir)"
@@ -196,6 +198,10 @@ extension Ledger {
             }
             return nil
         }
+    }
+
+    public func recordCount(personRowID: Int64) throws(LedgerError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [personRowID]) ?? 0 }
     }
 
     /// Units and departments present, for the filter menus.

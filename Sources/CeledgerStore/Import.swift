@@ -57,6 +57,9 @@ public struct ImportReport: Sendable {
 public typealias ProgressHandler = (_ done: Int, _ total: Int?) -> Void
 
 extension Ledger {
+    /// Headers of the explanation columns a rejected file carries.
+    public static let annotationHeaders: Set<String> = ["line", "column", "reason"]
+
     /// Maps a header row to fields. An unknown, repeated or missing required column is an error on line 1.
     static func mapHeader(_ row: CSVRow, kind: RowKind) -> (map: [Field?], errors: [RowError]) {
         var errors: [RowError] = []
@@ -71,6 +74,12 @@ extension Ledger {
         }
         for cell in row.fields {
             let h = cell.trimmedField
+            // The columns a rejected file puts first (line, column, reason): ignored, so that a clerk can
+            // correct the rejected file and import it as it is.
+            if Ledger.annotationHeaders.contains(h.lowercased()) {
+                map.append(nil)
+                continue
+            }
             guard let f = Field.fromHeader(h, kind: kind) else {
                 errors.append(RowError(line: row.line, column: h.truncatedForMessage, message: Message(
                     zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))

@@ -10,6 +10,12 @@ protocol Screen: AnyObject {
     func reload(_ app: App)
     /// (keys, what they do) for the help screen.
     func helpEntries(_ w: Words) -> [(String, String)]
+    /// True while the screen takes typed text (a search field): then `?` and `R` are text, not commands.
+    var capturesText: Bool { get }
+}
+
+extension Screen {
+    var capturesText: Bool { false }
 }
 
 /// A box over the screen: forms, dialogs, choosers, help.
@@ -36,6 +42,8 @@ public final class App {
     public private(set) var shouldQuit = false
     var revealIDs = false
     let words: Words
+    /// The year every screen shows; changing it on one screen changes it for all.
+    private(set) var year: Int
 
     public static let minimumWidth = 72
     public static let minimumHeight = 16
@@ -50,6 +58,7 @@ public final class App {
         self.width = width
         self.height = height
         self.words = Words(lang: lang)
+        self.year = year
         let home = PersonsScreen(year: year)
         screens = [home]
         home.reload(self)
@@ -81,6 +90,14 @@ public final class App {
 
     public func quit() { shouldQuit = true }
 
+    /// Moves to the previous or next year, within the years a ledger date may have; false at the edge.
+    @discardableResult
+    func changeYear(by delta: Int) -> Bool {
+        guard Day.plausibleYears.contains(year + delta) else { return false }
+        year += delta
+        return true
+    }
+
     /// Re-reads the ledger for the current screen: after another program changed it, or on Ctrl-L.
     public func reload() {
         screens.last?.reload(self)
@@ -106,6 +123,10 @@ public final class App {
             return
         }
         message = nil
+        if screens.last?.capturesText == true, case .character = key {
+            screens.last?.handle(key, self)
+            return
+        }
         switch key {
         case .character("?"), .function(1):
             overlay = HelpOverlay(entries: (screens.last?.helpEntries(words) ?? []) + globalHelp)

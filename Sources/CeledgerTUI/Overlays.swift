@@ -62,7 +62,8 @@ final class Chooser: Overlay {
     }
 
     func render(_ g: inout TextGrid, _ app: App) {
-        let width = min(g.width - 4, max(title.displayWidth + 6, (options.map(\.displayWidth).max() ?? 10) + 6))
+        let hint = app.t("Enter 选择  Esc 取消", "Enter picks  Esc cancels")
+        let width = min(g.width - 4, max(title.displayWidth + 6, hint.displayWidth + 4, (options.map(\.displayWidth).max() ?? 10) + 6))
         let visible = min(options.count, g.height - 6)
         cursor.clamp(visible: visible)
         let (top, left) = centredBox(&g, height: visible + 4, width: width, title: title)
@@ -71,7 +72,7 @@ final class Chooser: Overlay {
             let selected = index == cursor.selected
             g.put((" " + options[index]).fitted(toWidth: width - 4), row: top + 1 + i, column: left + 2, style: selected ? .reverse : [])
         }
-        g.put(app.t("Enter 选择  Esc 取消", "Enter picks  Esc cancels"), row: top + visible + 2, column: left + 2, style: .dim, maxWidth: width - 4)
+        g.put(hint, row: top + visible + 2, column: left + 2, style: .dim, maxWidth: width - 4)
     }
 
     func handle(_ key: Key, _ app: App) {

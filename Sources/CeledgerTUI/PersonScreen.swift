@@ -24,6 +24,7 @@ final class PersonScreen: Screen {
     var selected: StoredRecord? { cursor.selected < records.count ? records[cursor.selected] : nil }
 
     func reload(_ app: App) {
+        year = app.year
         do {
             person = try app.ledger.person(rowID: personRowID)
             guard person != nil else {
@@ -49,11 +50,11 @@ final class PersonScreen: Screen {
         case .escape, .character("q"):
             app.pop()
         case .character("["), .left:
-            year -= 1
-            reload(app)
+            if app.changeYear(by: -1) { reload(app) }
         case .character("]"), .right:
-            year += 1
-            reload(app)
+            if app.changeYear(by: 1) { reload(app) }
+        case .character("v"):
+            app.revealIDs.toggle()
         case .character("a"):
             guard let p = person else { return }
             let today = app.today
@@ -107,10 +108,10 @@ final class PersonScreen: Screen {
             ColumnSpec(key: "cat", title: w.t("类别", "Cat."), width: 4, dropPriority: 2),
             ColumnSpec(key: "title", title: w.t("内容", "Content"), width: 14, flexible: true),
             ColumnSpec(key: "provider", title: w.t("举办单位", "Provider"), width: 14, dropPriority: 3),
-            ColumnSpec(key: "assess", title: w.t("考核", "Assess."), width: 6, dropPriority: 1),
+            ColumnSpec(key: "assess", title: w.t("考核", "Exam"), width: app.lang == .zh ? 6 : 9, dropPriority: 1),
             ColumnSpec(key: "claimed", title: w.t("申报", "Claimed"), width: 7, align: .right),
             ColumnSpec(key: "recognized", title: w.t("认定", "Recog."), width: 7, align: .right),
-            ColumnSpec(key: "state", title: w.t("状态", "State"), width: 10),
+            ColumnSpec(key: "state", title: w.t("状态", "State"), width: app.lang == .zh ? 10 : 11),
         ], totalWidth: app.width)
     }
 
@@ -215,7 +216,7 @@ final class PersonScreen: Screen {
          ("r", w.t("认定所选记录：已认定 / 不予认定（须填理由）/ 待认定", "recognise the selected record: recognised / rejected (reason required) / pending")),
          ("E", w.t("编辑此人信息", "edit this person")),
          ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
-         ("v", w.t("（人员列表）显示完整身份证号", "(persons list) show full ID numbers")),
+         ("v", w.t("显示 / 隐藏完整身份证号", "show / hide the full ID number")),
          ("Esc  q", w.t("返回人员列表", "back to the persons list"))]
     }
 }

@@ -16,9 +16,15 @@ final class PersonsScreen: Screen {
 
     init(year: Int) { query = PersonListQuery(year: year) }
 
+    var capturesText: Bool { search != nil }
+
     func visibleRows(_ app: App) -> Int { max(1, app.height - 5) }
 
     func reload(_ app: App) {
+        if query.year != app.year {
+            follow = follow ?? selectedRow?.rowID
+            query.year = app.year
+        }
         do {
             summary = try app.ledger.personSummary(query, rules: app.rules)
             cursor.count = summary.persons
@@ -128,7 +134,18 @@ final class PersonsScreen: Screen {
             }
         case .character("d"), .delete:
             guard let r = selectedRow else { return }
-            app.overlay = Confirm(w.t("删除人员“\(r.name)”？（须先删除其全部记录）", "Delete the person \"\(r.name)\"? (their records must be deleted first)")) { [weak self] app in
+            do {
+                let n = try app.ledger.recordCount(personRowID: r.rowID)
+                if n > 0 {
+                    app.error(Message(zh: "\(r.name)还有\(n)条记录，不能删除（先在其记录页删除记录）",
+                                      en: "\(r.name) still has \(n) records and cannot be deleted (delete them on the person screen first)"))
+                    return
+                }
+            } catch {
+                app.error(error)
+                return
+            }
+            app.overlay = Confirm(w.t("删除人员“\(r.name)”？", "Delete the person \"\(r.name)\"?")) { [weak self] app in
                 do {
                     try app.ledger.deletePerson(rowID: r.rowID)
                     app.info(w.t("已删除", "deleted"))
@@ -168,11 +185,7 @@ final class PersonsScreen: Screen {
     }
 
     func changeYear(_ delta: Int, _ app: App) {
-        let y = query.year + delta
-        guard Day.plausibleYears.contains(y) else { return }
-        follow = selectedRow?.rowID
-        query.year = y
-        reload(app)
+        if app.changeYear(by: delta) { reload(app) }
     }
 
     func filterMenu(_ app: App) -> Overlay {

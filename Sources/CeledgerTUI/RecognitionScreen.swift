@@ -14,6 +14,7 @@ final class RecognitionScreen: Screen {
     func visibleRows(_ app: App) -> Int { max(1, app.height - 5) }
 
     func reload(_ app: App) {
+        year = app.year
         do {
             pending = try app.ledger.pendingRecords(year: year)
             marked.formIntersection(pending.map(\.stored.rowID))
@@ -57,14 +58,16 @@ final class RecognitionScreen: Screen {
         case .character("y"):
             let ids = targets
             guard !ids.isEmpty else { return }
-            RecognitionChoice.apply(app, ids, .recognized, "") { [weak self] app in
-                self?.marked.removeAll()
-                self?.reload(app)
+            app.overlay = Confirm(w.t("将\(describe(ids, app))认定为已认定？", "Recognise \(describe(ids, app))?")) { [weak self] app in
+                RecognitionChoice.apply(app, ids, .recognized, "") { app in
+                    self?.marked.removeAll()
+                    self?.reload(app)
+                }
             }
         case .character("x"):
             let ids = targets
             guard !ids.isEmpty else { return }
-            app.overlay = Prompt(title: w.t("不予认定", "Reject"), label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
+            app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + describe(ids, app), label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
                 RecognitionChoice.apply(app, ids, .rejected, reason) { app in
                     self?.marked.removeAll()
                     self?.reload(app)
@@ -73,13 +76,19 @@ final class RecognitionScreen: Screen {
         case .character("o"):
             if cursor.selected < pending.count { app.push(PersonScreen(personRowID: pending[cursor.selected].personRowID, year: year)) }
         case .character("["), .left:
-            year -= 1
-            reload(app)
+            if app.changeYear(by: -1) { reload(app) }
         case .character("]"), .right:
-            year += 1
-            reload(app)
+            if app.changeYear(by: 1) { reload(app) }
         default: break
         }
+    }
+
+    /// "张三 · 职业道德专题" for one record, "3 条记录" for several: what a decision is about to touch.
+    func describe(_ ids: [Int64], _ app: App) -> String {
+        if ids.count == 1, let p = pending.first(where: { $0.stored.rowID == ids[0] }) {
+            return "\(p.personName) · \(p.stored.record.title)"
+        }
+        return app.t("\(ids.count) 条记录", "\(ids.count) records")
     }
 
     func render(_ g: inout TextGrid, _ app: App) {

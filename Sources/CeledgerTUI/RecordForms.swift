@@ -42,8 +42,14 @@ final class RecordForm: FormOverlay {
     override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
         var c = cells
         c[.idNumber] = personID.value
-        if case .failure(let p) = RowParser().record(c) { return p.issues }
-        return []
+        var issues: [FieldIssue] = []
+        if case .failure(let p) = RowParser().record(c) { issues = p.issues }
+        // A rejection needs a reason, which only the recognition dialog (r) asks for.
+        if cells[.recognition] == Recognition.rejected.rawValue && editing?.record.recognition != .rejected {
+            issues.append(FieldIssue(.recognition, Message(
+                zh: "不予认定须填写理由：请保存为待认定，再按 r 选择不予认定", en: "a rejection needs a reason: save as pending, then press r and reject")))
+        }
+        return issues
     }
 
     override func changed(_ index: Int, _ app: App) {

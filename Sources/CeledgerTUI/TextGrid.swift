@@ -123,7 +123,11 @@ public struct TextGrid: Sendable, Equatable {
         guard h >= 2, w >= 2 else { return }
         for r in top..<(top + h) {
             guard r >= 0, r < height else { continue }
-            for c in left..<min(width, left + w) where c >= 0 { cells[r * width + c] = .blank }
+            // A wide character cut by the box's edge loses its outside half too.
+            for c in left..<min(width, left + w) where c >= 0 {
+                clearWide(row: r, column: c)
+                cells[r * width + c] = .blank
+            }
         }
         put("┌" + String(repeating: "─", count: w - 2) + "┐", row: top, column: left, style: style)
         for r in (top + 1)..<(top + h - 1) {

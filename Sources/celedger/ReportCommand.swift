@@ -73,19 +73,22 @@ struct AnnualReport: ParsableCommand {
                 .init(zh ? "合计" : "Total", align: .right),
                 .init(zh ? "状态" : "Status", maxWidth: 20),
             ])
+            // The summary counts everyone in the year (and unit); the rows are those the filter asks for.
             var met = 0, short = 0
-            try ledger.annualReport(year: year, rules: rules, filter: filter) { row in
+            try ledger.annualReport(year: year, rules: rules, filter: ReportFilter(unit: unit)) { row in
                 let t = row.totals
                 if t.status == .met { met += 1 } else { short += 1 }
+                if let wanted = status?.status, t.status != wanted { return }
                 let place = row.department.isEmpty ? row.unit : row.unit + "/" + row.department
                 table.append([row.name, reveal ? row.idNumber : ResidentID.mask(row.idNumber), place,
                               t.publicHours.description, t.professionalHours.description, t.totalHours.description,
                               t.shortage.label(lang)])
             }
             let rule = rules.ruleSet(for: year)!
+            let listed = status == nil ? "" : zh ? "（列出\(table.rows.count.grouped)人）" : " (\(table.rows.count.grouped) listed)"
             out.write(zh
-                ? "\(year)年度  人员 \((met + short).grouped) · 达标 \(met.grouped) · 未达标 \(short.grouped)  规则：\(rule.name.zh)\n"
-                : "\(year)  \((met + short).grouped) persons · \(met.grouped) met · \(short.grouped) short  rules: \(rule.name.en)\n")
+                ? "\(year)年度  人员 \((met + short).grouped) · 达标 \(met.grouped) · 未达标 \(short.grouped)\(listed)  规则：\(rule.name.zh)\n"
+                : "\(year)  \((met + short).grouped) persons · \(met.grouped) met · \(short.grouped) short\(listed)  rules: \(rule.name.en)\n")
             for line in table.render() { out.write(line + "\n") }
         }
         try out.close()

@@ -89,6 +89,17 @@ func recordCount(_ ledger: Ledger) throws -> Int { try ledger.counts().records }
         #expect(try recordCount(l) == 1)
     }
 
+    @Test func aCorrectedRejectedFileImportsAsItIs() throws {
+        let l = try ledgerWithPersons()
+        // What --skip-invalid writes: line, column, reason, then the input's own columns.
+        let csv = """
+            line,column,reason,id_number,mode,category,title,end_date,claimed_hours
+            3,claimed_hours,hours cannot be negative (-1),34052419800101001X,training,professional,B,2024-03-10,1
+            """
+        let r = try importing(l, .record, csv)
+        #expect(r.errors.isEmpty && r.inserted == 1)
+    }
+
     @Test func dryRunWritesNothing() throws {
         let l = try ledgerWithPersons()
         let r = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,培训,专业,A,2024-03-10,60\n", ImportOptions(dryRun: true))

@@ -119,13 +119,40 @@ import Testing
 
     @Test func aPersonWithRecordsCannotBeDeletedButOneWithoutCan() throws {
         let app = try makeApp()
-        app.press("d")  // 李四, first by pinyin, has a record
+        app.press("d")  // 李四, first by pinyin, has a record: refused at once, nothing to confirm
+        #expect(app.screen.contains("李四还有1条记录，不能删除"))
+        #expect(app.overlay == nil)
+        app.press("Enter", "d", "y", "Esc", "d")  // delete the record, go back, delete the person
         #expect(app.screen.contains("删除人员“李四”？"))
         app.press("y")
-        #expect(app.screen.contains("此人还有1条记录，不能删除"))
-        app.press("Enter", "d", "y", "Esc", "d", "y")  // delete the record, go back, delete the person
         #expect(app.screen.contains("人员 4"))
         #expect(!app.screen.contains("李四"))
+    }
+
+    @Test func theSearchFieldTakesQuestionMarksAndCapitalR() throws {
+        let app = try makeApp()
+        app.press("/")
+        app.type("R?")
+        #expect(app.screen.contains("搜索: /R?"))
+        #expect(app.overlay == nil)
+    }
+
+    @Test func theYearIsSharedByEveryScreenAndStaysPlausible() throws {
+        let app = try makeApp()
+        app.press("Enter", "[")  // 李四's screen, 2023
+        #expect(app.screen.contains("2023年度"))
+        app.press("Esc")
+        #expect(app.screen.contains("2023年度"))
+        for _ in 0..<100 { app.press("]") }
+        #expect(app.screen.contains("2100年度"))
+    }
+
+    @Test func boxesKeepTheirBordersOverWideCharacters() throws {
+        var g = TextGrid(width: 12, height: 3)
+        for r in 0..<3 { g.put("张三丰李四王", row: r, column: 0) }
+        g.box(top: 0, left: 3, height: 3, width: 6)  // edges fall on the right half of 三 and the left half of 四
+        #expect(g.line(0) == "张 ┌────┐ 王")
+        #expect(g.line(1) == "张 │    │ 王")
     }
 
     @Test func qQuitsFromHome() throws {
@@ -252,6 +279,16 @@ import Testing
         #expect(app.screen.contains("认定说明：证明材料不全"))
     }
 
+    @Test func theFormSendsRejectionsToTheReasonDialog() throws {
+        let app = try openZhang()
+        app.press("a", "Tab", "Tab")
+        app.type("X")
+        app.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  // to 申报学时
+        app.type("8")
+        app.press("Tab", "C-u", "Tab", "Space", "C-s")  // no recognised hours; 认定状态: 已认定 → 不予认定
+        #expect(app.screen.contains("✗ 不予认定须填写理由：请保存为待认定，再按 r 选择不予认定"))
+    }
+
     @Test func escapeGoesBackKeepingTheSelection() throws {
         let app = try openZhang()
         app.press("Esc")
@@ -266,6 +303,8 @@ import Testing
         app.press("r")
         expectGolden("recognition-2024", app.screen)
         app.press("*", "y")
+        #expect(app.screen.contains("将2 条记录认定为已认定？"))
+        app.press("y")
         #expect(app.screen.contains("已将 2 条记录设为已认定"))
         #expect(app.screen.contains("待认定 0 条"))
         app.press("Esc")
