@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Pure domain: rules, hours, identity numbers, annual totals. No SQLite, no curses, no file I/O.
@@ -47,6 +48,14 @@ let package = Package(
         .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb],
                     exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain"], exclude: ["Golden"]),
+        // Crash safety, concurrency, hostile input and fuzzing: the real binary and the store under stress.
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "celedger", "CeledgerStore", "CeledgerDomain", grdb,
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
