@@ -178,7 +178,7 @@ public struct DemoGenerator: Sendable {
             var recognition = Recognition.recognized
             var assessment: Assessment = a.mode == .online || a.mode == .training || a.mode == .degree ? (rng.chance(0.15) ? .excellent : .passed) : .none
             var recognized: Hours? = a.hours
-            var note = ""
+            var reason = ""
             let roll = rng.int(0...999)
             let recent = year == years.upperBound
             if roll < (recent ? 120 : 15) {
@@ -187,7 +187,7 @@ public struct DemoGenerator: Sendable {
             } else if roll < (recent ? 150 : 35) {
                 recognition = .rejected
                 recognized = nil
-                note = rng.pick(["证明材料不全", "举办单位不在目录内", "与已登记活动重复"])
+                reason = rng.pick(["证明材料不全", "举办单位不在目录内", "与已登记活动重复"])
             } else if roll < (recent ? 170 : 55), assessment != .none {
                 assessment = .failed
             } else if roll < (recent ? 190 : 75) {
@@ -199,7 +199,7 @@ public struct DemoGenerator: Sendable {
                 personID: id, mode: a.mode, category: category, title: titled, provider: a.provider, startDate: start,
                 endDate: end, assessment: assessment, score: score, claimedHours: a.hours, recognizedHours: recognized,
                 recognition: recognition,
-                certificateNo: recognition == .recognized ? "JX\(year)\(String(rng.int(100000...999999)))" : "", note: note))
+                certificateNo: recognition == .recognized ? "JX\(year)\(String(rng.int(100000...999999)))" : "", recognitionNote: reason))
         }
         var pub = Hours.zero
         var tries = 0

@@ -25,6 +25,7 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
     case claimedHours = "claimed_hours"
     case recognizedHours = "recognized_hours"
     case recognition
+    case recognitionNote = "recognition_note"
     case certificateNo = "certificate_no"
     case note
 
@@ -55,6 +56,7 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
         case .claimedHours: "申报学时"
         case .recognizedHours: "认定学时"
         case .recognition: "认定状态"
+        case .recognitionNote: "认定说明"
         case .certificateNo: "证明编号"
         case .note: "备注"
         }
@@ -94,6 +96,8 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
             s["考核"] = .assessment
             s["学时"] = .claimedHours
             s["证书编号"] = .certificateNo
+            s["不予认定理由"] = .recognitionNote
+            s["认定意见"] = .recognitionNote
         }
         return s
     }
@@ -104,7 +108,7 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
     ]
     public static let recordFields: [Field] = [
         .idNumber, .mode, .category, .title, .provider, .startDate, .endDate, .assessment, .score,
-        .claimedHours, .recognizedHours, .recognition, .certificateNo, .note,
+        .claimedHours, .recognizedHours, .recognition, .recognitionNote, .certificateNo, .note,
     ]
 
     public static func fields(for kind: RowKind) -> [Field] { kind == .person ? personFields : recordFields }

@@ -16,12 +16,14 @@ public struct Record: Hashable, Sendable {
     public var recognition: Recognition
     public var certificateNo: String
     public var note: String
+    /// Why hours were refused or changed (required for a rejection).
+    public var recognitionNote: String
 
     public init(
         personID: ResidentID, mode: Mode, category: Category, title: String, provider: String = "",
         startDate: Day, endDate: Day, assessment: Assessment = .none, score: String? = nil,
         claimedHours: Hours, recognizedHours: Hours? = nil, recognition: Recognition = .pending,
-        certificateNo: String = "", note: String = ""
+        certificateNo: String = "", note: String = "", recognitionNote: String = ""
     ) {
         self.personID = personID
         self.mode = mode
@@ -37,6 +39,7 @@ public struct Record: Hashable, Sendable {
         self.recognition = recognition
         self.certificateNo = certificateNo
         self.note = note
+        self.recognitionNote = recognitionNote
     }
 
     /// A record belongs to the calendar year of its end date.

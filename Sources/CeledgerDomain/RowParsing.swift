@@ -88,6 +88,7 @@ public struct RowParser: Sendable {
         checkText(text(.provider), .provider, max: Self.maxTextLength, &issues)
         checkText(text(.certificateNo), .certificateNo, max: Self.maxTextLength, &issues)
         checkText(text(.note), .note, max: Self.maxNoteLength, &issues, allowNewlines: true)
+        checkText(text(.recognitionNote), .recognitionNote, max: Self.maxNoteLength, &issues, allowNewlines: true)
 
         // A one-day activity often carries one date only: the other defaults to it.
         var start: Day?, end: Day?
@@ -127,7 +128,7 @@ public struct RowParser: Sendable {
             personID: id, mode: mode, category: category, title: title, provider: text(.provider),
             startDate: start, endDate: end, assessment: assessment, score: score, claimedHours: claimedHours,
             recognizedHours: recognition == .rejected ? nil : recognized, recognition: recognition,
-            certificateNo: text(.certificateNo), note: text(.note)))
+            certificateNo: text(.certificateNo), note: text(.note), recognitionNote: text(.recognitionNote)))
     }
 
     // MARK: cells

@@ -237,7 +237,7 @@ extension Ledger {
             let person = Ledger.person(from: p)
             return try Row.fetchAll(db, sql: "SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id",
                                     arguments: [personRowID, year]).map {
-                StoredRecord(rowID: $0["id"], record: Ledger.record(from: $0, personID: person.id), recognitionNote: $0["recognition_note"])
+                StoredRecord(rowID: $0["id"], record: Ledger.record(from: $0, personID: person.id))
             }
         }
     }
@@ -273,7 +273,7 @@ extension Ledger {
                 let pid = ResidentID(unchecked: row["pid"], birthDate: Day.parse(row["pbirth"]).successValue ?? Day.firstOf(year: 1900),
                                      gender: Gender(rawValue: row["pgender"]) ?? .male)
                 return PendingRow(personRowID: row["person_id"], personName: row["pname"],
-                                  stored: StoredRecord(rowID: row["id"], record: Ledger.record(from: row, personID: pid), recognitionNote: row["recognition_note"]))
+                                  stored: StoredRecord(rowID: row["id"], record: Ledger.record(from: row, personID: pid)))
             }
         }
     }

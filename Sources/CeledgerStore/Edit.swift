@@ -29,6 +29,7 @@ extension Ledger {
             "start": r.startDate.iso, "end": r.endDate.iso, "year": r.year, "assessment": r.assessment.rawValue,
             "score": r.score, "claimed": r.claimedHours.tenths, "recognized": r.recognizedHours?.tenths,
             "recognition": r.recognition.rawValue, "certificate": r.certificateNo, "note": r.note,
+            "recognitionNote": r.recognitionNote,
         ]
     }
 
@@ -44,9 +45,10 @@ extension Ledger {
             args["reviewed"] = r.recognition == .pending ? nil : now
             try db.execute(sql: """
                 INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, reviewed_by, reviewed_at, created_at, updated_at)
+                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
+                    created_at, updated_at)
                 VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
-                    :claimed, :recognized, :recognition, :certificate, :note, :reviewer, :reviewed, :now, :now)
+                    :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed, :now, :now)
                 """, arguments: StatementArguments(args))
             return db.lastInsertedRowID
         }
@@ -65,7 +67,8 @@ extension Ledger {
                     claimed_tenths = :claimed, recognized_tenths = :recognized,
                     reviewed_by = CASE WHEN recognition <> :recognition THEN :reviewer ELSE reviewed_by END,
                     reviewed_at = CASE WHEN recognition <> :recognition THEN :now ELSE reviewed_at END,
-                    recognition = :recognition, certificate_no = :certificate, note = :note, updated_at = :now
+                    recognition = :recognition, recognition_note = :recognitionNote, certificate_no = :certificate, note = :note,
+                    updated_at = :now
                 WHERE id = :id
                 """, arguments: StatementArguments(args))
             if db.changesCount == 0 { throw Ledger.gone }

@@ -15,7 +15,7 @@ public enum ExportShape {
     public static func cells(_ r: Record) -> [String] {
         [r.personID.value, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
          r.assessment.rawValue, r.score ?? "", r.claimedHours.compact, r.recognizedHours?.compact ?? "",
-         r.recognition.rawValue, r.certificateNo, r.note]
+         r.recognition.rawValue, r.recognitionNote, r.certificateNo, r.note]
     }
 
     public static func json(_ p: Person) -> String {
@@ -37,7 +37,8 @@ public enum ExportShape {
             ("end_date", JSON.string(r.endDate.iso)), ("year", String(r.year)),
             ("assessment", JSON.string(r.assessment.rawValue)), ("score", JSON.optional(r.score)),
             ("claimed_hours", JSON.hours(r.claimedHours)), ("recognized_hours", r.recognizedHours.map(JSON.hours) ?? "null"),
-            ("recognition", JSON.string(r.recognition.rawValue)), ("certificate_no", JSON.string(r.certificateNo)),
+            ("recognition", JSON.string(r.recognition.rawValue)), ("recognition_note", JSON.string(r.recognitionNote)),
+            ("certificate_no", JSON.string(r.certificateNo)),
             ("note", JSON.string(r.note)),
         ])
     }

@@ -265,8 +265,8 @@ struct RowWriter {
             """)
         insertRecord = try db.cachedStatement(sql: """
             INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment,
-                score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
             """)
     }
@@ -288,7 +288,7 @@ struct RowWriter {
         try insertRecord.execute(arguments: [
             personRowID, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
             r.year, r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths,
-            r.recognition.rawValue, r.certificateNo, r.note, now, now,
+            r.recognition.rawValue, r.certificateNo, r.note, r.recognitionNote, now, now,
         ])
         return db.changesCount > 0
     }

@@ -21,18 +21,23 @@ public final class Ledger: Sendable {
     }
 
     /// A private in-memory ledger, for tests.
-    public static func inMemory(pinyin: PinyinIndex = PinyinIndex()) throws -> Ledger {
-        let queue = try DatabaseQueue(configuration: configuration())
+    public static func inMemory(pinyin: PinyinIndex = PinyinIndex(), actor: String = "test") throws -> Ledger {
+        let queue = try DatabaseQueue(configuration: configuration(actor: actor))
         try Schema.migrator.migrate(queue)
         return Ledger(path: ":memory:", db: queue, pinyin: pinyin)
     }
 
-    static func configuration(readonly: Bool = false) -> Configuration {
+    static func configuration(readonly: Bool = false, actor: String = "celedger") -> Configuration {
         var c = Configuration()
         c.foreignKeysEnabled = true
         c.readonly = readonly
         c.busyMode = .timeout(busyTimeout)
         c.label = "celedger"
+        // Who makes the changes: the history triggers ask each connection.
+        let who = actor.isEmpty ? "unknown" : actor
+        c.prepareDatabase { db in
+            db.add(function: DatabaseFunction(Schema.actorFunction, argumentCount: 0, pure: false) { _ in who })
+        }
         return c
     }
 
@@ -45,7 +50,9 @@ public final class Ledger: Sendable {
         case readOnly
     }
 
-    public static func open(path: String, pinyin: PinyinIndex, access: Access = .readWrite) throws(LedgerError) -> Ledger {
+    /// Opens the ledger at `path`. `actor` names who makes the changes in the history (the OS user, or
+    /// `--user`).
+    public static func open(path: String, pinyin: PinyinIndex, access: Access = .readWrite, actor: String = "celedger") throws(LedgerError) -> Ledger {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
@@ -61,14 +68,19 @@ public final class Ledger: Sendable {
         do {
             switch access {
             case .readWrite:
-                let pool = try DatabasePool(path: path, configuration: configuration())
-                // Migrate only when behind, so that opening a current ledger writes nothing.
+                let pool = try DatabasePool(path: path, configuration: configuration(actor: actor))
+                // Migrate only when behind, so that opening a current ledger writes nothing; a ledger with
+                // data is copied aside first, so a migration can never lose it.
+                let applied = try pool.read { try Schema.migrator.appliedIdentifiers($0) }
                 if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
+                    if let last = applied.sorted().last {
+                        try backupBeforeMigration(pool, path: path, from: last)
+                    }
                     try Schema.migrator.migrate(pool)
                 }
                 return Ledger(path: path, db: pool, pinyin: pinyin)
             case .readOnly:
-                let pool = try DatabasePool(path: path, configuration: configuration(readonly: true))
+                let pool = try DatabasePool(path: path, configuration: configuration(readonly: true, actor: actor))
                 if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
                     throw LedgerError(zh: "登记簿 \(path) 的结构较旧，请先运行 celedger init 升级",
                                       en: "the ledger \(path) has an older schema; run celedger init to migrate it")
@@ -80,6 +92,16 @@ public final class Ledger: Sendable {
         } catch {
             throw LedgerError.from(error, path: path)
         }
+    }
+
+    /// Copies the ledger to `<path>.before-<next>-<UTC time>.sqlite` through SQLite's backup API.
+    static func backupBeforeMigration(_ pool: DatabasePool, path: String, from version: String) throws {
+        let stamp = Ledger.now().filter { $0.isNumber }
+        let target = "\(path).backup-\(version)-\(stamp).sqlite"
+        try create(target)
+        let copy = try DatabaseQueue(path: target)
+        try pool.backup(to: copy)
+        try copy.close()
     }
 
     /// Creates an empty file with owner-only permissions; SQLite gives its -wal and -shm files the same.

@@ -22,12 +22,9 @@ public struct StoredPerson: Sendable, Hashable {
 public struct StoredRecord: Sendable, Hashable {
     public let rowID: Int64
     public let record: CeledgerDomain.Record
-    /// Why the hours were refused or changed, when they were.
-    public var recognitionNote: String = ""
-    public init(rowID: Int64, record: CeledgerDomain.Record, recognitionNote: String = "") {
+    public init(rowID: Int64, record: CeledgerDomain.Record) {
         self.rowID = rowID
         self.record = record
-        self.recognitionNote = recognitionNote
     }
 }
 
@@ -129,7 +126,8 @@ extension Ledger {
             assessment: Assessment(rawValue: row["assessment"])!, score: row["score"],
             claimedHours: Hours(tenths: row["claimed_tenths"]),
             recognizedHours: (row["recognized_tenths"] as Int?).map(Hours.init(tenths:)),
-            recognition: Recognition(rawValue: row["recognition"])!, certificateNo: row["certificate_no"], note: row["note"])
+            recognition: Recognition(rawValue: row["recognition"])!, certificateNo: row["certificate_no"], note: row["note"],
+            recognitionNote: row["recognition_note"] ?? "")
     }
 
     /// Every person (active in `year` when given), in ledger order.

@@ -87,8 +87,10 @@ final class PersonScreen: Screen {
         case .character("E"):
             guard let p = person else { return }
             app.overlay = PersonForm(app: app, editing: p) { [weak self] _ in self?.reload(app) }
-        case .character("p"), .character("h"):
-            app.info(w.t("打印证明和历史记录将在后续版本提供", "printing proof and history come in a later version"))
+        case .character("h"):
+            if let p = person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
+        case .character("p"):
+            app.info(w.t("打印证明将在后续版本提供", "printing proof comes in a later version"))
         case .mouse(let m) where m.kind == .click || m.kind == .doubleClick:
             let i = cursor.top + m.row - 5
             if m.row >= 5 && i < records.count {
@@ -199,12 +201,12 @@ final class PersonScreen: Screen {
         if app.message == nil, let s = selected {
             var why: [String] = []
             if case .none(let reason) = s.record.contribution { why.append(reason.message.text(app.lang)) }
-            if !s.recognitionNote.isEmpty { why.append(w.t("认定说明：", "recognition note: ") + s.recognitionNote) }
+            if !s.record.recognitionNote.isEmpty { why.append(w.t("认定说明：", "recognition note: ") + s.record.recognitionNote) }
             if !s.record.note.isEmpty { why.append(w.t("备注：", "note: ") + s.record.note) }
             if !why.isEmpty { g.put(why.joined(separator: "  "), row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2) }
         }
         app.keysBar(&g, [("a", w.t("新增", "add")), ("e", w.t("编辑", "edit")), ("d", w.t("删除", "delete")),
-                         ("r", w.t("认定", "recognise")), ("E", w.t("编辑人员", "edit person")), ("[ ]", w.t("年度", "year")),
+                         ("r", w.t("认定", "recognise")), ("E", w.t("编辑人员", "edit person")), ("h", w.t("修改记录", "history")), ("[ ]", w.t("年度", "year")),
                          ("Esc", w.t("返回", "back"))])
     }
 
@@ -215,6 +217,7 @@ final class PersonScreen: Screen {
          ("d  Delete", w.t("删除所选记录（先确认）", "delete the selected record (asks first)")),
          ("r", w.t("认定所选记录：已认定 / 不予认定（须填理由）/ 待认定", "recognise the selected record: recognised / rejected (reason required) / pending")),
          ("E", w.t("编辑此人信息", "edit this person")),
+         ("h", w.t("修改记录：此人及其记录的每次新增、修改、删除", "history: every change to this person and their records")),
          ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
          ("v", w.t("显示 / 隐藏完整身份证号", "show / hide the full ID number")),
          ("Esc  q", w.t("返回人员列表", "back to the persons list"))]

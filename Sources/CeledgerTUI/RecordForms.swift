@@ -34,6 +34,7 @@ final class RecordForm: FormOverlay {
             .text(.recognizedHours, w.t("认定学时", "Recognised h"), r?.recognizedHours?.compact ?? ""),
             .choice(.recognition, w.t("认定状态", "Recognition"), Recognition.self, r?.recognition ?? .recognized, lang: lang),
             .text(.certificateNo, w.t("证明编号", "Certificate"), r?.certificateNo ?? ""),
+            .text(.recognitionNote, w.t("认定说明", "Recog. note"), r?.recognitionNote ?? "", wide: true),
             .text(.note, w.t("备注", "Note"), r?.note ?? "", wide: true),
         ])
         revalidate(app)
@@ -44,10 +45,10 @@ final class RecordForm: FormOverlay {
         c[.idNumber] = personID.value
         var issues: [FieldIssue] = []
         if case .failure(let p) = RowParser().record(c) { issues = p.issues }
-        // A rejection needs a reason, which only the recognition dialog (r) asks for.
-        if cells[.recognition] == Recognition.rejected.rawValue && editing?.record.recognition != .rejected {
-            issues.append(FieldIssue(.recognition, Message(
-                zh: "不予认定须填写理由：请保存为待认定，再按 r 选择不予认定", en: "a rejection needs a reason: save as pending, then press r and reject")))
+        // A rejection needs its reason.
+        if cells[.recognition] == Recognition.rejected.rawValue && (cells[.recognitionNote] ?? "").trimmedField.isEmpty {
+            issues.append(FieldIssue(.recognitionNote, Message(
+                zh: "不予认定须在“认定说明”中写明理由", en: "a rejection needs its reason in the recognition note")))
         }
         return issues
     }

@@ -13,6 +13,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Language of messages: zh or en (default: from the locale, Chinese first).", valueName: "zh|en"))
     var lang: String?
 
+    @Option(name: .long, help: ArgumentHelp("Who is making the changes, for the history (default: the operating-system user).", valueName: "name"))
+    var user: String?
+
     func validate() throws {
         if let lang, Lang(rawValue: lang) == nil {
             throw ValidationError(Context.text("--lang 只能是 zh 或 en", "--lang takes zh or en"))
@@ -27,7 +30,8 @@ struct Celedger: ParsableCommand {
         abstract: "继续教育登记簿 — a continuing-education registration ledger (Jiangxi measures, 2023).",
         discussion: "With no subcommand, opens the terminal UI on the ledger.",
         version: "0.1.0",
-        subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self],
+        subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self,
+                      HistoryCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self],
         defaultSubcommand: UICommand.self
     )
 
@@ -62,10 +66,10 @@ func reorderedArguments(_ arguments: [String]) -> [String] {
     var args = arguments
     var leading: [String] = []
     while let first = args.first {
-        if first == "--db" || first == "--lang" {
+        if first == "--db" || first == "--lang" || first == "--user" {
             leading += args.prefix(2)
             args.removeFirst(min(2, args.count))
-        } else if first.hasPrefix("--db=") || first.hasPrefix("--lang=") {
+        } else if first.hasPrefix("--db=") || first.hasPrefix("--lang=") || first.hasPrefix("--user=") {
             leading.append(args.removeFirst())
         } else {
             break
@@ -103,7 +107,7 @@ struct UICommand: ParsableCommand {
                 code: ExitStatus.usage)
         }
         let rules = try DataFiles.rules()
-        let ledger = try Context.openLedger(global.db)
+        let ledger = try Context.openLedger(global)
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
         let today = Day(year: now.year!, month: now.month!, day: now.day!)!
         let terminal: CursesTerminal
@@ -114,7 +118,7 @@ struct UICommand: ParsableCommand {
         }
         let size = terminal.size
         let app = App(ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, rules: rules, lang: Context.lang,
-                      year: year ?? today.year, today: today, reviewer: Context.userName, width: size.width, height: size.height)
+                      year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         // Ended by a signal: the shell's convention, 128 + the signal's number.
         if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }
@@ -130,7 +134,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let path = Context.ledgerPath(global.db)
         let existed = FileManager.default.fileExists(atPath: path)
-        let ledger = try Context.openLedger(global.db)
+        let ledger = try Context.openLedger(global)
         let (persons, records) = try ledger.counts()
         let version = try ledger.schemaVersion()
         print(existed

@@ -39,7 +39,13 @@ enum Context {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
-    /// Who is making changes: the operating-system user.
+    /// Who the history names for changes: `--user`, else the operating-system user.
+    static func actor(_ global: GlobalOptions) -> String {
+        if let u = global.user?.trimmingCharacters(in: .whitespaces), !u.isEmpty { return u }
+        return userName
+    }
+
+    /// The operating-system user.
     static var userName: String {
         if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
         return environment["USER"] ?? "unknown"
@@ -58,9 +64,10 @@ enum Context {
 
     /// Opens the ledger: read-only for commands that only read, so that they never change the file, never
     /// wait for a writer and work on a read-only copy.
-    static func openLedger(_ option: String?, access: Ledger.Access = .readWrite) throws -> Ledger {
+    static func openLedger(_ global: GlobalOptions, access: Ledger.Access = .readWrite) throws -> Ledger {
         do {
-            return try Ledger.open(path: ledgerPath(option), pinyin: try DataFiles.pinyin(), access: access)
+            return try Ledger.open(path: ledgerPath(global.db), pinyin: try DataFiles.pinyin(), access: access,
+                                   actor: actor(global))
         } catch let e as LedgerError {
             throw CLIFailure(e.message, code: ExitStatus.ledger)
         }

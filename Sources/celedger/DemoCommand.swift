@@ -48,7 +48,7 @@ struct DemoCommand: ParsableCommand {
         } catch let p as DemoPools.Problem {
             throw CLIFailure(zh: "演示数据 \(p.file) 第\(p.line)行：\(p.message)", en: "demo pool \(p.file) line \(p.line): \(p.message)", code: ExitStatus.ledger)
         }
-        let ledger = try Context.openLedger(global.db)
+        let ledger = try Context.openLedger(global)
         guard try ledger.isEmpty() else {
             throw CLIFailure(
                 zh: "登记簿 \(ledger.path) 已有人员；演示数据只写入空登记簿（用 --db 指定新文件）",

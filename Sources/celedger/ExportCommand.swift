@@ -27,7 +27,7 @@ struct ExportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let ledger = try Context.openLedger(global.db, access: .readOnly)
+        let ledger = try Context.openLedger(global, access: .readOnly)
         var out = try OutputSink(path: output)
         var first = true
         func item(_ csv: [String], _ json: String) {

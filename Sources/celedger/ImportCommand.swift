@@ -41,7 +41,7 @@ struct ImportCommand: ParsableCommand {
             throw CLIFailure(error.message, code: ExitStatus.badInput)
         }
         // A dry run reads only: it never changes the file, even to migrate it.
-        let ledger = try Context.openLedger(global.db, access: dryRun ? .readOnly : .readWrite)
+        let ledger = try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
         let progress = ProgressLine(Context.text("导入中", "importing"))
         let report = try ledger.importRows(
             kind.rowKind, from: reader, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun),

@@ -46,7 +46,7 @@ struct AnnualReport: ParsableCommand {
     func run() throws {
         let year = self.year ?? Self.currentYear
         let rules = try DataFiles.rules()
-        let ledger = try Context.openLedger(global.db, access: .readOnly)
+        let ledger = try Context.openLedger(global, access: .readOnly)
         let filter = ReportFilter(unit: unit, status: status?.status)
         var out = try OutputSink(path: output)
         let lang = Context.lang

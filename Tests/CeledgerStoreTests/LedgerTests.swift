@@ -264,7 +264,7 @@ func recordCount(_ ledger: Ledger) throws -> Int { try ledger.counts().records }
         _ = try importing(try Ledger.open(path: path, pinyin: pinyin), .person, personsCSV)
         let again = try Ledger.open(path: path, pinyin: pinyin)
         #expect(try again.counts().persons == 3)
-        #expect(try again.schemaVersion() == "v1")
+        #expect(try again.schemaVersion() == "v2")
     }
 
     @Test func aFileThatIsNotALedgerIsNeverWritten() throws {

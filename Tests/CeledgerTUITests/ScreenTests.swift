@@ -279,14 +279,33 @@ import Testing
         #expect(app.screen.contains("认定说明：证明材料不全"))
     }
 
-    @Test func theFormSendsRejectionsToTheReasonDialog() throws {
+    @Test func aRejectionInTheFormNeedsItsReason() throws {
         let app = try openZhang()
         app.press("a", "Tab", "Tab")
         app.type("X")
         app.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  // to 申报学时
         app.type("8")
         app.press("Tab", "C-u", "Tab", "Space", "C-s")  // no recognised hours; 认定状态: 已认定 → 不予认定
-        #expect(app.screen.contains("✗ 不予认定须填写理由：请保存为待认定，再按 r 选择不予认定"))
+        #expect(app.screen.contains("✗ 不予认定须在“认定说明”中写明理由"))
+        app.type("不在目录内")  // a failed save puts the cursor on the first field with a problem: 认定说明
+        app.press("C-s")
+        #expect(app.screen.contains("已保存"))
+        app.press("G")  // the last record, the new one; the line under the list gives its reason
+        #expect(app.screen.contains("认定说明：不在目录内"))
+    }
+
+    @Test func historyShowsEveryChangeNewestFirst() throws {
+        let app = try openZhang()
+        app.press("d", "y", "h")
+        let text = app.screen
+        #expect(text.contains("修改记录  张三"))
+        let lines = text.split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.contains("删除记录") })
+        let added = try #require(lines.firstIndex { $0.contains("新增人员") })
+        #expect(first < added)
+        #expect(lines[first].contains("test"))  // who: the ledger's actor
+        app.press("Esc")
+        #expect(app.screen.contains("合计 30.0 / 90"))
     }
 
     @Test func escapeGoesBackKeepingTheSelection() throws {

@@ -1,0 +1,205 @@
+import CeledgerDomain
+import Foundation
+internal import GRDB
+
+/// One entry of the append-only history.
+public struct HistoryEntry: Sendable, Hashable {
+    public enum Action: String, Sendable { case insert, update, delete }
+    public enum Entity: String, Sendable { case person, record }
+
+    public let id: Int64
+    /// UTC, ISO 8601 with milliseconds.
+    public let at: String
+    public let actor: String
+    public let action: Action
+    public let entity: Entity
+    public let entityID: Int64
+    public let idNumber: String
+    /// Column values before and after, as stored (hours as tenths), by column name.
+    public let old: [String: String]
+    public let new: [String: String]
+
+    /// The columns that differ, in a stable order: (column, before, after).
+    public var changes: [(column: String, old: String, new: String)] {
+        let keys = Set(old.keys).union(new.keys).sorted()
+        return keys.compactMap { k in
+            let a = old[k] ?? "", b = new[k] ?? ""
+            return a == b ? nil : (k, a, b)
+        }
+    }
+}
+
+extension HistoryEntry {
+    /// What happened, in a few words: "新增记录 #12" / "record #12 added".
+    public func what(_ lang: Lang) -> String {
+        let zh = lang == .zh
+        switch (action, entity) {
+        case (.insert, .person): return zh ? "新增人员" : "person added"
+        case (.update, .person): return zh ? "修改人员" : "person changed"
+        case (.delete, .person): return zh ? "删除人员" : "person deleted"
+        case (.insert, .record): return zh ? "新增记录 #\(entityID)" : "record #\(entityID) added"
+        case (.update, .record): return zh ? "修改记录 #\(entityID)" : "record #\(entityID) changed"
+        case (.delete, .record): return zh ? "删除记录 #\(entityID)" : "record #\(entityID) deleted"
+        }
+    }
+
+    /// The details: the record's content and dates, the person's name, or each changed column.
+    public var details: String {
+        switch action {
+        case .insert, .delete:
+            let v = action == .insert ? new : old
+            return entity == .record ? "\(v["title"] ?? "") \(v["start_date"] ?? "")~\(v["end_date"] ?? "")" : v["name"] ?? ""
+        case .update:
+            return changes.map { "\($0.column): \($0.old.isEmpty ? "—" : $0.old) → \($0.new.isEmpty ? "—" : $0.new)" }.joined(separator: "; ")
+        }
+    }
+
+    /// "2026-11-25 15:22:27" (UTC).
+    public var when: String { String(at.prefix(19)).replacingOccurrences(of: "T", with: " ") }
+}
+
+/// Findings of `check`: each says where and what.
+public struct CheckFinding: Sendable, Hashable {
+    public enum Severity: String, Sendable { case error, warning }
+    public let severity: Severity
+    /// "person 12 (3601**********1235)", "record 340", "ledger".
+    public let location: String
+    public let message: Message
+}
+
+extension Ledger {
+    static func jsonValues(_ text: String?) -> [String: String] {
+        guard let text, let data = text.data(using: .utf8),
+              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        var out: [String: String] = [:]
+        for (k, v) in obj {
+            switch v {
+            case is NSNull: out[k] = ""
+            case let n as NSNumber: out[k] = n.stringValue
+            default: out[k] = "\(v)"
+            }
+        }
+        return out
+    }
+
+    /// A person's history (their own entries and their records'), oldest first.
+    public func history(idNumber: String) throws(LedgerError) -> [HistoryEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM history WHERE id_number = ? ORDER BY id", arguments: [idNumber]).map { r in
+                HistoryEntry(id: r["id"], at: r["at"], actor: r["actor"], action: HistoryEntry.Action(rawValue: r["action"])!,
+                             entity: HistoryEntry.Entity(rawValue: r["entity"])!, entityID: r["entity_id"], idNumber: r["id_number"],
+                             old: Ledger.jsonValues(r["old_values"]), new: Ledger.jsonValues(r["new_values"]))
+            }
+        }
+    }
+
+    /// Copies the ledger to a new file through SQLite's online backup API: consistent while the ledger is in
+    /// use. The target must not exist; it is created owner-only.
+    public func backup(to target: String) throws(LedgerError) {
+        if FileManager.default.fileExists(atPath: target) {
+            throw LedgerError(zh: "\(target) 已存在，不会覆盖", en: "\(target) already exists; it is not overwritten")
+        }
+        try Ledger.create(target)
+        do {
+            let copy = try DatabaseQueue(path: target)
+            try db.backup(to: copy)
+            try copy.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: target)
+            throw LedgerError.from(error, path: target)
+        }
+    }
+
+    /// Replaces the ledger's content with a backup's, in one step through the backup API. The caller
+    /// confirms first and keeps a copy of the current ledger (`backup(to:)`).
+    public func restore(from source: String) throws(LedgerError) {
+        try Ledger.checkIsLedger(source)
+        do {
+            let src = try DatabaseQueue(path: source, configuration: Ledger.configuration(readonly: true))
+            let (appID, migrations) = try src.read { db in
+                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                 try Schema.migrator.appliedIdentifiers(db))
+            }
+            guard appID == Schema.applicationID else { throw LedgerError.notALedger(source) }
+            let known = Set(Schema.migrator.migrations)
+            if !migrations.isSubset(of: known) {
+                throw LedgerError(zh: "\(source) 由较新版本的 celedger 写入，无法恢复", en: "\(source) was written by a newer celedger and cannot be restored")
+            }
+            try src.backup(to: db)
+            try src.close()
+            // A backup of an older schema is brought up to date at once.
+            try Schema.migrator.migrate(db)
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.from(error, path: source)
+        }
+    }
+
+    /// Checks the ledger: SQLite's integrity and foreign keys, then the domain's rules on every row.
+    public func check(progress: ProgressHandler? = nil) throws(LedgerError) -> [CheckFinding] {
+        do {
+            return try db.read { db in
+                var findings: [CheckFinding] = []
+                func add(_ s: CheckFinding.Severity, _ where_: String, _ zh: String, _ en: String) {
+                    findings.append(CheckFinding(severity: s, location: where_, message: Message(zh: zh, en: en)))
+                }
+                for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
+                    add(.error, "ledger", "SQLite 完整性检查：\(line)", "SQLite integrity check: \(line)")
+                }
+                for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                    let table: String = row["table"], rowid: Int64? = row["rowid"]
+                    add(.error, "\(table) \(rowid.map(String.init) ?? "?")", "引用了不存在的人员", "refers to a missing row")
+                }
+                let triggers = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%history%'") ?? 0
+                if triggers < 8 {
+                    add(.error, "ledger", "修改记录触发器缺失（\(triggers)/8）", "history triggers are missing (\(triggers) of 8)")
+                }
+                let persons = try Row.fetchCursor(db, sql: "SELECT id, id_number, gender, birth_date, status, status_date FROM person")
+                while let p = try persons.next() {
+                    let id: Int64 = p["id"], number: String = p["id_number"]
+                    let at = "person \(id) (\(ResidentID.mask(number)))"
+                    switch ResidentID.parse(number) {
+                    case .failure(let problem):
+                        add(.error, at, problem.message.zh, problem.message.en)
+                    case .success(let rid):
+                        if rid.value != number { add(.error, at, "身份证号未规范化", "ID number not normalised") }
+                        if rid.gender.rawValue != p["gender"] as String { add(.error, at, "性别与身份证号不符", "gender contradicts the ID number") }
+                        if rid.birthDate.iso != p["birth_date"] as String { add(.error, at, "出生日期与身份证号不符", "birth date contradicts the ID number") }
+                    }
+                }
+                let records = try Row.fetchCursor(db, sql: """
+                    SELECT id, start_date, end_date, year, recognition, recognized_tenths, recognition_note FROM record
+                    """)
+                var n = 0
+                while let r = try records.next() {
+                    n += 1
+                    if n % 65536 == 0 { progress?(n, nil) }
+                    let id: Int64 = r["id"]
+                    let at = "record \(id)"
+                    let start = Day.parse(r["start_date"]).successValue, end = Day.parse(r["end_date"]).successValue
+                    guard let start, let end else {
+                        add(.error, at, "日期无法识别", "a date cannot be read")
+                        continue
+                    }
+                    if end < start { add(.error, at, "结束日期早于开始日期", "end date before start date") }
+                    if end.year != r["year"] as Int { add(.error, at, "年度与结束日期不符", "year does not match the end date") }
+                    let recognition: String = r["recognition"]
+                    if recognition == "recognized" && (r["recognized_tenths"] as Int?) == nil {
+                        add(.error, at, "已认定但没有认定学时", "recognised without recognised hours")
+                    }
+                    if recognition == "rejected" && (r["recognition_note"] as String).isEmpty {
+                        add(.warning, at, "不予认定但没有记录理由", "rejected without a recorded reason")
+                    }
+                }
+                let dups = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM (SELECT 1 FROM record GROUP BY person_id, mode, title, start_date, end_date HAVING count(*) > 1)
+                    """) ?? 0
+                if dups > 0 { add(.error, "ledger", "有\(dups)组重复的活动", "\(dups) activities are registered twice") }
+                return findings
+            }
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+}

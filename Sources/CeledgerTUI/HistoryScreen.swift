@@ -1,0 +1,66 @@
+import CeledgerDomain
+import CeledgerStore
+import CeledgerText
+
+/// Every change to one person and their records, newest first: the append-only history.
+final class HistoryScreen: Screen {
+    let idNumber: String
+    let name: String
+    var entries: [HistoryEntry] = []
+    var cursor = ListCursor()
+
+    init(idNumber: String, name: String) {
+        self.idNumber = idNumber
+        self.name = name
+    }
+
+    func visibleRows(_ app: App) -> Int { max(1, app.height - 5) }
+
+    func reload(_ app: App) {
+        do {
+            entries = try app.ledger.history(idNumber: idNumber).reversed()
+            cursor.count = entries.count
+            cursor.clamp(visible: visibleRows(app))
+        } catch {
+            app.error(error)
+        }
+    }
+
+    func handle(_ key: Key, _ app: App) {
+        if cursor.handle(key, visible: visibleRows(app)) { return }
+        if key == .escape || key == .character("q") || key == .character("h") { app.pop() }
+    }
+
+    func render(_ g: inout TextGrid, _ app: App) {
+        let w = app.words
+        app.titleBar(&g, w.t("修改记录  \(name)  共 \(entries.count.grouped) 条（只增不改）", "History  \(name)  \(entries.count.grouped) entries (append-only)"),
+                     right: w.t("? 帮助", "? help"))
+        g.put(w.t("时间为 UTC；修改行列出每个改动的字段：原值 → 新值", "Times are UTC; a change lists each field: before → after"),
+              row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
+        let lay = ColumnLayout([
+            ColumnSpec(key: "when", title: w.t("时间（UTC）", "When (UTC)"), width: 19),
+            ColumnSpec(key: "who", title: w.t("操作人", "Who"), width: 10),
+            ColumnSpec(key: "what", title: w.t("操作", "What"), width: app.lang == .zh ? 14 : 20),
+            ColumnSpec(key: "details", title: w.t("内容", "Details"), width: 20, flexible: true),
+        ], totalWidth: app.width)
+        lay.header(into: &g, row: 2)
+        for i in 0..<visibleRows(app) {
+            let index = cursor.top + i
+            guard index < entries.count else { break }
+            let e = entries[index]
+            let sel = index == cursor.selected
+            if sel { g.fill(row: 3 + i, style: .reverse) }
+            lay.draw([e.when, e.actor, e.what(app.lang), e.details], into: &g, row: 3 + i, style: sel ? .reverse : [])
+        }
+        if let e = entries.indices.contains(cursor.selected) ? entries[cursor.selected] : nil, app.message == nil {
+            g.put(e.details, row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2)
+        }
+        app.keysBar(&g, [("↑↓", w.t("移动", "move")), ("Esc", w.t("返回", "back"))])
+    }
+
+    func helpEntries(_ w: Words) -> [(String, String)] {
+        [("↑ ↓  j k", w.t("移动；底行显示所选条目的完整内容", "move; the bottom line shows the whole entry")),
+         ("PgUp PgDn  g G", w.t("翻页 / 第一条 / 最后一条", "page / first / last")),
+         ("Esc  q  h", w.t("返回", "back"))]
+    }
+}

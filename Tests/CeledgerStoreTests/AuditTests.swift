@@ -1,0 +1,146 @@
+import CeledgerDomain
+import Foundation
+import GRDB
+import Testing
+@testable import CeledgerStore
+
+@Suite struct AuditTrailTests {
+    func tempDir() throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-audit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    let recordsCSV = """
+        id_number,mode,category,title,end_date,claimed_hours,recognized_hours
+        34052419800101001X,training,professional,A,2024-03-10,60,60
+        """
+
+    @Test func everyChangeWritesAHistoryRowWithWhoAndWhat() throws {
+        let l = try Ledger.inMemory(pinyin: pinyin, actor: "王芳")
+        _ = try importing(l, .person, personsCSV)
+        _ = try importing(l, .record, recordsCSV)
+        let pid = try #require(try l.personRowID(idNumber: "34052419800101001X"))
+        let rec = try #require(try l.records(personRowID: pid, year: 2024).first)
+        try l.setRecognition(rowIDs: [rec.rowID], to: .rejected, reason: "材料不全", reviewer: "王芳")
+        try l.deleteRecord(rowID: rec.rowID)
+
+        let h = try l.history(idNumber: "34052419800101001X")
+        #expect(h.map(\.action) == [.insert, .insert, .update, .delete])
+        #expect(h.map(\.entity) == [.person, .record, .record, .record])
+        #expect(h.allSatisfy { $0.actor == "王芳" })
+        #expect(h[0].new["name"] == "张三")
+        let change = Dictionary(uniqueKeysWithValues: h[2].changes.map { ($0.column, ($0.old, $0.new)) })
+        #expect(change["recognition"]! == ("recognized", "rejected"))
+        #expect(change["recognized_tenths"]! == ("600", ""))
+        #expect(change["recognition_note"]! == ("", "材料不全"))
+        #expect(h[3].old["title"] == "A")
+        #expect(h[2].details.contains("recognition: recognized → rejected"))
+    }
+
+    @Test func theHistoryIsAppendOnly() throws {
+        let l = try Ledger.inMemory(pinyin: pinyin)
+        _ = try importing(l, .person, personsCSV)
+        #expect(throws: DatabaseError.self) { try l.db.write { try $0.execute(sql: "UPDATE history SET actor = 'x'") } }
+        #expect(throws: DatabaseError.self) { try l.db.write { try $0.execute(sql: "DELETE FROM history") } }
+        #expect(try l.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM history") } == 3)
+    }
+
+    @Test func aRolledBackImportLeavesNoHistory() throws {
+        let l = try Ledger.inMemory(pinyin: pinyin)
+        _ = try importing(l, .person, personsCSV)
+        let bad = recordsCSV + "\n34052419800101001X,training,professional,B,2024-02-30,8,8\n"
+        #expect(try !importing(l, .record, bad).committed)
+        #expect(try l.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM history WHERE entity = 'record'") } == 0)
+    }
+
+    @Test func aProgramThatDoesNotNameItsActorCannotWrite() throws {
+        let path = try tempDir() + "/ledger.sqlite"
+        _ = try importing(try Ledger.open(path: path, pinyin: pinyin), .person, personsCSV)
+        let plain = try DatabaseQueue(path: path)
+        #expect(throws: DatabaseError.self) { try plain.write { try $0.execute(sql: "UPDATE person SET name = '李四' WHERE id = 1") } }
+        #expect(try plain.read { try String.fetchOne($0, sql: "SELECT name FROM person WHERE id = 1") } == "张三")
+    }
+}
+
+@Suite struct BackupTests {
+    func tempDir() throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-backup-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    @Test func aBackupIsACompleteOwnerOnlyLedgerAndNeverOverwrites() throws {
+        let dir = try tempDir()
+        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin)
+        _ = try importing(l, .person, personsCSV)
+        try l.backup(to: dir + "/copy.sqlite")
+        let copy = try Ledger.open(path: dir + "/copy.sqlite", pinyin: pinyin, access: .readOnly)
+        #expect(try copy.counts().persons == 3)
+        #expect(try FileManager.default.attributesOfItem(atPath: dir + "/copy.sqlite")[.posixPermissions] as? Int == 0o600)
+        #expect(throws: LedgerError.self) { try l.backup(to: dir + "/copy.sqlite") }
+    }
+
+    @Test func restoreBringsBackTheBackupsContent() throws {
+        let dir = try tempDir()
+        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin)
+        _ = try importing(l, .person, personsCSV)
+        try l.backup(to: dir + "/copy.sqlite")
+        let pid = try #require(try l.personRowID(idNumber: "360102199005170422"))
+        try l.deletePerson(rowID: pid)
+        #expect(try l.counts().persons == 2)
+        try l.restore(from: dir + "/copy.sqlite")
+        #expect(try l.counts().persons == 3)
+        #expect(throws: LedgerError.self) { try l.restore(from: dir + "/nothing-here.sqlite") }
+    }
+
+    @Test func aMigrationCopiesTheLedgerAsideFirst() throws {
+        let dir = try tempDir()
+        let path = dir + "/old.sqlite"
+        // A ledger as the first release wrote it: schema v1 only, with a person.
+        try Ledger.create(path)
+        let q = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(q, upTo: "v1")
+        try q.write { db in
+            try db.execute(sql: """
+                INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at)
+                VALUES ('34052419800101001X', '张三', 'male', '1980-01-01', 'x', 'x')
+                """)
+        }
+        try q.close()
+        let l = try Ledger.open(path: path, pinyin: pinyin)
+        #expect(try l.schemaVersion() == "v2")
+        let backups = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("old.sqlite.backup-v1-") }
+        #expect(backups.count == 1)
+        let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: Ledger.configuration(readonly: true))
+        #expect(try saved.read { try String.fetchOne($0, sql: "SELECT name FROM person") } == "张三")
+        #expect(try saved.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history'") } == false)
+        // Opening again migrates nothing and copies nothing.
+        _ = try Ledger.open(path: path, pinyin: pinyin)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".backup-") && $0.hasSuffix(".sqlite") }.count == 1)
+    }
+}
+
+@Suite struct CheckTests {
+    @Test func aSoundLedgerHasNoErrors() throws {
+        let l = try Ledger.inMemory(pinyin: pinyin)
+        _ = try importing(l, .person, personsCSV)
+        #expect(try l.check().isEmpty)
+    }
+
+    @Test func checkFindsWhatSlippedPastTheSchema() throws {
+        let l = try Ledger.inMemory(pinyin: pinyin)
+        _ = try importing(l, .person, personsCSV)
+        _ = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours,recognition\n34052419800101001X,training,professional,A,2024-03-10,8,rejected\n")
+        try l.db.write { db in
+            // A check digit broken by hand, and a gender that contradicts the ID.
+            try db.execute(sql: "UPDATE person SET id_number = '340524198001010013' WHERE name = '张三'")
+            try db.execute(sql: "UPDATE person SET gender = 'male' WHERE name = '欧阳明辉'")
+        }
+        let findings = try l.check()
+        #expect(findings.contains { $0.severity == .error && $0.location.hasPrefix("person 1 ") && $0.message.en.contains("check character") })
+        #expect(findings.contains { $0.severity == .error && $0.message.en == "gender contradicts the ID number" })
+        #expect(findings.contains { $0.severity == .warning && $0.message.en == "rejected without a recorded reason" })
+        #expect(!findings.contains { $0.location.contains("340524198001010013") })  // IDs are masked in findings
+    }
+}
