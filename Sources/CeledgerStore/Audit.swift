@@ -82,14 +82,35 @@ extension Ledger {
         return out
     }
 
-    /// A person's history (their own entries and their records'), oldest first.
+    /// The columns the history keeps, as the v2 triggers write them.
+    static let historyColumns: [HistoryEntry.Entity: [String]] = [
+        .person: ["id_number", "name", "gender", "birth_date", "unit", "department", "title", "title_level", "specialty",
+                  "status", "status_date", "category"],
+        .record: ["mode", "category", "title", "provider", "start_date", "end_date", "assessment", "score", "claimed_tenths",
+                  "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note"],
+    ]
+
+    /// A person's history (their own entries and their records'), oldest first. An insert's values are
+    /// filled in from the entity's next change (its old values) or, when it never changed, its current row.
     public func history(idNumber: String) throws(LedgerError) -> [HistoryEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM history WHERE id_number = ? ORDER BY id", arguments: [idNumber]).map { r in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM history WHERE id_number = ? ORDER BY id", arguments: [idNumber])
+            var entries = rows.map { r in
                 HistoryEntry(id: r["id"], at: r["at"], actor: r["actor"], action: HistoryEntry.Action(rawValue: r["action"])!,
                              entity: HistoryEntry.Entity(rawValue: r["entity"])!, entityID: r["entity_id"], idNumber: r["id_number"],
                              old: Ledger.jsonValues(r["old_values"]), new: Ledger.jsonValues(r["new_values"]))
             }
+            for i in entries.indices where entries[i].action == .insert && entries[i].new.isEmpty {
+                let e = entries[i]
+                var values = entries[(i + 1)...].first { $0.entity == e.entity && $0.entityID == e.entityID && !$0.old.isEmpty }?.old
+                if values == nil, let columns = Ledger.historyColumns[e.entity] {
+                    let object = "json_object(" + columns.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")"
+                    values = Ledger.jsonValues(try String.fetchOne(db, sql: "SELECT \(object) FROM \(e.entity.rawValue) WHERE id = ?", arguments: [e.entityID]))
+                }
+                entries[i] = HistoryEntry(id: e.id, at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityID: e.entityID,
+                                          idNumber: e.idNumber, old: e.old, new: values ?? [:])
+            }
+            return entries
         }
     }
 

@@ -74,7 +74,9 @@ enum Schema {
                 """)
         }
         // v2: the audit trail. Triggers write one history row for every insert, update and delete of a
-        // person or a record, inside the same transaction as the change, whoever makes it. The actor comes
+        // person or a record, inside the same transaction as the change, whoever makes it. An insert's row
+        // records when and who but not the values: they are the row itself until the next change, whose
+        // history row keeps them as its old values (so a million-record import does not double the file). The actor comes
         // from celedger_actor(), a function every celedger connection registers; a write from a program
         // that does not register it fails, so no change goes unrecorded.
         m.registerMigration("v2") { db in
@@ -104,8 +106,8 @@ enum Schema {
             let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
             try db.execute(sql: """
                 CREATE TRIGGER person_insert_history AFTER INSERT ON person BEGIN
-                    INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values)
-                    VALUES (\(now), celedger_actor(), 'insert', 'person', NEW.id, NEW.id_number, json_object('id_number', NEW.id_number, 'name', NEW.name, 'gender', NEW.gender, 'birth_date', NEW.birth_date, 'unit', NEW.unit, 'department', NEW.department, 'title', NEW.title, 'title_level', NEW.title_level, 'specialty', NEW.specialty, 'status', NEW.status, 'status_date', NEW.status_date, 'category', NEW.category));
+                    INSERT INTO history (at, actor, action, entity, entity_id, id_number)
+                    VALUES (\(now), celedger_actor(), 'insert', 'person', NEW.id, NEW.id_number);
                 END
                 """)
             try db.execute(sql: """
@@ -122,9 +124,9 @@ enum Schema {
                 """)
             try db.execute(sql: """
                 CREATE TRIGGER record_insert_history AFTER INSERT ON record BEGIN
-                    INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values)
+                    INSERT INTO history (at, actor, action, entity, entity_id, id_number)
                     VALUES (\(now), celedger_actor(), 'insert', 'record', NEW.id,
-                            (SELECT id_number FROM person WHERE id = NEW.person_id), json_object('mode', NEW.mode, 'category', NEW.category, 'title', NEW.title, 'provider', NEW.provider, 'start_date', NEW.start_date, 'end_date', NEW.end_date, 'assessment', NEW.assessment, 'score', NEW.score, 'claimed_tenths', NEW.claimed_tenths, 'recognized_tenths', NEW.recognized_tenths, 'recognition', NEW.recognition, 'recognition_note', NEW.recognition_note, 'reviewed_by', NEW.reviewed_by, 'certificate_no', NEW.certificate_no, 'note', NEW.note));
+                            (SELECT id_number FROM person WHERE id = NEW.person_id));
                 END
                 """)
             try db.execute(sql: """

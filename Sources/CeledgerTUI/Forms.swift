@@ -197,7 +197,7 @@ final class CancelConfirm: Overlay {
     func handle(_ key: Key, _ app: App) {
         switch key {
         case .character("y"), .character("Y"): app.overlay = nil
-        case .character("n"), .character("N"), .escape: app.overlay = form
+        case .character("n"), .character("N"), .escape, .character("q"): app.overlay = form
         default: break
         }
     }

@@ -83,7 +83,7 @@ final class PersonScreen: Screen {
             }
         case .character("r"):
             guard let r = selected else { return }
-            app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID]) { [weak self] app in self?.reload(app) }
+            app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID], about: r.record.title) { [weak self] app in self?.reload(app) }
         case .character("E"):
             guard let p = person else { return }
             app.overlay = PersonForm(app: app, editing: p) { [weak self] _ in self?.reload(app) }
@@ -226,17 +226,17 @@ final class PersonScreen: Screen {
 
 /// The recognition decision for one or more records.
 enum RecognitionChoice {
-    static func menu(_ app: App, rowIDs: [Int64], done: @escaping (App) -> Void) -> Overlay {
+    /// `about` names what the decision touches ("张三 · 职业道德专题", "3 条记录") in the titles.
+    static func menu(_ app: App, rowIDs: [Int64], about: String, done: @escaping (App) -> Void) -> Overlay {
         let w = app.words
-        let n = rowIDs.count
-        return Chooser(title: n == 1 ? w.t("认定", "Recognition") : w.t("认定所选 \(n) 条", "Recognise \(n) selected"),
+        return Chooser(title: w.t("认定：", "Recognition: ") + about,
                        options: [w.t("已认定（按认定学时，未填则按申报学时）", "recognised (recognised hours, else the claimed)"),
                                  w.t("不予认定（须填理由）", "rejected (reason required)"),
                                  w.t("退回待认定", "back to pending")]) { choice, app in
             switch choice {
             case 0: apply(app, rowIDs, .recognized, "", done)
             case 1:
-                app.overlay = Prompt(title: w.t("不予认定", "Reject"), label: w.t("理由", "Reason"), required: true) { reason, app in
+                app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + about, label: w.t("理由", "Reason"), required: true) { reason, app in
                     apply(app, rowIDs, .rejected, reason, done)
                 }
             default: apply(app, rowIDs, .pending, "", done)

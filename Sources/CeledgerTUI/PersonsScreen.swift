@@ -137,7 +137,7 @@ final class PersonsScreen: Screen {
             do {
                 let n = try app.ledger.recordCount(personRowID: r.rowID)
                 if n > 0 {
-                    app.error(Message(zh: "\(r.name)还有\(n)条记录，不能删除（先在其记录页删除记录）",
+                    app.error(Message(zh: "\(r.name)还有\(n)条记录，不能删除（先在其人员页删除记录）",
                                       en: "\(r.name) still has \(n) records and cannot be deleted (delete them on the person screen first)"))
                     return
                 }
@@ -369,7 +369,7 @@ final class PersonsScreen: Screen {
          ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
          ("a", w.t("新增人员", "add a person")),
          ("e", w.t("编辑所选人员", "edit the selected person")),
-         ("d  Delete", w.t("删除所选人员（先确认；有记录的人员不能删除）", "delete the selected person (asks first; not while they have records)")),
+         ("d  Delete", w.t("删除所选人员（有记录的人员不能删除；无记录时先确认）", "delete the selected person (refused while they have records; otherwise asks first)")),
          ("r", w.t("学时认定（待认定记录）", "recognition (pending records)")),
          ("v", w.t("显示 / 隐藏完整身份证号", "show / hide full ID numbers")),
          ("Esc", w.t("清除搜索和筛选", "clear search and filters")),

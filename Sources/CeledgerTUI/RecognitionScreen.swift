@@ -51,14 +51,14 @@ final class RecognitionScreen: Screen {
         case .character("r"), .enter:
             let ids = targets
             guard !ids.isEmpty else { return }
-            app.overlay = RecognitionChoice.menu(app, rowIDs: ids) { [weak self] app in
+            app.overlay = RecognitionChoice.menu(app, rowIDs: ids, about: describe(ids, app)) { [weak self] app in
                 self?.marked.removeAll()
                 self?.reload(app)
             }
         case .character("y"):
             let ids = targets
             guard !ids.isEmpty else { return }
-            app.overlay = Confirm(w.t("将\(describe(ids, app))认定为已认定？", "Recognise \(describe(ids, app))?")) { [weak self] app in
+            app.overlay = Confirm(w.t("将 \(describe(ids, app)) 认定为已认定？", "Recognise \(describe(ids, app))?")) { [weak self] app in
                 RecognitionChoice.apply(app, ids, .recognized, "") { app in
                     self?.marked.removeAll()
                     self?.reload(app)
@@ -96,8 +96,8 @@ final class RecognitionScreen: Screen {
         app.titleBar(&g, w.t("学时认定  \(year)年度  待认定 \(pending.count.grouped) 条 · 已选 \(marked.count)",
                              "Recognition  \(year)  \(pending.count.grouped) pending · \(marked.count) marked"),
                      right: w.t("? 帮助", "? help"))
-        g.put(w.t("Space 选择/取消  * 全选  r 认定所选（或当前）  y 直接认定  x 不予认定  o 打开此人",
-                  "Space mark  * all  r decide for marked (or current)  y recognise  x reject  o open person"),
+        g.put(w.t("Space 选择/取消  * 全选  r 认定所选（或当前）  y 认定通过（先确认）  x 不予认定（填理由）  o 打开此人",
+                  "Space mark  * all  r decide for marked (or current)  y recognise (asks)  x reject (reason)  o open person"),
               row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
         let lay = ColumnLayout([
             ColumnSpec(key: "mark", title: "✓", width: 1),

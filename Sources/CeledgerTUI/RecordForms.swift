@@ -56,6 +56,12 @@ final class RecordForm: FormOverlay {
     override func changed(_ index: Int, _ app: App) {
         let f = inputs[index].field
         if f == .recognizedHours { recognizedFollowsClaimed = false }
+        // A rejected record has no recognised hours: choosing 不予认定 clears them.
+        if f == .recognition, inputs[index].value == Recognition.rejected.rawValue,
+           let r = inputs.firstIndex(where: { $0.field == .recognizedHours }) {
+            inputs[r].text = TextField("")
+            recognizedFollowsClaimed = false
+        }
         if f == .claimedHours && recognizedFollowsClaimed, let r = inputs.firstIndex(where: { $0.field == .recognizedHours }) {
             inputs[r].text = TextField(inputs[index].text.text)
         }

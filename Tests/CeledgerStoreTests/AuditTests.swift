@@ -29,7 +29,8 @@ import Testing
         #expect(h.map(\.action) == [.insert, .insert, .update, .delete])
         #expect(h.map(\.entity) == [.person, .record, .record, .record])
         #expect(h.allSatisfy { $0.actor == "王芳" })
-        #expect(h[0].new["name"] == "张三")
+        #expect(h[0].new["name"] == "张三")  // an insert keeps no copy: its values come from the current row
+        #expect(h[1].new["recognition"] == "recognized")  // ... or from the next change's old values
         let change = Dictionary(uniqueKeysWithValues: h[2].changes.map { ($0.column, ($0.old, $0.new)) })
         #expect(change["recognition"]! == ("recognized", "rejected"))
         #expect(change["recognized_tenths"]! == ("600", ""))

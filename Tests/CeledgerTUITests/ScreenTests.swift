@@ -285,7 +285,7 @@ import Testing
         app.type("X")
         app.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  // to 申报学时
         app.type("8")
-        app.press("Tab", "C-u", "Tab", "Space", "C-s")  // no recognised hours; 认定状态: 已认定 → 不予认定
+        app.press("Tab", "Tab", "Space", "C-s")  // 认定状态: 已认定 → 不予认定 (which clears the recognised hours)
         #expect(app.screen.contains("✗ 不予认定须在“认定说明”中写明理由"))
         app.type("不在目录内")  // a failed save puts the cursor on the first field with a problem: 认定说明
         app.press("C-s")
@@ -322,7 +322,7 @@ import Testing
         app.press("r")
         expectGolden("recognition-2024", app.screen)
         app.press("*", "y")
-        #expect(app.screen.contains("将2 条记录认定为已认定？"))
+        #expect(app.screen.contains("将 2 条记录 认定为已认定？"))
         app.press("y")
         #expect(app.screen.contains("已将 2 条记录设为已认定"))
         #expect(app.screen.contains("待认定 0 条"))
