@@ -43,15 +43,50 @@ extension HistoryEntry {
         }
     }
 
-    /// The details: the record's content and dates, the person's name, or each changed column.
-    public var details: String {
+    /// The details: the record's content and dates, the person's name, or each changed field as
+    /// "认定状态: 已认定 → 不予认定", in the clerk's words (hours as hours, values as labels).
+    public func details(_ lang: Lang) -> String {
         switch action {
         case .insert, .delete:
             let v = action == .insert ? new : old
             return entity == .record ? "\(v["title"] ?? "") \(v["start_date"] ?? "")~\(v["end_date"] ?? "")" : v["name"] ?? ""
         case .update:
-            return changes.map { "\($0.column): \($0.old.isEmpty ? "—" : $0.old) → \($0.new.isEmpty ? "—" : $0.new)" }.joined(separator: "; ")
+            return changes.map { c in
+                let before = HistoryEntry.shown(c.column, c.old, entity, lang), after = HistoryEntry.shown(c.column, c.new, entity, lang)
+                return "\(HistoryEntry.label(c.column, entity, lang)): \(before) → \(after)"
+            }.joined(separator: "; ")
         }
+    }
+
+    /// A stored column's name as the clerk knows it.
+    static func label(_ column: String, _ entity: Entity, _ lang: Lang) -> String {
+        let kind: RowKind = entity == .person ? .person : .record
+        switch column {
+        case "claimed_tenths": return Field.claimedHours.label(lang, in: kind)
+        case "recognized_tenths": return Field.recognizedHours.label(lang, in: kind)
+        case "category" where entity == .person: return Field.personCategory.label(lang, in: kind)
+        case "reviewed_by": return lang == .zh ? "认定人" : "reviewed_by"
+        default:
+            return Field(rawValue: column).map { $0.label(lang, in: kind) } ?? column
+        }
+    }
+
+    /// A stored value as the clerk reads it: tenths as hours, vocabulary keys as labels, "—" for none.
+    static func shown(_ column: String, _ value: String, _ entity: Entity, _ lang: Lang) -> String {
+        if value.isEmpty { return "—" }
+        if column.hasSuffix("_tenths"), let t = Int(value) { return Hours(tenths: t).description }
+        let vocabulary: String?
+        switch column {
+        case "mode": vocabulary = Mode(rawValue: value)?.label(lang)
+        case "category": vocabulary = entity == .person ? PersonCategory(rawValue: value)?.label(lang) : Category(rawValue: value)?.label(lang)
+        case "assessment": vocabulary = Assessment(rawValue: value)?.label(lang)
+        case "recognition": vocabulary = Recognition(rawValue: value)?.label(lang)
+        case "gender": vocabulary = Gender(rawValue: value)?.label(lang)
+        case "status": vocabulary = EmploymentStatus(rawValue: value)?.label(lang)
+        case "title_level": vocabulary = TitleLevel(rawValue: value)?.label(lang)
+        default: vocabulary = nil
+        }
+        return vocabulary ?? value
     }
 
     /// "2026-11-25 15:22:27" (UTC).
@@ -176,10 +211,10 @@ extension Ledger {
                 if triggers < 8 {
                     add(.error, "ledger", "修改记录触发器缺失（\(triggers)/8）", "history triggers are missing (\(triggers) of 8)")
                 }
-                let persons = try Row.fetchCursor(db, sql: "SELECT id, id_number, gender, birth_date, status, status_date FROM person")
+                let persons = try Row.fetchCursor(db, sql: "SELECT id, id_number, name, gender, birth_date, status, status_date FROM person")
                 while let p = try persons.next() {
                     let id: Int64 = p["id"], number: String = p["id_number"]
-                    let at = "person \(id) (\(ResidentID.mask(number)))"
+                    let at = "person \(id) (\(p["name"] as String) \(ResidentID.mask(number)))"
                     switch ResidentID.parse(number) {
                     case .failure(let problem):
                         add(.error, at, problem.message.zh, problem.message.en)
@@ -190,14 +225,18 @@ extension Ledger {
                     }
                 }
                 let records = try Row.fetchCursor(db, sql: """
-                    SELECT id, start_date, end_date, year, recognition, recognized_tenths, recognition_note FROM record
+                    SELECT r.id, r.start_date, r.end_date, r.year, r.recognition, r.recognized_tenths, r.recognition_note,
+                           r.title, p.name, p.id_number
+                    FROM record r LEFT JOIN person p ON p.id = r.person_id
                     """)
                 var n = 0
                 while let r = try records.next() {
                     n += 1
                     if n % 65536 == 0 { progress?(n, nil) }
                     let id: Int64 = r["id"]
-                    let at = "record \(id)"
+                    let title: String = r["title"]
+                    let owner = (r["name"] as String?).map { "\($0) \(ResidentID.mask(r["id_number"]))" } ?? "?"
+                    let at = "record \(id) (\(owner) · \(title.count > 20 ? String(title.prefix(20)) + "…" : title))"
                     let start = Day.parse(r["start_date"]).successValue, end = Day.parse(r["end_date"]).successValue
                     guard let start, let end else {
                         add(.error, at, "日期无法识别", "a date cannot be read")

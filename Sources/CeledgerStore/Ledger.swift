@@ -94,7 +94,7 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Copies the ledger to `<path>.before-<next>-<UTC time>.sqlite` through SQLite's backup API.
+    /// Copies the ledger to `<path>.backup-<its schema>-<UTC time>.sqlite` through SQLite's backup API.
     static func backupBeforeMigration(_ pool: DatabasePool, path: String, from version: String) throws {
         let stamp = Ledger.now().filter { $0.isNumber }
         let target = "\(path).backup-\(version)-\(stamp).sqlite"

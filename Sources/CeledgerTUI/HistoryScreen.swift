@@ -50,10 +50,27 @@ final class HistoryScreen: Screen {
             let e = entries[index]
             let sel = index == cursor.selected
             if sel { g.fill(row: 3 + i, style: .reverse) }
-            lay.draw([e.when, e.actor, e.what(app.lang), e.details], into: &g, row: 3 + i, style: sel ? .reverse : [])
+            lay.draw([e.when, e.actor, e.what(app.lang), e.details(app.lang)], into: &g, row: 3 + i, style: sel ? .reverse : [])
         }
+        // The selected entry in full on the lines below the list (as many as it needs, up to three).
         if let e = entries.indices.contains(cursor.selected) ? entries[cursor.selected] : nil, app.message == nil {
-            g.put(e.details, row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2)
+            var rest = e.details(app.lang)
+            var row = app.height - 2
+            var lines: [String] = []
+            while !rest.isEmpty && lines.count < 3 {
+                var line = ""
+                for ch in rest {
+                    if (line + String(ch)).displayWidth > app.width - 2 { break }
+                    line.append(ch)
+                }
+                lines.append(line)
+                rest = String(rest.dropFirst(line.count))
+            }
+            row -= lines.count - 1
+            for l in lines {
+                g.put(l, row: row, column: 1, style: .dim, maxWidth: app.width - 2)
+                row += 1
+            }
         }
         app.keysBar(&g, [("↑↓", w.t("移动", "move")), ("Esc", w.t("返回", "back"))])
     }

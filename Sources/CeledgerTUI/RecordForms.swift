@@ -56,11 +56,16 @@ final class RecordForm: FormOverlay {
     override func changed(_ index: Int, _ app: App) {
         let f = inputs[index].field
         if f == .recognizedHours { recognizedFollowsClaimed = false }
-        // A rejected record has no recognised hours: choosing 不予认定 clears them.
-        if f == .recognition, inputs[index].value == Recognition.rejected.rawValue,
-           let r = inputs.firstIndex(where: { $0.field == .recognizedHours }) {
-            inputs[r].text = TextField("")
-            recognizedFollowsClaimed = false
+        // A rejected record has no recognised hours: choosing 不予认定 clears them, and choosing
+        // 已认定 again brings back the claimed hours when the field is empty.
+        if f == .recognition, let r = inputs.firstIndex(where: { $0.field == .recognizedHours }) {
+            if inputs[index].value == Recognition.rejected.rawValue {
+                inputs[r].text = TextField("")
+                recognizedFollowsClaimed = false
+            } else if inputs[index].value == Recognition.recognized.rawValue && inputs[r].text.text.isEmpty,
+                      let claimed = inputs.first(where: { $0.field == .claimedHours }) {
+                inputs[r].text = TextField(claimed.text.text)
+            }
         }
         if f == .claimedHours && recognizedFollowsClaimed, let r = inputs.firstIndex(where: { $0.field == .recognizedHours }) {
             inputs[r].text = TextField(inputs[index].text.text)

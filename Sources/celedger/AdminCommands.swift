@@ -47,9 +47,9 @@ struct HistoryCommand: ParsableCommand {
             let zh = Context.lang == .zh
             var table = TextTable(columns: [
                 .init(zh ? "时间（UTC）" : "When (UTC)", maxWidth: 19), .init(zh ? "操作人" : "Who", maxWidth: 12),
-                .init(zh ? "操作" : "What", maxWidth: 22), .init(zh ? "内容" : "Details", maxWidth: 90),
+                .init(zh ? "操作" : "What", maxWidth: 22), .init(zh ? "内容" : "Details", maxWidth: 200),
             ])
-            for e in entries { table.append([e.when, e.actor, e.what(Context.lang), e.details]) }
+            for e in entries { table.append([e.when, e.actor, e.what(Context.lang), e.details(Context.lang)]) }
             for line in table.render() { print(line) }
         }
     }

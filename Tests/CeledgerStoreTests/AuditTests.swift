@@ -36,7 +36,9 @@ import Testing
         #expect(change["recognized_tenths"]! == ("600", ""))
         #expect(change["recognition_note"]! == ("", "材料不全"))
         #expect(h[3].old["title"] == "A")
-        #expect(h[2].details.contains("recognition: recognized → rejected"))
+        #expect(h[2].details(.zh).contains("认定状态: 已认定 → 不予认定"))
+        #expect(h[2].details(.zh).contains("认定学时: 60.0 → —"))
+        #expect(h[2].details(.en).contains("recognition: recognized → rejected"))
     }
 
     @Test func theHistoryIsAppendOnly() throws {
