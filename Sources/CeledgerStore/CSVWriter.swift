@@ -4,15 +4,20 @@ public struct CSVWriter {
         fields.map(escape).joined(separator: ",") + "\r\n"
     }
 
+    /// Decided on Unicode scalars, not Characters: "\r\n" is one Character, and so is a comma or a quote
+    /// followed by a combining mark, yet each holds bytes the reader splits on.
     public static func escape(_ f: String) -> String {
-        let needs = f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            || f.first == " " || f.last == " "
-        return needs ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-    }
-}
-
-extension String {
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+        let scalars = f.unicodeScalars
+        let needs = scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            || scalars.first == " " || scalars.last == " "
+        guard needs else { return f }
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for s in scalars {
+            out.append(s)
+            if s == "\"" { out.append("\"") }
+        }
+        out.append("\"")
+        return String(out)
     }
 }

@@ -60,6 +60,7 @@ public final class Ledger: Sendable {
                 throw LedgerError(zh: "\(path) 是一个目录，不是登记簿文件", en: "\(path) is a directory, not a ledger file")
             }
             try checkIsLedger(path)
+            try checkWritable(path, access: access)
         } else if access == .readOnly {
             throw LedgerError(zh: "没有登记簿 \(path)（用 celedger init 创建）", en: "no ledger at \(path) (create one with celedger init)")
         } else {
@@ -102,6 +103,24 @@ public final class Ledger: Sendable {
         let copy = try DatabaseQueue(path: target)
         try pool.backup(to: copy)
         try copy.close()
+    }
+
+    /// A ledger that cannot be written says so before SQLite gives a vaguer "cannot open". SQLite needs to
+    /// write beside the ledger even to read it in WAL mode (its -shm file), unless that file is there.
+    static func checkWritable(_ path: String, access mode: Access) throws(LedgerError) {
+        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let fileWritable = Foundation.access(path, W_OK) == 0
+        let dirWritable = Foundation.access(dir, W_OK) == 0
+        switch mode {
+        case .readWrite:
+            if !fileWritable || !dirWritable { throw LedgerError.readOnly(path) }
+        case .readOnly:
+            if !dirWritable && !FileManager.default.fileExists(atPath: path + "-shm") {
+                throw LedgerError(
+                    zh: "登记簿 \(path) 所在位置只读，SQLite 无法在旁边建立 -shm 文件来读取它；请把登记簿复制到可写的目录再读",
+                    en: "the ledger \(path) is in a read-only place where SQLite cannot create its -shm file to read it; copy it to a writable folder")
+            }
+        }
     }
 
     /// Creates an empty file with owner-only permissions; SQLite gives its -wal and -shm files the same.

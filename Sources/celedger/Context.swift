@@ -51,8 +51,25 @@ enum Context {
         return environment["USER"] ?? "unknown"
     }
 
+    /// One line on stderr. Control characters from the user's data (a line break inside a cell, an escape
+    /// sequence) are shown as visible escapes, so a message stays one line and cannot drive the terminal.
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((visible(line) + "\n").utf8))
+    }
+
+    static func visible(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0x00..<0x20, 0x7F..<0xA0:
+                out += "\\u{" + String(u.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     /// The ledger's path: --db, else $CELEDGER_DB, else the XDG default.
