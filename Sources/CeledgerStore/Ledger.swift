@@ -69,7 +69,17 @@ public final class Ledger: Sendable {
         do {
             switch access {
             case .readWrite:
-                let pool = try DatabasePool(path: path, configuration: configuration(actor: actor))
+                // One connection: the CLI and the UI write from one thread, and other processes still read
+                // beside it because the file is in WAL mode. (A pool would write to the file on opening,
+                // to set WAL up, even when the command then writes nothing.)
+                var config = configuration(actor: actor)
+                config.prepareDatabase { db in
+                    // Persistent in the file; a no-op read when it is already WAL.
+                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                        try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    }
+                }
+                let pool = try DatabaseQueue(path: path, configuration: config)
                 // Migrate only when behind, so that opening a current ledger writes nothing; a ledger with
                 // data is copied aside first, so a migration can never lose it.
                 let applied = try pool.read { try Schema.migrator.appliedIdentifiers($0) }
@@ -81,7 +91,15 @@ public final class Ledger: Sendable {
                 }
                 return Ledger(path: path, db: pool, pinyin: pinyin)
             case .readOnly:
-                let pool = try DatabasePool(path: path, configuration: configuration(readonly: true, actor: actor))
+                let reader: any DatabaseWriter
+                if needsImmutableOpen(path) {
+                    // The system SQLite is built with URI file names enabled.
+                    let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+                    reader = try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration(readonly: true, actor: actor))
+                } else {
+                    reader = try DatabasePool(path: path, configuration: configuration(readonly: true, actor: actor))
+                }
+                let pool = reader
                 if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
                     throw LedgerError(zh: "登记簿 \(path) 的结构较旧，请先运行 celedger init 升级",
                                       en: "the ledger \(path) has an older schema; run celedger init to migrate it")
@@ -96,7 +114,7 @@ public final class Ledger: Sendable {
     }
 
     /// Copies the ledger to `<path>.backup-<its schema>-<UTC time>.sqlite` through SQLite's backup API.
-    static func backupBeforeMigration(_ pool: DatabasePool, path: String, from version: String) throws {
+    static func backupBeforeMigration(_ pool: DatabaseQueue, path: String, from version: String) throws {
         let stamp = Ledger.now().filter { $0.isNumber }
         let target = "\(path).backup-\(version)-\(stamp).sqlite"
         try create(target)
@@ -115,12 +133,16 @@ public final class Ledger: Sendable {
         case .readWrite:
             if !fileWritable || !dirWritable { throw LedgerError.readOnly(path) }
         case .readOnly:
-            if !dirWritable && !FileManager.default.fileExists(atPath: path + "-shm") {
-                throw LedgerError(
-                    zh: "登记簿 \(path) 所在位置只读，SQLite 无法在旁边建立 -shm 文件来读取它；请把登记簿复制到可写的目录再读",
-                    en: "the ledger \(path) is in a read-only place where SQLite cannot create its -shm file to read it; copy it to a writable folder")
-            }
+            break  // see `needsImmutableOpen`
         }
+    }
+
+    /// A ledger in a read-only place (a read-only mount, a CD, a colleague's share) cannot get the -shm
+    /// file SQLite's WAL mode needs even for reading; nothing can change it there either, so it is opened
+    /// as immutable.
+    static func needsImmutableOpen(_ path: String) -> Bool {
+        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        return Foundation.access(dir, W_OK) != 0 && !FileManager.default.fileExists(atPath: path + "-shm")
     }
 
     /// Creates an empty file with owner-only permissions; SQLite gives its -wal and -shm files the same.
