@@ -1,6 +1,7 @@
 # celedger — the two commands a newcomer needs:
 #   make run    build, create a demo ledger once, open the terminal UI on it
-#   make test   build and run every test (unit, screen, CLI end to end, real terminal under tmux)
+#   make test   build and run every test (unit, screen, CLI end to end, reliability, real terminal under
+#               tmux, and a monkey test of random keys and resizes)
 # Both first install what is missing on Debian/Ubuntu when run as root, and say what to install otherwise.
 
 SWIFT      ?= swift
@@ -31,6 +32,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@bash scripts/e2e-tmux.sh $(BIN)
+	@bash scripts/monkey-tmux.sh $(BIN)
 
 release: deps
 	$(SWIFT) build -c release

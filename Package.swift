@@ -25,7 +25,7 @@ let package = Package(
         .target(
             name: "CeledgerStore",
             dependencies: [
-                "CeledgerDomain", grdb,
+                "CeledgerDomain", "CeledgerText", grdb,
             ]
         ),
         // The only C: a shim over ncursesw for what Swift cannot import.

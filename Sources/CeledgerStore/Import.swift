@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerText
 import Foundation
 internal import GRDB
 
@@ -159,7 +160,7 @@ extension Ledger {
                         if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
                         if row.fields.count != map.count {
                             reject(row, [RowError(line: row.line, column: "", message: Message(
-                                zh: "有\(row.fields.count)列，表头有\(map.count)列", en: "has \(row.fields.count) fields, the header has \(map.count)"))])
+                                zh: "有\(row.fields.count.grouped)列，表头有\(map.count)列", en: "has \(row.fields.count.grouped) fields, the header has \(map.count)"))])
                             continue
                         }
                         var cells: [Field: String] = [:]

@@ -1,0 +1,575 @@
+import Foundation
+import GRDB
+import Testing
+
+// Support for the reliability suite: runs the built `celedger` binary (ideas copied from
+// Tests/CLITests/Support/CLI.swift, which a test target cannot import), looks at a ledger file from the
+// outside through GRDB, watches a child's progress through /proc, and mounts small file systems.
+
+// MARK: - the binary and its data
+
+enum Paths {
+    /// The repository root, from this file's path (Tests/ReliabilityTests/Support.swift).
+    static let repo: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let data: String = repo.appendingPathComponent("data").path
+
+    /// The `celedger` built with the tests (next to the test bundle); $CELEDGER_BIN overrides.
+    static let binary: String? = {
+        let fm = FileManager.default
+        if let b = ProcessInfo.processInfo.environment["CELEDGER_BIN"], fm.isExecutableFile(atPath: b) { return b }
+        var starts: [URL] = [Bundle.main.bundleURL]
+        if let e = Bundle.main.executableURL { starts.append(e.deletingLastPathComponent()) }
+        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        for start in starts {
+            var dir = start.standardizedFileURL
+            for _ in 0..<6 {
+                let candidate = dir.appendingPathComponent("celedger").path
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate) {
+                    return candidate
+                }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }()
+
+    static func requireBinary() throws -> String {
+        guard let b = binary else {
+            throw SetupError("cannot find the built celedger binary near \(Bundle.main.bundleURL.path); build with --build-tests or set CELEDGER_BIN")
+        }
+        return b
+    }
+
+    static let sqlite3: String? = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Whether /proc shows another process's open files and their offsets (Linux).
+    static let hasProcFDInfo: Bool = FileManager.default.fileExists(atPath: "/proc/self/fdinfo/0")
+}
+
+struct SetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+// MARK: - running the binary
+
+/// What one run of the binary produced.
+struct CLIResult: Sendable {
+    let arguments: [String]
+    let status: Int32
+    let stdoutData: Data
+    let stderrData: Data
+    let seconds: Double
+    /// True when the process ended by a signal; `status` is then the signal number.
+    var killedBySignal = false
+
+    var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+    var stderr: String { String(decoding: stderrData, as: UTF8.self) }
+    /// Lines of stderr, split on LF only (a CR or another control character inside a line stays in it).
+    var stderrLines: [String] {
+        stderr.unicodeScalars.split(separator: "\n").map { String(String.UnicodeScalarView($0)) }
+    }
+
+    var summary: String {
+        "celedger \(arguments.joined(separator: " ").prefix(600)) → \(killedBySignal ? "signal" : "exit") \(status) after \(String(format: "%.2f", seconds)) s\n--- stdout ---\n\(stdout.prefix(2000))\n--- stderr ---\n\(stderr.prefix(3000))"
+    }
+}
+
+/// Texts that only a crash prints. No run of the binary may print them.
+let crashMarkers = ["Fatal error", "Stack dump", "Current stack trace", "Backtrace", "💣", "SIGSEGV", "SIGBUS", "SIGILL",
+                    "Illegal instruction", "Segmentation fault", "Bus error"]
+
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// A running `celedger` whose output is drained on other threads, with its pid for signals.
+final class RunningProcess: @unchecked Sendable {
+    let process: Process
+    let arguments: [String]
+    private let errBox = DataBox()
+    private let outBox = DataBox()
+    private let group = DispatchGroup()
+    let started = Date()
+
+    init(executable: String, arguments: [String], environment: [String: String], directory: URL,
+         displayArguments: [String]? = nil, timeout: TimeInterval = 60) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        self.arguments = displayArguments ?? arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Drain both pipes on threads of their own: blocking reads on Dispatch's global queues can take
+        // every worker thread of a 2-core machine, and then no Swift task (a poll) runs until the child ends.
+        for (pipe, box) in [(out, outBox), (err, errBox)] {
+            group.enter()
+            Thread.detachNewThread { [group] in
+                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+        }
+        // A hung (or stopped) binary fails its test instead of hanging the suite.
+        let p = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            if p.isRunning {
+                kill(p.processIdentifier, SIGCONT)
+                kill(p.processIdentifier, SIGKILL)
+            }
+        }
+    }
+
+    var pid: pid_t { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+    var elapsed: Double { Date().timeIntervalSince(started) }
+
+    func signal(_ s: Int32) { if process.isRunning { kill(pid, s) } }
+
+    /// Waits for the end (reading both pipes to their end first).
+    func finish() -> CLIResult {
+        group.wait()
+        process.waitUntilExit()
+        return CLIResult(arguments: arguments, status: process.terminationStatus, stdoutData: outBox.data,
+                         stderrData: errBox.data, seconds: Date().timeIntervalSince(started),
+                         killedBySignal: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// The same without blocking a Swift concurrency thread.
+    func finished() async -> CLIResult {
+        await withCheckedContinuation { (c: CheckedContinuation<CLIResult, Never>) in
+            Thread.detachNewThread { c.resume(returning: self.finish()) }
+        }
+    }
+}
+
+/// One test's private folder, with HOME, XDG_DATA_HOME and a ledger path in it.
+final class Sandbox: @unchecked Sendable {
+    let dir: URL
+    let binary: String
+    /// The ledger every `run` passes as `--db` unless told otherwise.
+    var db: String
+
+    init(_ label: String = #function) throws {
+        binary = try Paths.requireBinary()
+        let safe = label.filter { $0.isLetter || $0.isNumber }.prefix(32)
+        dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("celedger-rel-\(safe)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("home"), withIntermediateDirectories: true)
+        db = dir.appendingPathComponent("ledger.sqlite").path
+    }
+
+    deinit {
+        if ProcessInfo.processInfo.environment["CELEDGER_KEEP_TEMP"] == nil {
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var env: [String: String] = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": dir.appendingPathComponent("home").path,
+            "XDG_DATA_HOME": dir.appendingPathComponent("xdg").path,
+            "CELEDGER_DATA": Paths.data,
+            "TMPDIR": dir.path,
+        ]
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    /// Starts the binary with `--db <ledger> --lang en` after the arguments.
+    func start(_ args: [String], db: String? = nil, timeout: TimeInterval = 60) throws -> RunningProcess {
+        let full = args + ["--db", db ?? self.db, "--lang", "en"]
+        return try RunningProcess(executable: binary, arguments: full, environment: environment(), directory: dir, timeout: timeout)
+    }
+
+    /// Runs to the end and checks that nothing looks like a crash.
+    @discardableResult
+    func run(_ args: [String], db: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIResult {
+        let process = try start(args, db: db)
+        let r = await process.finished()
+        expectNoCrash(r, sourceLocation: sourceLocation)
+        return r
+    }
+
+    /// Runs and expects exit 0.
+    @discardableResult
+    func ok(_ args: [String], db: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIResult {
+        let r = try await run(args, db: db, sourceLocation: sourceLocation)
+        #expect(r.status == 0, "\(r.summary)", sourceLocation: sourceLocation)
+        if r.status != 0 { throw SetupError("celedger \(args.joined(separator: " ")) failed:\n\(r.summary)") }
+        return r
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        try write(name, Data(text.utf8))
+    }
+
+    @discardableResult
+    func write(_ name: String, _ data: Data) throws -> String {
+        let p = path(name)
+        try data.write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    func bytes(_ p: String) -> Data? { FileManager.default.contents(atPath: p) }
+
+    /// `export persons` and `export records` together: what the ledger holds, as the CLI sees it.
+    func snapshot(db: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let p = try await ok(["export", "persons"], db: db, sourceLocation: sourceLocation).stdout
+        let r = try await ok(["export", "records"], db: db, sourceLocation: sourceLocation).stdout
+        return p + "\n--- records ---\n" + r
+    }
+}
+
+func expectNoCrash(_ r: CLIResult, sourceLocation: SourceLocation = #_sourceLocation) {
+    for marker in crashMarkers where r.stdout.contains(marker) || r.stderr.contains(marker) {
+        Issue.record("output looks like a crash (\(marker)):\n\(r.summary)", sourceLocation: sourceLocation)
+    }
+    #expect(!r.killedBySignal, "ended by signal \(r.status):\n\(r.summary)", sourceLocation: sourceLocation)
+}
+
+/// Every line of stderr is one whole problem: it starts with `celedger: ` (the summary or a ledger error)
+/// or with `<file>: line N` (one bad row), and holds no control character (no CR, no escape sequence).
+func expectOneLinePerProblem(_ r: CLIResult, file: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(!r.stderrLines.isEmpty, "no message at all:\n\(r.summary)", sourceLocation: sourceLocation)
+    let name = file.map { ($0 as NSString).lastPathComponent }
+    for line in r.stderrLines {
+        let known = line.hasPrefix("celedger: ") || (name.map { line.hasPrefix("\($0): line ") } ?? false)
+        #expect(known, "a stderr line that is not a whole message (a message broken over lines?): \(line.debugDescription.prefix(300))\n\(r.summary)",
+                sourceLocation: sourceLocation)
+        // A tab is harmless; CR, ESC and the other controls can rewrite what the terminal shows.
+        let controls = line.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }
+        #expect(controls.isEmpty, "control characters \(controls.map { String(format: "U+%04X", $0.value) }) in the message \(line.debugDescription.prefix(300))",
+                sourceLocation: sourceLocation)
+    }
+}
+
+// MARK: - looking at a ledger from outside
+
+struct LedgerState: Sendable, CustomStringConvertible {
+    let integrity: String
+    let foreignKeyProblems: Int
+    let persons: Int
+    let records: Int
+    var description: String { "integrity \(integrity), \(foreignKeyProblems) foreign-key problems, \(persons) persons, \(records) records" }
+}
+
+enum Probe {
+    /// Examines a copy of the ledger (the main file and its -wal), so that SQLite's crash recovery runs on the
+    /// copy and never on the ledger under test: the next celedger run must recover it by itself.
+    static func inspect(_ path: String) throws -> LedgerState {
+        let fm = FileManager.default
+        let dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("celedger-probe-\(UUID().uuidString.prefix(8))")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("l.sqlite").path
+        try fm.copyItem(atPath: path, toPath: copy)
+        if fm.fileExists(atPath: path + "-wal") { try fm.copyItem(atPath: path + "-wal", toPath: copy + "-wal") }
+        let queue = try DatabaseQueue(path: copy)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            // A damaged file makes the other queries fail: then they say -1, and integrity says why.
+            let integrity: String
+            do {
+                integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
+            } catch {
+                return LedgerState(integrity: "\(error)", foreignKeyProblems: -1, persons: -1, records: -1)
+            }
+            guard integrity == "ok" else { return LedgerState(integrity: integrity, foreignKeyProblems: -1, persons: -1, records: -1) }
+            let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
+            // A ledger killed before its first migration has no tables yet: it holds nothing.
+            func count(_ table: String) throws -> Int {
+                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]) == 1 else { return 0 }
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? -1
+            }
+            let persons = try count("person")
+            let records = try count("record")
+            return LedgerState(integrity: integrity, foreignKeyProblems: fk, persons: persons, records: records)
+        }
+    }
+
+    /// Copies a ledger that no process has open, with its -wal if it has one (never its -shm), over
+    /// whatever was at `to`.
+    static func copyLedger(_ from: String, to: String) throws {
+        let fm = FileManager.default
+        for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: to + suffix) }
+        try fm.copyItem(atPath: from, toPath: to)
+        if fm.fileExists(atPath: from + "-wal") { try fm.copyItem(atPath: from + "-wal", toPath: to + "-wal") }
+    }
+}
+
+// MARK: - watching a child process
+
+/// How far a child has read into a file: the offset of its descriptor, from /proc/PID/fdinfo (Linux).
+final class ReadPosition: @unchecked Sendable {
+    let pid: pid_t
+    let target: String
+    private var fd: String?
+
+    init(pid: pid_t, file: String) {
+        self.pid = pid
+        self.target = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+    }
+
+    /// The offset, or nil while the file is not open (or the process is gone).
+    func offset() -> Int? {
+        if fd == nil {
+            let dir = "/proc/\(pid)/fd"
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
+            fd = entries.first { (try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + $0)) == target }
+            guard fd != nil else { return nil }
+        }
+        guard let text = readSmallFile("/proc/\(pid)/fdinfo/\(fd!)") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("pos:") {
+            return Int(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+}
+
+/// Reads a file whose size the kernel does not report (procfs).
+func readSmallFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out = [UInt8]()
+    var buf = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        out += buf[0..<n]
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Byte equality without Swift Testing printing every byte when it fails.
+func sameBytes(_ a: Data?, _ b: Data?) -> Bool { a == b }
+
+func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
+}
+
+/// Polls `condition` every millisecond or so until it holds, the process ends, or `limit` passes.
+/// Returns whether the condition held (false: the process ended first or time ran out).
+func poll(while process: RunningProcess, limit: TimeInterval = 30, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(limit)
+    while process.isRunning && Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+    return false
+}
+
+/// Polls a condition (no process) until it holds or `limit` passes.
+func eventually(limit: TimeInterval = 10, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(limit)
+    while Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
+
+// MARK: - small file systems (root only)
+
+/// Runs a system tool and returns its status and stderr.
+@discardableResult
+func system(_ tool: String, _ args: [String]) -> (status: Int32, stderr: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: tool)
+    p.arguments = args
+    let err = Pipe()
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = err
+    do { try p.run() } catch { return (-1, "\(error)") }
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+func tool(_ name: String) -> String? {
+    ["/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// A tmpfs of a given size mounted on a folder; unmounted by `unmount()` (call it in a `defer`).
+final class Tmpfs: @unchecked Sendable {
+    let mountPoint: String
+    private var mounted = false
+
+    init(at mountPoint: String, kilobytes: Int) throws {
+        self.mountPoint = mountPoint
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        guard let mount = tool("mount") else { throw SetupError("no mount") }
+        let r = system(mount, ["-t", "tmpfs", "-o", "size=\(kilobytes)k,mode=0700", "tmpfs", mountPoint])
+        guard r.status == 0 else { throw SetupError("mount -t tmpfs failed: \(r.stderr)") }
+        mounted = true
+    }
+
+    func remountReadOnly() throws {
+        let r = system(tool("mount")!, ["-o", "remount,ro", mountPoint])
+        guard r.status == 0 else { throw SetupError("remount,ro failed: \(r.stderr)") }
+    }
+
+    func unmount() {
+        guard mounted, let umount = tool("umount") else { return }
+        if system(umount, [mountPoint]).status != 0 { system(umount, ["-l", mountPoint]) }
+        mounted = false
+    }
+
+    deinit { unmount() }
+
+    /// Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN, outside a locked-down container).
+    static let available: Bool = {
+        guard getuid() == 0, tool("mount") != nil, tool("umount") != nil else { return false }
+        let probe = "/tmp/celedger-mount-probe-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: probe) }
+        guard let t = try? Tmpfs(at: probe, kilobytes: 64) else { return false }
+        t.unmount()
+        return true
+    }()
+}
+
+/// `chattr +i`: a file that even root cannot open for writing (what `chmod 0444` is for other users).
+enum Immutable {
+    static func set(_ path: String, _ on: Bool) -> Bool {
+        guard let chattr = tool("chattr") else { return false }
+        return system(chattr, [on ? "+i" : "-i", path]).status == 0
+    }
+
+    /// Whether `chattr +i` works in /tmp here (it needs root and a file system that supports it, e.g. ext4).
+    static let available: Bool = {
+        guard getuid() == 0 else { return false }
+        let probe = "/tmp/celedger-chattr-probe-\(getpid())"
+        FileManager.default.createFile(atPath: probe, contents: Data("x".utf8))
+        defer { _ = set(probe, false); try? FileManager.default.removeItem(atPath: probe) }
+        guard set(probe, true) else { return false }
+        // Really refused?
+        let fd = open(probe, O_WRONLY)
+        if fd >= 0 { close(fd); return false }
+        return true
+    }()
+}
+
+// MARK: - test data (independent of the code under test)
+
+/// A valid 18-character resident ID (GB 11643-1999) from region, birth date and sequence.
+func residentID(_ region: String = "360102", _ birth: String, _ sequence: Int) -> String {
+    let seq = String(1000 + sequence % 1000).suffix(3)
+    let body = region + birth + seq
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    let checks = Array("10X98765432")
+    var sum = 0
+    for (c, w) in zip(body, weights) { sum += Int(String(c))! * w }
+    return body + String(checks[sum % 11])
+}
+
+/// `count` persons with distinct valid IDs (born on different days of 1970–1999).
+func personIDs(_ count: Int) -> [String] {
+    (0..<count).map { i in
+        let year = 1970 + (i / 336) % 30
+        let month = 1 + (i / 28) % 12
+        let day = 1 + i % 28
+        return residentID("360102", String(format: "%04d%02d%02d", year, month, day), i % 997)
+    }
+}
+
+/// A persons CSV for those IDs.
+func personsCSV(_ ids: [String]) -> String {
+    "id_number,name,unit,department\n" + ids.enumerated().map { "\($1),测试\($0),南昌市第一医院,内科\n" }.joined()
+}
+
+/// A records CSV with `perPerson` valid, distinct records for each ID; `note` pads each row.
+func recordsCSV(_ ids: [String], perPerson: Int, tag: String = "课程", note: String = "") -> String {
+    var out = "id_number,mode,category,title,start_date,end_date,assessment,claimed_hours,recognized_hours,recognition,note\n"
+    for id in ids {
+        for k in 0..<perPerson {
+            let day = String(format: "2024-%02d-%02d", 1 + k % 12, 1 + k % 28)
+            out += "\(id),training,\(k % 3 == 0 ? "public" : "professional"),\(tag)第\(k)讲,\(day),\(day),passed,8.1,8.1,recognized,\(note)\n"
+        }
+    }
+    return out
+}
+
+/// Rows of a CSV file that has no quoted line breaks (the fixtures): its lines without the header.
+func dataLines(_ text: String) -> (header: Substring, rows: [Substring]) {
+    let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    return (lines.first ?? "", Array(lines.dropFirst()))
+}
+
+/// 28123 → "28,123", as the CLI prints counts in English.
+func grouped(_ n: Int) -> String {
+    let digits = Array(String(n))
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return out
+}
+
+// MARK: - a large demo ledger, made once for the suite
+
+/// A demo ledger exported to CSV, and a ledger holding its persons only, shared by the heavy tests.
+struct DemoFixture: Sendable {
+    let dir: String
+    let personsCSV: String
+    let recordsCSV: String
+    /// A ledger with every person and no record, closed cleanly (no -wal beside it).
+    let personsOnlyLedger: String
+    let persons: Int
+    let records: Int
+
+    static let personsCount = 2000
+
+    static func make() async throws -> DemoFixture {
+        let s = try Sandbox("fixture")
+        let dir = "/tmp/celedger-rel-fixture-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        fixtureDirectory = dir
+        atexit { if let d = fixtureDirectory { try? FileManager.default.removeItem(atPath: d) } }
+        let demo = dir + "/demo.sqlite"
+        try await s.ok(["demo", "--persons", String(personsCount), "--years", "2024-2025", "--seed", "11"], db: demo)
+        let persons = dir + "/persons.csv", records = dir + "/records.csv"
+        try await s.ok(["export", "persons", "-o", persons], db: demo)
+        try await s.ok(["export", "records", "-o", records], db: demo)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: demo + suffix) }
+        let base = dir + "/persons-only.sqlite"
+        try await s.ok(["import", "persons", persons], db: base)
+        let state = try Probe.inspect(base)
+        let recordCount = dataLines(try String(contentsOfFile: records, encoding: .utf8)).rows.count
+        guard state.persons == personsCount, recordCount > 10_000 else {
+            throw SetupError("fixture is not as expected: \(state), \(recordCount) records in the CSV")
+        }
+        return DemoFixture(dir: dir, personsCSV: persons, recordsCSV: records, personsOnlyLedger: base,
+                           persons: personsCount, records: recordCount)
+    }
+
+    private static let shared = FixtureCache()
+    static func get() async throws -> DemoFixture { try await shared.get() }
+}
+
+nonisolated(unsafe) private var fixtureDirectory: String?
+
+private actor FixtureCache {
+    var task: Task<DemoFixture, Error>?
+    func get() async throws -> DemoFixture {
+        if let task { return try await task.value }
+        let t = Task { try await DemoFixture.make() }
+        task = t
+        return try await t.value
+    }
+}
