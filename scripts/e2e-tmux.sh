@@ -100,6 +100,15 @@ check "resize redraws at the new size" wait_for "合计 40.0 / 90"
 
 t send-keys -t e2e Escape
 check "Esc goes back to the persons list" wait_for "人员 1 ·"
+
+# Another process imports while the UI is open: it is not blocked, and R shows its work.
+cat > "$WORK/more.csv" <<'CSV'
+身份证号,学习方式,科目类别,内容,开始日期,结束日期,申报学时,认定学时
+34052419800101001X,网络学习,公需科目,公需科目网络课程,2024-09-01,2024-09-10,20,20
+CSV
+check "an import runs while the UI is open" "$BIN" --db "$DB" import records "$WORK/more.csv"
+t send-keys -t e2e R
+check "R shows the other process's import at once" wait_for "60.0 ███"
 t send-keys -t e2e q
 for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
 check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
@@ -113,6 +122,39 @@ pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)
 for _ in $(seq 1 200); do [[ -s "$WORK/exit2" ]] && break; sleep 0.05; done
 check "SIGTERM ends the UI with status 143" grep -qx "EXIT=143" "$WORK/exit2"
 check "after SIGTERM the screen is restored" wait_gone "继续教育登记簿"
+
+# SIGKILL at varied moments right after Ctrl-S saves a record: the ledger is always sound and the record
+# is either wholly there or not there at all.
+records() { sqlite3 "$DB" "SELECT count(*) FROM record"; }
+for delay in 0 0.002 0.005 0.01 0.03 0.1; do
+  before=$(records)
+  t respawn-pane -k -t e2e "'$BIN' --db '$DB' --year 2024; sleep 60"
+  wait_for "继续教育登记簿" >/dev/null || true
+  t send-keys -t e2e / o y m h
+  wait_for "人员 1 ·" >/dev/null || true
+  t send-keys -t e2e Enter Enter
+  wait_for "合计 60.0 / 90" >/dev/null || true
+  t send-keys -t e2e a Tab Tab
+  t send-keys -t e2e -l "中断测试 $delay"
+  t send-keys -t e2e Tab Tab C-u
+  t send-keys -t e2e -l "2024-07-01"
+  t send-keys -t e2e Tab C-u
+  t send-keys -t e2e -l "2024-07-01"
+  t send-keys -t e2e Tab Tab Tab
+  t send-keys -t e2e -l "4"
+  wait_for "计入2024年度 4.0 学时" >/dev/null || true
+  pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)
+  t send-keys -t e2e C-s
+  sleep "$delay"
+  [[ -n "$pid" ]] && kill -KILL "$pid" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+  after=$(records)
+  check "killed ${delay}s after saving: integrity ok" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = "ok"
+  check "killed ${delay}s after saving: the record is all there or not at all ($before → $after)" \
+    test "$after" = "$before" -o "$after" = "$((before + 1))"
+done
+t respawn-pane -k -t e2e "sleep 60"
+check "after the kills, celedger check finds the ledger sound" "$BIN" --db "$DB" check
 
 echo "e2e-tmux: $passed passed, $failed failed"
 (( failed == 0 ))

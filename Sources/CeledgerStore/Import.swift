@@ -164,7 +164,7 @@ extension Ledger {
                             continue
                         }
                         var cells: [Field: String] = [:]
-                        for (i, f) in map.enumerated() { if let f { cells[f] = row.fields[i] } }
+                        for (i, f) in map.enumerated() { if let f { cells[f] = CSVWriter.plain(row.fields[i]) } }
                         func rowErrors(_ p: RowProblems) -> [RowError] {
                             p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) }
                         }
