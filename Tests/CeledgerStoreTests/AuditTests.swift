@@ -5,11 +5,6 @@ import Testing
 @testable import CeledgerStore
 
 @Suite struct AuditTrailTests {
-    func tempDir() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-audit-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
 
     let recordsCSV = """
         id_number,mode,category,title,end_date,claimed_hours,recognized_hours
@@ -67,11 +62,6 @@ import Testing
 }
 
 @Suite struct BackupTests {
-    func tempDir() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-backup-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
 
     @Test func aBackupIsACompleteOwnerOnlyLedgerAndNeverOverwrites() throws {
         let dir = try tempDir()

@@ -28,6 +28,13 @@ func annual(_ ledger: Ledger, _ year: Int, filter: ReportFilter = ReportFilter()
 
 func recordCount(_ ledger: Ledger) throws -> Int { try ledger.counts().records }
 
+/// A new empty folder of the test's own.
+func tempDir() throws -> String {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+}
+
 @Suite struct ImportTests {
     func ledgerWithPersons() throws -> Ledger {
         let l = try Ledger.inMemory(pinyin: pinyin)
@@ -239,11 +246,6 @@ func recordCount(_ ledger: Ledger) throws -> Int { try ledger.counts().records }
 }
 
 @Suite struct LedgerFileTests {
-    func tempDir() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
 
     @Test func aNewLedgerIsOwnerOnlyAndInWALMode() throws {
         let path = try tempDir() + "/sub/ledger.sqlite"
