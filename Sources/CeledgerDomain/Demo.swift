@@ -115,7 +115,11 @@ public struct DemoGenerator: Sendable {
     let publicActivities: [DemoPools.Activity]
     let professionalActivities: [DemoPools.Activity]
 
-    public init(pools: DemoPools, seed: UInt64, years: ClosedRange<Int>) {
+    /// No activity ends after this day (today, for a demo of the current year); nil: the years' ends.
+    let until: Day?
+
+    public init(pools: DemoPools, seed: UInt64, years: ClosedRange<Int>, until: Day? = nil) {
+        self.until = until
         self.pools = pools
         self.rng = SeededRandom(seed: seed)
         self.years = years
@@ -147,6 +151,11 @@ public struct DemoGenerator: Sendable {
         }
         if status != .active {
             statusDate = Day(year: rng.int(years.lowerBound...years.upperBound), month: rng.int(1...12), day: rng.int(1...28))
+            // Nobody has left on a day still to come.
+            if let until, let d = statusDate, until < d {
+                status = .active
+                statusDate = nil
+            }
         }
         let person = Person(
             id: id, name: name, unit: freelancer ? "" : unit.name, department: freelancer ? "" : rng.pick(unit.departments),
@@ -164,7 +173,9 @@ public struct DemoGenerator: Sendable {
         let profile = rng.int(0...99)
         let publicTarget = Hours(whole: profile < 90 ? 30 : rng.int(0...3) * 6)
         let professionalTarget = Hours(whole: profile < 62 ? rng.int(60...84) : profile < 72 ? rng.int(40...59) : profile < 90 ? rng.int(62...70) : rng.int(0...40))
-        let latest = lastDay ?? Day.lastOf(year: year)
+        var latest = lastDay ?? Day.lastOf(year: year)
+        if let until, until < latest { latest = until }
+        guard Day.firstOf(year: year) <= latest else { return [] }
         var out: [Record] = []
         var usedTitles = Set<String>()
         func add(_ a: DemoPools.Activity, category: Category) {

@@ -54,7 +54,10 @@ struct DemoCommand: ParsableCommand {
                 zh: "登记簿 \(ledger.path) 已有人员；演示数据只写入空登记簿（用 --db 指定新文件）",
                 en: "the ledger \(ledger.path) already has persons; demo data goes only into an empty ledger (pick a new file with --db)")
         }
-        var generator = DemoGenerator(pools: pools, seed: seed, years: range)
+        // Activities end by today: a demo of the current year looks like a ledger in the middle of it.
+        let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        let today = Day(year: now.year!, month: now.month!, day: now.day!)
+        var generator = DemoGenerator(pools: pools, seed: seed, years: range, until: today)
         let progress = ProgressLine(Context.text("生成演示数据", "generating demo ledger"))
         let records = try ledger.bulkInsert(count: persons, progress: progress.update) { generator.next() }
         progress.finish()
