@@ -332,7 +332,7 @@ struct RowWriter {
         sets.append("updated_at = ?")
         args.append(now)
         args.append(p.id.value)
-        try db.execute(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?", arguments: StatementArguments(args)!)
+        try db.execute(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?", arguments: StatementArguments(args))
         return .updated
     }
 }

@@ -147,8 +147,6 @@ enum Schema {
         return m
     }
 
-    static let currentVersion = "v2"
-
     /// The name of the SQL function the history triggers call for who made a change.
     static let actorFunction = "celedger_actor"
 }

@@ -55,7 +55,6 @@ class FormOverlay: Overlay {
     func note(_ app: App) -> String? { nil }
     /// Called after an input changed.
     func changed(_ index: Int, _ app: App) {}
-    var kind: RowKind { .record }
 
     var cells: [Field: String] {
         var c: [Field: String] = [:]

@@ -45,11 +45,6 @@ struct ColumnLayout {
     func header(into grid: inout TextGrid, row: Int) {
         draw(columns.map(\.title), into: &grid, row: row, style: .bold)
     }
-
-    /// The screen column where cell `i` starts.
-    func start(of i: Int) -> Int {
-        1 + widths.prefix(i).reduce(0, +) + gap * i
-    }
 }
 
 /// Small formatting helpers shared by the screens.

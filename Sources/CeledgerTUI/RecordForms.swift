@@ -129,7 +129,6 @@ final class PersonForm: FormOverlay {
         revalidate(app)
     }
 
-    override var kind: RowKind { .person }
 
     override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
         if case .failure(let p) = RowParser().person(cells) { return p.issues }
