@@ -47,12 +47,14 @@ let package = Package(
         // Golden files are read through #filePath, not bundled as resources.
         .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb],
                     exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain"], exclude: ["Golden"]),
+        // Running the built binary from tests, shared by the suites that do.
+        .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
+        .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain", "CeledgerTestSupport"], exclude: ["Golden"]),
         // Crash safety, concurrency, hostile input and fuzzing: the real binary and the store under stress.
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "celedger", "CeledgerStore", "CeledgerDomain", grdb,
+                "celedger", "CeledgerStore", "CeledgerDomain", "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -1,3 +1,4 @@
+import CeledgerTestSupport
 import Foundation
 import Testing
 

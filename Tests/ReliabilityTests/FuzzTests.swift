@@ -1,3 +1,4 @@
+import CeledgerTestSupport
 import CeledgerDomain
 import CeledgerStore
 import Foundation

@@ -1,3 +1,4 @@
+import CeledgerTestSupport
 import PropertyBased
 import Testing
 @testable import CeledgerStore

@@ -1,3 +1,4 @@
+import CeledgerTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -15,140 +16,12 @@ enum Paths {
 
     static let data: String = repo.appendingPathComponent("data").path
 
-    /// The `celedger` built with the tests (next to the test bundle); $CELEDGER_BIN overrides.
-    static let binary: String? = {
-        let fm = FileManager.default
-        if let b = ProcessInfo.processInfo.environment["CELEDGER_BIN"], fm.isExecutableFile(atPath: b) { return b }
-        var starts: [URL] = [Bundle.main.bundleURL]
-        if let e = Bundle.main.executableURL { starts.append(e.deletingLastPathComponent()) }
-        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        for start in starts {
-            var dir = start.standardizedFileURL
-            for _ in 0..<6 {
-                let candidate = dir.appendingPathComponent("celedger").path
-                var isDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate) {
-                    return candidate
-                }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }()
-
-    static func requireBinary() throws -> String {
-        guard let b = binary else {
-            throw SetupError("cannot find the built celedger binary near \(Bundle.main.bundleURL.path); build with --build-tests or set CELEDGER_BIN")
-        }
-        return b
-    }
-
-    static let sqlite3: String? = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    static var binary: String? { TestBinary.celedger }
+    static func requireBinary() throws -> String { try TestBinary.require() }
+    static var sqlite3: String? { TestBinary.sqlite3 }
 
     /// Whether /proc shows another process's open files and their offsets (Linux).
     static let hasProcFDInfo: Bool = FileManager.default.fileExists(atPath: "/proc/self/fdinfo/0")
-}
-
-struct SetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
-
-// MARK: - running the binary
-
-/// What one run of the binary produced.
-struct CLIResult: Sendable {
-    let arguments: [String]
-    let status: Int32
-    let stdoutData: Data
-    let stderrData: Data
-    let seconds: Double
-    /// True when the process ended by a signal; `status` is then the signal number.
-    var killedBySignal = false
-
-    var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
-    var stderr: String { String(decoding: stderrData, as: UTF8.self) }
-    /// Lines of stderr, split on LF only (a CR or another control character inside a line stays in it).
-    var stderrLines: [String] {
-        stderr.unicodeScalars.split(separator: "\n").map { String(String.UnicodeScalarView($0)) }
-    }
-
-    var summary: String {
-        "celedger \(arguments.joined(separator: " ").prefix(600)) → \(killedBySignal ? "signal" : "exit") \(status) after \(String(format: "%.2f", seconds)) s\n--- stdout ---\n\(stdout.prefix(2000))\n--- stderr ---\n\(stderr.prefix(3000))"
-    }
-}
-
-/// Texts that only a crash prints. No run of the binary may print them.
-let crashMarkers = ["Fatal error", "Stack dump", "Current stack trace", "Backtrace", "💣", "SIGSEGV", "SIGBUS", "SIGILL",
-                    "Illegal instruction", "Segmentation fault", "Bus error"]
-
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
-}
-
-/// A running `celedger` whose output is drained on other threads, with its pid for signals.
-final class RunningProcess: @unchecked Sendable {
-    let process: Process
-    let arguments: [String]
-    private let errBox = DataBox()
-    private let outBox = DataBox()
-    private let group = DispatchGroup()
-    let started = Date()
-
-    init(executable: String, arguments: [String], environment: [String: String], directory: URL,
-         displayArguments: [String]? = nil, timeout: TimeInterval = 60) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        self.arguments = displayArguments ?? arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Drain both pipes on threads of their own: blocking reads on Dispatch's global queues can take
-        // every worker thread of a 2-core machine, and then no Swift task (a poll) runs until the child ends.
-        for (pipe, box) in [(out, outBox), (err, errBox)] {
-            group.enter()
-            Thread.detachNewThread { [group] in
-                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
-            }
-        }
-        // A hung (or stopped) binary fails its test instead of hanging the suite.
-        let p = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if p.isRunning {
-                kill(p.processIdentifier, SIGCONT)
-                kill(p.processIdentifier, SIGKILL)
-            }
-        }
-    }
-
-    var pid: pid_t { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-    var elapsed: Double { Date().timeIntervalSince(started) }
-
-    func signal(_ s: Int32) { if process.isRunning { kill(pid, s) } }
-
-    /// Waits for the end (reading both pipes to their end first).
-    func finish() -> CLIResult {
-        group.wait()
-        process.waitUntilExit()
-        return CLIResult(arguments: arguments, status: process.terminationStatus, stdoutData: outBox.data,
-                         stderrData: errBox.data, seconds: Date().timeIntervalSince(started),
-                         killedBySignal: process.terminationReason == .uncaughtSignal)
-    }
-
-    /// The same without blocking a Swift concurrency thread.
-    func finished() async -> CLIResult {
-        await withCheckedContinuation { (c: CheckedContinuation<CLIResult, Never>) in
-            Thread.detachNewThread { c.resume(returning: self.finish()) }
-        }
-    }
 }
 
 /// One test's private folder, with HOME, XDG_DATA_HOME and a ledger path in it.
@@ -231,13 +104,6 @@ final class Sandbox: @unchecked Sendable {
         let r = try await ok(["export", "records"], db: db, sourceLocation: sourceLocation).stdout
         return p + "\n--- records ---\n" + r
     }
-}
-
-func expectNoCrash(_ r: CLIResult, sourceLocation: SourceLocation = #_sourceLocation) {
-    for marker in crashMarkers where r.stdout.contains(marker) || r.stderr.contains(marker) {
-        Issue.record("output looks like a crash (\(marker)):\n\(r.summary)", sourceLocation: sourceLocation)
-    }
-    #expect(!r.killedBySignal, "ended by signal \(r.status):\n\(r.summary)", sourceLocation: sourceLocation)
 }
 
 /// Every line of stderr is one whole problem: it starts with `celedger: ` (the summary or a ledger error)
@@ -355,8 +221,6 @@ func readSmallFile(_ path: String) -> String? {
 }
 
 /// Byte equality without Swift Testing printing every byte when it fails.
-func sameBytes(_ a: Data?, _ b: Data?) -> Bool { a == b }
-
 func fileSize(_ path: String) -> Int {
     var st = stat()
     return stat(path, &st) == 0 ? Int(st.st_size) : 0
@@ -464,17 +328,6 @@ enum Immutable {
 }
 
 // MARK: - test data (independent of the code under test)
-
-/// A valid 18-character resident ID (GB 11643-1999) from region, birth date and sequence.
-func residentID(_ region: String = "360102", _ birth: String, _ sequence: Int) -> String {
-    let seq = String(1000 + sequence % 1000).suffix(3)
-    let body = region + birth + seq
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    let checks = Array("10X98765432")
-    var sum = 0
-    for (c, w) in zip(body, weights) { sum += Int(String(c))! * w }
-    return body + String(checks[sum % 11])
-}
 
 /// `count` persons with distinct valid IDs (born on different days of 1970–1999).
 func personIDs(_ count: Int) -> [String] {

@@ -1,29 +1,9 @@
+import CeledgerTestSupport
 import Foundation
 import Testing
 
 // End-to-end support: runs the built `celedger` binary in a clean environment and a private temporary
 // folder per test, and collects its exit status, stdout and stderr.
-
-/// What one run of the binary produced.
-struct CLIResult: Sendable {
-    let arguments: [String]
-    let status: Int32
-    let stdoutData: Data
-    let stderrData: Data
-    let seconds: Double
-    /// True when the process ended by a signal; `status` is then the signal number.
-    var killedBySignal = false
-
-    var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
-    var stderr: String { String(decoding: stderrData, as: UTF8.self) }
-    /// Non-empty lines of stderr.
-    var stderrLines: [String] { stderr.split(whereSeparator: \.isNewline).map(String.init) }
-    var stdoutLines: [String] { stdout.split(whereSeparator: \.isNewline).map(String.init) }
-
-    var summary: String {
-        "celedger \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout ---\n\(stdout.prefix(4000))\n--- stderr ---\n\(stderr.prefix(4000))"
-    }
-}
 
 /// Locations the suite needs: the binary under test and the repository's data folder.
 enum Paths {
@@ -36,112 +16,9 @@ enum Paths {
     static let golden: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden")
 
-    /// The `celedger` built with the tests: next to the test bundle (Linux: <scratch>/debug/
-    /// celedgerPackageTests.xctest; macOS: inside <scratch>/debug/celedgerPackageTests.xctest/Contents/MacOS).
-    /// $CELEDGER_BIN overrides.
-    static let binary: String? = {
-        let fm = FileManager.default
-        if let b = ProcessInfo.processInfo.environment["CELEDGER_BIN"], fm.isExecutableFile(atPath: b) { return b }
-        var starts: [URL] = [Bundle.main.bundleURL]
-        if let e = Bundle.main.executableURL { starts.append(e.deletingLastPathComponent()) }
-        starts.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        for start in starts {
-            var dir = start.standardizedFileURL
-            for _ in 0..<6 {
-                let candidate = dir.appendingPathComponent("celedger").path
-                var isDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate) {
-                    return candidate
-                }
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        return nil
-    }()
-
-    static func requireBinary() throws -> String {
-        guard let b = binary else {
-            throw SetupError("cannot find the built celedger binary near \(Bundle.main.bundleURL.path); build with --build-tests or set CELEDGER_BIN")
-        }
-        return b
-    }
-
-    static let sqlite3: String? = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/bin/sqlite3"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-}
-
-struct SetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
-
-/// Texts that only a crash prints. No run of the binary may print them.
-let crashMarkers = ["Fatal error", "Stack dump", "Current stack trace", "Backtrace", "💣", "SIGSEGV", "SIGILL", "Illegal instruction"]
-
-/// Data read on another thread.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
-}
-
-/// A running `celedger` (or helper) process whose output is being drained.
-final class RunningProcess: @unchecked Sendable {
-    let process: Process
-    let arguments: [String]
-    private let errBox = DataBox()
-    private let outBox = DataBox()
-    private let group = DispatchGroup()
-    private let started = Date()
-
-    init(executable: String, arguments: [String], environment: [String: String], directory: URL,
-         stdin: Data? = nil, displayArguments: [String]? = nil, timeout: TimeInterval = 90) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        self.arguments = displayArguments ?? arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = stdin.map { _ in Pipe() }
-        process.standardInput = input ?? FileHandle.nullDevice
-        try process.run()
-        if let input, let stdin {
-            input.fileHandleForWriting.write(stdin)
-            try? input.fileHandleForWriting.close()
-        }
-        // Drain both pipes on their own threads so that neither can fill up and block the child.
-        for (pipe, box) in [(out, outBox), (err, errBox)] {
-            group.enter()
-            DispatchQueue.global().async { [group] in
-                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
-            }
-        }
-        // A hung binary fails its test instead of the whole suite.
-        let p = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if p.isRunning { p.terminate() }
-        }
-    }
-
-    var isRunning: Bool { process.isRunning }
-
-    /// Waits for the end and returns what it produced. Reads both pipes fully before waitUntilExit.
-    func finish() -> CLIResult {
-        group.wait()
-        process.waitUntilExit()
-        return CLIResult(arguments: arguments, status: process.terminationStatus, stdoutData: outBox.data,
-                         stderrData: errBox.data, seconds: Date().timeIntervalSince(started),
-                         killedBySignal: process.terminationReason == .uncaughtSignal)
-    }
-
-    /// Without blocking a Swift concurrency thread.
-    func finished() async -> CLIResult {
-        await withCheckedContinuation { (c: CheckedContinuation<CLIResult, Never>) in
-            DispatchQueue.global().async { c.resume(returning: self.finish()) }
-        }
-    }
+    static var binary: String? { TestBinary.celedger }
+    static func requireBinary() throws -> String { try TestBinary.require() }
+    static var sqlite3: String? { TestBinary.sqlite3 }
 }
 
 /// One test's private world: a temporary folder with HOME, XDG_DATA_HOME and a ledger path in it.
@@ -281,30 +158,6 @@ final class Sandbox: @unchecked Sendable {
 }
 
 /// Byte equality without Swift Testing printing a diff of every byte when it fails.
-func sameBytes(_ a: Data?, _ b: Data?) -> Bool { a == b }
-
-func expectNoCrash(_ r: CLIResult, sourceLocation: SourceLocation = #_sourceLocation) {
-    for marker in crashMarkers {
-        #expect(!r.stdout.contains(marker) && !r.stderr.contains(marker), "output looks like a crash (\(marker)):\n\(r.summary)",
-                sourceLocation: sourceLocation)
-    }
-    // A signal (a Swift trap, or the watchdog's timeout) is never an acceptable ending.
-    #expect(!r.killedBySignal, "ended by signal \(r.status):\n\(r.summary)", sourceLocation: sourceLocation)
-}
-
-// MARK: - test data helpers (independent of the code under test)
-
-/// Builds a valid 18-character resident ID (GB 11643-1999) from region, birth date and sequence.
-func residentID(_ region: String = "360102", _ birth: String, _ sequence: Int) -> String {
-    let seq = String(1000 + sequence).suffix(3)
-    let body = region + birth + seq
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    let checks = Array("10X98765432")
-    var sum = 0
-    for (c, w) in zip(body, weights) { sum += Int(String(c))! * w }
-    return body + String(checks[sum % 11])
-}
-
 /// The gender a resident ID encodes: the 17th character, odd for male.
 func gender(of id: String) -> String {
     let digit = Int(String(Array(id)[16]))!
