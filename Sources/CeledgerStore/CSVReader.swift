@@ -6,6 +6,10 @@ import Foundation
 public struct CSVRow: Sendable {
     public let line: Int
     public let fields: [String]
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
 }
 
 /// A problem with the file itself, located by line and column (in characters, from 1).
@@ -13,11 +17,27 @@ public struct CSVError: Error, Sendable, Equatable {
     public let line: Int
     public let column: Int?
     public let message: Message
+    public init(line: Int, column: Int?, message: Message) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+}
+
+/// Where imported rows come from: a CSV file, a spreadsheet. Rows carry the line (or spreadsheet row) they
+/// start on, the header is the first row, and a problem with the file itself is a `CSVError` located by line
+/// and column, whatever the format.
+public protocol RowSource: AnyObject {
+    /// The next row, or nil at the end. Blank rows are skipped.
+    func next() throws(CSVError) -> CSVRow?
+    /// Progress: bytes consumed so far and, when known, in all.
+    var bytesRead: Int { get }
+    var totalBytes: Int? { get }
 }
 
 /// An RFC 4180 reader that streams: quoted fields, doubled quotes, embedded commas and line breaks,
 /// CRLF or LF, UTF-8 with or without a byte-order mark. Memory stays flat whatever the file's size.
-public final class CSVReader {
+public final class CSVReader: RowSource {
     private let fd: Int32
     private let ownsFD: Bool
     private var buffer: [UInt8]

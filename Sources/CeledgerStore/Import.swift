@@ -111,7 +111,7 @@ extension Ledger {
     /// means nothing is written. Duplicates (the same activity already in the ledger, or twice in the
     /// file) are reported and skipped, never counted twice.
     public func importRows(
-        _ kind: RowKind, from reader: CSVReader, options: ImportOptions = ImportOptions(),
+        _ kind: RowKind, from reader: any RowSource, options: ImportOptions = ImportOptions(),
         progress: ProgressHandler? = nil
     ) throws(LedgerError) -> ImportReport {
         var report = ImportReport()
