@@ -28,6 +28,9 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
     case recognitionNote = "recognition_note"
     case certificateNo = "certificate_no"
     case note
+    case basis
+    case quantity
+    case role
 
     public var key: String { rawValue }
 
@@ -59,6 +62,9 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
         case .recognitionNote: "认定说明"
         case .certificateNo: "证明编号"
         case .note: "备注"
+        case .basis: "折算方式"
+        case .quantity: "折算数量"
+        case .role: "参与身份"
         }
     }
 
@@ -98,6 +104,15 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
             s["证书编号"] = .certificateNo
             s["不予认定理由"] = .recognitionNote
             s["认定意见"] = .recognitionNote
+            s["认定标准"] = .basis
+            s["折算标准"] = .basis
+            s["学时标准"] = .basis
+            s["数量"] = .quantity
+            s["天数"] = .quantity
+            s["门数"] = .quantity
+            s["排名"] = .quantity
+            s["角色"] = .role
+            s["身份"] = .role
         }
         return s
     }
@@ -108,7 +123,7 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
     ]
     public static let recordFields: [Field] = [
         .idNumber, .mode, .category, .title, .provider, .startDate, .endDate, .assessment, .score,
-        .claimedHours, .recognizedHours, .recognition, .recognitionNote, .certificateNo, .note,
+        .claimedHours, .recognizedHours, .recognition, .recognitionNote, .certificateNo, .note, .basis, .quantity, .role,
     ]
 
     public static func fields(for kind: RowKind) -> [Field] { kind == .person ? personFields : recordFields }

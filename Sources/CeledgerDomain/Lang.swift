@@ -25,3 +25,11 @@ public struct Message: Sendable, Hashable, CustomStringConvertible {
     public func text(_ lang: Lang) -> String { lang == .zh ? zh : en }
     public var description: String { en }
 }
+
+extension Result {
+    /// The value when it succeeded.
+    public var successValue: Success? {
+        if case .success(let v) = self { return v }
+        return nil
+    }
+}

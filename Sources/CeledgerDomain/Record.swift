@@ -16,14 +16,23 @@ public struct Record: Hashable, Sendable {
     public var recognition: Recognition
     public var certificateNo: String
     public var note: String
-    /// Why hours were refused or changed (required for a rejection).
+    /// Why hours were refused or changed (required for a rejection, and when the recognised hours differ
+    /// from the suggestion).
     public var recognitionNote: String
+    /// The rule set's conversion the record is judged by (its id); nil for the mode's default.
+    public var basis: String?
+    /// Days, half days, courses passed or rank, when the dates alone do not say it.
+    public var quantity: Int?
+    public var role: Role
+    /// What the rule set in force suggested when the record was entered.
+    public var suggestedHours: Hours?
 
     public init(
         personID: ResidentID, mode: Mode, category: Category, title: String, provider: String = "",
         startDate: Day, endDate: Day, assessment: Assessment = .none, score: String? = nil,
         claimedHours: Hours, recognizedHours: Hours? = nil, recognition: Recognition = .pending,
-        certificateNo: String = "", note: String = "", recognitionNote: String = ""
+        certificateNo: String = "", note: String = "", recognitionNote: String = "",
+        basis: String? = nil, quantity: Int? = nil, role: Role = .participant, suggestedHours: Hours? = nil
     ) {
         self.personID = personID
         self.mode = mode
@@ -40,6 +49,16 @@ public struct Record: Hashable, Sendable {
         self.certificateNo = certificateNo
         self.note = note
         self.recognitionNote = recognitionNote
+        self.basis = basis
+        self.quantity = quantity
+        self.role = role
+        self.suggestedHours = suggestedHours
+    }
+
+    /// Whether the recognised hours were set by hand against the rule's suggestion.
+    public var overridesSuggestion: Bool {
+        guard recognition == .recognized, let s = suggestedHours, let r = recognizedHours else { return false }
+        return s != r
     }
 
     /// A record belongs to the calendar year of its end date.

@@ -1,5 +1,5 @@
 /// A problem with one field of one row, in both languages.
-public struct FieldIssue: Hashable, Sendable {
+public struct FieldIssue: Error, Hashable, Sendable {
     public let field: Field
     public let message: Message
     public init(_ field: Field, _ message: Message) {
@@ -17,7 +17,12 @@ public struct RowProblems: Error, Sendable, Hashable {
 /// Turns the text cells of one spreadsheet row into a validated Person or Record. Pure: it knows nothing
 /// of files or of the ledger; the store adds the checks that need the ledger (does the person exist?).
 public struct RowParser: Sendable {
-    public init() {}
+    /// With a rule book, a record is also judged by the set in force in its year: its conversion and
+    /// quantity are checked, the recognised hours are suggested, and a record marked recognised without
+    /// recognised hours takes the suggestion. Without one, such a record is refused.
+    public let rules: RuleBook?
+
+    public init(rules: RuleBook? = nil) { self.rules = rules }
 
     public static let maxNameLength = 40
     public static let maxTextLength = 200
@@ -114,21 +119,44 @@ public struct RowParser: Sendable {
         if claimed == nil && recognized == nil && text(.claimedHours).isEmpty && text(.recognizedHours).isEmpty {
             issues.append(FieldIssue(.claimedHours, Message(zh: "缺少申报学时", en: "claimed_hours is empty")))
         }
-        if recognition == .recognized && recognized == nil && text(.recognizedHours).isEmpty {
+        if recognition == .recognized && recognized == nil && text(.recognizedHours).isEmpty && rules == nil {
             issues.append(FieldIssue(.recognizedHours, Message(
                 zh: "已认定的记录须填写认定学时", en: "a recognized record needs recognized_hours")))
         }
+        let basis = text(.basis)
+        checkText(basis, .basis, max: 60, &issues)
+        let quantity = count(text(.quantity), .quantity, &issues)
+        let role = vocabulary(Role.self, text(.role), &issues) ?? .participant
         if recognition == .rejected, let r = recognized, r != .zero {
             issues.append(FieldIssue(.recognizedHours, Message(
                 zh: "不予认定的记录不能有认定学时（\(r)）", en: "a rejected record cannot have recognized hours (\(r))")))
         }
-        guard issues.isEmpty, let id, let mode, let category, let start, let end,
-              let claimedHours = claimed ?? recognized else { return .failure(RowProblems(issues)) }
+        guard let mode, let start, let end, let claimedHours = claimed ?? recognized else { return .failure(RowProblems(issues)) }
+        var suggestion: Suggestion?
+        if let rules, let set = rules.ruleSet(for: end.year) {
+            switch set.suggest(mode: mode, basis: basis.isEmpty ? nil : basis, start: start, end: end, quantity: quantity,
+                               role: role, assessment: assessment, claimed: claimedHours) {
+            case .success(let s): suggestion = s
+            case .failure(let issue): issues.append(issue)
+            }
+        }
+        guard issues.isEmpty, let id, let category else { return .failure(RowProblems(issues)) }
+        var recognizedHours = recognition == .rejected ? nil : recognized
+        if recognition == .recognized && recognizedHours == nil { recognizedHours = suggestion?.hours }
         return .success(Record(
             personID: id, mode: mode, category: category, title: title, provider: text(.provider),
             startDate: start, endDate: end, assessment: assessment, score: score, claimedHours: claimedHours,
-            recognizedHours: recognition == .rejected ? nil : recognized, recognition: recognition,
-            certificateNo: text(.certificateNo), note: text(.note), recognitionNote: text(.recognitionNote)))
+            recognizedHours: recognizedHours, recognition: recognition,
+            certificateNo: text(.certificateNo), note: text(.note), recognitionNote: text(.recognitionNote),
+            basis: suggestion?.conversionID.flatMap { id in basis.isEmpty ? nil : id } ?? (basis.isEmpty ? nil : basis),
+            quantity: quantity, role: role, suggestedHours: suggestion?.hours))
+    }
+
+    /// The suggestion for a record as the rule set of its year makes it (nil without rules).
+    public func suggestion(for r: Record) -> Suggestion? {
+        guard let set = rules?.ruleSet(for: r.year) else { return nil }
+        return try? set.suggest(mode: r.mode, basis: r.basis, start: r.startDate, end: r.endDate, quantity: r.quantity,
+                                role: r.role, assessment: r.assessment, claimed: r.claimedHours).get()
     }
 
     // MARK: cells
@@ -190,6 +218,24 @@ public struct RowParser: Sendable {
             issues.append(FieldIssue(f, Message(zh: "“\(s)”不是数字", en: "\"\(s)\" is not a number")))
         }
         return nil
+    }
+
+    /// A whole number above zero (days, half days, courses, a rank).
+    public func count(_ s: String, _ f: Field, _ issues: inout [FieldIssue]) -> Int? {
+        guard !s.isEmpty else { return nil }
+        var n = 0
+        for c in s {
+            guard let d = c.asciiOrFullWidthDigit, n < 100_000 else {
+                issues.append(FieldIssue(f, Message(zh: "“\(s)”不是正整数", en: "\"\(s)\" is not a whole number")))
+                return nil
+            }
+            n = n * 10 + d
+        }
+        if n == 0 {
+            issues.append(FieldIssue(f, Message(zh: "须大于 0", en: "must be more than 0")))
+            return nil
+        }
+        return n
     }
 
     private func scoreText(_ s: String, _ issues: inout [FieldIssue]) -> String? {

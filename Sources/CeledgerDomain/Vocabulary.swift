@@ -175,3 +175,18 @@ public enum PersonCategory: String, Vocabulary {
     }
     public static var field: Field { .personCategory }
 }
+
+/// How a person took part: presenting a paper or teaching (报告人、主讲) counts more under some rules.
+public enum Role: String, Vocabulary {
+    case participant, presenter
+    public var zh: String { self == .participant ? "参加" : "报告人" }
+    public var en: String { rawValue }
+    public static var synonyms: [String: Role] {
+        [
+            "参加者": .participant, "参与": .participant, "学员": .participant, "听众": .participant, "参会": .participant,
+            "主讲": .presenter, "主讲人": .presenter, "报告": .presenter, "作报告": .presenter, "发言": .presenter,
+            "授课": .presenter, "讲者": .presenter, "speaker": .presenter,
+        ]
+    }
+    public static var field: Field { .role }
+}

@@ -122,7 +122,8 @@ extension Ledger {
         .person: ["id_number", "name", "gender", "birth_date", "unit", "department", "title", "title_level", "specialty",
                   "status", "status_date", "category"],
         .record: ["mode", "category", "title", "provider", "start_date", "end_date", "assessment", "score", "claimed_tenths",
-                  "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note"],
+                  "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note", "basis",
+                  "quantity", "role", "suggested_tenths"],
     ]
 
     /// A person's history (their own entries and their records'), oldest first. An insert's values are
@@ -192,6 +193,40 @@ extension Ledger {
         }
     }
 
+    /// The stored totals against the domain's evaluation of the records, for every summarised year made
+    /// by this program's rules.
+    func checkSummary(_ db: Database, _ add: (CheckFinding.Severity, String, String, String) -> Void) throws {
+        let stale = try staleYears(db)
+        for year in stale.sorted() {
+            add(.warning, "\(year)", "\(year)年的合计由其他规则算出，将在下次写入时重算",
+                "the totals of \(year) were made under other rules; they are recomputed on the next write")
+        }
+        for year in try Int.fetchAll(db, sql: "SELECT year FROM summary_year ORDER BY year") where !stale.contains(year) {
+            var stored: [Int64: [Int]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths FROM person_year WHERE year = ?
+                """, arguments: [year]) {
+                stored[row[0]] = (1...5).map { row[$0] }
+            }
+            var mismatches = 0
+            var first: String?
+            try evaluateYear(db, year: year) { row, result in
+                let personID: Int64 = row["id"], number: String = row["id_number"], totals = result.totals
+                let expected = [totals.publicHours.tenths, totals.professionalHours.tenths, totals.totalHours.tenths,
+                                totals.trimmedHours.tenths, totals.hoursNeeded.tenths]
+                if stored.removeValue(forKey: personID) != expected {
+                    mismatches += 1
+                    if first == nil { first = ResidentID.mask(number) }
+                }
+            }
+            mismatches += stored.count
+            if mismatches > 0 {
+                add(.error, "\(year)", "\(year)年有\(mismatches)人的合计与记录不符（如 \(first ?? "?")）；运行 celedger init 重算",
+                    "\(year): the stored totals of \(mismatches) persons disagree with their records (e.g. \(first ?? "?")); run celedger init to recompute")
+            }
+        }
+    }
+
     /// Checks the ledger: SQLite's integrity and foreign keys, then the domain's rules on every row.
     public func check(progress: ProgressHandler? = nil) throws(LedgerError) -> [CheckFinding] {
         do {
@@ -207,9 +242,10 @@ extension Ledger {
                     let table: String = row["table"], rowid: Int64? = row["rowid"]
                     add(.error, "\(table) \(rowid.map(String.init) ?? "?")", "引用了不存在的人员", "refers to a missing row")
                 }
-                let triggers = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%history%'") ?? 0
-                if triggers < 8 {
-                    add(.error, "ledger", "修改记录触发器缺失（\(triggers)/8）", "history triggers are missing (\(triggers) of 8)")
+                let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+                let missing = Schema.triggers.filter { !present.contains($0) }
+                if !missing.isEmpty {
+                    add(.error, "ledger", "触发器缺失：\(missing.joined(separator: ", "))", "triggers are missing: \(missing.joined(separator: ", "))")
                 }
                 let persons = try Row.fetchCursor(db, sql: "SELECT id, id_number, name, gender, birth_date, status, status_date FROM person")
                 while let p = try persons.next() {
@@ -256,6 +292,7 @@ extension Ledger {
                     SELECT count(*) FROM (SELECT 1 FROM record GROUP BY person_id, mode, title, start_date, end_date HAVING count(*) > 1)
                     """) ?? 0
                 if dups > 0 { add(.error, "ledger", "有\(dups)组重复的活动", "\(dups) activities are registered twice") }
+                try checkSummary(db, add)
                 return findings
             }
         } catch {

@@ -55,20 +55,6 @@ public struct PendingRow: Hashable, Sendable {
 }
 
 extension Ledger {
-    /// The SQL test for "this row's hours count", generated from `Record.contribution` so that SQL and the
-    /// domain share one definition (a test holds them together).
-    static let countsSQL: String = {
-        var pairs: [String] = []
-        for rec in Recognition.allCases {
-            for a in Assessment.allCases {
-                if case .counts = Record.contribution(recognition: rec, assessment: a, recognized: Hours(tenths: 1)) {
-                    pairs.append("'\(rec.rawValue)/\(a.rawValue)'")
-                }
-            }
-        }
-        return "(r.recognition || '/' || r.assessment) IN (\(pairs.joined(separator: ", ")))"
-    }()
-
     static func escapeLike(_ s: String) -> String {
         var out = ""
         for c in s {
@@ -78,13 +64,30 @@ extension Ledger {
         return out
     }
 
-    /// The FROM/WHERE of a persons query with the year's counted hours as `pub` and `prof`.
-    private func listSQL(_ q: PersonListQuery, thresholds t: RuleSet.Thresholds) -> (String, StatementArguments) {
-        var args: [String: DatabaseValueConvertible?] = [
-            "year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths,
-            "reqPub": t.publicHours?.tenths ?? 0,
-        ]
-        var wheres = [Ledger.activeInYearSQL]
+    /// The FROM/WHERE of a persons query: person `p` with the year's totals as `y` (public_tenths,
+    /// professional_tenths, total_tenths, trimmed_tenths, needed_tenths), read from the stored summary, or
+    /// zeros for a year no record has reached yet.
+    private func listSQL(_ q: PersonListQuery, _ db: Database) throws -> (String, StatementArguments, RuleSet.Thresholds) {
+        guard let set = rules.ruleSet(for: q.year) else { throw Ledger.noRules(q.year) }
+        let t = set.thresholds
+        var args: [String: DatabaseValueConvertible?] = ["year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths]
+        var wheres: [String] = []
+        let from: String
+        switch try source(of: q.year, db) {
+        case .summary:
+            from = "person_year y JOIN person p ON p.id = y.person_id"
+            wheres.append("y.year = :year")
+        case .empty:
+            let zero = AnnualTotals.zero(year: q.year, thresholds: t)
+            from = """
+                person p JOIN (SELECT 0 AS public_tenths, 0 AS professional_tenths, 0 AS total_tenths, 0 AS trimmed_tenths,
+                                      \(zero.hoursNeeded.tenths) AS needed_tenths) y
+                """
+            wheres.append(Ledger.activeInYearSQL)
+        case .live:
+            // Another process's rules made this year's totals: make them again with ours first.
+            throw Ledger.summaryOutdated
+        }
         if let u = q.unit { wheres.append("p.unit = :unit"); args["unit"] = u }
         if let d = q.department { wheres.append("p.department = :dept"); args["dept"] = d }
         let search = q.search.trimmedField
@@ -102,29 +105,17 @@ extension Ledger {
             }
             wheres.append("(" + ors.joined(separator: " OR ") + ")")
         }
-        let met = "(pub + prof >= :req AND prof >= :reqProf AND pub >= :reqPub)"
         switch q.status {
         case .all: break
-        case .met: wheres.append(met)
-        case .short: wheres.append("NOT " + met)
-        case .professionalShort: wheres.append("(pub + prof >= :req AND prof < :reqProf)")
+        case .met: wheres.append("y.needed_tenths = 0")
+        case .short: wheres.append("y.needed_tenths > 0")
+        case .professionalShort: wheres.append("(y.total_tenths >= :req AND y.professional_tenths < :reqProf)")
         }
-        let sql = """
-            FROM (
-                SELECT p.*, COALESCE(g.pub, 0) AS pub, COALESCE(g.prof, 0) AS prof
-                FROM person p
-                LEFT JOIN (
-                    SELECT r.person_id,
-                           SUM(CASE WHEN r.category = 'public' AND \(Ledger.countsSQL) THEN r.recognized_tenths ELSE 0 END) AS pub,
-                           SUM(CASE WHEN r.category = 'professional' AND \(Ledger.countsSQL) THEN r.recognized_tenths ELSE 0 END) AS prof
-                    FROM record r WHERE r.year = :year GROUP BY r.person_id
-                ) g ON g.person_id = p.id
-                WHERE \(Ledger.activeInYearSQL)
-            ) p
-            WHERE \(wheres.joined(separator: " AND "))
-            """
-        return (sql, StatementArguments(args))
+        return ("FROM \(from) WHERE \(wheres.joined(separator: " AND "))", StatementArguments(args), t)
     }
+
+    static let summaryOutdated = LedgerError(
+        zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿", en: "another program recomputed the totals under different rules; reopen the ledger")
 
     private func orderSQL(_ q: PersonListQuery) -> String {
         let dir = q.descending ? "DESC" : "ASC"
@@ -136,60 +127,51 @@ extension Ledger {
         case .idNumber: key = "p.id_number \(dir)"
         case .unit: key = "p.unit \(dir), p.department \(dir), p.name_initials \(dir)"
         case .title: key = "p.title_level IS NULL, p.title_level \(dir), p.title \(dir)"
-        case .publicHours: key = "p.pub \(dir)"
-        case .professionalHours: key = "p.prof \(dir)"
-        case .totalHours: key = "p.pub + p.prof \(dir)"
-        case .status:
-            key = "(p.pub + p.prof >= :req AND p.prof >= :reqProf AND p.pub >= :reqPub) \(dir), MAX(0, :req - p.pub - p.prof) + MAX(0, :reqProf - p.prof) \(q.descending ? "ASC" : "DESC")"
+        case .publicHours: key = "y.public_tenths \(dir)"
+        case .professionalHours: key = "y.professional_tenths \(dir)"
+        case .totalHours: key = "y.total_tenths \(dir)"
+        // Those who still need the most come first; the met (needing nothing) last.
+        case .status: key = "y.needed_tenths \(q.descending ? "ASC" : "DESC")"
         }
         return "ORDER BY \(key), p.id"
     }
 
-    func thresholds(_ year: Int, _ rules: RuleBook) throws(LedgerError) -> RuleSet.Thresholds {
-        guard let set = rules.ruleSet(for: year) else {
-            throw LedgerError(zh: "没有可用于\(year)年的规则", en: "no rule set applies to \(year)")
-        }
-        return set.thresholds
-    }
-
     /// How many persons the query finds, and how many of them met the year's requirement.
-    public func personSummary(_ q: PersonListQuery, rules: RuleBook) throws(LedgerError) -> YearSummary {
-        let t = try thresholds(q.year, rules)
-        let (from, args) = listSQL(q, thresholds: t)
-        return try read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT count(*) AS n, COALESCE(SUM(pub + prof >= :req AND prof >= :reqProf AND pub >= :reqPub), 0) AS met \(from)
-                """, arguments: args)!
+    public func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary {
+        try read { db in
+            let (from, args, _) = try listSQL(q, db)
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, COALESCE(SUM(y.needed_tenths = 0), 0) AS met \(from)", arguments: args)!
             return YearSummary(persons: row["n"], met: row["met"])
         }
     }
 
     /// One page of the persons list.
-    public func personPage(_ q: PersonListQuery, rules: RuleBook, offset: Int, limit: Int) throws(LedgerError) -> [PersonListRow] {
-        let t = try thresholds(q.year, rules)
-        var (from, args) = listSQL(q, thresholds: t)
-        _ = args.append(contentsOf: ["limit": limit, "offset": offset])
-        let sql = """
-            SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level, p.pub, p.prof
-            \(from) \(orderSQL(q)) LIMIT :limit OFFSET :offset
-            """
-        return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+    public func personPage(_ q: PersonListQuery, offset: Int, limit: Int) throws(LedgerError) -> [PersonListRow] {
+        try read { db in
+            var (from, args, t) = try listSQL(q, db)
+            _ = args.append(contentsOf: ["limit": limit, "offset": offset])
+            let sql = """
+                SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
+                       y.public_tenths, y.professional_tenths, y.trimmed_tenths
+                \(from) \(orderSQL(q)) LIMIT :limit OFFSET :offset
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
                 PersonListRow(
                     rowID: row["id"], idNumber: row["id_number"], name: row["name"], unit: row["unit"],
                     department: row["department"], title: row["title"],
                     titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
-                    totals: AnnualTotals(year: q.year, publicHours: Hours(tenths: row["pub"]), professionalHours: Hours(tenths: row["prof"]), thresholds: t))
+                    totals: AnnualTotals(year: q.year, publicHours: Hours(tenths: row["public_tenths"]),
+                                         professionalHours: Hours(tenths: row["professional_tenths"]), thresholds: t,
+                                         trimmedHours: Hours(tenths: row["trimmed_tenths"])))
             }
         }
     }
 
     /// The position of a person in the list (to keep the selection on them after a change), or nil.
-    public func position(of personRowID: Int64, in q: PersonListQuery, rules: RuleBook) throws(LedgerError) -> Int? {
+    public func position(of personRowID: Int64, in q: PersonListQuery) throws(LedgerError) -> Int? {
         // Small lists are the common case; a linear scan of ids in order is cheap compared with a redraw.
-        let t = try thresholds(q.year, rules)
-        let (from, args) = listSQL(q, thresholds: t)
-        return try read { db in
+        try read { db in
+            let (from, args, _) = try listSQL(q, db)
             let ids = try Int64.fetchCursor(db, sql: "SELECT p.id \(from) \(orderSQL(q))", arguments: args)
             var i = 0
             while let id = try ids.next() {
@@ -243,23 +225,17 @@ extension Ledger {
     }
 
     /// A person's totals for each year of a range (the five-year chart, multi-year checks).
-    public func yearTotals(personRowID: Int64, years: ClosedRange<Int>, rules: RuleBook) throws(LedgerError) -> [AnnualTotals] {
-        let groups: [(Int, HoursGroup)] = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT year, category, recognition, assessment, SUM(recognized_tenths) AS tenths FROM record
-                WHERE person_id = ? AND year BETWEEN ? AND ? GROUP BY year, category, recognition, assessment
-                """, arguments: [personRowID, years.lowerBound, years.upperBound]).map { row in
-                (row["year"], HoursGroup(category: Category(rawValue: row["category"])!, recognition: Recognition(rawValue: row["recognition"])!,
-                                         assessment: Assessment(rawValue: row["assessment"])!, recognizedHours: Hours(tenths: row["tenths"] ?? 0)))
-            }
+    public func yearTotals(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> [AnnualTotals] {
+        try years.map { y throws(LedgerError) in try yearResult(personRowID: personRowID, year: y).result.totals }
+    }
+
+    /// A person's year, evaluated from their records (a handful: cheaper than any cache): the totals,
+    /// what the caps trimmed and the notes that say so.
+    public func yearResult(personRowID: Int64, year: Int) throws(LedgerError) -> (result: YearResult, notes: [Message]) {
+        try read { db in
+            let result = try evaluate(personRowID: personRowID, year: year, db)
+            return (result, try capNotes(result, db))
         }
-        var out: [AnnualTotals] = []
-        for y in years {
-            var acc = AnnualTotals.Accumulator()
-            for (gy, g) in groups where gy == y { acc.add(g) }
-            out.append(acc.totals(year: y, thresholds: try thresholds(y, rules)))
-        }
-        return out
     }
 
     /// Records waiting for recognition in a year (or every year), oldest first.

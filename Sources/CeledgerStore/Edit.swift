@@ -11,15 +11,16 @@ extension Ledger {
         LedgerError(zh: "身份证号 \(id.masked) 已在登记簿中", en: "ID number \(id.masked) is already in the ledger")
     }
 
+    /// One write transaction for a record; the same activity twice is a duplicate.
     private func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
-            return try db.write(body)
-        } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw Ledger.duplicateRecord
-        } catch let e as LedgerError {
-            throw e
-        } catch {
-            throw LedgerError.from(error, path: path)
+            return try write { db in
+                do {
+                    return try body(db)
+                } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    throw Ledger.duplicateRecord
+                }
+            }
         }
     }
 
@@ -29,7 +30,8 @@ extension Ledger {
             "start": r.startDate.iso, "end": r.endDate.iso, "year": r.year, "assessment": r.assessment.rawValue,
             "score": r.score, "claimed": r.claimedHours.tenths, "recognized": r.recognizedHours?.tenths,
             "recognition": r.recognition.rawValue, "certificate": r.certificateNo, "note": r.note,
-            "recognitionNote": r.recognitionNote,
+            "recognitionNote": r.recognitionNote, "basis": r.basis, "quantity": r.quantity, "role": r.role.rawValue,
+            "suggested": r.suggestedHours?.tenths,
         ]
     }
 
@@ -46,9 +48,10 @@ extension Ledger {
             try db.execute(sql: """
                 INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
                     claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
-                    created_at, updated_at)
+                    basis, quantity, role, suggested_tenths, created_at, updated_at)
                 VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
-                    :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed, :now, :now)
+                    :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed,
+                    :basis, :quantity, :role, :suggested, :now, :now)
                 """, arguments: StatementArguments(args))
             return db.lastInsertedRowID
         }
@@ -68,7 +71,7 @@ extension Ledger {
                     reviewed_by = CASE WHEN recognition <> :recognition THEN :reviewer ELSE reviewed_by END,
                     reviewed_at = CASE WHEN recognition <> :recognition THEN :now ELSE reviewed_at END,
                     recognition = :recognition, recognition_note = :recognitionNote, certificate_no = :certificate, note = :note,
-                    updated_at = :now
+                    basis = :basis, quantity = :quantity, role = :role, suggested_tenths = :suggested, updated_at = :now
                 WHERE id = :id
                 """, arguments: StatementArguments(args))
             if db.changesCount == 0 { throw Ledger.gone }
@@ -84,8 +87,9 @@ extension Ledger {
         }
     }
 
-    /// Marks records recognised (with their recognised hours, or the claimed hours when none) or rejected
-    /// (a reason is required), all in one transaction. Returns how many changed.
+    /// Marks records recognised (with their recognised hours, else the rule's suggestion, else the claimed
+    /// hours) or rejected (a reason is required), all in one transaction, naming who decided and when.
+    /// A record already recognised is locked and left as it is (reopen it first). Returns how many changed.
     @discardableResult
     public func setRecognition(
         rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
@@ -93,26 +97,46 @@ extension Ledger {
         if recognition == .rejected && reason.trimmedField.isEmpty {
             throw LedgerError(zh: "不予认定须填写理由", en: "a rejection needs a reason")
         }
+        if recognition == .pending {
+            throw LedgerError(zh: "退回待认定请用“重新打开”，并写明理由", en: "to send a record back to pending, reopen it with a reason")
+        }
         let now = Ledger.now()
         return try editing { db in
+            let statement = try db.cachedStatement(sql: recognition == .recognized ? """
+                UPDATE record SET recognition = 'recognized',
+                    recognized_tenths = COALESCE(recognized_tenths, suggested_tenths, claimed_tenths),
+                    recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
+                WHERE id = ? AND recognition <> 'recognized'
+                """ : """
+                UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,
+                    recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
+                WHERE id = ? AND recognition <> 'recognized'
+                """)
             var changed = 0
             for id in rowIDs {
-                switch recognition {
-                case .recognized:
-                    try db.execute(sql: """
-                        UPDATE record SET recognition = 'recognized', recognized_tenths = COALESCE(recognized_tenths, claimed_tenths),
-                            recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?
-                        """, arguments: [reason.trimmedField, reviewer, now, now, id])
-                case .rejected:
-                    try db.execute(sql: """
-                        UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,
-                            recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?
-                        """, arguments: [reason.trimmedField, reviewer, now, now, id])
-                case .pending:
-                    try db.execute(sql: """
-                        UPDATE record SET recognition = 'pending', recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ? WHERE id = ?
-                        """, arguments: [reason.trimmedField, reviewer, now, now, id])
-                }
+                try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
+                changed += db.changesCount
+            }
+            return changed
+        }
+    }
+
+    /// Reopens recognised records for correction: back to pending with the reason, who and when; the
+    /// history keeps what they were. Returns how many were reopened (records not recognised are left).
+    @discardableResult
+    public func reopen(rowIDs: [Int64], reason: String, reviewer: String) throws(LedgerError) -> Int {
+        guard !reason.trimmedField.isEmpty else {
+            throw LedgerError(zh: "重新打开已认定的记录须写明理由", en: "reopening a recognised record needs a reason")
+        }
+        let now = Ledger.now()
+        return try editing { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE record SET recognition = 'pending', recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
+                WHERE id = ? AND recognition = 'recognized'
+                """)
+            var changed = 0
+            for id in rowIDs {
+                try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
                 changed += db.changesCount
             }
             return changed
@@ -123,61 +147,43 @@ extension Ledger {
     @discardableResult
     public func addPerson(_ p: Person) throws(LedgerError) -> Int64 {
         let now = Ledger.now()
-        do {
-            return try db.write { db in
-                if try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]) != nil {
-                    throw Ledger.duplicatePerson(p.id)
-                }
-                var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
-                _ = try writer.upsert(p, present: Set(Field.personFields))
-                return db.lastInsertedRowID
+        return try write { db in
+            if try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]) != nil {
+                throw Ledger.duplicatePerson(p.id)
             }
-        } catch let e as LedgerError {
-            throw e
-        } catch {
-            throw LedgerError.from(error, path: path)
+            var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
+            _ = try writer.upsert(p, present: Set(Field.personFields))
+            return db.lastInsertedRowID
         }
     }
 
     /// Replaces a person's details. Changing the ID number is allowed when the new one is not taken.
     public func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
         let now = Ledger.now()
-        do {
-            try db.write { db in
-                if let other = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]), other != rowID {
-                    throw Ledger.duplicatePerson(p.id)
-                }
-                try db.execute(sql: """
-                    UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
-                        title = ?, title_level = ?, specialty = ?, status = ?, status_date = ?, category = ?, updated_at = ?
-                    WHERE id = ?
-                    """, arguments: [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
-                                     p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
-                                     p.statusDate?.iso, p.category.rawValue, now, rowID])
-                if db.changesCount == 0 { throw Ledger.gone }
+        try write { db in
+            if let other = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]), other != rowID {
+                throw Ledger.duplicatePerson(p.id)
             }
-        } catch let e as LedgerError {
-            throw e
-        } catch {
-            throw LedgerError.from(error, path: path)
+            try db.execute(sql: """
+                UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
+                    title = ?, title_level = ?, specialty = ?, status = ?, status_date = ?, category = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
+                                 p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
+                                 p.statusDate?.iso, p.category.rawValue, now, rowID])
+            if db.changesCount == 0 { throw Ledger.gone }
         }
     }
 
     /// Deletes a person with no records (records must be deleted first: nothing disappears by accident).
     public func deletePerson(rowID: Int64) throws(LedgerError) {
-        do {
-            try db.write { db in
-                let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [rowID]) ?? 0
-                if n > 0 {
-                    throw LedgerError(zh: "此人还有\(n)条记录，不能删除", en: "this person still has \(n) records and cannot be deleted")
-                }
-                try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [rowID])
-                if db.changesCount == 0 { throw Ledger.gone }
+        try write { db in
+            let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [rowID]) ?? 0
+            if n > 0 {
+                throw LedgerError(zh: "此人还有\(n)条记录，不能删除", en: "this person still has \(n) records and cannot be deleted")
             }
-        } catch let e as LedgerError {
-            throw e
-        } catch {
-            throw LedgerError.from(error, path: path)
+            try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [rowID])
+            if db.changesCount == 0 { throw Ledger.gone }
         }
     }
 }

@@ -15,7 +15,8 @@ public enum ExportShape {
     public static func cells(_ r: Record) -> [String] {
         [r.personID.value, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
          r.assessment.rawValue, r.score ?? "", r.claimedHours.compact, r.recognizedHours?.compact ?? "",
-         r.recognition.rawValue, r.recognitionNote, r.certificateNo, r.note]
+         r.recognition.rawValue, r.recognitionNote, r.certificateNo, r.note, r.basis ?? "", r.quantity.map(String.init) ?? "",
+         r.role.rawValue]
     }
 
     public static func json(_ p: Person) -> String {
@@ -39,24 +40,32 @@ public enum ExportShape {
             ("claimed_hours", JSON.hours(r.claimedHours)), ("recognized_hours", r.recognizedHours.map(JSON.hours) ?? "null"),
             ("recognition", JSON.string(r.recognition.rawValue)), ("recognition_note", JSON.string(r.recognitionNote)),
             ("certificate_no", JSON.string(r.certificateNo)),
-            ("note", JSON.string(r.note)),
+            ("note", JSON.string(r.note)), ("basis", JSON.optional(r.basis)), ("quantity", r.quantity.map(String.init) ?? "null"),
+            ("role", JSON.string(r.role.rawValue)), ("suggested_hours", r.suggestedHours.map(JSON.hours) ?? "null"),
         ])
     }
 
     public static let annualKeys = [
         "id_number", "name", "unit", "department", "year", "public_hours", "professional_hours", "total_hours",
         "required_hours", "required_professional_hours", "shortfall_hours", "shortfall_professional_hours", "status",
+        "hours_needed", "trimmed_hours", "notes",
     ]
 
-    public static func annualCells(_ row: AnnualRow) -> [String] {
+    /// The caps' notes in one cell, in the user's language.
+    static func notes(_ row: AnnualRow, _ lang: Lang) -> String {
+        row.notes.map { $0.text(lang) }.joined(separator: lang == .zh ? "；" : "; ")
+    }
+
+    public static func annualCells(_ row: AnnualRow, lang: Lang) -> [String] {
         let t = row.totals
         return [row.idNumber, row.name, row.unit, row.department, String(t.year), t.publicHours.description,
                 t.professionalHours.description, t.totalHours.description, t.requiredHours.description,
                 t.requiredProfessionalHours.description, t.shortfallHours.description,
-                t.shortfallProfessionalHours.description, t.status.rawValue]
+                t.shortfallProfessionalHours.description, t.status.rawValue, t.hoursNeeded.description,
+                t.trimmedHours.description, notes(row, lang)]
     }
 
-    public static func json(_ row: AnnualRow) -> String {
+    public static func json(_ row: AnnualRow, lang: Lang) -> String {
         let t = row.totals
         return JSON.object([
             ("id_number", JSON.string(row.idNumber)), ("name", JSON.string(row.name)), ("unit", JSON.string(row.unit)),
@@ -66,7 +75,9 @@ public enum ExportShape {
             ("required_professional_hours", JSON.hours(t.requiredProfessionalHours)),
             ("shortfall_hours", JSON.hours(t.shortfallHours)),
             ("shortfall_professional_hours", JSON.hours(t.shortfallProfessionalHours)),
-            ("status", JSON.string(t.status.rawValue)),
+            ("status", JSON.string(t.status.rawValue)), ("hours_needed", JSON.hours(t.hoursNeeded)),
+            ("trimmed_hours", JSON.hours(t.trimmedHours)),
+            ("notes", "[" + row.notes.map { JSON.string($0.text(lang)) }.joined(separator: ",") + "]"),
         ])
     }
 }

@@ -142,7 +142,7 @@ extension Ledger {
             map.enumerated().compactMap { i, f in f.map { ($0, headerRow.fields[i].trimmedField) } },
             uniquingKeysWith: { a, _ in a })
         let present = Set(map.compactMap { $0 })
-        let parser = RowParser()
+        let parser = RowParser(rules: rules)
         let now = Ledger.now()
         func reject(_ row: CSVRow, _ errors: [RowError]) {
             report.badRowCount += 1
@@ -205,6 +205,7 @@ extension Ledger {
                     progress?(reader.bytesRead, reader.totalBytes)
                     let ok = report.errors.isEmpty || options.skipInvalid
                     report.committed = ok && !options.dryRun
+                    if report.committed { try settle(db) }
                     return report.committed
             }
             if options.dryRun {
@@ -266,8 +267,9 @@ struct RowWriter {
             """)
         insertRecord = try db.cachedStatement(sql: """
             INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment,
-                score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
+                basis, quantity, role, suggested_tenths, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
             """)
     }
@@ -289,7 +291,8 @@ struct RowWriter {
         try insertRecord.execute(arguments: [
             personRowID, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
             r.year, r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths,
-            r.recognition.rawValue, r.certificateNo, r.note, r.recognitionNote, now, now,
+            r.recognition.rawValue, r.certificateNo, r.note, r.recognitionNote,
+            r.basis, r.quantity, r.role.rawValue, r.suggestedHours?.tenths, now, now,
         ])
         return db.changesCount > 0
     }

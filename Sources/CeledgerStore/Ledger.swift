@@ -10,21 +10,49 @@ public final class Ledger: Sendable {
     let db: any DatabaseWriter
     /// Fills each person's search initials.
     let pinyin: PinyinIndex
+    /// The rule sets shipped with the program (data/rules); the ledger adds its own.
+    let shippedRules: [RuleSet]
+    private let ruleLock = NSLock()
+    nonisolated(unsafe) private var book: RuleBook
 
     /// How long a writer waits for another process's lock before it gives up with a clear message.
     public static let busyTimeout: TimeInterval = 5
 
-    init(path: String, db: any DatabaseWriter, pinyin: PinyinIndex) {
+    init(path: String, db: any DatabaseWriter, pinyin: PinyinIndex, rules: [RuleSet]) throws(LedgerError) {
         self.path = path
         self.db = db
         self.pinyin = pinyin
+        self.shippedRules = rules
+        self.book = RuleBook(rules)
+        try reloadRules()
+    }
+
+    /// The rule sets that judge this ledger's years: the shipped ones and the ledger's own (an own set
+    /// with a shipped set's id replaces it).
+    public var rules: RuleBook {
+        ruleLock.lock()
+        defer { ruleLock.unlock() }
+        return book
+    }
+
+    /// Reads the ledger's own rule sets again.
+    func reloadRules() throws(LedgerError) {
+        setRules(composeRules(own: try ownRuleSets().map(\.set)))
+    }
+
+    func setRules(_ next: RuleBook) {
+        ruleLock.lock()
+        book = next
+        ruleLock.unlock()
     }
 
     /// A private in-memory ledger, for tests.
-    public static func inMemory(pinyin: PinyinIndex = PinyinIndex(), actor: String = "test") throws -> Ledger {
+    public static func inMemory(pinyin: PinyinIndex = PinyinIndex(), actor: String = "test", rules: [RuleSet]) throws -> Ledger {
         let queue = try DatabaseQueue(configuration: configuration(actor: actor))
         try Schema.migrator.migrate(queue)
-        return Ledger(path: ":memory:", db: queue, pinyin: pinyin)
+        let ledger = try Ledger(path: ":memory:", db: queue, pinyin: pinyin, rules: rules)
+        try ledger.refreshTotals()
+        return ledger
     }
 
     static func configuration(readonly: Bool = false, actor: String = "celedger") -> Configuration {
@@ -52,7 +80,9 @@ public final class Ledger: Sendable {
 
     /// Opens the ledger at `path`. `actor` names who makes the changes in the history (the OS user, or
     /// `--user`).
-    public static func open(path: String, pinyin: PinyinIndex, access: Access = .readWrite, actor: String = "celedger") throws(LedgerError) -> Ledger {
+    public static func open(
+        path: String, pinyin: PinyinIndex, rules: [RuleSet], access: Access = .readWrite, actor: String = "celedger"
+    ) throws(LedgerError) -> Ledger {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
@@ -89,7 +119,7 @@ public final class Ledger: Sendable {
                     }
                     try Schema.migrator.migrate(pool)
                 }
-                return Ledger(path: path, db: pool, pinyin: pinyin)
+                return try Ledger(path: path, db: pool, pinyin: pinyin, rules: rules)
             case .readOnly:
                 let reader: any DatabaseWriter
                 if needsImmutableOpen(path) {
@@ -104,7 +134,7 @@ public final class Ledger: Sendable {
                     throw LedgerError(zh: "登记簿 \(path) 的结构较旧，请先运行 celedger init 升级",
                                       en: "the ledger \(path) has an older schema; run celedger init to migrate it")
                 }
-                return Ledger(path: path, db: pool, pinyin: pinyin)
+                return try Ledger(path: path, db: pool, pinyin: pinyin, rules: rules)
             }
         } catch let e as LedgerError {
             throw e
@@ -203,10 +233,15 @@ public final class Ledger: Sendable {
         return home + "/.local/share/celedger/ledger.sqlite"
     }
 
-    /// Runs `body` in one write transaction; SQLite errors become clear ledger errors.
+    /// Runs `body` in one write transaction and settles the totals it changed before committing;
+    /// SQLite errors become clear ledger errors.
     func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
-            return try db.write(body)
+            return try db.write { db in
+                let value = try body(db)
+                try settle(db)
+                return value
+            }
         } catch {
             throw LedgerError.from(error, path: path)
         }

@@ -21,6 +21,11 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
                     en: "the ledger \(path) is locked by another process and stayed locked; try again shortly")
     }
 
+    /// A recognised record is locked; the database refuses to change it.
+    public static let recordLocked = LedgerError(
+        zh: "已认定的记录已锁定，不能修改或删除；如需更正，请先重新打开（须写明理由）",
+        en: "a recognised record is locked and cannot be changed or deleted; reopen it first (with a reason) to correct it")
+
     static func readOnly(_ path: String) -> LedgerError {
         LedgerError(zh: "登记簿 \(path) 为只读，无法写入", en: "the ledger \(path) is read-only")
     }
@@ -35,6 +40,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         guard let db = error as? DatabaseError else {
             return LedgerError(zh: "\(path)：\(error)", en: "\(path): \(error)")
         }
+        if db.message?.contains(Schema.lockedMessage) == true { return recordLocked }
         switch db.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return locked(path)
         case .SQLITE_NOTADB: return notALedger(path)

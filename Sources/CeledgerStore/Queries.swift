@@ -9,7 +9,10 @@ public struct AnnualRow: Sendable, Hashable {
     public let unit: String
     public let department: String
     public let title: String
+    public let titleLevel: TitleLevel?
     public let totals: AnnualTotals
+    /// What the per-year caps trimmed, naming the records (empty when nothing was trimmed).
+    public let notes: [Message]
 }
 
 /// A person as stored, with the ledger's row id.
@@ -39,68 +42,96 @@ public struct ReportFilter: Sendable {
 
 extension Ledger {
     /// SQL for "active in year ?": the same rule as `Person.isActive(in:)`, which a test holds it to.
-    static let activeInYearSQL = "(p.status = 'active' OR p.status_date >= printf('%04d-01-01', :year))"
+    static let activeInYearSQL = activeSQL(":year")
 
     /// Streams every person active in `year` with that year's totals, ordered by unit, department and
-    /// ID number. SQL adds up the hours per group; the domain decides which groups count.
+    /// ID number. The totals come from the stored summary when it was made by this process's rules, else
+    /// they are evaluated from the records; both are the domain's `AnnualTotals.evaluate`.
     public func annualReport(
-        year: Int, rules: RuleBook, filter: ReportFilter = ReportFilter(),
-        _ each: (AnnualRow) throws -> Void
+        year: Int, filter: ReportFilter = ReportFilter(), _ each: (AnnualRow) throws -> Void
     ) throws(LedgerError) {
-        guard let ruleSet = rules.ruleSet(for: year) else {
-            throw LedgerError(zh: "没有可用于\(year)年的规则", en: "no rule set applies to \(year)")
-        }
-        let thresholds = ruleSet.thresholds
+        guard let ruleSet = rules.ruleSet(for: year) else { throw Ledger.noRules(year) }
         var unitClause = ""
         var args: [String: DatabaseValueConvertible?] = ["year": year]
         if let u = filter.unit {
             unitClause = " AND p.unit = :unit"
             args["unit"] = u
         }
-        let sql = """
-            SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title,
-                   g.category, g.recognition, g.assessment, g.tenths
-            FROM person p
-            LEFT JOIN (
-                SELECT person_id, category, recognition, assessment, SUM(recognized_tenths) AS tenths
-                FROM record WHERE year = :year
-                GROUP BY person_id, category, recognition, assessment
-            ) g ON g.person_id = p.id
-            WHERE \(Ledger.activeInYearSQL)\(unitClause)
-            ORDER BY p.unit, p.department, p.id_number
-            """
+        func emit(_ db: Database, _ row: Row, _ totals: AnnualTotals, _ notes: () throws -> [Message]) throws {
+            if let s = filter.status, totals.status != s { return }
+            try each(AnnualRow(idNumber: row["id_number"], name: row["name"], unit: row["unit"], department: row["department"],
+                               title: row["title"], titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
+                               totals: totals, notes: try notes()))
+        }
+        let personColumns = "p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level"
+        let order = "ORDER BY p.unit, p.department, p.id_number"
         do {
             try db.read { db in
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
-                var current: (id: Int64, row: Row)?
-                var acc = AnnualTotals.Accumulator()
-                func emit() throws {
-                    guard let c = current else { return }
-                    let totals = acc.totals(year: year, thresholds: thresholds)
-                    if let s = filter.status, totals.status != s { return }
-                    try each(AnnualRow(idNumber: c.row["id_number"], name: c.row["name"], unit: c.row["unit"],
-                                       department: c.row["department"], title: c.row["title"], totals: totals))
-                }
-                while let row = try rows.next() {
-                    let id: Int64 = row["id"]
-                    if current?.id != id {
-                        try emit()
-                        current = (id, row.copy())
-                        acc = AnnualTotals.Accumulator()
+                switch try source(of: year, db) {
+                case .summary:
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT \(personColumns), y.public_tenths, y.professional_tenths, y.trimmed_tenths
+                        FROM person_year y JOIN person p ON p.id = y.person_id
+                        WHERE y.year = :year\(unitClause) \(order)
+                        """, arguments: StatementArguments(args))
+                    while let row = try rows.next() {
+                        let totals = AnnualTotals(year: year, publicHours: Hours(tenths: row["public_tenths"]),
+                                                  professionalHours: Hours(tenths: row["professional_tenths"]),
+                                                  thresholds: ruleSet.thresholds, trimmedHours: Hours(tenths: row["trimmed_tenths"]))
+                        try emit(db, row, totals) {
+                            totals.trimmedHours == .zero ? [] : try capNotes(evaluate(personRowID: row["id"], year: year, db), db)
+                        }
                     }
-                    if let cat: String = row["category"] {
-                        acc.add(HoursGroup(
-                            category: Category(rawValue: cat)!, recognition: Recognition(rawValue: row["recognition"])!,
-                            assessment: Assessment(rawValue: row["assessment"])!,
-                            recognizedHours: Hours(tenths: row["tenths"] ?? 0)))
+                case .empty:
+                    let rows = try Row.fetchCursor(db, sql: "SELECT \(personColumns) FROM person p WHERE \(Ledger.activeInYearSQL)\(unitClause) \(order)",
+                                                   arguments: StatementArguments(args))
+                    let zero = AnnualTotals.zero(year: year, thresholds: ruleSet.thresholds)
+                    while let row = try rows.next() { try emit(db, row, zero) { [] } }
+                case .live:
+                    try evaluateYear(db, year: year, filter: unitClause, arguments: args, order: order) { row, result in
+                        try emit(db, row, result.totals) { try capNotes(result, db) }
                     }
                 }
-                try emit()
             }
         } catch let e as LedgerError {
             throw e
         } catch {
             throw LedgerError.from(error, path: path)
+        }
+    }
+
+    /// One person's window of years (title applications look at 3 to 5 at once): each year's totals, or
+    /// nil for a year the person was not active in.
+    public func window(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> WindowResult {
+        guard let p = try person(rowID: personRowID) else { throw Ledger.gone }
+        let totals = try yearTotals(personRowID: personRowID, years: years)
+        return WindowResult(years: zip(years, totals).map { y, t in (y, p.person.isActive(in: y) ? t : nil) })
+    }
+
+    /// Streams every person active in at least one year of the window, ordered by unit, department and
+    /// ID number, with each year's result.
+    public func windowReport(
+        years: ClosedRange<Int>, unit: String? = nil, _ each: (AnnualRow, WindowResult) throws -> Void
+    ) throws(LedgerError) {
+        // Each year's totals by person, read once per year.
+        var byYear: [Int: [String: AnnualTotals]] = [:]
+        for y in years {
+            var m: [String: AnnualTotals] = [:]
+            try annualReport(year: y, filter: ReportFilter(unit: unit)) { m[$0.idNumber] = $0.totals }
+            byYear[y] = m
+        }
+        var args: [String: DatabaseValueConvertible?] = ["year": years.lowerBound]
+        var unitClause = ""
+        if let unit { unitClause = " AND p.unit = :unit"; args["unit"] = unit }
+        try readEach("""
+            SELECT p.* FROM person p WHERE \(Ledger.activeInYearSQL)\(unitClause) ORDER BY p.unit, p.department, p.id_number
+            """, StatementArguments(args)) { row in
+            let number: String = row["id_number"]
+            let window = WindowResult(years: years.map { y in (y, byYear[y]?[number]) })
+            guard window.yearsRequired > 0 else { return }
+            let last = window.years.last { $0.totals != nil }!.totals!
+            try each(AnnualRow(idNumber: number, name: row["name"], unit: row["unit"], department: row["department"], title: row["title"],
+                               titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)), totals: last, notes: []), window)
         }
     }
 
@@ -127,7 +158,9 @@ extension Ledger {
             claimedHours: Hours(tenths: row["claimed_tenths"]),
             recognizedHours: (row["recognized_tenths"] as Int?).map(Hours.init(tenths:)),
             recognition: Recognition(rawValue: row["recognition"])!, certificateNo: row["certificate_no"], note: row["note"],
-            recognitionNote: row["recognition_note"] ?? "")
+            recognitionNote: row["recognition_note"] ?? "", basis: row["basis"], quantity: row["quantity"],
+            role: Role(rawValue: row["role"] ?? "") ?? .participant,
+            suggestedHours: (row["suggested_tenths"] as Int?).map(Hours.init(tenths:)))
     }
 
     /// Every person (active in `year` when given), in ledger order.
@@ -179,9 +212,4 @@ extension Ledger {
     }
 }
 
-extension Result {
-    var successValue: Success? {
-        if case .success(let v) = self { return v }
-        return nil
-    }
-}
+

@@ -28,7 +28,8 @@ protocol Overlay: AnyObject {
 /// writes the ledger but never touches the terminal, so tests drive it with keys and read the grid.
 public final class App {
     public let ledger: Ledger
-    public let rules: RuleBook
+    /// The rule sets that judge the ledger's years (shipped and the ledger's own).
+    public var rules: RuleBook { ledger.rules }
     public let lang: Lang
     public let reviewer: String
     /// Today's date, for a new record's default dates (injected so screens stay reproducible in tests).
@@ -48,11 +49,10 @@ public final class App {
     public static let minimumWidth = 72
     public static let minimumHeight = 16
 
-    public init(ledger: Ledger, ledgerName: String, rules: RuleBook, lang: Lang, year: Int, today: Day, reviewer: String, width: Int, height: Int) {
+    public init(ledger: Ledger, ledgerName: String, lang: Lang, year: Int, today: Day, reviewer: String, width: Int, height: Int) {
         self.today = today
         self.ledger = ledger
         self.ledgerName = ledgerName
-        self.rules = rules
         self.lang = lang
         self.reviewer = reviewer
         self.width = width

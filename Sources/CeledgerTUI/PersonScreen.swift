@@ -9,6 +9,9 @@ final class PersonScreen: Screen {
     var person: StoredPerson?
     var records: [StoredRecord] = []
     var history: [AnnualTotals] = []
+    /// The year as the rules judge it: the trims and their notes.
+    var result: YearResult?
+    var notes: [Message] = []
     var cursor = ListCursor()
     var follow: Int64?
 
@@ -23,6 +26,22 @@ final class PersonScreen: Screen {
 
     var selected: StoredRecord? { cursor.selected < records.count ? records[cursor.selected] : nil }
 
+    /// What a per-year cap trimmed from a record.
+    func trimmed(_ r: StoredRecord) -> Hours {
+        result?.trims.filter { $0.recordID == r.rowID }.reduce(.zero) { $0 + $1.hours } ?? .zero
+    }
+
+    /// The selected record, unless it is recognised: then the clerk is told how to reopen it.
+    func unlockedSelection(_ app: App) -> StoredRecord? {
+        guard let r = selected else { return nil }
+        if r.record.recognition == .recognized {
+            app.error(Message(zh: "已认定的记录已锁定；按 u 重新打开（须写明理由）后才能修改或删除",
+                              en: "a recognised record is locked; press u to reopen it (with a reason) before changing or deleting it"))
+            return nil
+        }
+        return r
+    }
+
     func reload(_ app: App) {
         year = app.year
         do {
@@ -33,7 +52,8 @@ final class PersonScreen: Screen {
                 return
             }
             records = try app.ledger.records(personRowID: personRowID, year: year)
-            history = try app.ledger.yearTotals(personRowID: personRowID, years: (year - 4)...year, rules: app.rules)
+            history = try app.ledger.yearTotals(personRowID: personRowID, years: (year - 4)...year)
+            (result, notes) = try app.ledger.yearResult(personRowID: personRowID, year: year)
             cursor.count = records.count
             if let f = follow, let i = records.firstIndex(where: { $0.rowID == f }) { cursor.selected = i }
             follow = nil
@@ -65,13 +85,13 @@ final class PersonScreen: Screen {
                 self.reload(app)
             }
         case .character("e"), .enter:
-            guard let p = person, let r = selected else { return }
+            guard let p = person, let r = unlockedSelection(app) else { return }
             app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: r, defaultDay: nil) { [weak self] id in
                 self?.follow = id
                 self?.reload(app)
             }
         case .character("d"), .delete:
-            guard let r = selected else { return }
+            guard let r = unlockedSelection(app) else { return }
             app.overlay = Confirm(w.t("删除记录“\(r.record.title)”？", "Delete the record \"\(r.record.title)\"?")) { [weak self] app in
                 do {
                     try app.ledger.deleteRecord(rowID: r.rowID)
@@ -82,8 +102,24 @@ final class PersonScreen: Screen {
                 self?.reload(app)
             }
         case .character("r"):
-            guard let r = selected else { return }
+            guard let r = unlockedSelection(app) else { return }
             app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID], about: r.record.title) { [weak self] app in self?.reload(app) }
+        case .character("u"):
+            guard let r = selected else { return }
+            guard r.record.recognition == .recognized else {
+                app.info(w.t("此记录未认定，可直接修改", "this record is not recognised; edit it directly"))
+                return
+            }
+            app.overlay = Prompt(title: w.t("重新打开：", "Reopen: ") + r.record.title, label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
+                do {
+                    try app.ledger.reopen(rowIDs: [r.rowID], reason: reason, reviewer: app.reviewer)
+                    app.info(w.t("已重新打开，改为待认定；修改后请重新认定", "reopened as pending; recognise it again after the correction"))
+                } catch {
+                    app.error(error)
+                }
+                self?.follow = r.rowID
+                self?.reload(app)
+            }
         case .character("E"):
             guard let p = person else { return }
             app.overlay = PersonForm(app: app, editing: p) { [weak self] _ in self?.reload(app) }
@@ -135,14 +171,21 @@ final class PersonScreen: Screen {
         x = g.put(w.t("合计 ", "total ") + "\(t.totalHours) / \(t.requiredHours.compact)", row: 1, column: x) + 3
         x = g.put(w.t("专业 ", "professional ") + "\(t.professionalHours) / \(t.requiredProfessionalHours.compact)", row: 1, column: x) + 3
         x = g.put(w.t("公需 ", "public ") + "\(t.publicHours)" + (t.thresholds.publicHours.map { " / \($0.compact)" } ?? ""), row: 1, column: x) + 3
+        if t.trimmedHours != .zero {
+            x = g.put(w.t("上限扣减 ", "capped ") + "\(t.trimmedHours)", row: 1, column: x, style: .yellow) + 3
+        }
         x = g.put(t.shortage.label(app.lang), row: 1, column: x, style: Format.statusStyle(t).union(.bold)) + 3
         if let rule {
             g.put(w.t("规则: ", "rules: ") + rule.name.text(app.lang), row: 1, column: x, style: .dim, maxWidth: max(0, app.width - x - 1))
         }
 
-        // Five years at a glance.
+        // Five years at a glance, and how many of those the person was required to meet were met.
+        let window = WindowResult(years: history.map { ($0.year, p.isActive(in: $0.year) ? $0 : nil) })
+        let windowText = w.t("达标 \(window.yearsMet)/\(window.yearsRequired) 年 · 合计 \(window.windowTotalHours)",
+                             "met \(window.yearsMet)/\(window.yearsRequired) · \(window.windowTotalHours) h")
         x = g.put(w.t("近五年", "5 years"), row: 2, column: 1, style: .dim) + 2
-        let cellWidth = max(12, min(22, (app.width - x) / max(1, history.count)))
+        let windowWidth = windowText.displayWidth + 2
+        let cellWidth = max(12, min(22, (app.width - x - windowWidth) / max(1, history.count)))
         let barWidth = max(3, cellWidth - 11)
         for h in history {
             let start = x
@@ -151,6 +194,7 @@ final class PersonScreen: Screen {
             x = g.put(" " + h.totalHours.compact.fitted(toWidth: 4, align: .right), row: 2, column: x)
             x = start + cellWidth
         }
+        g.put(windowText, row: 2, column: max(x, app.width - windowWidth), style: window.allMet ? .green : .dim, maxWidth: windowWidth)
 
         let lay = layout(app)
         lay.header(into: &g, row: 4)
@@ -176,8 +220,9 @@ final class PersonScreen: Screen {
                 default:
                     switch r.contribution {
                     case .counts:
-                        cells.append(r.recognition.label(app.lang))
-                        styles[ci] = .green
+                        let cut = trimmed(records[index])
+                        cells.append(r.recognition.label(app.lang) + (cut == .zero ? "" : "−\(cut)"))
+                        styles[ci] = cut == .zero ? .green : .yellow
                     case .none(.failed):
                         cells.append(w.t("不计入", "not counted"))
                         styles[ci] = .red
@@ -201,12 +246,23 @@ final class PersonScreen: Screen {
         if app.message == nil, let s = selected {
             var why: [String] = []
             if case .none(let reason) = s.record.contribution { why.append(reason.message.text(app.lang)) }
+            if trimmed(s) != .zero, let set = rule, let trim = result?.trims.first(where: { $0.recordID == s.rowID }),
+               let cap = set.cap(id: trim.capID) {
+                why.append(cap.describe(app.lang) + w.t("，本条扣 \(trimmed(s))", ", \(trimmed(s)) trimmed here"))
+            }
+            if let suggestion = RowParser(rules: app.rules).suggestion(for: s.record) {
+                var text = w.t("建议 ", "suggested ") + suggestion.working.text(app.lang)
+                if s.record.recognition == .recognized, let h = s.record.recognizedHours, h != suggestion.hours {
+                    text += w.t("（认定 \(h)，与建议不同）", " (recognised \(h), differs)")
+                }
+                why.append(text)
+            }
             if !s.record.recognitionNote.isEmpty { why.append(w.t("认定说明：", "recognition note: ") + s.record.recognitionNote) }
             if !s.record.note.isEmpty { why.append(w.t("备注：", "note: ") + s.record.note) }
             if !why.isEmpty { g.put(why.joined(separator: "  "), row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2) }
         }
         app.keysBar(&g, [("a", w.t("新增", "add")), ("e", w.t("编辑", "edit")), ("d", w.t("删除", "delete")),
-                         ("r", w.t("认定", "recognise")), ("E", w.t("编辑人员", "edit person")), ("h", w.t("修改记录", "history")), ("[ ]", w.t("年度", "year")),
+                         ("r", w.t("认定", "recognise")), ("u", w.t("重新打开", "reopen")), ("E", w.t("编辑人员", "edit person")), ("h", w.t("修改记录", "history")), ("[ ]", w.t("年度", "year")),
                          ("Esc", w.t("返回", "back"))])
     }
 
@@ -215,7 +271,8 @@ final class PersonScreen: Screen {
          ("a", w.t("新增学习记录", "add a record")),
          ("e  Enter", w.t("编辑所选记录", "edit the selected record")),
          ("d  Delete", w.t("删除所选记录（先确认）", "delete the selected record (asks first)")),
-         ("r", w.t("认定所选记录：已认定 / 不予认定（须填理由）/ 待认定", "recognise the selected record: recognised / rejected (reason required) / pending")),
+         ("r", w.t("认定所选记录：已认定 / 不予认定（须填理由）", "recognise the selected record: recognised / rejected (reason required)")),
+         ("u", w.t("重新打开已认定（已锁定）的记录，须写明理由；改为待认定", "reopen a recognised (locked) record, with a reason; it becomes pending")),
          ("E", w.t("编辑此人信息", "edit this person")),
          ("h", w.t("修改记录：此人及其记录的每次新增、修改、删除", "history: every change to this person and their records")),
          ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
@@ -230,16 +287,14 @@ enum RecognitionChoice {
     static func menu(_ app: App, rowIDs: [Int64], about: String, done: @escaping (App) -> Void) -> Overlay {
         let w = app.words
         return Chooser(title: w.t("认定：", "Recognition: ") + about,
-                       options: [w.t("已认定（按认定学时，未填则按申报学时）", "recognised (recognised hours, else the claimed)"),
-                                 w.t("不予认定（须填理由）", "rejected (reason required)"),
-                                 w.t("退回待认定", "back to pending")]) { choice, app in
+                       options: [w.t("已认定（按认定学时，未填则按规则建议）", "recognised (recognised hours, else the rule's suggestion)"),
+                                 w.t("不予认定（须填理由）", "rejected (reason required)")]) { choice, app in
             switch choice {
             case 0: apply(app, rowIDs, .recognized, "", done)
-            case 1:
+            default:
                 app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + about, label: w.t("理由", "Reason"), required: true) { reason, app in
                     apply(app, rowIDs, .rejected, reason, done)
                 }
-            default: apply(app, rowIDs, .pending, "", done)
             }
         }
     }

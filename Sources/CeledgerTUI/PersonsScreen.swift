@@ -26,9 +26,9 @@ final class PersonsScreen: Screen {
             query.year = app.year
         }
         do {
-            summary = try app.ledger.personSummary(query, rules: app.rules)
+            summary = try app.ledger.personSummary(query)
             cursor.count = summary.persons
-            if let f = follow, let pos = try app.ledger.position(of: f, in: query, rules: app.rules) {
+            if let f = follow, let pos = try app.ledger.position(of: f, in: query) {
                 cursor.selected = pos
             }
             follow = nil
@@ -44,7 +44,7 @@ final class PersonsScreen: Screen {
         let visible = visibleRows(app)
         guard pageTop != cursor.top || rows.count < min(visible, cursor.count - cursor.top) else { return }
         do {
-            rows = try app.ledger.personPage(query, rules: app.rules, offset: cursor.top, limit: visible)
+            rows = try app.ledger.personPage(query, offset: cursor.top, limit: visible)
             pageTop = cursor.top
         } catch {
             app.error(error)

@@ -2,32 +2,41 @@ import CeledgerDomain
 import CeledgerStore
 import CeledgerText
 
-/// Add or edit one record of a person.
+/// Add or edit one record of a person. The rule set in force in the record's year suggests the recognised
+/// hours and shows its working; the recognised hours follow the suggestion until typed by hand, and hours
+/// that differ from it need a reason in the recognition note.
 final class RecordForm: FormOverlay {
     let personRowID: Int64
     let personID: ResidentID
     let editing: StoredRecord?
     let onSaved: (Int64) -> Void
-    /// While the recognised hours were not typed by hand they follow the claimed hours.
-    var recognizedFollowsClaimed: Bool
+    let rules: RuleBook
+    let year: Int
+    /// While the recognised hours were not typed by hand they follow the suggestion.
+    var recognizedFollowsSuggestion: Bool
 
     init(app: App, personRowID: Int64, personID: ResidentID, editing: StoredRecord?, defaultDay: Day?, onSaved: @escaping (Int64) -> Void) {
         self.personRowID = personRowID
         self.personID = personID
         self.editing = editing
         self.onSaved = onSaved
+        self.rules = app.rules
+        self.year = app.year
         let w = app.words
         let r = editing?.record
         let lang = app.lang
         let day = defaultDay?.iso ?? ""
-        recognizedFollowsClaimed = r == nil
+        recognizedFollowsSuggestion = r == nil || r?.recognizedHours == r?.suggestedHours
         super.init(title: editing == nil ? w.t("新增学习记录", "New record") : w.t("编辑学习记录", "Edit record"), inputs: [
             .choice(.mode, w.t("学习方式", "Mode"), Mode.self, r?.mode ?? .training, lang: lang),
             .choice(.category, w.t("科目类别", "Category"), Category.self, r?.category ?? .professional, lang: lang),
+            FormInput(field: .basis, label: w.t("折算方式", "Conversion"), text: TextField(), choices: [("", "—")]),
+            .choice(.role, w.t("参与身份", "Role"), Role.self, r?.role ?? .participant, lang: lang),
             .text(.title, w.t("内容", "Content"), r?.title ?? "", wide: true),
             .text(.provider, w.t("举办单位", "Provider"), r?.provider ?? "", wide: true),
             .text(.startDate, w.t("开始日期", "Start"), r?.startDate.iso ?? day),
             .text(.endDate, w.t("结束日期", "End"), r?.endDate.iso ?? day),
+            .text(.quantity, w.t("折算数量", "Quantity"), r?.quantity.map(String.init) ?? ""),
             .choice(.assessment, w.t("考核结果", "Assessment"), Assessment.self, r?.assessment ?? .passed, lang: lang),
             .text(.score, w.t("成绩", "Score"), r?.score ?? ""),
             .text(.claimedHours, w.t("申报学时", "Claimed h"), r?.claimedHours.compact ?? ""),
@@ -37,14 +46,63 @@ final class RecordForm: FormOverlay {
             .text(.recognitionNote, w.t("认定说明", "Recog. note"), r?.recognitionNote ?? "", wide: true),
             .text(.note, w.t("备注", "Note"), r?.note ?? "", wide: true),
         ])
+        refreshConversions(app, keeping: r?.basis)
         revalidate(app)
     }
 
-    override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
+    func index(_ f: Field) -> Int { inputs.firstIndex { $0.field == f }! }
+
+    /// The rule set of the record's year: by its end date as typed, else the screen's year.
+    var ruleSet: RuleSet? {
+        let end = Day.parse(cells[.endDate] ?? "").successValue ?? Day.parse(cells[.startDate] ?? "").successValue
+        return rules.ruleSet(for: end?.year ?? year)
+    }
+
+    /// The conversions the chosen mode has in the rule set of the record's year, its default first.
+    func refreshConversions(_ app: App, keeping id: String?) {
+        let i = index(.basis)
+        guard let mode = Mode(rawValue: inputs[index(.mode)].value), let set = ruleSet else { return }
+        let list = set.conversions(for: mode)
+        var options: [(value: String, label: String)] = [("", list.first.map { app.t("默认：", "default: ") + $0.name.text(app.lang) } ?? app.t("按申报学时", "claimed hours"))]
+        options += list.dropFirst().map { ($0.id, $0.name.text(app.lang)) }
+        inputs[i].choices = options
+        inputs[i].chosen = id.flatMap { id in options.firstIndex { $0.value == id } } ?? 0
+    }
+
+    /// The suggestion for what the form holds now, or the problem that prevents one.
+    func suggestion() -> Result<Suggestion, FieldIssue>? {
+        let c = cells
+        guard let set = ruleSet, let mode = Mode(rawValue: c[.mode] ?? ""),
+              let start = Day.parse(c[.startDate] ?? "").successValue ?? Day.parse(c[.endDate] ?? "").successValue,
+              let end = Day.parse(c[.endDate] ?? "").successValue ?? Day.parse(c[.startDate] ?? "").successValue, start <= end else { return nil }
+        var ignored: [FieldIssue] = []
+        let parser = RowParser()
+        let quantity = parser.count((c[.quantity] ?? "").trimmedField, .quantity, &ignored)
+        guard ignored.isEmpty else { return nil }
+        let claimed = parser.hours((c[.claimedHours] ?? "").trimmedField, .claimedHours, &ignored) ?? .zero
+        return set.suggest(mode: mode, basis: (c[.basis] ?? "").isEmpty ? nil : c[.basis], start: start, end: end, quantity: quantity,
+                           role: Role(rawValue: c[.role] ?? "") ?? .participant,
+                           assessment: Assessment(rawValue: c[.assessment] ?? "") ?? .none, claimed: claimed)
+    }
+
+    func parsed() -> Result<Record, RowProblems> {
         var c = cells
         c[.idNumber] = personID.value
+        return RowParser(rules: rules).record(c)
+    }
+
+    override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
         var issues: [FieldIssue] = []
-        if case .failure(let p) = RowParser().record(c) { issues = p.issues }
+        switch parsed() {
+        case .failure(let p): issues = p.issues
+        case .success(let r):
+            // Hours set by hand against the rule need their reason.
+            if r.overridesSuggestion && r.recognitionNote.trimmedField.isEmpty, let s = r.suggestedHours {
+                issues.append(FieldIssue(.recognitionNote, Message(
+                    zh: "认定学时与规则建议（\(s)）不同，须在“认定说明”中写明理由",
+                    en: "the recognised hours differ from the rule's suggestion (\(s)); give the reason in the recognition note")))
+            }
+        }
         // A rejection needs its reason.
         if cells[.recognition] == Recognition.rejected.rawValue && (cells[.recognitionNote] ?? "").trimmedField.isEmpty {
             issues.append(FieldIssue(.recognitionNote, Message(
@@ -55,38 +113,47 @@ final class RecordForm: FormOverlay {
 
     override func changed(_ index: Int, _ app: App) {
         let f = inputs[index].field
-        if f == .recognizedHours { recognizedFollowsClaimed = false }
-        // A rejected record has no recognised hours: choosing 不予认定 clears them, and choosing
-        // 已认定 again brings back the claimed hours when the field is empty.
-        if f == .recognition, let r = inputs.firstIndex(where: { $0.field == .recognizedHours }) {
+        let recognized = self.index(.recognizedHours)
+        if f == .recognizedHours { recognizedFollowsSuggestion = false }
+        if f == .mode || f == .endDate || f == .startDate {
+            refreshConversions(app, keeping: inputs[self.index(.basis)].value)
+        }
+        // A rejected record has no recognised hours: choosing 不予认定 clears them, and choosing 已认定
+        // again brings back the suggestion when the field is empty.
+        if f == .recognition {
             if inputs[index].value == Recognition.rejected.rawValue {
-                inputs[r].text = TextField("")
-                recognizedFollowsClaimed = false
-            } else if inputs[index].value == Recognition.recognized.rawValue && inputs[r].text.text.isEmpty,
-                      let claimed = inputs.first(where: { $0.field == .claimedHours }) {
-                inputs[r].text = TextField(claimed.text.text)
+                inputs[recognized].text = TextField("")
+                recognizedFollowsSuggestion = false
+            } else if inputs[index].value == Recognition.recognized.rawValue && inputs[recognized].text.text.isEmpty {
+                recognizedFollowsSuggestion = true
             }
         }
-        if f == .claimedHours && recognizedFollowsClaimed, let r = inputs.firstIndex(where: { $0.field == .recognizedHours }) {
-            inputs[r].text = TextField(inputs[index].text.text)
+        if recognizedFollowsSuggestion && inputs[self.index(.recognition)].value != Recognition.rejected.rawValue,
+           case .success(let s)? = suggestion() {
+            inputs[recognized].text = TextField(s.hours.compact)
         }
     }
 
     override func note(_ app: App) -> String? {
-        guard case .success(let r) = RowParser().record(cells.merging([.idNumber: personID.value]) { $1 }) else { return nil }
-        let days = r.startDate.days(through: r.endDate)
-        let counts: String
-        switch r.contribution {
-        case .counts(let h): counts = app.t("计入\(r.year)年度 \(h) 学时", "counts \(h) hours in \(r.year)")
-        case .none(let why): counts = why.message.text(app.lang)
+        var parts: [String] = []
+        switch suggestion() {
+        case .success(let s)?: parts.append(app.t("建议：", "suggested: ") + s.working.text(app.lang))
+        case .failure(let issue)?: parts.append(app.t("无法建议：", "no suggestion: ") + issue.message.text(app.lang))
+        case nil: break
         }
-        return app.t("共 \(days) 天 · ", "\(days) day\(days == 1 ? "" : "s") · ") + counts
+        if case .success(let r) = parsed() {
+            let days = r.startDate.days(through: r.endDate)
+            parts.append(app.t("共 \(days) 天", "\(days) day\(days == 1 ? "" : "s")"))
+            switch r.contribution {
+            case .counts(let h): parts.append(app.t("计入\(r.year)年度 \(h) 学时", "counts \(h) hours in \(r.year)"))
+            case .none(let why): parts.append(why.message.text(app.lang))
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
     override func save(_ cells: [Field: String], _ app: App) -> String? {
-        var c = cells
-        c[.idNumber] = personID.value
-        guard case .success(let record) = RowParser().record(c) else { return nil }
+        guard case .success(let record) = parsed() else { return nil }
         do {
             if let editing {
                 try app.ledger.updateRecord(rowID: editing.rowID, record, reviewer: app.reviewer)

@@ -106,7 +106,6 @@ struct UICommand: ParsableCommand {
                 en: "the terminal UI needs a terminal (standard input and output); scripts use the subcommands (celedger --help)",
                 code: ExitStatus.usage)
         }
-        let rules = try DataFiles.rules()
         let ledger = try Context.openLedger(global)
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
         let today = Day(year: now.year!, month: now.month!, day: now.day!)!
@@ -117,7 +116,7 @@ struct UICommand: ParsableCommand {
             throw CLIFailure(Message(zh: e.zh, en: e.en), code: ExitStatus.usage)
         }
         let size = terminal.size
-        let app = App(ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, rules: rules, lang: Context.lang,
+        let app = App(ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
                       year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         // Ended by a signal: the shell's convention, 128 + the signal's number.

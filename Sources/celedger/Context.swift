@@ -81,10 +81,18 @@ enum Context {
 
     /// Opens the ledger: read-only for commands that only read, so that they never change the file, never
     /// wait for a writer and work on a read-only copy.
+    /// A ledger opened for writing first brings its stored totals up to date (a ledger just migrated, or
+    /// rules that changed), with progress on a terminal.
     static func openLedger(_ global: GlobalOptions, access: Ledger.Access = .readWrite) throws -> Ledger {
         do {
-            return try Ledger.open(path: ledgerPath(global.db), pinyin: try DataFiles.pinyin(), access: access,
-                                   actor: actor(global))
+            let ledger = try Ledger.open(path: ledgerPath(global.db), pinyin: try DataFiles.pinyin(), rules: try DataFiles.rules(),
+                                         access: access, actor: actor(global))
+            if access == .readWrite, try ledger.totalsNeedRefresh() {
+                let progress = ProgressLine(text("重算年度合计", "recomputing annual totals"))
+                try ledger.refreshTotals(progress: progress.update)
+                progress.finish()
+            }
+            return ledger
         } catch let e as LedgerError {
             throw CLIFailure(e.message, code: ExitStatus.ledger)
         }
@@ -134,7 +142,7 @@ enum DataFiles {
     }
 
     /// Every rule set under data/rules/; a bad file stops with its name and the path of the bad value.
-    static func rules() throws -> RuleBook {
+    static func rules() throws -> [RuleSet] {
         let dir = try require() + "/rules"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         var sets: [RuleSet] = []
@@ -153,7 +161,7 @@ enum DataFiles {
         if sets.isEmpty {
             throw CLIFailure(zh: "\(dir) 中没有规则文件", en: "no rule files in \(dir)", code: ExitStatus.ledger)
         }
-        return RuleBook(sets)
+        return sets
     }
 }
 

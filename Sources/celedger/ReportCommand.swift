@@ -45,7 +45,6 @@ struct AnnualReport: ParsableCommand {
 
     func run() throws {
         let year = self.year ?? Self.currentYear
-        let rules = try DataFiles.rules()
         let ledger = try Context.openLedger(global, access: .readOnly)
         let filter = ReportFilter(unit: unit, status: status?.status)
         var out = try OutputSink(path: output)
@@ -53,15 +52,15 @@ struct AnnualReport: ParsableCommand {
         switch format {
         case .json:
             var first = true
-            try ledger.annualReport(year: year, rules: rules, filter: filter) { row in
+            try ledger.annualReport(year: year, filter: filter) { row in
                 out.write(first ? "[\n" : ",\n")
-                out.write(ExportShape.json(row))
+                out.write(ExportShape.json(row, lang: lang))
                 first = false
             }
             out.write(first ? "[]\n" : "\n]\n")
         case .csv:
             out.write(CSVWriter.line(ExportShape.annualKeys))
-            try ledger.annualReport(year: year, rules: rules, filter: filter) { out.write(CSVWriter.line(ExportShape.annualCells($0))) }
+            try ledger.annualReport(year: year, filter: filter) { out.write(CSVWriter.line(ExportShape.annualCells($0, lang: lang))) }
         case .table:
             let zh = lang == .zh
             var table = TextTable(columns: [
@@ -75,7 +74,7 @@ struct AnnualReport: ParsableCommand {
             ])
             // The summary counts everyone in the year (and unit); the rows are those the filter asks for.
             var met = 0, short = 0
-            try ledger.annualReport(year: year, rules: rules, filter: ReportFilter(unit: unit)) { row in
+            try ledger.annualReport(year: year, filter: ReportFilter(unit: unit)) { row in
                 let t = row.totals
                 if t.status == .met { met += 1 } else { short += 1 }
                 if let wanted = status?.status, t.status != wanted { return }
@@ -84,7 +83,7 @@ struct AnnualReport: ParsableCommand {
                               t.publicHours.description, t.professionalHours.description, t.totalHours.description,
                               t.shortage.label(lang)])
             }
-            let rule = rules.ruleSet(for: year)!
+            let rule = ledger.rules.ruleSet(for: year)!
             let listed = status == nil ? "" : zh ? "（列出\(table.rows.count.grouped)人）" : " (\(table.rows.count.grouped) listed)"
             out.write(zh
                 ? "\(year)年度  人员 \((met + short).grouped) · 达标 \(met.grouped) · 未达标 \(short.grouped)\(listed)  规则：\(rule.name.zh)\n"

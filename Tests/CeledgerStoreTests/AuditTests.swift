@@ -12,32 +12,39 @@ import Testing
         """
 
     @Test func everyChangeWritesAHistoryRowWithWhoAndWhat() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, actor: "王芳")
+        let l = try Ledger.inMemory(pinyin: pinyin, actor: "王芳", rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, recordsCSV)
         let pid = try #require(try l.personRowID(idNumber: "34052419800101001X"))
         let rec = try #require(try l.records(personRowID: pid, year: 2024).first)
+        // Recognised, so locked: reopened with a reason first, then rejected and deleted.
+        #expect(try l.reopen(rowIDs: [rec.rowID], reason: "证明有误，重新审核", reviewer: "李审") == 1)
         try l.setRecognition(rowIDs: [rec.rowID], to: .rejected, reason: "材料不全", reviewer: "王芳")
         try l.deleteRecord(rowID: rec.rowID)
 
         let h = try l.history(idNumber: "34052419800101001X")
-        #expect(h.map(\.action) == [.insert, .insert, .update, .delete])
-        #expect(h.map(\.entity) == [.person, .record, .record, .record])
+        #expect(h.map(\.action) == [.insert, .insert, .update, .update, .delete])
+        #expect(h.map(\.entity) == [.person, .record, .record, .record, .record])
         #expect(h.allSatisfy { $0.actor == "王芳" })
         #expect(h[0].new["name"] == "张三")  // an insert keeps no copy: its values come from the current row
         #expect(h[1].new["recognition"] == "recognized")  // ... or from the next change's old values
-        let change = Dictionary(uniqueKeysWithValues: h[2].changes.map { ($0.column, ($0.old, $0.new)) })
-        #expect(change["recognition"]! == ("recognized", "rejected"))
+        let reopened = Dictionary(uniqueKeysWithValues: h[2].changes.map { ($0.column, ($0.old, $0.new)) })
+        #expect(reopened["recognition"]! == ("recognized", "pending"))
+        #expect(reopened["recognition_note"]! == ("", "证明有误，重新审核"))
+        #expect(reopened["reviewed_by"]! == ("", "李审"))
+        #expect(reopened["recognized_tenths"] == nil)  // reopening changes nothing else
+        let change = Dictionary(uniqueKeysWithValues: h[3].changes.map { ($0.column, ($0.old, $0.new)) })
+        #expect(change["recognition"]! == ("pending", "rejected"))
         #expect(change["recognized_tenths"]! == ("600", ""))
-        #expect(change["recognition_note"]! == ("", "材料不全"))
-        #expect(h[3].old["title"] == "A")
-        #expect(h[2].details(.zh).contains("认定状态: 已认定 → 不予认定"))
-        #expect(h[2].details(.zh).contains("认定学时: 60.0 → —"))
-        #expect(h[2].details(.en).contains("recognition: recognized → rejected"))
+        #expect(change["recognition_note"]! == ("证明有误，重新审核", "材料不全"))
+        #expect(h[4].old["title"] == "A")
+        #expect(h[3].details(.zh).contains("认定状态: 待认定 → 不予认定"))
+        #expect(h[3].details(.zh).contains("认定学时: 60.0 → —"))
+        #expect(h[3].details(.en).contains("recognition: pending → rejected"))
     }
 
     @Test func theHistoryIsAppendOnly() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin)
+        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         #expect(throws: DatabaseError.self) { try l.db.write { try $0.execute(sql: "UPDATE history SET actor = 'x'") } }
         #expect(throws: DatabaseError.self) { try l.db.write { try $0.execute(sql: "DELETE FROM history") } }
@@ -45,7 +52,7 @@ import Testing
     }
 
     @Test func aRolledBackImportLeavesNoHistory() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin)
+        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         let bad = recordsCSV + "\n34052419800101001X,training,professional,B,2024-02-30,8,8\n"
         #expect(try !importing(l, .record, bad).committed)
@@ -54,7 +61,7 @@ import Testing
 
     @Test func aProgramThatDoesNotNameItsActorCannotWrite() throws {
         let path = try tempDir() + "/ledger.sqlite"
-        _ = try importing(try Ledger.open(path: path, pinyin: pinyin), .person, personsCSV)
+        _ = try importing(try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
         let plain = try DatabaseQueue(path: path)
         #expect(throws: DatabaseError.self) { try plain.write { try $0.execute(sql: "UPDATE person SET name = '李四' WHERE id = 1") } }
         #expect(try plain.read { try String.fetchOne($0, sql: "SELECT name FROM person WHERE id = 1") } == "张三")
@@ -65,10 +72,10 @@ import Testing
 
     @Test func aBackupIsACompleteOwnerOnlyLedgerAndNeverOverwrites() throws {
         let dir = try tempDir()
-        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin)
+        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         try l.backup(to: dir + "/copy.sqlite")
-        let copy = try Ledger.open(path: dir + "/copy.sqlite", pinyin: pinyin, access: .readOnly)
+        let copy = try Ledger.open(path: dir + "/copy.sqlite", pinyin: pinyin, rules: shippedRules, access: .readOnly)
         #expect(try copy.counts().persons == 3)
         #expect(try FileManager.default.attributesOfItem(atPath: dir + "/copy.sqlite")[.posixPermissions] as? Int == 0o600)
         #expect(throws: LedgerError.self) { try l.backup(to: dir + "/copy.sqlite") }
@@ -76,7 +83,7 @@ import Testing
 
     @Test func restoreBringsBackTheBackupsContent() throws {
         let dir = try tempDir()
-        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin)
+        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         try l.backup(to: dir + "/copy.sqlite")
         let pid = try #require(try l.personRowID(idNumber: "360102199005170422"))
@@ -101,28 +108,28 @@ import Testing
                 """)
         }
         try q.close()
-        let l = try Ledger.open(path: path, pinyin: pinyin)
-        #expect(try l.schemaVersion() == "v2")
+        let l = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        #expect(try l.schemaVersion() == "v3")
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("old.sqlite.backup-v1-") }
         #expect(backups.count == 1)
         let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: Ledger.configuration(readonly: true))
         #expect(try saved.read { try String.fetchOne($0, sql: "SELECT name FROM person") } == "张三")
         #expect(try saved.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history'") } == false)
         // Opening again migrates nothing and copies nothing.
-        _ = try Ledger.open(path: path, pinyin: pinyin)
+        _ = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".backup-") && $0.hasSuffix(".sqlite") }.count == 1)
     }
 }
 
 @Suite struct CheckTests {
     @Test func aSoundLedgerHasNoErrors() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin)
+        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         #expect(try l.check().isEmpty)
     }
 
     @Test func checkFindsWhatSlippedPastTheSchema() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin)
+        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours,recognition\n34052419800101001X,training,professional,A,2024-03-10,8,rejected\n")
         try l.db.write { db in

@@ -6,9 +6,9 @@ import Testing
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let pinyin = PinyinIndex(table: try! String(contentsOf: repoRoot.appendingPathComponent("data/pinyin/initials.tsv"), encoding: .utf8))
-let rules = RuleBook(["national-2015", "jiangxi-2023"].map {
+let shippedRules = ["national-2015", "jiangxi-2023"].map {
     try! RuleSet.decode(Data(contentsOf: repoRoot.appendingPathComponent("data/rules/\($0).json")))
-})
+}
 
 func id(_ region: String, _ y: Int, _ m: Int, _ d: Int, _ seq: Int) -> ResidentID {
     ResidentID.make(region: region, birth: Day(year: y, month: m, day: d)!, sequence: seq)
@@ -16,7 +16,7 @@ func id(_ region: String, _ y: Int, _ m: Int, _ d: Int, _ seq: Int) -> ResidentI
 
 /// A small ledger with names of two, three and four characters and every status.
 func fixtureLedger() throws -> Ledger {
-    let ledger = try Ledger.inMemory(pinyin: pinyin)
+    let ledger = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
     let zhang = try ResidentID.parse("34052419800101001X").get()
     let ouyang = try ResidentID.parse("11010519491231002X").get()
     let people: [(Person, [(Mode, CeledgerDomain.Category, String, String, String, String, String, Recognition, Assessment)])] = [
@@ -58,7 +58,7 @@ func fixtureLedger() throws -> Ledger {
 }
 
 func makeApp(_ ledger: Ledger? = nil, lang: Lang = .zh, width: Int = 120, height: Int = 24) throws -> App {
-    App(ledger: try ledger ?? fixtureLedger(), ledgerName: "ledger.sqlite", rules: rules, lang: lang, year: 2024,
+    App(ledger: try ledger ?? fixtureLedger(), ledgerName: "ledger.sqlite", lang: lang, year: 2024,
         today: Day(year: 2024, month: 11, day: 25)!, reviewer: "clerk", width: width, height: height)
 }
 

@@ -180,7 +180,7 @@ import Testing
         let app = try openZhang()
         app.press("a")
         expectGolden("record-form-new", app.screen)
-        app.press("Tab", "Tab")
+        app.press("Tab", "Tab", "Tab", "Tab")
         app.type("BIM 应用培训")
         app.press("Tab")
         app.type("江西省建设厅")
@@ -188,7 +188,7 @@ import Testing
         app.type("2024-06-01")
         app.press("Tab", "C-u")
         app.type("2024-06-05")
-        app.press("Tab", "Tab", "Tab")
+        app.press("Tab", "Tab", "Tab", "Tab")
         app.type("40")
         app.press("C-s")
         let text = app.screen
@@ -199,13 +199,13 @@ import Testing
 
     @Test func theFormRefusesAnEndBeforeTheStartAndSaysWhy() throws {
         let app = try openZhang()
-        app.press("a", "Tab", "Tab")
+        app.press("a", "Tab", "Tab", "Tab", "Tab")
         app.type("X")
         app.press("Tab", "Tab", "C-u")
         app.type("2024-06-05")
         app.press("Tab", "C-u")
         app.type("2024-06-01")
-        app.press("Tab", "Tab", "Tab")
+        app.press("Tab", "Tab", "Tab", "Tab")
         app.type("8")
         app.press("Enter")
         let text = app.screen
@@ -215,13 +215,13 @@ import Testing
 
     @Test func aDuplicateActivityIsRefused() throws {
         let app = try openZhang()
-        app.press("a", "Tab", "Tab")
+        app.press("a", "Tab", "Tab", "Tab", "Tab")
         app.type("心血管新进展研修班")
         app.press("Tab", "Tab", "C-u")
         app.type("2024-03-04")
         app.press("Tab", "C-u")
         app.type("2024-03-10")
-        app.press("Tab", "Tab", "Tab")
+        app.press("Tab", "Tab", "Tab", "Tab")
         app.type("60")
         app.press("C-s")
         #expect(app.screen.contains("✗ 此人已登记同一活动"))
@@ -229,34 +229,60 @@ import Testing
 
     @Test func chineseInputAndBackspaceRemoveWholeCharacters() throws {
         let app = try openZhang()
-        app.press("a", "Tab", "Tab")
+        app.press("a", "Tab", "Tab", "Tab", "Tab")
         app.type("心血管病")
         app.press("BSpace")
         let form = app.overlay as! RecordForm
-        #expect(form.inputs[2].text.text == "心血管")
+        #expect(form.inputs[4].text.text == "心血管")
     }
 
     @Test func escapeOnAChangedFormAsksFirst() throws {
         let app = try openZhang()
-        app.press("a", "Tab", "Tab")
+        app.press("a", "Tab", "Tab", "Tab", "Tab")
         app.type("草稿")
         app.press("Esc")
         #expect(app.screen.contains("放弃未保存的修改？"))
         app.press("n")
-        #expect((app.overlay as? RecordForm)?.inputs[2].text.text == "草稿")
+        #expect((app.overlay as? RecordForm)?.inputs[4].text.text == "草稿")
         app.press("Esc", "y")
         #expect(app.overlay == nil)
     }
 
     @Test func deleteAsksFirst() throws {
         let app = try openZhang()
-        app.press("d")
-        #expect(app.screen.contains("删除记录“心血管新进展研修班”？"))
+        app.press("G", "d")  // 职业道德专题, pending
+        #expect(app.screen.contains("删除记录“职业道德专题”？"))
         app.press("n")
-        #expect(app.screen.contains("心血管新进展研修班"))
+        #expect(app.screen.contains("职业道德专题"))
         app.press("d", "y")
-        #expect(!app.screen.contains("心血管新进展研修班"))
-        #expect(app.screen.contains("合计 30.0 / 90"))
+        #expect(!app.screen.contains("职业道德专题"))
+        #expect(app.screen.contains("合计 90.0 / 90"))
+    }
+
+    @Test func aRecognisedRecordIsLockedUntilReopenedWithAReason() throws {
+        let app = try openZhang()
+        app.press("d")  // 心血管新进展研修班, recognised
+        #expect(app.screen.contains("已认定的记录已锁定；按 u 重新打开"))
+        #expect(app.overlay == nil)
+        app.press("e")
+        #expect(app.overlay == nil)
+        app.press("u")
+        #expect(app.screen.contains("重新打开：心血管新进展研修班"))
+        app.press("Enter")
+        #expect(app.screen.contains("✗ 必须填写"))
+        app.type("证书编号有误")
+        app.press("Enter")
+        #expect(app.screen.contains("已重新打开，改为待认定"))
+        #expect(app.screen.contains("合计 30.0 / 90"))  // pending counts nothing
+        app.press("k")  // the line under the list explains the selected record
+        #expect(app.screen.contains("认定说明：证书编号有误"))
+        app.press("e")
+        #expect(app.overlay is RecordForm)
+        app.press("Esc")
+        app.press("r", "Enter")  // recognised again: its hours are back
+        #expect(app.screen.contains("合计 90.0 / 90"))
+        let history = try app.ledger.history(idNumber: "34052419800101001X").map { $0.details(.zh) }
+        #expect(history.contains { $0.contains("认定状态: 已认定 → 待认定") && $0.contains("证书编号有误") })
     }
 
     @Test func recognisingAPendingRecordCountsIt() throws {
@@ -279,11 +305,40 @@ import Testing
         #expect(app.screen.contains("认定说明：证明材料不全"))
     }
 
+    @Test func theFormSuggestsHoursByTheRuleAndAnOverrideNeedsAReason() throws {
+        let app = try openZhang()
+        app.press("a", "Tab", "Tab", "Space")  // 折算方式: 培训（按半天）
+        app.press("Tab", "Tab")
+        app.type("BIM 半天班")
+        app.press("Tab", "Tab", "C-u")
+        app.type("2024-06-01")
+        app.press("Tab", "C-u")
+        app.type("2024-06-02")
+        app.press("Tab")  // to 折算数量
+        app.type("3")
+        #expect(app.screen.contains("建议：培训（按半天）：3 个半天 × 4 = 12"))
+        app.press("Tab", "Tab", "Tab")  // to 申报学时
+        app.type("16")
+        let form = try #require(app.overlay as? RecordForm)
+        #expect(form.inputs[12].text.text == "12")  // the recognised hours follow the suggestion
+        app.press("Tab", "C-u")
+        app.type("10")
+        app.press("C-s")
+        #expect(app.screen.contains("✗ 认定学时与规则建议（12.0）不同，须在“认定说明”中写明理由"))
+        app.type("只到场两个半天半")
+        app.press("C-s")
+        #expect(app.screen.contains("已保存"))
+        #expect(app.screen.contains("合计 100.0 / 90"))
+        app.press("G")
+        #expect(app.screen.contains("建议 培训（按半天）：3 个半天 × 4 = 12（认定 10.0，与建议不同）"))
+        #expect(app.screen.contains("认定说明：只到场两个半天半"))
+    }
+
     @Test func aRejectionInTheFormNeedsItsReason() throws {
         let app = try openZhang()
-        app.press("a", "Tab", "Tab")
+        app.press("a", "Tab", "Tab", "Tab", "Tab")
         app.type("X")
-        app.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  // to 申报学时
+        app.press("Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab")  // to 申报学时
         app.type("8")
         app.press("Tab", "Tab", "Space", "C-s")  // 认定状态: 已认定 → 不予认定 (which clears the recognised hours)
         #expect(app.screen.contains("✗ 不予认定须在“认定说明”中写明理由"))
@@ -296,7 +351,7 @@ import Testing
 
     @Test func historyShowsEveryChangeNewestFirst() throws {
         let app = try openZhang()
-        app.press("d", "y", "h")
+        app.press("G", "d", "y", "h")
         let text = app.screen
         #expect(text.contains("修改记录  张三"))
         let lines = text.split(separator: "\n").map(String.init)
@@ -305,7 +360,7 @@ import Testing
         #expect(first < added)
         #expect(lines[first].contains("test"))  // who: the ledger's actor
         app.press("Esc")
-        #expect(app.screen.contains("合计 30.0 / 90"))
+        #expect(app.screen.contains("合计 90.0 / 90"))
     }
 
     @Test func escapeGoesBackKeepingTheSelection() throws {

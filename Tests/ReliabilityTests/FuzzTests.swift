@@ -57,6 +57,7 @@ func quoted(_ f: String) -> String {
 
 @Suite("Fuzz: CSV reader, writer and import")
 struct FuzzTests {
+    static let rules = [try! RuleSet.decode(Data(contentsOf: URL(fileURLWithPath: Paths.data + "/rules/jiangxi-2023.json")))]
     // MARK: (a) writer → reader round trip
 
     @Test("any rows of random strings (commas, quotes, CR/LF, CJK, emoji, combining marks) written with CSVWriter.line read back identical")
@@ -205,7 +206,7 @@ struct FuzzTests {
         let persons = personsCSV(Self.ids)
         let gen = Generator<ImportCase, Shrink.None<ImportCase>>(run: { rng in FuzzTests.mutated(&rng) })
         await propertyCheck(count: 200, input: gen) { c in
-            let ledger = try Ledger.inMemory(pinyin: PinyinIndex())
+            let ledger = try Ledger.inMemory(pinyin: PinyinIndex(), rules: FuzzTests.rules)
             let p = try ledger.importRows(.person, from: CSVReader(text: persons))
             try #require(p.committed && p.inserted == Self.ids.count)
             let report: ImportReport

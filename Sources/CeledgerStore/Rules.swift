@@ -1,0 +1,86 @@
+import CeledgerDomain
+import Foundation
+internal import GRDB
+
+/// A rule set the ledger keeps of its own (a unit's rules), with who added it and when.
+public struct OwnRuleSet: Sendable {
+    public let set: RuleSet
+    public let addedAt: String
+    public let addedBy: String
+}
+
+extension Ledger {
+    static func ownRuleSets(_ db: Database) throws -> [OwnRuleSet] {
+        try Row.fetchAll(db, sql: "SELECT id, json, added_at, added_by FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").map { row in
+            let json: String = row["json"]
+            do {
+                return OwnRuleSet(set: try RuleSet.decode(Data(json.utf8)), addedAt: row["added_at"], addedBy: row["added_by"])
+            } catch let error as RuleSet.Problem {
+                // Stored only after it decoded; a later program that reads it differently says so.
+                throw LedgerError(zh: "登记簿中的规则“\(row["id"] as String)”无法读取：\(error.path) \(error.message.zh)",
+                                  en: "the ledger's rule set \(row["id"] as String) cannot be read: \(error.path) \(error.message.en)")
+            }
+        }
+    }
+
+    /// The ledger's own rule sets.
+    public func ownRuleSets() throws(LedgerError) -> [OwnRuleSet] {
+        try read { db in try Ledger.ownRuleSets(db) }
+    }
+
+    func composeRules(own: [RuleSet]) -> RuleBook {
+        let ownIDs = Set(own.map(\.id))
+        return RuleBook(shippedRules.filter { !ownIDs.contains($0.id) } + own)
+    }
+
+    /// Adds a rule set to the ledger (a unit's own rules, or a newer version of one: same id replaces it)
+    /// and recomputes the totals of every year it now judges, in one transaction. `data` is the file's
+    /// bytes, kept as they are. Returns the years whose totals were recomputed.
+    @discardableResult
+    public func addRuleSet(_ data: Data, by actor: String) throws(LedgerError) -> [Int] {
+        let set: RuleSet
+        do {
+            set = try RuleSet.decode(data)
+        } catch {
+            throw LedgerError(zh: "\(error.path.isEmpty ? "" : error.path + "：")\(error.message.zh)",
+                              en: "\(error.path.isEmpty ? "" : error.path + ": ")\(error.message.en)")
+        }
+        guard let json = String(data: data, encoding: .utf8) else {
+            throw LedgerError(zh: "规则文件不是 UTF-8 文本", en: "the rule file is not UTF-8 text")
+        }
+        return try changeRules(by: actor) { db, now in
+            try db.execute(sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+                           arguments: [now, actor, set.id])
+            try db.execute(sql: "INSERT INTO rule_set (id, json, added_at, added_by) VALUES (?, ?, ?, ?)",
+                           arguments: [set.id, json, now, actor])
+        }
+    }
+
+    /// Removes one of the ledger's own rule sets (the removal is kept) and recomputes the years it judged.
+    @discardableResult
+    public func removeRuleSet(id: String, by actor: String) throws(LedgerError) -> [Int] {
+        try changeRules(by: actor) { db, now in
+            try db.execute(sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+                           arguments: [now, actor, id])
+            if db.changesCount == 0 {
+                throw LedgerError(zh: "登记簿中没有自有规则“\(id)”", en: "the ledger has no rule set of its own with id \(id)")
+            }
+        }
+    }
+
+    private func changeRules(by actor: String, _ change: (Database, String) throws -> Void) throws(LedgerError) -> [Int] {
+        let before = rules
+        do {
+            return try write { db in
+                try change(db, Ledger.now())
+                setRules(composeRules(own: try Ledger.ownRuleSets(db).map(\.set)))
+                let stale = try staleYears(db).sorted()
+                try refreshSummary(db)
+                return stale
+            }
+        } catch {
+            setRules(before)
+            throw error
+        }
+    }
+}
