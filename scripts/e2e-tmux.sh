@@ -77,7 +77,7 @@ check "Enter opens the person" wait_for "合计 0.0 / 90"
 
 t send-keys -t e2e a
 check "a opens the record form" wait_for "新增学习记录"
-t send-keys -t e2e Tab Tab
+t send-keys -t e2e Tab Tab Tab Tab
 t send-keys -t e2e -l "BIM 应用培训"
 t send-keys -t e2e Tab
 t send-keys -t e2e -l "江西省建设厅"
@@ -85,7 +85,7 @@ t send-keys -t e2e Tab C-u
 t send-keys -t e2e -l "2024-06-01"
 t send-keys -t e2e Tab C-u
 t send-keys -t e2e -l "2024-06-05"
-t send-keys -t e2e Tab Tab Tab
+t send-keys -t e2e Tab Tab Tab Tab
 t send-keys -t e2e -l "40"
 check "the form explains what the record will count" wait_for "计入2024年度 40.0 学时"
 t send-keys -t e2e C-s
@@ -134,13 +134,13 @@ for delay in 0 0.002 0.005 0.01 0.03 0.1; do
   wait_for "人员 1 ·" >/dev/null || true
   t send-keys -t e2e Enter Enter
   wait_for "合计 60.0 / 90" >/dev/null || true
-  t send-keys -t e2e a Tab Tab
+  t send-keys -t e2e a Tab Tab Tab Tab
   t send-keys -t e2e -l "中断测试 $delay"
   t send-keys -t e2e Tab Tab C-u
   t send-keys -t e2e -l "2024-07-01"
   t send-keys -t e2e Tab C-u
   t send-keys -t e2e -l "2024-07-01"
-  t send-keys -t e2e Tab Tab Tab
+  t send-keys -t e2e Tab Tab Tab Tab
   t send-keys -t e2e -l "4"
   wait_for "计入2024年度 4.0 学时" >/dev/null || true
   pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)

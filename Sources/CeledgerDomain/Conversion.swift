@@ -173,8 +173,16 @@ public struct Suggestion: Sendable, Hashable {
     public let hours: Hours
     /// The conversion used; nil when the mode has none and the claimed hours are suggested.
     public let conversionID: String?
-    /// "培训班（按天）：4 天 × 8 = 32；单项最多 24，计 24".
-    public let working: Message
+    /// "4 天 × 8 = 32；单项最多 24，计 24": the arithmetic alone.
+    public let arithmetic: Message
+    /// The conversion's name, when there is one.
+    public let conversionName: Message?
+
+    /// "培训班（按天）：4 天 × 8 = 32；单项最多 24，计 24": the name and the arithmetic.
+    public var working: Message {
+        guard let n = conversionName else { return arithmetic }
+        return Message(zh: "\(n.zh)：\(arithmetic.zh)", en: "\(n.en): \(arithmetic.en)")
+    }
 }
 
 extension RuleSet {
@@ -205,8 +213,8 @@ extension RuleSet {
                 return .failure(FieldIssue(.quantity, Message(
                     zh: "\(mode.zh)按申报学时认定，不用折算数量（\(q)）", en: "\(mode.en) takes the claimed hours; no quantity (\(q))")))
             }
-            return .success(Suggestion(hours: claimed, conversionID: nil, working: Message(
-                zh: "按申报学时：\(claimed.compact)", en: "claimed hours: \(claimed.compact)")))
+            return .success(Suggestion(hours: claimed, conversionID: nil, arithmetic: Message(
+                zh: "按申报学时：\(claimed.compact)", en: "claimed hours: \(claimed.compact)"), conversionName: nil))
         }
         return conversion.suggest(start: start, end: end, quantity: quantity, role: role, assessment: assessment, claimed: claimed)
     }
@@ -293,6 +301,6 @@ extension Conversion {
             zh += "；单项最多 \(cap.value.compact)，计 \(hours.compact)"
             en += "; at most \(cap.value.compact) an item, \(hours.compact) counted"
         }
-        return .success(Suggestion(hours: hours, conversionID: id, working: Message(zh: "\(label.zh)：\(zh)", en: "\(label.en): \(en)")))
+        return .success(Suggestion(hours: hours, conversionID: id, arithmetic: Message(zh: zh, en: en), conversionName: label))
     }
 }

@@ -219,7 +219,7 @@ extension Ledger {
             let person = Ledger.person(from: p)
             return try Row.fetchAll(db, sql: "SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id",
                                     arguments: [personRowID, year]).map {
-                StoredRecord(rowID: $0["id"], record: Ledger.record(from: $0, personID: person.id))
+                StoredRecord(row: $0, personID: person.id)
             }
         }
     }
@@ -240,17 +240,53 @@ extension Ledger {
 
     /// Records waiting for recognition in a year (or every year), oldest first.
     public func pendingRecords(year: Int?, limit: Int = 10_000) throws(LedgerError) -> [PendingRow] {
-        try read { db in
-            var sql = "SELECT r.*, p.id_number AS pid, p.name AS pname, p.birth_date AS pbirth, p.gender AS pgender FROM record r JOIN person p ON p.id = r.person_id WHERE r.recognition = 'pending'"
-            var args: StatementArguments = []
-            if let year { sql += " AND r.year = ?"; args = [year] }
-            sql += " ORDER BY r.end_date, r.id LIMIT \(limit)"
-            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
-                let pid = ResidentID(unchecked: row["pid"], birthDate: Day.parse(row["pbirth"]).successValue ?? Day.firstOf(year: 1900),
-                                     gender: Gender(rawValue: row["pgender"]) ?? .male)
-                return PendingRow(personRowID: row["person_id"], personName: row["pname"],
-                                  stored: StoredRecord(rowID: row["id"], record: Ledger.record(from: row, personID: pid)))
-            }
+        var filter = RecordFilter()
+        filter.year = year
+        filter.recognition = .pending
+        return try reviewRecords(filter, limit: limit)
+    }
+
+    /// Records matching a filter, oldest first (by end date, then as entered), with whose they are.
+    public func reviewRecords(_ filter: RecordFilter, limit: Int? = nil) throws(LedgerError) -> [PendingRow] {
+        var out: [PendingRow] = []
+        try eachReviewRecord(filter, limit: limit) { out.append($0) }
+        return out
+    }
+
+    public func eachReviewRecord(_ filter: RecordFilter, limit: Int? = nil, _ each: (PendingRow) throws -> Void) throws(LedgerError) {
+        var wheres: [String] = []
+        var args: [String: DatabaseValueConvertible?] = [:]
+        if let y = filter.year { wheres.append("r.year = :year"); args["year"] = y }
+        if let r = filter.recognition { wheres.append("r.recognition = :recognition"); args["recognition"] = r.rawValue }
+        if let u = filter.unit { wheres.append("p.unit = :unit"); args["unit"] = u }
+        if let d = filter.department { wheres.append("p.department = :dept"); args["dept"] = d }
+        if let n = filter.idNumber { wheres.append("p.id_number = :number"); args["number"] = n }
+        if let m = filter.mode { wheres.append("r.mode = :mode"); args["mode"] = m.rawValue }
+        if let ids = filter.recordIDs { wheres.append("r.id IN (\(ids.map(String.init).joined(separator: ",")))") }
+        var sql = """
+            SELECT r.*, p.id_number AS pid, p.name AS pname, p.birth_date AS pbirth, p.gender AS pgender
+            FROM record r JOIN person p ON p.id = r.person_id
+            """
+        if !wheres.isEmpty { sql += " WHERE " + wheres.joined(separator: " AND ") }
+        sql += " ORDER BY r.end_date, r.id"
+        if let limit { sql += " LIMIT \(limit)" }
+        try readEach(sql, StatementArguments(args)) { row in
+            let pid = ResidentID(unchecked: row["pid"], birthDate: Day.parse(row["pbirth"]).successValue ?? Day.firstOf(year: 1900),
+                                 gender: Gender(rawValue: row["pgender"]) ?? .male)
+            try each(PendingRow(personRowID: row["person_id"], personName: row["pname"],
+                                stored: StoredRecord(row: row, personID: pid)))
         }
     }
+}
+
+/// Which records a review command or screen works on; nil fields do not filter.
+public struct RecordFilter: Sendable, Hashable {
+    public var year: Int?
+    public var recognition: Recognition?
+    public var unit: String?
+    public var department: String?
+    public var idNumber: String?
+    public var mode: Mode?
+    public var recordIDs: [Int64]?
+    public init() {}
 }

@@ -25,9 +25,19 @@ public struct StoredPerson: Sendable, Hashable {
 public struct StoredRecord: Sendable, Hashable {
     public let rowID: Int64
     public let record: CeledgerDomain.Record
-    public init(rowID: Int64, record: CeledgerDomain.Record) {
+    /// Who decided the recognition, and when (UTC, ISO 8601); nil while nobody has.
+    public let reviewedBy: String?
+    public let reviewedAt: String?
+    public init(rowID: Int64, record: CeledgerDomain.Record, reviewedBy: String? = nil, reviewedAt: String? = nil) {
         self.rowID = rowID
         self.record = record
+        self.reviewedBy = reviewedBy
+        self.reviewedAt = reviewedAt
+    }
+
+    init(row: Row, personID: ResidentID) {
+        self.init(rowID: row["id"], record: Ledger.record(from: row, personID: personID),
+                  reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"])
     }
 }
 
@@ -109,29 +119,65 @@ extension Ledger {
     }
 
     /// Streams every person active in at least one year of the window, ordered by unit, department and
-    /// ID number, with each year's result.
+    /// ID number, with each year's result (nil for a year the person was not active in).
     public func windowReport(
         years: ClosedRange<Int>, unit: String? = nil, _ each: (AnnualRow, WindowResult) throws -> Void
     ) throws(LedgerError) {
-        // Each year's totals by person, read once per year.
-        var byYear: [Int: [String: AnnualTotals]] = [:]
+        var sets: [Int: RuleSet] = [:]
         for y in years {
-            var m: [String: AnnualTotals] = [:]
-            try annualReport(year: y, filter: ReportFilter(unit: unit)) { m[$0.idNumber] = $0.totals }
-            byYear[y] = m
+            guard let set = rules.ruleSet(for: y) else { throw Ledger.noRules(y) }
+            sets[y] = set
         }
-        var args: [String: DatabaseValueConvertible?] = ["year": years.lowerBound]
+        var args: [String: DatabaseValueConvertible?] = ["year": years.lowerBound, "from": years.lowerBound, "to": years.upperBound]
         var unitClause = ""
         if let unit { unitClause = " AND p.unit = :unit"; args["unit"] = unit }
-        try readEach("""
-            SELECT p.* FROM person p WHERE \(Ledger.activeInYearSQL)\(unitClause) ORDER BY p.unit, p.department, p.id_number
-            """, StatementArguments(args)) { row in
-            let number: String = row["id_number"]
-            let window = WindowResult(years: years.map { y in (y, byYear[y]?[number]) })
-            guard window.yearsRequired > 0 else { return }
-            let last = window.years.last { $0.totals != nil }!.totals!
-            try each(AnnualRow(idNumber: number, name: row["name"], unit: row["unit"], department: row["department"], title: row["title"],
-                               titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)), totals: last, notes: []), window)
+        do {
+            try db.read { db in
+                // Years the summary cannot answer for (other rules made them) are evaluated here, once each.
+                var live: [Int: [Int64: AnnualTotals]] = [:]
+                for y in years where try source(of: y, db) == .live {
+                    var m: [Int64: AnnualTotals] = [:]
+                    try evaluateYear(db, year: y, filter: unitClause, arguments: args) { row, result in m[row["id"]] = result.totals }
+                    live[y] = m
+                }
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT p.*, y.year AS y_year, y.public_tenths, y.professional_tenths, y.trimmed_tenths
+                    FROM person p LEFT JOIN person_year y ON y.person_id = p.id AND y.year BETWEEN :from AND :to
+                    WHERE \(Ledger.activeInYearSQL)\(unitClause)
+                    ORDER BY p.unit, p.department, p.id_number, p.id, y.year
+                    """, arguments: StatementArguments(args))
+                var current: (id: Int64, row: Row, stored: [Int: AnnualTotals])?
+                func flush() throws {
+                    guard let c = current else { return }
+                    let status = EmploymentStatus(rawValue: c.row["status"]) ?? .active
+                    let statusDate = (c.row["status_date"] as String?).flatMap { Day.parse($0).successValue }
+                    let window = WindowResult(years: years.map { y in
+                        guard Person.isActive(status: status, statusDate: statusDate, in: y) else { return (y, nil) }
+                        return (y, live[y]?[c.id] ?? c.stored[y] ?? AnnualTotals.zero(year: y, thresholds: sets[y]!.thresholds))
+                    })
+                    let last = window.years.last { $0.totals != nil }!.totals!
+                    try each(AnnualRow(idNumber: c.row["id_number"], name: c.row["name"], unit: c.row["unit"], department: c.row["department"],
+                                       title: c.row["title"], titleLevel: (c.row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
+                                       totals: last, notes: []), window)
+                }
+                while let row = try rows.next() {
+                    let id: Int64 = row["id"]
+                    if current?.id != id {
+                        try flush()
+                        current = (id, row.copy(), [:])
+                    }
+                    if let y: Int = row["y_year"] {
+                        current!.stored[y] = AnnualTotals(year: y, publicHours: Hours(tenths: row["public_tenths"]),
+                                                          professionalHours: Hours(tenths: row["professional_tenths"]),
+                                                          thresholds: sets[y]!.thresholds, trimmedHours: Hours(tenths: row["trimmed_tenths"]))
+                    }
+                }
+                try flush()
+            }
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.from(error, path: path)
         }
     }
 
@@ -194,7 +240,7 @@ extension Ledger {
                                  gender: Gender(rawValue: row["person_gender"] ?? "") ?? .male)
                 lastID = (number, pid)
             }
-            try each(StoredRecord(rowID: row["id"], record: Ledger.record(from: row, personID: pid)))
+            try each(StoredRecord(row: row, personID: pid))
         }
     }
 

@@ -206,6 +206,18 @@ extension Ledger {
         }
     }
 
+    /// Recomputes every summarised year from the records, whatever made them. Returns the person-years.
+    @discardableResult
+    public func recomputeTotals(progress: ProgressHandler? = nil) throws(LedgerError) -> Int {
+        try write { db in
+            try db.execute(sql: "DELETE FROM person_year")
+            try db.execute(sql: "DELETE FROM summary_year")
+            try db.execute(sql: "INSERT OR IGNORE INTO summary_dirty SELECT DISTINCT person_id, year FROM record")
+            try settle(db, progress: progress)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM person_year") ?? 0
+        }
+    }
+
     /// Whether opening for writing would recompute totals (for a progress message before it starts).
     public func totalsNeedRefresh() throws(LedgerError) -> Bool {
         try read { db in

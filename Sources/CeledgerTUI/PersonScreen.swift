@@ -184,9 +184,13 @@ final class PersonScreen: Screen {
         let windowText = w.t("达标 \(window.yearsMet)/\(window.yearsRequired) 年 · 合计 \(window.windowTotalHours)",
                              "met \(window.yearsMet)/\(window.yearsRequired) · \(window.windowTotalHours) h")
         x = g.put(w.t("近五年", "5 years"), row: 2, column: 1, style: .dim) + 2
-        let windowWidth = windowText.displayWidth + 2
-        let cellWidth = max(12, min(22, (app.width - x - windowWidth) / max(1, history.count)))
-        let barWidth = max(3, cellWidth - 11)
+        // Each year: "2024 " + bar + " " + hours (4) + a gap: 11 cells and the bar. The window's summary
+        // goes to the right when the bars can stay at least 1 cell wide beside it.
+        let count = max(1, history.count)
+        let windowWidth = windowText.displayWidth + 1
+        let showWindow = app.width - 1 - x - windowWidth >= count * 12
+        let cellWidth = max(12, min(22, (app.width - 1 - x - (showWindow ? windowWidth : 0)) / count))
+        let barWidth = cellWidth - 11
         for h in history {
             let start = x
             x = g.put("\(h.year) ", row: 2, column: x, style: h.year == year ? .bold : [])
@@ -194,7 +198,9 @@ final class PersonScreen: Screen {
             x = g.put(" " + h.totalHours.compact.fitted(toWidth: 4, align: .right), row: 2, column: x)
             x = start + cellWidth
         }
-        g.put(windowText, row: 2, column: max(x, app.width - windowWidth), style: window.allMet ? .green : .dim, maxWidth: windowWidth)
+        if showWindow {
+            g.put(windowText, row: 2, column: max(x, app.width - windowWidth), style: window.allMet ? .green : .dim, maxWidth: windowWidth)
+        }
 
         let lay = layout(app)
         lay.header(into: &g, row: 4)

@@ -137,7 +137,8 @@ final class RecordForm: FormOverlay {
     override func note(_ app: App) -> String? {
         var parts: [String] = []
         switch suggestion() {
-        case .success(let s)?: parts.append(app.t("建议：", "suggested: ") + s.working.text(app.lang))
+        // The conversion's name is in the form already: the note gives the arithmetic.
+        case .success(let s)?: parts.append(app.t("建议 ", "suggested ") + s.arithmetic.text(app.lang))
         case .failure(let issue)?: parts.append(app.t("无法建议：", "no suggestion: ") + issue.message.text(app.lang))
         case nil: break
         }

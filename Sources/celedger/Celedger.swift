@@ -31,7 +31,7 @@ struct Celedger: ParsableCommand {
         discussion: "With no subcommand, opens the terminal UI on the ledger.",
         version: "0.1.0",
         subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self,
-                      HistoryCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self],
+                      RulesCommand.self, ReviewCommand.self, HistoryCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self],
         defaultSubcommand: UICommand.self
     )
 
@@ -130,10 +130,19 @@ struct InitCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(name: .long, help: "Recompute every stored yearly total from the records (what check asks for when they disagree).")
+    var recompute = false
+
     func run() throws {
         let path = Context.ledgerPath(global.db)
         let existed = FileManager.default.fileExists(atPath: path)
         let ledger = try Context.openLedger(global)
+        if recompute {
+            let progress = ProgressLine(Context.text("重算年度合计", "recomputing annual totals"))
+            let n = try ledger.recomputeTotals(progress: progress.update)
+            progress.finish()
+            print(Context.text("已重算 \(n.grouped) 个人年合计", "recomputed \(n.grouped) person-years"))
+        }
         let (persons, records) = try ledger.counts()
         let version = try ledger.schemaVersion()
         print(existed

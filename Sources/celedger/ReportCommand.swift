@@ -6,11 +6,15 @@ import Foundation
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports over the ledger.", subcommands: [AnnualReport.self])
+        commandName: "report", abstract: "Reports over the ledger.", subcommands: [AnnualReport.self, WindowReport.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
+}
+
+enum ReportOrder: String, ExpressibleByArgument, CaseIterable {
+    case unit, needed
 }
 
 struct AnnualReport: ParsableCommand {
@@ -32,6 +36,9 @@ struct AnnualReport: ParsableCommand {
     @Option(name: .long, help: "table, json or csv")
     var format: ReportFormat = .table
 
+    @Option(name: .long, help: ArgumentHelp("unit (unit, department, ID number) or needed (most hours still needed first; the default with --status short).", valueName: "order"))
+    var sort: ReportOrder?
+
     @Flag(name: .long, help: "Show full ID numbers in the table (masked by default).")
     var reveal = false
 
@@ -43,6 +50,19 @@ struct AnnualReport: ParsableCommand {
         var status: AnnualTotals.Status { self == .met ? .met : .short }
     }
 
+    /// The report's rows in the order asked for: streamed by unit, or gathered and sorted by what is missing.
+    func rows(_ ledger: Ledger, year: Int, filter: ReportFilter, _ each: (AnnualRow) throws -> Void) throws {
+        guard (sort ?? (status == .short ? .needed : .unit)) == .needed else {
+            return try ledger.annualReport(year: year, filter: filter, each)
+        }
+        var all: [AnnualRow] = []
+        try ledger.annualReport(year: year, filter: filter) { all.append($0) }
+        // Stable: equal needs stay in unit order.
+        for row in all.enumerated().sorted(by: { ($1.element.totals.hoursNeeded, $0.offset) < ($0.element.totals.hoursNeeded, $1.offset) }) {
+            try each(row.element)
+        }
+    }
+
     func run() throws {
         let year = self.year ?? Self.currentYear
         let ledger = try Context.openLedger(global, access: .readOnly)
@@ -52,7 +72,7 @@ struct AnnualReport: ParsableCommand {
         switch format {
         case .json:
             var first = true
-            try ledger.annualReport(year: year, filter: filter) { row in
+            try rows(ledger, year: year, filter: filter) { row in
                 out.write(first ? "[\n" : ",\n")
                 out.write(ExportShape.json(row, lang: lang))
                 first = false
@@ -60,7 +80,7 @@ struct AnnualReport: ParsableCommand {
             out.write(first ? "[]\n" : "\n]\n")
         case .csv:
             out.write(CSVWriter.line(ExportShape.annualKeys))
-            try ledger.annualReport(year: year, filter: filter) { out.write(CSVWriter.line(ExportShape.annualCells($0, lang: lang))) }
+            try rows(ledger, year: year, filter: filter) { out.write(CSVWriter.line(ExportShape.annualCells($0, lang: lang))) }
         case .table:
             let zh = lang == .zh
             var table = TextTable(columns: [
@@ -70,18 +90,22 @@ struct AnnualReport: ParsableCommand {
                 .init(zh ? "公需" : "Public", align: .right),
                 .init(zh ? "专业" : "Prof.", align: .right),
                 .init(zh ? "合计" : "Total", align: .right),
+                .init(zh ? "尚需" : "Needed", align: .right),
                 .init(zh ? "状态" : "Status", maxWidth: 20),
             ])
+            var trimmedPersons = 0
             // The summary counts everyone in the year (and unit); the rows are those the filter asks for.
             var met = 0, short = 0
-            try ledger.annualReport(year: year, filter: ReportFilter(unit: unit)) { row in
+            try rows(ledger, year: year, filter: ReportFilter(unit: unit)) { row in
                 let t = row.totals
                 if t.status == .met { met += 1 } else { short += 1 }
                 if let wanted = status?.status, t.status != wanted { return }
                 let place = row.department.isEmpty ? row.unit : row.unit + "/" + row.department
+                if t.trimmedHours != .zero { trimmedPersons += 1 }
                 table.append([row.name, reveal ? row.idNumber : ResidentID.mask(row.idNumber), place,
                               t.publicHours.description, t.professionalHours.description, t.totalHours.description,
-                              t.shortage.label(lang)])
+                              t.hoursNeeded == .zero ? "—" : t.hoursNeeded.description,
+                              t.shortage.label(lang) + (t.trimmedHours == .zero ? "" : zh ? "（上限扣 \(t.trimmedHours)）" : " (capped −\(t.trimmedHours))")])
             }
             let rule = ledger.rules.ruleSet(for: year)!
             let listed = status == nil ? "" : zh ? "（列出\(table.rows.count.grouped)人）" : " (\(table.rows.count.grouped) listed)"
@@ -89,6 +113,10 @@ struct AnnualReport: ParsableCommand {
                 ? "\(year)年度  人员 \((met + short).grouped) · 达标 \(met.grouped) · 未达标 \(short.grouped)\(listed)  规则：\(rule.name.zh)\n"
                 : "\(year)  \((met + short).grouped) persons · \(met.grouped) met · \(short.grouped) short\(listed)  rules: \(rule.name.en)\n")
             for line in table.render() { out.write(line + "\n") }
+            if trimmedPersons > 0 {
+                out.write(zh ? "有 \(trimmedPersons.grouped) 人的学时超过年度上限被扣减；--format json 或 csv 的 notes 列出扣减的记录\n"
+                             : "\(trimmedPersons.grouped) persons had hours trimmed by per-year caps; the notes of --format json or csv name the records\n")
+            }
         }
         try out.close()
     }

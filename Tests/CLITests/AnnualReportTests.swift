@@ -55,6 +55,7 @@ struct AnnualReportTests {
     static let keys: Set<String> = [
         "id_number", "name", "unit", "department", "year", "public_hours", "professional_hours", "total_hours",
         "required_hours", "required_professional_hours", "shortfall_hours", "shortfall_professional_hours", "status",
+        "hours_needed", "trimmed_hours", "notes",
     ]
 
     /// (id, public, professional, total, shortfall, professional shortfall, status) in tenths.
@@ -137,7 +138,10 @@ struct AnnualReportTests {
         func ids(_ extra: [String]) throws -> [String] { try s.annualJSON(2024, extra).compactMap { $0["id_number"] as? String } }
         #expect(try ids(["--unit", "江西省建筑设计院"]) == [Staff.ouyang, Staff.zhao])
         #expect(try ids(["--status", "met"]) == [Staff.zhang, Staff.sun])
-        #expect(try ids(["--status", "short"]) == [Staff.li, Self.sima, Staff.ouyang, Staff.zhao])
+        // The shortfall list puts who needs most first (90, 90, 60 and 5 hours); --sort unit keeps the unit order.
+        #expect(try ids(["--status", "short"]) == [Self.sima, Staff.ouyang, Staff.li, Staff.zhao])
+        #expect(try ids(["--status", "short", "--sort", "unit"]) == [Staff.li, Self.sima, Staff.ouyang, Staff.zhao])
+        #expect(try s.annualJSON(2024, ["--status", "short"]).compactMap { jsonTenths($0["hours_needed"]) } == [900, 900, 600, 50])
         #expect(try ids(["--unit", "南昌市第一医院", "--status", "short"]) == [Staff.li])
         #expect(try ids(["--unit", "没有这个单位"]).isEmpty)
         #expect(try ids(["--unit", "江西省建筑设计院"]).count == 2, "2024 excludes 王五 who left")
@@ -145,7 +149,8 @@ struct AnnualReportTests {
         let csv = try s.ok(["report", "annual", "--year", "2024", "--format", "csv"]).stdout
         let (header, rows) = csvRecords(csv)
         #expect(header == ["id_number", "name", "unit", "department", "year", "public_hours", "professional_hours", "total_hours",
-                           "required_hours", "required_professional_hours", "shortfall_hours", "shortfall_professional_hours", "status"])
+                           "required_hours", "required_professional_hours", "shortfall_hours", "shortfall_professional_hours", "status",
+                           "hours_needed", "trimmed_hours", "notes"])
         let json = try s.annualJSON(2024)
         #expect(rows.count == json.count)
         for (c, j) in zip(rows, json) {
@@ -172,7 +177,7 @@ struct AnnualReportTests {
         expectGolden("annual-2024-zh.txt", r.stdout)
         let lines = r.stdoutLines
         #expect(lines.first?.hasPrefix("2024年度  人员 6 · 达标 2 · 未达标 4  规则：江西省专业技术人员继续教育办法") == true, "\(r.summary)")
-        Self.expectAligned(Array(lines.dropFirst()), columns: 7, rightAligned: [3, 4, 5])
+        Self.expectAligned(Array(lines.dropFirst()), columns: 8, rightAligned: [3, 4, 5, 6])
         #expect(lines.contains { $0.hasPrefix("张三  ") && $0.hasSuffix("达标") })
         #expect(lines.contains { $0.contains("赵六") && $0.hasSuffix("专业不足 5.0") })
         #expect(lines.contains { $0.contains("李小明") && $0.hasSuffix("未达标 60.0") })
@@ -189,12 +194,12 @@ struct AnnualReportTests {
         let lines = r.stdoutLines
         #expect(lines.first?.hasPrefix("2024  6 persons · 2 met · 4 short  rules: Jiangxi Measures") == true, "\(r.summary)")
         #expect(lines.dropFirst().first?.hasPrefix("Name") == true)
-        Self.expectAligned(Array(lines.dropFirst()), columns: 7, rightAligned: [3, 4, 5])
+        Self.expectAligned(Array(lines.dropFirst()), columns: 8, rightAligned: [3, 4, 5, 6])
         #expect(lines.contains { $0.contains("赵六") && $0.hasSuffix("prof. short 5.0") })
 
         let revealed = try s.ok(["report", "annual", "--year", "2024", "--reveal"])
         #expect(revealed.stdout.contains(Staff.zhang))
-        Self.expectAligned(Array(revealed.stdoutLines.dropFirst()), columns: 7, rightAligned: [3, 4, 5])
+        Self.expectAligned(Array(revealed.stdoutLines.dropFirst()), columns: 8, rightAligned: [3, 4, 5, 6])
         // Filters apply to the table and its summary line.
         let unit = try s.ok(["report", "annual", "--year", "2024", "--unit", "江西省建筑设计院"])
         #expect(unit.stdoutLines.first?.hasPrefix("2024  2 persons · 0 met · 2 short") == true, "\(unit.summary)")

@@ -77,7 +77,7 @@ struct ExportTests {
         #expect(rows.first { $0["id_number"] == Staff.ouyang }?["status"] == "retired")
 
         let records = try s.export("records")
-        #expect(records.hasPrefix("id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note\r\n"))
+        #expect(records.hasPrefix("id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role\r\n"))
         let modes = csvRecords(records).rows.map { $0["mode"] ?? "" }
         #expect(modes == ["training", "practice", "academic", "online", "degree", "other"])
         // A formula-looking title stays text.
@@ -91,7 +91,8 @@ struct ExportTests {
         let records = try #require(try JSONSerialization.jsonObject(with: recordsJSON.stdoutData) as? [[String: Any]])
         #expect(records.count == 6)
         let keys: Set<String> = ["id_number", "mode", "category", "title", "provider", "start_date", "end_date", "year",
-                                 "assessment", "score", "claimed_hours", "recognized_hours", "recognition", "recognition_note", "certificate_no", "note"]
+                                 "assessment", "score", "claimed_hours", "recognized_hours", "recognition", "recognition_note", "certificate_no", "note",
+                                 "basis", "quantity", "role", "suggested_hours"]
         for r in records { #expect(Set(r.keys) == keys) }
         let first = records[0]
         #expect(first["title"] as? String == "法规, 政策与\"伦理\"")

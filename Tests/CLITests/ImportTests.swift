@@ -63,12 +63,12 @@ struct ImportFormatTests {
         #expect(exportedPersons == expectedPersons, "\(lineDiff(expectedPersons, exportedPersons))")
 
         let expectedRecords = [
-            "id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note",
-            "\(Staff.zhang),training,public,政策法规与职业道德,江西省人社厅,2024-03-04,2024-03-05,passed,86,12,12,recognized,,JX-001,\"第一行, 含逗号\r\n第二行\"",
-            "\(Staff.zhang),training,professional,\"内科\"\"新进展\"\"研修\",南昌大学,2024-03-04,2024-03-08,excellent,95.5,40,38.5,recognized,,,",
-            "\(Staff.zhang),training,professional,心电图判读,省医学会,2024-05-01,2024-05-01,failed,55,8,8,recognized,,,",
-            "\(Staff.withX),online,public,在线课程,,2024-12-30,2025-01-02,none,,20,,pending,,,",
-            "\(Staff.legacyUpgraded),academic,professional,学术年会,,2024-06-01,2024-06-02,none,,12,,rejected,,,",
+            "id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role",
+            "\(Staff.zhang),training,public,政策法规与职业道德,江西省人社厅,2024-03-04,2024-03-05,passed,86,12,12,recognized,,JX-001,\"第一行, 含逗号\r\n第二行\",,,participant",
+            "\(Staff.zhang),training,professional,\"内科\"\"新进展\"\"研修\",南昌大学,2024-03-04,2024-03-08,excellent,95.5,40,38.5,recognized,,,,,,participant",
+            "\(Staff.zhang),training,professional,心电图判读,省医学会,2024-05-01,2024-05-01,failed,55,8,8,recognized,,,,,,participant",
+            "\(Staff.withX),online,public,在线课程,,2024-12-30,2025-01-02,none,,20,,pending,,,,,,participant",
+            "\(Staff.legacyUpgraded),academic,professional,学术年会,,2024-06-01,2024-06-02,none,,12,,rejected,,,,,,participant",
         ].joined(separator: "\r\n") + "\r\n"
         let exported = try s.export("records")
         #expect(exported == expectedRecords, "\(lineDiff(expectedRecords, exported))")
@@ -107,10 +107,10 @@ struct ImportFormatTests {
         #expect(try s.export("persons") == expectedPersons)
         // A one-day activity may carry one date; no recognition column value means pending.
         let expectedRecords = [
-            "id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note",
-            "\(Staff.li),practice,professional,\"Case review, week 1\",医院,2024-04-01,2024-04-02,passed,,6,6,recognized,,,",
-            "\(Staff.li),academic,public,Lecture,,2024-07-07,2024-07-07,none,,3,,pending,,C-7,",
-            "\(Staff.zhao),online,public,Course,,2024-08-01,2024-08-01,passed,,2.5,2.5,recognized,,,remote",
+            "id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role",
+            "\(Staff.li),practice,professional,\"Case review, week 1\",医院,2024-04-01,2024-04-02,passed,,6,6,recognized,,,,,,participant",
+            "\(Staff.li),academic,public,Lecture,,2024-07-07,2024-07-07,none,,3,,pending,,C-7,,,,participant",
+            "\(Staff.zhao),online,public,Course,,2024-08-01,2024-08-01,passed,,2.5,2.5,recognized,,,remote,,,participant",
         ].joined(separator: "\r\n") + "\r\n"
         #expect(try s.export("records") == expectedRecords)
     }
@@ -158,7 +158,7 @@ struct ImportBadRowsTests {
         "\(Staff.stranger),training,public,Stranger,2024-03-01,2024-03-01,8,8,recognized,",        // 10 no person
         "",                                                                                          // 11 blank
         "\(Staff.zhang),training,public,Too short,2024-03-01",                                       // 12 field count
-        "\(Staff.zhang),training,public,No hours,2024-03-01,2024-03-01,8,,已认定,",                  // 13 recognized w/o hours
+        "\(Staff.zhang),training,public,Rejected with hours,2024-03-01,2024-03-01,8,8,不予认定,",     // 13 rejected yet hours
     ].joined(separator: "\n") + "\n"
 
     static func ledgerWithZhang() throws -> Sandbox {

@@ -176,6 +176,14 @@ import Testing
         expectGolden("person-zhang-2024", app.screen)
     }
 
+    @Test func atEightyColumnsTheFiveYearBarsStayApartAndTheWindowSummaryMakesRoom() throws {
+        let app = try openZhang()
+        app.handle(.resize(width: 80, height: 24))
+        expectGolden("person-zhang-2024-80", app.screen)
+        let line = app.screen.split(separator: "\n")[2]
+        for year in 2020...2024 { #expect(line.contains("\(year) "), "\(line)") }
+    }
+
     @Test func addingARecordThroughTheFormChangesTheTotalsAtOnce() throws {
         let app = try openZhang()
         app.press("a")
@@ -316,7 +324,7 @@ import Testing
         app.type("2024-06-02")
         app.press("Tab")  // to 折算数量
         app.type("3")
-        #expect(app.screen.contains("建议：培训（按半天）：3 个半天 × 4 = 12"))
+        #expect(app.screen.contains("建议 3 个半天 × 4 = 12 · 共 2 天 · 计入2024年度 12.0 学时"))
         app.press("Tab", "Tab", "Tab")  // to 申报学时
         app.type("16")
         let form = try #require(app.overlay as? RecordForm)
