@@ -271,6 +271,23 @@ enum Schema {
                     INSERT OR IGNORE INTO summary_dirty SELECT NEW.id, year FROM summary_year;
                 END
                 """)
+            // Record cards (继续教育学时证明) as issued: each has a number of its own; printing the same
+            // content for the same person and years again gives the same number.
+            try db.execute(sql: """
+                CREATE TABLE card (
+                    id         INTEGER PRIMARY KEY,
+                    number     TEXT NOT NULL UNIQUE,
+                    person_id  INTEGER NOT NULL REFERENCES person(id) ON DELETE RESTRICT,
+                    first_year INTEGER NOT NULL,
+                    last_year  INTEGER NOT NULL CHECK (last_year >= first_year),
+                    issuer     TEXT NOT NULL,
+                    -- a fingerprint of what the card says (records, totals, issuer), to know a reprint
+                    digest     TEXT NOT NULL,
+                    issued_at  TEXT NOT NULL,
+                    issued_by  TEXT NOT NULL
+                ) STRICT
+                """)
+            try db.execute(sql: "CREATE INDEX card_person ON card(person_id, first_year, last_year)")
             // Existing records: every person-year is settled when the migrated ledger is first opened.
             try db.execute(sql: "INSERT OR IGNORE INTO summary_dirty SELECT DISTINCT person_id, year FROM record")
         }
