@@ -268,8 +268,11 @@ struct RowWriter {
         insertRecord = try db.cachedStatement(sql: """
             INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment,
                 score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
-                basis, quantity, role, suggested_tenths, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                basis, quantity, role, suggested_tenths, created_at, updated_at, reviewed_by, reviewed_at)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                -- a record that arrives decided was decided by whoever imports it, then
+                CASE WHEN ?13 <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?13 <> 'pending' THEN ?21 END
+            WHERE 1
             ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
             """)
     }

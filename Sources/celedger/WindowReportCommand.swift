@@ -85,7 +85,7 @@ struct WindowReport: ParsableCommand {
             case .table:
                 let place = row.department.isEmpty ? row.unit : row.unit + "/" + row.department
                 table.append([row.name, reveal ? row.idNumber : ResidentID.mask(row.idNumber), place]
-                             + w.years.map { _, t in t.map { $0.totalHours.description + ($0.status == .met ? "" : "✗") } ?? "—" }
+                             + w.years.map { _, t in t.map { $0.totalHours.description + ($0.status == .met ? " " : "✗") } ?? "— " }
                              + ["\(w.yearsMet)/\(w.yearsRequired)", w.windowTotalHours.description,
                                 w.allMet ? (zh ? "全部达标" : "all met") : (zh ? "未全部达标" : "not all met")])
             }
