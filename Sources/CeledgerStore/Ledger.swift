@@ -8,8 +8,20 @@ public final class Ledger: Sendable {
     /// Where the ledger lives, for messages.
     public let path: String
     let db: any DatabaseWriter
-    /// Fills each person's search initials.
-    let pinyin: PinyinIndex
+    /// Fills each person's search initials. Loaded on first use: most commands never write a name, and
+    /// parsing the table is most of a reading command's start-up.
+    private let pinyinLoader: @Sendable () -> PinyinIndex
+    nonisolated(unsafe) private var loadedPinyin: PinyinIndex?
+    private let pinyinLock = NSLock()
+
+    var pinyin: PinyinIndex {
+        pinyinLock.lock()
+        defer { pinyinLock.unlock() }
+        if let p = loadedPinyin { return p }
+        let p = pinyinLoader()
+        loadedPinyin = p
+        return p
+    }
     /// The rule sets shipped with the program (data/rules); the ledger adds its own.
     let shippedRules: [RuleSet]
     private let ruleLock = NSLock()
@@ -18,10 +30,10 @@ public final class Ledger: Sendable {
     /// How long a writer waits for another process's lock before it gives up with a clear message.
     public static let busyTimeout: TimeInterval = 5
 
-    init(path: String, db: any DatabaseWriter, pinyin: PinyinIndex, rules: [RuleSet]) throws(LedgerError) {
+    init(path: String, db: any DatabaseWriter, pinyin: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet]) throws(LedgerError) {
         self.path = path
         self.db = db
-        self.pinyin = pinyin
+        self.pinyinLoader = pinyin
         self.shippedRules = rules
         self.book = RuleBook(rules)
         try reloadRules()
@@ -50,7 +62,7 @@ public final class Ledger: Sendable {
     public static func inMemory(pinyin: PinyinIndex = PinyinIndex(), actor: String = "test", rules: [RuleSet]) throws -> Ledger {
         let queue = try DatabaseQueue(configuration: configuration(actor: actor))
         try Schema.migrator.migrate(queue)
-        let ledger = try Ledger(path: ":memory:", db: queue, pinyin: pinyin, rules: rules)
+        let ledger = try Ledger(path: ":memory:", db: queue, pinyin: { pinyin }, rules: rules)
         try ledger.refreshTotals()
         return ledger
     }
@@ -83,6 +95,15 @@ public final class Ledger: Sendable {
     public static func open(
         path: String, pinyin: PinyinIndex, rules: [RuleSet], access: Access = .readWrite, actor: String = "celedger"
     ) throws(LedgerError) -> Ledger {
+        try open(path: path, pinyinLoader: { pinyin }, rules: rules, access: access, actor: actor)
+    }
+
+    /// Opens the ledger with the pinyin table read only when a name is first written.
+    public static func open(
+        path: String, pinyinLoader: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet], access: Access = .readWrite,
+        actor: String = "celedger"
+    ) throws(LedgerError) -> Ledger {
+        let pinyin = pinyinLoader
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {

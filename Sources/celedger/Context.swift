@@ -85,7 +85,7 @@ enum Context {
     /// rules that changed), with progress on a terminal.
     static func openLedger(_ global: GlobalOptions, access: Ledger.Access = .readWrite) throws -> Ledger {
         do {
-            let ledger = try Ledger.open(path: ledgerPath(global.db), pinyin: try DataFiles.pinyin(), rules: try DataFiles.rules(),
+            let ledger = try Ledger.open(path: ledgerPath(global.db), pinyinLoader: try DataFiles.pinyinLoader(), rules: try DataFiles.rules(),
                                          access: access, actor: actor(global))
             if access == .readWrite, try ledger.totalsNeedRefresh() {
                 let progress = ProgressLine(text("重算年度合计", "recomputing annual totals"))
@@ -139,6 +139,18 @@ enum DataFiles {
 
     static func pinyin() throws -> PinyinIndex {
         PinyinIndex(table: try read("pinyin/initials.tsv"))
+    }
+
+    /// The pinyin table, read when first needed; its absence is an error at once.
+    static func pinyinLoader() throws -> @Sendable () -> PinyinIndex {
+        let path = try require() + "/pinyin/initials.tsv"
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw CLIFailure(zh: "无法读取数据文件 \(path)", en: "cannot read data file \(path)", code: ExitStatus.ledger)
+        }
+        return {
+            let data = FileManager.default.contents(atPath: path) ?? Data()
+            return PinyinIndex(table: String(decoding: data, as: UTF8.self))
+        }
     }
 
     /// Every rule set under data/rules/; a bad file stops with its name and the path of the bad value.

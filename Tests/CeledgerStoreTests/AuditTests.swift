@@ -31,7 +31,7 @@ import Testing
         let reopened = Dictionary(uniqueKeysWithValues: h[2].changes.map { ($0.column, ($0.old, $0.new)) })
         #expect(reopened["recognition"]! == ("recognized", "pending"))
         #expect(reopened["recognition_note"]! == ("", "证明有误，重新审核"))
-        #expect(reopened["reviewed_by"]! == ("", "李审"))
+        #expect(reopened["reviewed_by"]! == ("王芳", "李审"))  // imported as recognised: the importer decided
         #expect(reopened["recognized_tenths"] == nil)  // reopening changes nothing else
         let change = Dictionary(uniqueKeysWithValues: h[3].changes.map { ($0.column, ($0.old, $0.new)) })
         #expect(change["recognition"]! == ("pending", "rejected"))
