@@ -25,9 +25,16 @@ public struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Always one decimal: "90.0", "8.1", "-0.5".
     public var description: String {
-        let sign = tenths < 0 ? "-" : ""
-        let m = tenths.magnitude
-        return "\(sign)\(m / 10).\(m % 10)"
+        // Digits by hand: reports write millions of these.
+        var m = tenths.magnitude
+        var bytes: [UInt8] = [UInt8(0x30 + m % 10), 0x2E]
+        m /= 10
+        repeat {
+            bytes.append(UInt8(0x30 + m % 10))
+            m /= 10
+        } while m > 0
+        if tenths < 0 { bytes.append(0x2D) }
+        return String(decoding: bytes.reversed(), as: UTF8.self)
     }
 
     /// Shortest exact text: "90", "8.1". Used where a clerk would write the number.

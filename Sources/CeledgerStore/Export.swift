@@ -66,26 +66,118 @@ public enum ExportShape {
     }
 
     public static func json(_ row: AnnualRow, lang: Lang) -> String {
+        var out = JSONBytes()
+        appendJSON(row, lang: lang, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// The annual row's JSON object, written straight into bytes (the report's hot path).
+    public static func appendJSON(_ row: AnnualRow, lang: Lang, to out: inout JSONBytes) {
         let t = row.totals
-        return JSON.object([
-            ("id_number", JSON.string(row.idNumber)), ("name", JSON.string(row.name)), ("unit", JSON.string(row.unit)),
-            ("department", JSON.string(row.department)), ("year", String(t.year)),
-            ("public_hours", JSON.hours(t.publicHours)), ("professional_hours", JSON.hours(t.professionalHours)),
-            ("total_hours", JSON.hours(t.totalHours)), ("required_hours", JSON.hours(t.requiredHours)),
-            ("required_professional_hours", JSON.hours(t.requiredProfessionalHours)),
-            ("shortfall_hours", JSON.hours(t.shortfallHours)),
-            ("shortfall_professional_hours", JSON.hours(t.shortfallProfessionalHours)),
-            ("status", JSON.string(t.status.rawValue)), ("hours_needed", JSON.hours(t.hoursNeeded)),
-            ("trimmed_hours", JSON.hours(t.trimmedHours)),
-            ("notes", "[" + row.notes.map { JSON.string($0.text(lang)) }.joined(separator: ",") + "]"),
-        ])
+        out.raw("{\"id_number\":"); out.string(row.idNumber)
+        out.raw(",\"name\":"); out.string(row.name)
+        out.raw(",\"unit\":"); out.string(row.unit)
+        out.raw(",\"department\":"); out.string(row.department)
+        out.raw(",\"year\":"); out.int(t.year)
+        out.raw(",\"public_hours\":"); out.hours(t.publicHours)
+        out.raw(",\"professional_hours\":"); out.hours(t.professionalHours)
+        out.raw(",\"total_hours\":"); out.hours(t.totalHours)
+        out.raw(",\"required_hours\":"); out.hours(t.requiredHours)
+        out.raw(",\"required_professional_hours\":"); out.hours(t.requiredProfessionalHours)
+        out.raw(",\"shortfall_hours\":"); out.hours(t.shortfallHours)
+        out.raw(",\"shortfall_professional_hours\":"); out.hours(t.shortfallProfessionalHours)
+        out.raw(",\"status\":"); out.string(t.status.rawValue)
+        out.raw(",\"hours_needed\":"); out.hours(t.hoursNeeded)
+        out.raw(",\"trimmed_hours\":"); out.hours(t.trimmedHours)
+        out.raw(",\"notes\":[")
+        for (i, n) in row.notes.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.string(n.text(lang))
+        }
+        out.raw("]}")
     }
 }
 
-/// Minimal JSON writing: exact hours as numbers, strings escaped per RFC 8259.
+/// JSON written into a byte buffer: no intermediate strings, hours as digits.
+public struct JSONBytes: Sendable {
+    public var bytes: [UInt8] = []
+
+    public init() { bytes.reserveCapacity(1 << 17) }
+
+    /// Text known to need no escaping (keys, punctuation).
+    @inline(__always) public mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    /// A JSON string, escaped per RFC 8259.
+    public mutating func string(_ s: String) {
+        bytes.append(0x22)
+        var s = s
+        s.withUTF8 { utf8 in
+            var start = 0
+            for (i, b) in utf8.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                switch b {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+                case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                }
+                start = i + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+        bytes.append(0x22)
+    }
+
+    public mutating func int(_ n: Int) {
+        if n < 0 { bytes.append(0x2D) }
+        var m = n.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(0x30 + m % 10)
+                m /= 10
+                count += 1
+            } while m > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(d[i]) }
+        }
+    }
+
+    /// Hours with one decimal: 60.5, 90.0.
+    public mutating func hours(_ h: Hours) {
+        if h.tenths < 0 { bytes.append(0x2D) }
+        let m = h.tenths.magnitude
+        int(Int(m / 10))
+        bytes.append(0x2E)
+        bytes.append(UInt8(0x30 + m % 10))
+    }
+}
+
+/// Minimal JSON writing: exact hours as numbers, strings escaped per RFC 8259. Reports write hundreds of
+/// thousands of these, so the common case — nothing to escape — copies the text once.
 public enum JSON {
     public static func string(_ s: String) -> String {
         var out = "\""
+        appendString(s, to: &out)
+        out.append("\"")
+        return out
+    }
+
+    /// Appends `s` escaped, without its quotes.
+    static func appendString(_ s: String, to out: inout String) {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            out.append(s)
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -99,7 +191,6 @@ public enum JSON {
             default: out.unicodeScalars.append(u)
             }
         }
-        return out + "\""
     }
 
     public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
@@ -107,7 +198,18 @@ public enum JSON {
     /// A JSON number with one decimal: 60.5, 90.0 — never a string, never binary noise.
     public static func hours(_ h: Hours) -> String { h.description }
 
+    /// An object from (key, JSON value) pairs; keys are escaped, values written as they are.
     public static func object(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        var out = "{"
+        out.reserveCapacity(pairs.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
+        for (i, (k, v)) in pairs.enumerated() {
+            if i > 0 { out.append(",") }
+            out.append("\"")
+            appendString(k, to: &out)
+            out.append("\":")
+            out.append(v)
+        }
+        out.append("}")
+        return out
     }
 }

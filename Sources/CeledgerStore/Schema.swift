@@ -160,6 +160,10 @@ enum Schema {
                 CREATE INDEX record_year ON record(year, person_id, end_date, mode, category, recognition, assessment, recognized_tenths)
                 """)
 
+            // Reports go by unit, department and ID number: read in that order, they need no sort.
+            try db.execute(sql: "DROP INDEX person_unit")
+            try db.execute(sql: "CREATE INDEX person_unit ON person(unit, department, id_number)")
+
             // A recognised record is locked: only reopening it (back to pending, nothing else changed) is
             // allowed, and it cannot be deleted.
             let content = ["person_id", "mode", "category", "title", "provider", "start_date", "end_date", "year", "assessment",

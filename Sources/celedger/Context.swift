@@ -232,6 +232,13 @@ struct OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Takes the bytes and leaves `bytes` empty, ready for more.
+    mutating func write(_ bytes: inout JSONBytes) {
+        buffer.append(contentsOf: bytes.bytes)
+        bytes.bytes.removeAll(keepingCapacity: true)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         guard !buffer.isEmpty else { return }
         (handle ?? FileHandle.standardOutput).write(buffer)

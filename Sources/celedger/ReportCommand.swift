@@ -72,11 +72,14 @@ struct AnnualReport: ParsableCommand {
         switch format {
         case .json:
             var first = true
+            var bytes = JSONBytes()
             try rows(ledger, year: year, filter: filter) { row in
-                out.write(first ? "[\n" : ",\n")
-                out.write(ExportShape.json(row, lang: lang))
+                bytes.raw(first ? "[\n" : ",\n")
+                ExportShape.appendJSON(row, lang: lang, to: &bytes)
+                if bytes.bytes.count >= 1 << 15 { out.write(&bytes) }
                 first = false
             }
+            out.write(&bytes)
             out.write(first ? "[]\n" : "\n]\n")
         case .csv:
             out.write(CSVWriter.line(ExportShape.annualKeys))
