@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv
+    case table, json, csv, xlsx
 }
 
 struct AnnualReport: ParsableCommand {
@@ -29,8 +29,11 @@ struct AnnualReport: ParsableCommand {
     @Option(name: .long, help: "Only met or short.")
     var status: StatusFilter?
 
-    @Option(name: .long, help: "table, json or csv")
+    @Option(name: .long, help: "table, json, csv or xlsx (xlsx needs -o)")
     var format: ReportFormat = .table
+
+    @Flag(name: .customLong("no-bom"), help: "CSV without the UTF-8 byte-order mark (for scripts).")
+    var noBOM = false
 
     @Flag(name: .long, help: "Show full ID numbers in the table (masked by default).")
     var reveal = false
@@ -45,9 +48,13 @@ struct AnnualReport: ParsableCommand {
 
     func run() throws {
         let year = self.year ?? Self.currentYear
+        if format == .xlsx { _ = try SpreadsheetOutput.requirePath(output) }
         let rules = try DataFiles.rules()
         let ledger = try Context.openLedger(global, access: .readOnly)
         let filter = ReportFilter(unit: unit, status: status?.status)
+        if format == .xlsx {
+            return try AnnualSpreadsheet.write(ledger, global: global, year: year, rules: rules, filter: filter, output: output)
+        }
         var out = try OutputSink(path: output)
         let lang = Context.lang
         switch format {
@@ -59,7 +66,9 @@ struct AnnualReport: ParsableCommand {
                 first = false
             }
             out.write(first ? "[]\n" : "\n]\n")
+        case .xlsx: break
         case .csv:
+            if !noBOM { out.write("\u{FEFF}") }
             out.write(CSVWriter.line(ExportShape.annualKeys))
             try ledger.annualReport(year: year, rules: rules, filter: filter) { out.write(CSVWriter.line(ExportShape.annualCells($0))) }
         case .table:

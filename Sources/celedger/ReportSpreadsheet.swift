@@ -1,0 +1,22 @@
+import CeledgerDomain
+import CeledgerStore
+import Foundation
+
+/// `report annual --format xlsx`: the CSV's columns as a sheet (hours as numbers), with the export
+/// information sheet.
+enum AnnualSpreadsheet {
+    static func write(_ ledger: Ledger, global: GlobalOptions, year: Int, rules: RuleBook, filter: ReportFilter, output: String?) throws {
+        let writer = try SpreadsheetOutput.xlsx(output, sheet: Context.text("\(year)年度达标", "Annual \(year)"))
+        do {
+            let out = SinkGuard(writer)
+            try out.header(ExportShape.annualColumns)
+            try out.rows {
+                try ledger.annualReport(year: year, rules: rules, filter: filter) { try out.row(ExportShape.annualTypedCells($0)) }
+            }
+            try ExportInfo(ledger: ledger, global: global).finish(writer, title: "celedger report annual \(year)")
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+}
