@@ -387,3 +387,65 @@ func packagePart(_ path: String, _ part: String) throws -> String {
     _ = try archive.extract(archive[part]!) { data.append($0) }
     return String(decoding: data, as: UTF8.self)
 }
+
+@Suite("XLSX reader: damaged sheets")
+struct XLSXFuzzTests {
+    /// Deterministic bytes (SplitMix64), so that a failure can be replayed.
+    struct Mix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("a sheet's XML mutated at random (markup bytes, cuts, entities) gives rows or one CSVError, never a crash")
+    func mutatedSheets() throws {
+        let base = tempFile("base.xlsx")
+        defer { unlink(base) }
+        let w = try XLSXWriter(path: base, sheetName: "s")
+        try w.header([TableColumn("id", .code), TableColumn("name"), TableColumn("hours", .number), TableColumn("day", .date)])
+        for i in 0..<20 { try w.row([.text("36010219800101001\(i % 10)"), .text("名字 & <\(i)>"), .number("8.\(i % 10)"), .date("2024-03-0\(i % 9 + 1)")]) }
+        try w.finish(creator: "t", created: Date(), title: "t")
+        let xml = Array(try packagePart(base, "xl/worksheets/sheet1.xml").utf8)
+        let specials: [UInt8] = Array("<>&;/\"'=#x_ \n".utf8) + [0x00, 0xFF, 0xE4]
+        var rng = Mix(state: 20_241_202)
+        for round in 0..<150 {
+            var bytes = xml
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bytes[at] = specials.randomElement(using: &rng)!
+                case 1: bytes.insert(specials.randomElement(using: &rng)!, at: at)
+                case 2: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...40, using: &rng)))
+                default: bytes = Array(bytes.prefix(at))
+                }
+                if bytes.isEmpty { bytes = [0x3C] }
+            }
+            let path = tempFile("m\(round).xlsx")
+            defer { unlink(path) }
+            try FileManager.default.copyItem(atPath: base, toPath: path)
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .update)
+            try archive.remove(archive["xl/worksheets/sheet1.xml"]!)
+            let data = Data(bytes)
+            try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { p, n in
+                data.subdata(in: Int(p)..<Int(p) + n)
+            }
+            do {
+                let reader = try XLSXReader(path: path)
+                var n = 0
+                while let row = try reader.next() {
+                    n += 1
+                    #expect(row.line >= 1 && n <= 25)
+                }
+            } catch let e as CSVError {
+                #expect(e.line >= 1 && !e.message.en.isEmpty)
+            } catch let e as LedgerError {
+                #expect(!e.message.en.isEmpty)
+            }
+        }
+    }
+}
