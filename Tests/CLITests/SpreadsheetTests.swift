@@ -161,7 +161,9 @@ struct XLSXCLITests {
         #expect(zh.stderrLines.first?.hasPrefix("persons-shared.xlsx：第6行：身份证号：身份证号被存成了数字，末尾几位已丢失") == true, "\(zh.summary)")
         #expect(zh.stderr.contains("请把该列设为文本格式后重新输入"))
 
-        try s.ok(["import", "persons", SheetFixtures.path("persons-shared.xlsx"), "--skip-invalid"])
+        // Copied first: --skip-invalid writes the rejected rows beside its input.
+        try FileManager.default.copyItem(atPath: SheetFixtures.path("persons-shared.xlsx"), toPath: s.path("persons.xlsx"))
+        try s.ok(["import", "persons", s.path("persons.xlsx"), "--skip-invalid"])
         try s.ok(["import", "persons", SheetFixtures.path("persons-inline.xlsx")])
         let r = try s.ok(["import", "records", SheetFixtures.path("records-shared.xlsx")])
         #expect(r.stdout == "imported records: 4 added\n", "\(r.summary)")
