@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // Reading and writing .xlsx packages (zip); on Linux it uses the system zlib.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // Pure domain: rules, hours, identity numbers, annual totals. No SQLite, no curses, no file I/O.
@@ -26,6 +28,7 @@ let package = Package(
             name: "CeledgerStore",
             dependencies: [
                 "CeledgerDomain", "CeledgerText", grdb,
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // The only C: a shim over ncursesw for what Swift cannot import.
@@ -43,7 +46,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
-        .testTarget(name: "CeledgerStoreTests", dependencies: ["CeledgerStore", "CeledgerDomain", grdb]),
+        // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the CLI
+        // tests read them there too.
+        .testTarget(name: "CeledgerStoreTests", dependencies: [
+            "CeledgerStore", "CeledgerDomain", grdb,
+            // Only to look inside written packages and to build a zip bomb.
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: ["Fixtures"]),
         // Golden files are read through #filePath, not bundled as resources.
         .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb],
                     exclude: ["Golden"]),

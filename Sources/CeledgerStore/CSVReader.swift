@@ -6,10 +6,21 @@ import Foundation
 public struct CSVRow: Sendable {
     public let line: Int
     public let fields: [String]
-    public init(line: Int, fields: [String]) {
+    /// Cells the source could read only with a loss, by column index from 0: a long number that a
+    /// spreadsheet keeps to 15 digits. The import reports each as an error of that cell.
+    public let damaged: [Int: CellDamage]
+    public init(line: Int, fields: [String], damaged: [Int: CellDamage] = [:]) {
         self.line = line
         self.fields = fields
+        self.damaged = damaged
     }
+}
+
+/// Why a cell's text is not what the clerk typed.
+public enum CellDamage: Sendable, Hashable {
+    /// A number of 16 or more digits: a spreadsheet keeps 15 significant digits, so the rest are lost
+    /// (an 18-digit ID number typed into a cell formatted as a number). The text is what is left.
+    case digitsLost
 }
 
 /// A problem with the file itself, located by line and column (in characters, from 1).
@@ -35,8 +46,36 @@ public protocol RowSource: AnyObject {
     var totalBytes: Int? { get }
 }
 
+/// The last line an export may add with `--stamp`: "# celedger export … by <user> at <UTC time> …". An
+/// import skips a row whose first cell starts with "# celedger" and whose other cells (a spreadsheet may
+/// pad the row to the sheet's width) are empty.
+public enum ExportStamp {
+    public static let prefix = "# celedger"
+
+    public static func isStamp(_ fields: [String]) -> Bool {
+        guard let first = fields.first, first.hasPrefix(prefix) else { return false }
+        return fields.dropFirst().allSatisfy(\.isEmpty)
+    }
+
+    /// A stamp line with every value made safe to stay one CSV field: no separators, quotes or line breaks.
+    public static func line(_ parts: [String]) -> String {
+        let text = parts.joined(separator: " ").unicodeScalars.map { u -> String in
+            switch u {
+            case ",": "，"
+            case "\"": "'"
+            case _ where u.value < 0x20 || u.value == 0x7F: " "
+            default: String(u)
+            }
+        }.joined()
+        return prefix + " " + text + "\r\n"
+    }
+}
+
 /// An RFC 4180 reader that streams: quoted fields, doubled quotes, embedded commas and line breaks,
-/// CRLF or LF, UTF-8 with or without a byte-order mark. Memory stays flat whatever the file's size.
+/// CRLF or LF. Text is UTF-8 (with or without a byte-order mark) or GB18030/GBK, decided from the file's
+/// first non-ASCII cell unless `encoding` is given. The syntax bytes (`,` `"` CR LF) are never part of a
+/// GB18030 character, so rows are split on bytes and only cells are decoded. Memory stays flat whatever
+/// the file's size.
 public final class CSVReader: RowSource {
     private let fd: Int32
     private let ownsFD: Bool
@@ -56,8 +95,18 @@ public final class CSVReader: RowSource {
 
     public static let maxFieldBytes = 1 << 20
 
+    /// The encoding the caller asked for, if any.
+    public let forcedEncoding: TextEncoding?
+    /// The encoding in use: the forced one, the one a byte-order mark names, or the one detected at the
+    /// first non-ASCII cell (nil until then: everything so far was ASCII).
+    public private(set) var encoding: TextEncoding?
+    private var gb18030: GB18030Decoder?
+    private var gb18030Loaded = false
+    /// How much text after the first non-ASCII cell the encoding is decided on.
+    static let sniffWindow = 1 << 16
+
     /// Opens a file; errors name the file.
-    public init(path: String) throws(LedgerError) {
+    public init(path: String, encoding: TextEncoding? = nil) throws(LedgerError) {
         var st = stat()
         if stat(path, &st) != 0 {
             let e = errno
@@ -75,19 +124,24 @@ public final class CSVReader: RowSource {
         self.ownsFD = true
         self.totalBytes = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
         self.buffer = [UInt8](repeating: 0, count: 1 << 16)
+        self.forcedEncoding = encoding
+        self.encoding = encoding
     }
 
     /// Reads from bytes in memory (tests, small inputs).
-    public init(bytes: [UInt8]) {
+    public init(bytes: [UInt8], encoding: TextEncoding? = nil) {
         self.fd = -1
         self.ownsFD = false
         self.buffer = bytes
         self.end = bytes.count
         self.eof = true
         self.totalBytes = bytes.count
+        self.forcedEncoding = encoding
+        self.encoding = encoding
     }
 
-    public convenience init(text: String) { self.init(bytes: Array(text.utf8)) }
+    /// Reads a Swift string: UTF-8 by definition.
+    public convenience init(text: String) { self.init(bytes: Array(text.utf8), encoding: .utf8) }
 
     deinit { if ownsFD { close(fd) } }
 
@@ -110,17 +164,70 @@ public final class CSVReader: RowSource {
         bytesRead += 1
     }
 
+    /// Moves the unread bytes to the front of the buffer and reads more after them, so that at least
+    /// `count` bytes (or the rest of the file) are in view without being consumed.
+    private func lookahead(_ count: Int) -> ArraySlice<UInt8> {
+        if end - pos < count && !eof && fd >= 0 {
+            if pos > 0 {
+                buffer.replaceSubrange(0..<(end - pos), with: buffer[pos..<end])
+                end -= pos
+                pos = 0
+            }
+            while end < buffer.count {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + end, $0.count - end) }
+                if n <= 0 { eof = true; break }
+                end += n
+            }
+        }
+        return buffer[pos..<min(end, pos + count)]
+    }
+
     private func finishField() throws(CSVError) {
         defer { fieldLine = line }
         if field.contains(0) {
             throw CSVError(line: fieldLine, column: fields.count + 1, message: Message(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
         }
-        guard let s = String(validating: field, as: UTF8.self) else {
-            throw CSVError(line: fieldLine, column: fields.count + 1, message: Message(
-                zh: "不是 UTF-8 编码（请另存为“CSV UTF-8”）", en: "not UTF-8 text (save as \"CSV UTF-8\")"))
-        }
-        fields.append(s)
+        fields.append(try decode(field))
         field.removeAll(keepingCapacity: true)
+    }
+
+    private func decoder() -> GB18030Decoder? {
+        if !gb18030Loaded {
+            gb18030 = GB18030Decoder()
+            gb18030Loaded = true
+        }
+        return gb18030
+    }
+
+    /// A cell's text. ASCII reads the same in every encoding this reader knows; the first cell that is not
+    /// ASCII decides the encoding (together with the text after it) unless it was given.
+    private func decode(_ bytes: [UInt8]) throws(CSVError) -> String {
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        var detectedHere = false
+        if encoding == nil {
+            let window = bytes + lookahead(CSVReader.sniffWindow - min(bytes.count, CSVReader.sniffWindow / 2))
+            encoding = EncodingSniffer.detect(window[...], decoder: decoder())
+            detectedHere = true
+        }
+        func fail(_ message: Message) -> CSVError { CSVError(line: fieldLine, column: fields.count + 1, message: message) }
+        switch encoding! {
+        case .utf8:
+            if let s = String(validating: bytes, as: UTF8.self) { return s }
+        case .gb18030:
+            guard let d = decoder() else {
+                throw fail(Message(zh: "无法读取 GB18030 编码：系统的 C 库缺少 GB18030 转换模块（gconv）；请另存为“CSV UTF-8”",
+                                   en: "cannot read GB18030: the C library has no GB18030 converter (gconv); save as \"CSV UTF-8\""))
+            }
+            if EncodingSniffer.gb18030ValidPrefix(bytes[...]) == bytes.count, let s = d.decode(bytes) { return s }
+        }
+        if forcedEncoding == nil && !detectedHere {
+            // The file's earlier text decided the encoding; does this cell read in the other one?
+            let other: TextEncoding = encoding == .utf8 ? .gb18030 : .utf8
+            let readsAsOther = other == .utf8 ? String(validating: bytes, as: UTF8.self) != nil
+                : decoder().flatMap { $0.decode(bytes) } != nil && EncodingSniffer.gb18030ValidPrefix(bytes[...]) == bytes.count
+            if readsAsOther { throw fail(TextEncoding.mixed(detected: encoding!, here: other)) }
+        }
+        throw fail(TextEncoding.undecodable(forced: forcedEncoding))
     }
 
     private func append(_ b: UInt8) throws(CSVError) {
@@ -140,7 +247,14 @@ public final class CSVReader: RowSource {
             if peek() == 0xEF {
                 var bom: [UInt8] = []
                 while bom.count < 3, let b = peek(), b == [0xEF, 0xBB, 0xBF][bom.count] { bom.append(b); advance() }
-                if bom.count != 3 { field = bom }
+                if bom.count != 3 { field = bom } else if encoding == nil { encoding = .utf8 }
+            } else if let first = peek(), first == 0xFF || first == 0xFE {
+                let two = lookahead(2)
+                if two.count == 2 && (two.elementsEqual([0xFF, 0xFE]) || two.elementsEqual([0xFE, 0xFF])) {
+                    throw CSVError(line: 1, column: nil, message: Message(
+                        zh: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”",
+                        en: "the file is UTF-16 (Excel's \"Unicode text\"); save as \"CSV UTF-8\""))
+                }
             }
         }
         while true {
@@ -200,6 +314,7 @@ public final class CSVReader: RowSource {
                 }
             }
             if fields.count == 1 && fields[0].isEmpty { continue }
+            if ExportStamp.isStamp(fields) { continue }
             return CSVRow(line: startLine, fields: fields)
         }
     }

@@ -165,14 +165,16 @@ extension Ledger {
                         }
                         var cells: [Field: String] = [:]
                         for (i, f) in map.enumerated() { if let f { cells[f] = CSVWriter.plain(row.fields[i]) } }
+                        let damage = Ledger.damageErrors(row, map: map, header: headerRow.fields)
                         func rowErrors(_ p: RowProblems) -> [RowError] {
-                            p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) }
+                            Ledger.merging(damage, p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) })
                         }
                         switch kind {
                         case .person:
                             switch parser.person(cells) {
                             case .failure(let p): reject(row, rowErrors(p))
                             case .success(let person):
+                                if !damage.isEmpty { reject(row, damage); continue }
                                 switch try writer.upsert(person, present: present) {
                                 case .inserted: report.inserted += 1
                                 case .updated: report.updated += 1
@@ -183,6 +185,7 @@ extension Ledger {
                             switch parser.record(cells) {
                             case .failure(let p): reject(row, rowErrors(p))
                             case .success(let record):
+                                if !damage.isEmpty { reject(row, damage); continue }
                                 guard let personRowID = try writer.personRowID(record.personID.value) else {
                                     reject(row, [RowError(line: row.line, column: columnName[.idNumber] ?? "id_number", message: Message(
                                         zh: "登记簿中没有此人（\(record.personID.masked)），请先导入人员",

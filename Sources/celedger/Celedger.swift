@@ -30,8 +30,9 @@ struct Celedger: ParsableCommand {
         abstract: "继续教育登记簿 — a continuing-education registration ledger (Jiangxi measures, 2023).",
         discussion: "With no subcommand, opens the terminal UI on the ledger.",
         version: "0.1.0",
-        subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self,
-                      RulesCommand.self, ReviewCommand.self, HistoryCommand.self, BackupCommand.self, RestoreCommand.self, CheckCommand.self],
+        subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
+                      DemoCommand.self, RulesCommand.self, ReviewCommand.self, HistoryCommand.self, BackupCommand.self, RestoreCommand.self,
+                      CheckCommand.self],
         defaultSubcommand: UICommand.self
     )
 

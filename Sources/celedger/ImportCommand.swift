@@ -9,13 +9,30 @@ enum ImportKind: String, ExpressibleByArgument, CaseIterable {
     var rowKind: RowKind { self == .persons ? .person : .record }
 }
 
+/// `--encoding`: utf-8, gb18030, or gbk (read as GB18030, its superset).
+enum EncodingOption: String, ExpressibleByArgument, CaseIterable {
+    case utf8 = "utf-8", gb18030, gbk
+
+    init?(argument: String) {
+        switch TextEncoding(name: argument) {
+        case .utf8?: self = .utf8
+        case .gb18030?: self = argument.lowercased() == "gbk" ? .gbk : .gb18030
+        case nil: return nil
+        }
+    }
+
+    var encoding: TextEncoding { self == .utf8 ? .utf8 : .gb18030 }
+}
+
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import persons or records from a CSV file (English keys or Chinese headers, any order).",
+        abstract: "Import persons or records from a CSV or XLSX file (English keys or Chinese headers, any order).",
         discussion: """
             Atomic by default: if any row is bad, nothing is imported and every bad row is reported as \
-            'line N: column: reason'. A record already in the ledger is reported as a duplicate and skipped.
+            'line N: column: reason'. A record already in the ledger is reported as a duplicate and skipped. \
+            A CSV file may be UTF-8 (with or without a byte-order mark) or GB18030/GBK, detected unless \
+            --encoding says; an .xlsx file (recognised by its content) is read from its first worksheet.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,8 +40,11 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "persons or records")
     var kind: ImportKind
 
-    @Argument(help: ArgumentHelp("The CSV file.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The CSV or XLSX file.", valueName: "file"))
     var file: String
+
+    @Option(name: .long, help: ArgumentHelp("The CSV file's encoding: utf-8, gb18030 or gbk (default: detected).", valueName: "encoding"))
+    var encoding: EncodingOption?
 
     @Flag(name: .long, help: "Import the good rows; write the bad ones with reasons beside the input (staff.csv → staff.rejected.csv).")
     var skipInvalid = false
@@ -34,9 +54,9 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let lang = Context.lang
-        let reader: CSVReader
+        let reader: any RowSource
         do {
-            reader = try CSVReader(path: file)
+            reader = isSpreadsheet ? try XLSXReader(path: file) : try CSVReader(path: file, encoding: encoding?.encoding)
         } catch {
             throw CLIFailure(error.message, code: ExitStatus.badInput)
         }
@@ -93,9 +113,20 @@ struct ImportCommand: ParsableCommand {
         print(summary)
     }
 
-    /// The rejected rows as they were, with line, column and reason first, beside the input file.
+    /// An .xlsx workbook: a zip by its first bytes, an OLE file (legacy .xls, or a workbook with a password,
+    /// which the reader explains), or named .xlsx/.xlsm/.xls.
+    var isSpreadsheet: Bool {
+        let lower = file.lowercased()
+        return XLSXReader.looksLikeZip(path: file) || XLSXReader.looksLikeOLE(path: file)
+            || [".xlsx", ".xlsm", ".xls"].contains { lower.hasSuffix($0) }
+    }
+
+    /// The rejected rows as they were, with line, column and reason first, beside the input file
+    /// (staff.csv or staff.xlsx → staff.rejected.csv).
     func writeRejected(_ report: ImportReport) throws -> String {
-        let base = file.hasSuffix(".csv") ? String(file.dropLast(4)) : file
+        let lower = file.lowercased()
+        let base = lower.hasSuffix(".csv") ? String(file.dropLast(4))
+            : lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") ? String(file.dropLast(5)) : file
         let path = base + ".rejected.csv"
         var out = try OutputSink(path: path)
         out.write("\u{FEFF}")

@@ -10,6 +10,11 @@ struct ReportCommand: ParsableCommand {
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv, xlsx
+}
+
+/// Formats of the reports that have no spreadsheet form.
+enum TextFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
@@ -33,11 +38,14 @@ struct AnnualReport: ParsableCommand {
     @Option(name: .long, help: "Only met or short.")
     var status: StatusFilter?
 
-    @Option(name: .long, help: "table, json or csv")
+    @Option(name: .long, help: "table, json, csv or xlsx (xlsx needs -o)")
     var format: ReportFormat = .table
 
     @Option(name: .long, help: ArgumentHelp("unit (unit, department, ID number) or needed (most hours still needed first; the default with --status short).", valueName: "order"))
     var sort: ReportOrder?
+
+    @Flag(name: .customLong("no-bom"), help: "CSV without the UTF-8 byte-order mark (for scripts).")
+    var noBOM = false
 
     @Flag(name: .long, help: "Show full ID numbers in the table (masked by default).")
     var reveal = false
@@ -65,8 +73,14 @@ struct AnnualReport: ParsableCommand {
 
     func run() throws {
         let year = self.year ?? Self.currentYear
+        if format == .xlsx { _ = try SpreadsheetOutput.requirePath(output) }
         let ledger = try Context.openLedger(global, access: .readOnly)
         let filter = ReportFilter(unit: unit, status: status?.status)
+        if format == .xlsx {
+            return try AnnualSpreadsheet.write(ledger, global: global, year: year, output: output) { each in
+                try rows(ledger, year: year, filter: filter, each)
+            }
+        }
         var out = try OutputSink(path: output)
         let lang = Context.lang
         switch format {
@@ -81,7 +95,9 @@ struct AnnualReport: ParsableCommand {
             }
             out.write(&bytes)
             out.write(first ? "[]\n" : "\n]\n")
+        case .xlsx: break
         case .csv:
+            if !noBOM { out.write("\u{FEFF}") }
             out.write(CSVWriter.line(ExportShape.annualKeys))
             try rows(ledger, year: year, filter: filter) { out.write(CSVWriter.line(ExportShape.annualCells($0, lang: lang))) }
         case .table:

@@ -102,7 +102,7 @@ struct ReviewList: ParsableCommand {
     var state: State = .pending
 
     @Option(name: .long, help: "table, csv or json")
-    var format: ReportFormat = .table
+    var format: TextFormat = .table
 
     enum State: String, ExpressibleByArgument, CaseIterable {
         case pending, recognized, rejected, all

@@ -25,7 +25,7 @@ struct WindowReport: ParsableCommand {
     var incomplete = false
 
     @Option(name: .long, help: "table, json or csv")
-    var format: ReportFormat = .table
+    var format: TextFormat = .table
 
     @Flag(name: .long, help: "Show full ID numbers in the table (masked by default).")
     var reveal = false

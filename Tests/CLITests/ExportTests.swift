@@ -60,12 +60,14 @@ struct ExportTests {
         #expect(y2024.allSatisfy { $0["end_date"]?.hasPrefix("2024") == true })
     }
 
-    @Test("CSV export writes English keys and stored values, CRLF line ends, no BOM")
+    @Test("CSV export writes English keys and stored values, CRLF line ends, a UTF-8 BOM (none with --no-bom)")
     func csvShape() throws {
         let s = try Self.awkwardLedger()
         let persons = Data(try s.export("persons").utf8)
-        #expect(persons.prefix(3) != Data([0xEF, 0xBB, 0xBF]))
-        let text = String(decoding: persons, as: UTF8.self)
+        #expect(persons.prefix(3) == Data([0xEF, 0xBB, 0xBF]), "Excel needs the BOM to read UTF-8")
+        let bare = Data(try s.export("persons", ["--no-bom"]).utf8)
+        #expect(bare == persons.dropFirst(3), "--no-bom: the same bytes without the mark")
+        let text = String(decoding: bare, as: UTF8.self)
         #expect(text.hasPrefix("id_number,name,gender,unit,department,title,title_level,specialty,status,status_date,category\r\n"))
         let rows = csvRecords(text).rows
         let li = try #require(rows.first { $0["id_number"] == Staff.li })
@@ -76,7 +78,7 @@ struct ExportTests {
         #expect(rows.first { $0["id_number"] == Staff.zhao }?["category"] == "freelancer")
         #expect(rows.first { $0["id_number"] == Staff.ouyang }?["status"] == "retired")
 
-        let records = try s.export("records")
+        let records = try s.export("records", ["--no-bom"])
         #expect(records.hasPrefix("id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role\r\n"))
         let modes = csvRecords(records).rows.map { $0["mode"] ?? "" }
         #expect(modes == ["training", "practice", "academic", "online", "degree", "other"])

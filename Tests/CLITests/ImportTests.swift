@@ -53,7 +53,7 @@ struct ImportFormatTests {
         #expect(rr.stdout == "imported records: 5 added\n", "\(rr.summary)")
         #expect(rr.stderr.isEmpty)
 
-        let expectedPersons = [
+        let expectedPersons = "\u{FEFF}" + [
             "id_number,name,gender,unit,department,title,title_level,specialty,status,status_date,category",
             "\(Staff.zhang),张三,male,南昌市第一医院,内科,主治医师,intermediate,临床医学,active,,employee",
             "\(Staff.withX),李小明,\(gender(of: Staff.withX)),南昌市第一医院,\"外科,二病区\",主管护师,deputy_senior,护理,active,,employee",
@@ -62,7 +62,7 @@ struct ImportFormatTests {
         let exportedPersons = try s.export("persons")
         #expect(exportedPersons == expectedPersons, "\(lineDiff(expectedPersons, exportedPersons))")
 
-        let expectedRecords = [
+        let expectedRecords = "\u{FEFF}" + [
             "id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role",
             "\(Staff.zhang),training,public,政策法规与职业道德,江西省人社厅,2024-03-04,2024-03-05,passed,86,12,12,recognized,,JX-001,\"第一行, 含逗号\r\n第二行\",,,participant",
             "\(Staff.zhang),training,professional,\"内科\"\"新进展\"\"研修\",南昌大学,2024-03-04,2024-03-08,excellent,95.5,40,38.5,recognized,,,,,,participant",
@@ -97,7 +97,7 @@ struct ImportFormatTests {
         let rr = try s.ok(["import", "records", try s.write("r.csv", records)])
         #expect(rr.stdout == "imported records: 3 added\n", "\(rr.summary)")
 
-        let expectedPersons = [
+        let expectedPersons = "\u{FEFF}" + [
             "id_number,name,gender,unit,department,title,title_level,specialty,status,status_date,category",
             "\(Staff.li),李小明,female,南昌市第一医院,外科,护士,junior,护理,active,,employee",
             "\(Staff.wang),王五,male,江西省建筑设计院,结构所,,,,left,2023-06-30,employee",
@@ -106,7 +106,7 @@ struct ImportFormatTests {
         ].joined(separator: "\r\n") + "\r\n"
         #expect(try s.export("persons") == expectedPersons)
         // A one-day activity may carry one date; no recognition column value means pending.
-        let expectedRecords = [
+        let expectedRecords = "\u{FEFF}" + [
             "id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role",
             "\(Staff.li),practice,professional,\"Case review, week 1\",医院,2024-04-01,2024-04-02,passed,,6,6,recognized,,,,,,participant",
             "\(Staff.li),academic,public,Lecture,,2024-07-07,2024-07-07,none,,3,,pending,,C-7,,,,participant",
@@ -250,7 +250,7 @@ struct ImportBadRowsTests {
         #expect(r.stderrLines.first == "ml.csv: line 7: claimed_hours: \"oops\" is not a number", "\(r.summary)")
     }
 
-    @Test("file-level problems: unterminated quote, not UTF-8, empty file, wrong separator")
+    @Test("file-level problems: unterminated quote, neither UTF-8 nor GB18030, empty file, wrong separator")
     func fileLevelProblems() throws {
         let s = try Self.ledgerWithZhang()
         let unterminated = try s.write("u.csv", "id_number,mode,category,title,end_date,claimed_hours\n\(Staff.zhang),training,public,\"open,2024-01-01,3\n")
@@ -258,13 +258,13 @@ struct ImportBadRowsTests {
         #expect(r1.status == 1)
         #expect(r1.stderrLines.first?.hasPrefix("u.csv: line 2: title: unterminated quoted field") == true, "\(r1.summary)")
 
-        var gbk = Data("id_number,name\n\(Staff.li),".utf8)
-        gbk.append(contentsOf: [0xC0, 0xEE, 0xD0, 0xA1, 0xC3, 0xF7, 0x0A])  // 李小明 in GBK
-        let p = s.path("gbk.csv")
-        try gbk.write(to: URL(fileURLWithPath: p))
+        var bad = Data("id_number,name\n\(Staff.li),".utf8)
+        bad.append(contentsOf: [0xC0, 0xEE, 0xFF, 0xFE, 0x0A])  // neither UTF-8 nor GB18030
+        let p = s.path("bad.csv")
+        try bad.write(to: URL(fileURLWithPath: p))
         let r2 = try s.run(["import", "persons", p])
         #expect(r2.status == 1)
-        #expect(r2.stderrLines.first?.hasPrefix("gbk.csv: line 2: name: not UTF-8") == true, "\(r2.summary)")
+        #expect(r2.stderrLines.first?.hasPrefix("bad.csv: line 2: name: not UTF-8 or GB18030 text") == true, "\(r2.summary)")
 
         let r3 = try s.run(["import", "persons", try s.write("empty.csv", "")])
         #expect(r3.status == 1)
@@ -296,7 +296,7 @@ struct ImportBadRowsTests {
         let rp = try s.run(["import", "persons", p, "--dry-run"])
         #expect(rp.status == 0)
         #expect(rp.stdout.hasPrefix("dry run: 2 rows, 2 would import"))
-        #expect(try s.export("persons") == "id_number,name,gender,unit,department,title,title_level,specialty,status,status_date,category\r\n\(Staff.zhang),张三,male,,,,,,active,,employee\r\n")
+        #expect(try s.export("persons") == "\u{FEFF}id_number,name,gender,unit,department,title,title_level,specialty,status,status_date,category\r\n\(Staff.zhang),张三,male,,,,,,active,,employee\r\n")
         // A dry run with bad rows fails like a real one.
         let bad = try s.write("bad.csv", "id_number,mode,category,title,end_date,claimed_hours\n\(Staff.zhang),training,public,a,2024-13-01,3\n")
         let rb = try s.run(["import", "records", bad, "--dry-run"])

@@ -47,7 +47,8 @@ enum HostileFile: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .invalidUTF8:
             return Data("\(recordsHeader)\n\(row)ok,2024-01-01,3\n\(row)".utf8) + Data([0xC3, 0x28, 0xFF]) + Data(",2024-01-02,3\n".utf8)
         case .gbkEncoded:
-            // 身份证号,学习方式 in GBK, as a spreadsheet saved without "CSV UTF-8" writes it.
+            // 身份证号,学习方式 in GBK, as a spreadsheet saved without "CSV UTF-8" writes it: read as GB18030,
+            // a header that lacks the required columns.
             return Data([0xC9, 0xED, 0xB7, 0xDD, 0xD6, 0xA4, 0xBA, 0xC5, 0x2C, 0xD1, 0xA7, 0xCF, 0xB0, 0xB7, 0xBD, 0xCA, 0xBD, 0x0A])
         case .utf16:
             var d = Data([0xFF, 0xFE])
@@ -76,8 +77,8 @@ enum HostileFile: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .randomBytes, .utf16: []
         case .emptyFile: ["empty"]
         case .tenMBField, .tenMBQuotedField, .fiveMBLineWithoutNewline: ["larger than 1 MB"]
-        case .invalidUTF8: ["line 3: title: not UTF-8"]
-        case .gbkEncoded: ["not UTF-8"]
+        case .invalidUTF8: ["line 3: title: not UTF-8 or GB18030"]
+        case .gbkEncoded: ["is missing"]
         case .nulBytes: ["NUL"]
         case .fiveMBLineOfCommas: ["fields, the header has 6"]
         // The quoted cell passes 1 MB before the end of the file shows the quote never closes.

@@ -1,0 +1,434 @@
+import CeledgerDomain
+import CeledgerText
+import Foundation
+internal import ZIPFoundation
+
+/// Writes an .xlsx workbook: a first sheet streamed row by row (to a temporary file, so memory stays flat),
+/// then any small extra sheets, packed into a zip written beside the target and renamed over it at the
+/// end, so that no half-written file is ever left under the target's name.
+///
+/// The package is the minimum Excel, LibreOffice and openpyxl read: `[Content_Types].xml`, `_rels/.rels`,
+/// `docProps/core.xml` (creator and creation time), `docProps/app.xml`, `xl/workbook.xml` and its
+/// relationships, `xl/styles.xml`, `xl/worksheets/sheetN.xml`. Strings are inline (no shared-strings
+/// table to hold in memory). The header row is bold and frozen; column widths follow the display width of
+/// the content (a Chinese character counts two). Code columns (ID numbers) are text cells in a column
+/// formatted as Text; numbers are numeric cells; dates are date cells shown yyyy-mm-dd.
+///
+/// Text that starts with `=`, `+`, `-` or `@` is an ordinary string cell, which no spreadsheet evaluates,
+/// so it is written as it is. Only text that starts with an apostrophe followed by one of those (or another
+/// apostrophe) gets one more apostrophe in front, because an import removes one (`CSVWriter.plain`), as it
+/// does for CSV: so every text reads back exactly.
+public final class XLSXWriter: TableSink {
+    public let path: String
+    private let sheetName: String
+    private let bodyPath: String
+    private let packagePath: String
+    private var body: Int32 = -1
+    private var buffer: [UInt8] = []
+    private var bodyBytes = 0
+    private var columns: [TableColumn] = []
+    private var letters: [String] = []
+    private var widths: [Int] = []
+    private var rows = 0
+    private var extraSheets: [(name: String, xml: String)] = []
+    private var done = false
+    public var rowCount: Int { max(0, rows - 1) }
+
+    /// The widest a column gets; longer text wraps.
+    static let maxWidth = 60
+    /// Excel's limit of rows in a sheet.
+    public static let maxRows = 1_048_576
+
+    enum Style: Int {
+        case plain = 0, header = 1, date = 2, code = 3, wrapped = 4
+    }
+
+    /// Starts a workbook that will be written to `path` when `finish` is called.
+    public init(path: String, sheetName: String) throws(LedgerError) {
+        self.path = path
+        self.sheetName = XLSXWriter.safeSheetName(sheetName)
+        let pid = getpid()
+        bodyPath = path + ".sheet-tmp-\(pid)"
+        packagePath = path + ".tmp-\(pid)"
+        unlink(bodyPath)
+        body = open(bodyPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if body < 0 { throw XLSXWriter.cannotWrite(path, errno) }
+    }
+
+    deinit {
+        if !done { abandon() }
+    }
+
+    static func cannotWrite(_ path: String, _ code: Int32) -> LedgerError {
+        LedgerError(zh: "无法写入 \(path)：\(Ledger.reason(code))", en: "cannot write \(path): \(Ledger.reason(code))")
+    }
+
+    /// Sheet names may not hold []:*?/\ and have at most 31 characters.
+    static func safeSheetName(_ name: String) -> String {
+        let cleaned = String(name.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
+        return cleaned.isEmpty ? "Sheet1" : cleaned
+    }
+
+    /// "A", "B", … "Z", "AA", …
+    static func columnLetters(_ index: Int) -> String {
+        var n = index + 1
+        var s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+
+    // MARK: the first sheet
+
+    public func header(_ columns: [TableColumn]) throws(LedgerError) {
+        self.columns = columns
+        letters = columns.indices.map(Self.columnLetters)
+        widths = columns.map { max(Self.width($0.name), $0.minWidth) }
+        try append(Self.rowXML(1, columns.map { .text($0.name) }, columns: columns, letters: letters, header: true, widths: &widths))
+        rows = 1
+    }
+
+    public func row(_ cells: [TableCell]) throws(LedgerError) {
+        if rows + 1 > Self.maxRows {
+            throw LedgerError(
+                zh: "超过 Excel 每个工作表 \(Self.maxRows.grouped) 行的上限；请分年度导出（--year）或导出 CSV",
+                en: "more than Excel's \(Self.maxRows.grouped) rows in a sheet; export one year at a time (--year) or as CSV")
+        }
+        if letters.count < cells.count {
+            letters += (letters.count..<cells.count).map(Self.columnLetters)
+            widths += Array(repeating: 0, count: cells.count - widths.count)
+        }
+        rows += 1
+        try append(Self.rowXML(rows, cells, columns: columns, letters: letters, header: false, widths: &widths))
+    }
+
+    private func append(_ s: String) throws(LedgerError) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(LedgerError) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Foundation.write(body, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Self.cannotWrite(path, errno)
+            }
+            offset += n
+        }
+        bodyBytes += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: extra sheets
+
+    /// A further sheet, small enough to hold in memory (export information, instructions).
+    public func addSheet(name: String, columns: [TableColumn], rows: [[TableCell]], frozenHeader: Bool = false) {
+        var widths = columns.map { max(Self.width($0.name), $0.minWidth) }
+        let letters = (0..<max(columns.count, rows.map(\.count).max() ?? 0)).map(Self.columnLetters)
+        var xml = Self.rowXML(1, columns.map { .text($0.name) }, columns: columns, letters: letters, header: true, widths: &widths)
+        for (i, r) in rows.enumerated() {
+            xml += Self.rowXML(i + 2, r, columns: columns, letters: letters, header: false, widths: &widths)
+        }
+        let full = Self.sheetPrefix(columns: columns, widths: widths, rows: rows.count + 1, frozen: frozenHeader, selected: false)
+            + xml + Self.sheetSuffix
+        extraSheets.append((Self.safeSheetName(name), full))
+    }
+
+    // MARK: cells
+
+    /// The display width of a cell's longest line, in character cells.
+    static func width(_ s: String) -> Int {
+        if s.utf8.count < 200 && s.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0A }) { return s.utf8.count }
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.of($0) }.max() ?? 0
+    }
+
+    static func isDecimal(_ s: String) -> Bool {
+        var u = Substring(s).utf8[...]
+        if u.first == UInt8(ascii: "-") { u = u.dropFirst() }
+        guard let first = u.first, (0x30...0x39).contains(first) else { return false }
+        var point = false
+        var digitsAfterPoint = 0
+        for c in u {
+            if c == UInt8(ascii: ".") {
+                if point { return false }
+                point = true
+            } else if (0x30...0x39).contains(c) {
+                if point { digitsAfterPoint += 1 }
+            } else {
+                return false
+            }
+        }
+        return !point || digitsAfterPoint > 0
+    }
+
+    /// The day's serial number in Excel's 1900 date system.
+    static func serial(_ day: Day) -> Int {
+        day < Day(year: 1900, month: 3, day: 1)!
+            ? day.ordinal - Day(year: 1899, month: 12, day: 31)!.ordinal
+            : day.ordinal - Day(year: 1899, month: 12, day: 30)!.ordinal
+    }
+
+    /// The text a string cell holds so that an import (which removes one leading apostrophe before
+    /// = + - @ or ') reads `s` back.
+    static func stored(_ s: String) -> String { CSVWriter.plain(s) == s ? s : "'" + s }
+
+    static func rowXML(_ number: Int, _ cells: [TableCell], columns: [TableColumn], letters: [String], header: Bool,
+                       widths: inout [Int]) -> String {
+        let r = String(number)
+        var xml = "<row r=\"\(r)\">"
+        for (i, cell) in cells.enumerated() {
+            let kind = i < columns.count ? columns[i].kind : .text
+            let ref = letters[i] + r
+            func text(_ s: String) {
+                let v = stored(s)
+                let w = width(v)
+                let utf8 = v.utf8
+                let lineBreak = utf8.contains(0x0A) || utf8.contains(0x0D)
+                let style: Style = header ? .header : kind == .code ? .code : lineBreak || w > maxWidth ? .wrapped : .plain
+                let styleAttr = style == .plain ? "" : " s=\"\(style.rawValue)\""
+                func space(_ c: UInt8?) -> Bool { c == 0x20 || c == 0x09 }
+                let edge = lineBreak || space(utf8.first) || space(utf8.last)
+                xml += "<c r=\"\(ref)\" t=\"inlineStr\"\(styleAttr)><is><t\(edge ? " xml:space=\"preserve\"" : "")>"
+                xml += OOXMLEscape.escapeText(v)
+                xml += "</t></is></c>"
+                if i < widths.count { widths[i] = max(widths[i], w) }
+            }
+            if cell.text.isEmpty { continue }
+            switch cell {
+            case .number(let s):
+                guard !header, isDecimal(s) else { text(s); continue }
+                xml += "<c r=\"\(ref)\"><v>\(s)</v></c>"
+                if i < widths.count { widths[i] = max(widths[i], s.utf8.count) }
+            case .date(let s):
+                guard !header, case .success(let day) = Day.parse(s), day.iso == s else { text(s); continue }
+                xml += "<c r=\"\(ref)\" s=\"\(Style.date.rawValue)\"><v>\(serial(day))</v></c>"
+                if i < widths.count { widths[i] = max(widths[i], 10) }
+            case .text(let s):
+                text(s)
+            }
+        }
+        return xml + "</row>"
+    }
+
+    // MARK: the package
+
+    static let xmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    static let mainNS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    static let relNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+    static func sheetPrefix(columns: [TableColumn], widths: [Int], rows: Int, frozen: Bool, selected: Bool) -> String {
+        var s = xmlDeclaration + "<worksheet xmlns=\"\(mainNS)\" xmlns:r=\"\(relNS)\">"
+        let lastColumn = columnLetters(max(widths.count, 1) - 1)
+        s += "<dimension ref=\"A1:\(lastColumn)\(max(rows, 1))\"/>"
+        s += "<sheetViews><sheetView workbookViewId=\"0\"\(selected ? " tabSelected=\"1\"" : "")>"
+        if frozen {
+            s += "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+            s += "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/>"
+        }
+        s += "</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>"
+        if !widths.isEmpty {
+            s += "<cols>"
+            for (i, w) in widths.enumerated() {
+                let kind = i < columns.count ? columns[i].kind : .text
+                let width = min(max(w, 4) + 2, maxWidth)
+                let style = kind == .code ? " style=\"\(Style.code.rawValue)\"" : kind == .date ? " style=\"\(Style.date.rawValue)\"" : ""
+                s += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\"\(style) customWidth=\"1\"/>"
+            }
+            s += "</cols>"
+        }
+        return s + "<sheetData>"
+    }
+
+    static let sheetSuffix = "</sheetData></worksheet>"
+
+    static let styles = xmlDeclaration + """
+        <styleSheet xmlns="\(mainNS)">\
+        <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>\
+        <fonts count="2">\
+        <font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
+        <font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
+        </fonts>\
+        <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+        <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+        <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+        <cellXfs count="5">\
+        <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+        <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
+        </cellXfs>\
+        <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
+        </styleSheet>
+        """
+
+    static func contentTypes(sheets: Int) -> String {
+        var s = xmlDeclaration + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        s += "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+        s += "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+        s += "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+        for i in 1...sheets {
+            s += "<Override PartName=\"/xl/worksheets/sheet\(i).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+        }
+        s += "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+        s += "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+        s += "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+        return s + "</Types>"
+    }
+
+    static let rootRelationships = xmlDeclaration + """
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="\(relNS)/officeDocument" Target="xl/workbook.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
+        <Relationship Id="rId3" Type="\(relNS)/extended-properties" Target="docProps/app.xml"/>\
+        </Relationships>
+        """
+
+    static func workbook(_ names: [String]) -> String {
+        var s = xmlDeclaration + "<workbook xmlns=\"\(mainNS)\" xmlns:r=\"\(relNS)\">"
+        s += "<bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>"
+        for (i, name) in names.enumerated() {
+            s += "<sheet name=\"\(OOXMLEscape.escapeText(name, attribute: true))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>"
+        }
+        return s + "</sheets></workbook>"
+    }
+
+    static func workbookRelationships(sheets: Int) -> String {
+        var s = xmlDeclaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        for i in 1...sheets {
+            s += "<Relationship Id=\"rId\(i)\" Type=\"\(relNS)/worksheet\" Target=\"worksheets/sheet\(i).xml\"/>"
+        }
+        s += "<Relationship Id=\"rId\(sheets + 1)\" Type=\"\(relNS)/styles\" Target=\"styles.xml\"/>"
+        return s + "</Relationships>"
+    }
+
+    static func core(creator: String, created: Date, title: String) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        f.timeZone = TimeZone(identifier: "UTC")
+        let when = f.string(from: created)
+        let who = OOXMLEscape.escapeText(creator)
+        return xmlDeclaration + """
+            <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+            xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
+            xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
+            <dc:title>\(OOXMLEscape.escapeText(title))</dc:title>\
+            <dc:creator>\(who)</dc:creator>\
+            <cp:lastModifiedBy>\(who)</cp:lastModifiedBy>\
+            <dcterms:created xsi:type="dcterms:W3CDTF">\(when)</dcterms:created>\
+            <dcterms:modified xsi:type="dcterms:W3CDTF">\(when)</dcterms:modified>\
+            </cp:coreProperties>
+            """
+    }
+
+    static let app = xmlDeclaration + """
+        <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
+        xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>celedger</Application></Properties>
+        """
+
+    /// Packs the workbook and puts it in place. `creator` and `created` go into docProps/core.xml.
+    public func finish(creator: String, created: Date, title: String) throws(LedgerError) {
+        precondition(!done, "finish called twice")
+        defer { done = true }
+        do throws(LedgerError) {
+            try flush()
+            if fsync(body) != 0 && errno != EINVAL { throw Self.cannotWrite(path, errno) }
+            close(body)
+            body = -1
+            try pack(creator: creator, created: created, title: title)
+            let fd = open(packagePath, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+            if rename(packagePath, path) != 0 { throw Self.cannotWrite(path, errno) }
+            unlink(bodyPath)
+        } catch {
+            cleanUp()
+            throw error
+        }
+    }
+
+    private func pack(creator: String, created: Date, title: String) throws(LedgerError) {
+        unlink(packagePath)
+        do {
+            let archive = try Archive(url: URL(fileURLWithPath: packagePath), accessMode: .create)
+            chmod(packagePath, 0o600)
+            func add(_ part: String, _ text: String) throws {
+                let data = Data(text.utf8)
+                try archive.addEntry(with: part, type: .file, uncompressedSize: Int64(data.count), modificationDate: created,
+                                     compressionMethod: .deflate) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+            }
+            let names = [sheetName] + extraSheets.map(\.name)
+            try add("[Content_Types].xml", Self.contentTypes(sheets: names.count))
+            try add("_rels/.rels", Self.rootRelationships)
+            try add("docProps/core.xml", Self.core(creator: creator, created: created, title: title))
+            try add("docProps/app.xml", Self.app)
+            try add("xl/workbook.xml", Self.workbook(names))
+            try add("xl/_rels/workbook.xml.rels", Self.workbookRelationships(sheets: names.count))
+            try add("xl/styles.xml", Self.styles)
+
+            // The first sheet: the head (which needs the column widths, known only now), the streamed rows, the tail.
+            let head = Data(Self.sheetPrefix(columns: columns, widths: widths, rows: rows, frozen: true, selected: true).utf8)
+            let tail = Data(Self.sheetSuffix.utf8)
+            guard let rowsFile = FileHandle(forReadingAtPath: bodyPath) else { throw Self.cannotWrite(path, errno) }
+            defer { try? rowsFile.close() }
+            let total = head.count + bodyBytes + tail.count
+            try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(total),
+                                 modificationDate: created, compressionMethod: .deflate, bufferSize: 1 << 16) { position, size in
+                var out = Data()
+                var at = Int(position)
+                let end = at + size
+                while at < end {
+                    if at < head.count {
+                        let n = min(end, head.count) - at
+                        out.append(head.subdata(in: at..<at + n))
+                        at += n
+                    } else if at < head.count + bodyBytes {
+                        let offset = at - head.count
+                        let n = min(end - at, bodyBytes - offset)
+                        try rowsFile.seek(toOffset: UInt64(offset))
+                        guard let chunk = try rowsFile.read(upToCount: n), chunk.count == n else {
+                            throw LedgerError(zh: "临时文件 \(bodyPath) 读取失败", en: "cannot read the temporary file \(bodyPath)")
+                        }
+                        out.append(chunk)
+                        at += n
+                    } else {
+                        let offset = at - head.count - bodyBytes
+                        let n = min(end - at, tail.count - offset)
+                        out.append(tail.subdata(in: offset..<offset + n))
+                        at += n
+                    }
+                }
+                return out
+            }
+            for (i, sheet) in extraSheets.enumerated() {
+                try add("xl/worksheets/sheet\(i + 2).xml", sheet.xml)
+            }
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            let reason = (error as NSError).domain == NSPOSIXErrorDomain ? Ledger.reason(Int32((error as NSError).code)) : "\(error)"
+            throw LedgerError(zh: "无法写入 \(path)：\(reason)", en: "cannot write \(path): \(reason)")
+        }
+    }
+
+    private func cleanUp() {
+        if body >= 0 { close(body); body = -1 }
+        unlink(bodyPath)
+        unlink(packagePath)
+    }
+
+    /// Gives up: removes the temporary files; nothing is written under `path`.
+    public func abandon() {
+        done = true
+        cleanUp()
+    }
+}
