@@ -28,21 +28,24 @@ let package = Package(
                 "CeledgerDomain", "CeledgerText", grdb,
             ]
         ),
+        // Printable documents (the record card): pure values in, text or HTML out.
+        .target(name: "CeledgerReports", dependencies: ["CeledgerDomain", "CeledgerText"]),
         // The only C: a shim over ncursesw for what Swift cannot import.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         // Screens as Swift state rendered to a text grid; one driver calls curses.
         .target(
             name: "CeledgerTUI",
-            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerStore", "CNcursesw", grdb]
+            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerStore", "CeledgerReports", "CNcursesw", grdb]
         ),
         .executableTarget(
             name: "celedger",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerStore", "CeledgerTUI", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerStore", "CeledgerTUI", "CeledgerReports", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
+        .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText"], exclude: ["Golden"]),
         .testTarget(name: "CeledgerStoreTests", dependencies: ["CeledgerStore", "CeledgerDomain", grdb]),
         // Golden files are read through #filePath, not bundled as resources.
         .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb],
