@@ -57,7 +57,7 @@ public enum CardHTML {
                     if l.trimmedHours != .zero { counted += "<span class=\"cut\">\(e(w.t("扣 ", "−")))\(e(l.trimmedHours.description))</span>" }
                     add("<tr><td class=\"num\">\(i + 1)</td><td>\(content(r, w))</td><td>\(e(w.dash(r.provider)))</td>"
                         + "<td class=\"nowrap\">\(dates(r))</td><td>\(e(r.mode.label(lang)))</td><td>\(e(r.category.label(lang)))</td>"
-                        + "<td>\(e(w.assessment(r)))</td><td class=\"num\">\(e((r.recognizedHours ?? .zero).description))</td>"
+                        + "<td class=\"nowrap\">\(e(w.assessment(r)))</td><td class=\"num\">\(e((r.recognizedHours ?? .zero).description))</td>"
                         + "<td class=\"num\">\(counted)</td></tr>")
                 }
                 add("</tbody>")
@@ -83,7 +83,7 @@ public enum CardHTML {
                     let r = l.record
                     add("<tr><td class=\"num\">\(i + 1)</td><td>\(content(r, w))</td><td>\(e(w.dash(r.provider)))</td>"
                         + "<td class=\"nowrap\">\(dates(r))</td><td>\(e(r.mode.label(lang)))</td><td>\(e(r.category.label(lang)))</td>"
-                        + "<td>\(e(w.assessment(r)))</td><td class=\"num\">\(e(r.claimedHours.description))</td><td>\(e(w.notCounted(l)))</td></tr>")
+                        + "<td class=\"nowrap\">\(e(w.assessment(r)))</td><td class=\"num\">\(e(r.claimedHours.description))</td><td>\(e(w.notCounted(l)))</td></tr>")
                 }
                 add("</tbody>")
                 add("</table>")
