@@ -139,7 +139,7 @@ final class StatsScreen: Screen {
         g.put(title, row: top, column: column, style: .bold)
         let labelWidth = max(minimum, groups.map { label($0.key).displayWidth }.max() ?? 8)
         let hoursWidth = max(7, groups.map { $0.hours.description.count }.max() ?? 7)
-        let personsWidth = 5
+        let personsWidth = max(5, groups.map { app.t("\($0.persons)人", "\($0.persons)p").displayWidth }.max() ?? 5)
         let shareWidth = 7
         let barWidth = max(4, width - labelWidth - 1 - hoursWidth - 1 - personsWidth - 2 - shareWidth)
         let head = "".fitted(toWidth: labelWidth) + " " + app.t("学时", "Hours").fitted(toWidth: hoursWidth, align: .right) + " "
