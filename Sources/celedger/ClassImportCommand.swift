@@ -8,7 +8,7 @@ import Foundation
 enum ImportTarget: String, ExpressibleByArgument, CaseIterable {
     case persons, records
     case `class`
-    var kind: ImportKind? { ImportKind(rawValue: rawValue) }
+    var rowKind: RowKind { self == .persons ? .person : .record }
 }
 
 /// `celedger import class FILE`: one training class, many participants (Art. 16). The file is the class's

@@ -21,8 +21,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "persons, records or class")
-    var what: ImportTarget  // class: ClassImportCommand.swift
-    var kind: ImportKind { what.kind ?? .records }
+    var kind: ImportTarget  // class: ClassImportCommand.swift
 
     @Argument(help: ArgumentHelp("The CSV file.", valueName: "file"))
     var file: String
@@ -34,7 +33,7 @@ struct ImportCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        if what == .class { return try ClassImport(global: global, file: file, dryRun: dryRun, skipInvalid: skipInvalid).run() }
+        if kind == .class { return try ClassImport(global: global, file: file, dryRun: dryRun, skipInvalid: skipInvalid).run() }
         let lang = Context.lang
         let reader: CSVReader
         do {
