@@ -42,6 +42,8 @@ public final class App {
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
     var revealIDs = false
+    /// Where `p` writes record cards and who issues them (CardPrinting.swift).
+    public var cardSettings = CardSettings.fromEnvironment()
     let words: Words
     /// The year every screen shows; changing it on one screen changes it for all.
     private(set) var year: Int

@@ -33,7 +33,7 @@ struct FormInput {
 /// Ctrl-S saves, Esc cancels (asking first when something changed). Each change is checked by the domain's
 /// row parser, so the form and an import accept and refuse exactly the same values.
 class FormOverlay: Overlay {
-    let title: String
+    var title: String
     var inputs: [FormInput]
     var focus = 0
     var problems: [Field: Message] = [:]

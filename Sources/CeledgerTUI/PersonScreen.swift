@@ -126,7 +126,7 @@ final class PersonScreen: Screen {
         case .character("h"):
             if let p = person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
         case .character("p"):
-            app.info(w.t("打印证明将在后续版本提供", "printing proof comes in a later version"))
+            printCard(app)  // CardPrinting.swift
         case .mouse(let m) where m.kind == .click || m.kind == .doubleClick:
             let i = cursor.top + m.row - 5
             if m.row >= 5 && i < records.count {
@@ -283,7 +283,7 @@ final class PersonScreen: Screen {
          ("h", w.t("修改记录：此人及其记录的每次新增、修改、删除", "history: every change to this person and their records")),
          ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
          ("v", w.t("显示 / 隐藏完整身份证号", "show / hide the full ID number")),
-         ("Esc  q", w.t("返回人员列表", "back to the persons list"))]
+         ("Esc  q", w.t("返回人员列表", "back to the persons list"))] + cardHelpEntries(w)
     }
 }
 

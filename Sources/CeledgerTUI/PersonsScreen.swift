@@ -13,6 +13,8 @@ final class PersonsScreen: Screen {
     var search: TextField?
     /// Keep the selection on this person after the next reload, when they are still listed.
     var follow: Int64?
+    /// Persons marked for a class registration (ClassRegistration.swift).
+    var marks = PersonMarks()
 
     init(year: Int) { query = PersonListQuery(year: year) }
 
@@ -156,6 +158,8 @@ final class PersonsScreen: Screen {
             }
         case .character("r"):
             app.push(RecognitionScreen(year: query.year))
+        case .character("m"), .character("M"), .character("A"), .character("t"):
+            handleBatchKeys(key, app)  // ClassRegistration.swift
         default:
             break
         }
@@ -342,6 +346,7 @@ final class PersonsScreen: Screen {
             if selected { g.fill(row: 3 + i, style: .reverse) }
             lay.draw(cells, into: &g, row: 3 + i, style: selected ? .reverse : [], styles: selected ? [:] : styles)
         }
+        drawMarks(&g, app)  // ClassRegistration.swift
         if cursor.count == 0 {
             g.put(query.search.isEmpty && query.unit == nil && query.status == .all
                   ? w.t("本年度没有人员。按 a 新增人员，或用 celedger import persons 导入。", "No persons this year. Press a to add one, or run celedger import persons.")
@@ -373,6 +378,6 @@ final class PersonsScreen: Screen {
          ("r", w.t("学时认定（待认定记录）", "recognition (pending records)")),
          ("v", w.t("显示 / 隐藏完整身份证号", "show / hide full ID numbers")),
          ("Esc", w.t("清除搜索和筛选", "clear search and filters")),
-         ("q", w.t("退出", "quit"))]
+         ("q", w.t("退出", "quit"))] + batchHelpEntries(w)
     }
 }

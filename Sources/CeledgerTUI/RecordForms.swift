@@ -5,7 +5,7 @@ import CeledgerText
 /// Add or edit one record of a person. The rule set in force in the record's year suggests the recognised
 /// hours and shows its working; the recognised hours follow the suggestion until typed by hand, and hours
 /// that differ from it need a reason in the recognition note.
-final class RecordForm: FormOverlay {
+class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one record for many
     let personRowID: Int64
     let personID: ResidentID
     let editing: StoredRecord?

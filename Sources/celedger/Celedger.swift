@@ -31,8 +31,8 @@ struct Celedger: ParsableCommand {
         discussion: "With no subcommand, opens the terminal UI on the ledger.",
         version: "0.1.0",
         subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
-                      DemoCommand.self, RulesCommand.self, ReviewCommand.self, HistoryCommand.self, BackupCommand.self, RestoreCommand.self,
-                      CheckCommand.self],
+                      DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
+                      RestoreCommand.self, CheckCommand.self],
         defaultSubcommand: UICommand.self
     )
 

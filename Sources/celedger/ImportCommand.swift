@@ -37,8 +37,8 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "persons or records")
-    var kind: ImportKind
+    @Argument(help: "persons, records or class")
+    var kind: ImportTarget  // class: ClassImportCommand.swift
 
     @Argument(help: ArgumentHelp("The CSV or XLSX file.", valueName: "file"))
     var file: String
@@ -53,13 +53,11 @@ struct ImportCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let lang = Context.lang
-        let reader: any RowSource
-        do {
-            reader = isSpreadsheet ? try XLSXReader(path: file) : try CSVReader(path: file, encoding: encoding?.encoding)
-        } catch {
-            throw CLIFailure(error.message, code: ExitStatus.badInput)
+        if kind == .class {
+            return try ClassImport(global: global, file: file, dryRun: dryRun, skipInvalid: skipInvalid, reader: { try source() }).run()
         }
+        let lang = Context.lang
+        let reader = try source()
         // A dry run reads only: it never changes the file, even to migrate it.
         let ledger = try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
         let progress = ProgressLine(Context.text("导入中", "importing"))
@@ -111,6 +109,15 @@ struct ImportCommand: ParsableCommand {
             summary += Context.text("，有误跳过 \(n.grouped)（见 \(rejectedPath)）", ", \(n.grouped) bad row\(n == 1 ? "" : "s") skipped (see \(rejectedPath))")
         }
         print(summary)
+    }
+
+    /// The file's rows: a workbook's first sheet, or CSV in its detected (or forced) encoding.
+    func source() throws -> any RowSource {
+        do {
+            return isSpreadsheet ? try XLSXReader(path: file) : try CSVReader(path: file, encoding: encoding?.encoding)
+        } catch {
+            throw CLIFailure(error.message, code: ExitStatus.badInput)
+        }
     }
 
     /// An .xlsx workbook: a zip by its first bytes, an OLE file (legacy .xls, or a workbook with a password,

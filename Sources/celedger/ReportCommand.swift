@@ -6,7 +6,7 @@ import Foundation
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports over the ledger.", subcommands: [AnnualReport.self, WindowReport.self])
+        commandName: "report", abstract: "Reports over the ledger.", subcommands: [AnnualReport.self, WindowReport.self, StatsReport.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {

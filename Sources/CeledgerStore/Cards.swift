@@ -1,0 +1,140 @@
+import CeledgerDomain
+import Foundation
+internal import GRDB
+
+/// A record card's number as the ledger keeps it (table `card`).
+public struct IssuedCard: Sendable, Hashable {
+    /// "JX-2024-000123".
+    public let number: String
+    /// When it was first issued: UTC, ISO 8601.
+    public let issuedAt: String
+    /// The local day it was first issued, printed on the card.
+    public let issuedOn: Day
+    public let issuedBy: String
+    /// True when the same content had been issued before: the number is the one it got then.
+    public let reprint: Bool
+}
+
+extension Ledger {
+    /// The prefix of every certificate number: Jiangxi (江西).
+    public static let cardPrefix = "JX"
+
+    /// The number for a card with this content: the one it already has when the same content (same person,
+    /// years, issuer and content fingerprint) was issued before, else the next free number of the issue
+    /// year, `<prefix>-<year>-<six digits>`, kept with who issued it and when. One transaction; numbers
+    /// are unique in the ledger (the table's UNIQUE constraint guards against two processes at once).
+    public func issueCard(
+        personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String,
+        now: Date = Date(), timeZone: TimeZone = .current, prefix: String = Ledger.cardPrefix
+    ) throws(LedgerError) -> IssuedCard {
+        guard firstYear <= lastYear else {
+            throw LedgerError(zh: "起始年度晚于结束年度", en: "the first year is after the last")
+        }
+        let stamp = Ledger.timestamp(now)
+        do {
+            return try db.writeWithoutTransaction { db in
+                var issued: IssuedCard!
+                try db.inTransaction(.immediate) {
+                    if let row = try Row.fetchOne(db, sql: """
+                        SELECT number, issued_at, issued_by FROM card
+                        WHERE person_id = ? AND first_year = ? AND last_year = ? AND issuer = ? AND digest = ?
+                        ORDER BY id LIMIT 1
+                        """, arguments: [personRowID, firstYear, lastYear, issuer, digest]) {
+                        let at: String = row["issued_at"]
+                        issued = IssuedCard(number: row["number"], issuedAt: at, issuedOn: Ledger.localDay(at, timeZone) ?? Ledger.localDay(now, timeZone),
+                                            issuedBy: row["issued_by"], reprint: true)
+                        return .commit
+                    }
+                    guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?)", arguments: [personRowID]) == true else {
+                        throw Ledger.gone
+                    }
+                    let day = Ledger.localDay(now, timeZone)
+                    let head = "\(prefix)-\(day.year)-"
+                    // The highest sequence of the year so far (numbers of other shapes are ignored).
+                    let numbers = try String.fetchAll(db, sql: "SELECT number FROM card WHERE number LIKE ? ESCAPE '\\'",
+                                                      arguments: [Ledger.escapeLike(head) + "%"])
+                    let last = numbers.compactMap { Int($0.dropFirst(head.count)) }.max() ?? 0
+                    var seq = String(last + 1)
+                    if seq.count < 6 { seq = String(repeating: "0", count: 6 - seq.count) + seq }
+                    let number = head + seq
+                    try db.execute(sql: """
+                        INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [number, personRowID, firstYear, lastYear, issuer, digest, stamp, actor])
+                    issued = IssuedCard(number: number, issuedAt: stamp, issuedOn: day, issuedBy: actor, reprint: false)
+                    return .commit
+                }
+                return issued
+            }
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+    }
+
+    /// The cards issued for a person, oldest first.
+    public func cards(personRowID: Int64, timeZone: TimeZone = .current) throws(LedgerError) -> [(card: IssuedCard, firstYear: Int, lastYear: Int, issuer: String, digest: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT number, first_year, last_year, issuer, digest, issued_at, issued_by FROM card WHERE person_id = ? ORDER BY id
+                """, arguments: [personRowID]).map { row in
+                let at: String = row["issued_at"]
+                return (IssuedCard(number: row["number"], issuedAt: at, issuedOn: Ledger.localDay(at, timeZone) ?? Day.firstOf(year: 1970),
+                                   issuedBy: row["issued_by"], reprint: true),
+                        row["first_year"], row["last_year"], row["issuer"], row["digest"])
+            }
+        }
+    }
+
+    /// UTC, second precision, ISO 8601: as every timestamp in the ledger.
+    static func timestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+
+    static func localDay(_ date: Date, _ zone: TimeZone) -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    static func localDay(_ timestamp: String, _ zone: TimeZone) -> Day? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: timestamp).map { localDay($0, zone) }
+    }
+}
+
+/// What a record card is made from, read in one transaction so that it is one consistent moment of the
+/// ledger: the person, and for each year the rule set that judges it and the person's records ending in it.
+public struct CardSource: Sendable {
+    public struct Year: Sendable {
+        public let year: Int
+        public let ruleSet: RuleSet
+        public let records: [StoredRecord]
+    }
+    public let person: StoredPerson
+    public let years: [Year]
+}
+
+extension Ledger {
+    /// The person and their records for each year of `years`; nil when the person is not in the ledger.
+    public func cardSource(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> CardSource? {
+        var sets: [Int: RuleSet] = [:]
+        for y in years {
+            guard let set = rules.ruleSet(for: y) else { throw Ledger.noRules(y) }
+            sets[y] = set
+        }
+        return try read { db in
+            guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else { return nil }
+            let person = Ledger.person(from: p)
+            let years = try years.map { y in
+                CardSource.Year(year: y, ruleSet: sets[y]!, records: try Row.fetchAll(db, sql: """
+                    SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id
+                    """, arguments: [personRowID, y]).map { StoredRecord(row: $0, personID: person.id) })
+            }
+            return CardSource(person: StoredPerson(rowID: personRowID, person: person), years: years)
+        }
+    }
+}

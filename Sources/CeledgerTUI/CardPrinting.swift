@@ -1,0 +1,106 @@
+import CeledgerDomain
+import CeledgerReports
+import CeledgerStore
+import CeledgerText
+import Foundation
+
+/// Where the terminal UI writes record cards, and who issues them.
+public struct CardSettings: Sendable {
+    /// The folder for card files (created 0700; cards are 0600: they carry full ID numbers).
+    public var directory: String
+    /// The issuing unit; nil: the person's unit.
+    public var issuer: String?
+    /// The clock a card's issue time is taken from (tests fix it).
+    public var clock: @Sendable () -> Date = { Date() }
+
+    public init(directory: String, issuer: String? = nil) {
+        self.directory = directory
+        self.issuer = issuer
+    }
+
+    /// `$CELEDGER_CARD_DIR`, else `~/celedger-cards`; the issuer from `$CELEDGER_ISSUER`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> CardSettings {
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let dir = env["CELEDGER_CARD_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/celedger-cards"
+        return CardSettings(directory: dir, issuer: env["CELEDGER_ISSUER"].flatMap { $0.trimmedField.isEmpty ? nil : $0.trimmedField })
+    }
+}
+
+enum CardFiles {
+    /// A name that is safe as a file name on any system: no folders, no control characters.
+    static func safe(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if ch == "/" || ch == "\\" || ch == ":" || ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                out.append("_")
+            } else {
+                out.append(ch)
+            }
+        }
+        while out.hasPrefix(".") { out.removeFirst() }
+        return out.isEmpty ? "card" : out
+    }
+
+    /// Writes the file owner-only, replacing one of the same name atomically; returns its path.
+    static func write(_ text: String, directory: String, name: String) throws(LedgerError) -> String {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw LedgerError(zh: "无法创建目录 \(directory)：\(error.localizedDescription)", en: "cannot create folder \(directory): \(error.localizedDescription)")
+        }
+        let path = (directory as NSString).appendingPathComponent(name)
+        let temp = path + ".tmp-\(getpid())"
+        guard fm.createFile(atPath: temp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw LedgerError(zh: "无法写入 \(path)", en: "cannot write \(path)")
+        }
+        if rename(temp, path) != 0 {
+            unlink(temp)
+            throw LedgerError(zh: "无法写入 \(path)", en: "cannot write \(path)")
+        }
+        return path
+    }
+
+    /// The path with the home folder written as ~, for the message line.
+    static func shown(_ path: String) -> String {
+        let home = NSHomeDirectory()
+        return !home.isEmpty && home != "/" && path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
+    }
+}
+
+extension PersonScreen {
+    /// `p`: the person's record card for the shown year, as an A4 HTML page in the cards folder, numbered
+    /// (the same content keeps its number). The message line says where it went.
+    func printCard(_ app: App) {
+        guard let sp = person else { return }
+        let w = app.words
+        do {
+            guard let source = try app.ledger.cardSource(personRowID: personRowID, years: year...year) else { return }
+            let issuer = (app.cardSettings.issuer ?? sp.person.unit).trimmedField
+            guard !issuer.isEmpty else {
+                app.error(Message(zh: "此人未填单位，无法确定出具单位：先填写单位（E），或设置 CELEDGER_ISSUER",
+                                  en: "this person has no unit to issue the card: fill it in (E), or set CELEDGER_ISSUER"))
+                return
+            }
+            let card = RecordCard.build(person: source.person.person, issuer: issuer, years: source.years.map {
+                RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
+            })
+            let issued = try app.ledger.issueCard(personRowID: personRowID, firstYear: year, lastYear: year, issuer: issuer,
+                                                  digest: card.digest, by: app.reviewer, now: app.cardSettings.clock())
+            let issue = CardIssue(number: issued.number, issuedOn: issued.issuedOn, printedOn: app.today, issuedBy: issued.issuedBy)
+            let html = CardHTML.render(card, issue: issue, lang: app.lang)
+            let path = try CardFiles.write(html, directory: app.cardSettings.directory,
+                                           name: CardFiles.safe("\(sp.person.name)-\(year)-\(issued.number)") + ".html")
+            app.info(issued.reprint
+                ? w.t("证明 \(issued.number)（内容未变，沿用原编号）已写入 \(CardFiles.shown(path))",
+                      "card \(issued.number) (unchanged, same number) written to \(CardFiles.shown(path))")
+                : w.t("证明 \(issued.number) 已写入 \(CardFiles.shown(path))", "card \(issued.number) written to \(CardFiles.shown(path))"))
+        } catch {
+            app.error(error)
+        }
+    }
+
+    func cardHelpEntries(_ w: Words) -> [(String, String)] {
+        [("p", w.t("打印本年度继续教育学时证明（A4 网页文件，带证明编号）", "print the year's record card (an A4 HTML file, numbered)"))]
+    }
+}

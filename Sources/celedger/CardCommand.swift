@@ -1,0 +1,109 @@
+import ArgumentParser
+import CeledgerDomain
+import CeledgerReports
+import CeledgerStore
+import CeledgerText
+import Foundation
+
+enum CardFormat: String, ExpressibleByArgument, CaseIterable {
+    case txt, html
+}
+
+/// `celedger card ID`: the person's record card (继续教育学时证明) for one or more years, numbered.
+struct CardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card",
+        abstract: "Print a person's record card (继续教育学时证明) for a year or several: text or A4 HTML, with a certificate number.",
+        discussion: """
+            The same content printed again keeps its number; changed content gets a new one. Only recognised \
+            hours of activities not failed count; pending, rejected and failed activities are listed apart.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The person's ID number.", valueName: "id-number"))
+    var idNumber: String
+
+    @Option(name: .long, help: "The (first) year (default: the current year).")
+    var year: Int?
+
+    @Option(name: .long, help: ArgumentHelp("The last year, for a card over several years (at most 10).", valueName: "year"))
+    var to: Int?
+
+    @Option(name: .long, help: "txt or html (default: html when the output file ends in .html, else txt).")
+    var format: CardFormat?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("The issuing unit (default: $CELEDGER_ISSUER, else the person's unit).", valueName: "name"))
+    var issuer: String?
+
+    @Flag(name: .long, help: "A draft: no number is issued or kept, and the card says it is not a proof.")
+    var draft = false
+
+    func validate() throws {
+        let first = year ?? Self.currentYear
+        if !Day.plausibleYears.contains(first) || to.map({ !Day.plausibleYears.contains($0) || $0 < first || $0 - first >= 10 }) == true {
+            throw ValidationError(Context.text("--year 和 --to 应是合理的年份，--to 不早于 --year，至多 10 年",
+                                               "--year and --to take plausible years, --to not before --year, at most 10 years"))
+        }
+    }
+
+    func run() throws {
+        let lang = Context.lang
+        let id: ResidentID
+        switch ResidentID.parse(idNumber) {
+        case .success(let v): id = v
+        case .failure(let p): throw CLIFailure(zh: "身份证号无效：\(p.message.zh)", en: "invalid ID number: \(p.message.en)", code: ExitStatus.badInput)
+        }
+        let first = year ?? Self.currentYear
+        let years = first...(to ?? first)
+        let ledger = try Context.openLedger(global, access: draft ? .readOnly : .readWrite)
+        guard let rowID = try ledger.personRowID(idNumber: id.value), let source = try ledger.cardSource(personRowID: rowID, years: years) else {
+            throw CLIFailure(zh: "登记簿中没有此人（\(id.masked)）", en: "no person with this ID number (\(id.masked)) in the ledger", code: ExitStatus.badInput)
+        }
+        let who = (issuer ?? Context.environment["CELEDGER_ISSUER"] ?? source.person.person.unit).trimmedField
+        guard !who.isEmpty else {
+            throw CLIFailure(zh: "需要出具单位：此人未填单位，请用 --issuer 指明（或设置 CELEDGER_ISSUER）",
+                             en: "an issuing unit is needed: the person has no unit; give --issuer (or set CELEDGER_ISSUER)", code: ExitStatus.usage)
+        }
+        let card = RecordCard.build(person: source.person.person, issuer: who, years: source.years.map {
+            RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
+        })
+        let today = Self.today
+        let actor = Context.actor(global)
+        let issue: CardIssue
+        var issued: IssuedCard?
+        if draft {
+            issue = .draft(on: today, by: actor)
+        } else {
+            let i = try ledger.issueCard(personRowID: rowID, firstYear: years.lowerBound, lastYear: years.upperBound, issuer: who,
+                                         digest: card.digest, by: actor)
+            issued = i
+            issue = CardIssue(number: i.number, issuedOn: i.issuedOn, printedOn: today, issuedBy: i.issuedBy)
+        }
+        let html = format == .html || (format == nil && output.map { $0.lowercased().hasSuffix(".html") || $0.lowercased().hasSuffix(".htm") } == true)
+        var out = try OutputSink(path: output)
+        out.write(html ? CardHTML.render(card, issue: issue, lang: lang) : CardText.render(card, issue: issue, lang: lang))
+        try out.close()
+        if let output, output != "-" {
+            let what: String
+            if let issued {
+                what = issued.reprint
+                    ? Context.text("证明编号 \(issued.number)（内容未变，沿用\(issued.issuedOn.iso)签发的编号）",
+                                   "certificate \(issued.number) (same content: the number issued \(issued.issuedOn.iso))")
+                    : Context.text("证明编号 \(issued.number)（新签发）", "certificate \(issued.number) (newly issued)")
+            } else {
+                what = Context.text("草稿，未编号", "draft, not numbered")
+            }
+            print(Context.text("已写入 \(output)：\(what)", "written \(output): \(what)"))
+        }
+    }
+
+    /// Today by the local clock.
+    static var today: Day {
+        let c = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
