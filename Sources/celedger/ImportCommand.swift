@@ -27,7 +27,7 @@ enum EncodingOption: String, ExpressibleByArgument, CaseIterable {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import persons or records from a CSV or XLSX file (English keys or Chinese headers, any order).",
+        abstract: "Import persons, records or a class (one activity, many participants) from a CSV or XLSX file (English keys or Chinese headers, any order).",
         discussion: """
             Atomic by default: if any row is bad, nothing is imported and every bad row is reported as \
             'line N: column: reason'. A record already in the ledger is reported as a duplicate and skipped. \
