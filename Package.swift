@@ -42,6 +42,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The headless TUI latency driver of `make bench` (scripts/bench.sh); built, never installed.
+        .executableTarget(
+            name: "celedger-bench",
+            dependencies: ["CeledgerTUI", "CeledgerStore", "CeledgerDomain", grdb]
+        ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         .testTarget(name: "CeledgerStoreTests", dependencies: ["CeledgerStore", "CeledgerDomain", grdb]),
         // Golden files are read through #filePath, not bundled as resources.
