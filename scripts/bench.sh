@@ -22,6 +22,7 @@
 # Environment:
 #   BENCH_RUNS (5)  BENCH_TUI_ROUNDS (10)  BENCH_SEED (1)  BENCH_YEARS (2021-2025)  BENCH_YEAR (2024)
 #   BENCH_PERSONS (43000)  BENCH_10M (0)  BENCH_PERSONS_10M (430000)  BENCH_RUNS_10M (3)
+#   BENCH_TUI_ROUNDS_10M (2: a key costs seconds there today)
 #   BENCH_ONLY (import,report,tui)  BENCH_SKIP_1M (0)  BENCH_REGEN (0: reuse a cached ledger whose key
 #   matches)  BENCH_DIR (.bench)  BENCH_CURSES (0: 1 also draws each key through the real curses
 #   driver on a pseudo-terminal, via script(1))  SWIFT (swift)
@@ -44,6 +45,7 @@ YEAR=${BENCH_YEAR:-2024}
 PERSONS=${BENCH_PERSONS:-43000}
 PERSONS_10M=${BENCH_PERSONS_10M:-430000}
 RUNS_10M=${BENCH_RUNS_10M:-3}
+TUI_ROUNDS_10M=${BENCH_TUI_ROUNDS_10M:-2}
 ONLY=${BENCH_ONLY:-import,report,tui}
 BENCH_DIR=${BENCH_DIR:-.bench}
 SWIFT=${SWIFT:-swift}
@@ -53,7 +55,7 @@ TUI_HEIGHT=40
 say() { printf '%s\n' "bench: $*" >&2; }
 die() { printf '%s\n' "bench: error: $*" >&2; exit 1; }
 wants() { [[ ",$ONLY," == *",$1,"* ]]; }
-for n in "$RUNS" "$TUI_ROUNDS" "$SEED" "$YEAR" "$PERSONS" "$PERSONS_10M" "$RUNS_10M"; do
+for n in "$RUNS" "$TUI_ROUNDS" "$SEED" "$YEAR" "$PERSONS" "$PERSONS_10M" "$RUNS_10M" "$TUI_ROUNDS_10M"; do
   [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || die "BENCH_* numbers must be positive integers (got '$n')"
 done
 
@@ -285,8 +287,8 @@ driver() { # MEASURE-FILE ARGS...
   fi
 }
 
-bench_tui() { # LABEL RUNS
-  local label=$1 runs=$2 db=$LEDGER_DIR/ledger.sqlite i
+bench_tui() { # LABEL RUNS ROUNDS
+  local label=$1 runs=$2 rounds=$3 db=$LEDGER_DIR/ledger.sqlite i
   local f=$WORK/first-$label.txt n=$WORK/noop-$label.txt
   : >"$f"; : >"$n"
   for ((i = 1; i <= runs; i++)); do
@@ -302,11 +304,11 @@ bench_tui() { # LABEL RUNS
   local samples=$WORK/samples-$label.txt m=$WORK/tui-$label.txt perrun=$WORK/perrun-$label.txt
   : >"$samples"; : >"$m"; : >"$perrun"
   for ((i = 1; i <= runs; i++)); do
-    say "[$label] tui: $TUI_ROUNDS rounds of scripted keys, run $i/$runs"
-    driver "$m" tui --db "$db" --year "$YEAR" --rounds "$TUI_ROUNDS" --samples "$WORK/samples.txt" --out "$WORK/tui.out"
+    say "[$label] tui: $rounds rounds of scripted keys, run $i/$runs"
+    driver "$m" tui --db "$db" --year "$YEAR" --rounds "$rounds" --samples "$WORK/samples.txt" --out "$WORK/tui.out"
     cat "$WORK/samples.txt" >>"$samples"
     grep '^key ' "$WORK/tui.out" >>"$perrun"
-    KEYS_PER_RUN=$(sed -n 's/^keys //p' "$WORK/tui.out")
+    KEYS_PER_RUN["$label"]="$rounds rounds, $(sed -n 's/^keys //p' "$WORK/tui.out") keys"
   done
   local kind line p50 p99 max cnt spread
   for kind in move page jump search year open back; do
@@ -326,15 +328,15 @@ bench_tui() { # LABEL RUNS
   RSS[tui:$label]=$(median "$m" 4)
 }
 
-bench_ledger() { # PERSONS LABEL-HINT RUNS
-  local persons=$1 runs=$3 label
+bench_ledger() { # PERSONS RUNS TUI-ROUNDS
+  local persons=$1 runs=$2 rounds=$3 label
   ensure_ledger "$persons"
   label=$(awk -v n="$(sed -n 's/^records=//p' "$LEDGER_DIR/meta")" 'BEGIN { if (n >= 1e6) printf "%.1fM", n / 1e6; else printf "%.0fk", n / 1e3 }')
   LABELS+=("$label")
-  INFO+=("$label: $(sed -n 's/^persons=//p' "$LEDGER_DIR/meta") persons, $(sed -n 's/^records=//p' "$LEDGER_DIR/meta") records, $YEARS, seed $SEED, ledger $(( $(sed -n 's/^ledger_bytes=//p' "$LEDGER_DIR/meta") / 1048576 )) MiB, records CSV $(( $(sed -n 's/^records_csv_bytes=//p' "$LEDGER_DIR/meta") / 1048576 )) MiB, demo generation $(sed -n 's/^demo_seconds=//p' "$LEDGER_DIR/meta") s (when cached: $(sed -n 's/^generated=//p' "$LEDGER_DIR/meta"))")
+  INFO+=("$label: $(sed -n 's/^persons=//p' "$LEDGER_DIR/meta") persons, $(sed -n 's/^records=//p' "$LEDGER_DIR/meta") records, $YEARS, seed $SEED, ledger $(( $(sed -n 's/^ledger_bytes=//p' "$LEDGER_DIR/meta") / 1048576 )) MiB, records CSV $(( $(sed -n 's/^records_csv_bytes=//p' "$LEDGER_DIR/meta") / 1048576 )) MiB, demo generation $(sed -n "s/^demo_seconds=//p" "$LEDGER_DIR/meta") s on $(sed -n "s/^generated=//p" "$LEDGER_DIR/meta")")
   if wants import; then bench_import "$label" "$runs"; fi
   if wants report; then bench_report "$label" "$runs"; fi
-  if wants tui; then bench_tui "$label" "$runs"; fi
+  if wants tui; then bench_tui "$label" "$runs" "$rounds"; fi
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -342,12 +344,12 @@ bench_ledger() { # PERSONS LABEL-HINT RUNS
 LABELS=()
 INFO=()
 declare -A RSS
-KEYS_PER_RUN="?"
+declare -A KEYS_PER_RUN
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-if [ "${BENCH_SKIP_1M:-0}" != 1 ]; then bench_ledger "$PERSONS" 1M "$RUNS"; fi
+if [ "${BENCH_SKIP_1M:-0}" != 1 ]; then bench_ledger "$PERSONS" "$RUNS" "$TUI_ROUNDS"; fi
 if [ "${BENCH_10M:-0}" = 1 ]; then
-  bench_ledger "$PERSONS_10M" 10M "$RUNS_10M"
+  bench_ledger "$PERSONS_10M" "$RUNS_10M" "$TUI_ROUNDS_10M"
   if [ "${#LABELS[@]}" = 2 ]; then
     small=${LABELS[0]}; big=${LABELS[1]}
     for what in import report tui; do
@@ -372,7 +374,7 @@ RESULT=$BENCH_DIR/results-$(date -u +%Y%m%dT%H%M%SZ).md
   echo "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"); $("$SWIFT" --version 2>&1 | grep -m1 -o 'Swift version [^ ]*'); sqlite3 $(sqlite3 --version | cut -d' ' -f1);"
   echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (modified)'); load average $LOAD_BEFORE before, $LOAD_AFTER after."
   for i in "${INFO[@]}"; do echo "Ledger $i."; done
-  echo "Report year $YEAR; TUI ${TUI_WIDTH}×${TUI_HEIGHT}$([ "${BENCH_CURSES:-0}" = 1 ] && echo ", drawn through curses on a pseudo-terminal" || echo ", headless (curses drawing not included)"), $TUI_ROUNDS rounds, $KEYS_PER_RUN scripted keys per run."
+  echo "Report year $YEAR; TUI ${TUI_WIDTH}×${TUI_HEIGHT}$([ "${BENCH_CURSES:-0}" = 1 ] && echo ", drawn through curses on a pseudo-terminal" || echo ", headless (curses drawing not included)"), scripted keys per run: $(for l in "${!KEYS_PER_RUN[@]}"; do printf '%s %s; ' "$l" "${KEYS_PER_RUN[$l]}"; done | sed 's/; $//')."
   echo
   echo "| figure | celedger (median) | baseline (median) | ratio | goal | verdict | notes |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"
