@@ -43,5 +43,10 @@ install: release
 	install -m 755 $(BUILD_DIR)/release/celedger $(PREFIX)/bin/celedger
 	cp -R data/. $(PREFIX)/share/celedger/
 
+# The scale benchmark (docs/performance.md): release build, cached demo ledgers under .bench/, figures
+# against the sqlite3 shell. BENCH_10M=1 adds ten million records; BENCH_RUNS, BENCH_ONLY: see the script.
+bench: deps
+	@bash scripts/bench.sh
+
 clean:
 	rm -rf $(BUILD_DIR) $(DEMO_DIR)

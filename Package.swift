@@ -47,6 +47,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The headless TUI latency driver of `make bench` (scripts/bench.sh); built, never installed.
+        .executableTarget(
+            name: "celedger-bench",
+            dependencies: ["CeledgerTUI", "CeledgerStore", "CeledgerDomain", grdb]
+        ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the CLI
         // tests read them there too.

@@ -84,17 +84,16 @@ enum Context {
     /// A ledger opened for writing first brings its stored totals up to date (a ledger just migrated, or
     /// rules that changed), with progress on a terminal.
     static func openLedger(_ global: GlobalOptions, access: Ledger.Access = .readWrite) throws -> Ledger {
+        let folder = try DataFiles.require()
+        var progress: ProgressLine?
+        defer { progress?.finish() }
         do {
-            let ledger = try Ledger.open(path: ledgerPath(global.db), pinyinLoader: try DataFiles.pinyinLoader(), rules: try DataFiles.rules(),
-                                         access: access, actor: actor(global))
-            if access == .readWrite, try ledger.totalsNeedRefresh() {
-                let progress = ProgressLine(text("重算年度合计", "recomputing annual totals"))
-                try ledger.refreshTotals(progress: progress.update)
-                progress.finish()
+            return try folder.openLedger(path: ledgerPath(global.db), access: access, actor: actor(global)) {
+                progress = ProgressLine(text("重算年度合计", "recomputing annual totals"))
+                return progress!.update
             }
-            return ledger
-        } catch let e as LedgerError {
-            throw CLIFailure(e.message, code: ExitStatus.ledger)
+        } catch {
+            throw CLIFailure(error.message, code: ExitStatus.ledger)
         }
     }
 }
@@ -102,79 +101,28 @@ enum Context {
 /// Files under data/: rule sets, the pinyin table, demo pools. Found through $CELEDGER_DATA, beside the
 /// installed binary (../share/celedger), or in the source tree the binary was built in.
 enum DataFiles {
-    static let directory: String? = {
-        let fm = FileManager.default
-        func ok(_ d: String) -> Bool { fm.fileExists(atPath: d + "/rules") }
-        if let d = Context.environment["CELEDGER_DATA"], ok(d) { return d }
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0].contains("/")
-            ? CommandLine.arguments[0] : (Bundle.main.executablePath ?? CommandLine.arguments[0])).resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        let share = dir.appendingPathComponent("../share/celedger").standardized.path
-        if ok(share) { return share }
-        for _ in 0..<8 {
-            let candidate = dir.appendingPathComponent("data").path
-            if ok(candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        let cwd = fm.currentDirectoryPath + "/data"
-        return ok(cwd) ? cwd : nil
-    }()
+    static let folder: DataFolder? = DataFolder.locate(
+        environment: Context.environment,
+        executable: CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : (Bundle.main.executablePath ?? CommandLine.arguments[0]))
 
-    static func require() throws -> String {
-        guard let d = directory else {
-            throw CLIFailure(zh: "找不到数据目录（规则、拼音表）；请设置 CELEDGER_DATA 指向 data/ 目录",
-                             en: "cannot find the data folder (rules, pinyin table); set CELEDGER_DATA to the data/ folder",
-                             code: ExitStatus.ledger)
-        }
+    static func require() throws -> DataFolder {
+        guard let d = folder else { throw CLIFailure(DataFolder.notFound.message, code: ExitStatus.ledger) }
         return d
     }
 
-    static func read(_ relative: String) throws -> String {
-        let path = try require() + "/" + relative
-        guard let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8) else {
-            throw CLIFailure(zh: "无法读取数据文件 \(path)", en: "cannot read data file \(path)", code: ExitStatus.ledger)
-        }
-        return s
-    }
-
-    static func pinyin() throws -> PinyinIndex {
-        PinyinIndex(table: try read("pinyin/initials.tsv"))
-    }
-
-    /// The pinyin table, read when first needed; its absence is an error at once.
-    static func pinyinLoader() throws -> @Sendable () -> PinyinIndex {
-        let path = try require() + "/pinyin/initials.tsv"
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw CLIFailure(zh: "无法读取数据文件 \(path)", en: "cannot read data file \(path)", code: ExitStatus.ledger)
-        }
-        return {
-            let data = FileManager.default.contents(atPath: path) ?? Data()
-            return PinyinIndex(table: String(decoding: data, as: UTF8.self))
+    /// Data-folder problems stop the command with exit status 3.
+    static func run<T>(_ body: (DataFolder) throws(LedgerError) -> T) throws -> T {
+        let folder = try require()
+        do {
+            return try body(folder)
+        } catch {
+            throw CLIFailure(error.message, code: ExitStatus.ledger)
         }
     }
 
-    /// Every rule set under data/rules/; a bad file stops with its name and the path of the bad value.
-    static func rules() throws -> [RuleSet] {
-        let dir = try require() + "/rules"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        var sets: [RuleSet] = []
-        for name in names {
-            let path = dir + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIFailure(zh: "无法读取规则文件 \(path)", en: "cannot read rule file \(path)", code: ExitStatus.ledger)
-            }
-            do {
-                sets.append(try RuleSet.decode(data))
-            } catch {
-                let at = error.path.isEmpty ? "" : " \(error.path)"
-                throw CLIFailure(zh: "规则文件 \(path)\(at)：\(error.message.zh)", en: "rule file \(path)\(at): \(error.message.en)", code: ExitStatus.ledger)
-            }
-        }
-        if sets.isEmpty {
-            throw CLIFailure(zh: "\(dir) 中没有规则文件", en: "no rule files in \(dir)", code: ExitStatus.ledger)
-        }
-        return sets
-    }
+    static func read(_ relative: String) throws -> String { try run { folder throws(LedgerError) in try folder.read(relative) } }
+    static func pinyin() throws -> PinyinIndex { PinyinIndex(table: try read("pinyin/initials.tsv")) }
+    static func rules() throws -> [RuleSet] { try run { folder throws(LedgerError) in try folder.ruleSets() } }
 }
 
 /// Progress on stderr when it is a terminal; nothing when it is not.

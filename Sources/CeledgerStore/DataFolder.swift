@@ -1,0 +1,87 @@
+import CeledgerDomain
+import Foundation
+
+/// The program's data folder (data/ in the source tree, share/celedger when installed): rule sets, the
+/// pinyin table, demo pools, templates. Shared by the command line and the benchmark driver, so both open a
+/// ledger exactly alike.
+public struct DataFolder: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// `$CELEDGER_DATA`, else `../share/celedger` beside the executable, else a `data/` folder above it (the
+    /// source tree it was built in), else `./data`.
+    public static func locate(environment: [String: String], executable: String) -> DataFolder? {
+        let fm = FileManager.default
+        func ok(_ d: String) -> Bool { fm.fileExists(atPath: d + "/rules") }
+        if let d = environment["CELEDGER_DATA"], ok(d) { return DataFolder(path: d) }
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        let share = dir.appendingPathComponent("../share/celedger").standardized.path
+        if ok(share) { return DataFolder(path: share) }
+        for _ in 0..<8 {
+            let candidate = dir.appendingPathComponent("data").path
+            if ok(candidate) { return DataFolder(path: candidate) }
+            dir = dir.deletingLastPathComponent()
+        }
+        let cwd = fm.currentDirectoryPath + "/data"
+        return ok(cwd) ? DataFolder(path: cwd) : nil
+    }
+
+    public static let notFound = LedgerError(
+        zh: "找不到数据目录（规则、拼音表）；请设置 CELEDGER_DATA 指向 data/ 目录",
+        en: "cannot find the data folder (rules, pinyin table); set CELEDGER_DATA to the data/ folder")
+
+    /// A file's text (UTF-8).
+    public func read(_ relative: String) throws(LedgerError) -> String {
+        let file = path + "/" + relative
+        guard let data = FileManager.default.contents(atPath: file), let s = String(data: data, encoding: .utf8) else {
+            throw LedgerError(zh: "无法读取数据文件 \(file)", en: "cannot read data file \(file)")
+        }
+        return s
+    }
+
+    /// The pinyin table, read when first needed; its absence is an error at once.
+    public func pinyinLoader() throws(LedgerError) -> @Sendable () -> PinyinIndex {
+        let file = path + "/pinyin/initials.tsv"
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw LedgerError(zh: "无法读取数据文件 \(file)", en: "cannot read data file \(file)")
+        }
+        return {
+            let data = FileManager.default.contents(atPath: file) ?? Data()
+            return PinyinIndex(table: String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Every rule set under rules/; a bad file stops with its name and the path of the bad value in it.
+    public func ruleSets() throws(LedgerError) -> [RuleSet] {
+        let dir = path + "/rules"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        var sets: [RuleSet] = []
+        for name in names {
+            let file = dir + "/" + name
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw LedgerError(zh: "无法读取规则文件 \(file)", en: "cannot read rule file \(file)")
+            }
+            do {
+                sets.append(try RuleSet.decode(data))
+            } catch {
+                let at = error.path.isEmpty ? "" : " \(error.path)"
+                throw LedgerError(zh: "规则文件 \(file)\(at)：\(error.message.zh)", en: "rule file \(file)\(at): \(error.message.en)")
+            }
+        }
+        if sets.isEmpty { throw LedgerError(zh: "\(dir) 中没有规则文件", en: "no rule files in \(dir)") }
+        return sets
+    }
+
+    /// Opens a ledger as every command does: shipped rules, the pinyin table when a name is first written,
+    /// and, when opened for writing, its stored totals brought up to date (`progress` while that runs).
+    public func openLedger(
+        path ledgerPath: String, access: Ledger.Access, actor: String, progress: (() -> ProgressHandler?)? = nil
+    ) throws(LedgerError) -> Ledger {
+        let ledger = try Ledger.open(path: ledgerPath, pinyinLoader: try pinyinLoader(), rules: try ruleSets(), access: access, actor: actor)
+        if access == .readWrite, try ledger.totalsNeedRefresh() {
+            try ledger.refreshTotals(progress: progress?() ?? nil)
+        }
+        return ledger
+    }
+}

@@ -1,0 +1,384 @@
+#!/usr/bin/env bash
+# make bench: celedger at scale, measured against the bare sqlite3 shell on the same machine, same files,
+# in the same run (issue 6). Prints one table (markdown) on stdout; progress goes to stderr.
+#
+#   make bench                       1,000,000 records (43,000 persons over 2021-2025, seed 1)
+#   BENCH_10M=1 make bench           also 10,000,000 records (430,000 persons); generation takes long,
+#                                    the ledger is cached
+#
+# Figures (each run BENCH_RUNS times, medians; celedger and baseline runs alternate, so a busy machine
+# slows both alike):
+#   import   `celedger import records` of the exported records CSV into a fresh ledger that already
+#            holds the persons (imported first, not timed)  vs  sqlite3 `.import --csv` of the same file
+#            into a fresh, unindexed table
+#   report   `celedger report annual --year Y --format json`  vs  the sqlite3 shell running the bare
+#            equivalent query (persons active in Y, LEFT JOIN the year's counted hours grouped by person and
+#            category, in the report's order, as JSON); peak memory by GNU time
+#   tui      first screen: wall time of a process that opens the ledger and draws the first screen
+#            (celedger-bench first-screen)  vs  the same binary exiting at once (the process floor);
+#            keys: celedger-bench drives the real screens with scripted keys through TUIRunner and times
+#            each key (handle + render + compare + draw), pooled over the runs, p99 per kind of key
+#
+# Environment:
+#   BENCH_RUNS (5)  BENCH_TUI_ROUNDS (10)  BENCH_SEED (1)  BENCH_YEARS (2021-2025)  BENCH_YEAR (2024)
+#   BENCH_PERSONS (43000)  BENCH_10M (0)  BENCH_PERSONS_10M (430000)  BENCH_RUNS_10M (3)
+#   BENCH_TUI_ROUNDS_10M (2: a key costs seconds there today)
+#   BENCH_ONLY (import,report,tui)  BENCH_SKIP_1M (0)  BENCH_REGEN (0: reuse a cached ledger whose key
+#   matches)  BENCH_DIR (.bench)  BENCH_CURSES (0: 1 also draws each key through the real curses
+#   driver on a pseudo-terminal, via script(1))  SWIFT (swift)
+#
+# Cache: .bench/p<persons>-s<seed>-y<years>-<key>/ holds ledger.sqlite, persons.csv, records.csv. The
+# key hashes the schema the current binary creates (sqlite3 .schema of a fresh ledger and its migration
+# names) and what shapes the data: the demo generator and pools, the bulk insert, the pinyin table and the
+# export code. A stale ledger of the same size and seed is deleted; BENCH_REGEN=1 forces a new one.
+
+set -euo pipefail
+export LC_ALL=C.UTF-8
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUNS=${BENCH_RUNS:-5}
+TUI_ROUNDS=${BENCH_TUI_ROUNDS:-10}
+SEED=${BENCH_SEED:-1}
+YEARS=${BENCH_YEARS:-2021-2025}
+YEAR=${BENCH_YEAR:-2024}
+PERSONS=${BENCH_PERSONS:-43000}
+PERSONS_10M=${BENCH_PERSONS_10M:-430000}
+RUNS_10M=${BENCH_RUNS_10M:-3}
+TUI_ROUNDS_10M=${BENCH_TUI_ROUNDS_10M:-2}
+ONLY=${BENCH_ONLY:-import,report,tui}
+BENCH_DIR=${BENCH_DIR:-.bench}
+SWIFT=${SWIFT:-swift}
+TUI_WIDTH=120
+TUI_HEIGHT=40
+
+say() { printf '%s\n' "bench: $*" >&2; }
+die() { printf '%s\n' "bench: error: $*" >&2; exit 1; }
+wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+for n in "$RUNS" "$TUI_ROUNDS" "$SEED" "$YEAR" "$PERSONS" "$PERSONS_10M" "$RUNS_10M" "$TUI_ROUNDS_10M"; do
+  [[ "$n" =~ ^[0-9]+$ && "$n" -gt 0 ]] || die "BENCH_* numbers must be positive integers (got '$n')"
+done
+
+# ---------------------------------------------------------------------------------------------------
+# Dependencies and build
+
+sh scripts/ensure-deps.sh
+[ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is missing: apt-get install time"
+command -v sqlite3 >/dev/null || die "the sqlite3 shell is missing: apt-get install sqlite3"
+if [ "${BENCH_CURSES:-0}" = 1 ]; then command -v script >/dev/null || die "BENCH_CURSES=1 needs script(1) (util-linux)"; fi
+
+say "building release (swift build -c release)"
+"$SWIFT" build -c release >&2 || die "the release build failed"
+BIN=$("$SWIFT" build -c release --show-bin-path)
+CELEDGER=$BIN/celedger
+DRIVER=$BIN/celedger-bench
+[ -x "$CELEDGER" ] && [ -x "$DRIVER" ] || die "no celedger or celedger-bench in $BIN after the build"
+export CELEDGER_DATA=$ROOT/data
+
+mkdir -p "$BENCH_DIR"
+BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
+WORK=$(mktemp -d "$BENCH_DIR/work.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# ---------------------------------------------------------------------------------------------------
+# Helpers
+
+now() { printf '%s' "$EPOCHREALTIME"; }
+
+# measure FILE STDOUT CMD...: runs CMD once with stdout to STDOUT and stderr to $WORK/last.err; appends
+# "wall user sys maxrss_kib" (seconds, seconds, seconds, KiB) to FILE.
+measure() {
+  local file=$1 out=$2; shift 2
+  local t0 t1
+  t0=$(now)
+  if ! /usr/bin/time -f '%U %S %M' -o "$WORK/time.txt" "$@" >"$out" 2>"$WORK/last.err"; then
+    sed 's/^/  | /' "$WORK/last.err" >&2
+    die "failed: $*"
+  fi
+  t1=$(now)
+  printf '%s %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')" "$(tail -n 1 "$WORK/time.txt")" >>"$file"
+}
+
+# column N of FILE: median / min / max
+median() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+minimum() { awk -v c="$2" '{ print $c }' "$1" | sort -g | head -n 1; }
+maximum() { awk -v c="$2" '{ print $c }' "$1" | sort -g | tail -n 1; }
+# user + sys per line
+cpu_median() { awk '{ print $2 + $3 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+ROWS=$WORK/rows.tsv
+: >"$ROWS"
+# row FIGURE CELEDGER BASELINE RATIO GOAL VERDICT NOTES
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"; }
+verdict() { # value limit → met / not met
+  awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "met" : "**not met**" }'
+}
+
+# ---------------------------------------------------------------------------------------------------
+# The cached ledgers
+
+fingerprint() {
+  local db=$WORK/schema.sqlite
+  rm -f "$db"*
+  "$CELEDGER" --db "$db" init >/dev/null || die "celedger init failed"
+  {
+    sqlite3 "$db" .schema
+    sqlite3 "$db" "SELECT identifier FROM grdb_migrations ORDER BY rowid"
+    for f in Sources/CeledgerDomain/Demo.swift Sources/celedger/DemoCommand.swift Sources/CeledgerStore/Bulk.swift \
+             Sources/CeledgerStore/Export.swift Sources/CeledgerStore/CSVWriter.swift Sources/celedger/ExportCommand.swift \
+             data/pinyin/initials.tsv data/demo/*; do
+      printf '== %s\n' "$f"
+      if [ -f "$f" ]; then cat "$f"; fi
+    done
+  } | sha256sum | cut -c1-12
+  rm -f "$db"*
+}
+
+say "fingerprinting the schema and the data generator"
+KEY=$(fingerprint)
+
+# ensure_ledger PERSONS → sets LEDGER_DIR (ledger.sqlite, persons.csv, records.csv, meta)
+ensure_ledger() {
+  local persons=$1
+  local base="p$persons-s$SEED-y$YEARS"
+  LEDGER_DIR=$BENCH_DIR/$base-$KEY
+  if [ -f "$LEDGER_DIR/ok" ] && [ "${BENCH_REGEN:-0}" != 1 ]; then
+    say "using the cached ledger $LEDGER_DIR ($(sed -n 's/^records=//p' "$LEDGER_DIR/meta") records)"
+    return
+  fi
+  local stale
+  for stale in "$BENCH_DIR/$base"-*; do
+    [ -e "$stale" ] || continue
+    say "removing the stale cache $stale"
+    rm -rf "$stale"
+  done
+  local tmp=$LEDGER_DIR.tmp
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  say "generating a demo ledger: $persons persons, $YEARS, seed $SEED (a million records take a minute or more)"
+  local t0 t1
+  t0=$(now)
+  "$CELEDGER" --db "$tmp/ledger.sqlite" demo --persons "$persons" --years "$YEARS" --seed "$SEED" >&2 || die "celedger demo failed"
+  t1=$(now)
+  say "exporting persons and records to CSV"
+  "$CELEDGER" --db "$tmp/ledger.sqlite" export persons -o "$tmp/persons.csv" || die "celedger export persons failed"
+  "$CELEDGER" --db "$tmp/ledger.sqlite" export records -o "$tmp/records.csv" || die "celedger export records failed"
+  local np nr
+  np=$(sqlite3 "$tmp/ledger.sqlite" "SELECT count(*) FROM person")
+  nr=$(sqlite3 "$tmp/ledger.sqlite" "SELECT count(*) FROM record")
+  [ -z "$(ls "$tmp"/ledger.sqlite-wal 2>/dev/null)" ] || [ ! -s "$tmp/ledger.sqlite-wal" ] || die "the demo ledger left a WAL behind"
+  {
+    echo "persons=$np"
+    echo "records=$nr"
+    echo "seed=$SEED"
+    echo "years=$YEARS"
+    echo "key=$KEY"
+    echo "generated=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "demo_seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+    echo "ledger_bytes=$(stat -c %s "$tmp/ledger.sqlite")"
+    echo "records_csv_bytes=$(stat -c %s "$tmp/records.csv")"
+  } >"$tmp/meta"
+  touch "$tmp/ok"
+  mv "$tmp" "$LEDGER_DIR"
+  say "ledger ready: $np persons, $nr records ($(sed -n 's/^demo_seconds=//p' "$LEDGER_DIR/meta") s to generate)"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# The measurements, for one ledger
+
+bench_import() { # LABEL RUNS
+  local label=$1 runs=$2 d=$LEDGER_DIR nr
+  nr=$(sed -n 's/^records=//p' "$d/meta")
+  say "[$label] import: preparing a ledger with the persons only (not timed)"
+  rm -f "$WORK/template.sqlite"*
+  "$CELEDGER" --db "$WORK/template.sqlite" import persons "$d/persons.csv" >/dev/null 2>"$WORK/last.err" \
+    || { cat "$WORK/last.err" >&2; die "import persons failed"; }
+  [ ! -s "$WORK/template.sqlite-wal" ] || die "the template ledger left a WAL behind"
+  local c=$WORK/import-$label.txt b=$WORK/import-base-$label.txt i n
+  : >"$c"; : >"$b"
+  for ((i = 1; i <= runs; i++)); do
+    say "[$label] import run $i/$runs: celedger import records ($nr rows)"
+    rm -f "$WORK/fresh.sqlite"*
+    cp "$WORK/template.sqlite" "$WORK/fresh.sqlite"
+    measure "$c" "$WORK/import.out" "$CELEDGER" --db "$WORK/fresh.sqlite" import records "$d/records.csv"
+    if [ "$i" = 1 ]; then
+      n=$(sqlite3 "$WORK/fresh.sqlite" "SELECT count(*) FROM record")
+      [ "$n" = "$nr" ] || die "celedger imported $n records, expected $nr"
+    fi
+    rm -f "$WORK/fresh.sqlite"*
+    say "[$label] import run $i/$runs: sqlite3 .import --csv (baseline)"
+    rm -f "$WORK/base.sqlite"*
+    measure "$b" /dev/null sqlite3 "$WORK/base.sqlite" ".import --csv \"$d/records.csv\" record"
+    if [ "$i" = 1 ]; then
+      n=$(sqlite3 "$WORK/base.sqlite" "SELECT count(*) FROM record")
+      [ "$n" = "$nr" ] || die "sqlite3 imported $n rows, expected $nr"
+    fi
+    rm -f "$WORK/base.sqlite"*
+  done
+  rm -f "$WORK/template.sqlite"*
+  local cw bw cc bc ratio
+  cw=$(median "$c" 1); bw=$(median "$b" 1); cc=$(cpu_median "$c"); bc=$(cpu_median "$b")
+  ratio=$(calc "%.1f" "$cw / $bw")
+  row "import $label records (wall; CPU)" "$(calc "%.2f s" "$cw"); $(calc "%.2f s" "$cc")" \
+      "$(calc "%.2f s" "$bw"); $(calc "%.2f s" "$bc")" "${ratio}× ($(calc "%.1f" "$cc / $bc")× CPU)" "≤ 3×" \
+      "$(verdict "$ratio" 3)" "$runs runs; celedger wall $(calc "%.2f" "$(minimum "$c" 1)")–$(calc "%.2f" "$(maximum "$c" 1)") s, baseline $(calc "%.2f" "$(minimum "$b" 1)")–$(calc "%.2f" "$(maximum "$b" 1)") s"
+  row "import $label peak memory" "$(calc "%.0f MiB" "$(median "$c" 4) / 1024")" "$(calc "%.0f MiB" "$(median "$b" 4) / 1024")" "" "flat (see 10M)" "" ""
+  RSS[import:$label]=$(median "$c" 4)
+}
+
+# The report's bare equivalent (Sources/CeledgerStore/Queries.swift annualReport): persons active in the
+# year (Ledger.activeInYearSQL), LEFT JOIN the year's hours that count (Record.contribution: recognised
+# and not failed) summed per person and category, every row, in the report's order.
+report_sql() {
+  cat <<SQL
+SELECT p.id_number, p.name, p.unit, p.department, p.title, g.category, g.tenths
+FROM person p
+LEFT JOIN (
+    SELECT person_id, category, SUM(recognized_tenths) AS tenths
+    FROM record
+    WHERE year = $1 AND recognition = 'recognized' AND assessment <> 'failed'
+    GROUP BY person_id, category
+) g ON g.person_id = p.id
+WHERE p.status = 'active' OR p.status_date >= '$1-01-01'
+ORDER BY p.unit, p.department, p.id_number, g.category;
+SQL
+}
+
+bench_report() { # LABEL RUNS
+  local label=$1 runs=$2 db=$LEDGER_DIR/ledger.sqlite sql
+  sql=$(report_sql "$YEAR")
+  # Once, untimed: the two give the same persons and the same counted hours.
+  say "[$label] report: checking the baseline query against celedger's report"
+  "$CELEDGER" --db "$db" report annual --year "$YEAR" --format json -o "$WORK/report.json" || die "celedger report failed"
+  local mine theirs
+  mine=$(sqlite3 :memory: "SELECT count(*) || ' ' || printf('%.1f', sum(json_extract(value, '\$.total_hours'))) FROM json_each(readfile('$WORK/report.json'))")
+  theirs=$(sqlite3 -readonly "$db" "SELECT count(DISTINCT id_number) || ' ' || printf('%.1f', COALESCE(sum(tenths), 0) / 10.0) FROM (${sql%;})")
+  [ "$mine" = "$theirs" ] || die "report and baseline disagree (persons, hours): celedger $mine, sqlite3 $theirs"
+  say "[$label] report: $mine (persons, counted hours) in both"
+  rm -f "$WORK/report.json"
+  local c=$WORK/report-$label.txt b=$WORK/report-base-$label.txt i
+  : >"$c"; : >"$b"
+  for ((i = 1; i <= runs; i++)); do
+    say "[$label] report run $i/$runs"
+    measure "$c" /dev/null "$CELEDGER" --db "$db" report annual --year "$YEAR" --format json
+    measure "$b" /dev/null sqlite3 -readonly -json "$db" "$sql"
+  done
+  local cw bw cc bc ratio mem
+  cw=$(median "$c" 1); bw=$(median "$b" 1); cc=$(cpu_median "$c"); bc=$(cpu_median "$b")
+  ratio=$(calc "%.1f" "$cw / $bw")
+  row "report annual $label (wall; CPU)" "$(calc "%.3f s" "$cw"); $(calc "%.3f s" "$cc")" \
+      "$(calc "%.3f s" "$bw"); $(calc "%.3f s" "$bc")" "${ratio}× ($(calc "%.1f" "$cc / $bc")× CPU)" "≤ 1.5×" \
+      "$(verdict "$ratio" 1.5)" "$runs runs; celedger wall $(calc "%.3f" "$(minimum "$c" 1)")–$(calc "%.3f" "$(maximum "$c" 1)") s, baseline $(calc "%.3f" "$(minimum "$b" 1)")–$(calc "%.3f" "$(maximum "$b" 1)") s"
+  mem=$(calc "%.1f" "$(median "$c" 4) / 1024")
+  row "report annual $label peak memory" "$mem MiB" "$(calc "%.1f MiB" "$(median "$b" 4) / 1024")" "" "≤ 64 MiB" "$(verdict "$mem" 64)" ""
+  RSS[report:$label]=$(median "$c" 4)
+}
+
+# Runs the driver, on a pseudo-terminal through the real curses driver when BENCH_CURSES=1.
+driver() { # MEASURE-FILE ARGS...
+  local file=$1; shift
+  if [ "${BENCH_CURSES:-0}" = 1 ]; then
+    local cmd
+    cmd="stty rows $TUI_HEIGHT cols $TUI_WIDTH; exec env TERM=xterm-256color $(printf '%q ' "$DRIVER" "$@") --curses"
+    measure "$file" /dev/null script -qec "$cmd" /dev/null
+  else
+    measure "$file" /dev/null "$DRIVER" "$@" --width "$TUI_WIDTH" --height "$TUI_HEIGHT"
+  fi
+}
+
+bench_tui() { # LABEL RUNS ROUNDS
+  local label=$1 runs=$2 rounds=$3 db=$LEDGER_DIR/ledger.sqlite i
+  local f=$WORK/first-$label.txt n=$WORK/noop-$label.txt
+  : >"$f"; : >"$n"
+  for ((i = 1; i <= runs; i++)); do
+    say "[$label] tui: first screen, run $i/$runs"
+    driver "$f" first-screen --db "$db" --year "$YEAR" --out "$WORK/first.out"
+    measure "$n" /dev/null "$DRIVER" noop
+  done
+  local fw nw
+  fw=$(calc "%.0f" "$(median "$f" 1) * 1000"); nw=$(calc "%.1f" "$(median "$n" 1) * 1000")
+  row "TUI first screen $label (process wall)" "$fw ms" "$nw ms (process that exits at once)" "" "≤ 100 ms" "$(verdict "$fw" 100)" \
+      "$runs runs, $(calc "%.0f" "$(minimum "$f" 1) * 1000")–$(calc "%.0f" "$(maximum "$f" 1) * 1000") ms; in the last run's process: $(awk '{ v[$1] = $2 } END { printf "rules, pinyin loader and ledger open %.0f ms, App and first draw %.0f ms, main to first draw %.0f ms", v["ledger_open_ms"], v["first_screen_after_open_ms"], v["first_screen_ms"] }' "$WORK/first.out")"
+
+  local samples=$WORK/samples-$label.txt m=$WORK/tui-$label.txt perrun=$WORK/perrun-$label.txt
+  : >"$samples"; : >"$m"; : >"$perrun"
+  for ((i = 1; i <= runs; i++)); do
+    say "[$label] tui: $rounds rounds of scripted keys, run $i/$runs"
+    driver "$m" tui --db "$db" --year "$YEAR" --rounds "$rounds" --samples "$WORK/samples.txt" --out "$WORK/tui.out"
+    cat "$WORK/samples.txt" >>"$samples"
+    grep '^key ' "$WORK/tui.out" >>"$perrun"
+    KEYS_PER_RUN["$label"]="$rounds rounds, $(sed -n 's/^keys //p' "$WORK/tui.out") keys"
+  done
+  local kind line p50 p99 max cnt spread
+  for kind in move page jump search year open back; do
+    line=$(awk -v k="$kind" '$1 == k { print $2 }' "$samples" | sort -g | awk '
+      { v[NR] = $1 }
+      END {
+        if (NR == 0) { print "0 nan nan nan"; exit }
+        r50 = int(0.5 * NR); if (r50 < 0.5 * NR) r50++
+        r99 = int(0.99 * NR); if (r99 < 0.99 * NR) r99++
+        printf "%d %.2f %.2f %.2f\n", NR, v[r50], v[r99], v[NR]
+      }')
+    read -r cnt p50 p99 max <<<"$line"
+    spread=$(awk -v k="$kind" '$2 == k { sub("p99=", "", $5); print $5 }' "$perrun" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f–%.1f", lo, hi }')
+    row "TUI key: $kind $label (p99)" "$p99 ms (p50 $p50, max $max)" "" "" "≤ 10 ms" "$(verdict "$p99" 10)" "$cnt keys; p99 per run $spread ms"
+  done
+  row "TUI $label peak memory" "$(calc "%.0f MiB" "$(median "$m" 4) / 1024")" "" "" "flat (see 10M)" "" ""
+  RSS[tui:$label]=$(median "$m" 4)
+}
+
+bench_ledger() { # PERSONS RUNS TUI-ROUNDS
+  local persons=$1 runs=$2 rounds=$3 label
+  ensure_ledger "$persons"
+  label=$(awk -v n="$(sed -n 's/^records=//p' "$LEDGER_DIR/meta")" 'BEGIN { if (n >= 1e6) printf "%.1fM", n / 1e6; else printf "%.0fk", n / 1e3 }')
+  LABELS+=("$label")
+  INFO+=("$label: $(sed -n 's/^persons=//p' "$LEDGER_DIR/meta") persons, $(sed -n 's/^records=//p' "$LEDGER_DIR/meta") records, $YEARS, seed $SEED, ledger $(( $(sed -n 's/^ledger_bytes=//p' "$LEDGER_DIR/meta") / 1048576 )) MiB, records CSV $(( $(sed -n 's/^records_csv_bytes=//p' "$LEDGER_DIR/meta") / 1048576 )) MiB, demo generation $(sed -n "s/^demo_seconds=//p" "$LEDGER_DIR/meta") s on $(sed -n "s/^generated=//p" "$LEDGER_DIR/meta")")
+  if wants import; then bench_import "$label" "$runs"; fi
+  if wants report; then bench_report "$label" "$runs"; fi
+  if wants tui; then bench_tui "$label" "$runs" "$rounds"; fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+
+LABELS=()
+INFO=()
+declare -A RSS
+declare -A KEYS_PER_RUN
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+if [ "${BENCH_SKIP_1M:-0}" != 1 ]; then bench_ledger "$PERSONS" "$RUNS" "$TUI_ROUNDS"; fi
+if [ "${BENCH_10M:-0}" = 1 ]; then
+  bench_ledger "$PERSONS_10M" "$RUNS_10M" "$TUI_ROUNDS_10M"
+  if [ "${#LABELS[@]}" = 2 ]; then
+    small=${LABELS[0]}; big=${LABELS[1]}
+    for what in import report tui; do
+      a=${RSS[$what:$small]:-}; b=${RSS[$what:$big]:-}
+      if [ -n "$a" ] && [ -n "$b" ]; then
+        r=$(calc "%.2f" "$b / $a")
+        row "$what peak memory, $big vs $small" "$(calc "%.0f" "$b / 1024") vs $(calc "%.0f" "$a / 1024") MiB" "" "${r}×" "flat: ≤ 1.25×" "$(verdict "$r" 1.25)" ""
+      fi
+    done
+  fi
+fi
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------------
+# The table
+
+RESULT=$BENCH_DIR/results-$(date -u +%Y%m%dT%H%M%SZ).md
+{
+  echo "## make bench, $STARTED"
+  echo
+  echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM;"
+  echo "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"); $("$SWIFT" --version 2>&1 | grep -m1 -o 'Swift version [^ ]*'); sqlite3 $(sqlite3 --version | cut -d' ' -f1);"
+  echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (modified)'); load average $LOAD_BEFORE before, $LOAD_AFTER after."
+  for i in "${INFO[@]}"; do echo "Ledger $i."; done
+  echo "Report year $YEAR; TUI ${TUI_WIDTH}×${TUI_HEIGHT}$([ "${BENCH_CURSES:-0}" = 1 ] && echo ", drawn through curses on a pseudo-terminal" || echo ", headless (curses drawing not included)"), scripted keys per run: $(for l in "${!KEYS_PER_RUN[@]}"; do printf '%s %s; ' "$l" "${KEYS_PER_RUN[$l]}"; done | sed 's/; $//')."
+  echo
+  echo "| figure | celedger (median) | baseline (median) | ratio | goal | verdict | notes |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, ($3 == "" ? "—" : $3), ($4 == "" ? "—" : $4), $5, ($6 == "" ? "—" : $6), $7 }' "$ROWS"
+} >"$RESULT"
+cat "$RESULT"
+say "results saved in $RESULT"
