@@ -26,7 +26,17 @@ public struct PersonListQuery: Hashable, Sendable {
     public init(year: Int) { self.year = year }
 }
 
+/// Where a row stands in the persons list's order: its sort values and its row id. The next page starts
+/// after the last row's key (keyset paging), so a page costs the same at the end of a long list as at its
+/// start.
+public struct ListKey: Hashable, Sendable {
+    enum Value: Hashable, Sendable { case int(Int64), text(String) }
+    let values: [Value]
+    let id: Int64
+}
+
 public struct PersonListRow: Hashable, Sendable {
+    public let key: ListKey
     public let rowID: Int64
     public let idNumber: String
     public let name: String
@@ -64,32 +74,79 @@ extension Ledger {
         return out
     }
 
+    /// How a query is ordered and through which index its pages are read.
+    struct ListOrder {
+        /// The sort expressions, then the row id; all in one direction.
+        let columns: [String]
+        let id: String
+        let descending: Bool
+        /// Read from person_year's index (by hours) rather than from person's (by name, unit, …).
+        let bySummary: Bool
+    }
+
+    func listOrder(_ q: PersonListQuery, summarised: Bool) -> ListOrder {
+        switch (q.sort, summarised) {
+        case (.name, _): return ListOrder(columns: ["p.name_key"], id: "p.id", descending: q.descending, bySummary: false)
+        case (.idNumber, _): return ListOrder(columns: ["p.id_number"], id: "p.id", descending: q.descending, bySummary: false)
+        case (.unit, _): return ListOrder(columns: ["p.unit", "p.department", "p.name_key"], id: "p.id", descending: q.descending, bySummary: false)
+        case (.title, _): return ListOrder(columns: ["p.title_rank", "p.title"], id: "p.id", descending: q.descending, bySummary: false)
+        case (.publicHours, true): return ListOrder(columns: ["y.public_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
+        case (.professionalHours, true): return ListOrder(columns: ["y.professional_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
+        case (.totalHours, true): return ListOrder(columns: ["y.total_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
+        // Those who still need the most come first; the met (needing nothing) last.
+        case (.status, true): return ListOrder(columns: ["y.needed_tenths"], id: "y.person_id", descending: !q.descending, bySummary: true)
+        // A year no record has reached: everyone has nothing, so hours give no order but the name's.
+        case (_, false): return ListOrder(columns: ["p.name_key"], id: "p.id", descending: q.descending, bySummary: false)
+        }
+    }
+
     /// The FROM/WHERE of a persons query: person `p` with the year's totals as `y` (public_tenths,
     /// professional_tenths, total_tenths, trimmed_tenths, needed_tenths), read from the stored summary, or
-    /// zeros for a year no record has reached yet.
-    private func listSQL(_ q: PersonListQuery, _ db: Database) throws -> (String, StatementArguments, RuleSet.Thresholds) {
+    /// zeros for a year no record has reached yet. The join is written in the order the pages are read.
+    struct ListSQL {
+        let from: String
+        /// Conditions on the year's totals alone, and those that need the person.
+        let totalsWheres: [String]
+        let personWheres: [String]
+        let args: [String: DatabaseValueConvertible?]
+        let thresholds: RuleSet.Thresholds
+        let order: ListOrder
+        let summarised: Bool
+
+        var sql: String { "FROM \(from) WHERE \((totalsWheres + personWheres).joined(separator: " AND "))" }
+    }
+
+    private func listSQL(_ q: PersonListQuery, _ db: Database) throws -> ListSQL {
         guard let set = rules.ruleSet(for: q.year) else { throw Ledger.noRules(q.year) }
         let t = set.thresholds
         var args: [String: DatabaseValueConvertible?] = ["year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths]
-        var wheres: [String] = []
+        var wheres: [String] = [], personWheres: [String] = []
         let from: String
+        let order: ListOrder
+        let summarised: Bool
         switch try source(of: q.year, db) {
         case .summary:
-            from = "person_year y JOIN person p ON p.id = y.person_id"
+            summarised = true
+            order = listOrder(q, summarised: true)
+            from = order.bySummary
+                ? "person_year y CROSS JOIN person p ON p.id = y.person_id"
+                : "person p CROSS JOIN person_year y ON y.year = :year AND y.person_id = p.id"
             wheres.append("y.year = :year")
         case .empty:
+            summarised = false
+            order = listOrder(q, summarised: false)
             let zero = AnnualTotals.zero(year: q.year, thresholds: t)
             from = """
-                person p JOIN (SELECT 0 AS public_tenths, 0 AS professional_tenths, 0 AS total_tenths, 0 AS trimmed_tenths,
-                                      \(zero.hoursNeeded.tenths) AS needed_tenths) y
+                person p CROSS JOIN (SELECT 0 AS public_tenths, 0 AS professional_tenths, 0 AS total_tenths, 0 AS trimmed_tenths,
+                                            \(zero.hoursNeeded.tenths) AS needed_tenths) y
                 """
-            wheres.append(Ledger.activeInYearSQL)
+            personWheres.append(Ledger.activeInYearSQL)
         case .live:
             // Another process's rules made this year's totals: make them again with ours first.
             throw Ledger.summaryOutdated
         }
-        if let u = q.unit { wheres.append("p.unit = :unit"); args["unit"] = u }
-        if let d = q.department { wheres.append("p.department = :dept"); args["dept"] = d }
+        if let u = q.unit { personWheres.append("p.unit = :unit"); args["unit"] = u }
+        if let d = q.department { personWheres.append("p.department = :dept"); args["dept"] = d }
         let search = q.search.trimmedField
         if !search.isEmpty {
             let like = "%" + Ledger.escapeLike(search) + "%"
@@ -103,7 +160,7 @@ extension Ledger {
                 ors.append("(' ' || p.name_initials) LIKE :initials ESCAPE '\\'")
                 args["initials"] = "% " + Ledger.escapeLike(search.lowercased()) + "%"
             }
-            wheres.append("(" + ors.joined(separator: " OR ") + ")")
+            personWheres.append("(" + ors.joined(separator: " OR ") + ")")
         }
         switch q.status {
         case .all: break
@@ -111,52 +168,72 @@ extension Ledger {
         case .short: wheres.append("y.needed_tenths > 0")
         case .professionalShort: wheres.append("(y.total_tenths >= :req AND y.professional_tenths < :reqProf)")
         }
-        return ("FROM \(from) WHERE \(wheres.joined(separator: " AND "))", StatementArguments(args), t)
+        return ListSQL(from: from, totalsWheres: wheres, personWheres: personWheres, args: args, thresholds: t, order: order,
+                       summarised: summarised)
+    }
+
+    static func keyValues(_ row: Row, count: Int) -> [ListKey.Value] {
+        (0..<count).map { i in
+            let v: DatabaseValue = row["k\(i)"]
+            if let n = Int64.fromDatabaseValue(v) { return .int(n) }
+            return .text(String.fromDatabaseValue(v) ?? "")
+        }
     }
 
     static let summaryOutdated = LedgerError(
         zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿", en: "another program recomputed the totals under different rules; reopen the ledger")
 
-    private func orderSQL(_ q: PersonListQuery) -> String {
-        let dir = q.descending ? "DESC" : "ASC"
-        let key: String
-        switch q.sort {
-        // Pinyin order by the first letter, then by the characters themselves, so that one surname's
-        // people stand together (陈, 程, 曹 each a block under c) instead of interleaving by initials.
-        case .name: key = "substr(p.name_initials, 1, 1) \(dir), p.name \(dir)"
-        case .idNumber: key = "p.id_number \(dir)"
-        case .unit: key = "p.unit \(dir), p.department \(dir), p.name_initials \(dir)"
-        case .title: key = "p.title_level IS NULL, p.title_level \(dir), p.title \(dir)"
-        case .publicHours: key = "y.public_tenths \(dir)"
-        case .professionalHours: key = "y.professional_tenths \(dir)"
-        case .totalHours: key = "y.total_tenths \(dir)"
-        // Those who still need the most come first; the met (needing nothing) last.
-        case .status: key = "y.needed_tenths \(q.descending ? "ASC" : "DESC")"
-        }
-        return "ORDER BY \(key), p.id"
-    }
-
     /// How many persons the query finds, and how many of them met the year's requirement.
     public func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary {
         try read { db in
-            let (from, args, _) = try listSQL(q, db)
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, COALESCE(SUM(y.needed_tenths = 0), 0) AS met \(from)", arguments: args)!
+            let l = try listSQL(q, db)
+            // Without a condition on the person, the summary's own index answers: every person active in
+            // a summarised year has a row there.
+            let sql = l.summarised && l.personWheres.isEmpty ? "FROM person_year y WHERE \(l.totalsWheres.joined(separator: " AND "))" : l.sql
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, COALESCE(SUM(y.needed_tenths = 0), 0) AS met \(sql)",
+                                       arguments: StatementArguments(l.args))!
             return YearSummary(persons: row["n"], met: row["met"])
         }
     }
 
-    /// One page of the persons list.
-    public func personPage(_ q: PersonListQuery, offset: Int, limit: Int) throws(LedgerError) -> [PersonListRow] {
+    /// Rows of the persons list next to `key`: after it (`forward`) or before it, in list order; from the
+    /// start (or the end) without a key. `including` takes the key's own row too.
+    public func personRows(
+        _ q: PersonListQuery, from key: ListKey?, forward: Bool = true, including: Bool = false, limit: Int
+    ) throws(LedgerError) -> [PersonListRow] {
         try read { db in
-            var (from, args, t) = try listSQL(q, db)
-            _ = args.append(contentsOf: ["limit": limit, "offset": offset])
-            let sql = """
+            let l = try listSQL(q, db)
+            let (sql, order, t) = (l.sql, l.order, l.thresholds)
+            var arguments = l.args
+            let keyColumns = order.columns + [order.id]
+            // Reading backwards is reading the reversed order forwards.
+            let descending = order.descending != !forward
+            var where_ = ""
+            if let key, key.values.count == order.columns.count {
+                let op = descending ? (including ? "<=" : "<") : (including ? ">=" : ">")
+                var names: [String] = []
+                for (i, v) in key.values.enumerated() {
+                    names.append(":k\(i)")
+                    switch v {
+                    case .int(let n): arguments["k\(i)"] = n
+                    case .text(let s): arguments["k\(i)"] = s
+                    }
+                }
+                names.append(":kid")
+                arguments["kid"] = key.id
+                where_ = " AND (\(keyColumns.joined(separator: ", "))) \(op) (\(names.joined(separator: ", ")))"
+            }
+            arguments["limit"] = limit
+            let dir = descending ? "DESC" : "ASC"
+            let selected = order.columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")
+            let rows = try Row.fetchAll(db, sql: """
                 SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
-                       y.public_tenths, y.professional_tenths, y.trimmed_tenths
-                \(from) \(orderSQL(q)) LIMIT :limit OFFSET :offset
-                """
-            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+                       y.public_tenths, y.professional_tenths, y.trimmed_tenths, \(selected)
+                \(sql)\(where_) ORDER BY \(keyColumns.map { "\($0) \(dir)" }.joined(separator: ", ")) LIMIT :limit
+                """, arguments: StatementArguments(arguments))
+            let list = rows.map { row in
                 PersonListRow(
+                    key: ListKey(values: Ledger.keyValues(row, count: order.columns.count), id: row["id"]),
                     rowID: row["id"], idNumber: row["id_number"], name: row["name"], unit: row["unit"],
                     department: row["department"], title: row["title"],
                     titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
@@ -164,21 +241,22 @@ extension Ledger {
                                          professionalHours: Hours(tenths: row["professional_tenths"]), thresholds: t,
                                          trimmedHours: Hours(tenths: row["trimmed_tenths"])))
             }
+            return forward ? list : list.reversed()
         }
     }
 
-    /// The position of a person in the list (to keep the selection on them after a change), or nil.
-    public func position(of personRowID: Int64, in q: PersonListQuery) throws(LedgerError) -> Int? {
-        // Small lists are the common case; a linear scan of ids in order is cheap compared with a redraw.
+    /// A person's key in the list, or nil when the query does not list them (to keep the selection on
+    /// someone after a change).
+    public func personKey(of personRowID: Int64, in q: PersonListQuery) throws(LedgerError) -> ListKey? {
         try read { db in
-            let (from, args, _) = try listSQL(q, db)
-            let ids = try Int64.fetchCursor(db, sql: "SELECT p.id \(from) \(orderSQL(q))", arguments: args)
-            var i = 0
-            while let id = try ids.next() {
-                if id == personRowID { return i }
-                i += 1
+            let l = try listSQL(q, db)
+            var arguments = l.args
+            arguments["who"] = personRowID
+            let selected = l.order.columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(selected) \(l.sql) AND p.id = :who", arguments: StatementArguments(arguments)) else {
+                return nil
             }
-            return nil
+            return ListKey(values: Ledger.keyValues(row, count: l.order.columns.count), id: personRowID)
         }
     }
 

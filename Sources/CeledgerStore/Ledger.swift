@@ -276,6 +276,15 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Changes when the ledger's content may have changed: by another process (SQLite's data version) or
+    /// through this ledger (its connection's count of changed rows). Screens read again only when it moved.
+    public func version() throws(LedgerError) -> Int64 {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT data_version FROM pragma_data_version()), total_changes()")!
+            return (row[0] as Int64) << 40 | (row[1] as Int64)
+        }
+    }
+
     /// Counts for a status line.
     public func counts() throws(LedgerError) -> (persons: Int, records: Int) {
         try read { db in

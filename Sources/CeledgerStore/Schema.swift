@@ -163,6 +163,18 @@ enum Schema {
             // Reports go by unit, department and ID number: read in that order, they need no sort.
             try db.execute(sql: "DROP INDEX person_unit")
             try db.execute(sql: "CREATE INDEX person_unit ON person(unit, department, id_number)")
+            // The persons list pages through indexes in each of its orders (keyset paging: the next page
+            // starts after the last row's key, whatever the list's length). By name: the first letter of
+            // the pinyin, then the characters, so one surname's people stand together; by title: the
+            // level, lowest first, then the title.
+            try db.execute(sql: "ALTER TABLE person ADD COLUMN name_key TEXT GENERATED ALWAYS AS (substr(name_initials, 1, 1) || name) VIRTUAL")
+            try db.execute(sql: """
+                ALTER TABLE person ADD COLUMN title_rank INTEGER GENERATED ALWAYS AS (CASE title_level WHEN 'junior' THEN 1
+                    WHEN 'intermediate' THEN 2 WHEN 'deputy_senior' THEN 3 WHEN 'senior' THEN 4 ELSE 5 END) VIRTUAL
+                """)
+            try db.execute(sql: "CREATE INDEX person_name_key ON person(name_key)")
+            try db.execute(sql: "CREATE INDEX person_unit_name ON person(unit, department, name_key)")
+            try db.execute(sql: "CREATE INDEX person_title ON person(title_rank, title)")
 
             // A recognised record is locked: only reopening it (back to pending, nothing else changed) is
             // allowed, and it cannot be deleted.

@@ -6,8 +6,10 @@ import CeledgerText
 protocol Screen: AnyObject {
     func render(_ g: inout TextGrid, _ app: App)
     func handle(_ key: Key, _ app: App)
-    /// Re-reads what the screen shows from the ledger (after an edit, on Ctrl-L, on return to it).
+    /// Re-reads what the screen shows from the ledger (after an edit, on Ctrl-L).
     func reload(_ app: App)
+    /// The screen is on top again (the one above it closed): by default it reads everything again.
+    func returned(_ app: App)
     /// (keys, what they do) for the help screen.
     func helpEntries(_ w: Words) -> [(String, String)]
     /// True while the screen takes typed text (a search field): then `?` and `R` are text, not commands.
@@ -16,6 +18,7 @@ protocol Screen: AnyObject {
 
 extension Screen {
     var capturesText: Bool { false }
+    func returned(_ app: App) { reload(app) }
 }
 
 /// A box over the screen: forms, dialogs, choosers, help.
@@ -41,6 +44,8 @@ public final class App {
     var overlay: Overlay?
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
+    /// How many screens are open (1: the persons list); for the benchmark driver to check what a key did.
+    public var screenDepth: Int { screens.count }
     var revealIDs = false
     /// Where `p` writes record cards and who issues them (CardPrinting.swift).
     public var cardSettings = CardSettings.fromEnvironment()
@@ -84,7 +89,7 @@ public final class App {
     func pop() {
         if screens.count > 1 {
             screens.removeLast()
-            screens.last?.reload(self)
+            screens.last?.returned(self)
         } else {
             shouldQuit = true
         }

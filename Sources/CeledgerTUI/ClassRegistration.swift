@@ -83,12 +83,8 @@ extension PersonsScreen {
     /// A `*` in the margin before each marked person, and how many are marked at the right of the second row.
     func drawMarks(_ g: inout TextGrid, _ app: App) {
         guard !marks.isEmpty else { return }
-        for i in 0..<visibleRows(app) {
-            let index = cursor.top + i
-            guard index < cursor.count, index - pageTop >= 0, index - pageTop < rows.count else { break }
-            if marks.contains(rows[index - pageTop].rowID) {
-                g.put("*", row: 3 + i, column: 0, style: index == cursor.selected ? [.reverse, .bold] : .bold)
-            }
+        for (i, r) in rows.prefix(visibleRows(app)).enumerated() where marks.contains(r.rowID) {
+            g.put("*", row: 3 + i, column: 0, style: i == window.selected ? [.reverse, .bold] : .bold)
         }
         let text = app.words.t("已标记 \(marks.count) 人", "\(marks.count) marked")
         g.put(text, row: 1, column: app.width - text.displayWidth - 1, style: .bold)

@@ -5,12 +5,15 @@ import CeledgerText
 /// Home: every person active in the year with their totals, sorted, filtered and searched; paged with SQL.
 final class PersonsScreen: Screen {
     var query: PersonListQuery
-    var cursor = ListCursor()
+    /// The rows on screen, read through the list's keys.
+    var window = ListWindow()
     var summary = YearSummary(persons: 0, met: 0)
-    /// The rows from `pageTop`, as last read.
-    var rows: [PersonListRow] = []
-    var pageTop = -1
     var search: TextField?
+    /// The ledger's version when the list was last read: returning to the screen reads it again only when
+    /// something changed.
+    var readVersion: Int64?
+    /// The query the list was last read with.
+    var readQuery: PersonListQuery?
     /// Keep the selection on this person after the next reload, when they are still listed.
     var follow: Int64?
     /// Persons marked for a class registration (ClassRegistration.swift).
@@ -22,46 +25,58 @@ final class PersonsScreen: Screen {
 
     func visibleRows(_ app: App) -> Int { max(1, app.height - 5) }
 
+    var rows: [PersonListRow] { window.rows }
+    var selectedRow: PersonListRow? { window.selectedRow }
+
+    func fetch(_ app: App) -> ListWindow.Fetch {
+        let q = query
+        return { key, forward, including, limit in
+            limit <= 0 ? [] : try app.ledger.personRows(q, from: key, forward: forward, including: including, limit: limit)
+        }
+    }
+
     func reload(_ app: App) {
         if query.year != app.year {
             follow = follow ?? selectedRow?.rowID
             query.year = app.year
         }
-        do {
-            summary = try app.ledger.personSummary(query)
-            cursor.count = summary.persons
-            if let f = follow, let pos = try app.ledger.position(of: f, in: query) {
-                cursor.selected = pos
-            }
-            follow = nil
-            cursor.clamp(visible: visibleRows(app))
-            pageTop = -1
-            loadPage(app)
-        } catch {
-            app.error(error)
-        }
-    }
-
-    func loadPage(_ app: App) {
         let visible = visibleRows(app)
-        guard pageTop != cursor.top || rows.count < min(visible, cursor.count - cursor.top) else { return }
         do {
-            rows = try app.ledger.personPage(query, offset: cursor.top, limit: visible)
-            pageTop = cursor.top
+            readVersion = try app.ledger.version()
+            readQuery = query
+            summary = try app.ledger.personSummary(query)
+            let target = follow ?? selectedRow?.rowID
+            let screenRow = window.selected
+            follow = nil
+            if let target, let key = try app.ledger.personKey(of: target, in: query),
+               try window.show(key, at: screenRow, visible, fetch(app)) {
+                return
+            }
+            try window.top(visible, fetch(app))
         } catch {
             app.error(error)
         }
     }
 
-    var selectedRow: PersonListRow? {
-        let i = cursor.selected - pageTop
-        return i >= 0 && i < rows.count ? rows[i] : nil
+    /// Back on this screen: read again only what another screen or program changed; a new size refits.
+    func returned(_ app: App) {
+        if let v = readVersion, readQuery == query, app.year == query.year, (try? app.ledger.version()) == v {
+            window.fit(visibleRows(app))
+            if window.rows.count < min(visibleRows(app), summary.persons) { reload(app) }
+            return
+        }
+        reload(app)
     }
 
     func requery(_ app: App) {
-        cursor.selected = 0
-        cursor.top = 0
-        reload(app)
+        do {
+            readVersion = try app.ledger.version()
+            readQuery = query
+            summary = try app.ledger.personSummary(query)
+            try window.top(visibleRows(app), fetch(app))
+        } catch {
+            app.error(error)
+        }
     }
 
     // MARK: keys
@@ -174,18 +189,28 @@ final class PersonsScreen: Screen {
 
     @discardableResult
     func move(_ key: Key, _ app: App) -> Bool {
-        guard cursor.handle(key, visible: visibleRows(app)) else { return false }
-        loadPage(app)
+        let visible = visibleRows(app)
+        let f = fetch(app)
+        do {
+            switch key {
+            case .up, .character("k"): try window.move(by: -1, visible, f)
+            case .down, .character("j"): try window.move(by: 1, visible, f)
+            case .pageUp, .control("b"): try window.pageUp(visible, f)
+            case .pageDown, .control("f"), .character(" "): try window.pageDown(visible, f)
+            case .home, .character("g"): try window.top(visible, f)
+            case .end, .character("G"): try window.bottom(visible, f)
+            case .mouse(let m) where m.kind == .wheelUp: try window.move(by: -3, visible, f)
+            case .mouse(let m) where m.kind == .wheelDown: try window.move(by: 3, visible, f)
+            default: return false
+            }
+        } catch {
+            app.error(error)
+        }
         return true
     }
 
     func select(row screenRow: Int, _ app: App) {
-        let i = cursor.top + screenRow - 3
-        if screenRow >= 3 && i < cursor.count {
-            cursor.selected = i
-            cursor.clamp(visible: visibleRows(app))
-            loadPage(app)
-        }
+        window.select(screenRow - 3)
     }
 
     func changeYear(_ delta: Int, _ app: App) {
@@ -317,10 +342,7 @@ final class PersonsScreen: Screen {
         let lay = layout(app)
         lay.header(into: &g, row: 2)
         let visible = visibleRows(app)
-        for i in 0..<visible {
-            let index = cursor.top + i
-            guard index < cursor.count, index - pageTop >= 0, index - pageTop < rows.count else { break }
-            let r = rows[index - pageTop]
+        for (i, r) in rows.prefix(visible).enumerated() {
             let t = r.totals
             let place = r.department.isEmpty ? r.unit : r.unit + "/" + r.department
             var cells: [String] = []
@@ -342,12 +364,12 @@ final class PersonsScreen: Screen {
                     styles[ci] = Format.statusStyle(t)
                 }
             }
-            let selected = index == cursor.selected
+            let selected = i == window.selected
             if selected { g.fill(row: 3 + i, style: .reverse) }
             lay.draw(cells, into: &g, row: 3 + i, style: selected ? .reverse : [], styles: selected ? [:] : styles)
         }
         drawMarks(&g, app)  // ClassRegistration.swift
-        if cursor.count == 0 {
+        if rows.isEmpty {
             g.put(query.search.isEmpty && query.unit == nil && query.status == .all
                   ? w.t("本年度没有人员。按 a 新增人员，或用 celedger import persons 导入。", "No persons this year. Press a to add one, or run celedger import persons.")
                   : w.t("没有符合条件的人员（Esc 清除搜索和筛选）", "No person matches (Esc clears search and filters)"),

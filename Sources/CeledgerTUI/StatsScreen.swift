@@ -48,8 +48,7 @@ final class StatsScreen: Screen {
             let unit = units[cursor.selected].key
             home.query.unit = unit.isEmpty ? nil : unit
             home.query.department = nil
-            home.cursor.selected = 0
-            home.cursor.top = 0
+            home.window = ListWindow()  // from the top of the unit's list
             app.pop()
         default:
             break

@@ -341,14 +341,74 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
             """)
         var q = PersonListQuery(year: 2024)
         q.sort = .status
-        #expect(try l.personPage(q, offset: 0, limit: 10).map(\.name) == ["李小明", "欧阳明辉", "张三"])  // 90, 60, 0 still needed
+        #expect(try l.personRows(q, from: nil, limit: 10).map(\.name) == ["李小明", "欧阳明辉", "张三"])  // 90, 60, 0 still needed
         #expect(try l.personSummary(q) == YearSummary(persons: 3, met: 1))
         q.status = .short
         #expect(try l.personSummary(q) == YearSummary(persons: 2, met: 0))
         // A year no record has reached lists everyone with zeros.
         var empty = PersonListQuery(year: 2030)
         empty.sort = .totalHours
-        #expect(try l.personPage(empty, offset: 0, limit: 10).count == 3)
+        #expect(try l.personRows(empty, from: nil, limit: 10).count == 3)
         #expect(try l.personSummary(empty) == YearSummary(persons: 3, met: 0))
+    }
+}
+
+@Suite struct KeysetPagingTests {
+    /// Every order, both directions, every filter: reading the list a page at a time through the keys,
+    /// forwards and backwards, gives exactly the whole list in order, and each person's key finds them.
+    @Test func pagesThroughTheKeysEqualTheWholeListInEveryOrder() throws {
+        let (l, _) = try SummaryTests().randomLedger(seed: 11, persons: 60)
+        for year in [2024, 2030] {  // a summarised year, and one no record has reached
+            for sort in PersonSort.allCases {
+                for descending in [false, true] {
+                    for status in [StatusFilter.all, .short] {
+                        var q = PersonListQuery(year: year)
+                        q.sort = sort
+                        q.descending = descending
+                        q.status = status
+                        let whole = try l.personRows(q, from: nil, limit: 10_000)
+                        #expect(whole.count == (try l.personSummary(q).persons), "\(sort) \(descending) \(year)")
+                        #expect(Set(whole.map(\.rowID)).count == whole.count)
+                        var forward: [PersonListRow] = []
+                        var page = try l.personRows(q, from: nil, limit: 7)
+                        while !page.isEmpty {
+                            forward += page
+                            page = try l.personRows(q, from: page.last!.key, limit: 7)
+                        }
+                        #expect(forward.map(\.rowID) == whole.map(\.rowID), "forward \(sort) \(descending) \(year) \(status)")
+                        var backward: [PersonListRow] = []
+                        page = try l.personRows(q, from: nil, forward: false, limit: 5)
+                        while !page.isEmpty {
+                            backward = page + backward
+                            page = try l.personRows(q, from: page.first!.key, forward: false, limit: 5)
+                        }
+                        #expect(backward.map(\.rowID) == whole.map(\.rowID), "backward \(sort) \(descending) \(year) \(status)")
+                        for (i, row) in whole.enumerated() where i % 9 == 0 {
+                            let key = try #require(try l.personKey(of: row.rowID, in: q))
+                            #expect(key == row.key)
+                            #expect(try l.personRows(q, from: key, including: true, limit: 1).first?.rowID == row.rowID)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func theOrdersAreTheOnesTheClerkExpects() throws {
+        let (l, _) = try SummaryTests().randomLedger(seed: 12, persons: 40)
+        var q = PersonListQuery(year: 2024)
+        q.sort = .totalHours
+        q.descending = true
+        let byTotal = try l.personRows(q, from: nil, limit: 100).map(\.totals.totalHours)
+        #expect(byTotal == byTotal.sorted(by: >))
+        q.sort = .status
+        q.descending = false
+        let needs = try l.personRows(q, from: nil, limit: 100).map(\.totals.hoursNeeded)
+        #expect(needs == needs.sorted(by: >))  // who needs most first
+        q.sort = .name
+        let names = try l.personRows(q, from: nil, limit: 100)
+        let initials = try l.db.read { db in try names.map { try String.fetchOne(db, sql: "SELECT substr(name_initials, 1, 1) FROM person WHERE id = ?", arguments: [$0.rowID])! } }
+        #expect(initials == initials.sorted())  // grouped by the surname's first pinyin letter
+        #expect(try l.personKey(of: 999_999, in: q) == nil)
     }
 }
