@@ -149,18 +149,18 @@ extension Ledger {
         if let d = q.department { personWheres.append("p.department = :dept"); args["dept"] = d }
         let search = q.search.trimmedField
         if !search.isEmpty {
-            let like = "%" + Ledger.escapeLike(search) + "%"
-            args["like"] = like
-            var ors = ["p.name LIKE :like ESCAPE '\\'"]
-            if search.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }) {
-                ors.append("p.id_number LIKE :idlike ESCAPE '\\'")
-                args["idlike"] = "%" + Ledger.escapeLike(search.uppercased()) + "%"
+            // Matched in memory (a scan of every person's name, initials and ID number costs more in SQL
+            // than a keystroke may), then handed to SQL as a list of row ids.
+            let hits = try searchIndex(db).matches(search)
+            var json = "["
+            json.reserveCapacity(hits.count * 7 + 2)
+            for (i, id) in hits.enumerated() {
+                if i > 0 { json.append(",") }
+                json.append(String(id))
             }
-            if search.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                ors.append("(' ' || p.name_initials) LIKE :initials ESCAPE '\\'")
-                args["initials"] = "% " + Ledger.escapeLike(search.lowercased()) + "%"
-            }
-            personWheres.append("(" + ors.joined(separator: " OR ") + ")")
+            json.append("]")
+            args["hits"] = json
+            personWheres.append("p.id IN (SELECT value FROM json_each(:hits))")
         }
         switch q.status {
         case .all: break

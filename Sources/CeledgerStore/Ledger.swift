@@ -13,6 +13,8 @@ public final class Ledger: Sendable {
     private let pinyinLoader: @Sendable () -> PinyinIndex
     nonisolated(unsafe) private var loadedPinyin: PinyinIndex?
     private let pinyinLock = NSLock()
+    /// The persons list's search index, while the ledger does not change.
+    let cachedSearch = Locked<SearchIndex?>(nil)
 
     var pinyin: PinyinIndex {
         pinyinLock.lock()

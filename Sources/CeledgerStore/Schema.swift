@@ -194,6 +194,9 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, '\(lockedMessage)'); END
                 """)
 
+            // The last change to any person, at once: what the persons list's search index is kept by.
+            try db.execute(sql: "CREATE INDEX history_entity ON history(entity, id)")
+
             // The history keeps the new columns too.
             let columns = ["mode", "category", "title", "provider", "start_date", "end_date", "assessment", "score", "claimed_tenths",
                            "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note", "basis",

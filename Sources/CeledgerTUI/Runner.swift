@@ -9,6 +9,8 @@ public enum TUIRunner {
         defer { terminal.shutdown() }
         var last = app.render()
         terminal.draw(last)
+        // The first screen is up: what the first search keystroke needs is read meanwhile.
+        app.ledger.prepareSearch()
         while !app.shouldQuit && !interrupted() {
             guard let key = terminal.readKey(timeoutMilliseconds: 250) else { continue }
             app.handle(key)

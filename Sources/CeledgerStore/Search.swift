@@ -1,0 +1,136 @@
+import CeledgerDomain
+import Foundation
+internal import GRDB
+
+/// Every person's name, pinyin initials and ID number as bytes, for the persons list's search: a
+/// keystroke scans them in memory. Read again when the ledger changed.
+final class SearchIndex: @unchecked Sendable {
+    /// What the persons were when it was read: their number and the last history entry about any of them
+    /// (every change to a person writes one). The same on every connection, so another thread can read it.
+    struct Key: Equatable {
+        let persons: Int
+        let lastChange: Int64?
+
+        init(_ db: Database) throws {
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT count(*) FROM person), (SELECT max(id) FROM history WHERE entity = 'person')")!
+            persons = row[0]
+            lastChange = row[1]
+        }
+    }
+
+    let key: Key
+    private var ids: [Int64] = []
+    /// All persons' fields end to end, each person's as: name (ASCII letters in lower case), a space and
+    /// the initials (" zs sz": each reading's initials after a space, so a search matches from a word's
+    /// start), then the ID number. `starts[i]` is where person i's name begins; `marks` where its
+    /// initials and number begin.
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = []
+    private var initialsAt: [Int] = []
+    private var numberAt: [Int] = []
+
+    init(_ db: Database) throws {
+        key = try Key(db)
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0
+        ids.reserveCapacity(count)
+        starts.reserveCapacity(count + 1)
+        initialsAt.reserveCapacity(count)
+        numberAt.reserveCapacity(count)
+        bytes.reserveCapacity(count * 32)
+        // Straight from SQLite's buffers into one array: no String or array for each of the cells.
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, name, name_initials, id_number FROM person")
+        while let row = try rows.next() {
+            ids.append(row[0])
+            starts.append(bytes.count)
+            let nameStart = bytes.count
+            try row.withUnsafeData(atIndex: 1) { d in if let d { bytes.append(contentsOf: d) } }
+            for k in nameStart..<bytes.count where (0x41...0x5A).contains(bytes[k]) { bytes[k] |= 0x20 }
+            initialsAt.append(bytes.count)
+            bytes.append(0x20)
+            try row.withUnsafeData(atIndex: 2) { d in if let d { bytes.append(contentsOf: d) } }
+            numberAt.append(bytes.count)
+            try row.withUnsafeData(atIndex: 3) { d in if let d { bytes.append(contentsOf: d) } }
+        }
+        starts.append(bytes.count)
+    }
+
+    /// ASCII upper case to lower case; SQL's LIKE treats ASCII letters so, and clerks type either.
+    static func lower(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b | 0x20 : b }
+
+    /// The row ids of the persons the search finds: the name contains it (ASCII letters in either case);
+    /// or, for digits (and X), the ID number does; or, for ASCII letters, the pinyin initials start with it
+    /// ("zs" finds 张三, and 张三丰).
+    func matches(_ search: String) -> [Int64] {
+        let q = Array(search.utf8).map(SearchIndex.lower)
+        guard !q.isEmpty else { return ids }
+        let digits = search.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }
+        let letters = search.allSatisfy { $0.isASCII && $0.isLetter }
+        let upper = Array(search.uppercased().utf8)
+        let wordStart = [0x20] + q
+        var out: [Int64] = []
+        bytes.withUnsafeBufferPointer { all in
+            for i in ids.indices {
+                if SearchIndex.contains(all, starts[i], initialsAt[i], q)
+                    || (digits && SearchIndex.contains(all, numberAt[i], starts[i + 1], upper))
+                    || (letters && SearchIndex.contains(all, initialsAt[i], numberAt[i], wordStart)) {
+                    out.append(ids[i])
+                }
+            }
+        }
+        return out
+    }
+
+    /// Whether `hay[from..<to]` contains `needle`.
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ needle: [UInt8]) -> Bool {
+        let n = needle.count
+        guard n > 0 else { return true }
+        guard n <= to - from else { return false }
+        let first = needle[0]
+        var i = from
+        while i <= to - n {
+            if hay[i] == first {
+                var j = 1
+                while j < n && hay[i + j] == needle[j] { j += 1 }
+                if j == n { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+}
+
+extension Ledger {
+    /// The search index for the persons as they are now; read again only when a person changed.
+    func searchIndex(_ db: Database) throws -> SearchIndex {
+        let key = try SearchIndex.Key(db)
+        if let cached = cachedSearch.withLock({ $0 }), cached.key == key { return cached }
+        let index = try SearchIndex(db)
+        cachedSearch.withLock { $0 = index }
+        return index
+    }
+
+    /// Reads the search index on a thread of its own, through a connection of its own, so that the first
+    /// search keystroke finds it ready (the UI calls it once its first screen is drawn).
+    public func prepareSearch() {
+        guard path != ":memory:", cachedSearch.withLock({ $0 }) == nil else { return }
+        let path = self.path, cache = cachedSearch
+        Thread.detachNewThread {
+            guard let reader = try? DatabaseQueue(path: path, configuration: Ledger.configuration(readonly: true)),
+                  let index = try? reader.read({ try SearchIndex($0) }) else { return }
+            cache.withLock { if $0 == nil { $0 = index } }
+            try? reader.close()
+        }
+    }
+}
+
+/// A value shared between threads behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

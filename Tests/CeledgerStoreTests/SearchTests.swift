@@ -1,0 +1,43 @@
+import CeledgerDomain
+import Foundation
+import GRDB
+import Testing
+@testable import CeledgerStore
+
+/// The persons list's search runs in memory; it must find exactly whom SQL's LIKE would.
+@Suite struct SearchTests {
+    @Test func theInMemorySearchFindsWhomSQLWould() throws {
+        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let names = ["张三", "张三丰", "欧阳明辉", "单丽", "曾国藩", "Anna Li", "李Anna", "王5", "司马相如", "ZHANG Wei", "乐乐"]
+        var n = 0
+        try l.bulkInsert(count: names.count) {
+            defer { n += 1 }
+            return (Person(id: ResidentID.make(region: "360102", birth: Day(year: 1980, month: 1, day: 1 + n)!, sequence: n * 2 + 1), name: names[n]), [])
+        }
+        func sql(_ s: String) throws -> Set<Int64> {
+            try l.db.read { db in
+                var ors = ["name LIKE :like ESCAPE '\\'"]
+                var args: [String: DatabaseValueConvertible] = ["like": "%" + Ledger.escapeLike(s) + "%"]
+                if s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }) {
+                    ors.append("id_number LIKE :id ESCAPE '\\'")
+                    args["id"] = "%" + Ledger.escapeLike(s.uppercased()) + "%"
+                }
+                if s.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                    ors.append("(' ' || name_initials) LIKE :ini ESCAPE '\\'")
+                    args["ini"] = "% " + Ledger.escapeLike(s.lowercased()) + "%"
+                }
+                return Set(try Int64.fetchAll(db, sql: "SELECT id FROM person WHERE " + ors.joined(separator: " OR "), arguments: StatementArguments(args)))
+            }
+        }
+        let index = try l.db.read { try l.searchIndex($0) }
+        for s in ["张", "张三", "zs", "ZS", "z", "s", "sl", "dl", "zg", "anna", "ANNA", "An", "li", "5", "0101", "1980", "x", "X", "司马", "m", "ly", "乐", "wei", "%", "_", "Wei "] {
+            #expect(Set(index.matches(s)) == (try sql(s)), "search \(s)")
+        }
+        #expect(Set(index.matches("zs")).count == 2)  // 张三 and 张三丰
+        // A new person is found at once: the index is read again when a person changes.
+        try l.addPerson(Person(id: ResidentID.make(region: "360102", birth: Day(year: 1990, month: 2, day: 2)!, sequence: 99), name: "张新"))
+        var q = PersonListQuery(year: 2030)
+        q.search = "张新"
+        #expect(try l.personRows(q, from: nil, limit: 10).map(\.name) == ["张新"])
+    }
+}
