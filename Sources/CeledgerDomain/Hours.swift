@@ -100,6 +100,11 @@ extension String {
     /// The field with surrounding white space removed, including the ideographic space U+3000 and
     /// the no-break space spreadsheets like to leave behind.
     public var trimmedField: String {
+        // Most cells start and end with a visible ASCII character: nothing to trim, no Characters to form.
+        // (A visible ASCII character or a CJK ideograph can neither be space nor combine with one.)
+        func plain(_ u: Unicode.Scalar) -> Bool { (0x21...0x7E).contains(u.value) || (0x3400...0x9FFF).contains(u.value) }
+        if let f = unicodeScalars.first, let l = unicodeScalars.last, plain(f), plain(l) { return self }
+        if isEmpty { return self }
         let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{3000}" || $0 == "\u{FEFF}" }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = lastIndex(where: { !isSpace($0) })!

@@ -14,7 +14,7 @@ extension Ledger {
         count: Int, progress: ProgressHandler? = nil, _ next: () -> (Person, [CeledgerDomain.Record])
     ) throws(LedgerError) -> Int {
         let now = Ledger.now()
-        return try write { db in
+        return try write { db in try Ledger.withBulkCache(db) {
             var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
             var records = 0
             for i in 0..<count {
@@ -25,7 +25,8 @@ extension Ledger {
                 if i % 1000 == 999 { progress?(i + 1, count) }
             }
             progress?(count, count)
+            try settle(db)  // with the big cache still in place
             return records
-        }
+        } }
     }
 }

@@ -215,7 +215,9 @@ extension Ledger {
                 _ = try db.read(pass)
             } else {
                 try db.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) { try pass(db) ? .commit : .rollback }
+                    try Ledger.withBulkCache(db) {
+                        try db.inTransaction(.immediate) { try pass(db) ? .commit : .rollback }
+                    }
                 }
             }
         } catch let e as CSVError {
@@ -234,6 +236,17 @@ extension Ledger {
             report.updated = 0
         }
         return report
+    }
+}
+
+extension Ledger {
+    /// Pages a big transaction changes stay in memory (up to 128 MiB) instead of spilling to the
+    /// write-ahead log again and again; the cache goes back to its size afterwards.
+    static func withBulkCache<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let before = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -131072")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(before)") }
+        return try body()
     }
 }
 

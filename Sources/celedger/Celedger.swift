@@ -37,6 +37,9 @@ struct Celedger: ParsableCommand {
     )
 
     static func main() {
+        // A big import allocates and frees millions of small values: keep freed memory for reuse instead
+        // of returning it to the system and faulting it in again (a third of an import's time otherwise).
+        MallocTuning.keepFreedMemory()
         do {
             var command = try parseAsRoot(reorderedArguments(Array(CommandLine.arguments.dropFirst())))
             try command.run()
@@ -150,5 +153,18 @@ struct InitCommand: ParsableCommand {
             ? Context.text("登记簿已就绪：\(path)（结构 \(version)；人员 \(persons.grouped)，记录 \(records.grouped)）",
                            "ledger ready: \(path) (schema \(version); \(persons.grouped) persons, \(records.grouped) records)")
             : Context.text("已创建登记簿：\(path)（结构 \(version)）", "created ledger: \(path) (schema \(version))"))
+    }
+}
+
+/// glibc's malloc settings (malloc.h is not in Swift's Glibc module; the values are glibc's own).
+enum MallocTuning {
+    @_silgen_name("mallopt") private static func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
+    static func keepFreedMemory() {
+        #if os(Linux)
+        _ = mallopt(-1, 256 << 20)  // M_TRIM_THRESHOLD
+        _ = mallopt(-2, 64 << 20)   // M_TOP_PAD
+        _ = mallopt(-3, 64 << 20)   // M_MMAP_THRESHOLD
+        #endif
     }
 }
