@@ -151,15 +151,7 @@ extension Ledger {
         if !search.isEmpty {
             // Matched in memory (a scan of every person's name, initials and ID number costs more in SQL
             // than a keystroke may), then handed to SQL as a list of row ids.
-            let hits = try searchIndex(db).matches(search)
-            var json = "["
-            json.reserveCapacity(hits.count * 7 + 2)
-            for (i, id) in hits.enumerated() {
-                if i > 0 { json.append(",") }
-                json.append(String(id))
-            }
-            json.append("]")
-            args["hits"] = json
+            args["hits"] = try searchIndex(db).matchesJSON(search)
             personWheres.append("p.id IN (SELECT value FROM json_each(:hits))")
         }
         switch q.status {

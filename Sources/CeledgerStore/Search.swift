@@ -80,6 +80,24 @@ final class SearchIndex: @unchecked Sendable {
         return out
     }
 
+    /// The row ids `matches` finds, as a JSON array for SQL's `json_each`. A keystroke asks twice (the
+    /// count and the page), so the last answer is kept.
+    func matchesJSON(_ search: String) -> String {
+        if let (s, json) = lastMatch.withLock({ $0 }), s == search { return json }
+        let hits = matches(search)
+        var json = "["
+        json.reserveCapacity(hits.count * 7 + 2)
+        for (i, id) in hits.enumerated() {
+            if i > 0 { json.append(",") }
+            json.append(String(id))
+        }
+        json.append("]")
+        lastMatch.withLock { $0 = (search, json) }
+        return json
+    }
+
+    private let lastMatch = Locked<(String, String)?>(nil)
+
     /// Whether `hay[from..<to]` contains `needle`.
     static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ needle: [UInt8]) -> Bool {
         let n = needle.count
