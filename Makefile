@@ -11,7 +11,7 @@ DEMO_DB    ?= $(DEMO_DIR)/ledger.sqlite
 DEMO_ARGS  ?= --persons 3000 --seed 1
 BIN        := $(BUILD_DIR)/debug/celedger
 
-.PHONY: run test build deps demo release install bench clean
+.PHONY: run test build deps demo release install bench man clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -33,6 +33,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	@bash scripts/e2e-tmux.sh $(BIN)
 	@bash scripts/monkey-tmux.sh $(BIN)
+	@if command -v python3 >/dev/null 2>&1; then sh scripts/check-man.sh $(BIN); else echo "check-man: python3 not found, man page not checked"; fi
 
 release: deps
 	$(SWIFT) build -c release
@@ -47,6 +48,10 @@ install: release
 # against the sqlite3 shell. BENCH_10M=1 adds ten million records; BENCH_RUNS, BENCH_ONLY: see the script.
 bench: deps
 	@bash scripts/bench.sh
+
+# The man page, generated from the command definitions (scripts/gen-man.py); make test checks it is current.
+man: build
+	python3 scripts/gen-man.py $(BIN) -o docs/celedger.1
 
 clean:
 	rm -rf $(BUILD_DIR) $(DEMO_DIR)

@@ -12,9 +12,9 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export persons or records as CSV (English keys; imports back exactly), XLSX or JSON.",
         discussion: """
-            CSV is UTF-8 with a byte-order mark (Excel reads it right); --no-bom leaves the mark out, for \\
-            scripts. --stamp adds a last line '# celedger export … by <user> at <UTC time> …', which import \\
-            skips. XLSX needs -o; it names the user and the time in the file's properties and on a second \\
+            CSV is UTF-8 with a byte-order mark (Excel reads it right); --no-bom leaves the mark out, for \
+            scripts. --stamp adds a last line '# celedger export … by <user> at <UTC time> …', which import \
+            skips. XLSX needs -o; it names the user and the time in the file's properties and on a second \
             sheet.
             """)
 

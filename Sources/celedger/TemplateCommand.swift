@@ -13,7 +13,7 @@ struct TemplateCommand: ParsableCommand {
         commandName: "template",
         abstract: "Write an empty import template with Chinese headers (CSV with a byte-order mark, or XLSX with instructions).",
         discussion: """
-            The CSV templates are also in data/templates/. The XLSX template formats the ID-number column as \\
+            The CSV templates are also in data/templates/. The XLSX template formats the ID-number column as \
             text (so Excel keeps all 18 digits) and explains every column on a second sheet.
             """)
 
