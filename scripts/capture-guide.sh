@@ -174,7 +174,7 @@ quit() {
   done
 }
 
-# search TEXT: on the persons list, search and open the first person found.
+# open_person NAME TEXT: on the persons list, search for NAME (one person found), open them, wait for TEXT.
 open_person() {
   keys /
   type_text "$1"
@@ -463,12 +463,12 @@ CSV
   ids=$(cd "$base/cli" && "$BIN" --db docs.sqlite review list --year 2024 --unit 上饶市人民医院 --format csv | awk -F, 'NR > 1 { print $1 }')
   first=$(sed -n 1p <<<"$ids") second=$(sed -n 2p <<<"$ids")
   cli review-decide "$base/cli" \
-    "$c review reject $first --reason $(L 未提供签到记录 no-attendance-record) --reviewer 王芳" \
+    "$c review reject $first --reason $(L 未提供签到记录 "'no attendance record'") --reviewer 王芳" \
     "$c review recognize --all --year 2024 --unit 上饶市人民医院 --reviewer 王芳 --dry-run" \
     "$c review recognize --all --year 2024 --unit 上饶市人民医院 --reviewer 王芳" \
     "$c review list $first $second --state all"
   cli review-reopen "$base/cli" \
-    "$c review reopen $second --reason $(L 证书编号录错 wrong-certificate-number) --reviewer 王芳" \
+    "$c review reopen $second --reason $(L 证书编号录错 "'wrong certificate number'") --reviewer 王芳" \
     "$c review list $second --state all"
 
   # Templates.
@@ -587,7 +587,8 @@ CSV
   wait_for yes
   type_text yes; keys Enter
   wait_for '$ ls -1 ce.sqlite*'; wait_for "before-restore"
-  snap ce-restore
+  settle
+  t capture-pane -p -J -t guide | pp > "$OUT/ce-restore.$LG.txt"   # -J: a long line as one, not wrapped
   t kill-server 2>/dev/null || true
 }
 
