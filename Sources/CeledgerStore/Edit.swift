@@ -89,7 +89,8 @@ extension Ledger {
 
     /// Marks records recognised (with their recognised hours, else the rule's suggestion, else the claimed
     /// hours) or rejected (a reason is required), all in one transaction, naming who decided and when.
-    /// A record already recognised is locked and left as it is (reopen it first). Returns how many changed.
+    /// A record already recognised is locked and left as it is (reopen it first). Recognising a pending
+    /// record without a reason keeps its note (an override's reason, a reopen's reason). Returns how many changed.
     @discardableResult
     public func setRecognition(
         rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
@@ -105,7 +106,8 @@ extension Ledger {
             let statement = try db.cachedStatement(sql: recognition == .recognized ? """
                 UPDATE record SET recognition = 'recognized',
                     recognized_tenths = COALESCE(recognized_tenths, suggested_tenths, claimed_tenths),
-                    recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
+                    recognition_note = CASE WHEN ?1 = '' AND recognition = 'pending' THEN recognition_note ELSE ?1 END,
+                    reviewed_by = ?, reviewed_at = ?, updated_at = ?
                 WHERE id = ? AND recognition <> 'recognized'
                 """ : """
                 UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,

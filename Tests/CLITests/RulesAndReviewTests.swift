@@ -117,6 +117,23 @@ struct RulesAndReviewTests {
         #expect(try s.run(["review", "recognize", "99999"]).status == 1)
     }
 
+    @Test("recognising a pending record without a reason keeps its note: an override's reason survives the review")
+    func recognitionKeepsTheOverrideReason() throws {
+        let s = try Sandbox()
+        try s.importOK("persons", "p.csv", "id_number,name\n\(Staff.zhang),张三\n")
+        try s.importOK("records", "r.csv", """
+            身份证号,学习方式,科目类别,内容,开始日期,结束日期,申报学时,认定学时,认定状态,认定说明
+            \(Staff.zhang),培训,专业科目,测试培训,2024-03-01,2024-03-02,16,20,待认定,会议通知注明20学时
+
+            """)
+        try s.ok(["review", "recognize", "--all", "--year", "2024"])
+        let records = try #require(try JSONSerialization.jsonObject(with: s.ok(["export", "records", "--format", "json"]).stdoutData) as? [[String: Any]])
+        #expect(records.count == 1)
+        #expect(records.first?["recognition"] as? String == "recognized")
+        #expect(records.first?["recognition_note"] as? String == "会议通知注明20学时")
+        #expect(jsonTenths(records.first?["recognized_hours"]) == 200)
+    }
+
     @Test("report window: each year's total and status, years met, the window's hours, all met (JSON keys as documented)")
     func window() throws {
         let s = try Self.ledger()
