@@ -107,28 +107,13 @@ demo() { mkdir -p "$1" && (cd "$1" && "$BIN" --lang "$LG" --db docs.sqlite demo 
 
 screen() { t capture-pane -p -t guide 2>/dev/null; }
 
-# wait_for TEXT [SECONDS]: poll until TEXT is on the screen.
+. "$ROOT/scripts/tmux-poll.sh"
+# wait_for / wait_gone TEXT [SECONDS]: poll until TEXT is on the screen / has left it; else stop the run.
 wait_for() {
-  local text=$1 limit=${2:-15} start=$SECONDS
-  while (( SECONDS - start < limit )); do
-    if screen | grep -qF -- "$text"; then return 0; fi
-    sleep 0.05
-  done
-  echo "capture-guide: waited in vain for “$text” ($LG); the screen:" >&2
-  screen >&2 || true
-  exit 1
+  poll_screen present "$1" "${2:-15}" || { echo "capture-guide: waited in vain for “$1” ($LG)" >&2; exit 1; }
 }
-
-# wait_gone TEXT [SECONDS]
 wait_gone() {
-  local text=$1 limit=${2:-15} start=$SECONDS
-  while (( SECONDS - start < limit )); do
-    if ! screen | grep -qF -- "$text"; then return 0; fi
-    sleep 0.05
-  done
-  echo "capture-guide: “$text” stayed on the screen ($LG):" >&2
-  screen >&2 || true
-  exit 1
+  poll_screen absent "$1" "${2:-15}" || { echo "capture-guide: “$1” stayed on the screen ($LG)" >&2; exit 1; }
 }
 
 # settle: poll until two captures 0.1 s apart are the same (the program has finished drawing).

@@ -21,27 +21,10 @@ trap cleanup EXIT
 t() { tmux -S "$SOCK" -f /dev/null "$@"; }
 screen() { t capture-pane -p -t e2e; }
 
-# wait_for TEXT [SECONDS]: poll the screen until TEXT shows.
-wait_for() {
-  local text=$1 limit=${2:-10} start=$SECONDS
-  while (( SECONDS - start < limit )); do
-    if screen 2>/dev/null | grep -qF -- "$text"; then return 0; fi
-    sleep 0.05
-  done
-  echo "--- screen ---"; screen || true; echo "--------------"
-  return 1
-}
-
-# wait_gone TEXT [SECONDS]
-wait_gone() {
-  local text=$1 limit=${2:-10} start=$SECONDS
-  while (( SECONDS - start < limit )); do
-    if ! screen 2>/dev/null | grep -qF -- "$text"; then return 0; fi
-    sleep 0.05
-  done
-  echo "--- screen ---"; screen || true; echo "--------------"
-  return 1
-}
+. "$ROOT/scripts/tmux-poll.sh"
+# wait_for / wait_gone TEXT [SECONDS]: poll until TEXT shows / is gone.
+wait_for() { poll_screen present "$@"; }
+wait_gone() { poll_screen absent "$@"; }
 
 check() {
   local name=$1; shift
