@@ -116,7 +116,9 @@ extension Ledger {
         var sql: String { "FROM \(from) WHERE \((totalsWheres + personWheres).joined(separator: " AND "))" }
     }
 
-    private func listSQL(_ q: PersonListQuery, _ db: Database) throws -> ListSQL {
+    /// `hits`: the row ids the search is limited to, as a JSON array, when the caller has found them;
+    /// else a search finds them here.
+    private func listSQL(_ q: PersonListQuery, _ db: Database, hits: String? = nil) throws -> ListSQL {
         guard let set = rules.ruleSet(for: q.year) else { throw Ledger.noRules(q.year) }
         let t = set.thresholds
         var args: [String: DatabaseValueConvertible?] = ["year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths]
@@ -148,7 +150,10 @@ extension Ledger {
         if let u = q.unit { personWheres.append("p.unit = :unit"); args["unit"] = u }
         if let d = q.department { personWheres.append("p.department = :dept"); args["dept"] = d }
         let search = q.search.trimmedField
-        if !search.isEmpty {
+        if let hits {
+            args["hits"] = hits
+            personWheres.append("p.id IN (SELECT value FROM json_each(:hits))")
+        } else if !search.isEmpty {
             // Matched in memory (a scan of every person's name, initials and ID number costs more in SQL
             // than a keystroke may), then handed to SQL as a list of row ids.
             args["hits"] = try searchIndex(db).matchesJSON(search)
@@ -175,9 +180,67 @@ extension Ledger {
     static let summaryOutdated = LedgerError(
         zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿", en: "another program recomputed the totals under different rules; reopen the ledger")
 
+    /// A search the persons list counts and pages in memory: the matches come from the search index and
+    /// each person's place in the year (listed, met) from the index's flags for the year, so SQL reads
+    /// only the rows shown. Only for a summarised year without a unit or department filter and with a
+    /// status filter the flags answer; the rest goes through SQL.
+    struct MemorySearch {
+        let index: SearchIndex
+        let matches: SearchIndex.Matches
+        let flags: [UInt8]
+        let status: StatusFilter
+
+        func wanted(_ position: Int32) -> Bool {
+            let f = flags[Int(position)]
+            switch status {
+            case .all: return f & 1 != 0
+            case .met: return f == 3
+            case .short: return f == 1
+            case .professionalShort: return false
+            }
+        }
+
+        /// The row ids of the page next to `key` in the list's order (after it, or before it read
+        /// backwards), or nil when the index does not keep the order or does not know the key's person.
+        func page(_ sort: PersonSort, descending: Bool, from key: ListKey?, including: Bool, limit: Int) -> [Int64]? {
+            guard let (order, rank) = index.order(sort) else { return nil }
+            var i: Int
+            if let key, key.values.count == 1 {
+                guard let pos = index.position(of: key.id), rank[pos] >= 0 else { return nil }
+                let r = Int(rank[pos])
+                i = including ? r : descending ? r - 1 : r + 1
+            } else {
+                i = descending ? order.count - 1 : 0
+            }
+            var out: [Int64] = []
+            while i >= 0 && i < order.count && out.count < limit {
+                let p = order[i]
+                if matches.member[Int(p)] && wanted(p) { out.append(index.rowID(at: p)) }
+                i += descending ? -1 : 1
+            }
+            return out
+        }
+    }
+
+    func memorySearch(_ q: PersonListQuery, _ db: Database) throws -> MemorySearch? {
+        let search = q.search.trimmedField
+        guard !search.isEmpty, q.unit == nil, q.department == nil, q.status != .professionalShort,
+              rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary else { return nil }
+        let index = try searchIndex(db)
+        return MemorySearch(index: index, matches: index.matched(search), flags: try index.yearFlags(db, year: q.year), status: q.status)
+    }
+
     /// How many persons the query finds, and how many of them met the year's requirement.
     public func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary {
         try read { db in
+            if searchesInMemory.withLock({ $0 }), let m = try memorySearch(q, db) {
+                var n = 0, met = 0
+                for p in m.matches.positions where m.wanted(p) {
+                    n += 1
+                    if m.flags[Int(p)] == 3 { met += 1 }
+                }
+                return YearSummary(persons: n, met: met)
+            }
             let l = try listSQL(q, db)
             // Without a condition on the person, the summary's own index answers: every person active in
             // a summarised year has a row there.
@@ -194,47 +257,58 @@ extension Ledger {
         _ q: PersonListQuery, from key: ListKey?, forward: Bool = true, including: Bool = false, limit: Int
     ) throws(LedgerError) -> [PersonListRow] {
         try read { db in
-            let l = try listSQL(q, db)
-            let (sql, order, t) = (l.sql, l.order, l.thresholds)
-            var arguments = l.args
-            let keyColumns = order.columns + [order.id]
-            // Reading backwards is reading the reversed order forwards.
-            let descending = order.descending != !forward
-            var where_ = ""
-            if let key, key.values.count == order.columns.count {
-                let op = descending ? (including ? "<=" : "<") : (including ? ">=" : ">")
-                var names: [String] = []
-                for (i, v) in key.values.enumerated() {
-                    names.append(":k\(i)")
-                    switch v {
-                    case .int(let n): arguments["k\(i)"] = n
-                    case .text(let s): arguments["k\(i)"] = s
-                    }
-                }
-                names.append(":kid")
-                arguments["kid"] = key.id
-                where_ = " AND (\(keyColumns.joined(separator: ", "))) \(op) (\(names.joined(separator: ", ")))"
+            if searchesInMemory.withLock({ $0 }), let m = try memorySearch(q, db),
+               let page = m.page(q.sort, descending: q.descending != !forward, from: key, including: including, limit: limit) {
+                // The page's rows, found in memory, read and ordered by the same SQL.
+                let hits = "[" + page.map(String.init).joined(separator: ",") + "]"
+                return try personRows(q, listSQL(q, db, hits: hits), from: nil, forward: forward, including: false, limit: limit, db)
             }
-            arguments["limit"] = limit
-            let dir = descending ? "DESC" : "ASC"
-            let selected = order.columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
-                       y.public_tenths, y.professional_tenths, y.trimmed_tenths, \(selected)
-                \(sql)\(where_) ORDER BY \(keyColumns.map { "\($0) \(dir)" }.joined(separator: ", ")) LIMIT :limit
-                """, arguments: StatementArguments(arguments))
-            let list = rows.map { row in
-                PersonListRow(
-                    key: ListKey(values: Ledger.keyValues(row, count: order.columns.count), id: row["id"]),
-                    rowID: row["id"], idNumber: row["id_number"], name: row["name"], unit: row["unit"],
-                    department: row["department"], title: row["title"],
-                    titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
-                    totals: AnnualTotals(year: q.year, publicHours: Hours(tenths: row["public_tenths"]),
-                                         professionalHours: Hours(tenths: row["professional_tenths"]), thresholds: t,
-                                         trimmedHours: Hours(tenths: row["trimmed_tenths"])))
-            }
-            return forward ? list : list.reversed()
+            return try personRows(q, listSQL(q, db), from: key, forward: forward, including: including, limit: limit, db)
         }
+    }
+
+    private func personRows(
+        _ q: PersonListQuery, _ l: ListSQL, from key: ListKey?, forward: Bool, including: Bool, limit: Int, _ db: Database
+    ) throws -> [PersonListRow] {
+        let (sql, order, t) = (l.sql, l.order, l.thresholds)
+        var arguments = l.args
+        let keyColumns = order.columns + [order.id]
+        // Reading backwards is reading the reversed order forwards.
+        let descending = order.descending != !forward
+        var where_ = ""
+        if let key, key.values.count == order.columns.count {
+            let op = descending ? (including ? "<=" : "<") : (including ? ">=" : ">")
+            var names: [String] = []
+            for (i, v) in key.values.enumerated() {
+                names.append(":k\(i)")
+                switch v {
+                case .int(let n): arguments["k\(i)"] = n
+                case .text(let s): arguments["k\(i)"] = s
+                }
+            }
+            names.append(":kid")
+            arguments["kid"] = key.id
+            where_ = " AND (\(keyColumns.joined(separator: ", "))) \(op) (\(names.joined(separator: ", ")))"
+        }
+        arguments["limit"] = limit
+        let dir = descending ? "DESC" : "ASC"
+        let selected = order.columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
+                   y.public_tenths, y.professional_tenths, y.trimmed_tenths, \(selected)
+            \(sql)\(where_) ORDER BY \(keyColumns.map { "\($0) \(dir)" }.joined(separator: ", ")) LIMIT :limit
+            """, arguments: StatementArguments(arguments))
+        let list = rows.map { row in
+            PersonListRow(
+                key: ListKey(values: Ledger.keyValues(row, count: order.columns.count), id: row["id"]),
+                rowID: row["id"], idNumber: row["id_number"], name: row["name"], unit: row["unit"],
+                department: row["department"], title: row["title"],
+                titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
+                totals: AnnualTotals(year: q.year, publicHours: Hours(tenths: row["public_tenths"]),
+                                     professionalHours: Hours(tenths: row["professional_tenths"]), thresholds: t,
+                                     trimmedHours: Hours(tenths: row["trimmed_tenths"])))
+        }
+        return forward ? list : list.reversed()
     }
 
     /// A person's key in the list, or nil when the query does not list them (to keep the selection on

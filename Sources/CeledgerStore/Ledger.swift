@@ -15,6 +15,9 @@ public final class Ledger: Sendable {
     private let pinyinLock = NSLock()
     /// The persons list's search index, while the ledger does not change.
     let cachedSearch = Locked<SearchIndex?>(nil)
+    /// Whether the persons list counts and pages a search in memory (tests turn it off to compare with
+    /// SQL's answer).
+    let searchesInMemory = Locked(true)
 
     var pinyin: PinyinIndex {
         pinyinLock.lock()

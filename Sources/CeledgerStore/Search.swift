@@ -28,6 +28,11 @@ final class SearchIndex: @unchecked Sendable {
     private var starts: [Int] = []
     private var initialsAt: [Int] = []
     private var numberAt: [Int] = []
+    /// Positions (indexes into `ids`) in the persons list's orders by name (name_key, id) and by ID
+    /// number, and each position's rank in them: a search pages its matches here, so that SQL reads only
+    /// the rows shown instead of sorting and counting thousands of matches at every keystroke.
+    private var nameOrder: [Int32] = [], nameRank: [Int32] = []
+    private var numberOrder: [Int32] = [], numberRank: [Int32] = []
 
     init(_ db: Database) throws {
         key = try Key(db)
@@ -38,7 +43,7 @@ final class SearchIndex: @unchecked Sendable {
         numberAt.reserveCapacity(count)
         bytes.reserveCapacity(count * 32)
         // Straight from SQLite's buffers into one array: no String or array for each of the cells.
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, name, name_initials, id_number FROM person")
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, name, name_initials, id_number FROM person ORDER BY id")
         while let row = try rows.next() {
             ids.append(row[0])
             starts.append(bytes.count)
@@ -52,6 +57,47 @@ final class SearchIndex: @unchecked Sendable {
             try row.withUnsafeData(atIndex: 3) { d in if let d { bytes.append(contentsOf: d) } }
         }
         starts.append(bytes.count)
+        // SQLite sorts, so that the order is exactly the one the list's SQL pages in.
+        (nameOrder, nameRank) = try orderOf(db, "SELECT id FROM person ORDER BY name_key, id")
+        (numberOrder, numberRank) = try orderOf(db, "SELECT id FROM person ORDER BY id_number, id")
+    }
+
+    private func orderOf(_ db: Database, _ sql: String) throws -> ([Int32], [Int32]) {
+        var order: [Int32] = []
+        order.reserveCapacity(ids.count)
+        var rank = [Int32](repeating: -1, count: ids.count)
+        let rows = try Int64.fetchCursor(db, sql: sql)
+        while let id = try rows.next() {
+            // A person added since the read above (another connection) is left to the next read.
+            guard let pos = position(of: id) else { continue }
+            rank[pos] = Int32(order.count)
+            order.append(Int32(pos))
+        }
+        return (order, rank)
+    }
+
+    var count: Int { ids.count }
+
+    /// Where the person with this row id is in `ids` (ascending), if the index has them.
+    func position(of id: Int64) -> Int? {
+        var lo = 0, hi = ids.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ids.count && ids[lo] == id ? lo : nil
+    }
+
+    func rowID(at position: Int32) -> Int64 { ids[Int(position)] }
+
+    /// The positions in one of the list's orders, and each position's rank in it; nil for an order the
+    /// index does not keep.
+    func order(_ sort: PersonSort) -> (order: [Int32], rank: [Int32])? {
+        switch sort {
+        case .name: (nameOrder, nameRank)
+        case .idNumber: (numberOrder, numberRank)
+        default: nil
+        }
     }
 
     /// ASCII upper case to lower case; SQL's LIKE treats ASCII letters so, and clerks type either.
@@ -61,24 +107,76 @@ final class SearchIndex: @unchecked Sendable {
     /// or, for digits (and X), the ID number does; or, for ASCII letters, the pinyin initials start with it
     /// ("zs" finds 张三, and 张三丰).
     func matches(_ search: String) -> [Int64] {
+        matchPositions(search).map { ids[Int($0)] }
+    }
+
+    /// What `matches` finds, as positions (ascending), with a membership test by position. A keystroke
+    /// asks more than once (the count and the page), so the last answer is kept.
+    struct Matches {
+        let positions: [Int32]
+        let member: [Bool]
+    }
+
+    func matched(_ search: String) -> Matches {
+        if let (s, m) = lastMatched.withLock({ $0 }), s == search { return m }
+        let positions = matchPositions(search)
+        var member = [Bool](repeating: false, count: ids.count)
+        for p in positions { member[Int(p)] = true }
+        let m = Matches(positions: positions, member: member)
+        lastMatched.withLock { $0 = (search, m) }
+        return m
+    }
+
+    private let lastMatched = Locked<(String, Matches)?>(nil)
+
+    private func matchPositions(_ search: String) -> [Int32] {
         let q = Array(search.utf8).map(SearchIndex.lower)
-        guard !q.isEmpty else { return ids }
+        guard !q.isEmpty else { return ids.indices.map { Int32($0) } }
         let digits = search.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }
         let letters = search.allSatisfy { $0.isASCII && $0.isLetter }
         let upper = Array(search.uppercased().utf8)
         let wordStart = [0x20] + q
-        var out: [Int64] = []
+        var out: [Int32] = []
         bytes.withUnsafeBufferPointer { all in
             for i in ids.indices {
                 if SearchIndex.contains(all, starts[i], initialsAt[i], q)
                     || (digits && SearchIndex.contains(all, numberAt[i], starts[i + 1], upper))
                     || (letters && SearchIndex.contains(all, initialsAt[i], numberAt[i], wordStart)) {
-                    out.append(ids[i])
+                    out.append(Int32(i))
                 }
             }
         }
         return out
     }
+
+    /// For one year, each position's place in the persons list: bit 0 listed (the year's summary has a
+    /// row for the person: active in it), bit 1 met. Read from the summary again when the year or the
+    /// ledger changed (or on another connection, whose data_version counts apart).
+    func yearFlags(_ db: Database, year: Int) throws -> [UInt8] {
+        let row = try Row.fetchOne(db, sql: "SELECT (SELECT data_version FROM pragma_data_version()), total_changes()")!
+        let key = YearKey(year: year, connection: UInt(bitPattern: db.sqliteConnection), dataVersion: row[0], changes: row[1])
+        if let (k, flags) = lastYear.withLock({ $0 }), k == key { return flags }
+        var flags = [UInt8](repeating: 0, count: ids.count)
+        let rows = try Row.fetchCursor(db, sql: "SELECT person_id, needed_tenths = 0 FROM person_year WHERE year = ? ORDER BY person_id",
+                                       arguments: [year])
+        var pos = 0
+        while let r = try rows.next() {
+            let id: Int64 = r[0]
+            while pos < ids.count && ids[pos] < id { pos += 1 }
+            if pos < ids.count && ids[pos] == id { flags[pos] = (r[1] as Bool) ? 3 : 1 }
+        }
+        lastYear.withLock { $0 = (key, flags) }
+        return flags
+    }
+
+    struct YearKey: Equatable {
+        let year: Int
+        let connection: UInt
+        let dataVersion: Int64
+        let changes: Int64
+    }
+
+    private let lastYear = Locked<(YearKey, [UInt8])?>(nil)
 
     /// The row ids `matches` finds, as a JSON array for SQL's `json_each`. A keystroke asks twice (the
     /// count and the page), so the last answer is kept.

@@ -394,6 +394,72 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
         }
     }
 
+    /// A search is counted and paged in memory (the search index keeps the orders by name and by ID
+    /// number, and each person's place in the year); it must give exactly what SQL gives, page by page.
+    @Test func aSearchPagedInMemoryGivesWhatSQLGives() throws {
+        let (l, _) = try SummaryTests().randomLedger(seed: 13, persons: 90)
+        // Names that sort apart from the random ledger's 人N, and persons with no record (zeros).
+        for (i, name) in ["张三", "张三丰", "赵四", "Anna Zhang", "周周", "章子", "欧阳明辉", "赵"].enumerated() {
+            _ = try l.addPerson(Person(id: ResidentID.make(region: "360102", birth: Day(year: 1988, month: 3, day: 1 + i)!, sequence: 500 + i), name: name))
+        }
+        func answers(_ q: PersonListQuery, memory: Bool) throws -> [String] {
+            l.searchesInMemory.withLock { $0 = memory }
+            defer { l.searchesInMemory.withLock { $0 = true } }
+            var out = ["\(try l.personSummary(q))"]
+            let whole = try l.personRows(q, from: nil, limit: 10_000)
+            out.append(whole.map { "\($0.rowID)" }.joined(separator: " "))
+            var page = try l.personRows(q, from: nil, limit: 4)
+            while !page.isEmpty {
+                out.append("f " + page.map { "\($0.rowID)" }.joined(separator: " "))
+                page = try l.personRows(q, from: page.last!.key, limit: 4)
+            }
+            page = try l.personRows(q, from: nil, forward: false, limit: 3)
+            while !page.isEmpty {
+                out.append("b " + page.map { "\($0.rowID)" }.joined(separator: " "))
+                page = try l.personRows(q, from: page.first!.key, forward: false, limit: 3)
+            }
+            for row in whole.prefix(5) {
+                out.append("i " + (try l.personRows(q, from: row.key, including: true, limit: 2)).map { "\($0.rowID)" }.joined(separator: " "))
+            }
+            return out
+        }
+        var inMemory = 0
+        for search in ["z", "zs", "张", "人1", "1", "2", "x", "Z", "anna", "r", "没有这个人"] {
+            for sort in [PersonSort.name, .idNumber, .totalHours] {
+                for descending in [false, true] {
+                    for status in [StatusFilter.all, .met, .short] {
+                        var q = PersonListQuery(year: 2024)
+                        (q.search, q.sort, q.descending, q.status) = (search, sort, descending, status)
+                        let memory = try answers(q, memory: true)
+                        #expect(memory == (try answers(q, memory: false)), "\(search) \(sort) \(descending) \(status)")
+                        if try l.db.read({ try l.memorySearch(q, $0) }) != nil { inMemory += 1 }
+                    }
+                }
+            }
+        }
+        #expect(inMemory == 11 * 3 * 2 * 3)  // every one of these took the in-memory path
+        // Not for a year no record has reached, nor with a unit filter.
+        var q = PersonListQuery(year: 2030)
+        q.search = "z"
+        #expect(try l.db.read({ try l.memorySearch(q, $0) }) == nil)
+        q.year = 2024
+        q.unit = "甲"
+        #expect(try l.db.read({ try l.memorySearch(q, $0) }) == nil)
+        // A change to the year's totals is seen at once: the flags are read again.
+        q.unit = nil
+        q.status = .met
+        let before = try l.personSummary(q)
+        let zhangID = ResidentID.make(region: "360102", birth: Day(year: 1988, month: 3, day: 1)!, sequence: 500)
+        let zhang = try #require(try l.personRowID(idNumber: zhangID.value))
+        for (category, hours) in [(CeledgerDomain.Category.professional, 60), (.public, 30)] {
+            let day = Day(year: 2024, month: 5, day: hours / 10)!
+            _ = try l.addRecord(CeledgerDomain.Record(
+                personID: zhangID, mode: .training, category: category, title: "满学时", startDate: day, endDate: day,
+                claimedHours: Hours(whole: hours), recognizedHours: Hours(whole: hours), recognition: .recognized), personRowID: zhang, reviewer: "test")
+        }
+        #expect(try l.personSummary(q).met == before.met + 1)
+    }
+
     @Test func theOrdersAreTheOnesTheClerkExpects() throws {
         let (l, _) = try SummaryTests().randomLedger(seed: 12, persons: 40)
         var q = PersonListQuery(year: 2024)
