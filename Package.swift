@@ -28,6 +28,8 @@ let package = Package(
             name: "CeledgerStore",
             dependencies: [
                 "CeledgerDomain", "CeledgerText", grdb,
+                // The C API itself, for the import's batched inserts (binding without GRDB's boxing).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -231,11 +231,32 @@ public final class CSVReader: RowSource {
     }
 
     private func append(_ b: UInt8) throws(CSVError) {
-        if field.count >= CSVReader.maxFieldBytes {
-            throw CSVError(line: fieldLine, column: fields.count + 1, message: Message(
-                zh: "单元格超过 1 MB", en: "a cell is larger than 1 MB"))
-        }
+        if field.count >= CSVReader.maxFieldBytes { throw tooLarge() }
         field.append(b)
+    }
+
+    private func tooLarge() -> CSVError {
+        CSVError(line: fieldLine, column: fields.count + 1, message: Message(zh: "单元格超过 1 MB", en: "a cell is larger than 1 MB"))
+    }
+
+    /// The rest of an unquoted cell that is in the buffer, up to a separator or a line end, in one copy
+    /// instead of byte by byte.
+    @inline(__always) private func appendRun() throws(CSVError) {
+        let from = pos, to = end
+        let stop = buffer.withUnsafeBufferPointer { p -> Int in
+            var i = from
+            while i < to {
+                let c = p[i]
+                if c == 0x2C || c == 0x0D || c == 0x0A { break }
+                i += 1
+            }
+            return i
+        }
+        guard stop > from else { return }
+        if field.count + (stop - from) > CSVReader.maxFieldBytes { throw tooLarge() }
+        field.append(contentsOf: buffer[from..<stop])
+        bytesRead += stop - from
+        pos = stop
     }
 
     /// The next row, or nil at the end. Blank lines are skipped.
@@ -311,6 +332,7 @@ public final class CSVReader: RowSource {
                     break rowLoop
                 default:
                     try append(b)
+                    try appendRun()
                 }
             }
             if fields.count == 1 && fields[0].isEmpty { continue }

@@ -8,6 +8,11 @@ public struct ImportOptions: Sendable {
     public var skipInvalid = false
     /// Validate only: nothing is written.
     public var dryRun = false
+    /// Write history rows and summary marks set-wise after the rows (`DeferredUpkeep`) instead of by
+    /// trigger; tests compare the two.
+    var deferUpkeep = true
+    /// Drop and rebuild the slow indexes from this many expected records on (tests lower it).
+    var rebuildIndexesFrom = DeferredUpkeep.minimumForIndexes
     public init(skipInvalid: Bool = false, dryRun: Bool = false) {
         self.skipInvalid = skipInvalid
         self.dryRun = dryRun
@@ -144,6 +149,16 @@ extension Ledger {
         let present = Set(map.compactMap { $0 })
         let parser = RowParser(rules: rules)
         let now = Ledger.now()
+        let totalBytes = reader.totalBytes
+        // What a row becomes before it meets the ledger: checked cell by cell and parsed by the domain.
+        let header = headerRow.fields
+        let prepare: @Sendable (CSVRow) -> PreparedRow = { row in
+            guard row.fields.count == map.count else { return .fieldCount }
+            var cells: [Field: String] = [:]
+            for (i, f) in map.enumerated() { if let f { cells[f] = CSVWriter.plain(row.fields[i]) } }
+            let damage = Ledger.damageErrors(row, map: map, header: header)
+            return kind == .person ? .person(parser.person(cells), damage) : .record(parser.record(cells), damage)
+        }
         func reject(_ row: CSVRow, _ errors: [RowError]) {
             report.badRowCount += 1
             if report.errors.count < ImportReport.keptMessages { report.errors.append(contentsOf: errors) }
@@ -155,24 +170,38 @@ extension Ledger {
             // dry run, in a read transaction that cannot change the ledger.
             func pass(_ db: Database) throws -> Bool {
                     var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
-                    while let row = try reader.next() {
+                    // A CSV row of a record takes a hundred bytes or more: a high guess of how many come.
+                    let upkeep = kind == .record && !options.dryRun && options.deferUpkeep
+                        ? try DeferredUpkeep(db, expectedRecords: totalBytes.map { $0 / 100 }, rebuildIndexesFrom: options.rebuildIndexesFrom) : nil
+                    // Records are written many to a statement (a dry run looks them up one by one instead).
+                    var batch = kind == .record && !options.dryRun ? try RecordBatch(db: db, now: now) : nil
+                    func duplicate(_ line: Int) {
+                        report.duplicateCount += 1
+                        guard report.duplicates.count < ImportReport.keptMessages else { return }
+                        report.duplicates.append(RowError(line: line, column: columnName[.title] ?? "title", message: Message(
+                            zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
+                            en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
+                    }
+                    func count(_ outcome: RecordBatch.Outcome) {
+                        report.inserted += outcome.inserted
+                        outcome.duplicateLines.forEach(duplicate)
+                    }
+                    // Rows are read and parsed on another thread while this one writes.
+                    let rows = Prefetch(reader, prepare: prepare)
+                    defer { rows.finish() }
+                    while let (row, prepared) = try rows.next() {
                         report.rows += 1
-                        if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
-                        if row.fields.count != map.count {
-                            reject(row, [RowError(line: row.line, column: "", message: Message(
-                                zh: "有\(row.fields.count.grouped)列，表头有\(map.count)列", en: "has \(row.fields.count.grouped) fields, the header has \(map.count)"))])
-                            continue
-                        }
-                        var cells: [Field: String] = [:]
-                        for (i, f) in map.enumerated() { if let f { cells[f] = CSVWriter.plain(row.fields[i]) } }
-                        let damage = Ledger.damageErrors(row, map: map, header: headerRow.fields)
-                        func rowErrors(_ p: RowProblems) -> [RowError] {
+                        if report.rows % 4096 == 0 { progress?(rows.bytesRead, totalBytes) }
+                        func rowErrors(_ p: RowProblems, _ damage: [RowError]) -> [RowError] {
                             Ledger.merging(damage, p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) })
                         }
-                        switch kind {
-                        case .person:
-                            switch parser.person(cells) {
-                            case .failure(let p): reject(row, rowErrors(p))
+                        switch prepared {
+                        case .fieldCount:
+                            reject(row, [RowError(line: row.line, column: "", message: Message(
+                                zh: "有\(row.fields.count.grouped)列，表头有\(map.count)列", en: "has \(row.fields.count.grouped) fields, the header has \(map.count)"))])
+                        case .person(let parsed, let damage):
+                            switch parsed {
+                            case .failure(let p): reject(row, rowErrors(p, damage))
                             case .success(let person):
                                 if !damage.isEmpty { reject(row, damage); continue }
                                 switch try writer.upsert(person, present: present) {
@@ -181,9 +210,9 @@ extension Ledger {
                                 case .unchanged: report.unchanged += 1
                                 }
                             }
-                        case .record:
-                            switch parser.record(cells) {
-                            case .failure(let p): reject(row, rowErrors(p))
+                        case .record(let parsed, let damage):
+                            switch parsed {
+                            case .failure(let p): reject(row, rowErrors(p, damage))
                             case .success(let record):
                                 if !damage.isEmpty { reject(row, damage); continue }
                                 guard let personRowID = try writer.personRowID(record.personID.value) else {
@@ -192,23 +221,24 @@ extension Ledger {
                                         en: "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"))])
                                     continue
                                 }
-                                if try writer.insert(record, personRowID: personRowID) {
+                                if batch != nil {
+                                    if let outcome = try batch!.add(record, personRowID: personRowID, line: row.line) { count(outcome) }
+                                } else if try writer.insert(record, personRowID: personRowID) {
                                     report.inserted += 1
-                                } else if report.duplicateCount < ImportReport.keptMessages {
-                                    report.duplicateCount += 1
-                                    report.duplicates.append(RowError(line: row.line, column: columnName[.title] ?? "title", message: Message(
-                                        zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
-                                        en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
                                 } else {
-                                    report.duplicateCount += 1
+                                    duplicate(row.line)
                                 }
                             }
                         }
                     }
-                    progress?(reader.bytesRead, reader.totalBytes)
+                    if batch != nil { count(try batch!.flush()) }
+                    progress?(rows.bytesRead, totalBytes)
                     let ok = report.errors.isEmpty || options.skipInvalid
                     report.committed = ok && !options.dryRun
-                    if report.committed { try settle(db) }
+                    if report.committed {
+                        try upkeep?.finish(db)
+                        try settle(db)
+                    }
                     return report.committed
             }
             if options.dryRun {
@@ -237,6 +267,15 @@ extension Ledger {
         }
         return report
     }
+}
+
+/// A row read and parsed, not yet written.
+enum PreparedRow: Sendable {
+    /// Not as many fields as the header.
+    case fieldCount
+    /// Parsed, with the cells the source could read only with a loss.
+    case person(Result<Person, RowProblems>, [RowError])
+    case record(Result<CeledgerDomain.Record, RowProblems>, [RowError])
 }
 
 extension Ledger {
@@ -285,12 +324,13 @@ struct RowWriter {
             INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment,
                 score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
                 basis, quantity, role, suggested_tenths, created_at, updated_at, reviewed_by, reviewed_at)
-            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
                 -- a record that arrives decided was decided by whoever imports it, then
-                CASE WHEN ?13 <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?13 <> 'pending' THEN ?21 END
-            WHERE 1
+                CASE WHEN ?13 <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?13 <> 'pending' THEN ?21 END)
             ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
             """)
+        // One row of VALUES, not INSERT … SELECT: SQLite treats a SELECT as many rows and keeps a statement
+        // journal for it, two writes to a temporary file for every page each insert touches.
     }
 
     mutating func personRowID(_ idNumber: String) throws -> Int64? {

@@ -30,27 +30,38 @@ extension Ledger {
             guard let set = book.ruleSet(for: year) else { throw Ledger.noRules(year) }
             try db.execute(sql: "INSERT INTO summary_year (year, rule_set, digest) VALUES (?, ?, ?)",
                            arguments: [year, set.id, set.digest])
+            // Everyone active in it has a row; those with records are evaluated below (they are dirty).
             let zero = AnnualTotals.zero(year: year, thresholds: set.thresholds)
             try db.execute(sql: """
-                INSERT OR REPLACE INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
+                INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
                 SELECT :year, p.id, 0, 0, 0, 0, :needed FROM person p WHERE \(Ledger.activeSQL(":year"))
+                  AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.person_id = p.id AND d.year = :year)
                 """, arguments: ["year": year, "needed": zero.hoursNeeded.tenths])
         }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM summary_dirty") ?? 0
-        let upsert = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
+        // A row is written only when its totals changed, and by a plain INSERT or UPDATE of one row: an
+        // INSERT OR REPLACE deletes and inserts, and keeps a statement journal of every page it touches.
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
             VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let update = try db.cachedStatement(sql: """
+            UPDATE person_year SET public_tenths = ?3, professional_tenths = ?4, total_tenths = ?5, trimmed_tenths = ?6, needed_tenths = ?7
+            WHERE year = ?1 AND person_id = ?2
             """)
         let remove = try db.cachedStatement(sql: "DELETE FROM person_year WHERE year = ? AND person_id = ?")
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT d.year, d.person_id, p.status, p.status_date, \(Ledger.yearItemColumns)
+            SELECT d.year, d.person_id, p.status, p.status_date,
+                   o.public_tenths, o.professional_tenths, o.total_tenths, o.trimmed_tenths, o.needed_tenths,
+                   \(Ledger.yearItemColumns)
             FROM summary_dirty d
             JOIN summary_year s ON s.year = d.year
             LEFT JOIN person p ON p.id = d.person_id
+            LEFT JOIN person_year o ON o.year = d.year AND o.person_id = d.person_id
             LEFT JOIN record r ON r.year = d.year AND r.person_id = d.person_id
             ORDER BY d.year, d.person_id
             """)
-        var current: (year: Int, person: Int64, active: Bool)?
+        var current: (year: Int, person: Int64, active: Bool, stored: [Int64]?)?
         var items: [YearItem] = []
         var done = 0
         func flush() throws {
@@ -58,12 +69,13 @@ extension Ledger {
             done += 1
             if done % 8192 == 0 { progress?(done, total) }
             guard c.active, let set = book.ruleSet(for: c.year) else {
-                try remove.execute(arguments: [c.year, c.person])
+                if c.stored != nil { try remove.execute(arguments: [c.year, c.person]) }
                 return
             }
             let t = AnnualTotals.evaluate(year: c.year, items: items, rules: set).totals
-            try upsert.execute(arguments: [c.year, c.person, t.publicHours.tenths, t.professionalHours.tenths, t.totalHours.tenths,
-                                           t.trimmedHours.tenths, t.hoursNeeded.tenths])
+            let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map { Int64($0.tenths) }
+            guard values != c.stored else { return }
+            try (c.stored == nil ? insert : update).execute(arguments: [c.year, c.person, values[0], values[1], values[2], values[3], values[4]])
         }
         while let row = try rows.next() {
             let year: Int = row[0], person: Int64 = row[1]
@@ -72,7 +84,8 @@ extension Ledger {
                 let status: String? = row[2]
                 let active = status.map { Person.isActive(status: EmploymentStatus(rawValue: $0) ?? .active,
                                                           statusDate: (row[3] as String?).flatMap { Day.parse($0).successValue }, in: year) } ?? false
-                current = (year, person, active)
+                let stored: [Int64]? = (row[4] as Int64?).map { [$0, row[5], row[6], row[7], row[8]] }
+                current = (year, person, active, stored)
                 items.removeAll(keepingCapacity: true)
             }
             if let item = Ledger.yearItem(row) { items.append(item) }

@@ -76,3 +76,53 @@ import Testing
         #expect(CreditCode.check("9143") == .malformed)
     }
 }
+
+/// The byte-level fast paths for the common forms (18 ASCII characters; YYYY-MM-DD) must answer exactly
+/// as the general, Character-by-Character parsers do, for good and bad input alike.
+@Suite struct FastPathTests {
+    static func mutations(of s: String, _ rng: inout SeededRandom) -> [String] {
+        let alphabet: [Character] = Array("0123456789Xx-/ .年a０９")
+        var out = [s]
+        for _ in 0..<6 {
+            var chars = Array(s)
+            guard !chars.isEmpty else { break }
+            let i = Int.random(in: 0..<chars.count, using: &rng)
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: chars[i] = alphabet.randomElement(using: &rng)!
+            case 1: chars.remove(at: i)
+            default: chars.insert(alphabet.randomElement(using: &rng)!, at: i)
+            }
+            out.append(String(chars))
+        }
+        return out
+    }
+
+    @Test func residentIDsReadAsTheGeneralParserReadsThem() {
+        var rng = SeededRandom(seed: 7)
+        var fast = 0
+        for n in 0..<3000 {
+            let birth = Day(year: Int.random(in: 1890...2030, using: &rng), month: Int.random(in: 1...12, using: &rng), day: Int.random(in: 1...28, using: &rng))!
+            var id = ResidentID.make(region: "360102", birth: birth, sequence: n % 1000).value
+            if n % 5 == 0 { id = String(id.dropLast()) + "x" }
+            if n % 7 == 0 { id = String(id.dropLast()) + String(Int.random(in: 0...9, using: &rng)) }
+            for s in Self.mutations(of: id, &rng) + ["36010219800229001X", "36010219810229001X", "360102190001010010", "00000000000000000x"] {
+                if ResidentID.parseASCII18(s) != nil { fast += 1 }
+                #expect(ResidentID.parse(s) == ResidentID.parseCharacters(s.trimmedField), "\(s)")
+            }
+        }
+        #expect(fast > 3000)  // the fast path did answer most of them
+    }
+
+    @Test func isoDatesReadAsTheGeneralParserReadsThem() {
+        var rng = SeededRandom(seed: 8)
+        var fast = 0
+        for _ in 0..<3000 {
+            let text = String(format: "%04d-%02d-%02d", Int.random(in: 1880...2120, using: &rng), Int.random(in: 0...13, using: &rng), Int.random(in: 0...32, using: &rng))
+            for s in Self.mutations(of: text, &rng) + ["2024-02-29", "2023-02-29", "0000-00-00", "2024-1-01", "2024/01/01"] {
+                if Day.parseISO(s) != nil { fast += 1 }
+                #expect(Day.parse(s) == Day.parseCharacters(s.trimmedField), "\(s)")
+            }
+        }
+        #expect(fast > 3000)
+    }
+}

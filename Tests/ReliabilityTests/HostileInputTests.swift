@@ -241,18 +241,14 @@ struct HostileInputTests {
         try await Self.expectRefused(s, db: l.path, ["import", "records", l.records], contains: "corrupt")
     }
 
-    @Test("a ledger with damage SQLite does not meet while inserting (the root page's cells): import must refuse rather than write into it and report success")
-    func damagedTableUndetected() async throws {
+    @Test("a ledger whose record table's root has damaged cells (new rows still find the intact right-most pointer): import refuses, because it reads its new rows back by id to write their history")
+    func damagedCellsDetected() async throws {
         let s = try Sandbox()
-        // From offset 12: the cells only; new rows still find their way down the intact right-most pointer.
+        // From offset 12: the cells only. Inserting alone would not meet them (appending goes down the
+        // right-most pointer); reading the new rows back by id searches the root's cells.
         let l = try await Self.damagedLedger(s, from: 12)
         #expect(try Probe.inspect(l.path).integrity != "ok")
-        // Known limitation, kept visible: SQLite meets no damaged page on the insert path, and a
-        // `quick_check` before every import would read the whole ledger (seconds on a large one).
-        // `celedger check` finds this damage; docs/reliability.md says so.
-        await withKnownIssue("damage off the insert path is found by `celedger check`, not by import") {
-            try await Self.expectRefused(s, db: l.path, ["import", "records", l.records], contains: "corrupt")
-        }
+        try await Self.expectRefused(s, db: l.path, ["import", "records", l.records], contains: "corrupt")
     }
 
     @Test("an immutable ledger (chattr +i: read-only even for root): import fails with exit 3 'read-only', the ledger unchanged; reading still works",
