@@ -242,8 +242,18 @@ extension Ledger {
                 return YearSummary(persons: n, met: met)
             }
             let l = try listSQL(q, db)
-            // Without a condition on the person, the summary's own index answers: every person active in
-            // a summarised year has a row there.
+            // Without a condition on the person, the year's kept counts answer.
+            if l.summarised && l.personWheres.isEmpty && q.status != .professionalShort,
+               let row = try Row.fetchOne(db, sql: "SELECT persons, met FROM summary_year WHERE year = ?", arguments: [q.year]) {
+                let persons: Int = row[0], met: Int = row[1]
+                switch q.status {
+                case .all: return YearSummary(persons: persons, met: met)
+                case .met: return YearSummary(persons: met, met: met)
+                case .short, .professionalShort: return YearSummary(persons: persons - met, met: 0)
+                }
+            }
+            // Otherwise the summary's own index answers: every person active in a summarised year has a
+            // row there.
             let sql = l.summarised && l.personWheres.isEmpty ? "FROM person_year y WHERE \(l.totalsWheres.joined(separator: " AND "))" : l.sql
             let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, COALESCE(SUM(y.needed_tenths = 0), 0) AS met \(sql)",
                                        arguments: StatementArguments(l.args))!

@@ -310,6 +310,24 @@ enum Schema {
             // Existing records: every person-year is settled when the migrated ledger is first opened.
             try db.execute(sql: "INSERT OR IGNORE INTO summary_dirty SELECT DISTINCT person_id, year FROM record")
         }
+        // v4: how many persons each summarised year lists, and how many of them met it, kept beside the
+        // year, so that the persons list's count answers at once however many persons there are. The
+        // settle counts what it inserts and updates; a deleted row (also by a person's deletion, which
+        // cascades) is counted off by trigger.
+        m.registerMigration("v4") { db in
+            try db.execute(sql: "ALTER TABLE summary_year ADD COLUMN persons INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "ALTER TABLE summary_year ADD COLUMN met INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: """
+                UPDATE summary_year SET
+                    persons = (SELECT count(*) FROM person_year y WHERE y.year = summary_year.year),
+                    met = (SELECT count(*) FROM person_year y WHERE y.year = summary_year.year AND y.needed_tenths = 0)
+                """)
+            try db.execute(sql: """
+                CREATE TRIGGER person_year_uncount AFTER DELETE ON person_year BEGIN
+                    UPDATE summary_year SET persons = persons - 1, met = met - (OLD.needed_tenths = 0) WHERE year = OLD.year;
+                END
+                """)
+        }
         return m
     }
 
@@ -321,6 +339,7 @@ enum Schema {
         "history_no_update", "history_no_delete", "person_insert_history", "person_update_history", "person_delete_history",
         "record_insert_history", "record_update_history", "record_delete_history", "record_locked_update", "record_locked_delete",
         "summary_record_insert", "summary_record_update", "summary_record_delete", "summary_person_insert", "summary_person_update",
+        "person_year_uncount",
     ]
 
     /// The name of the SQL function the history triggers call for who made a change.

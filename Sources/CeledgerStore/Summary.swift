@@ -21,6 +21,9 @@ extension Ledger {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM summary_dirty)") == true else { return }
         let book = rules
         // A year enters the summary with its first record.
+        // How many persons each year gains in its list, and how many more met it (a deleted row is
+        // counted off by the person_year_uncount trigger).
+        var counts: [Int: (persons: Int, met: Int)] = [:]
         let newYears = try Int.fetchAll(db, sql: """
             SELECT DISTINCT d.year FROM summary_dirty d
             WHERE NOT EXISTS (SELECT 1 FROM summary_year s WHERE s.year = d.year)
@@ -37,6 +40,8 @@ extension Ledger {
                 SELECT :year, p.id, 0, 0, 0, 0, :needed FROM person p WHERE \(Ledger.activeSQL(":year"))
                   AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.person_id = p.id AND d.year = :year)
                 """, arguments: ["year": year, "needed": zero.hoursNeeded.tenths])
+            let zeros = db.changesCount
+            counts[year, default: (0, 0)] = (zeros, zero.hoursNeeded.tenths == 0 ? zeros : 0)
         }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM summary_dirty") ?? 0
         // A row is written only when its totals changed, and by a plain INSERT or UPDATE of one row: an
@@ -76,6 +81,9 @@ extension Ledger {
             let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map { Int64($0.tenths) }
             guard values != c.stored else { return }
             try (c.stored == nil ? insert : update).execute(arguments: [c.year, c.person, values[0], values[1], values[2], values[3], values[4]])
+            let metNow = values[4] == 0 ? 1 : 0, metBefore = c.stored.map { $0[4] == 0 ? 1 : 0 } ?? 0
+            counts[c.year, default: (0, 0)].persons += c.stored == nil ? 1 : 0
+            counts[c.year, default: (0, 0)].met += metNow - metBefore
         }
         while let row = try rows.next() {
             let year: Int = row[0], person: Int64 = row[1]
@@ -91,6 +99,9 @@ extension Ledger {
             if let item = Ledger.yearItem(row) { items.append(item) }
         }
         try flush()
+        for (year, c) in counts where c != (0, 0) {
+            try db.execute(sql: "UPDATE summary_year SET persons = persons + ?, met = met + ? WHERE year = ?", arguments: [c.persons, c.met, year])
+        }
         try db.execute(sql: "DELETE FROM summary_dirty")
         progress?(total, total)
     }

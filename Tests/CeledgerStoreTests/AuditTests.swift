@@ -94,6 +94,48 @@ import Testing
         #expect(throws: LedgerError.self) { try l.restore(from: dir + "/nothing-here.sqlite") }
     }
 
+    @Test func migratingToV4CountsEachSummarisedYearsPersonsAndWhoMet() throws {
+        let dir = try tempDir()
+        let path = dir + "/v3.sqlite"
+        try Ledger.create(path)
+        let q = try DatabaseQueue(path: path, configuration: Ledger.configuration(actor: "test"))
+        try Schema.migrator.migrate(q, upTo: "v3")
+        // A v3 ledger's summary as it stood: three persons listed in 2024, one of whom met it.
+        try q.write { db in
+            for (i, n) in ["34052419800101001X", "11010519491231002X", "110105199003071234"].enumerated() {
+                try db.execute(sql: "INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at) VALUES (?, ?, 'male', '1980-01-01', 'x', 'x')",
+                               arguments: [n, "人\(i)"])
+            }
+            try db.execute(sql: "DELETE FROM summary_dirty")
+            try db.execute(sql: "INSERT INTO summary_year (year, rule_set, digest) VALUES (2024, 'jiangxi-2023', 'x')")
+            try db.execute(sql: "INSERT INTO person_year SELECT 2024, id, 0, 0, 0, 0, CASE WHEN id = 1 THEN 0 ELSE 900 END FROM person")
+        }
+        try Schema.migrator.migrate(q, upTo: "v4")
+        func counts(_ reader: any DatabaseReader) throws -> [Int] {
+            try reader.read { try Row.fetchOne($0, sql: "SELECT persons, met FROM summary_year WHERE year = 2024").map { [$0[0], $0[1]] } ?? [] }
+        }
+        #expect(try counts(q) == [3, 1])
+        try q.close()
+    }
+
+    @Test func theKeptCountsFollowEveryChangeToTheList() throws {
+        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        _ = try importing(l, .person, personsCSV)
+        _ = try importing(l, .record, """
+            id_number,mode,category,title,end_date,claimed_hours,recognized_hours
+            34052419800101001X,training,professional,A,2024-03-10,60,60
+            34052419800101001X,training,public,B,2024-03-11,30,30
+            """)
+        func counts() throws -> YearSummary { try l.personSummary(PersonListQuery(year: 2024)) }
+        #expect(try counts() == YearSummary(persons: 3, met: 1))
+        // A person with no record deleted: their summary rows cascade, and are counted off.
+        let extra = try l.addPerson(Person(id: ResidentID.make(region: "360102", birth: Day(year: 1990, month: 1, day: 1)!, sequence: 5), name: "新人"))
+        #expect(try counts() == YearSummary(persons: 4, met: 1))
+        try l.deletePerson(rowID: extra)
+        #expect(try counts() == YearSummary(persons: 3, met: 1))
+        #expect(try l.check().filter { $0.severity == .error }.map(\.message.en) == [])
+    }
+
     @Test func aMigrationCopiesTheLedgerAsideFirst() throws {
         let dir = try tempDir()
         let path = dir + "/old.sqlite"
@@ -109,7 +151,7 @@ import Testing
         }
         try q.close()
         let l = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
-        #expect(try l.schemaVersion() == "v3")
+        #expect(try l.schemaVersion() == "v4")
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("old.sqlite.backup-v1-") }
         #expect(backups.count == 1)
         let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: Ledger.configuration(readonly: true))

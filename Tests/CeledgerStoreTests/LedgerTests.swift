@@ -272,7 +272,7 @@ func tempDir() throws -> String {
         _ = try importing(try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
         let again = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try again.counts().persons == 3)
-        #expect(try again.schemaVersion() == "v3")
+        #expect(try again.schemaVersion() == "v4")
     }
 
     @Test func aFileThatIsNotALedgerIsNeverWritten() throws {

@@ -191,8 +191,11 @@ final class ReadPosition: @unchecked Sendable {
 
     /// The offset, or nil while the file is not open (or the process is gone).
     func offset() -> Int? {
+        let dir = "/proc/\(pid)/fd"
+        // The file may be opened more than once (a first look at its kind, then the reading): a number
+        // found before may since belong to another file.
+        if let known = fd, (try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + known)) != target { fd = nil }
         if fd == nil {
-            let dir = "/proc/\(pid)/fd"
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
             fd = entries.first { (try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + $0)) == target }
             guard fd != nil else { return nil }
