@@ -15,6 +15,8 @@ public final class Ledger: Sendable {
     private let pinyinLock = NSLock()
     /// The persons list's search index, while the ledger does not change.
     let cachedSearch = Locked<SearchIndex?>(nil)
+    /// Signalled when the search index `prepareSearch` reads in the background is ready.
+    let searchBeingRead = Locked<DispatchSemaphore?>(nil)
     /// Whether the persons list counts and pages a search in memory (tests turn it off to compare with
     /// SQL's answer).
     let searchesInMemory = Locked(true)

@@ -220,6 +220,13 @@ extension Ledger {
     func searchIndex(_ db: Database) throws -> SearchIndex {
         let key = try SearchIndex.Key(db)
         if let cached = cachedSearch.withLock({ $0 }), cached.key == key { return cached }
+        // The first keystroke may come while `prepareSearch` is still reading: waiting for it costs less
+        // than reading a second one beside it on the same cores.
+        if let reading = searchBeingRead.withLock({ $0 }) {
+            _ = reading.wait(timeout: .now() + 5)
+            reading.signal()
+            if let cached = cachedSearch.withLock({ $0 }), cached.key == key { return cached }
+        }
         let index = try SearchIndex(db)
         cachedSearch.withLock { $0 = index }
         return index
@@ -228,9 +235,11 @@ extension Ledger {
     /// Reads the search index on a thread of its own, through a connection of its own, so that the first
     /// search keystroke finds it ready (the UI calls it once its first screen is drawn).
     public func prepareSearch() {
-        guard path != ":memory:", cachedSearch.withLock({ $0 }) == nil else { return }
-        let path = self.path, cache = cachedSearch
+        guard path != ":memory:", cachedSearch.withLock({ $0 }) == nil, searchBeingRead.withLock({ $0 }) == nil else { return }
+        let path = self.path, cache = cachedSearch, reading = DispatchSemaphore(value: 0)
+        searchBeingRead.withLock { $0 = reading }
         Thread.detachNewThread {
+            defer { reading.signal() }
             guard let reader = try? DatabaseQueue(path: path, configuration: Ledger.configuration(readonly: true)),
                   let index = try? reader.read({ try SearchIndex($0) }) else { return }
             cache.withLock { if $0 == nil { $0 = index } }
