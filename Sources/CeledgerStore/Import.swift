@@ -336,6 +336,8 @@ struct RowWriter {
     mutating func personRowID(_ idNumber: String) throws -> Int64? {
         if let id = personIDs[idNumber] { return id }
         guard let id = try Int64.fetchOne(findPerson, arguments: [idNumber]) else { return nil }
+        // Remembered, but not without bound: a file of ten million records may name half a million persons.
+        if personIDs.count >= 65_536 { personIDs.removeAll(keepingCapacity: true) }
         personIDs[idNumber] = id
         return id
     }

@@ -145,7 +145,7 @@ final class RecognitionScreen: Screen {
          ("Space  Insert", w.t("选择 / 取消选择", "mark / unmark")),
          ("*", w.t("全选 / 全不选", "mark all / none")),
          ("r  Enter", w.t("为所选（或当前）记录选择认定结果", "decide for the marked (or current) records")),
-         ("y", w.t("认定通过（按认定学时，未填则按申报学时）", "recognise (recognised hours, else the claimed)")),
+         ("y", w.t("认定通过（按认定学时，未填则按建议学时或申报学时）", "recognise (recognised hours, else the suggested or the claimed)")),
          ("x", w.t("不予认定（须填写理由）", "reject (a reason is required)")),
          ("o", w.t("打开此人", "open the person")),
          ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),

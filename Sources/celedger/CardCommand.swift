@@ -63,7 +63,9 @@ struct CardCommand: ParsableCommand {
         guard let rowID = try ledger.personRowID(idNumber: id.value), let source = try ledger.cardSource(personRowID: rowID, years: years) else {
             throw CLIFailure(zh: "登记簿中没有此人（\(id.masked)）", en: "no person with this ID number (\(id.masked)) in the ledger", code: ExitStatus.badInput)
         }
-        let who = (issuer ?? Context.environment["CELEDGER_ISSUER"] ?? source.person.person.unit).trimmedField
+        // An empty or blank CELEDGER_ISSUER is no issuer, as in the interface.
+        let fromEnvironment = Context.environment["CELEDGER_ISSUER"].flatMap { $0.trimmedField.isEmpty ? nil : $0 }
+        let who = (issuer ?? fromEnvironment ?? source.person.person.unit).trimmedField
         guard !who.isEmpty else {
             throw CLIFailure(zh: "需要出具单位：此人未填单位，请用 --issuer 指明（或设置 CELEDGER_ISSUER）",
                              en: "an issuing unit is needed: the person has no unit; give --issuer (or set CELEDGER_ISSUER)", code: ExitStatus.usage)

@@ -11,7 +11,7 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "How many persons.")
+    @Option(name: .long, help: "How many persons (1 to 10,000,000; each gets four or five records a year).")
     var persons: Int = 500
 
     @Option(name: .long, help: ArgumentHelp("The years, e.g. 2021-2025 (default: the last five).", valueName: "from-to"))

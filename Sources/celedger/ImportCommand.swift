@@ -46,7 +46,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The CSV file's encoding: utf-8, gb18030 or gbk (default: detected).", valueName: "encoding"))
     var encoding: EncodingOption?
 
-    @Flag(name: .long, help: "Import the good rows; write the bad ones with reasons beside the input (staff.csv → staff.rejected.csv).")
+    @Flag(name: .long, help: "Import the good rows; write the bad ones with reasons beside the input (staff.csv → staff.rejected.csv). Not for class: a class is imported whole or not at all.")
     var skipInvalid = false
 
     @Flag(name: .long, help: "Only validate; write nothing.")

@@ -85,7 +85,7 @@ struct CardCLITests {
         }
     }
 
-    @Test("the issuer: --issuer, else CELEDGER_ISSUER, else the person's unit; none at all is a usage error")
+    @Test("the issuer: --issuer, else CELEDGER_ISSUER (unless blank), else the person's unit; none at all is a usage error")
     func issuer() throws {
         let s = try Self.ledger()
         let none = try s.run(["card", Staff.ouyang, "--year", "2024"])
@@ -95,6 +95,9 @@ struct CardCLITests {
         #expect(given.stdout.contains("本年度没有计入学时的活动"))
         let env = try s.ok(["card", Staff.ouyang, "--year", "2024"], lang: "zh", env: ["CELEDGER_ISSUER": "某行业协会"])
         #expect(env.stdout.contains("出具单位（盖章）：某行业协会"))
+        // A blank CELEDGER_ISSUER is none, as in the interface: the person's unit issues the card.
+        let blank = try s.ok(["card", Staff.zhang, "--year", "2024"], lang: "zh", env: ["CELEDGER_ISSUER": " "])
+        #expect(blank.stdout.contains("出具单位（盖章）：南昌市第一医院"))
     }
 
     @Test("bad input: an invalid ID (1), a person not in the ledger (1), years out of order (2)")

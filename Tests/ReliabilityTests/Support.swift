@@ -129,6 +129,8 @@ struct LedgerState: Sendable, CustomStringConvertible {
     let foreignKeyProblems: Int
     let persons: Int
     let records: Int
+    /// The names of the ledger's triggers and indexes (an import drops some inside its transaction).
+    var objects: Set<String> = []
     var description: String { "integrity \(integrity), \(foreignKeyProblems) foreign-key problems, \(persons) persons, \(records) records" }
 }
 
@@ -162,7 +164,8 @@ enum Probe {
             }
             let persons = try count("person")
             let records = try count("record")
-            return LedgerState(integrity: integrity, foreignKeyProblems: fk, persons: persons, records: records)
+            let objects = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
+            return LedgerState(integrity: integrity, foreignKeyProblems: fk, persons: persons, records: records, objects: Set(objects))
         }
     }
 
