@@ -245,7 +245,7 @@ extension Ledger {
                 _ = try db.read(pass)
             } else {
                 try db.writeWithoutTransaction { db in
-                    try Ledger.withBulkCache(db) {
+                    try Ledger.withBulkCache(db, memoryJournals: kind == .person) {
                         try db.inTransaction(.immediate) { try pass(db) ? .commit : .rollback }
                     }
                 }
@@ -281,10 +281,17 @@ enum PreparedRow: Sendable {
 extension Ledger {
     /// Pages a big transaction changes stay in memory (up to 128 MiB) instead of spilling to the
     /// write-ahead log again and again; the cache goes back to its size afterwards.
-    static func withBulkCache<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+    ///
+    /// `memoryJournals` (outside a transaction only) keeps statement journals in memory: a person's
+    /// insert fires triggers, so SQLite keeps a journal of every page each insert touches, on disk by
+    /// default (two writes a page). Each is small and freed after its statement; not for the records'
+    /// import, whose index rebuilds would then sort in memory too.
+    static func withBulkCache<T>(_ db: Database, memoryJournals: Bool = false, _ body: () throws -> T) throws -> T {
         let before = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        let store = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
         try db.execute(sql: "PRAGMA cache_size = -131072")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(before)") }
+        if memoryJournals { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(before); PRAGMA temp_store = \(store)") }
         return try body()
     }
 }
@@ -363,16 +370,18 @@ struct RowWriter {
     /// Inserts a new person, or updates an existing one in the columns the file has.
     mutating func upsert(_ p: Person, present: Set<Field>) throws -> Upsert {
         let values = PersonColumns(p, pinyin: pinyin)
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id_number = ?", arguments: [p.id.value]) else {
+        // Cached statements: preparing them again for every row (GRDB's authorizer looks at every column)
+        // cost more than the row.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ?"), arguments: [p.id.value]) else {
             if dryRun {
                 personIDs[p.id.value] = -1
                 return .inserted
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
                     specialty, status, status_date, category, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [p.id.value, p.name, values.initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department,
+                """).execute(arguments: [p.id.value, p.name, values.initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department,
                                  p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso,
                                  p.category.rawValue, now, now])
             personIDs[p.id.value] = db.lastInsertedRowID
@@ -396,7 +405,7 @@ struct RowWriter {
         sets.append("updated_at = ?")
         args.append(now)
         args.append(p.id.value)
-        try db.execute(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?", arguments: StatementArguments(args))
+        try db.cachedStatement(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?").execute(arguments: StatementArguments(args))
         return .updated
     }
 }
