@@ -190,12 +190,15 @@ extension Ledger {
         let flags: [UInt8]
         let status: StatusFilter
 
+        /// Listed in the year, and met it (`SearchIndex.yearFlags`).
+        func listed(_ position: Int32) -> Bool { flags[Int(position)] & 1 != 0 }
+        func met(_ position: Int32) -> Bool { flags[Int(position)] == 3 }
+
         func wanted(_ position: Int32) -> Bool {
-            let f = flags[Int(position)]
             switch status {
-            case .all: return f & 1 != 0
-            case .met: return f == 3
-            case .short: return f == 1
+            case .all: return listed(position)
+            case .met: return met(position)
+            case .short: return listed(position) && !met(position)
             case .professionalShort: return false
             }
         }
@@ -237,7 +240,7 @@ extension Ledger {
                 var n = 0, met = 0
                 for p in m.matches.positions where m.wanted(p) {
                     n += 1
-                    if m.flags[Int(p)] == 3 { met += 1 }
+                    if m.met(p) { met += 1 }
                 }
                 return YearSummary(persons: n, met: met)
             }
@@ -270,8 +273,7 @@ extension Ledger {
             if searchesInMemory.withLock({ $0 }), let m = try memorySearch(q, db),
                let page = m.page(q.sort, descending: q.descending != !forward, from: key, including: including, limit: limit) {
                 // The page's rows, found in memory, read and ordered by the same SQL.
-                let hits = "[" + page.map(String.init).joined(separator: ",") + "]"
-                return try personRows(q, listSQL(q, db, hits: hits), from: nil, forward: forward, including: false, limit: limit, db)
+                return try personRows(q, listSQL(q, db, hits: SearchIndex.json(page)), from: nil, forward: forward, including: false, limit: limit, db)
             }
             return try personRows(q, listSQL(q, db), from: key, forward: forward, including: including, limit: limit, db)
         }

@@ -286,10 +286,14 @@ public final class Ledger: Sendable {
     /// Changes when the ledger's content may have changed: by another process (SQLite's data version) or
     /// through this ledger (its connection's count of changed rows). Screens read again only when it moved.
     public func version() throws(LedgerError) -> Int64 {
-        try read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT (SELECT data_version FROM pragma_data_version()), total_changes()")!
-            return (row[0] as Int64) << 40 | (row[1] as Int64)
-        }
+        try read { db in try Ledger.version(db) }
+    }
+
+    /// `version()` on a connection already in hand. Its data version counts apart from other
+    /// connections', so a value is only comparable with one taken on the same connection.
+    static func version(_ db: Database) throws -> Int64 {
+        let row = try Row.fetchOne(db, sql: "SELECT (SELECT data_version FROM pragma_data_version()), total_changes()")!
+        return (row[0] as Int64) << 40 | (row[1] as Int64)
     }
 
     /// Counts for a status line.

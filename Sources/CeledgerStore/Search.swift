@@ -76,8 +76,6 @@ final class SearchIndex: @unchecked Sendable {
         return (order, rank)
     }
 
-    var count: Int { ids.count }
-
     /// Where the person with this row id is in `ids` (ascending), if the index has them.
     func position(of id: Int64) -> Int? {
         var lo = 0, hi = ids.count
@@ -107,7 +105,7 @@ final class SearchIndex: @unchecked Sendable {
     /// or, for digits (and X), the ID number does; or, for ASCII letters, the pinyin initials start with it
     /// ("zs" finds 张三, and 张三丰).
     func matches(_ search: String) -> [Int64] {
-        matchPositions(search).map { ids[Int($0)] }
+        matched(search).positions.map { ids[Int($0)] }
     }
 
     /// What `matches` finds, as positions (ascending), with a membership test by position. A keystroke
@@ -153,8 +151,7 @@ final class SearchIndex: @unchecked Sendable {
     /// row for the person: active in it), bit 1 met. Read from the summary again when the year or the
     /// ledger changed (or on another connection, whose data_version counts apart).
     func yearFlags(_ db: Database, year: Int) throws -> [UInt8] {
-        let row = try Row.fetchOne(db, sql: "SELECT (SELECT data_version FROM pragma_data_version()), total_changes()")!
-        let key = YearKey(year: year, connection: UInt(bitPattern: db.sqliteConnection), dataVersion: row[0], changes: row[1])
+        let key = YearKey(year: year, connection: UInt(bitPattern: db.sqliteConnection), version: try Ledger.version(db))
         if let (k, flags) = lastYear.withLock({ $0 }), k == key { return flags }
         var flags = [UInt8](repeating: 0, count: ids.count)
         let rows = try Row.fetchCursor(db, sql: "SELECT person_id, needed_tenths = 0 FROM person_year WHERE year = ? ORDER BY person_id",
@@ -172,8 +169,7 @@ final class SearchIndex: @unchecked Sendable {
     struct YearKey: Equatable {
         let year: Int
         let connection: UInt
-        let dataVersion: Int64
-        let changes: Int64
+        let version: Int64
     }
 
     private let lastYear = Locked<(YearKey, [UInt8])?>(nil)
@@ -182,15 +178,20 @@ final class SearchIndex: @unchecked Sendable {
     /// count and the page), so the last answer is kept.
     func matchesJSON(_ search: String) -> String {
         if let (s, json) = lastMatch.withLock({ $0 }), s == search { return json }
-        let hits = matches(search)
+        let json = SearchIndex.json(matches(search))
+        lastMatch.withLock { $0 = (search, json) }
+        return json
+    }
+
+    /// Row ids as a JSON array, for SQL's `json_each`.
+    static func json(_ ids: [Int64]) -> String {
         var json = "["
-        json.reserveCapacity(hits.count * 7 + 2)
-        for (i, id) in hits.enumerated() {
+        json.reserveCapacity(ids.count * 7 + 2)
+        for (i, id) in ids.enumerated() {
             if i > 0 { json.append(",") }
             json.append(String(id))
         }
         json.append("]")
-        lastMatch.withLock { $0 = (search, json) }
         return json
     }
 

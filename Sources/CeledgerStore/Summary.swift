@@ -20,10 +20,10 @@ extension Ledger {
     func settle(_ db: Database, progress: ProgressHandler? = nil) throws {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM summary_dirty)") == true else { return }
         let book = rules
-        // A year enters the summary with its first record.
         // How many persons each year gains in its list, and how many more met it (a deleted row is
         // counted off by the person_year_uncount trigger).
         var counts: [Int: (persons: Int, met: Int)] = [:]
+        // A year enters the summary with its first record.
         let newYears = try Int.fetchAll(db, sql: """
             SELECT DISTINCT d.year FROM summary_dirty d
             WHERE NOT EXISTS (SELECT 1 FROM summary_year s WHERE s.year = d.year)
