@@ -306,7 +306,8 @@ struct RowWriter {
     let now: String
     let pinyin: PinyinIndex
     let findPerson: Statement
-    let insertRecord: Statement
+    /// Writes a record as an import batch of one (`RecordBatch`: the same statement and binding).
+    var records: RecordBatch?
     var personIDs: [String: Int64] = [:]
     /// Validate only: look instead of writing, and remember what this run would have added.
     let dryRun: Bool
@@ -327,17 +328,6 @@ struct RowWriter {
         findRecord = try db.cachedStatement(sql: """
             SELECT 1 FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?
             """)
-        insertRecord = try db.cachedStatement(sql: """
-            INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment,
-                score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
-                basis, quantity, role, suggested_tenths, created_at, updated_at, reviewed_by, reviewed_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-                -- a record that arrives decided was decided by whoever imports it, then
-                CASE WHEN ?13 <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?13 <> 'pending' THEN ?21 END)
-            ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
-            """)
-        // One row of VALUES, not INSERT … SELECT: SQLite treats a SELECT as many rows and keeps a statement
-        // journal for it, two writes to a temporary file for every page each insert touches.
     }
 
     mutating func personRowID(_ idNumber: String) throws -> Int64? {
@@ -356,13 +346,9 @@ struct RowWriter {
             if try Bool.fetchOne(findRecord, arguments: [personRowID, key.mode, key.title, key.start, key.end]) != nil { return false }
             return wouldAdd.insert(key).inserted
         }
-        try insertRecord.execute(arguments: [
-            personRowID, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
-            r.year, r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths,
-            r.recognition.rawValue, r.certificateNo, r.note, r.recognitionNote,
-            r.basis, r.quantity, r.role.rawValue, r.suggestedHours?.tenths, now, now,
-        ])
-        return db.changesCount > 0
+        if records == nil { records = try RecordBatch(db: db, now: now) }
+        _ = try records!.add(r, personRowID: personRowID, line: 0)
+        return try records!.flush().inserted > 0
     }
 
     enum Upsert { case inserted, updated, unchanged }

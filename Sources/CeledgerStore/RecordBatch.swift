@@ -19,20 +19,23 @@ struct RecordBatch {
 
     private let db: Database
     private let now: String
-    private var full: Statement?
+    /// The INSERT for each number of rows written so far (a full batch; one row for `RowWriter.insert`).
+    private var prepared: [Int: Statement] = [:]
     private var rows: [(record: CeledgerDomain.Record, person: Int64, line: Int)] = []
-    /// The highest record id before the batch being written: ids only grow inside the transaction.
-    private var lastID: Int64
     private let find: Statement
+    private let highest: Statement
 
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
-        lastID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM record") ?? 0
         find = try db.makeStatement(sql: "SELECT id FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?")
+        highest = try db.makeStatement(sql: "SELECT max(id) FROM record")
         rows.reserveCapacity(RecordBatch.size)
     }
 
+    /// One row of VALUES is a plain insert. Several are a SELECT to SQLite, which keeps a statement
+    /// journal for them, but once per batch and of the few existing pages it touches; an INSERT … SELECT
+    /// of one row would pay that for every row (`RowWriter.insert` writes through a batch of one).
     static func sql(rows: Int) -> String {
         var values: [String] = []
         for k in 0..<rows {
@@ -62,12 +65,15 @@ struct RecordBatch {
         guard !rows.isEmpty else { return Outcome() }
         defer { rows.removeAll(keepingCapacity: true) }
         let statement: Statement
-        if rows.count == RecordBatch.size {
-            if full == nil { full = try db.makeStatement(sql: RecordBatch.sql(rows: RecordBatch.size)) }
-            statement = full!
+        if let known = prepared[rows.count] {
+            statement = known
         } else {
             statement = try db.makeStatement(sql: RecordBatch.sql(rows: rows.count))
+            prepared[rows.count] = statement
         }
+        // The rows this batch writes get ids above the highest now (ids only grow while the transaction
+        // holds the lock).
+        let first = (try Int64.fetchOne(highest) ?? 0) + 1
         let s = statement.sqliteStatement
         sqlite3_reset(s)
         for (k, row) in rows.enumerated() { bind(s, base: Int32(k * RecordBatch.bound), row.record, row.person) }
@@ -79,8 +85,6 @@ struct RecordBatch {
         }
         sqlite3_reset(s)
         let changes = db.changesCount
-        let first = lastID + 1
-        if changes > 0 { lastID = db.lastInsertedRowID }
         var outcome = Outcome(inserted: changes)
         guard changes < rows.count else { return outcome }
         // Some rows were duplicates: the rows this batch wrote have ids from `first` on, and of two rows
