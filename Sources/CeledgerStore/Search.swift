@@ -1,89 +1,146 @@
 import CeledgerDomain
 import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 /// Every person's name, pinyin initials and ID number as bytes, for the persons list's search: a
 /// keystroke scans them in memory. Read again when the ledger changed.
 final class SearchIndex: @unchecked Sendable {
-    /// What the persons were when it was read: their number and the last history entry about any of them
-    /// (every change to a person writes one). The same on every connection, so another thread can read it.
+    /// What the persons were when it was read: the last history entry about any of them (every insert,
+    /// update and delete of a person writes one) and the highest row id. The same on every connection, so
+    /// another thread can read it; two index lookups, where counting the persons read all of an index
+    /// at every keystroke (5 ms for 430,000).
     struct Key: Equatable {
-        let persons: Int
+        let lastPerson: Int64?
         let lastChange: Int64?
 
         init(_ db: Database) throws {
-            let row = try Row.fetchOne(db, sql: "SELECT (SELECT count(*) FROM person), (SELECT max(id) FROM history WHERE entity = 'person')")!
-            persons = row[0]
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT max(id) FROM person), (SELECT max(id) FROM history WHERE entity = 'person')")!
+            lastPerson = row[0]
             lastChange = row[1]
         }
     }
 
     let key: Key
-    private var ids: [Int64] = []
+    private let ids: [Int64]
     /// All persons' fields end to end, each person's as: name (ASCII letters in lower case), a space and
     /// the initials (" zs sz": each reading's initials after a space, so a search matches from a word's
-    /// start), then the ID number. `starts[i]` is where person i's name begins; `marks` where its
-    /// initials and number begin.
-    private var bytes: [UInt8] = []
-    private var starts: [Int] = []
-    private var initialsAt: [Int] = []
-    private var numberAt: [Int] = []
+    /// start), then the ID number. `starts[i]` is where person i's name begins, `initialsAt[i]` and
+    /// `numberAt[i]` where its initials and number begin (32 bits: two gigabytes of text, some fifty million persons).
+    private let bytes: [UInt8]
+    private let starts: [Int32]
+    private let initialsAt: [Int32]
+    private let numberAt: [Int32]
     /// Positions (indexes into `ids`) in the persons list's orders by name (name_key, id) and by ID
     /// number, and each position's rank in them: a search pages its matches here, so that SQL reads only
     /// the rows shown instead of sorting and counting thousands of matches at every keystroke.
-    private var nameOrder: [Int32] = [], nameRank: [Int32] = []
-    private var numberOrder: [Int32] = [], numberRank: [Int32] = []
+    private let nameOrder: [Int32], nameRank: [Int32]
+    private let numberOrder: [Int32], numberRank: [Int32]
 
     init(_ db: Database) throws {
         key = try Key(db)
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0
+        // Built in local arrays and read through SQLite's C API, straight from its buffers: no Row, Data or
+        // String for each cell, and none of the checks a class's own arrays get at every access.
+        var ids: [Int64] = [], starts: [Int32] = [], initialsAt: [Int32] = [], numberAt: [Int32] = [], bytes: [UInt8] = []
         ids.reserveCapacity(count)
         starts.reserveCapacity(count + 1)
         initialsAt.reserveCapacity(count)
         numberAt.reserveCapacity(count)
         bytes.reserveCapacity(count * 32)
-        // Straight from SQLite's buffers into one array: no String or array for each of the cells.
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, name, name_initials, id_number FROM person ORDER BY id")
-        while let row = try rows.next() {
-            ids.append(row[0])
-            starts.append(bytes.count)
+        try SearchIndex.eachRow(db, "SELECT id, name, name_initials, id_number FROM person ORDER BY id") { s in
+            func append(_ column: Int32) {
+                guard let text = sqlite3_column_text(s, column) else { return }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(s, column))))
+            }
+            ids.append(sqlite3_column_int64(s, 0))
+            starts.append(Int32(bytes.count))
             let nameStart = bytes.count
-            try row.withUnsafeData(atIndex: 1) { d in if let d { bytes.append(contentsOf: d) } }
+            append(1)
             for k in nameStart..<bytes.count where (0x41...0x5A).contains(bytes[k]) { bytes[k] |= 0x20 }
-            initialsAt.append(bytes.count)
+            initialsAt.append(Int32(bytes.count))
             bytes.append(0x20)
-            try row.withUnsafeData(atIndex: 2) { d in if let d { bytes.append(contentsOf: d) } }
-            numberAt.append(bytes.count)
-            try row.withUnsafeData(atIndex: 3) { d in if let d { bytes.append(contentsOf: d) } }
+            append(2)
+            numberAt.append(Int32(bytes.count))
+            append(3)
         }
-        starts.append(bytes.count)
+        starts.append(Int32(bytes.count))
         // SQLite sorts, so that the order is exactly the one the list's SQL pages in.
-        (nameOrder, nameRank) = try orderOf(db, "SELECT id FROM person ORDER BY name_key, id")
-        (numberOrder, numberRank) = try orderOf(db, "SELECT id FROM person ORDER BY id_number, id")
+        (nameOrder, nameRank) = try SearchIndex.orderOf(db, "SELECT id FROM person ORDER BY name_key, id", ids)
+        (numberOrder, numberRank) = try SearchIndex.orderOf(db, "SELECT id FROM person ORDER BY id_number, id", ids)
+        (self.ids, self.starts, self.initialsAt, self.numberAt, self.bytes) = (ids, starts, initialsAt, numberAt, bytes)
     }
 
-    private func orderOf(_ db: Database, _ sql: String) throws -> ([Int32], [Int32]) {
-        var order: [Int32] = []
-        order.reserveCapacity(ids.count)
-        var rank = [Int32](repeating: -1, count: ids.count)
-        let rows = try Int64.fetchCursor(db, sql: sql)
-        while let id = try rows.next() {
-            // A person added since the read above (another connection) is left to the next read.
-            guard let pos = position(of: id) else { continue }
-            rank[pos] = Int32(order.count)
-            order.append(Int32(pos))
+    /// Steps through a query's rows with SQLite's C API, handing `body` the statement at each row.
+    private static func eachRow(_ db: Database, _ sql: String, _ body: (OpaquePointer?) -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            body(s)
         }
+    }
+
+    /// The positions (indexes into `ids`, ascending) in the order of the query's row ids, and each
+    /// position's rank in it.
+    private static func orderOf(_ db: Database, _ sql: String, _ ids: [Int64]) throws -> ([Int32], [Int32]) {
+        let n = ids.count
+        var order = [Int32](repeating: 0, count: n), rank = [Int32](repeating: -1, count: n)
+        var found = 0
+        // Row ids are mostly dense: a table from id to position then answers at once, where a binary search
+        // for each of half a million ids waited on memory at every step.
+        let low = ids.first ?? 0, span = (ids.last ?? 0) - low + 1
+        var table: [Int32] = []
+        if span <= Int64(n) * 4 {
+            table = [Int32](repeating: -1, count: Int(span))
+            for (pos, id) in ids.enumerated() { table[Int(id - low)] = Int32(pos) }
+        }
+        let statement = try db.makeStatement(sql: sql)
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        try ids.withUnsafeBufferPointer { ids in
+            try table.withUnsafeBufferPointer { table in
+                try order.withUnsafeMutableBufferPointer { order in
+                    try rank.withUnsafeMutableBufferPointer { rank in
+                        while true {
+                            let code = sqlite3_step(s)
+                            if code == SQLITE_DONE { return }
+                            guard code == SQLITE_ROW else {
+                                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                            }
+                            let id = sqlite3_column_int64(s, 0)
+                            // The same read transaction as the ids: every person is there.
+                            let pos = table.isEmpty ? position(of: id, in: ids) ?? -1 : id >= low && id - low < span ? Int(table[Int(id - low)]) : -1
+                            guard pos >= 0, found < n else { continue }
+                            rank[pos] = Int32(found)
+                            order[found] = Int32(pos)
+                            found += 1
+                        }
+                    }
+                }
+            }
+        }
+        order.removeLast(n - found)
         return (order, rank)
     }
 
-    /// Where the person with this row id is in `ids` (ascending), if the index has them.
-    func position(of id: Int64) -> Int? {
+    private static func position(of id: Int64, in ids: UnsafeBufferPointer<Int64>) -> Int? {
         var lo = 0, hi = ids.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if ids[mid] < id { lo = mid + 1 } else { hi = mid }
         }
         return lo < ids.count && ids[lo] == id ? lo : nil
+    }
+
+    /// Where the person with this row id is in `ids` (ascending), if the index has them.
+    func position(of id: Int64) -> Int? {
+        ids.withUnsafeBufferPointer { SearchIndex.position(of: id, in: $0) }
     }
 
     func rowID(at position: Int32) -> Int64 { ids[Int(position)] }
@@ -108,39 +165,84 @@ final class SearchIndex: @unchecked Sendable {
         matched(search).positions.map { ids[Int($0)] }
     }
 
-    /// What `matches` finds, as positions (ascending), with a membership test by position. A keystroke
-    /// asks more than once (the count and the page), so the last answer is kept.
+    /// What `matches` finds, as positions (ascending), with a membership test by position.
     struct Matches {
         let positions: [Int32]
         let member: [Bool]
     }
 
+    /// A keystroke asks more than once (the count and the page), typing goes on from the last search and
+    /// backspace goes back to an earlier one: the last few answers are kept, and a search that extends a
+    /// kept one looks only among what that one found (a longer search finds a subset: its name text
+    /// contains the shorter, its digits or initials start the same).
     func matched(_ search: String) -> Matches {
-        if let (s, m) = lastMatched.withLock({ $0 }), s == search { return m }
-        let positions = matchPositions(search)
+        let kept = recent.withLock { $0 }
+        if let hit = kept.first(where: { $0.search == search }) { return hit.matches }
+        let bytes = Array(search.utf8)
+        let base = kept.filter { !$0.search.isEmpty && bytes.starts(with: $0.search.utf8) }
+            .max { $0.search.utf8.count < $1.search.utf8.count }
+        let positions = matchPositions(search, among: base?.matches.positions)
         var member = [Bool](repeating: false, count: ids.count)
         for p in positions { member[Int(p)] = true }
         let m = Matches(positions: positions, member: member)
-        lastMatched.withLock { $0 = (search, m) }
+        recent.withLock { $0 = [(search, m)] + $0.filter { $0.search != search }.prefix(SearchIndex.keptAnswers - 1) }
         return m
     }
 
-    private let lastMatched = Locked<(String, Matches)?>(nil)
+    static let keptAnswers = 6
+    private let recent = Locked<[(search: String, matches: Matches)]>([])
 
-    private func matchPositions(_ search: String) -> [Int32] {
+    /// The positions whose person the search finds, ascending; among `candidates` (ascending) if given,
+    /// else among all. A long list is split between the cores.
+    func matchPositions(_ search: String, among candidates: [Int32]? = nil, parts: Int? = nil) -> [Int32] {
         let q = Array(search.utf8).map(SearchIndex.lower)
-        guard !q.isEmpty else { return ids.indices.map { Int32($0) } }
+        guard !q.isEmpty else { return candidates ?? ids.indices.map { Int32($0) } }
         let digits = search.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }
         let letters = search.allSatisfy { $0.isASCII && $0.isLetter }
-        let upper = Array(search.uppercased().utf8)
-        let wordStart = [0x20] + q
+        let needles = Needles(name: q, number: digits ? Array(search.uppercased().utf8) : nil, initials: letters ? [0x20] + q : nil)
+        let count = candidates?.count ?? ids.count
+        let n = max(1, min(parts ?? (count >= SearchIndex.splitFrom ? SearchIndex.cores : 1), count))
+        if n == 1 { return scan(needles, candidates, 0..<count) }
+        let pieces = Locked([[Int32]](repeating: [], count: n))
+        DispatchQueue.concurrentPerform(iterations: n) { k in
+            let part = scan(needles, candidates, count * k / n..<count * (k + 1) / n)
+            pieces.withLock { $0[k] = part }
+        }
+        return pieces.withLock { $0.flatMap { $0 } }
+    }
+
+    /// Lists at least this long are scanned on every core.
+    static let splitFrom = 50_000
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    private struct Needles {
+        let name: [UInt8]
+        /// Upper case, for ID numbers: only a search of digits (and X).
+        let number: [UInt8]?
+        /// A space and the search, for initials from a word's start: only a search of ASCII letters.
+        let initials: [UInt8]?
+    }
+
+    /// The positions in `range` (of `candidates`, or of all) whose person matches.
+    private func scan(_ needles: Needles, _ candidates: [Int32]?, _ range: Range<Int>) -> [Int32] {
         var out: [Int32] = []
         bytes.withUnsafeBufferPointer { all in
-            for i in ids.indices {
-                if SearchIndex.contains(all, starts[i], initialsAt[i], q)
-                    || (digits && SearchIndex.contains(all, numberAt[i], starts[i + 1], upper))
-                    || (letters && SearchIndex.contains(all, initialsAt[i], numberAt[i], wordStart)) {
-                    out.append(Int32(i))
+            starts.withUnsafeBufferPointer { starts in
+                initialsAt.withUnsafeBufferPointer { initialsAt in
+                    numberAt.withUnsafeBufferPointer { numberAt in
+                        func matches(_ i: Int) -> Bool {
+                            let s = Int(starts[i]), ini = Int(initialsAt[i]), num = Int(numberAt[i])
+                            if SearchIndex.contains(all, s, ini, needles.name) { return true }
+                            if let n = needles.number, SearchIndex.contains(all, num, Int(starts[i + 1]), n) { return true }
+                            if let w = needles.initials, SearchIndex.contains(all, ini, num, w) { return true }
+                            return false
+                        }
+                        if let candidates {
+                            for k in range where matches(Int(candidates[k])) { out.append(candidates[k]) }
+                        } else {
+                            for i in range where matches(i) { out.append(Int32(i)) }
+                        }
+                    }
                 }
             }
         }

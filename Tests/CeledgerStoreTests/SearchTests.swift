@@ -34,6 +34,17 @@ import Testing
             #expect(Set(index.matches(s)) == (try sql(s)), "search \(s)")
         }
         #expect(Set(index.matches("zs")).count == 2)  // 张三 and 张三丰
+        // As a clerk types and deletes: each answer (narrowed from a kept one, or kept itself) is what a
+        // fresh scan finds, and a scan split into parts finds the same.
+        let typing = ["z", "zs", "zsf", "zs", "z", "", "张", "张三", "张", "1", "19", "198", "1980", "19", "a", "an", "ann", "anna", "anna ", "l", "li", "乐", "乐乐", "x", "X"]
+        for s in typing {
+            let fresh = index.matchPositions(s)
+            #expect(index.matched(s).positions == fresh, "typed \(s)")
+            #expect(Set(index.matches(s)) == (try sql(s)), "typed \(s)")
+            for parts in 2...4 { #expect(index.matchPositions(s, parts: parts) == fresh, "\(s) in \(parts) parts") }
+            let among = index.matchPositions(String(s.prefix(1)))
+            if !s.isEmpty { #expect(index.matchPositions(s, among: among, parts: 3) == fresh, "\(s) among the first letter's") }
+        }
         // A new person is found at once: the index is read again when a person changes.
         try l.addPerson(Person(id: ResidentID.make(region: "360102", birth: Day(year: 1990, month: 2, day: 2)!, sequence: 99), name: "张新"))
         var q = PersonListQuery(year: 2030)
