@@ -14,10 +14,17 @@ protocol Screen: AnyObject {
     func helpEntries(_ w: Words) -> [(String, String)]
     /// True while the screen takes typed text (a search field): then `?` and `R` are text, not commands.
     var capturesText: Bool { get }
+    /// True while the screen waits for something being prepared in the background; the loop then calls
+    /// `tick` between keys.
+    var waitsForTick: Bool { get }
+    /// Finishes what waited, if it is ready; true when the screen changed.
+    func tick(_ app: App) -> Bool
 }
 
 extension Screen {
     var capturesText: Bool { false }
+    var waitsForTick: Bool { false }
+    func tick(_ app: App) -> Bool { false }
     func returned(_ app: App) { reload(app) }
 }
 
@@ -104,6 +111,13 @@ public final class App {
         year += delta
         return true
     }
+
+    /// True while the screen on top waits for something being prepared in the background.
+    public var waitsForTick: Bool { overlay == nil && screens.last?.waitsForTick == true }
+
+    /// Between keys: lets the screen on top finish what waited; true when it changed.
+    @discardableResult
+    public func tick() -> Bool { overlay == nil && screens.last?.tick(self) == true }
 
     /// Re-reads the ledger for the current screen: after another program changed it, or on Ctrl-L.
     public func reload() {

@@ -18,6 +18,10 @@ final class PersonsScreen: Screen {
     var follow: Int64?
     /// Persons marked for a class registration (ClassRegistration.swift).
     var marks = PersonMarks()
+    /// A search typed while the search index was still being read (a big ledger's first seconds): the
+    /// list shows what was typed at once and is read when the index is ready (`tick`), instead of the
+    /// keystroke waiting for it.
+    var searchPending = false
 
     init(year: Int) { query = PersonListQuery(year: year) }
 
@@ -40,6 +44,7 @@ final class PersonsScreen: Screen {
             follow = follow ?? selectedRow?.rowID
             query.year = app.year
         }
+        if deferredForSearch(app) { return }
         let visible = visibleRows(app)
         do {
             readVersion = try app.ledger.version()
@@ -69,6 +74,7 @@ final class PersonsScreen: Screen {
     }
 
     func requery(_ app: App) {
+        if deferredForSearch(app) { return }
         do {
             readVersion = try app.ledger.version()
             readQuery = query
@@ -77,6 +83,24 @@ final class PersonsScreen: Screen {
         } catch {
             app.error(error)
         }
+    }
+
+    /// True when the list is left until the search index is ready (the rows are cleared meanwhile).
+    private func deferredForSearch(_ app: App) -> Bool {
+        searchPending = !query.search.trimmedField.isEmpty && app.ledger.searchIsBeingPrepared
+        if searchPending {
+            window = ListWindow()
+            readQuery = nil
+        }
+        return searchPending
+    }
+
+    var waitsForTick: Bool { searchPending }
+
+    func tick(_ app: App) -> Bool {
+        guard searchPending, !app.ledger.searchIsBeingPrepared else { return false }
+        requery(app)
+        return true
     }
 
     // MARK: keys
@@ -308,8 +332,9 @@ final class PersonsScreen: Screen {
     func render(_ g: inout TextGrid, _ app: App) {
         let w = app.words
         let s = summary
-        let counts = w.t("人员 \(s.persons.grouped) · 达标 \(s.met.grouped) · 未达标 \(s.short.grouped)",
-                         "\(s.persons.grouped) persons · \(s.met.grouped) met · \(s.short.grouped) short")
+        let counts = searchPending ? w.t("正在准备搜索…", "preparing the search…")
+            : w.t("人员 \(s.persons.grouped) · 达标 \(s.met.grouped) · 未达标 \(s.short.grouped)",
+                  "\(s.persons.grouped) persons · \(s.met.grouped) met · \(s.short.grouped) short")
         app.titleBar(&g, "\(w.t("继续教育登记簿", "CE ledger"))  \(app.ledgerName)   \(w.t("\(query.year)年度", "\(query.year)")) ◀ ▶   \(counts)",
                      right: w.t("? 帮助", "? help"))
 
@@ -369,7 +394,10 @@ final class PersonsScreen: Screen {
             lay.draw(cells, into: &g, row: 3 + i, style: selected ? .reverse : [], styles: selected ? [:] : styles)
         }
         drawMarks(&g, app)  // ClassRegistration.swift
-        if rows.isEmpty {
+        if searchPending {
+            g.put(w.t("正在读取全部人员以便搜索，结果随即显示", "Reading every person for the search; the results follow in a moment"),
+                  row: 4, column: 2, style: .dim)
+        } else if rows.isEmpty {
             g.put(query.search.isEmpty && query.unit == nil && query.status == .all
                   ? w.t("本年度没有人员。按 a 新增人员，或用 celedger import persons 导入。", "No persons this year. Press a to add one, or run celedger import persons.")
                   : w.t("没有符合条件的人员（Esc 清除搜索和筛选）", "No person matches (Esc clears search and filters)"),

@@ -12,7 +12,14 @@ public enum TUIRunner {
         // The first screen is up: what the first search keystroke needs is read meanwhile.
         app.ledger.prepareSearch()
         while !app.shouldQuit && !interrupted() {
-            guard let key = terminal.readKey(timeoutMilliseconds: 250) else { continue }
+            // Something prepared in the background (the search index) is looked for every 20 ms.
+            guard let key = terminal.readKey(timeoutMilliseconds: app.waitsForTick ? 20 : 250) else {
+                if app.waitsForTick, app.tick() {
+                    last = app.render()
+                    terminal.draw(last)
+                }
+                continue
+            }
             app.handle(key)
             let next = app.render()
             if next != last {

@@ -1,0 +1,47 @@
+import CeledgerDomain
+@testable import CeledgerStore
+import Foundation
+import Testing
+@testable import CeledgerTUI
+
+/// On a big ledger the search index is read in the background for its first moments: a search typed
+/// meanwhile shows at once and finds when the index is ready, instead of the keystroke waiting.
+@Suite struct SearchPendingTests {
+    @Test func aSearchTypedWhileTheIndexIsReadShowsAtOnceAndFindsWhenItIsReady() throws {
+        let app = try makeApp()
+        #expect(app.screen.contains("欧阳明辉"))
+        app.ledger.searchPreparing.withLock { $0 = true }
+        app.press("/")
+        app.type("zs")
+        // What was typed is there; the list waits (no unsearched rows passed off as the search's).
+        expectGolden("persons-search-pending-zh", app.screen)
+        #expect(app.waitsForTick)
+        #expect(!app.tick(), "nothing to do while the index is still being read")
+        // Closing the field keeps the search waiting.
+        app.press("Enter")
+        #expect(app.waitsForTick)
+        app.ledger.searchPreparing.withLock { $0 = false }
+        #expect(app.tick())
+        #expect(!app.waitsForTick)
+        let s = app.screen
+        #expect(s.contains("人员 2 ·"))
+        #expect(s.contains("张三") && s.contains("张三丰") && !s.contains("欧阳明辉"))
+        #expect(s.contains("/zs"))
+    }
+
+    @Test func withoutASearchNothingWaits() throws {
+        let app = try makeApp()
+        app.ledger.searchPreparing.withLock { $0 = true }
+        app.press("]")
+        app.press("[")
+        #expect(!app.waitsForTick)
+        #expect(app.screen.contains("欧阳明辉"))
+        // A search cleared while waiting reads the whole list again.
+        app.press("/")
+        app.type("zs")
+        #expect(app.waitsForTick)
+        app.press("Esc")
+        #expect(!app.waitsForTick)
+        #expect(app.screen.contains("欧阳明辉"))
+    }
+}
