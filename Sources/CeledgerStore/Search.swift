@@ -256,13 +256,14 @@ final class SearchIndex: @unchecked Sendable {
         let key = YearKey(year: year, connection: UInt(bitPattern: db.sqliteConnection), version: try Ledger.version(db))
         if let (k, flags) = lastYear.withLock({ $0 }), k == key { return flags }
         var flags = [UInt8](repeating: 0, count: ids.count)
-        let rows = try Row.fetchCursor(db, sql: "SELECT person_id, needed_tenths = 0 FROM person_year WHERE year = ? ORDER BY person_id",
-                                       arguments: [year])
         var pos = 0
-        while let r = try rows.next() {
-            let id: Int64 = r[0]
-            while pos < ids.count && ids[pos] < id { pos += 1 }
-            if pos < ids.count && ids[pos] == id { flags[pos] = (r[1] as Bool) ? 3 : 1 }
+        // Through the C API, as the index is read: a year has a row for every person active in it.
+        try ids.withUnsafeBufferPointer { ids in
+            try SearchIndex.eachRow(db, "SELECT person_id, needed_tenths = 0 FROM person_year WHERE year = \(year) ORDER BY person_id") { s in
+                let id = sqlite3_column_int64(s, 0)
+                while pos < ids.count && ids[pos] < id { pos += 1 }
+                if pos < ids.count && ids[pos] == id { flags[pos] = sqlite3_column_int(s, 1) != 0 ? 3 : 1 }
+            }
         }
         lastYear.withLock { $0 = (key, flags) }
         return flags
@@ -339,16 +340,27 @@ extension Ledger {
     /// search keystroke finds it ready (the UI calls it once its first screen is drawn).
     public func prepareSearch() {
         guard path != ":memory:", cachedSearch.withLock({ $0 }) == nil, searchBeingRead.withLock({ $0 }) == nil else { return }
-        let path = self.path, cache = cachedSearch, reading = DispatchSemaphore(value: 0)
+        let path = self.path, cache = cachedSearch, reading = DispatchSemaphore(value: 0), preparing = searchPreparing
         searchBeingRead.withLock { $0 = reading }
+        preparing.withLock { $0 = true }
         Thread.detachNewThread {
-            defer { reading.signal() }
+            defer {
+                preparing.withLock { $0 = false }
+                reading.signal()
+            }
             guard let reader = try? DatabaseQueue(path: path, configuration: Ledger.configuration(readonly: true)),
                   let index = try? reader.read({ try SearchIndex($0) }) else { return }
             cache.withLock { if $0 == nil { $0 = index } }
             try? reader.close()
         }
     }
+}
+
+extension Ledger {
+    /// True while `prepareSearch` is still reading the search index: a search asked now would wait for
+    /// it (a third of a second for 430,000 persons, seconds when the ledger is not in the page cache yet),
+    /// so the persons list shows what was typed and searches once it is ready.
+    public var searchIsBeingPrepared: Bool { searchPreparing.withLock { $0 } }
 }
 
 /// A value shared between threads behind a lock.
