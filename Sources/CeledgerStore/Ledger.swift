@@ -17,8 +17,10 @@ public final class Ledger: Sendable {
     let cachedSearch = Locked<SearchIndex?>(nil)
     /// Signalled when the search index `prepareSearch` reads in the background is ready.
     let searchBeingRead = Locked<DispatchSemaphore?>(nil)
-    /// True from `prepareSearch` until its index is read (or its reading failed).
-    let searchPreparing = Locked(false)
+    /// How many of `prepareSearch`'s reads are waiting or running.
+    let searchPreparing = Locked(0)
+    /// The year whose search flags `prepareSearch` was last asked for.
+    let searchYearWanted = Locked<Int?>(nil)
     /// Whether the persons list counts and pages a search in memory (tests turn it off to compare with
     /// SQL's answer).
     let searchesInMemory = Locked(true)

@@ -250,11 +250,12 @@ final class SearchIndex: @unchecked Sendable {
     }
 
     /// For one year, each position's place in the persons list: bit 0 listed (the year's summary has a
-    /// row for the person: active in it), bit 1 met. Read from the summary again when the year or the
-    /// ledger changed (or on another connection, whose data_version counts apart).
+    /// row for the person: active in it), bit 1 met. Read from the summary (a tenth of a second for
+    /// 430,000 persons) again when the year's summary may have changed; kept for a few years, so that
+    /// `prepareSearch(year:)` can read them beforehand on another connection.
     func yearFlags(_ db: Database, year: Int) throws -> [UInt8] {
-        let key = YearKey(year: year, connection: UInt(bitPattern: db.sqliteConnection), version: try Ledger.version(db))
-        if let (k, flags) = lastYear.withLock({ $0 }), k == key { return flags }
+        let key = try YearKey(db, year: year)
+        if let flags = years.withLock({ $0[key] }) { return flags }
         var flags = [UInt8](repeating: 0, count: ids.count)
         var pos = 0
         // Through the C API, as the index is read: a year has a row for every person active in it.
@@ -265,17 +266,40 @@ final class SearchIndex: @unchecked Sendable {
                 if pos < ids.count && ids[pos] == id { flags[pos] = sqlite3_column_int(s, 1) != 0 ? 3 : 1 }
             }
         }
-        lastYear.withLock { $0 = (key, flags) }
+        years.withLock { kept in
+            // Flags read before the last change are of no more use; past that, any year may go.
+            if kept.count >= SearchIndex.keptYears {
+                kept = kept.filter { $0.key.lastChange == key.lastChange }
+                while kept.count >= SearchIndex.keptYears { kept.removeValue(forKey: kept.keys.first!) }
+            }
+            kept[key] = flags
+        }
         return flags
     }
 
-    struct YearKey: Equatable {
+    /// What a year's summary was when its flags were read, the same on every connection: the last
+    /// history entry (every change to persons and records writes one in the same transaction as the
+    /// summary's), and the year's row of summary_year (the rules it was made by, its counts).
+    struct YearKey: Hashable {
         let year: Int
-        let connection: UInt
-        let version: Int64
+        let lastChange: Int64?
+        let summary: String?
+
+        init(_ db: Database, year: Int) throws {
+            self.year = year
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT max(id) FROM history),
+                       (SELECT rule_set || ' ' || digest || ' ' || persons || ' ' || met FROM summary_year WHERE year = ?)
+                """, arguments: [year])!
+            lastChange = row[0]
+            summary = row[1]
+        }
     }
 
-    private let lastYear = Locked<(YearKey, [UInt8])?>(nil)
+    static let keptYears = 4
+    private let years = Locked<[YearKey: [UInt8]]>([:])
+    /// The years whose flags are kept (for tests).
+    var keptFlagYears: [Int] { years.withLock { $0.keys.map(\.year).sorted() } }
 
     /// The row ids `matches` finds, as a JSON array for SQL's `json_each`. A keystroke asks twice (the
     /// count and the page), so the last answer is kept.
@@ -336,31 +360,47 @@ extension Ledger {
         return index
     }
 
-    /// Reads the search index on a thread of its own, through a connection of its own, so that the first
-    /// search keystroke finds it ready (the UI calls it once its first screen is drawn).
-    public func prepareSearch() {
-        guard path != ":memory:", cachedSearch.withLock({ $0 }) == nil, searchBeingRead.withLock({ $0 }) == nil else { return }
-        let path = self.path, cache = cachedSearch, reading = DispatchSemaphore(value: 0), preparing = searchPreparing
-        searchBeingRead.withLock { $0 = reading }
-        preparing.withLock { $0 = true }
-        Thread.detachNewThread {
-            defer {
-                preparing.withLock { $0 = false }
+    /// Reads the search index in the background, through a connection of its own, so that the first
+    /// search keystroke finds it ready (the UI calls it once its first screen is drawn); with a year, also
+    /// that year's flags (the UI calls it again when the year changes). One read at a time, in order; a
+    /// year no longer wanted when its turn comes is skipped.
+    public func prepareSearch(year: Int? = nil) {
+        guard path != ":memory:" else { return }
+        if let year { searchYearWanted.withLock { $0 = year } }
+        let reading: DispatchSemaphore? = searchBeingRead.withLock { being in
+            guard being == nil, cachedSearch.withLock({ $0 }) == nil else { return nil }
+            being = DispatchSemaphore(value: 0)
+            return being
+        }
+        guard reading != nil || year != nil else { return }
+        searchPreparing.withLock { $0 += 1 }
+        let path = self.path, cache = cachedSearch, preparing = searchPreparing, wanted = searchYearWanted
+        Ledger.searchQueue.async {
+            defer { preparing.withLock { $0 -= 1 } }
+            let reader = try? DatabaseQueue(path: path, configuration: Ledger.configuration(readonly: true))
+            if let reading {
+                if let index = try? reader?.read({ try SearchIndex($0) }) { cache.withLock { if $0 == nil { $0 = index } } }
                 reading.signal()
             }
-            guard let reader = try? DatabaseQueue(path: path, configuration: Ledger.configuration(readonly: true)),
-                  let index = try? reader.read({ try SearchIndex($0) }) else { return }
-            cache.withLock { if $0 == nil { $0 = index } }
-            try? reader.close()
+            if let year, wanted.withLock({ $0 }) == year, let index = cache.withLock({ $0 }) {
+                _ = try? reader?.read { db in
+                    // Only for the index as the persons are now; a stale one is read again on its first use.
+                    if try SearchIndex.Key(db) == index.key { _ = try index.yearFlags(db, year: year) }
+                }
+            }
+            try? reader?.close()
         }
     }
+
+    static let searchQueue = DispatchQueue(label: "celedger.search", qos: .utility)
 }
 
 extension Ledger {
-    /// True while `prepareSearch` is still reading the search index: a search asked now would wait for
-    /// it (a third of a second for 430,000 persons, seconds when the ledger is not in the page cache yet),
-    /// so the persons list shows what was typed and searches once it is ready.
-    public var searchIsBeingPrepared: Bool { searchPreparing.withLock { $0 } }
+    /// True while `prepareSearch` is still reading the search index or a year's flags: a search asked now
+    /// would wait for them (a third of a second for the index of 430,000 persons, a tenth for a year's
+    /// flags, seconds when the ledger is not in the page cache yet), so the persons list shows what was
+    /// typed and searches once they are ready.
+    public var searchIsBeingPrepared: Bool { searchPreparing.withLock { $0 > 0 } }
 }
 
 /// A value shared between threads behind a lock.

@@ -44,6 +44,9 @@ final class PersonsScreen: Screen {
             follow = follow ?? selectedRow?.rowID
             query.year = app.year
         }
+        // The ledger or the year changed: a search finds the year's flags read meanwhile on the other core.
+        // (Not before the first screen: the loop asks once it is drawn.)
+        if readVersion != nil { app.ledger.prepareSearch(year: query.year) }
         if deferredForSearch(app) { return }
         let visible = visibleRows(app)
         do {

@@ -10,7 +10,7 @@ public enum TUIRunner {
         var last = app.render()
         terminal.draw(last)
         // The first screen is up: what the first search keystroke needs is read meanwhile.
-        app.ledger.prepareSearch()
+        app.ledger.prepareSearch(year: app.year)
         while !app.shouldQuit && !interrupted() {
             // Something prepared in the background (the search index) is looked for every 20 ms.
             guard let key = terminal.readKey(timeoutMilliseconds: app.waitsForTick ? 20 : 250) else {

@@ -124,6 +124,8 @@ final class ScriptedTerminal: Terminal {
     /// when the index is ready (the wait is not a key's time), and when that was is reported apart.
     var searchPreparing: () -> Bool = { false }
     var searchReady: UInt64?
+    /// Later waits of the same kind (a year's flags read after a year change), in all.
+    var searchWaits: UInt64 = 0
 
     init(width: Int, height: Int, inner: Terminal?, script: [(key: Key, kind: String)]) {
         self.width = width
@@ -155,6 +157,10 @@ final class ScriptedTerminal: Terminal {
             // Looked at before every key, so known to the time between two keys.
             if kind == "search" { while searchPreparing() { usleep(200) } }
             if !searchPreparing() { searchReady = nowNanoseconds() }
+        } else if kind == "search" && searchPreparing() {
+            let start = nowNanoseconds()
+            while searchPreparing() { usleep(200) }
+            searchWaits += nowNanoseconds() - start
         }
         next += 1
         pending = (kind, nowNanoseconds())
@@ -270,6 +276,7 @@ emit("first_screen_after_open_ms \(f3(ms(firstDraw - appStart)))")
 if options.mode == "tui" {
     guard terminal.next == script.count else { fail("the UI quit after \(terminal.next) of \(script.count) keys") }
     if let ready = terminal.searchReady { emit("search_ready_after_first_screen_ms \(f3(ms(ready > firstDraw ? ready - firstDraw : 0)))") }
+    emit("search_later_waits_ms \(f3(ms(terminal.searchWaits)))")
     emit("keys \(terminal.samples.count)")
     emit("draws \(terminal.draws)")
     emit("total_ms \(f3(ms(end - firstDraw)))")

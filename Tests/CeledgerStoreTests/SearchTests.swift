@@ -51,4 +51,49 @@ import Testing
         q.search = "张新"
         #expect(try l.personRows(q, from: nil, limit: 10).map(\.name) == ["张新"])
     }
+
+    /// The index and a year's flags read beforehand on another connection serve the list's own
+    /// connection, and a change to the year's totals is still seen.
+    @Test func flagsReadBeforehandServeTheListAndAChangeIsSeen() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-search-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
+        let names = ["张三", "张三丰", "赵四", "周周", "章子"]
+        var n = 0
+        try l.bulkInsert(count: names.count) {
+            defer { n += 1 }
+            let p = Person(id: ResidentID.make(region: "360102", birth: Day(year: 1980, month: 1, day: 1 + n)!, sequence: n * 2 + 1), name: names[n])
+            let day = Day(year: 2024, month: 3, day: 1 + n)!
+            return (p, [CeledgerDomain.Record(personID: p.id, mode: .training, category: .professional, title: "培训", startDate: day, endDate: day,
+                                              claimedHours: Hours(whole: 30 * n), recognizedHours: Hours(whole: 30 * n), recognition: .recognized)])
+        }
+        l.prepareSearch(year: 2024)
+        Ledger.searchQueue.sync {}
+        #expect(!l.searchIsBeingPrepared)
+        let index = try #require(l.cachedSearch.withLock { $0 })
+        #expect(index.keptFlagYears == [2024])
+        func both(_ q: PersonListQuery) throws -> (YearSummary, YearSummary) {
+            let memory = try l.personSummary(q)
+            l.searchesInMemory.withLock { $0 = false }
+            defer { l.searchesInMemory.withLock { $0 = true } }
+            return (memory, try l.personSummary(q))
+        }
+        var q = PersonListQuery(year: 2024)
+        q.search = "z"
+        q.status = .short
+        let (before, sqlBefore) = try both(q)
+        #expect(before == sqlBefore)
+        #expect(index.keptFlagYears == [2024], "the list's connection used the flags read beforehand")
+        // 张三丰 (30 h) reaches the year's requirement: the flags are read again.
+        let who = ResidentID.make(region: "360102", birth: Day(year: 1980, month: 1, day: 2)!, sequence: 3)
+        let row = try #require(try l.personRowID(idNumber: who.value))
+        let day = Day(year: 2024, month: 6, day: 1)!
+        _ = try l.addRecord(CeledgerDomain.Record(personID: who, mode: .training, category: .professional, title: "补足", startDate: day, endDate: day,
+                                                  claimedHours: Hours(whole: 60), recognizedHours: Hours(whole: 60), recognition: .recognized),
+                            personRowID: row, reviewer: "test")
+        let (after, sqlAfter) = try both(q)
+        #expect(after == sqlAfter)
+        #expect(after.persons == before.persons - 1)
+    }
 }
