@@ -17,8 +17,8 @@ public final class Ledger: Sendable {
     let cachedSearch = Locked<SearchIndex?>(nil)
     /// Signalled when the search index `prepareSearch` reads in the background is ready.
     let searchBeingRead = Locked<DispatchSemaphore?>(nil)
-    /// How many of `prepareSearch`'s reads are waiting or running.
-    let searchPreparing = Locked(0)
+    /// What `prepareSearch` is reading or about to: the index, and each year's flags.
+    let searchPreparing = Locked(SearchPreparing())
     /// The year whose search flags `prepareSearch` was last asked for.
     let searchYearWanted = Locked<Int?>(nil)
     /// Whether the persons list counts and pages a search in memory (tests turn it off to compare with

@@ -226,21 +226,32 @@ final class SearchIndex: @unchecked Sendable {
     /// The positions in `range` (of `candidates`, or of all) whose person matches.
     private func scan(_ needles: Needles, _ candidates: [Int32]?, _ range: Range<Int>) -> [Int32] {
         var out: [Int32] = []
-        bytes.withUnsafeBufferPointer { all in
-            starts.withUnsafeBufferPointer { starts in
-                initialsAt.withUnsafeBufferPointer { initialsAt in
-                    numberAt.withUnsafeBufferPointer { numberAt in
-                        func matches(_ i: Int) -> Bool {
-                            let s = Int(starts[i]), ini = Int(initialsAt[i]), num = Int(numberAt[i])
-                            if SearchIndex.contains(all, s, ini, needles.name) { return true }
-                            if let n = needles.number, SearchIndex.contains(all, num, Int(starts[i + 1]), n) { return true }
-                            if let w = needles.initials, SearchIndex.contains(all, ini, num, w) { return true }
-                            return false
-                        }
-                        if let candidates {
-                            for k in range where matches(Int(candidates[k])) { out.append(candidates[k]) }
-                        } else {
-                            for i in range where matches(i) { out.append(Int32(i)) }
+        // Everything the loop reads as raw buffers: an array read in the loop would be retained and
+        // released at each person, atomically, by both cores at once on the same counts.
+        let number = needles.number ?? [], initials = needles.initials ?? []
+        let hasNumber = needles.number != nil, hasInitials = needles.initials != nil
+        let packed = needles.name + number + initials
+        let (a, b) = (needles.name.count, needles.name.count + number.count)
+        packed.withUnsafeBufferPointer { packed in
+            let name = UnsafeBufferPointer(rebasing: packed[..<a]), number = UnsafeBufferPointer(rebasing: packed[a..<b]),
+                initials = UnsafeBufferPointer(rebasing: packed[b...])
+            bytes.withUnsafeBufferPointer { all in
+                starts.withUnsafeBufferPointer { starts in
+                    initialsAt.withUnsafeBufferPointer { initialsAt in
+                        numberAt.withUnsafeBufferPointer { numberAt in
+                            func matches(_ i: Int) -> Bool {
+                                let s = Int(starts[i]), ini = Int(initialsAt[i]), num = Int(numberAt[i])
+                                return SearchIndex.contains(all, s, ini, name)
+                                    || (hasNumber && SearchIndex.contains(all, num, Int(starts[i + 1]), number))
+                                    || (hasInitials && SearchIndex.contains(all, ini, num, initials))
+                            }
+                            if let candidates {
+                                candidates.withUnsafeBufferPointer { candidates in
+                                    for k in range where matches(Int(candidates[k])) { out.append(candidates[k]) }
+                                }
+                            } else {
+                                for i in range where matches(i) { out.append(Int32(i)) }
+                            }
                         }
                     }
                 }
@@ -298,6 +309,12 @@ final class SearchIndex: @unchecked Sendable {
 
     static let keptYears = 4
     private let years = Locked<[YearKey: [UInt8]]>([:])
+    /// Whether the year's flags are kept as the year's summary is now.
+    func hasFlags(_ db: Database, year: Int) throws -> Bool {
+        let key = try YearKey(db, year: year)
+        return years.withLock { $0[key] != nil }
+    }
+
     /// The years whose flags are kept (for tests).
     var keptFlagYears: [Int] { years.withLock { $0.keys.map(\.year).sorted() } }
 
@@ -325,7 +342,8 @@ final class SearchIndex: @unchecked Sendable {
     private let lastMatch = Locked<(String, String)?>(nil)
 
     /// Whether `hay[from..<to]` contains `needle`.
-    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ needle: [UInt8]) -> Bool {
+    @inline(__always)
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = needle.count
         guard n > 0 else { return true }
         guard n <= to - from else { return false }
@@ -373,10 +391,17 @@ extension Ledger {
             return being
         }
         guard reading != nil || year != nil else { return }
-        searchPreparing.withLock { $0 += 1 }
+        // A year whose flags are kept for the index as it is needs nothing (two index lookups to know).
+        if reading == nil, let year, let index = cachedSearch.withLock({ $0 }),
+           (try? db.read({ db in try SearchIndex.Key(db) == index.key && index.hasFlags(db, year: year) })) == true {
+            return
+        }
+        searchPreparing.withLock { $0.add(index: reading != nil, year: year, by: 1) }
         let path = self.path, cache = cachedSearch, preparing = searchPreparing, wanted = searchYearWanted
-        Ledger.searchQueue.async {
-            defer { preparing.withLock { $0 -= 1 } }
+        // A year alone is read once the clerk has stayed on it a moment: paging through years reads none of
+        // those passed over, and leaves the other core to the keys meanwhile.
+        Ledger.searchQueue.asyncAfter(deadline: .now() + (reading == nil ? Ledger.settleBeforeFlags : 0)) {
+            defer { preparing.withLock { $0.add(index: reading != nil, year: year, by: -1) } }
             let reader = try? DatabaseQueue(path: path, configuration: Ledger.configuration(readonly: true))
             if let reading {
                 if let index = try? reader?.read({ try SearchIndex($0) }) { cache.withLock { if $0 == nil { $0 = index } } }
@@ -393,14 +418,29 @@ extension Ledger {
     }
 
     static let searchQueue = DispatchQueue(label: "celedger.search", qos: .utility)
+    static let settleBeforeFlags = 0.25
 }
 
 extension Ledger {
-    /// True while `prepareSearch` is still reading the search index or a year's flags: a search asked now
+    /// True while `prepareSearch` is still reading the search index or the year's flags: a search asked now
     /// would wait for them (a third of a second for the index of 430,000 persons, a tenth for a year's
     /// flags, seconds when the ledger is not in the page cache yet), so the persons list shows what was
     /// typed and searches once they are ready.
-    public var searchIsBeingPrepared: Bool { searchPreparing.withLock { $0 > 0 } }
+    public func searchIsBeingPrepared(year: Int) -> Bool {
+        searchPreparing.withLock { $0.index > 0 || $0.years[year, default: 0] > 0 }
+    }
+}
+
+/// Reads `prepareSearch` has queued or is doing.
+struct SearchPreparing {
+    var index = 0
+    var years: [Int: Int] = [:]
+
+    mutating func add(index reading: Bool, year: Int?, by n: Int) {
+        if reading { index += n }
+        if let year { years[year, default: 0] += n }
+        years = years.filter { $0.value > 0 }
+    }
 }
 
 /// A value shared between threads behind a lock.

@@ -58,7 +58,7 @@ public final class App {
     public var cardSettings = CardSettings.fromEnvironment()
     let words: Words
     /// The year every screen shows; changing it on one screen changes it for all.
-    private(set) var year: Int
+    public private(set) var year: Int
 
     public static let minimumWidth = 72
     public static let minimumHeight = 16

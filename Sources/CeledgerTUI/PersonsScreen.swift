@@ -90,7 +90,7 @@ final class PersonsScreen: Screen {
 
     /// True when the list is left until the search index is ready (the rows are cleared meanwhile).
     private func deferredForSearch(_ app: App) -> Bool {
-        searchPending = !query.search.trimmedField.isEmpty && app.ledger.searchIsBeingPrepared
+        searchPending = !query.search.trimmedField.isEmpty && app.ledger.searchIsBeingPrepared(year: query.year)
         if searchPending {
             window = ListWindow()
             readQuery = nil
@@ -101,7 +101,7 @@ final class PersonsScreen: Screen {
     var waitsForTick: Bool { searchPending }
 
     func tick(_ app: App) -> Bool {
-        guard searchPending, !app.ledger.searchIsBeingPrepared else { return false }
+        guard searchPending, !app.ledger.searchIsBeingPrepared(year: query.year) else { return false }
         requery(app)
         return true
     }

@@ -255,11 +255,12 @@ let height = inner?.size.height ?? options.height
 let script = options.mode == "tui" ? keyScript(rounds: options.rounds) : []
 let terminal = ScriptedTerminal(width: width, height: height, inner: inner, script: script)
 terminal.stopAfterFirstDraw = options.mode == "first-screen"
-terminal.searchPreparing = { ledger.searchIsBeingPrepared }
+
 
 let appStart = nowNanoseconds()
 let app = App(ledger: ledger, ledgerName: (dbPath as NSString).lastPathComponent, lang: options.lang,
               year: options.year ?? today.year, today: today, reviewer: "celedger-bench", width: width, height: height)
+terminal.searchPreparing = { ledger.searchIsBeingPrepared(year: app.year) }
 TUIRunner.run(app, on: terminal) { terminal.finished }
 let end = nowNanoseconds()
 

@@ -70,7 +70,7 @@ import Testing
         }
         l.prepareSearch(year: 2024)
         Ledger.searchQueue.sync {}
-        #expect(!l.searchIsBeingPrepared)
+        #expect(!l.searchIsBeingPrepared(year: 2024))
         let index = try #require(l.cachedSearch.withLock { $0 })
         #expect(index.keptFlagYears == [2024])
         func both(_ q: PersonListQuery) throws -> (YearSummary, YearSummary) {

@@ -10,7 +10,7 @@ import Testing
     @Test func aSearchTypedWhileTheIndexIsReadShowsAtOnceAndFindsWhenItIsReady() throws {
         let app = try makeApp()
         #expect(app.screen.contains("欧阳明辉"))
-        app.ledger.searchPreparing.withLock { $0 = 1 }
+        app.ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: 1) }
         app.press("/")
         app.type("zs")
         // What was typed is there; the list waits (no unsearched rows passed off as the search's).
@@ -20,7 +20,7 @@ import Testing
         // Closing the field keeps the search waiting.
         app.press("Enter")
         #expect(app.waitsForTick)
-        app.ledger.searchPreparing.withLock { $0 = 0 }
+        app.ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: -1) }
         #expect(app.tick())
         #expect(!app.waitsForTick)
         let s = app.screen
@@ -31,7 +31,7 @@ import Testing
 
     @Test func withoutASearchNothingWaits() throws {
         let app = try makeApp()
-        app.ledger.searchPreparing.withLock { $0 = 1 }
+        app.ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: 1) }
         app.press("]")
         app.press("[")
         #expect(!app.waitsForTick)
@@ -43,5 +43,12 @@ import Testing
         app.press("Esc")
         #expect(!app.waitsForTick)
         #expect(app.screen.contains("欧阳明辉"))
+        // Another year's flags being read do not hold up a search in this one.
+        app.ledger.searchPreparing.withLock { $0 = SearchPreparing() }
+        app.ledger.searchPreparing.withLock { $0.add(index: false, year: 2023, by: 1) }
+        app.press("/")
+        app.type("zs")
+        #expect(!app.waitsForTick)
+        #expect(app.screen.contains("人员 2 ·"))
     }
 }
