@@ -76,14 +76,15 @@ final class SearchIndex: @unchecked Sendable {
         let statement = try db.makeStatement(sql: sql)
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
-        while true {
-            let code = sqlite3_step(s)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            body(s)
-        }
+        while try step(s, db) { body(s) }
+    }
+
+    /// The statement's next row: true at a row, false at the end, SQLite's error otherwise.
+    private static func step(_ s: OpaquePointer?, _ db: Database) throws -> Bool {
+        let code = sqlite3_step(s)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 
     /// The positions (indexes into `ids`, ascending) in the order of the query's row ids, and each
@@ -107,12 +108,7 @@ final class SearchIndex: @unchecked Sendable {
             try table.withUnsafeBufferPointer { table in
                 try order.withUnsafeMutableBufferPointer { order in
                     try rank.withUnsafeMutableBufferPointer { rank in
-                        while true {
-                            let code = sqlite3_step(s)
-                            if code == SQLITE_DONE { return }
-                            guard code == SQLITE_ROW else {
-                                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                            }
+                        while try step(s, db) {
                             let id = sqlite3_column_int64(s, 0)
                             // The same read transaction as the ids: every person is there.
                             let pos = table.isEmpty ? position(of: id, in: ids) ?? -1 : id >= low && id - low < span ? Int(table[Int(id - low)]) : -1

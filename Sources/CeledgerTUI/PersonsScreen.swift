@@ -18,9 +18,9 @@ final class PersonsScreen: Screen {
     var follow: Int64?
     /// Persons marked for a class registration (ClassRegistration.swift).
     var marks = PersonMarks()
-    /// A search typed while the search index was still being read (a big ledger's first seconds): the
-    /// list shows what was typed at once and is read when the index is ready (`tick`), instead of the
-    /// keystroke waiting for it.
+    /// A search typed while the search index or the year's flags were still being read (a big ledger's
+    /// first second, a moment after a year change): the list shows what was typed at once and is read
+    /// when they are ready (`tick`), instead of the keystroke waiting for them.
     var searchPending = false
 
     init(year: Int) { query = PersonListQuery(year: year) }
@@ -88,7 +88,7 @@ final class PersonsScreen: Screen {
         }
     }
 
-    /// True when the list is left until the search index is ready (the rows are cleared meanwhile).
+    /// True when the list is left until the search index and flags are ready (the rows are cleared meanwhile).
     private func deferredForSearch(_ app: App) -> Bool {
         searchPending = !query.search.trimmedField.isEmpty && app.ledger.searchIsBeingPrepared(year: query.year)
         if searchPending {

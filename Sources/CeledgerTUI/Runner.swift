@@ -12,7 +12,7 @@ public enum TUIRunner {
         // The first screen is up: what the first search keystroke needs is read meanwhile.
         app.ledger.prepareSearch(year: app.year)
         while !app.shouldQuit && !interrupted() {
-            // Something prepared in the background (the search index) is looked for every 20 ms.
+            // What a screen waits for from the background (the search index, a year's flags) is looked for every 20 ms.
             guard let key = terminal.readKey(timeoutMilliseconds: app.waitsForTick ? 20 : 250) else {
                 if app.waitsForTick, app.tick() {
                     last = app.render()

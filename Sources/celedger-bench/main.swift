@@ -119,12 +119,13 @@ final class ScriptedTerminal: Terminal {
     var stopAfterFirstDraw = false
     var lastGrid: TextGrid?
     var draws = 0
-    /// Whether the search index is still being read in the background. A clerk's first search comes
-    /// seconds after the list appears; a script's comes at once. So the first search key is handed over
-    /// when the index is ready (the wait is not a key's time), and when that was is reported apart.
+    /// Whether the search index or the year's flags are still being read in the background. A clerk's
+    /// first search comes seconds after the list appears; a script's comes at once. So a search key is
+    /// handed over when they are ready (the wait is not a key's time), and when the first time was is
+    /// reported apart.
     var searchPreparing: () -> Bool = { false }
     var searchReady: UInt64?
-    /// Later waits of the same kind (a year's flags read after a year change), in all.
+    /// The waits after that (for a year's flags, after a year change), in all.
     var searchWaits: UInt64 = 0
 
     init(width: Int, height: Int, inner: Terminal?, script: [(key: Key, kind: String)]) {
@@ -153,15 +154,13 @@ final class ScriptedTerminal: Terminal {
         }
         guard next < script.count else { return nil }
         let (key, kind) = script[next]
-        if searchReady == nil {
-            // Looked at before every key, so known to the time between two keys.
-            if kind == "search" { while searchPreparing() { usleep(200) } }
-            if !searchPreparing() { searchReady = nowNanoseconds() }
-        } else if kind == "search" && searchPreparing() {
+        if kind == "search" && searchPreparing() {
             let start = nowNanoseconds()
             while searchPreparing() { usleep(200) }
-            searchWaits += nowNanoseconds() - start
+            if searchReady != nil { searchWaits += nowNanoseconds() - start }
         }
+        // Looked at before every key, so known to the time between two keys.
+        if searchReady == nil && !searchPreparing() { searchReady = nowNanoseconds() }
         next += 1
         pending = (kind, nowNanoseconds())
         return key
@@ -255,7 +254,6 @@ let height = inner?.size.height ?? options.height
 let script = options.mode == "tui" ? keyScript(rounds: options.rounds) : []
 let terminal = ScriptedTerminal(width: width, height: height, inner: inner, script: script)
 terminal.stopAfterFirstDraw = options.mode == "first-screen"
-
 
 let appStart = nowNanoseconds()
 let app = App(ledger: ledger, ledgerName: (dbPath as NSString).lastPathComponent, lang: options.lang,
