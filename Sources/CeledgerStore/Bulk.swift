@@ -92,10 +92,8 @@ struct DeferredUpkeep {
         // memory as the page cache may hold before it spills to a temporary file, so the cache is made
         // small for the build: otherwise the import's peak memory grew with the number of records
         // (375 MiB at a million, 847 MiB at ten million).
-        let threads = try Int.fetchOne(db, sql: "PRAGMA threads") ?? 0
-        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        try db.execute(sql: "PRAGMA threads = 1; PRAGMA cache_size = -32768")
-        defer { try? db.execute(sql: "PRAGMA threads = \(threads); PRAGMA cache_size = \(cache)") }
-        for sql in dropped { try db.execute(sql: sql) }
+        try Ledger.withPragmas(db, [("threads", 1), ("cache_size", -32768)]) {
+            for sql in dropped { try db.execute(sql: sql) }
+        }
     }
 }

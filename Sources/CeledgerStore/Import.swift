@@ -287,11 +287,17 @@ extension Ledger {
     /// default (two writes a page). Each is small and freed after its statement; not for the records'
     /// import, whose index rebuilds would then sort in memory too.
     static func withBulkCache<T>(_ db: Database, memoryJournals: Bool = false, _ body: () throws -> T) throws -> T {
-        let before = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        let store = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
-        try db.execute(sql: "PRAGMA cache_size = -131072")
-        if memoryJournals { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(before); PRAGMA temp_store = \(store)") }
+        try withPragmas(db, [("cache_size", -131072)] + (memoryJournals ? [("temp_store", 2)] : []), body)  // 2: MEMORY
+    }
+
+    /// Runs `body` with the connection's pragmas set to these values, and puts back what they were.
+    static func withPragmas<T>(_ db: Database, _ values: [(name: String, value: Int)], _ body: () throws -> T) throws -> T {
+        var before: [(name: String, value: Int)] = []
+        defer { for (name, value) in before.reversed() { try? db.execute(sql: "PRAGMA \(name) = \(value)") } }
+        for (name, value) in values {
+            before.append((name, try Int.fetchOne(db, sql: "PRAGMA \(name)") ?? 0))
+            try db.execute(sql: "PRAGMA \(name) = \(value)")
+        }
         return try body()
     }
 }
