@@ -161,7 +161,8 @@ struct CrashSafetyTests {
         // A demo this size keeps its whole transaction in the page cache, so the -wal grows only while it
         // commits, a moment easily missed; and on a busy machine the full run's time as this test sees it
         // can be many times the real one (the test's own tasks wake late). So the first kill comes by the
-        // clock, 200 ms after the start: the ledger exists by then, and the demo is still generating.
+        // clock, 200 ms after the start, and not before the ledger exists (a busy machine can take longer
+        // than that to start the process): the demo is still generating then.
         let moments: [KillMoment] = watched
             ? [.afterMilliseconds(200), .walFraction(0.5), .ledgerGrows, .walFraction(0.85)]
             : [.afterMilliseconds(200), .afterMilliseconds(ms / 2), .ledgerGrows, .afterMilliseconds(ms * 85 / 100)]
@@ -173,6 +174,8 @@ struct CrashSafetyTests {
             if case .ledgerGrows = moment {
                 // The new ledger file is empty until the first checkpoint; wait for it to exist first.
                 _ = await poll(while: p) { FileManager.default.fileExists(atPath: ledger + "-wal") }
+            } else {
+                _ = await poll(while: p) { FileManager.default.fileExists(atPath: ledger) }
             }
             let killed = await Self.kill(p, at: moment, csv: nil, ledger: ledger, fullRun: full.seconds, fullWAL: fullWAL)
             let r = await p.finished()
