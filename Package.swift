@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "CeledgerText"),
         // The ledger: GRDB over the system SQLite, migrations, import/export, queries.
         .target(
-            name: "CeledgerStore",
+            name: "CeledgerSQLite",
             dependencies: [
                 "CeledgerDomain", "CeledgerText", grdb,
                 // The C API itself, for the import's batched inserts (binding without GRDB's boxing).
@@ -40,31 +40,31 @@ let package = Package(
         // Screens as Swift state rendered to a text grid; one driver calls curses.
         .target(
             name: "CeledgerTUI",
-            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerStore", "CeledgerReports", "CNcursesw", grdb]
+            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSQLite", "CeledgerReports", "CNcursesw", grdb]
         ),
         .executableTarget(
             name: "celedger",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerStore", "CeledgerTUI", "CeledgerReports", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerSQLite", "CeledgerTUI", "CeledgerReports", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The headless TUI latency driver of `make bench` (scripts/bench.sh); built, never installed.
         .executableTarget(
             name: "celedger-bench",
-            dependencies: ["CeledgerTUI", "CeledgerStore", "CeledgerDomain", grdb]
+            dependencies: ["CeledgerTUI", "CeledgerSQLite", "CeledgerDomain", grdb]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the CLI
         // tests read them there too.
-        .testTarget(name: "CeledgerStoreTests", dependencies: [
-            "CeledgerStore", "CeledgerDomain", grdb,
+        .testTarget(name: "CeledgerSQLiteTests", dependencies: [
+            "CeledgerSQLite", "CeledgerDomain", grdb,
             // Only to look inside written packages and to build a zip bomb.
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText"], exclude: ["Golden"]),
         // Golden files are read through #filePath, not bundled as resources.
-        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerStore", "CeledgerDomain", grdb],
+        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerSQLite", "CeledgerDomain", grdb],
                     exclude: ["Golden"]),
         // Running the built binary from tests, shared by the suites that do.
         .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "celedger", "CeledgerStore", "CeledgerDomain", "CeledgerTestSupport", grdb,
+                "celedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

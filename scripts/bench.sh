@@ -125,8 +125,8 @@ fingerprint() {
   {
     sqlite3 "$db" .schema
     sqlite3 "$db" "SELECT identifier FROM grdb_migrations ORDER BY rowid"
-    for f in Sources/CeledgerDomain/Demo.swift Sources/celedger/DemoCommand.swift Sources/CeledgerStore/Bulk.swift \
-             Sources/CeledgerStore/Export.swift Sources/CeledgerStore/CSVWriter.swift Sources/celedger/ExportCommand.swift \
+    for f in Sources/CeledgerDomain/Demo.swift Sources/celedger/DemoCommand.swift Sources/CeledgerSQLite/Bulk.swift \
+             Sources/CeledgerSQLite/Export.swift Sources/CeledgerSQLite/CSVWriter.swift Sources/celedger/ExportCommand.swift \
              data/pinyin/initials.tsv data/demo/*; do
       printf '== %s\n' "$f"
       if [ -f "$f" ]; then cat "$f"; fi
@@ -227,7 +227,7 @@ bench_import() { # LABEL RUNS
   RSS[import:$label]=$(median "$c" 4)
 }
 
-# The report's bare equivalent (Sources/CeledgerStore/Queries.swift annualReport): persons active in the
+# The report's bare equivalent (Sources/CeledgerSQLite/Queries.swift annualReport): persons active in the
 # year (Ledger.activeInYearSQL), LEFT JOIN the year's hours that count (Record.contribution: recognised
 # and not failed) summed per person and category, every row, in the report's order.
 report_sql() {

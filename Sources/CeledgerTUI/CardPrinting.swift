@@ -1,6 +1,6 @@
 import CeledgerDomain
 import CeledgerReports
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerText
 import Foundation
 

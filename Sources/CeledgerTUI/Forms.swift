@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerText
 
 /// One input of a form: free text, or a choice among a vocabulary's values.

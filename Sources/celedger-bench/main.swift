@@ -14,7 +14,7 @@
 // Output, one fact per line, `name value` or `key KIND n=… p50=… p99=… max=… mean=…` (milliseconds).
 
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerTUI
 import Foundation
 #if canImport(Glibc)
@@ -231,7 +231,7 @@ guard FileManager.default.fileExists(atPath: dbPath) else { fail("no ledger at \
 let data = dataFolder(options.data)
 // As UICommand.run: the ledger opened read-write through the data folder, exactly as every command opens it.
 let started = nowNanoseconds()
-let ledger: Ledger
+let ledger: SQLiteLedger
 do {
     ledger = try data.openLedger(path: dbPath, access: .readWrite, actor: "celedger-bench")
 } catch {

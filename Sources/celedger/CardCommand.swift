@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerReports
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerText
 import Foundation
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerText
 import Foundation
 

@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import Foundation
 
 /// A failure the command line reports as one line on stderr with an exit status; never a trace.
@@ -76,14 +76,14 @@ enum Context {
     static func ledgerPath(_ option: String?) -> String {
         if let o = option, !o.isEmpty { return o }
         if let e = environment["CELEDGER_DB"], !e.isEmpty { return e }
-        return Ledger.defaultPath(environment: environment)
+        return SQLiteLedger.defaultPath(environment: environment)
     }
 
     /// Opens the ledger: read-only for commands that only read, so that they never change the file, never
     /// wait for a writer and work on a read-only copy.
     /// A ledger opened for writing first brings its stored totals up to date (a ledger just migrated, or
     /// rules that changed), with progress on a terminal.
-    static func openLedger(_ global: GlobalOptions, access: Ledger.Access = .readWrite) throws -> Ledger {
+    static func openLedger(_ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite) throws -> SQLiteLedger {
         let folder = try DataFiles.require()
         var progress: ProgressLine?
         defer { progress?.finish() }

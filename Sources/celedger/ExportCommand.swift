@@ -1,6 +1,6 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import Foundation
 
 enum DataFormat: String, ExpressibleByArgument, CaseIterable {
@@ -86,7 +86,7 @@ struct ExportCommand: ParsableCommand {
         try out.close()
     }
 
-    func writeRows(to sink: TableSink, _ ledger: Ledger) throws {
+    func writeRows(to sink: TableSink, _ ledger: SQLiteLedger) throws {
         let out = SinkGuard(sink)
         try out.header(ExportShape.columns(kind.rowKind))
         try out.rows {
@@ -106,7 +106,7 @@ struct ExportInfo {
     let user: String
     let time: Date
 
-    init(ledger: Ledger, global: GlobalOptions, time: Date = Date()) {
+    init(ledger: SQLiteLedger, global: GlobalOptions, time: Date = Date()) {
         ledgerName = (ledger.path as NSString).lastPathComponent
         command = (["celedger"] + CommandLine.arguments.dropFirst().map(ExportInfo.quoted)).joined(separator: " ")
         user = Context.actor(global)

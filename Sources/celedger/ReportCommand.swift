@@ -1,6 +1,6 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerText
 import Foundation
 
@@ -59,7 +59,7 @@ struct AnnualReport: ParsableCommand {
     }
 
     /// The report's rows in the order asked for: streamed by unit, or gathered and sorted by what is missing.
-    func rows(_ ledger: Ledger, year: Int, filter: ReportFilter, _ each: (AnnualRow) throws -> Void) throws {
+    func rows(_ ledger: SQLiteLedger, year: Int, filter: ReportFilter, _ each: (AnnualRow) throws -> Void) throws {
         guard (sort ?? (status == .short ? .needed : .unit)) == .needed else {
             return try ledger.annualReport(year: year, filter: filter, each)
         }

@@ -1,12 +1,12 @@
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import Foundation
 
 /// `report annual --format xlsx`: the CSV's columns as a sheet (hours as numbers), with the export
 /// information sheet.
 enum AnnualSpreadsheet {
     /// `rows` gives the report's rows in the order asked for.
-    static func write(_ ledger: Ledger, global: GlobalOptions, year: Int, output: String?,
+    static func write(_ ledger: SQLiteLedger, global: GlobalOptions, year: Int, output: String?,
                       rows: (_ each: (AnnualRow) throws -> Void) throws -> Void) throws {
         let writer = try SpreadsheetOutput.xlsx(output, sheet: Context.text("\(year)年度达标", "Annual \(year)"))
         do {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerText
 import Foundation
 
@@ -67,7 +67,7 @@ struct RecordSelection: ParsableArguments {
 
 extension ReviewCommand {
     /// The records a decision applies to: named ones, or with --all those the filters find in `state`.
-    static func targets(_ ledger: Ledger, _ selection: RecordSelection, all: Bool, state: Recognition?) throws -> [PendingRow] {
+    static func targets(_ ledger: SQLiteLedger, _ selection: RecordSelection, all: Bool, state: Recognition?) throws -> [PendingRow] {
         if selection.records.isEmpty && !all {
             throw CLIFailure(zh: "请给出记录编号，或用 --all 加筛选条件（--year、--unit、--id、--mode）选中一批",
                              en: "name the records, or select a batch with --all and filters (--year, --unit, --id, --mode)",

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import Foundation
 
 enum TemplateFormat: String, ExpressibleByArgument, CaseIterable {

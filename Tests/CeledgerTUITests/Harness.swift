@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import Foundation
 import Testing
 @testable import CeledgerTUI
@@ -15,8 +15,8 @@ func id(_ region: String, _ y: Int, _ m: Int, _ d: Int, _ seq: Int) -> ResidentI
 }
 
 /// A small ledger with names of two, three and four characters and every status.
-func fixtureLedger() throws -> Ledger {
-    let ledger = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+func fixtureLedger() throws -> SQLiteLedger {
+    let ledger = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
     let zhang = try ResidentID.parse("34052419800101001X").get()
     let ouyang = try ResidentID.parse("11010519491231002X").get()
     let people: [(Person, [(Mode, CeledgerDomain.Category, String, String, String, String, String, Recognition, Assessment)])] = [
@@ -57,7 +57,7 @@ func fixtureLedger() throws -> Ledger {
     return ledger
 }
 
-func makeApp(_ ledger: Ledger? = nil, lang: Lang = .zh, width: Int = 120, height: Int = 24) throws -> App {
+func makeApp(_ ledger: SQLiteLedger? = nil, lang: Lang = .zh, width: Int = 120, height: Int = 24) throws -> App {
     App(ledger: try ledger ?? fixtureLedger(), ledgerName: "ledger.sqlite", lang: lang, year: 2024,
         today: Day(year: 2024, month: 11, day: 25)!, reviewer: "clerk", width: width, height: height)
 }

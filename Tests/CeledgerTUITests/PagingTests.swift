@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import Foundation
 import Testing
 @testable import CeledgerTUI
@@ -8,8 +8,8 @@ import Testing
 /// person is the one a clerk counting down the whole list would expect.
 @Suite struct PagingTests {
     /// 150 persons with 2024 records of different totals.
-    static func bigLedger() throws -> Ledger {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+    static func bigLedger() throws -> SQLiteLedger {
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         let surnames = Array("张王李赵刘陈杨黄吴周徐孙马朱胡郭何高林罗")
         let given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平")
         var n = 0

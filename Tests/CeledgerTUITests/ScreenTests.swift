@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import CeledgerText
 import Foundation
 import Testing

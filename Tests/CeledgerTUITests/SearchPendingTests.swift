@@ -1,5 +1,5 @@
 import CeledgerDomain
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 import Foundation
 import Testing
 @testable import CeledgerTUI

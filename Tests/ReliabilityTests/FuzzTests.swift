@@ -1,6 +1,6 @@
 import CeledgerTestSupport
 import CeledgerDomain
-import CeledgerStore
+import CeledgerSQLite
 import Foundation
 import PropertyBased
 import Testing
@@ -207,7 +207,7 @@ struct FuzzTests {
         let persons = personsCSV(Self.ids)
         let gen = Generator<ImportCase, Shrink.None<ImportCase>>(run: { rng in FuzzTests.mutated(&rng) })
         await propertyCheck(count: 200, input: gen) { c in
-            let ledger = try Ledger.inMemory(pinyin: PinyinIndex(), rules: FuzzTests.rules)
+            let ledger = try SQLiteLedger.inMemory(pinyin: PinyinIndex(), rules: FuzzTests.rules)
             let p = try ledger.importRows(.person, from: CSVReader(text: persons))
             try #require(p.committed && p.inserted == Self.ids.count)
             let report: ImportReport

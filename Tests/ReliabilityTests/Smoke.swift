@@ -1,7 +1,7 @@
 import CeledgerTestSupport
 import PropertyBased
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 @Test func csvReaderNeverCrashesOnRandomBytes() async {
     await propertyCheck(input: Gen.uint8().array(of: 0...300)) { bytes in

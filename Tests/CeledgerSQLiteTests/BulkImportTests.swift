@@ -2,7 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 /// An import writes its records many to a statement, and their history rows and summary marks set-wise
 /// afterwards (dropping and rebuilding slow indexes when the import is large): the ledger it leaves must be
@@ -41,7 +41,7 @@ import Testing
         return ("id_number,mode,category,title,end_date,claimed_hours,recognized_hours,recognition,recognition_note\n" + lines.joined(separator: "\n"), lines)
     }
 
-    static func dump(_ l: Ledger) throws -> [String] {
+    static func dump(_ l: SQLiteLedger) throws -> [String] {
         try l.db.read { db in
             var out = try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
             out += try Row.fetchAll(db, sql: """
@@ -61,7 +61,7 @@ import Testing
         var reports: [[String]] = []
         var dumps: [[String]] = []
         for deferred in [true, false] {
-            let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+            let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
             _ = try importing(l, .person, Self.personsCSV())
             var options = ImportOptions()
             options.deferUpkeep = deferred
@@ -87,7 +87,7 @@ import Testing
         for (i, line) in second.lines.enumerated() where !seen.insert(line).inserted { expected.append(i + 2) }
         #expect(reports[0][1] == "inserted \(second.lines.count - expected.count) duplicates \(expected.count): " + expected.map(String.init).joined(separator: " "))
         // And the summary is what the domain makes of the records.
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, Self.personsCSV())
         _ = try importing(l, .record, second.csv)
         try l.db.read { db in
@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func aRefusedImportLeavesTheTriggersAndIndexesItDroppedAndWritesNothing() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, Self.personsCSV())
         _ = try importing(l, .record, Self.recordsCSV(seed: 3, rows: 100).csv)
         let before = try Self.dump(l)

@@ -4,7 +4,7 @@ internal import GRDB
 
 /// The ledger: one SQLite file. Application code goes through this type, whose interface speaks in
 /// domain terms, so that another database could stand behind it one day.
-public final class Ledger: Sendable {
+public final class SQLiteLedger: Sendable {
     /// Where the ledger lives, for messages.
     public let path: String
     let db: any DatabaseWriter
@@ -70,10 +70,10 @@ public final class Ledger: Sendable {
     }
 
     /// A private in-memory ledger, for tests.
-    public static func inMemory(pinyin: PinyinIndex = PinyinIndex(), actor: String = "test", rules: [RuleSet]) throws -> Ledger {
+    public static func inMemory(pinyin: PinyinIndex = PinyinIndex(), actor: String = "test", rules: [RuleSet]) throws -> SQLiteLedger {
         let queue = try DatabaseQueue(configuration: configuration(actor: actor))
         try Schema.migrator.migrate(queue)
-        let ledger = try Ledger(path: ":memory:", db: queue, pinyin: { pinyin }, rules: rules)
+        let ledger = try SQLiteLedger(path: ":memory:", db: queue, pinyin: { pinyin }, rules: rules)
         try ledger.refreshTotals()
         return ledger
     }
@@ -105,7 +105,7 @@ public final class Ledger: Sendable {
     /// `--user`).
     public static func open(
         path: String, pinyin: PinyinIndex, rules: [RuleSet], access: Access = .readWrite, actor: String = "celedger"
-    ) throws(LedgerError) -> Ledger {
+    ) throws(LedgerError) -> SQLiteLedger {
         try open(path: path, pinyinLoader: { pinyin }, rules: rules, access: access, actor: actor)
     }
 
@@ -113,7 +113,7 @@ public final class Ledger: Sendable {
     public static func open(
         path: String, pinyinLoader: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet], access: Access = .readWrite,
         actor: String = "celedger"
-    ) throws(LedgerError) -> Ledger {
+    ) throws(LedgerError) -> SQLiteLedger {
         let pinyin = pinyinLoader
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -151,7 +151,7 @@ public final class Ledger: Sendable {
                     }
                     try Schema.migrator.migrate(pool)
                 }
-                return try Ledger(path: path, db: pool, pinyin: pinyin, rules: rules)
+                return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules)
             case .readOnly:
                 let reader: any DatabaseWriter
                 if needsImmutableOpen(path) {
@@ -166,7 +166,7 @@ public final class Ledger: Sendable {
                     throw LedgerError(zh: "登记簿 \(path) 的结构较旧，请先运行 celedger init 升级",
                                       en: "the ledger \(path) has an older schema; run celedger init to migrate it")
                 }
-                return try Ledger(path: path, db: pool, pinyin: pinyin, rules: rules)
+                return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules)
             }
         } catch let e as LedgerError {
             throw e
@@ -177,7 +177,7 @@ public final class Ledger: Sendable {
 
     /// Copies the ledger to `<path>.backup-<its schema>-<UTC time>.sqlite` through SQLite's backup API.
     static func backupBeforeMigration(_ pool: DatabaseQueue, path: String, from version: String) throws {
-        let stamp = Ledger.now().filter { $0.isNumber }
+        let stamp = SQLiteLedger.now().filter { $0.isNumber }
         let target = "\(path).backup-\(version)-\(stamp).sqlite"
         try create(target)
         let copy = try DatabaseQueue(path: target)
@@ -290,7 +290,7 @@ public final class Ledger: Sendable {
     /// Changes when the ledger's content may have changed: by another process (SQLite's data version) or
     /// through this ledger (its connection's count of changed rows). Screens read again only when it moved.
     public func version() throws(LedgerError) -> Int64 {
-        try read { db in try Ledger.version(db) }
+        try read { db in try SQLiteLedger.version(db) }
     }
 
     /// `version()` on a connection already in hand. Its data version counts apart from other

@@ -9,7 +9,7 @@ public struct OwnRuleSet: Sendable {
     public let addedBy: String
 }
 
-extension Ledger {
+extension SQLiteLedger {
     static func ownRuleSets(_ db: Database) throws -> [OwnRuleSet] {
         try Row.fetchAll(db, sql: "SELECT id, json, added_at, added_by FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").map { row in
             let json: String = row["json"]
@@ -25,7 +25,7 @@ extension Ledger {
 
     /// The ledger's own rule sets.
     public func ownRuleSets() throws(LedgerError) -> [OwnRuleSet] {
-        try read { db in try Ledger.ownRuleSets(db) }
+        try read { db in try SQLiteLedger.ownRuleSets(db) }
     }
 
     func composeRules(own: [RuleSet]) -> RuleBook {
@@ -72,8 +72,8 @@ extension Ledger {
         let before = rules
         do {
             return try write { db in
-                try change(db, Ledger.now())
-                setRules(composeRules(own: try Ledger.ownRuleSets(db).map(\.set)))
+                try change(db, SQLiteLedger.now())
+                setRules(composeRules(own: try SQLiteLedger.ownRuleSets(db).map(\.set)))
                 let stale = try staleYears(db).sorted()
                 try refreshSummary(db)
                 return stale

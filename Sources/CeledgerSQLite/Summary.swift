@@ -8,7 +8,7 @@ internal import GRDB
 /// dirty before it commits, so a committed ledger's summary always matches its records under the rules
 /// that made it; `summary_year` says which rule set (and which version of its file) that was, so a
 /// process with other rules recomputes those years, and a reader that cannot write evaluates them live.
-extension Ledger {
+extension SQLiteLedger {
     /// SQL for "active in year ?" on person `p`: the same rule as `Person.isActive(in:)`, which a test
     /// holds it to.
     static func activeSQL(_ yearParameter: String) -> String {
@@ -30,14 +30,14 @@ extension Ledger {
               AND EXISTS (SELECT 1 FROM record r WHERE r.year = d.year)
             """)
         for year in newYears {
-            guard let set = book.ruleSet(for: year) else { throw Ledger.noRules(year) }
+            guard let set = book.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
             try db.execute(sql: "INSERT INTO summary_year (year, rule_set, digest) VALUES (?, ?, ?)",
                            arguments: [year, set.id, set.digest])
             // Everyone active in it has a row; those with records are evaluated below (they are dirty).
             let zero = AnnualTotals.zero(year: year, thresholds: set.thresholds)
             try db.execute(sql: """
                 INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
-                SELECT :year, p.id, 0, 0, 0, 0, :needed FROM person p WHERE \(Ledger.activeSQL(":year"))
+                SELECT :year, p.id, 0, 0, 0, 0, :needed FROM person p WHERE \(SQLiteLedger.activeSQL(":year"))
                   AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.person_id = p.id AND d.year = :year)
                 """, arguments: ["year": year, "needed": zero.hoursNeeded.tenths])
             let zeros = db.changesCount
@@ -58,7 +58,7 @@ extension Ledger {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT d.year, d.person_id, p.status, p.status_date,
                    o.public_tenths, o.professional_tenths, o.total_tenths, o.trimmed_tenths, o.needed_tenths,
-                   \(Ledger.yearItemColumns)
+                   \(SQLiteLedger.yearItemColumns)
             FROM summary_dirty d
             JOIN summary_year s ON s.year = d.year
             LEFT JOIN person p ON p.id = d.person_id
@@ -96,7 +96,7 @@ extension Ledger {
                 current = (year, person, active, stored)
                 items.removeAll(keepingCapacity: true)
             }
-            if let item = Ledger.yearItem(row) { items.append(item) }
+            if let item = SQLiteLedger.yearItem(row) { items.append(item) }
         }
         try flush()
         for (year, c) in counts where c != (0, 0) {
@@ -171,13 +171,13 @@ extension Ledger {
         _ db: Database, year: Int, filter: String = "", arguments: [String: DatabaseValueConvertible?] = [:],
         order: String = "ORDER BY p.id", _ each: (Row, YearResult) throws -> Void
     ) throws {
-        guard let set = rules.ruleSet(for: year) else { throw Ledger.noRules(year) }
+        guard let set = rules.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
         var args = arguments
         args["year"] = year
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT p.*, \(Ledger.yearItemColumns)
+            SELECT p.*, \(SQLiteLedger.yearItemColumns)
             FROM person p LEFT JOIN record r ON r.person_id = p.id AND r.year = :year
-            WHERE \(Ledger.activeInYearSQL)\(filter) \(order), p.id
+            WHERE \(SQLiteLedger.activeInYearSQL)\(filter) \(order), p.id
             """, arguments: StatementArguments(args))
         var current: (id: Int64, row: Row)?
         var items: [YearItem] = []
@@ -192,17 +192,17 @@ extension Ledger {
                 current = (id, row.copy())
                 items.removeAll(keepingCapacity: true)
             }
-            if let item = Ledger.yearItem(row) { items.append(item) }
+            if let item = SQLiteLedger.yearItem(row) { items.append(item) }
         }
         try flush()
     }
 
     /// One person's year, evaluated from their records (with the trims and the counted hours by mode).
     func evaluate(personRowID: Int64, year: Int, _ db: Database) throws -> YearResult {
-        guard let set = rules.ruleSet(for: year) else { throw Ledger.noRules(year) }
+        guard let set = rules.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
         let items = try Row.fetchAll(db, sql: """
-            SELECT \(Ledger.yearItemColumns) FROM record r WHERE r.year = ? AND r.person_id = ?
-            """, arguments: [year, personRowID]).compactMap(Ledger.yearItem)
+            SELECT \(SQLiteLedger.yearItemColumns) FROM record r WHERE r.year = ? AND r.person_id = ?
+            """, arguments: [year, personRowID]).compactMap(SQLiteLedger.yearItem)
         return AnnualTotals.evaluate(year: year, items: items, rules: set)
     }
 

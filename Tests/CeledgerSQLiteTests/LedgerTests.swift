@@ -2,7 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let pinyin = PinyinIndex(table: try! String(contentsOf: repoRoot.appendingPathComponent("data/pinyin/initials.tsv"), encoding: .utf8))
@@ -22,17 +22,17 @@ let personsCSV = """
 
     """
 
-func importing(_ ledger: Ledger, _ kind: RowKind, _ text: String, _ options: ImportOptions = ImportOptions()) throws -> ImportReport {
+func importing(_ ledger: SQLiteLedger, _ kind: RowKind, _ text: String, _ options: ImportOptions = ImportOptions()) throws -> ImportReport {
     try ledger.importRows(kind, from: CSVReader(text: text), options: options)
 }
 
-func annual(_ ledger: Ledger, _ year: Int, filter: ReportFilter = ReportFilter()) throws -> [String: AnnualRow] {
+func annual(_ ledger: SQLiteLedger, _ year: Int, filter: ReportFilter = ReportFilter()) throws -> [String: AnnualRow] {
     var out: [String: AnnualRow] = [:]
     try ledger.annualReport(year: year, filter: filter) { out[$0.name] = $0 }
     return out
 }
 
-func recordCount(_ ledger: Ledger) throws -> Int { try ledger.counts().records }
+func recordCount(_ ledger: SQLiteLedger) throws -> Int { try ledger.counts().records }
 
 /// A new empty folder of the test's own.
 func tempDir() throws -> String {
@@ -42,8 +42,8 @@ func tempDir() throws -> String {
 }
 
 @Suite struct ImportTests {
-    func ledgerWithPersons() throws -> Ledger {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+    func ledgerWithPersons() throws -> SQLiteLedger {
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         let r = try importing(l, .person, personsCSV)
         #expect(r.errors.isEmpty)
         #expect(r.inserted == 3)
@@ -162,7 +162,7 @@ func tempDir() throws -> String {
 
 @Suite struct ReportTests {
     @Test func reportAgreesWithTheDomainOnARandomLedger() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         var rng = SeededRandom(seed: 42)
         var byPerson: [String: (Person, [CeledgerDomain.Record])] = [:]
         var people: [(Person, [CeledgerDomain.Record])] = []
@@ -201,7 +201,7 @@ func tempDir() throws -> String {
     }
 
     @Test func activeInYearSQLMatchesTheDomainRule() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         let cases: [(EmploymentStatus, Day?)] = [
             (.active, nil), (.left, Day(year: 2023, month: 12, day: 31)), (.left, Day(year: 2024, month: 1, day: 1)),
             (.retired, Day(year: 2022, month: 5, day: 5)),
@@ -229,10 +229,10 @@ func tempDir() throws -> String {
             activities: String(contentsOf: repoRoot.appendingPathComponent("data/demo/activities.tsv"), encoding: .utf8),
             regions: String(contentsOf: repoRoot.appendingPathComponent("data/demo/regions.tsv"), encoding: .utf8))
         var gen = DemoGenerator(pools: pools, seed: 3, years: 2022...2024)
-        let a = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let a = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         try a.bulkInsert(count: 150) { gen.next() }
 
-        func export(_ l: Ledger) throws -> (String, String) {
+        func export(_ l: SQLiteLedger) throws -> (String, String) {
             var p = CSVWriter.line(ExportShape.header(.person))
             try l.eachPerson { p += CSVWriter.line(ExportShape.cells($0.person)) }
             var r = CSVWriter.line(ExportShape.header(.record))
@@ -240,7 +240,7 @@ func tempDir() throws -> String {
             return (p, r)
         }
         let (persons, records) = try export(a)
-        let b = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let b = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         #expect(try importing(b, .person, persons).errors.isEmpty)
         let r = try importing(b, .record, records)
         #expect(r.errors.isEmpty && r.duplicates.isEmpty)
@@ -255,7 +255,7 @@ func tempDir() throws -> String {
 
     @Test func aNewLedgerIsOwnerOnlyAndInWALMode() throws {
         let path = try tempDir() + "/sub/ledger.sqlite"
-        let l = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         for f in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: f) {
             let mode = try FileManager.default.attributesOfItem(atPath: f)[.posixPermissions] as? Int
@@ -269,8 +269,8 @@ func tempDir() throws -> String {
 
     @Test func reopeningChangesNothing() throws {
         let path = try tempDir() + "/ledger.sqlite"
-        _ = try importing(try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
-        let again = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        _ = try importing(try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
+        let again = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try again.counts().persons == 3)
         #expect(try again.schemaVersion() == "v4")
     }
@@ -285,7 +285,7 @@ func tempDir() throws -> String {
         try q.close()
         for path in [text, other] {
             let before = try Data(contentsOf: URL(fileURLWithPath: path))
-            #expect(throws: LedgerError.self) { try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules) }
+            #expect(throws: LedgerError.self) { try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules) }
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
             #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
         }
@@ -293,17 +293,17 @@ func tempDir() throws -> String {
 
     @Test func aDirectoryIsNotALedger() throws {
         let dir = try tempDir()
-        #expect(throws: LedgerError.self) { try Ledger.open(path: dir, pinyin: pinyin, rules: shippedRules) }
+        #expect(throws: LedgerError.self) { try SQLiteLedger.open(path: dir, pinyin: pinyin, rules: shippedRules) }
     }
 
     @Test func defaultPathHonoursXDG() {
-        #expect(Ledger.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/a"]) == "/x/data/celedger/ledger.sqlite")
-        #expect(Ledger.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/celedger/ledger.sqlite")
+        #expect(SQLiteLedger.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/a"]) == "/x/data/celedger/ledger.sqlite")
+        #expect(SQLiteLedger.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/celedger/ledger.sqlite")
     }
 
     @Test func aSecondWriterWaitsThenGetsAClearMessage() throws {
         let path = try tempDir() + "/ledger.sqlite"
-        let a = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        let a = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         // Another connection holds the write lock.
         let holder = try DatabaseQueue(path: path)
         try holder.writeWithoutTransaction { db in

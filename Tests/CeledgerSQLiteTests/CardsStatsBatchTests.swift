@@ -2,15 +2,15 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
-private func ledgerWithPersons() throws -> Ledger {
-    let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+private func ledgerWithPersons() throws -> SQLiteLedger {
+    let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
     #expect(try importing(l, .person, personsCSV).inserted == 3)
     return l
 }
 
-private func rowID(_ l: Ledger, _ id: String) throws -> Int64 { try l.personRowID(idNumber: id)! }
+private func rowID(_ l: SQLiteLedger, _ id: String) throws -> Int64 { try l.personRowID(idNumber: id)! }
 
 private let zhang = "34052419800101001X", ouyang = "11010519491231002X", li = "360102199005170422"
 
@@ -127,7 +127,7 @@ struct StatisticsTests {
 
     @Test("without caps, each mode's hours and persons are the recognised, not failed records of active persons")
     func modesFromTheRecords() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)  // Jiangxi: no caps
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)  // Jiangxi: no caps
         var rng = SeededRandom(seed: 5)
         var people: [(Person, [CeledgerDomain.Record])] = []
         for i in 0..<50 {

@@ -1,6 +1,6 @@
 import CeledgerDomain
 
-extension Ledger {
+extension SQLiteLedger {
     /// Errors for the cells a source could read only with a loss (`CSVRow.damaged`), named by the column
     /// as headed in the file. A damaged cell in a column the import ignores is no error.
     static func damageErrors(_ row: CSVRow, map: [Field?], header: [String]) -> [RowError] {

@@ -1,6 +1,6 @@
 import CeledgerDomain
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 func rows(_ text: String) throws(CSVError) -> [CSVRow] {
     let r = CSVReader(text: text)
@@ -73,7 +73,7 @@ func rows(_ text: String) throws(CSVError) -> [CSVRow] {
     }
 
     @Test func aFormulaInACellIsStoredAsTextAndExportedSafely() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         let csv = "id_number,mode,category,title,provider,end_date,claimed_hours\n34052419800101001X,training,professional,\"=HYPERLINK(\"\"x\"\")\",'-本单位,2024-03-10,8\n"
         #expect(try importing(l, .record, csv).inserted == 1)

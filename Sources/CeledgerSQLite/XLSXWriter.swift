@@ -60,7 +60,7 @@ public final class XLSXWriter: TableSink {
     }
 
     static func cannotWrite(_ path: String, _ code: Int32) -> LedgerError {
-        LedgerError(zh: "无法写入 \(path)：\(Ledger.reason(code))", en: "cannot write \(path): \(Ledger.reason(code))")
+        LedgerError(zh: "无法写入 \(path)：\(SQLiteLedger.reason(code))", en: "cannot write \(path): \(SQLiteLedger.reason(code))")
     }
 
     /// Sheet names may not hold []:*?/\ and have at most 31 characters.
@@ -415,7 +415,7 @@ public final class XLSXWriter: TableSink {
         } catch let e as LedgerError {
             throw e
         } catch {
-            let reason = (error as NSError).domain == NSPOSIXErrorDomain ? Ledger.reason(Int32((error as NSError).code)) : "\(error)"
+            let reason = (error as NSError).domain == NSPOSIXErrorDomain ? SQLiteLedger.reason(Int32((error as NSError).code)) : "\(error)"
             throw LedgerError(zh: "无法写入 \(path)：\(reason)", en: "cannot write \(path): \(reason)")
         }
     }

@@ -153,11 +153,11 @@ public struct YearStatistics: Sendable {
     }
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// The statistics of a year: every person active in it (only those of `unit` when given) with the
     /// hours that count after the caps, evaluated from the records by the domain, never summed in SQL.
     public func statistics(year: Int, unit: String? = nil) throws(LedgerError) -> YearStatistics {
-        guard let set = rules.ruleSet(for: year) else { throw Ledger.noRules(year) }
+        guard let set = rules.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
         var stats = YearStatistics(year: year, unit: unit, ruleSet: set)
         var filter = ""
         var args: [String: DatabaseValueConvertible?] = [:]

@@ -2,12 +2,12 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 /// The persons list's search runs in memory; it must find exactly whom SQL's LIKE would.
 @Suite struct SearchTests {
     @Test func theInMemorySearchFindsWhomSQLWould() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         let names = ["张三", "张三丰", "欧阳明辉", "单丽", "曾国藩", "Anna Li", "李Anna", "王5", "司马相如", "ZHANG Wei", "乐乐"]
         var n = 0
         try l.bulkInsert(count: names.count) {
@@ -17,14 +17,14 @@ import Testing
         func sql(_ s: String) throws -> Set<Int64> {
             try l.db.read { db in
                 var ors = ["name LIKE :like ESCAPE '\\'"]
-                var args: [String: DatabaseValueConvertible] = ["like": "%" + Ledger.escapeLike(s) + "%"]
+                var args: [String: DatabaseValueConvertible] = ["like": "%" + SQLiteLedger.escapeLike(s) + "%"]
                 if s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }) {
                     ors.append("id_number LIKE :id ESCAPE '\\'")
-                    args["id"] = "%" + Ledger.escapeLike(s.uppercased()) + "%"
+                    args["id"] = "%" + SQLiteLedger.escapeLike(s.uppercased()) + "%"
                 }
                 if s.allSatisfy({ $0.isASCII && $0.isLetter }) {
                     ors.append("(' ' || name_initials) LIKE :ini ESCAPE '\\'")
-                    args["ini"] = "% " + Ledger.escapeLike(s.lowercased()) + "%"
+                    args["ini"] = "% " + SQLiteLedger.escapeLike(s.lowercased()) + "%"
                 }
                 return Set(try Int64.fetchAll(db, sql: "SELECT id FROM person WHERE " + ors.joined(separator: " OR "), arguments: StatementArguments(args)))
             }
@@ -58,7 +58,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-search-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
         let names = ["张三", "张三丰", "赵四", "周周", "章子"]
         var n = 0
         try l.bulkInsert(count: names.count) {
@@ -69,7 +69,7 @@ import Testing
                                               claimedHours: Hours(whole: 30 * n), recognizedHours: Hours(whole: 30 * n), recognition: .recognized)])
         }
         l.prepareSearch(year: 2024)
-        Ledger.searchQueue.sync {}
+        SQLiteLedger.searchQueue.sync {}
         #expect(!l.searchIsBeingPrepared(year: 2024))
         let index = try #require(l.cachedSearch.withLock { $0 })
         #expect(index.keptFlagYears == [2024])

@@ -15,7 +15,7 @@ public struct IssuedCard: Sendable, Hashable {
     public let reprint: Bool
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// The prefix of every certificate number: Jiangxi (江西).
     public static let cardPrefix = "JX"
 
@@ -25,12 +25,12 @@ extension Ledger {
     /// are unique in the ledger (the table's UNIQUE constraint guards against two processes at once).
     public func issueCard(
         personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String,
-        now: Date = Date(), timeZone: TimeZone = .current, prefix: String = Ledger.cardPrefix
+        now: Date = Date(), timeZone: TimeZone = .current, prefix: String = SQLiteLedger.cardPrefix
     ) throws(LedgerError) -> IssuedCard {
         guard firstYear <= lastYear else {
             throw LedgerError(zh: "起始年度晚于结束年度", en: "the first year is after the last")
         }
-        let stamp = Ledger.timestamp(now)
+        let stamp = SQLiteLedger.timestamp(now)
         do {
             return try db.writeWithoutTransaction { db in
                 var issued: IssuedCard!
@@ -41,18 +41,18 @@ extension Ledger {
                         ORDER BY id LIMIT 1
                         """, arguments: [personRowID, firstYear, lastYear, issuer, digest]) {
                         let at: String = row["issued_at"]
-                        issued = IssuedCard(number: row["number"], issuedAt: at, issuedOn: Ledger.localDay(at, timeZone) ?? Ledger.localDay(now, timeZone),
+                        issued = IssuedCard(number: row["number"], issuedAt: at, issuedOn: SQLiteLedger.localDay(at, timeZone) ?? SQLiteLedger.localDay(now, timeZone),
                                             issuedBy: row["issued_by"], reprint: true)
                         return .commit
                     }
                     guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?)", arguments: [personRowID]) == true else {
-                        throw Ledger.gone
+                        throw SQLiteLedger.gone
                     }
-                    let day = Ledger.localDay(now, timeZone)
+                    let day = SQLiteLedger.localDay(now, timeZone)
                     let head = "\(prefix)-\(day.year)-"
                     // The highest sequence of the year so far (numbers of other shapes are ignored).
                     let numbers = try String.fetchAll(db, sql: "SELECT number FROM card WHERE number LIKE ? ESCAPE '\\'",
-                                                      arguments: [Ledger.escapeLike(head) + "%"])
+                                                      arguments: [SQLiteLedger.escapeLike(head) + "%"])
                     let last = numbers.compactMap { Int($0.dropFirst(head.count)) }.max() ?? 0
                     var seq = String(last + 1)
                     if seq.count < 6 { seq = String(repeating: "0", count: 6 - seq.count) + seq }
@@ -78,7 +78,7 @@ extension Ledger {
                 SELECT number, first_year, last_year, issuer, digest, issued_at, issued_by FROM card WHERE person_id = ? ORDER BY id
                 """, arguments: [personRowID]).map { row in
                 let at: String = row["issued_at"]
-                return (IssuedCard(number: row["number"], issuedAt: at, issuedOn: Ledger.localDay(at, timeZone) ?? Day.firstOf(year: 1970),
+                return (IssuedCard(number: row["number"], issuedAt: at, issuedOn: SQLiteLedger.localDay(at, timeZone) ?? Day.firstOf(year: 1970),
                                    issuedBy: row["issued_by"], reprint: true),
                         row["first_year"], row["last_year"], row["issuer"], row["digest"])
             }
@@ -118,17 +118,17 @@ public struct CardSource: Sendable {
     public let years: [Year]
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// The person and their records for each year of `years`; nil when the person is not in the ledger.
     public func cardSource(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> CardSource? {
         var sets: [Int: RuleSet] = [:]
         for y in years {
-            guard let set = rules.ruleSet(for: y) else { throw Ledger.noRules(y) }
+            guard let set = rules.ruleSet(for: y) else { throw SQLiteLedger.noRules(y) }
             sets[y] = set
         }
         return try read { db in
             guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else { return nil }
-            let person = Ledger.person(from: p)
+            let person = SQLiteLedger.person(from: p)
             let years = try years.map { y in
                 CardSource.Year(year: y, ruleSet: sets[y]!, records: try Row.fetchAll(db, sql: """
                     SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id

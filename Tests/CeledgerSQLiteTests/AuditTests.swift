@@ -2,7 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 @Suite struct AuditTrailTests {
 
@@ -12,7 +12,7 @@ import Testing
         """
 
     @Test func everyChangeWritesAHistoryRowWithWhoAndWhat() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, actor: "王芳", rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, actor: "王芳", rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, recordsCSV)
         let pid = try #require(try l.personRowID(idNumber: "34052419800101001X"))
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func theHistoryIsAppendOnly() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         #expect(throws: DatabaseError.self) { try l.db.write { try $0.execute(sql: "UPDATE history SET actor = 'x'") } }
         #expect(throws: DatabaseError.self) { try l.db.write { try $0.execute(sql: "DELETE FROM history") } }
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func aRolledBackImportLeavesNoHistory() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         let bad = recordsCSV + "\n34052419800101001X,training,professional,B,2024-02-30,8,8\n"
         #expect(try !importing(l, .record, bad).committed)
@@ -61,7 +61,7 @@ import Testing
 
     @Test func aProgramThatDoesNotNameItsActorCannotWrite() throws {
         let path = try tempDir() + "/ledger.sqlite"
-        _ = try importing(try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
+        _ = try importing(try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
         let plain = try DatabaseQueue(path: path)
         #expect(throws: DatabaseError.self) { try plain.write { try $0.execute(sql: "UPDATE person SET name = '李四' WHERE id = 1") } }
         #expect(try plain.read { try String.fetchOne($0, sql: "SELECT name FROM person WHERE id = 1") } == "张三")
@@ -72,10 +72,10 @@ import Testing
 
     @Test func aBackupIsACompleteOwnerOnlyLedgerAndNeverOverwrites() throws {
         let dir = try tempDir()
-        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         try l.backup(to: dir + "/copy.sqlite")
-        let copy = try Ledger.open(path: dir + "/copy.sqlite", pinyin: pinyin, rules: shippedRules, access: .readOnly)
+        let copy = try SQLiteLedger.open(path: dir + "/copy.sqlite", pinyin: pinyin, rules: shippedRules, access: .readOnly)
         #expect(try copy.counts().persons == 3)
         #expect(try FileManager.default.attributesOfItem(atPath: dir + "/copy.sqlite")[.posixPermissions] as? Int == 0o600)
         #expect(throws: LedgerError.self) { try l.backup(to: dir + "/copy.sqlite") }
@@ -83,7 +83,7 @@ import Testing
 
     @Test func restoreBringsBackTheBackupsContent() throws {
         let dir = try tempDir()
-        let l = try Ledger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.open(path: dir + "/ledger.sqlite", pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         try l.backup(to: dir + "/copy.sqlite")
         let pid = try #require(try l.personRowID(idNumber: "360102199005170422"))
@@ -97,8 +97,8 @@ import Testing
     @Test func migratingToV4CountsEachSummarisedYearsPersonsAndWhoMet() throws {
         let dir = try tempDir()
         let path = dir + "/v3.sqlite"
-        try Ledger.create(path)
-        let q = try DatabaseQueue(path: path, configuration: Ledger.configuration(actor: "test"))
+        try SQLiteLedger.create(path)
+        let q = try DatabaseQueue(path: path, configuration: SQLiteLedger.configuration(actor: "test"))
         try Schema.migrator.migrate(q, upTo: "v3")
         // A v3 ledger's summary as it stood: three persons listed in 2024, one of whom met it.
         try q.write { db in
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func theKeptCountsFollowEveryChangeToTheList() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
@@ -140,7 +140,7 @@ import Testing
         let dir = try tempDir()
         let path = dir + "/old.sqlite"
         // A ledger as the first release wrote it: schema v1 only, with a person.
-        try Ledger.create(path)
+        try SQLiteLedger.create(path)
         let q = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(q, upTo: "v1")
         try q.write { db in
@@ -150,28 +150,28 @@ import Testing
                 """)
         }
         try q.close()
-        let l = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try l.schemaVersion() == "v4")
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("old.sqlite.backup-v1-") }
         #expect(backups.count == 1)
-        let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: Ledger.configuration(readonly: true))
+        let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: SQLiteLedger.configuration(readonly: true))
         #expect(try saved.read { try String.fetchOne($0, sql: "SELECT name FROM person") } == "张三")
         #expect(try saved.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history'") } == false)
         // Opening again migrates nothing and copies nothing.
-        _ = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        _ = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".backup-") && $0.hasSuffix(".sqlite") }.count == 1)
     }
 }
 
 @Suite struct CheckTests {
     @Test func aSoundLedgerHasNoErrors() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         #expect(try l.check().isEmpty)
     }
 
     @Test func checkFindsWhatSlippedPastTheSchema() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours,recognition\n34052419800101001X,training,professional,A,2024-03-10,8,rejected\n")
         try l.db.write { db in

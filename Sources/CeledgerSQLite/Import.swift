@@ -62,7 +62,7 @@ public struct ImportReport: Sendable {
 /// Progress of a long operation: units done and, when known, the total.
 public typealias ProgressHandler = (_ done: Int, _ total: Int?) -> Void
 
-extension Ledger {
+extension SQLiteLedger {
     /// Headers of the explanation columns a rejected file carries.
     public static let annotationHeaders: Set<String> = ["line", "column", "reason"]
 
@@ -82,7 +82,7 @@ extension Ledger {
             let h = cell.trimmedField
             // The columns a rejected file puts first (line, column, reason): ignored, so that a clerk can
             // correct the rejected file and import it as it is.
-            if Ledger.annotationHeaders.contains(h.lowercased()) {
+            if SQLiteLedger.annotationHeaders.contains(h.lowercased()) {
                 map.append(nil)
                 continue
             }
@@ -136,7 +136,7 @@ extension Ledger {
             return report
         }
         report.header = headerRow.fields
-        let (map, headerErrors) = Ledger.mapHeader(headerRow, kind: kind)
+        let (map, headerErrors) = SQLiteLedger.mapHeader(headerRow, kind: kind)
         guard headerErrors.isEmpty else {
             report.errors = headerErrors
             report.badRowCount = 1
@@ -148,7 +148,7 @@ extension Ledger {
             uniquingKeysWith: { a, _ in a })
         let present = Set(map.compactMap { $0 })
         let parser = RowParser(rules: rules)
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         let totalBytes = reader.totalBytes
         // What a row becomes before it meets the ledger: checked cell by cell and parsed by the domain.
         let header = headerRow.fields
@@ -156,7 +156,7 @@ extension Ledger {
             guard row.fields.count == map.count else { return .fieldCount }
             var cells: [Field: String] = [:]
             for (i, f) in map.enumerated() { if let f { cells[f] = CSVWriter.plain(row.fields[i]) } }
-            let damage = Ledger.damageErrors(row, map: map, header: header)
+            let damage = SQLiteLedger.damageErrors(row, map: map, header: header)
             return kind == .person ? .person(parser.person(cells), damage) : .record(parser.record(cells), damage)
         }
         func reject(_ row: CSVRow, _ errors: [RowError]) {
@@ -193,7 +193,7 @@ extension Ledger {
                         report.rows += 1
                         if report.rows % 4096 == 0 { progress?(rows.bytesRead, totalBytes) }
                         func rowErrors(_ p: RowProblems, _ damage: [RowError]) -> [RowError] {
-                            Ledger.merging(damage, p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) })
+                            SQLiteLedger.merging(damage, p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) })
                         }
                         switch prepared {
                         case .fieldCount:
@@ -245,7 +245,7 @@ extension Ledger {
                 _ = try db.read(pass)
             } else {
                 try db.writeWithoutTransaction { db in
-                    try Ledger.withBulkCache(db, memoryJournals: kind == .person) {
+                    try SQLiteLedger.withBulkCache(db, memoryJournals: kind == .person) {
                         try db.inTransaction(.immediate) { try pass(db) ? .commit : .rollback }
                     }
                 }
@@ -278,7 +278,7 @@ enum PreparedRow: Sendable {
     case record(Result<CeledgerDomain.Record, RowProblems>, [RowError])
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// Pages a big transaction changes stay in memory (up to 128 MiB) instead of spilling to the
     /// write-ahead log again and again; the cache goes back to its size afterwards.
     ///

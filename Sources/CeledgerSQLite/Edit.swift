@@ -3,7 +3,7 @@ import Foundation
 internal import GRDB
 
 /// Single edits from the terminal UI (and later other front ends). Each is one transaction.
-extension Ledger {
+extension SQLiteLedger {
     static let duplicateRecord = LedgerError(
         zh: "此人已登记同一活动（方式、内容、起止日期相同）", en: "this person already has this activity (same mode, title and dates)")
 
@@ -18,7 +18,7 @@ extension Ledger {
                 do {
                     return try body(db)
                 } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                    throw Ledger.duplicateRecord
+                    throw SQLiteLedger.duplicateRecord
                 }
             }
         }
@@ -38,9 +38,9 @@ extension Ledger {
     /// Adds a record for a person; the same activity twice is refused.
     @discardableResult
     public func addRecord(_ r: CeledgerDomain.Record, personRowID: Int64, reviewer: String) throws(LedgerError) -> Int64 {
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         return try editing { db in
-            var args = Ledger.recordArguments(r)
+            var args = SQLiteLedger.recordArguments(r)
             args["person"] = personRowID
             args["now"] = now
             args["reviewer"] = r.recognition == .pending ? nil : reviewer
@@ -58,9 +58,9 @@ extension Ledger {
     }
 
     public func updateRecord(rowID: Int64, _ r: CeledgerDomain.Record, reviewer: String) throws(LedgerError) {
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         try editing { db in
-            var args = Ledger.recordArguments(r)
+            var args = SQLiteLedger.recordArguments(r)
             args["id"] = rowID
             args["now"] = now
             args["reviewer"] = reviewer
@@ -74,7 +74,7 @@ extension Ledger {
                     basis = :basis, quantity = :quantity, role = :role, suggested_tenths = :suggested, updated_at = :now
                 WHERE id = :id
                 """, arguments: StatementArguments(args))
-            if db.changesCount == 0 { throw Ledger.gone }
+            if db.changesCount == 0 { throw SQLiteLedger.gone }
         }
     }
 
@@ -83,7 +83,7 @@ extension Ledger {
     public func deleteRecord(rowID: Int64) throws(LedgerError) {
         try editing { db in
             try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [rowID])
-            if db.changesCount == 0 { throw Ledger.gone }
+            if db.changesCount == 0 { throw SQLiteLedger.gone }
         }
     }
 
@@ -101,7 +101,7 @@ extension Ledger {
         if recognition == .pending {
             throw LedgerError(zh: "退回待认定请用“重新打开”，并写明理由", en: "to send a record back to pending, reopen it with a reason")
         }
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         return try editing { db in
             let statement = try db.cachedStatement(sql: recognition == .recognized ? """
                 UPDATE record SET recognition = 'recognized',
@@ -130,7 +130,7 @@ extension Ledger {
         guard !reason.trimmedField.isEmpty else {
             throw LedgerError(zh: "重新打开已认定的记录须写明理由", en: "reopening a recognised record needs a reason")
         }
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         return try editing { db in
             let statement = try db.cachedStatement(sql: """
                 UPDATE record SET recognition = 'pending', recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
@@ -148,10 +148,10 @@ extension Ledger {
     /// Adds a person; an ID number already in the ledger is refused.
     @discardableResult
     public func addPerson(_ p: Person) throws(LedgerError) -> Int64 {
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         return try write { db in
             if try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]) != nil {
-                throw Ledger.duplicatePerson(p.id)
+                throw SQLiteLedger.duplicatePerson(p.id)
             }
             var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
             _ = try writer.upsert(p, present: Set(Field.personFields))
@@ -161,10 +161,10 @@ extension Ledger {
 
     /// Replaces a person's details. Changing the ID number is allowed when the new one is not taken.
     public func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         try write { db in
             if let other = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]), other != rowID {
-                throw Ledger.duplicatePerson(p.id)
+                throw SQLiteLedger.duplicatePerson(p.id)
             }
             try db.execute(sql: """
                 UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
@@ -173,7 +173,7 @@ extension Ledger {
                 """, arguments: [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
                                  p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
                                  p.statusDate?.iso, p.category.rawValue, now, rowID])
-            if db.changesCount == 0 { throw Ledger.gone }
+            if db.changesCount == 0 { throw SQLiteLedger.gone }
         }
     }
 
@@ -185,7 +185,7 @@ extension Ledger {
                 throw LedgerError(zh: "此人还有\(n)条记录，不能删除", en: "this person still has \(n) records and cannot be deleted")
             }
             try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [rowID])
-            if db.changesCount == 0 { throw Ledger.gone }
+            if db.changesCount == 0 { throw SQLiteLedger.gone }
         }
     }
 }

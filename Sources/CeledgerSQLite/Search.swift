@@ -357,7 +357,7 @@ final class SearchIndex: @unchecked Sendable {
     }
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// The search index for the persons as they are now; read again only when a person changed.
     func searchIndex(_ db: Database) throws -> SearchIndex {
         let key = try SearchIndex.Key(db)
@@ -396,9 +396,9 @@ extension Ledger {
         let path = self.path, cache = cachedSearch, preparing = searchPreparing, wanted = searchYearWanted
         // A year alone is read once the clerk has stayed on it a moment: paging through years reads none of
         // those passed over, and leaves the other core to the keys meanwhile.
-        Ledger.searchQueue.asyncAfter(deadline: .now() + (reading == nil ? Ledger.settleBeforeFlags : 0)) {
+        SQLiteLedger.searchQueue.asyncAfter(deadline: .now() + (reading == nil ? SQLiteLedger.settleBeforeFlags : 0)) {
             defer { preparing.withLock { $0.add(index: reading != nil, year: year, by: -1) } }
-            let reader = try? DatabaseQueue(path: path, configuration: Ledger.configuration(readonly: true))
+            let reader = try? DatabaseQueue(path: path, configuration: SQLiteLedger.configuration(readonly: true))
             if let reading {
                 if let index = try? reader?.read({ try SearchIndex($0) }) { cache.withLock { if $0 == nil { $0 = index } } }
                 reading.signal()
@@ -417,7 +417,7 @@ extension Ledger {
     static let settleBeforeFlags = 0.25
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// True while `prepareSearch` is still reading the search index or the year's flags: a search asked now
     /// would wait for them (a third of a second for the index of 430,000 persons, a tenth for a year's
     /// flags, seconds when the ledger is not in the page cache yet), so the persons list shows what was

@@ -64,7 +64,7 @@ public struct PendingRow: Hashable, Sendable {
     public let stored: StoredRecord
 }
 
-extension Ledger {
+extension SQLiteLedger {
     static func escapeLike(_ s: String) -> String {
         var out = ""
         for c in s {
@@ -119,7 +119,7 @@ extension Ledger {
     /// `hits`: the row ids the search is limited to, as a JSON array, when the caller has found them;
     /// else a search finds them here.
     private func listSQL(_ q: PersonListQuery, _ db: Database, hits: String? = nil) throws -> ListSQL {
-        guard let set = rules.ruleSet(for: q.year) else { throw Ledger.noRules(q.year) }
+        guard let set = rules.ruleSet(for: q.year) else { throw SQLiteLedger.noRules(q.year) }
         let t = set.thresholds
         var args: [String: DatabaseValueConvertible?] = ["year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths]
         var wheres: [String] = [], personWheres: [String] = []
@@ -142,10 +142,10 @@ extension Ledger {
                 person p CROSS JOIN (SELECT 0 AS public_tenths, 0 AS professional_tenths, 0 AS total_tenths, 0 AS trimmed_tenths,
                                             \(zero.hoursNeeded.tenths) AS needed_tenths) y
                 """
-            personWheres.append(Ledger.activeInYearSQL)
+            personWheres.append(SQLiteLedger.activeInYearSQL)
         case .live:
             // Another process's rules made this year's totals: make them again with ours first.
-            throw Ledger.summaryOutdated
+            throw SQLiteLedger.summaryOutdated
         }
         if let u = q.unit { personWheres.append("p.unit = :unit"); args["unit"] = u }
         if let d = q.department { personWheres.append("p.department = :dept"); args["dept"] = d }
@@ -312,7 +312,7 @@ extension Ledger {
             """, arguments: StatementArguments(arguments))
         let list = rows.map { row in
             PersonListRow(
-                key: ListKey(values: Ledger.keyValues(row, count: order.columns.count), id: row["id"]),
+                key: ListKey(values: SQLiteLedger.keyValues(row, count: order.columns.count), id: row["id"]),
                 rowID: row["id"], idNumber: row["id_number"], name: row["name"], unit: row["unit"],
                 department: row["department"], title: row["title"],
                 titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
@@ -334,7 +334,7 @@ extension Ledger {
             guard let row = try Row.fetchOne(db, sql: "SELECT \(selected) \(l.sql) AND p.id = :who", arguments: StatementArguments(arguments)) else {
                 return nil
             }
-            return ListKey(values: Ledger.keyValues(row, count: l.order.columns.count), id: personRowID)
+            return ListKey(values: SQLiteLedger.keyValues(row, count: l.order.columns.count), id: personRowID)
         }
     }
 
@@ -359,7 +359,7 @@ extension Ledger {
     public func person(rowID: Int64) throws(LedgerError) -> StoredPerson? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [rowID]).map {
-                StoredPerson(rowID: $0["id"], person: Ledger.person(from: $0))
+                StoredPerson(rowID: $0["id"], person: SQLiteLedger.person(from: $0))
             }
         }
     }
@@ -372,7 +372,7 @@ extension Ledger {
     public func records(personRowID: Int64, year: Int) throws(LedgerError) -> [StoredRecord] {
         try read { db in
             guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else { return [] }
-            let person = Ledger.person(from: p)
+            let person = SQLiteLedger.person(from: p)
             return try Row.fetchAll(db, sql: "SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id",
                                     arguments: [personRowID, year]).map {
                 StoredRecord(row: $0, personID: person.id)

@@ -102,7 +102,7 @@ public struct CheckFinding: Sendable, Hashable {
     public let message: Message
 }
 
-extension Ledger {
+extension SQLiteLedger {
     static func jsonValues(_ text: String?) -> [String: String] {
         guard let text, let data = text.data(using: .utf8),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
@@ -134,14 +134,14 @@ extension Ledger {
             var entries = rows.map { r in
                 HistoryEntry(id: r["id"], at: r["at"], actor: r["actor"], action: HistoryEntry.Action(rawValue: r["action"])!,
                              entity: HistoryEntry.Entity(rawValue: r["entity"])!, entityID: r["entity_id"], idNumber: r["id_number"],
-                             old: Ledger.jsonValues(r["old_values"]), new: Ledger.jsonValues(r["new_values"]))
+                             old: SQLiteLedger.jsonValues(r["old_values"]), new: SQLiteLedger.jsonValues(r["new_values"]))
             }
             for i in entries.indices where entries[i].action == .insert && entries[i].new.isEmpty {
                 let e = entries[i]
                 var values = entries[(i + 1)...].first { $0.entity == e.entity && $0.entityID == e.entityID && !$0.old.isEmpty }?.old
-                if values == nil, let columns = Ledger.historyColumns[e.entity] {
+                if values == nil, let columns = SQLiteLedger.historyColumns[e.entity] {
                     let object = "json_object(" + columns.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")"
-                    values = Ledger.jsonValues(try String.fetchOne(db, sql: "SELECT \(object) FROM \(e.entity.rawValue) WHERE id = ?", arguments: [e.entityID]))
+                    values = SQLiteLedger.jsonValues(try String.fetchOne(db, sql: "SELECT \(object) FROM \(e.entity.rawValue) WHERE id = ?", arguments: [e.entityID]))
                 }
                 entries[i] = HistoryEntry(id: e.id, at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityID: e.entityID,
                                           idNumber: e.idNumber, old: e.old, new: values ?? [:])
@@ -156,7 +156,7 @@ extension Ledger {
         if FileManager.default.fileExists(atPath: target) {
             throw LedgerError(zh: "\(target) 已存在，不会覆盖", en: "\(target) already exists; it is not overwritten")
         }
-        try Ledger.create(target)
+        try SQLiteLedger.create(target)
         do {
             let copy = try DatabaseQueue(path: target)
             try db.backup(to: copy)
@@ -170,9 +170,9 @@ extension Ledger {
     /// Replaces the ledger's content with a backup's, in one step through the backup API. The caller
     /// confirms first and keeps a copy of the current ledger (`backup(to:)`).
     public func restore(from source: String) throws(LedgerError) {
-        try Ledger.checkIsLedger(source)
+        try SQLiteLedger.checkIsLedger(source)
         do {
-            let src = try DatabaseQueue(path: source, configuration: Ledger.configuration(readonly: true))
+            let src = try DatabaseQueue(path: source, configuration: SQLiteLedger.configuration(readonly: true))
             let (appID, migrations) = try src.read { db in
                 (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
                  try Schema.migrator.appliedIdentifiers(db))

@@ -2,14 +2,14 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 /// The example unit rules: the Jiangxi thresholds and conversions with per-year caps (online 45, academic 40,
 /// public 40), in force from 2024.
 let capRuleData = try! Data(contentsOf: repoRoot.appendingPathComponent("data/rules/examples/example-unit-2024.json"))
 
 /// Everything the stored summary says about a year, by ID number.
-func stored(_ l: Ledger, _ year: Int) throws -> [String: [Int]] {
+func stored(_ l: SQLiteLedger, _ year: Int) throws -> [String: [Int]] {
     try l.db.read { db in
         var out: [String: [Int]] = [:]
         for row in try Row.fetchAll(db, sql: """
@@ -23,7 +23,7 @@ func stored(_ l: Ledger, _ year: Int) throws -> [String: [Int]] {
 }
 
 /// What the domain says of each active person's year, straight from their stored records.
-func expected(_ l: Ledger, _ year: Int) throws -> [String: [Int]] {
+func expected(_ l: SQLiteLedger, _ year: Int) throws -> [String: [Int]] {
     var byPerson: [String: [(Int64, CeledgerDomain.Record)]] = [:]
     var active: Set<String> = []
     try l.eachPerson(activeIn: year) { active.insert($0.person.id.value) }
@@ -38,7 +38,7 @@ func expected(_ l: Ledger, _ year: Int) throws -> [String: [Int]] {
 }
 
 /// The stored summary of every year with records equals the domain's evaluation, and `check` agrees.
-func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let years = try l.db.read { try Int.fetchAll($0, sql: "SELECT DISTINCT year FROM record ORDER BY year") }
     for year in years {
         #expect(try stored(l, year) == expected(l, year), "year \(year)", sourceLocation: sourceLocation)
@@ -49,8 +49,8 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
 @Suite struct SummaryTests {
     /// A random ledger: persons of every status, records of every mode, category, recognition and
     /// assessment over three years, with online and academic records heavy enough to hit the caps.
-    func randomLedger(seed: UInt64, persons: Int = 40) throws -> (Ledger, [Int64]) {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+    func randomLedger(seed: UInt64, persons: Int = 40) throws -> (SQLiteLedger, [Int64]) {
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         try l.addRuleSet(capRuleData, by: "test")
         var rng = SeededRandom(seed: seed)
         var people: [(Person, [CeledgerDomain.Record])] = []
@@ -136,7 +136,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
     }
 
     @Test func importsAndANewYearSettleInTheSameTransaction() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         #expect(try stored(l, 2024).isEmpty)  // no record yet: no summarised year
         _ = try importing(l, .record, """
@@ -153,7 +153,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
         let dir = try tempDir()
         let path = dir + "/l.sqlite"
         do {
-            let l = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+            let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
             _ = try importing(l, .person, personsCSV)
             _ = try importing(l, .record, """
                 id_number,mode,category,title,end_date,claimed_hours,recognized_hours
@@ -163,13 +163,13 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
         }
         // Another program whose rules cap online learning at 45 a year.
         let capped = [shippedRules[0], try RuleSet.decode(capRuleData)]
-        let reader = try Ledger.open(path: path, pinyin: pinyin, rules: capped, access: .readOnly)
+        let reader = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: capped, access: .readOnly)
         let live = try annual(reader, 2024)["张三"]!
         #expect(live.totals.totalHours == Hours(whole: 45))
         #expect(live.totals.trimmedHours == Hours(whole: 35))
         #expect(live.notes.map(\.zh) == ["网络学习每年最多 45 学时：扣减 35.0（#1 2024-03-10 A 扣 5.0；#2 2024-04-10 B 扣 30.0）"])
         #expect(try stored(reader, 2024)["34052419800101001X"]?[2] == 800)  // the file still holds the other rules' totals
-        let writer = try Ledger.open(path: path, pinyin: pinyin, rules: capped)
+        let writer = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: capped)
         #expect(try writer.totalsNeedRefresh())
         try writer.refreshTotals()
         #expect(try stored(writer, 2024)["34052419800101001X"] == [0, 450, 450, 350, 450])
@@ -177,7 +177,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
     }
 
     @Test func addingAndRemovingARuleSetRecomputesTheYearsItJudges() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
@@ -200,7 +200,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
     @Test func aMigratedLedgerGetsItsTotalsOnFirstOpen() throws {
         let dir = try tempDir()
         let path = dir + "/old.sqlite"
-        let q = try DatabaseQueue(path: path, configuration: Ledger.configuration(actor: "old"))
+        let q = try DatabaseQueue(path: path, configuration: SQLiteLedger.configuration(actor: "old"))
         try Schema.migrator.migrate(q, upTo: "v2")
         try q.write { db in
             try db.execute(sql: """
@@ -212,7 +212,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
                 """)
         }
         try q.close()
-        let l = try Ledger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try l.totalsNeedRefresh())
         try l.refreshTotals()
         #expect(try stored(l, 2024)["34052419800101001X"] == [0, 900, 900, 0, 0])
@@ -221,8 +221,8 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
 }
 
 @Suite struct LockTests {
-    func recognised() throws -> (Ledger, Int64) {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+    func recognised() throws -> (SQLiteLedger, Int64) {
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
@@ -263,7 +263,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
 
 @Suite struct SuggestionImportTests {
     @Test func anImportWithoutRecognisedHoursStoresTheSuggestionAndARecognisedRowTakesIt() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         let report = try importing(l, .record, """
             身份证号,学习方式,折算方式,科目类别,内容,开始日期,结束日期,折算数量,参与身份,申报学时,认定状态
@@ -288,7 +288,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
     }
 
     @Test func aBadConversionIsTheRowsErrorInItsColumn() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         let report = try importing(l, .record, """
             身份证号,学习方式,折算方式,科目类别,内容,结束日期,折算数量,申报学时
@@ -303,7 +303,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
 
 @Suite struct WindowReportTests {
     @Test func aWindowGivesEachYearAndSkipsYearsNotRequired() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, """
             id_number,name,status,status_date
             34052419800101001X,张三,,
@@ -332,7 +332,7 @@ func expectSummaryAgrees(_ l: Ledger, sourceLocation: SourceLocation = #_sourceL
 
 @Suite struct PersonListTests {
     @Test func theListSortsByWhatIsStillNeededAndCountsWhoMet() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         _ = try importing(l, .record, """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours

@@ -26,13 +26,13 @@ public struct ClassImportReport: Sendable {
     public var fileIsBroken = false
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// Adds the same activity for several persons in one transaction (Art. 16: one training class, many
     /// participants): all or nothing. A person who already has the activity is skipped and named as a
     /// duplicate; a person no longer in the ledger fails the whole batch. `r.personID` is ignored: each
     /// record belongs to its person row.
     public func addRecords(_ r: CeledgerDomain.Record, personRowIDs: [Int64], reviewer: String) throws(LedgerError) -> BatchResult {
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         return try write { db in
             let exists = try db.cachedStatement(sql: "SELECT 1 FROM person WHERE id = ?")
             let insert = try db.cachedStatement(sql: """
@@ -47,7 +47,7 @@ extension Ledger {
             var added: [Int64] = [], duplicates: [Int64] = []
             var seen = Set<Int64>()
             for person in personRowIDs where seen.insert(person).inserted {
-                guard try Bool.fetchOne(exists, arguments: [person]) != nil else { throw Ledger.gone }
+                guard try Bool.fetchOne(exists, arguments: [person]) != nil else { throw SQLiteLedger.gone }
                 try insert.execute(arguments: [
                     person, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso, r.year,
                     r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths, r.recognition.rawValue,
@@ -132,8 +132,8 @@ extension Ledger {
         for (i, raw) in header.fields.enumerated() {
             let h = CSVWriter.plain(raw).trimmedField
             if h.unicodeScalars.contains(where: { !$0.isASCII }) { chinese = true }
-            if h.isEmpty || Ledger.annotationHeaders.contains(h.lowercased()) { map.append(nil); continue }
-            if Ledger.participantNameHeaders.contains(h.lowercased()) {
+            if h.isEmpty || SQLiteLedger.annotationHeaders.contains(h.lowercased()) { map.append(nil); continue }
+            if SQLiteLedger.participantNameHeaders.contains(h.lowercased()) {
                 if nameColumn != nil {
                     report.errors.append(RowError(line: header.line, column: h, message: Message(zh: "姓名列重复", en: "the name column is given twice")))
                 }
@@ -146,7 +146,7 @@ extension Ledger {
                 map.append(nil)
                 continue
             }
-            if !Ledger.participantFields.contains(f) {
+            if !SQLiteLedger.participantFields.contains(f) {
                 report.errors.append(RowError(line: header.line, column: h, message: Message(
                     zh: "“\(h)”属于培训班信息，应写在上方的“项目,内容”行中，不能每人不同",
                     en: "\"\(h)\" belongs to the class lines above (key,value), not to each participant")))
@@ -181,7 +181,7 @@ extension Ledger {
             return report
         }
 
-        let now = Ledger.now()
+        let now = SQLiteLedger.now()
         do {
             func pass(_ db: Database) throws -> Bool {
                 var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: dryRun)

@@ -1,7 +1,7 @@
 import CeledgerDomain
 internal import GRDB
 
-extension Ledger {
+extension SQLiteLedger {
     /// Whether the ledger holds no person yet.
     public func isEmpty() throws(LedgerError) -> Bool {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM person") == 0 }
@@ -13,8 +13,8 @@ extension Ledger {
     public func bulkInsert(
         count: Int, progress: ProgressHandler? = nil, _ next: () -> (Person, [CeledgerDomain.Record])
     ) throws(LedgerError) -> Int {
-        let now = Ledger.now()
-        return try write { db in try Ledger.withBulkCache(db) {
+        let now = SQLiteLedger.now()
+        return try write { db in try SQLiteLedger.withBulkCache(db) {
             var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
             // Demo persons bring twenty records or so: ten each is a low guess.
             let upkeep = try DeferredUpkeep(db, expectedRecords: count * 10)
@@ -92,7 +92,7 @@ struct DeferredUpkeep {
         // memory as the page cache may hold before it spills to a temporary file, so the cache is made
         // small for the build: otherwise the import's peak memory grew with the number of records
         // (375 MiB at a million, 847 MiB at ten million).
-        try Ledger.withPragmas(db, [("threads", 1), ("cache_size", -32768)]) {
+        try SQLiteLedger.withPragmas(db, [("threads", 1), ("cache_size", -32768)]) {
             for sql in dropped { try db.execute(sql: sql) }
         }
     }

@@ -76,9 +76,9 @@ public struct DataFolder: Sendable {
     /// Opens a ledger as every command does: shipped rules, the pinyin table when a name is first written,
     /// and, when opened for writing, its stored totals brought up to date (`progress` while that runs).
     public func openLedger(
-        path ledgerPath: String, access: Ledger.Access, actor: String, progress: (() -> ProgressHandler?)? = nil
-    ) throws(LedgerError) -> Ledger {
-        let ledger = try Ledger.open(path: ledgerPath, pinyinLoader: try pinyinLoader(), rules: try ruleSets(), access: access, actor: actor)
+        path ledgerPath: String, access: SQLiteLedger.Access, actor: String, progress: (() -> ProgressHandler?)? = nil
+    ) throws(LedgerError) -> SQLiteLedger {
+        let ledger = try SQLiteLedger.open(path: ledgerPath, pinyinLoader: try pinyinLoader(), rules: try ruleSets(), access: access, actor: actor)
         if access == .readWrite, try ledger.totalsNeedRefresh() {
             try ledger.refreshTotals(progress: progress?() ?? nil)
         }

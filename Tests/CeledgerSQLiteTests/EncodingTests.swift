@@ -1,7 +1,7 @@
 import CeledgerDomain
 import Foundation
 import Testing
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 /// The fixtures folder beside this file (made by Fixtures/make_fixtures.py).
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")

@@ -2,7 +2,7 @@ import CeledgerDomain
 import Foundation
 import Testing
 import ZIPFoundation
-@testable import CeledgerStore
+@testable import CeledgerSQLite
 
 /// The IDs make_fixtures.py uses.
 enum FixtureIDs {
@@ -80,7 +80,7 @@ struct XLSXReaderTests {
         #expect(rows[1].damaged == [0: .digitsLost])
         #expect(rows[2].damaged.isEmpty)
 
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         let report = try l.importRows(.person, from: XLSXReader(path: fixture("id-as-number.xlsx")))
         #expect(report.badRowCount == 1)
         #expect(report.errors.count == 1, "the hint replaces the ID check's own verdict: \(report.errors)")
@@ -96,7 +96,7 @@ struct XLSXReaderTests {
 
     @Test("fixtures import: persons then records, the values a clerk sees")
     func importsIntoALedger() throws {
-        let l = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         let p = try l.importRows(.person, from: XLSXReader(path: fixture("persons-shared.xlsx")), options: ImportOptions(skipInvalid: true))
         #expect(p.inserted == 3)
         #expect(p.rejected.map(\.line) == [6])
@@ -273,7 +273,7 @@ struct XLSXRoundTripTests {
 
     @Test("export → XLSX → import into an empty ledger gives the same ledger (awkward values included)")
     func ledgerRoundTrip() throws {
-        let a = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let a = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(a, .person, personsCSV + "360102198001010013,'=司马,\"单位, 含逗号\",'-部门,,,\n")
         let records = """
             id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note
@@ -284,7 +284,7 @@ struct XLSXRoundTripTests {
             """
         let r = try importing(a, .record, records)
         #expect(r.errors.isEmpty, "\(r.errors)")
-        func export(_ l: Ledger, _ kind: RowKind) throws -> String {
+        func export(_ l: SQLiteLedger, _ kind: RowKind) throws -> String {
             var out = ""
             let csv = CSVTable(byteOrderMark: false) { out += $0 }
             try csv.header(ExportShape.columns(kind))
@@ -295,7 +295,7 @@ struct XLSXRoundTripTests {
             }
             return out
         }
-        let b = try Ledger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let b = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         for kind in [RowKind.person, .record] {
             let path = tempFile("\(kind).xlsx")
             defer { unlink(path) }

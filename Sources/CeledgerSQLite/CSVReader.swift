@@ -110,7 +110,7 @@ public final class CSVReader: RowSource {
         var st = stat()
         if stat(path, &st) != 0 {
             let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(Ledger.reason(e))", en: "cannot open \(path): \(Ledger.reason(e))")
+            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             throw LedgerError(zh: "\(path) 是目录，不是 CSV 文件", en: "\(path) is a directory, not a CSV file")
@@ -118,7 +118,7 @@ public final class CSVReader: RowSource {
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(Ledger.reason(e))", en: "cannot open \(path): \(Ledger.reason(e))")
+            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
         }
         self.fd = fd
         self.ownsFD = true

@@ -36,7 +36,7 @@ public struct StoredRecord: Sendable, Hashable {
     }
 
     init(row: Row, personID: ResidentID) {
-        self.init(rowID: row["id"], record: Ledger.record(from: row, personID: personID),
+        self.init(rowID: row["id"], record: SQLiteLedger.record(from: row, personID: personID),
                   reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"])
     }
 }
@@ -50,7 +50,7 @@ public struct ReportFilter: Sendable {
     }
 }
 
-extension Ledger {
+extension SQLiteLedger {
     /// SQL for "active in year ?": the same rule as `Person.isActive(in:)`, which a test holds it to.
     static let activeInYearSQL = activeSQL(":year")
 
@@ -60,7 +60,7 @@ extension Ledger {
     public func annualReport(
         year: Int, filter: ReportFilter = ReportFilter(), _ each: (AnnualRow) throws -> Void
     ) throws(LedgerError) {
-        guard let ruleSet = rules.ruleSet(for: year) else { throw Ledger.noRules(year) }
+        guard let ruleSet = rules.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
         var unitClause = ""
         var args: [String: DatabaseValueConvertible?] = ["year": year]
         if let u = filter.unit {
@@ -93,7 +93,7 @@ extension Ledger {
                         }
                     }
                 case .empty:
-                    let rows = try Row.fetchCursor(db, sql: "SELECT \(personColumns) FROM person p WHERE \(Ledger.activeInYearSQL)\(unitClause) \(order)",
+                    let rows = try Row.fetchCursor(db, sql: "SELECT \(personColumns) FROM person p WHERE \(SQLiteLedger.activeInYearSQL)\(unitClause) \(order)",
                                                    arguments: StatementArguments(args))
                     let zero = AnnualTotals.zero(year: year, thresholds: ruleSet.thresholds)
                     while let row = try rows.next() { try emit(db, row, zero) { [] } }
@@ -113,7 +113,7 @@ extension Ledger {
     /// One person's window of years (title applications look at 3 to 5 at once): each year's totals, or
     /// nil for a year the person was not active in.
     public func window(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> WindowResult {
-        guard let p = try person(rowID: personRowID) else { throw Ledger.gone }
+        guard let p = try person(rowID: personRowID) else { throw SQLiteLedger.gone }
         let totals = try yearTotals(personRowID: personRowID, years: years)
         return WindowResult(years: zip(years, totals).map { y, t in (y, p.person.isActive(in: y) ? t : nil) })
     }
@@ -125,7 +125,7 @@ extension Ledger {
     ) throws(LedgerError) {
         var sets: [Int: RuleSet] = [:]
         for y in years {
-            guard let set = rules.ruleSet(for: y) else { throw Ledger.noRules(y) }
+            guard let set = rules.ruleSet(for: y) else { throw SQLiteLedger.noRules(y) }
             sets[y] = set
         }
         var args: [String: DatabaseValueConvertible?] = ["year": years.lowerBound, "from": years.lowerBound, "to": years.upperBound]
@@ -143,7 +143,7 @@ extension Ledger {
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT p.*, y.year AS y_year, y.public_tenths, y.professional_tenths, y.trimmed_tenths
                     FROM person p LEFT JOIN person_year y ON y.person_id = p.id AND y.year BETWEEN :from AND :to
-                    WHERE \(Ledger.activeInYearSQL)\(unitClause)
+                    WHERE \(SQLiteLedger.activeInYearSQL)\(unitClause)
                     ORDER BY p.unit, p.department, p.id_number, p.id, y.year
                     """, arguments: StatementArguments(args))
                 var current: (id: Int64, row: Row, stored: [Int: AnnualTotals])?
@@ -214,11 +214,11 @@ extension Ledger {
         var sql = "SELECT p.* FROM person p"
         var args: StatementArguments = [:]
         if let year {
-            sql += " WHERE \(Ledger.activeInYearSQL)"
+            sql += " WHERE \(SQLiteLedger.activeInYearSQL)"
             args = ["year": year]
         }
         sql += " ORDER BY p.id"
-        try readEach(sql, args) { row in try each(StoredPerson(rowID: row["id"], person: Ledger.person(from: row))) }
+        try readEach(sql, args) { row in try each(StoredPerson(rowID: row["id"], person: SQLiteLedger.person(from: row))) }
     }
 
     /// Every record (of `year` when given), in ledger order.

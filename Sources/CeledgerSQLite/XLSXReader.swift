@@ -74,14 +74,14 @@ public final class XLSXReader: RowSource {
         var st = stat()
         if stat(path, &st) != 0 {
             let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(Ledger.reason(e))", en: "cannot open \(path): \(Ledger.reason(e))")
+            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             throw LedgerError(zh: "\(path) 是目录，不是 xlsx 文件", en: "\(path) is a directory, not an xlsx file")
         }
         if access(path, R_OK) != 0 {
             let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(Ledger.reason(e))", en: "cannot open \(path): \(Ledger.reason(e))")
+            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
         }
         if XLSXReader.looksLikeOLE(path: path) {
             throw fail("这是旧版 Excel（.xls）或设了打开密码的文件，无法读取；请在 Excel 中另存为不设密码的 .xlsx 或“CSV UTF-8”",
