@@ -23,11 +23,14 @@ let package = Package(
         .target(name: "CeledgerDomain"),
         // Display-width aware text layout shared by the CLI tables and the TUI.
         .target(name: "CeledgerText"),
+        // The ledger as screens and commands see it: protocols, the values that cross them, and the errors
+        // as cases. No database: the SQLite ledger (and any other) implements these.
+        .target(name: "CeledgerLedger", dependencies: ["CeledgerDomain"]),
         // The ledger: GRDB over the system SQLite, migrations, import/export, queries.
         .target(
             name: "CeledgerSQLite",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerLedger", grdb,
                 // The C API itself, for the import's batched inserts (binding without GRDB's boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -40,31 +43,31 @@ let package = Package(
         // Screens as Swift state rendered to a text grid; one driver calls curses.
         .target(
             name: "CeledgerTUI",
-            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSQLite", "CeledgerReports", "CNcursesw", grdb]
+            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CNcursesw"]
         ),
         .executableTarget(
             name: "celedger",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerSQLite", "CeledgerTUI", "CeledgerReports", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerTUI", "CeledgerReports", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The headless TUI latency driver of `make bench` (scripts/bench.sh); built, never installed.
         .executableTarget(
             name: "celedger-bench",
-            dependencies: ["CeledgerTUI", "CeledgerSQLite", "CeledgerDomain", grdb]
+            dependencies: ["CeledgerTUI", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", grdb]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the CLI
         // tests read them there too.
         .testTarget(name: "CeledgerSQLiteTests", dependencies: [
-            "CeledgerSQLite", "CeledgerDomain", grdb,
+            "CeledgerSQLite", "CeledgerLedger", "CeledgerDomain", grdb,
             // Only to look inside written packages and to build a zip bomb.
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText"], exclude: ["Golden"]),
         // Golden files are read through #filePath, not bundled as resources.
-        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerSQLite", "CeledgerDomain", grdb],
+        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", grdb],
                     exclude: ["Golden"]),
         // Running the built binary from tests, shared by the suites that do.
         .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
@@ -73,7 +76,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "celedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
+                "celedger", "CeledgerSQLite", "CeledgerLedger", "CeledgerDomain", "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

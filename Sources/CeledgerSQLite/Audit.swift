@@ -1,106 +1,7 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
-
-/// One entry of the append-only history.
-public struct HistoryEntry: Sendable, Hashable {
-    public enum Action: String, Sendable { case insert, update, delete }
-    public enum Entity: String, Sendable { case person, record }
-
-    public let id: Int64
-    /// UTC, ISO 8601 with milliseconds.
-    public let at: String
-    public let actor: String
-    public let action: Action
-    public let entity: Entity
-    public let entityID: Int64
-    public let idNumber: String
-    /// Column values before and after, as stored (hours as tenths), by column name.
-    public let old: [String: String]
-    public let new: [String: String]
-
-    /// The columns that differ, in a stable order: (column, before, after).
-    public var changes: [(column: String, old: String, new: String)] {
-        let keys = Set(old.keys).union(new.keys).sorted()
-        return keys.compactMap { k in
-            let a = old[k] ?? "", b = new[k] ?? ""
-            return a == b ? nil : (k, a, b)
-        }
-    }
-}
-
-extension HistoryEntry {
-    /// What happened, in a few words: "新增记录 #12" / "record #12 added".
-    public func what(_ lang: Lang) -> String {
-        let zh = lang == .zh
-        switch (action, entity) {
-        case (.insert, .person): return zh ? "新增人员" : "person added"
-        case (.update, .person): return zh ? "修改人员" : "person changed"
-        case (.delete, .person): return zh ? "删除人员" : "person deleted"
-        case (.insert, .record): return zh ? "新增记录 #\(entityID)" : "record #\(entityID) added"
-        case (.update, .record): return zh ? "修改记录 #\(entityID)" : "record #\(entityID) changed"
-        case (.delete, .record): return zh ? "删除记录 #\(entityID)" : "record #\(entityID) deleted"
-        }
-    }
-
-    /// The details: the record's content and dates, the person's name, or each changed field as
-    /// "认定状态: 已认定 → 不予认定", in the clerk's words (hours as hours, values as labels).
-    public func details(_ lang: Lang) -> String {
-        switch action {
-        case .insert, .delete:
-            let v = action == .insert ? new : old
-            return entity == .record ? "\(v["title"] ?? "") \(v["start_date"] ?? "")~\(v["end_date"] ?? "")" : v["name"] ?? ""
-        case .update:
-            return changes.map { c in
-                let before = HistoryEntry.shown(c.column, c.old, entity, lang), after = HistoryEntry.shown(c.column, c.new, entity, lang)
-                return "\(HistoryEntry.label(c.column, entity, lang)): \(before) → \(after)"
-            }.joined(separator: "; ")
-        }
-    }
-
-    /// A stored column's name as the clerk knows it.
-    static func label(_ column: String, _ entity: Entity, _ lang: Lang) -> String {
-        let kind: RowKind = entity == .person ? .person : .record
-        switch column {
-        case "claimed_tenths": return Field.claimedHours.label(lang, in: kind)
-        case "recognized_tenths": return Field.recognizedHours.label(lang, in: kind)
-        case "category" where entity == .person: return Field.personCategory.label(lang, in: kind)
-        case "reviewed_by": return lang == .zh ? "认定人" : "reviewed_by"
-        default:
-            return Field(rawValue: column).map { $0.label(lang, in: kind) } ?? column
-        }
-    }
-
-    /// A stored value as the clerk reads it: tenths as hours, vocabulary keys as labels, "—" for none.
-    static func shown(_ column: String, _ value: String, _ entity: Entity, _ lang: Lang) -> String {
-        if value.isEmpty { return "—" }
-        if column.hasSuffix("_tenths"), let t = Int(value) { return Hours(tenths: t).description }
-        let vocabulary: String?
-        switch column {
-        case "mode": vocabulary = Mode(rawValue: value)?.label(lang)
-        case "category": vocabulary = entity == .person ? PersonCategory(rawValue: value)?.label(lang) : Category(rawValue: value)?.label(lang)
-        case "assessment": vocabulary = Assessment(rawValue: value)?.label(lang)
-        case "recognition": vocabulary = Recognition(rawValue: value)?.label(lang)
-        case "gender": vocabulary = Gender(rawValue: value)?.label(lang)
-        case "status": vocabulary = EmploymentStatus(rawValue: value)?.label(lang)
-        case "title_level": vocabulary = TitleLevel(rawValue: value)?.label(lang)
-        default: vocabulary = nil
-        }
-        return vocabulary ?? value
-    }
-
-    /// "2026-11-25 15:22:27" (UTC).
-    public var when: String { String(at.prefix(19)).replacingOccurrences(of: "T", with: " ") }
-}
-
-/// Findings of `check`: each says where and what.
-public struct CheckFinding: Sendable, Hashable {
-    public enum Severity: String, Sendable { case error, warning }
-    public let severity: Severity
-    /// "person 12 (3601**********1235)", "record 340", "ledger".
-    public let location: String
-    public let message: Message
-}
 
 extension SQLiteLedger {
     static func jsonValues(_ text: String?) -> [String: String] {
@@ -154,7 +55,7 @@ extension SQLiteLedger {
     /// use. The target must not exist; it is created owner-only.
     public func backup(to target: String) throws(LedgerError) {
         if FileManager.default.fileExists(atPath: target) {
-            throw LedgerError(zh: "\(target) 已存在，不会覆盖", en: "\(target) already exists; it is not overwritten")
+            throw LedgerError.targetExists(path: target)
         }
         try SQLiteLedger.create(target)
         do {
@@ -177,10 +78,10 @@ extension SQLiteLedger {
                 (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
                  try Schema.migrator.appliedIdentifiers(db))
             }
-            guard appID == Schema.applicationID else { throw LedgerError.notALedger(source) }
+            guard appID == Schema.applicationID else { throw LedgerError.notALedger(path: source) }
             let known = Set(Schema.migrator.migrations)
             if !migrations.isSubset(of: known) {
-                throw LedgerError(zh: "\(source) 由较新版本的 celedger 写入，无法恢复", en: "\(source) was written by a newer celedger and cannot be restored")
+                throw LedgerError.newerSchema(path: source)
             }
             try src.backup(to: db)
             try src.close()

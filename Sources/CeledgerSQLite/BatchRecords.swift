@@ -1,14 +1,7 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
-
-/// What adding one activity for many persons did.
-public struct BatchResult: Sendable, Hashable {
-    /// Persons (row ids) who got the record, in the order given.
-    public let added: [Int64]
-    /// Persons who already had this activity (same mode, title and dates): skipped, never counted twice.
-    public let duplicates: [Int64]
-}
 
 /// What importing a class file found and did.
 public struct ClassImportReport: Sendable {
@@ -47,7 +40,7 @@ extension SQLiteLedger {
             var added: [Int64] = [], duplicates: [Int64] = []
             var seen = Set<Int64>()
             for person in personRowIDs where seen.insert(person).inserted {
-                guard try Bool.fetchOne(exists, arguments: [person]) != nil else { throw SQLiteLedger.gone }
+                guard try Bool.fetchOne(exists, arguments: [person]) != nil else { throw LedgerError.gone }
                 try insert.execute(arguments: [
                     person, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso, r.year,
                     r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths, r.recognition.rawValue,

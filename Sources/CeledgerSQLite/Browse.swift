@@ -1,68 +1,7 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
-
-/// How the persons list is sorted.
-public enum PersonSort: String, CaseIterable, Sendable {
-    case name, idNumber, unit, title, publicHours, professionalHours, totalHours, status
-}
-
-/// Which persons the list shows by their year's result.
-public enum StatusFilter: String, CaseIterable, Sendable {
-    case all, met, short, professionalShort
-}
-
-/// What the persons screen asks for: one year, filtered, searched and sorted. Paged with SQL.
-public struct PersonListQuery: Hashable, Sendable {
-    public var year: Int
-    public var unit: String?
-    public var department: String?
-    public var status: StatusFilter = .all
-    /// Name, ID digits or pinyin initials ("zs" finds 张三).
-    public var search: String = ""
-    public var sort: PersonSort = .name
-    public var descending = false
-
-    public init(year: Int) { self.year = year }
-}
-
-/// Where a row stands in the persons list's order: its sort values and its row id. The next page starts
-/// after the last row's key (keyset paging), so a page costs the same at the end of a long list as at its
-/// start.
-public struct ListKey: Hashable, Sendable {
-    enum Value: Hashable, Sendable { case int(Int64), text(String) }
-    let values: [Value]
-    let id: Int64
-}
-
-public struct PersonListRow: Hashable, Sendable {
-    public let key: ListKey
-    public let rowID: Int64
-    public let idNumber: String
-    public let name: String
-    public let unit: String
-    public let department: String
-    public let title: String
-    public let titleLevel: TitleLevel?
-    public let totals: AnnualTotals
-}
-
-public struct YearSummary: Hashable, Sendable {
-    public let persons: Int
-    public let met: Int
-    public var short: Int { persons - met }
-    public init(persons: Int, met: Int) {
-        self.persons = persons
-        self.met = met
-    }
-}
-
-/// A record waiting for recognition, with whose it is.
-public struct PendingRow: Hashable, Sendable {
-    public let personRowID: Int64
-    public let personName: String
-    public let stored: StoredRecord
-}
 
 extension SQLiteLedger {
     static func escapeLike(_ s: String) -> String {
@@ -119,7 +58,7 @@ extension SQLiteLedger {
     /// `hits`: the row ids the search is limited to, as a JSON array, when the caller has found them;
     /// else a search finds them here.
     private func listSQL(_ q: PersonListQuery, _ db: Database, hits: String? = nil) throws -> ListSQL {
-        guard let set = rules.ruleSet(for: q.year) else { throw SQLiteLedger.noRules(q.year) }
+        guard let set = rules.ruleSet(for: q.year) else { throw LedgerError.noRules(year: q.year) }
         let t = set.thresholds
         var args: [String: DatabaseValueConvertible?] = ["year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths]
         var wheres: [String] = [], personWheres: [String] = []
@@ -145,7 +84,7 @@ extension SQLiteLedger {
             personWheres.append(SQLiteLedger.activeInYearSQL)
         case .live:
             // Another process's rules made this year's totals: make them again with ours first.
-            throw SQLiteLedger.summaryOutdated
+            throw LedgerError.summaryOutdated
         }
         if let u = q.unit { personWheres.append("p.unit = :unit"); args["unit"] = u }
         if let d = q.department { personWheres.append("p.department = :dept"); args["dept"] = d }
@@ -176,9 +115,6 @@ extension SQLiteLedger {
             return .text(String.fromDatabaseValue(v) ?? "")
         }
     }
-
-    static let summaryOutdated = LedgerError(
-        zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿", en: "another program recomputed the totals under different rules; reopen the ledger")
 
     /// A search the persons list counts and pages in memory: the matches come from the search index and
     /// each person's place in the year (listed, met) from the index's flags for the year, so SQL reads
@@ -380,11 +316,6 @@ extension SQLiteLedger {
         }
     }
 
-    /// A person's totals for each year of a range (the five-year chart, multi-year checks).
-    public func yearTotals(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> [AnnualTotals] {
-        try years.map { y throws(LedgerError) in try yearResult(personRowID: personRowID, year: y).result.totals }
-    }
-
     /// A person's year, evaluated from their records (a handful: cheaper than any cache): the totals,
     /// what the caps trimmed and the notes that say so.
     public func yearResult(personRowID: Int64, year: Int) throws(LedgerError) -> (result: YearResult, notes: [Message]) {
@@ -433,16 +364,4 @@ extension SQLiteLedger {
                                 stored: StoredRecord(row: row, personID: pid)))
         }
     }
-}
-
-/// Which records a review command or screen works on; nil fields do not filter.
-public struct RecordFilter: Sendable, Hashable {
-    public var year: Int?
-    public var recognition: Recognition?
-    public var unit: String?
-    public var department: String?
-    public var idNumber: String?
-    public var mode: Mode?
-    public var recordIDs: [Int64]?
-    public init() {}
 }

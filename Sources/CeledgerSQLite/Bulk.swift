@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 internal import GRDB
 
 extension SQLiteLedger {
@@ -62,7 +63,7 @@ struct DeferredUpkeep {
         var sqls: [String] = []
         func drop(_ type: String, _ name: String) throws {
             guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = ? AND name = ?", arguments: [type, name]) else {
-                throw LedgerError(zh: "登记簿缺少\(name)（\(type)），结构不完整", en: "the ledger has no \(type) \(name): its schema is incomplete")
+                throw LedgerError.incompleteSchema(type: type, name: name)
             }
             try db.execute(sql: "DROP \(type.uppercased()) \(name)")
             sqls.append(sql)

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 
 /// One row of a CSV file: its cells and the line of the file it starts on (the header is line 1;

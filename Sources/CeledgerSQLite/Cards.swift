@@ -1,23 +1,11 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
-/// A record card's number as the ledger keeps it (table `card`).
-public struct IssuedCard: Sendable, Hashable {
-    /// "JX-2024-000123".
-    public let number: String
-    /// When it was first issued: UTC, ISO 8601.
-    public let issuedAt: String
-    /// The local day it was first issued, printed on the card.
-    public let issuedOn: Day
-    public let issuedBy: String
-    /// True when the same content had been issued before: the number is the one it got then.
-    public let reprint: Bool
-}
-
 extension SQLiteLedger {
     /// The prefix of every certificate number: Jiangxi (江西).
-    public static let cardPrefix = "JX"
+    public static let cardPrefix = IssuedCard.jiangxiPrefix
 
     /// The number for a card with this content: the one it already has when the same content (same person,
     /// years, issuer and content fingerprint) was issued before, else the next free number of the issue
@@ -28,7 +16,7 @@ extension SQLiteLedger {
         now: Date = Date(), timeZone: TimeZone = .current, prefix: String = SQLiteLedger.cardPrefix
     ) throws(LedgerError) -> IssuedCard {
         guard firstYear <= lastYear else {
-            throw LedgerError(zh: "起始年度晚于结束年度", en: "the first year is after the last")
+            throw LedgerError.yearsReversed
         }
         let stamp = SQLiteLedger.timestamp(now)
         do {
@@ -46,7 +34,7 @@ extension SQLiteLedger {
                         return .commit
                     }
                     guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?)", arguments: [personRowID]) == true else {
-                        throw SQLiteLedger.gone
+                        throw LedgerError.gone
                     }
                     let day = SQLiteLedger.localDay(now, timeZone)
                     let head = "\(prefix)-\(day.year)-"
@@ -106,24 +94,12 @@ extension SQLiteLedger {
     }
 }
 
-/// What a record card is made from, read in one transaction so that it is one consistent moment of the
-/// ledger: the person, and for each year the rule set that judges it and the person's records ending in it.
-public struct CardSource: Sendable {
-    public struct Year: Sendable {
-        public let year: Int
-        public let ruleSet: RuleSet
-        public let records: [StoredRecord]
-    }
-    public let person: StoredPerson
-    public let years: [Year]
-}
-
 extension SQLiteLedger {
     /// The person and their records for each year of `years`; nil when the person is not in the ledger.
     public func cardSource(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> CardSource? {
         var sets: [Int: RuleSet] = [:]
         for y in years {
-            guard let set = rules.ruleSet(for: y) else { throw SQLiteLedger.noRules(y) }
+            guard let set = rules.ruleSet(for: y) else { throw LedgerError.noRules(year: y) }
             sets[y] = set
         }
         return try read { db in

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 
 /// The program's data folder (data/ in the source tree, share/celedger when installed): rule sets, the
@@ -27,15 +28,13 @@ public struct DataFolder: Sendable {
         return ok(cwd) ? DataFolder(path: cwd) : nil
     }
 
-    public static let notFound = LedgerError(
-        zh: "找不到数据目录（规则、拼音表）；请设置 CELEDGER_DATA 指向 data/ 目录",
-        en: "cannot find the data folder (rules, pinyin table); set CELEDGER_DATA to the data/ folder")
+    public static let notFound = LedgerError.dataFolderNotFound
 
     /// A file's text (UTF-8).
     public func read(_ relative: String) throws(LedgerError) -> String {
         let file = path + "/" + relative
         guard let data = FileManager.default.contents(atPath: file), let s = String(data: data, encoding: .utf8) else {
-            throw LedgerError(zh: "无法读取数据文件 \(file)", en: "cannot read data file \(file)")
+            throw LedgerError.unreadableDataFile(path: file)
         }
         return s
     }
@@ -44,7 +43,7 @@ public struct DataFolder: Sendable {
     public func pinyinLoader() throws(LedgerError) -> @Sendable () -> PinyinIndex {
         let file = path + "/pinyin/initials.tsv"
         guard FileManager.default.isReadableFile(atPath: file) else {
-            throw LedgerError(zh: "无法读取数据文件 \(file)", en: "cannot read data file \(file)")
+            throw LedgerError.unreadableDataFile(path: file)
         }
         return {
             let data = FileManager.default.contents(atPath: file) ?? Data()
@@ -60,16 +59,15 @@ public struct DataFolder: Sendable {
         for name in names {
             let file = dir + "/" + name
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw LedgerError(zh: "无法读取规则文件 \(file)", en: "cannot read rule file \(file)")
+                throw LedgerError.unreadableRuleFile(path: file)
             }
             do {
                 sets.append(try RuleSet.decode(data))
             } catch {
-                let at = error.path.isEmpty ? "" : " \(error.path)"
-                throw LedgerError(zh: "规则文件 \(file)\(at)：\(error.message.zh)", en: "rule file \(file)\(at): \(error.message.en)")
+                throw LedgerError.invalidRuleFile(path: file, at: error.path, error.message)
             }
         }
-        if sets.isEmpty { throw LedgerError(zh: "\(dir) 中没有规则文件", en: "no rule files in \(dir)") }
+        if sets.isEmpty { throw LedgerError.noRuleFiles(folder: dir) }
         return sets
     }
 

@@ -1,16 +1,10 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
 /// Single edits from the terminal UI (and later other front ends). Each is one transaction.
 extension SQLiteLedger {
-    static let duplicateRecord = LedgerError(
-        zh: "此人已登记同一活动（方式、内容、起止日期相同）", en: "this person already has this activity (same mode, title and dates)")
-
-    static func duplicatePerson(_ id: ResidentID) -> LedgerError {
-        LedgerError(zh: "身份证号 \(id.masked) 已在登记簿中", en: "ID number \(id.masked) is already in the ledger")
-    }
-
     /// One write transaction for a record; the same activity twice is a duplicate.
     private func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
@@ -18,7 +12,7 @@ extension SQLiteLedger {
                 do {
                     return try body(db)
                 } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                    throw SQLiteLedger.duplicateRecord
+                    throw LedgerError.duplicateRecord
                 }
             }
         }
@@ -74,16 +68,14 @@ extension SQLiteLedger {
                     basis = :basis, quantity = :quantity, role = :role, suggested_tenths = :suggested, updated_at = :now
                 WHERE id = :id
                 """, arguments: StatementArguments(args))
-            if db.changesCount == 0 { throw SQLiteLedger.gone }
+            if db.changesCount == 0 { throw LedgerError.gone }
         }
     }
-
-    static let gone = LedgerError(zh: "该条目已不在登记簿中（可能已被另一程序删除）", en: "the entry is no longer in the ledger (another program may have deleted it)")
 
     public func deleteRecord(rowID: Int64) throws(LedgerError) {
         try editing { db in
             try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [rowID])
-            if db.changesCount == 0 { throw SQLiteLedger.gone }
+            if db.changesCount == 0 { throw LedgerError.gone }
         }
     }
 
@@ -96,10 +88,10 @@ extension SQLiteLedger {
         rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
     ) throws(LedgerError) -> Int {
         if recognition == .rejected && reason.trimmedField.isEmpty {
-            throw LedgerError(zh: "不予认定须填写理由", en: "a rejection needs a reason")
+            throw LedgerError.rejectionNeedsReason
         }
         if recognition == .pending {
-            throw LedgerError(zh: "退回待认定请用“重新打开”，并写明理由", en: "to send a record back to pending, reopen it with a reason")
+            throw LedgerError.pendingNeedsReopen
         }
         let now = SQLiteLedger.now()
         return try editing { db in
@@ -128,7 +120,7 @@ extension SQLiteLedger {
     @discardableResult
     public func reopen(rowIDs: [Int64], reason: String, reviewer: String) throws(LedgerError) -> Int {
         guard !reason.trimmedField.isEmpty else {
-            throw LedgerError(zh: "重新打开已认定的记录须写明理由", en: "reopening a recognised record needs a reason")
+            throw LedgerError.reopenNeedsReason
         }
         let now = SQLiteLedger.now()
         return try editing { db in
@@ -151,7 +143,7 @@ extension SQLiteLedger {
         let now = SQLiteLedger.now()
         return try write { db in
             if try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]) != nil {
-                throw SQLiteLedger.duplicatePerson(p.id)
+                throw LedgerError.duplicatePerson(maskedID: p.id.masked)
             }
             var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
             _ = try writer.upsert(p, present: Set(Field.personFields))
@@ -164,7 +156,7 @@ extension SQLiteLedger {
         let now = SQLiteLedger.now()
         try write { db in
             if let other = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]), other != rowID {
-                throw SQLiteLedger.duplicatePerson(p.id)
+                throw LedgerError.duplicatePerson(maskedID: p.id.masked)
             }
             try db.execute(sql: """
                 UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
@@ -173,7 +165,7 @@ extension SQLiteLedger {
                 """, arguments: [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
                                  p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
                                  p.statusDate?.iso, p.category.rawValue, now, rowID])
-            if db.changesCount == 0 { throw SQLiteLedger.gone }
+            if db.changesCount == 0 { throw LedgerError.gone }
         }
     }
 
@@ -182,10 +174,10 @@ extension SQLiteLedger {
         try write { db in
             let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [rowID]) ?? 0
             if n > 0 {
-                throw LedgerError(zh: "此人还有\(n)条记录，不能删除", en: "this person still has \(n) records and cannot be deleted")
+                throw LedgerError.personHasRecords(count: n)
             }
             try db.execute(sql: "DELETE FROM person WHERE id = ?", arguments: [rowID])
-            if db.changesCount == 0 { throw SQLiteLedger.gone }
+            if db.changesCount == 0 { throw LedgerError.gone }
         }
     }
 }

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 
 /// The shapes exports write: English keys, values as the ledger stores them, so that an export imports
 /// back exactly.

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
@@ -15,26 +16,7 @@ public struct AnnualRow: Sendable, Hashable {
     public let notes: [Message]
 }
 
-/// A person as stored, with the ledger's row id.
-public struct StoredPerson: Sendable, Hashable {
-    public let rowID: Int64
-    public let person: Person
-}
-
-/// A record as stored, with the ledger's row id.
-public struct StoredRecord: Sendable, Hashable {
-    public let rowID: Int64
-    public let record: CeledgerDomain.Record
-    /// Who decided the recognition, and when (UTC, ISO 8601); nil while nobody has.
-    public let reviewedBy: String?
-    public let reviewedAt: String?
-    public init(rowID: Int64, record: CeledgerDomain.Record, reviewedBy: String? = nil, reviewedAt: String? = nil) {
-        self.rowID = rowID
-        self.record = record
-        self.reviewedBy = reviewedBy
-        self.reviewedAt = reviewedAt
-    }
-
+extension StoredRecord {
     init(row: Row, personID: ResidentID) {
         self.init(rowID: row["id"], record: SQLiteLedger.record(from: row, personID: personID),
                   reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"])
@@ -60,7 +42,7 @@ extension SQLiteLedger {
     public func annualReport(
         year: Int, filter: ReportFilter = ReportFilter(), _ each: (AnnualRow) throws -> Void
     ) throws(LedgerError) {
-        guard let ruleSet = rules.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
+        guard let ruleSet = rules.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
         var unitClause = ""
         var args: [String: DatabaseValueConvertible?] = ["year": year]
         if let u = filter.unit {
@@ -113,7 +95,7 @@ extension SQLiteLedger {
     /// One person's window of years (title applications look at 3 to 5 at once): each year's totals, or
     /// nil for a year the person was not active in.
     public func window(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> WindowResult {
-        guard let p = try person(rowID: personRowID) else { throw SQLiteLedger.gone }
+        guard let p = try person(rowID: personRowID) else { throw LedgerError.gone }
         let totals = try yearTotals(personRowID: personRowID, years: years)
         return WindowResult(years: zip(years, totals).map { y, t in (y, p.person.isActive(in: y) ? t : nil) })
     }
@@ -125,7 +107,7 @@ extension SQLiteLedger {
     ) throws(LedgerError) {
         var sets: [Int: RuleSet] = [:]
         for y in years {
-            guard let set = rules.ruleSet(for: y) else { throw SQLiteLedger.noRules(y) }
+            guard let set = rules.ruleSet(for: y) else { throw LedgerError.noRules(year: y) }
             sets[y] = set
         }
         var args: [String: DatabaseValueConvertible?] = ["year": years.lowerBound, "from": years.lowerBound, "to": years.upperBound]

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 internal import GRDB
 internal import GRDBSQLite
 

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
@@ -17,8 +18,7 @@ extension SQLiteLedger {
                 return OwnRuleSet(set: try RuleSet.decode(Data(json.utf8)), addedAt: row["added_at"], addedBy: row["added_by"])
             } catch let error as RuleSet.Problem {
                 // Stored only after it decoded; a later program that reads it differently says so.
-                throw LedgerError(zh: "登记簿中的规则“\(row["id"] as String)”无法读取：\(error.path) \(error.message.zh)",
-                                  en: "the ledger's rule set \(row["id"] as String) cannot be read: \(error.path) \(error.message.en)")
+                throw LedgerError.unreadableStoredRuleSet(id: row["id"], at: error.path, error.message)
             }
         }
     }
@@ -42,11 +42,10 @@ extension SQLiteLedger {
         do {
             set = try RuleSet.decode(data)
         } catch {
-            throw LedgerError(zh: "\(error.path.isEmpty ? "" : error.path + "：")\(error.message.zh)",
-                              en: "\(error.path.isEmpty ? "" : error.path + ": ")\(error.message.en)")
+            throw LedgerError.invalidRuleSet(at: error.path, error.message)
         }
         guard let json = String(data: data, encoding: .utf8) else {
-            throw LedgerError(zh: "规则文件不是 UTF-8 文本", en: "the rule file is not UTF-8 text")
+            throw LedgerError.ruleFileNotUTF8
         }
         return try changeRules(by: actor) { db, now in
             try db.execute(sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
@@ -63,7 +62,7 @@ extension SQLiteLedger {
             try db.execute(sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
                            arguments: [now, actor, id])
             if db.changesCount == 0 {
-                throw LedgerError(zh: "登记簿中没有自有规则“\(id)”", en: "the ledger has no rule set of its own with id \(id)")
+                throw LedgerError.noOwnRuleSet(id: id)
             }
         }
     }

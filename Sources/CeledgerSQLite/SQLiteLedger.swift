@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
@@ -119,12 +120,12 @@ public final class SQLiteLedger: Sendable {
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             if isDir.boolValue {
-                throw LedgerError(zh: "\(path) 是一个目录，不是登记簿文件", en: "\(path) is a directory, not a ledger file")
+                throw LedgerError.isFolder(path: path)
             }
             try checkIsLedger(path)
             try checkWritable(path, access: access)
         } else if access == .readOnly {
-            throw LedgerError(zh: "没有登记簿 \(path)（用 celedger init 创建）", en: "no ledger at \(path) (create one with celedger init)")
+            throw LedgerError.noLedger(path: path)
         } else {
             try create(path)
         }
@@ -163,8 +164,7 @@ public final class SQLiteLedger: Sendable {
                 }
                 let pool = reader
                 if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
-                    throw LedgerError(zh: "登记簿 \(path) 的结构较旧，请先运行 celedger init 升级",
-                                      en: "the ledger \(path) has an older schema; run celedger init to migrate it")
+                    throw LedgerError.olderSchema(path: path)
                 }
                 return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules)
             }
@@ -193,7 +193,7 @@ public final class SQLiteLedger: Sendable {
         let dirWritable = Foundation.access(dir, W_OK) == 0
         switch mode {
         case .readWrite:
-            if !fileWritable || !dirWritable { throw LedgerError.readOnly(path) }
+            if !fileWritable || !dirWritable { throw LedgerError.readOnly(path: path) }
         case .readOnly:
             break  // see `needsImmutableOpen`
         }
@@ -214,13 +214,13 @@ public final class SQLiteLedger: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw LedgerError(zh: "无法创建目录 \(dir)：\(reason(errno))", en: "cannot create folder \(dir): \(reason(errno))")
+                throw LedgerError.cannotCreateFolder(path: dir, reason: reason(errno))
             }
         }
         let fd = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if fd < 0 {
             let e = errno
-            throw LedgerError(zh: "无法创建登记簿 \(path)：\(reason(e))", en: "cannot create the ledger \(path): \(reason(e))")
+            throw LedgerError.cannotCreateLedger(path: path, reason: reason(e))
         }
         fchmod(fd, 0o600)
         close(fd)
@@ -233,14 +233,14 @@ public final class SQLiteLedger: Sendable {
     /// -wal and -shm files beside it.
     static func checkIsLedger(_ path: String) throws(LedgerError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LedgerError(zh: "无法读取 \(path)：\(reason(errno))", en: "cannot read \(path): \(reason(errno))")
+            throw LedgerError.cannotRead(path: path, reason: reason(errno))
         }
         let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
         let size = (try? handle.seekToEnd()) ?? 0
         try? handle.close()
         if header.isEmpty { return }
         guard header.count == 100, header.prefix(16).elementsEqual(Array("SQLite format 3\0".utf8)) else {
-            throw LedgerError.notALedger(path)
+            throw LedgerError.notALedger(path: path)
         }
         func bigEndian(_ offset: Int) -> UInt32 {
             header[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
@@ -251,7 +251,7 @@ public final class SQLiteLedger: Sendable {
         let pageSize = rawPageSize == 1 ? 65536 : rawPageSize
         let blank = appID == 0 && size <= UInt64(pageSize) && bigEndian(40) == 0  // one page, schema cookie 0
         if appID != Schema.applicationID && !blank {
-            throw LedgerError.notALedger(path)
+            throw LedgerError.notALedger(path: path)
         }
     }
 

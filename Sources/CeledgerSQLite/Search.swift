@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
 internal import GRDBSQLite

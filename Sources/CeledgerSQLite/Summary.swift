@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
@@ -30,7 +31,7 @@ extension SQLiteLedger {
               AND EXISTS (SELECT 1 FROM record r WHERE r.year = d.year)
             """)
         for year in newYears {
-            guard let set = book.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
+            guard let set = book.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
             try db.execute(sql: "INSERT INTO summary_year (year, rule_set, digest) VALUES (?, ?, ?)",
                            arguments: [year, set.id, set.digest])
             // Everyone active in it has a row; those with records are evaluated below (they are dirty).
@@ -122,9 +123,6 @@ extension SQLiteLedger {
                         endDate: Day.parse(row["r_end"]).successValue!)
     }
 
-    static func noRules(_ year: Int) -> LedgerError {
-        LedgerError(zh: "没有可用于\(year)年的规则", en: "no rule set applies to \(year)")
-    }
 
     /// Years whose summary was made by another rule set, or another version of its file, than this
     /// process's rules give: their totals must be recomputed (or, by a reader, evaluated live).
@@ -171,7 +169,7 @@ extension SQLiteLedger {
         _ db: Database, year: Int, filter: String = "", arguments: [String: DatabaseValueConvertible?] = [:],
         order: String = "ORDER BY p.id", _ each: (Row, YearResult) throws -> Void
     ) throws {
-        guard let set = rules.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
+        guard let set = rules.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
         var args = arguments
         args["year"] = year
         let rows = try Row.fetchCursor(db, sql: """
@@ -199,7 +197,7 @@ extension SQLiteLedger {
 
     /// One person's year, evaluated from their records (with the trims and the counted hours by mode).
     func evaluate(personRowID: Int64, year: Int, _ db: Database) throws -> YearResult {
-        guard let set = rules.ruleSet(for: year) else { throw SQLiteLedger.noRules(year) }
+        guard let set = rules.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
         let items = try Row.fetchAll(db, sql: """
             SELECT \(SQLiteLedger.yearItemColumns) FROM record r WHERE r.year = ? AND r.person_id = ?
             """, arguments: [year, personRowID]).compactMap(SQLiteLedger.yearItem)

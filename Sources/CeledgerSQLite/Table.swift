@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 
 /// One cell of a table written out as CSV or XLSX. CSV writes every cell as its text; XLSX writes text as
 /// a string cell, a number as a numeric cell and a date as a date cell, so that a spreadsheet can sum and

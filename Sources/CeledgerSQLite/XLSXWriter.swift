@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerText
 import Foundation
 internal import ZIPFoundation

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 
 /// Where an XML pull parser's bytes come from: a zip entry being inflated, or memory.

@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// A full screen of the UI. Screens hold plain state, draw into a grid and change state on keys.
@@ -37,7 +37,8 @@ protocol Overlay: AnyObject {
 /// The terminal UI's state: a stack of screens, an optional overlay, a message line. Pure: it reads and
 /// writes the ledger but never touches the terminal, so tests drive it with keys and read the grid.
 public final class App {
-    public let ledger: SQLiteLedger
+    /// The ledger, through its protocols only: screens never know which database stands behind it.
+    public let ledger: any LedgerWriter
     /// The rule sets that judge the ledger's years (shipped and the ledger's own).
     public var rules: RuleBook { ledger.rules }
     public let lang: Lang
@@ -63,7 +64,7 @@ public final class App {
     public static let minimumWidth = 72
     public static let minimumHeight = 16
 
-    public init(ledger: SQLiteLedger, ledgerName: String, lang: Lang, year: Int, today: Day, reviewer: String, width: Int, height: Int) {
+    public init(ledger: any LedgerWriter, ledgerName: String, lang: Lang, year: Int, today: Day, reviewer: String, width: Int, height: Int) {
         self.today = today
         self.ledger = ledger
         self.ledgerName = ledgerName

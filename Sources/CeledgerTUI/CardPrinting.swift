@@ -1,6 +1,6 @@
 import CeledgerDomain
 import CeledgerReports
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 import Foundation
 
@@ -47,16 +47,16 @@ enum CardFiles {
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw LedgerError(zh: "无法创建目录 \(directory)：\(error.localizedDescription)", en: "cannot create folder \(directory): \(error.localizedDescription)")
+            throw LedgerError.cannotCreateFolder(path: directory, reason: error.localizedDescription)
         }
         let path = (directory as NSString).appendingPathComponent(name)
         let temp = path + ".tmp-\(getpid())"
         guard fm.createFile(atPath: temp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw LedgerError(zh: "无法写入 \(path)", en: "cannot write \(path)")
+            throw LedgerError.cannotWrite(path: path)
         }
         if rename(temp, path) != 0 {
             unlink(temp)
-            throw LedgerError(zh: "无法写入 \(path)", en: "cannot write \(path)")
+            throw LedgerError.cannotWrite(path: path)
         }
         return path
     }

@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// The persons marked on the persons screen for a class registration, in the order marked. Marks are

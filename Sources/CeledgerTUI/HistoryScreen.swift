@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// Every change to one person and their records, newest first: the append-only history.

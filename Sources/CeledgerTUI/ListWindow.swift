@@ -1,4 +1,4 @@
-import CeledgerSQLite
+import CeledgerLedger
 
 /// The rows of a long list that are on the screen, read page by page through the list's keys (keyset
 /// paging): moving, paging and jumping to either end each read at most a screenful, wherever in the list

@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// One person: identity, the year's totals against the rule, five years at a glance, the year's records.

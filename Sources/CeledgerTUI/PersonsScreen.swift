@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// Home: every person active in the year with their totals, sorted, filtered and searched; paged with SQL.

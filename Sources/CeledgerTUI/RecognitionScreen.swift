@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// Records waiting for recognition: mark some, then recognise or reject them together.

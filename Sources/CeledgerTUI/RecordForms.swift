@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// Add or edit one record of a person. The rule set in force in the record's year suggests the recognised

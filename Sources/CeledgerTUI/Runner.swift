@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 
 /// The main loop: draw, read a key, let the app handle it, draw again. Everything the loop touches of the
 /// terminal goes through `Terminal`, so the same loop runs on curses and on a test double.

@@ -1,5 +1,5 @@
 import CeledgerDomain
-import CeledgerSQLite
+import CeledgerLedger
 import CeledgerText
 
 /// The year's statistics (Art. 20) as text charts: the met rate of each unit, and the counted hours by

@@ -14,6 +14,7 @@
 // Output, one fact per line, `name value` or `key KIND n=… p50=… p99=… max=… mean=…` (milliseconds).
 
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerTUI
 import Foundation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerReports
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerText
 import Foundation

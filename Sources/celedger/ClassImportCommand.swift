@@ -1,5 +1,6 @@
 import ArgumentParser
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerText
 import Foundation

@@ -2,6 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 @Suite struct AuditTrailTests {
@@ -78,7 +79,7 @@ import Testing
         let copy = try SQLiteLedger.open(path: dir + "/copy.sqlite", pinyin: pinyin, rules: shippedRules, access: .readOnly)
         #expect(try copy.counts().persons == 3)
         #expect(try FileManager.default.attributesOfItem(atPath: dir + "/copy.sqlite")[.posixPermissions] as? Int == 0o600)
-        #expect(throws: LedgerError.self) { try l.backup(to: dir + "/copy.sqlite") }
+        #expect(throws: LedgerError.targetExists(path: dir + "/copy.sqlite")) { try l.backup(to: dir + "/copy.sqlite") }
     }
 
     @Test func restoreBringsBackTheBackupsContent() throws {

@@ -2,6 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 /// An import writes its records many to a statement, and their history rows and summary marks set-wise

@@ -1,5 +1,6 @@
 import CeledgerDomain
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 func rows(_ text: String) throws(CSVError) -> [CSVRow] {

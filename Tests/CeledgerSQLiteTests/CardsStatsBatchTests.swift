@@ -2,6 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 private func ledgerWithPersons() throws -> SQLiteLedger {
@@ -58,7 +59,7 @@ struct CardNumberTests {
     @Test("a card for a person no longer in the ledger is refused; the sequence passes 999,999 without breaking")
     func edges() throws {
         let l = try ledgerWithPersons()
-        #expect(throws: LedgerError.self) {
+        #expect(throws: LedgerError.gone) {
             try l.issueCard(personRowID: 999, firstYear: 2024, lastYear: 2024, issuer: "x", digest: "d", by: "x")
         }
         let z = try rowID(l, zhang)
@@ -211,7 +212,7 @@ struct BatchTests {
     func atomic() throws {
         let l = try ledgerWithPersons()
         let z = try rowID(l, zhang)
-        #expect(throws: LedgerError.self) { try l.addRecords(record, personRowIDs: [z, 999], reviewer: "x") }
+        #expect(throws: LedgerError.gone) { try l.addRecords(record, personRowIDs: [z, 999], reviewer: "x") }
         #expect(try recordCount(l) == 0)
     }
 

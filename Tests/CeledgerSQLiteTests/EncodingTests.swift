@@ -1,6 +1,7 @@
 import CeledgerDomain
 import Foundation
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 /// The fixtures folder beside this file (made by Fixtures/make_fixtures.py).

@@ -2,6 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -2,6 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 /// The persons list's search runs in memory; it must find exactly whom SQL's LIKE would.

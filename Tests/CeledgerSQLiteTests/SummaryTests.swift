@@ -2,6 +2,7 @@ import CeledgerDomain
 import Foundation
 import GRDB
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 /// The example unit rules: the Jiangxi thresholds and conversions with per-year caps (online 45, academic 40,
@@ -193,7 +194,7 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         #expect(try annual(l, 2024)["张三"]?.totals.professionalHours == Hours(whole: 60))
         // The removal is kept.
         #expect(try l.db.read { try String.fetchOne($0, sql: "SELECT removed_by FROM rule_set") } == "王芳")
-        #expect(throws: LedgerError.self) { try l.removeRuleSet(id: "example-unit-2024", by: "王芳") }
+        #expect(throws: LedgerError.noOwnRuleSet(id: "example-unit-2024")) { try l.removeRuleSet(id: "example-unit-2024", by: "王芳") }
         #expect(throws: LedgerError.self) { try l.addRuleSet(Data("{}".utf8), by: "王芳") }
     }
 
@@ -239,10 +240,10 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
                 try l.db.write { try $0.execute(sql: sql, arguments: [id]) }
                 Issue.record("\(sql) was allowed")
             } catch let e as DatabaseError {
-                #expect(LedgerError.from(e, path: "x").message == LedgerError.recordLocked.message)
+                #expect(LedgerError.from(e, path: "x") == .locked)
             }
         }
-        #expect(throws: LedgerError.self) { try l.deleteRecord(rowID: id) }
+        #expect(throws: LedgerError.locked) { try l.deleteRecord(rowID: id) }
         // Recognising again leaves it as it was.
         #expect(try l.setRecognition(rowIDs: [id], to: .recognized, reason: "", reviewer: "x") == 0)
         #expect(try l.setRecognition(rowIDs: [id], to: .rejected, reason: "r", reviewer: "x") == 0)
@@ -250,7 +251,7 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
 
     @Test func reopeningNeedsAReasonAndThenTheRecordCanChange() throws {
         let (l, id) = try recognised()
-        #expect(throws: LedgerError.self) { try l.reopen(rowIDs: [id], reason: " ", reviewer: "审") }
+        #expect(throws: LedgerError.reopenNeedsReason) { try l.reopen(rowIDs: [id], reason: " ", reviewer: "审") }
         #expect(try l.reopen(rowIDs: [id], reason: "学时录错", reviewer: "审") == 1)
         let r = try #require(try l.reviewRecords(RecordFilter()).first)
         #expect(r.stored.record.recognition == .pending)

@@ -2,6 +2,7 @@ import CeledgerDomain
 import Foundation
 import Testing
 import ZIPFoundation
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 /// The IDs make_fixtures.py uses.

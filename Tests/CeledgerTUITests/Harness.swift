@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSQLite
 import Foundation
 import Testing
@@ -57,7 +58,7 @@ func fixtureLedger() throws -> SQLiteLedger {
     return ledger
 }
 
-func makeApp(_ ledger: SQLiteLedger? = nil, lang: Lang = .zh, width: Int = 120, height: Int = 24) throws -> App {
+func makeApp(_ ledger: (any LedgerWriter)? = nil, lang: Lang = .zh, width: Int = 120, height: Int = 24) throws -> App {
     App(ledger: try ledger ?? fixtureLedger(), ledgerName: "ledger.sqlite", lang: lang, year: 2024,
         today: Day(year: 2024, month: 11, day: 25)!, reviewer: "clerk", width: width, height: height)
 }

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSQLite
 import Foundation
 import Testing
@@ -27,7 +28,7 @@ import Testing
     }
 
     func whole(_ app: App, _ screen: PersonsScreen) throws -> [String] {
-        try app.ledger.personRows(screen.query, from: nil, limit: 10_000).map(\.name)
+        try app.ledger.personRows(screen.query, from: nil, forward: true, including: false, limit: 10_000).map(\.name)
     }
 
     @Test func movingPagingAndJumpingSelectTheExpectedPerson() throws {

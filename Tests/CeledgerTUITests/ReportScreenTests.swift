@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerText
 import Foundation
@@ -75,7 +76,8 @@ private func fixedClock() -> Date {
 @Suite struct ClassRegistrationTests {
     /// Marks 李四 and 欧阳明辉 (the first two rows), then registers one class for them.
     @Test func markSeveralAndRegisterOneClassForAll() throws {
-        let app = try makeApp()
+        let ledger = try fixtureLedger()
+        let app = try makeApp(ledger)
         app.press("m", "m")
         var text = app.screen
         #expect(text.contains("已标记 2 人"))
@@ -97,7 +99,7 @@ private func fixedClock() -> Date {
         #expect(!text.split(separator: "\n").contains { $0.hasPrefix("*") })
         // 李四 now has 8 professional hours counted.
         #expect(text.split(separator: "\n").first { $0.contains("李四") }!.contains("8.0"))
-        let li = try #require(try app.ledger.personRowID(idNumber: ResidentID.make(region: "360403", birth: Day(year: 1992, month: 11, day: 30)!, sequence: 131).value))
+        let li = try #require(try ledger.personRowID(idNumber: ResidentID.make(region: "360403", birth: Day(year: 1992, month: 11, day: 30)!, sequence: 131).value))
         #expect(try app.ledger.records(personRowID: li, year: 2024).contains { $0.record.title == "医疗质量安全培训" && $0.reviewedBy == "clerk" })
 
         // The same class for 欧阳明辉 again and 王五: one duplicate, named.
@@ -139,13 +141,14 @@ private func fixedClock() -> Date {
     }
 
     @Test func aBadClassFormIsRefusedAndNothingIsAdded() throws {
-        let app = try makeApp()
-        let before = try app.ledger.counts().records
+        let ledger = try fixtureLedger()
+        let app = try makeApp(ledger)
+        let before = try ledger.counts().records
         app.press("m", "A", "Enter")  // no content, no hours
         #expect(app.overlay != nil)
         #expect(app.screen.contains("✗"))
         app.press("Esc")
-        #expect(try app.ledger.counts().records == before)
+        #expect(try ledger.counts().records == before)
     }
 }
 

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerText
 import Foundation

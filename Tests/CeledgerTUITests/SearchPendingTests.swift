@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 @testable import CeledgerSQLite
 import Foundation
 import Testing
@@ -8,9 +9,10 @@ import Testing
 /// meanwhile shows at once and finds when the index is ready, instead of the keystroke waiting.
 @Suite struct SearchPendingTests {
     @Test func aSearchTypedWhileTheIndexIsReadShowsAtOnceAndFindsWhenItIsReady() throws {
-        let app = try makeApp()
+        let ledger = try fixtureLedger()
+        let app = try makeApp(ledger)
         #expect(app.screen.contains("欧阳明辉"))
-        app.ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: 1) }
+        ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: 1) }
         app.press("/")
         app.type("zs")
         // What was typed is there; the list waits (no unsearched rows passed off as the search's).
@@ -20,7 +22,7 @@ import Testing
         // Closing the field keeps the search waiting.
         app.press("Enter")
         #expect(app.waitsForTick)
-        app.ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: -1) }
+        ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: -1) }
         #expect(app.tick())
         #expect(!app.waitsForTick)
         let s = app.screen
@@ -30,8 +32,9 @@ import Testing
     }
 
     @Test func withoutASearchNothingWaits() throws {
-        let app = try makeApp()
-        app.ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: 1) }
+        let ledger = try fixtureLedger()
+        let app = try makeApp(ledger)
+        ledger.searchPreparing.withLock { $0.add(index: true, year: nil, by: 1) }
         app.press("]")
         app.press("[")
         #expect(!app.waitsForTick)
@@ -44,8 +47,8 @@ import Testing
         #expect(!app.waitsForTick)
         #expect(app.screen.contains("欧阳明辉"))
         // Another year's flags being read do not hold up a search in this one.
-        app.ledger.searchPreparing.withLock { $0 = SearchPreparing() }
-        app.ledger.searchPreparing.withLock { $0.add(index: false, year: 2023, by: 1) }
+        ledger.searchPreparing.withLock { $0 = SearchPreparing() }
+        ledger.searchPreparing.withLock { $0.add(index: false, year: 2023, by: 1) }
         app.press("/")
         app.type("zs")
         #expect(!app.waitsForTick)

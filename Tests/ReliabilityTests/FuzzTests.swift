@@ -1,5 +1,6 @@
 import CeledgerTestSupport
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSQLite
 import Foundation
 import PropertyBased

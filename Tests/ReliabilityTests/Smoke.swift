@@ -1,6 +1,7 @@
 import CeledgerTestSupport
 import PropertyBased
 import Testing
+import CeledgerLedger
 @testable import CeledgerSQLite
 
 @Test func csvReaderNeverCrashesOnRandomBytes() async {

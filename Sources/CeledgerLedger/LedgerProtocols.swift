@@ -1,0 +1,117 @@
+import CeledgerDomain
+import Foundation
+
+/// Reading a ledger: what the screens show. Speaks only in domain values and the value types of this module,
+/// so that a screen neither knows nor cares which database stands behind it (the SQLite file of
+/// `CeledgerSQLite`, or a server). Every read is one consistent moment of the ledger.
+///
+/// The persons list is paged by keys (`ListKey`), never by offsets, so that a page costs the same at the end
+/// of a million records as at the start; an implementation must keep that promise for the list to stay fast.
+public protocol LedgerReader: AnyObject, Sendable {
+    /// The rule sets that judge the ledger's years: the shipped ones and the ledger's own.
+    var rules: RuleBook { get }
+
+    /// Changes whenever the ledger's content may have changed, by this process or another: screens read
+    /// again only when it moved. Only values taken from the same ledger object compare.
+    func version() throws(LedgerError) -> Int64
+
+    // MARK: The persons list of a year
+
+    /// How many persons the query lists, and how many of them met the year's requirement.
+    func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary
+    /// Rows of the list next to `key`: after it (`forward`) or before it, in list order; from the start (or
+    /// the end) without a key. `including` takes the key's own row too.
+    func personRows(_ q: PersonListQuery, from key: ListKey?, forward: Bool, including: Bool, limit: Int) throws(LedgerError)
+        -> [PersonListRow]
+    /// A person's key in the list, or nil when the query does not list them.
+    func personKey(of personRowID: Int64, in q: PersonListQuery) throws(LedgerError) -> ListKey?
+    /// Starts reading, in the background, what makes a search of `year` fast (the first keystroke then
+    /// does not wait). Returns at once.
+    func prepareSearch(year: Int?)
+    /// True while a search of `year` would have to wait for `prepareSearch`'s reading.
+    func searchIsBeingPrepared(year: Int) -> Bool
+    /// Units and departments present, for the filter menus.
+    func units() throws(LedgerError) -> [String]
+    func departments(unit: String?) throws(LedgerError) -> [String]
+
+    // MARK: One person
+
+    func person(rowID: Int64) throws(LedgerError) -> StoredPerson?
+    func recordCount(personRowID: Int64) throws(LedgerError) -> Int
+    /// A person's records of one year (by end date), in date order.
+    func records(personRowID: Int64, year: Int) throws(LedgerError) -> [StoredRecord]
+    /// A person's year evaluated by the domain from their records: totals, what the caps trimmed, and the
+    /// notes that say so.
+    func yearResult(personRowID: Int64, year: Int) throws(LedgerError) -> (result: YearResult, notes: [Message])
+    /// The history of everything that happened to a person and their records, oldest first.
+    func history(idNumber: String) throws(LedgerError) -> [HistoryEntry]
+    /// What a record card is made from, read at one moment; nil when the person is not in the ledger.
+    func cardSource(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> CardSource?
+
+    // MARK: Review and statistics
+
+    /// Records waiting for recognition in a year (or every year), oldest first.
+    func pendingRecords(year: Int?, limit: Int) throws(LedgerError) -> [PendingRow]
+    /// A year's statistics (of one unit, when given), every person evaluated by the domain.
+    func statistics(year: Int, unit: String?) throws(LedgerError) -> YearStatistics
+}
+
+/// Changing a ledger. Each call is one transaction that settles the totals it changed before it commits and
+/// leaves its history entries (who, when, before and after) in the same transaction: all of it or none.
+public protocol LedgerWriter: LedgerReader {
+    /// Adds a person; `.duplicatePerson` when the ID number is taken. Returns the new row id.
+    func addPerson(_ p: Person) throws(LedgerError) -> Int64
+    func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError)
+    /// Deletes a person without records (`.personHasRecords` otherwise: nothing disappears by accident).
+    func deletePerson(rowID: Int64) throws(LedgerError)
+
+    /// Adds a record for a person; `.duplicateRecord` for the same activity twice. `reviewer` is who
+    /// decided a recognition the record arrives with.
+    func addRecord(_ r: Record, personRowID: Int64, reviewer: String) throws(LedgerError) -> Int64
+    /// The same activity for many persons (one class): all or nothing; those who have it already are
+    /// skipped and named, a person no longer in the ledger fails the whole batch (`.gone`).
+    func addRecords(_ r: Record, personRowIDs: [Int64], reviewer: String) throws(LedgerError) -> BatchResult
+    /// `.locked` for a recognised record, `.gone` for one deleted meanwhile.
+    func updateRecord(rowID: Int64, _ r: Record, reviewer: String) throws(LedgerError)
+    func deleteRecord(rowID: Int64) throws(LedgerError)
+    /// Recognises or rejects records (a rejection needs a reason); returns how many changed.
+    func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int
+    /// Reopens recognised records for correction, with a reason; returns how many were reopened.
+    func reopen(rowIDs: [Int64], reason: String, reviewer: String) throws(LedgerError) -> Int
+
+    /// The certificate number of a record card with this content (`digest`): the one it got before when
+    /// the same content was issued, else the next free one of the issue year.
+    func issueCard(
+        personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String,
+        now: Date, timeZone: TimeZone, prefix: String
+    ) throws(LedgerError) -> IssuedCard
+}
+
+extension LedgerReader {
+    /// A person's totals for each year of a range (the five-year chart, multi-year checks).
+    public func yearTotals(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> [AnnualTotals] {
+        try years.map { y throws(LedgerError) in try yearResult(personRowID: personRowID, year: y).result.totals }
+    }
+
+    public func pendingRecords(year: Int?) throws(LedgerError) -> [PendingRow] {
+        try pendingRecords(year: year, limit: 10_000)
+    }
+
+    public func statistics(year: Int) throws(LedgerError) -> YearStatistics {
+        try statistics(year: year, unit: nil)
+    }
+}
+
+extension LedgerWriter {
+    public func issueCard(
+        personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String, now: Date = Date()
+    ) throws(LedgerError) -> IssuedCard {
+        try issueCard(personRowID: personRowID, firstYear: firstYear, lastYear: lastYear, issuer: issuer, digest: digest, by: actor,
+                      now: now, timeZone: .current, prefix: IssuedCard.jiangxiPrefix)
+    }
+}
+
+extension IssuedCard {
+    /// The prefix of every certificate number: Jiangxi (江西).
+    public static let jiangxiPrefix = "JX"
+}

@@ -1,0 +1,62 @@
+import CeledgerDomain
+
+/// A person as stored, with the ledger's row id.
+public struct StoredPerson: Sendable, Hashable {
+    public let rowID: Int64
+    public let person: Person
+    public init(rowID: Int64, person: Person) {
+        self.rowID = rowID
+        self.person = person
+    }
+}
+
+/// A record as stored, with the ledger's row id.
+public struct StoredRecord: Sendable, Hashable {
+    public let rowID: Int64
+    public let record: CeledgerDomain.Record
+    /// Who decided the recognition, and when (UTC, ISO 8601); nil while nobody has.
+    public let reviewedBy: String?
+    public let reviewedAt: String?
+    public init(rowID: Int64, record: CeledgerDomain.Record, reviewedBy: String? = nil, reviewedAt: String? = nil) {
+        self.rowID = rowID
+        self.record = record
+        self.reviewedBy = reviewedBy
+        self.reviewedAt = reviewedAt
+    }
+}
+
+/// A record waiting for recognition, with whose it is.
+public struct PendingRow: Hashable, Sendable {
+    public let personRowID: Int64
+    public let personName: String
+    public let stored: StoredRecord
+    public init(personRowID: Int64, personName: String, stored: StoredRecord) {
+        self.personRowID = personRowID
+        self.personName = personName
+        self.stored = stored
+    }
+}
+
+/// What adding one activity for many persons did.
+public struct BatchResult: Sendable, Hashable {
+    /// Persons (row ids) who got the record, in the order given.
+    public let added: [Int64]
+    /// Persons who already had this activity (same mode, title and dates): skipped, never counted twice.
+    public let duplicates: [Int64]
+    public init(added: [Int64], duplicates: [Int64]) {
+        self.added = added
+        self.duplicates = duplicates
+    }
+}
+
+/// Which records a review command or screen works on; nil fields do not filter.
+public struct RecordFilter: Sendable, Hashable {
+    public var year: Int?
+    public var recognition: Recognition?
+    public var unit: String?
+    public var department: String?
+    public var idNumber: String?
+    public var mode: Mode?
+    public var recordIDs: [Int64]?
+    public init() {}
+}
