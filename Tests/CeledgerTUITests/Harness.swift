@@ -15,9 +15,8 @@ func id(_ region: String, _ y: Int, _ m: Int, _ d: Int, _ seq: Int) -> ResidentI
     ResidentID.make(region: region, birth: Day(year: y, month: m, day: d)!, sequence: seq)
 }
 
-/// A small ledger with names of two, three and four characters and every status.
-func fixtureLedger() throws -> SQLiteLedger {
-    let ledger = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
+/// A small ledger's persons and records: names of two, three and four characters and every status.
+func fixturePeople() throws -> [(Person, [Record])] {
     let zhang = try ResidentID.parse("34052419800101001X").get()
     let ouyang = try ResidentID.parse("11010519491231002X").get()
     let people: [(Person, [(Mode, CeledgerDomain.Category, String, String, String, String, String, Recognition, Assessment)])] = [
@@ -44,16 +43,32 @@ func fixtureLedger() throws -> SQLiteLedger {
             (.training, .professional, "教学能力提升", "九江学院", "2024-10-10", "2024-10-12", "24", .pending, .passed),
         ]),
     ]
-    var it = people.makeIterator()
-    try ledger.bulkInsert(count: people.count) {
-        let (p, rs) = it.next()!
-        return (p, rs.map { r in
+    return people.map { p, rs in
+        (p, rs.map { r in
             let h = try! Hours.parse(r.6).get()
             return Record(personID: p.id, mode: r.0, category: r.1, title: r.2, provider: r.3, startDate: try! Day.parse(r.4).get(),
                           endDate: try! Day.parse(r.5).get(), assessment: r.8, claimedHours: h,
                           recognizedHours: r.7 == .recognized ? h : nil, recognition: r.7,
                           note: r.7 == .rejected ? "证明材料不全" : "")
         })
+    }
+}
+
+/// The fixture in a SQLite ledger in memory.
+func fixtureLedger() throws -> SQLiteLedger {
+    let ledger = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
+    let people = try fixturePeople()
+    var it = people.makeIterator()
+    try ledger.bulkInsert(count: people.count) { it.next()! }
+    return ledger
+}
+
+/// The same fixture in a ledger that is no database at all.
+func memoryFixtureLedger() throws -> MemoryLedger {
+    let ledger = MemoryLedger(rules: shippedRules, pinyin: pinyin)
+    for (p, rs) in try fixturePeople() {
+        let id = try ledger.addPerson(p)
+        for r in rs { _ = try ledger.addRecord(r, personRowID: id, reviewer: "clerk") }
     }
     return ledger
 }

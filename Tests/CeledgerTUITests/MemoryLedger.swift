@@ -1,0 +1,398 @@
+import CeledgerDomain
+import CeledgerLedger
+import Foundation
+
+/// A ledger kept in plain Swift arrays, behind the same protocols as the SQLite ledger: screens run on it
+/// without any database, and a test can make it refuse the next write (`refuseNext`) or hold a search as if
+/// its index were still being read (`preparing`), which the SQLite ledger cannot be told to do.
+///
+/// It keeps the promises the screens rely on, computed the simple way: totals by the domain's
+/// `AnnualTotals.evaluate`, recognised records locked, duplicates refused, every change a history entry.
+/// Paging sorts the whole list and slices it, which is fine for the handful of persons a test holds.
+final class MemoryLedger: LedgerWriter, @unchecked Sendable {
+    struct StoredRow {
+        var personRowID: Int64
+        var record: Record
+        var reviewedBy: String?
+    }
+
+    let rules: RuleBook
+    private let lock = NSLock()
+    private var persons: [Int64: Person] = [:]
+    private var records: [Int64: StoredRow] = [:]
+    private var entries: [HistoryEntry] = []
+    private var cards: [String: IssuedCard] = [:]
+    private var nextID: Int64 = 1
+    private var changes: Int64 = 0
+    private let actor: String
+
+    /// The next write fails with this error, changing nothing.
+    var refuseNext: LedgerError?
+    /// Years whose search is "being prepared": a search in them waits until the year is removed.
+    var preparing: Set<Int> = []
+    /// Every write asked of the ledger, by name, in order (what a screen really did).
+    private(set) var writes: [String] = []
+
+    /// Names sort and are found by their pinyin initials, as on every ledger.
+    private let pinyin: PinyinIndex
+
+    init(rules: [RuleSet], pinyin: PinyinIndex, actor: String = "clerk") {
+        self.rules = RuleBook(rules)
+        self.pinyin = pinyin
+        self.actor = actor
+    }
+
+    /// The name's order: its first pinyin initial, then the name (the SQLite ledger's `name_key`).
+    private func nameKey(_ name: String) -> String { String(pinyin.initials(of: name).prefix(1)) + name }
+
+    private func locked<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private func writing<T>(_ name: String, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try locked { () throws(LedgerError) -> T in
+            writes.append(name)
+            if let e = refuseNext {
+                refuseNext = nil
+                throw e
+            }
+            let value = try body()
+            changes += 1
+            return value
+        }
+    }
+
+    private func newID() -> Int64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    private func log(_ action: HistoryEntry.Action, _ entity: HistoryEntry.Entity, _ id: Int64, _ idNumber: String,
+                     old: [String: String] = [:], new: [String: String] = [:]) {
+        entries.append(HistoryEntry(id: Int64(entries.count + 1), at: "2024-11-25T08:00:00.000Z", actor: actor, action: action,
+                                    entity: entity, entityID: id, idNumber: idNumber, old: old, new: new))
+    }
+
+    private static func columns(_ r: Record) -> [String: String] {
+        ["title": r.title, "start_date": r.startDate.description, "end_date": r.endDate.description,
+         "recognition": r.recognition.rawValue, "claimed_tenths": String(r.claimedHours.tenths),
+         "recognized_tenths": r.recognizedHours.map { String($0.tenths) } ?? ""]
+    }
+
+    // MARK: Reading
+
+    func version() throws(LedgerError) -> Int64 { try locked { changes } }
+
+    private func result(_ personRowID: Int64, _ year: Int) throws(LedgerError) -> YearResult {
+        guard let set = rules.ruleSet(for: year) else { throw .noRules(year: year) }
+        let mine = records.filter { $0.value.personRowID == personRowID }.map { (rowID: $0.key, record: $0.value.record) }
+        return AnnualTotals.evaluate(year: year, records: mine, rules: set)
+    }
+
+    /// The whole list of a query, in its order.
+    private func list(_ q: PersonListQuery) throws(LedgerError) -> [PersonListRow] {
+        var rows: [PersonListRow] = []
+        for (rowID, p) in persons where p.isActive(in: q.year) {
+            if let u = q.unit, p.unit != u { continue }
+            if let d = q.department, p.department != d { continue }
+            let needle = q.search.trimmingCharacters(in: .whitespaces).lowercased()
+            if !needle.isEmpty && !p.name.contains(needle) && !p.id.value.contains(needle)
+                && !pinyin.initials(of: p.name).lowercased().contains(needle) { continue }
+            let totals = try result(rowID, q.year).totals
+            switch q.status {
+            case .all: break
+            case .met: if totals.status != .met { continue }
+            case .short: if totals.status == .met { continue }
+            case .professionalShort: if totals.shortfallProfessionalHours == .zero { continue }
+            }
+            let sortValue: ListKey.Value = switch q.sort {
+            case .name: .text(nameKey(p.name))
+            case .idNumber: .text(p.id.value)
+            case .unit: .text(p.unit + "\u{0}" + p.department + "\u{0}" + nameKey(p.name))
+            case .title: .text(p.title)
+            case .publicHours: .int(Int64(totals.publicHours.tenths))
+            case .professionalHours: .int(Int64(totals.professionalHours.tenths))
+            case .totalHours: .int(Int64(totals.totalHours.tenths))
+            case .status: .int(Int64(-totals.hoursNeeded.tenths))
+            }
+            rows.append(PersonListRow(key: ListKey(values: [sortValue], id: rowID), rowID: rowID, idNumber: p.id.value, name: p.name,
+                                      unit: p.unit, department: p.department, title: p.title, titleLevel: p.titleLevel,
+                                      totals: totals))
+        }
+        func less(_ a: ListKey, _ b: ListKey) -> Bool {
+            switch (a.values[0], b.values[0]) {
+            case (.text(let x), .text(let y)) where x != y: return x < y
+            case (.int(let x), .int(let y)) where x != y: return x < y
+            default: return a.id < b.id
+            }
+        }
+        rows.sort { less($0.key, $1.key) }
+        return q.descending ? rows.reversed() : rows
+    }
+
+    func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary {
+        try locked { () throws(LedgerError) -> YearSummary in
+            let rows = try list(q)
+            return YearSummary(persons: rows.count, met: rows.filter { $0.totals.status == .met }.count)
+        }
+    }
+
+    func personRows(_ q: PersonListQuery, from key: ListKey?, forward: Bool, including: Bool, limit: Int) throws(LedgerError)
+        -> [PersonListRow] {
+        try locked { () throws(LedgerError) -> [PersonListRow] in
+            let rows = try list(q)
+            if forward {
+                let start = key.map { k in rows.firstIndex { $0.key == k }.map { including ? $0 : $0 + 1 } ?? rows.count } ?? 0
+                return Array(rows[start...].prefix(limit))
+            }
+            let end = key.map { k in rows.firstIndex { $0.key == k }.map { including ? $0 + 1 : $0 } ?? 0 } ?? rows.count
+            return Array(rows[..<end].suffix(limit))
+        }
+    }
+
+    func personKey(of personRowID: Int64, in q: PersonListQuery) throws(LedgerError) -> ListKey? {
+        try locked { () throws(LedgerError) -> ListKey? in try list(q).first { $0.rowID == personRowID }?.key }
+    }
+
+    func prepareSearch(year: Int?) {}
+
+    func searchIsBeingPrepared(year: Int) -> Bool { lock.withLock { preparing.contains(year) } }
+
+    func units() throws(LedgerError) -> [String] { try locked { Set(persons.values.map(\.unit)).filter { !$0.isEmpty }.sorted() } }
+
+    func departments(unit: String?) throws(LedgerError) -> [String] {
+        try locked { Set(persons.values.filter { unit == nil || $0.unit == unit }.map(\.department)).filter { !$0.isEmpty }.sorted() }
+    }
+
+    func person(rowID: Int64) throws(LedgerError) -> StoredPerson? {
+        try locked { persons[rowID].map { StoredPerson(rowID: rowID, person: $0) } }
+    }
+
+    func recordCount(personRowID: Int64) throws(LedgerError) -> Int {
+        try locked { records.values.filter { $0.personRowID == personRowID }.count }
+    }
+
+    private func stored(_ id: Int64, _ row: StoredRow) -> StoredRecord {
+        StoredRecord(rowID: id, record: row.record, reviewedBy: row.reviewedBy, reviewedAt: row.reviewedBy.map { _ in "2024-11-25T08:00:00Z" })
+    }
+
+    private func recordsOf(_ personRowID: Int64, _ year: Int) -> [StoredRecord] {
+        records.filter { $0.value.personRowID == personRowID && $0.value.record.year == year }
+            .sorted { ($0.value.record.startDate, $0.value.record.endDate, $0.key) < ($1.value.record.startDate, $1.value.record.endDate, $1.key) }
+            .map { stored($0.key, $0.value) }
+    }
+
+    func records(personRowID: Int64, year: Int) throws(LedgerError) -> [StoredRecord] {
+        try locked { recordsOf(personRowID, year) }
+    }
+
+    func yearResult(personRowID: Int64, year: Int) throws(LedgerError) -> (result: YearResult, notes: [Message]) {
+        try locked { () throws(LedgerError) -> (result: YearResult, notes: [Message]) in
+            let r = try result(personRowID, year)
+            guard let set = rules.ruleSet(for: year), !r.trims.isEmpty else { return (r, []) }
+            let titles = Dictionary(uniqueKeysWithValues: r.trims.compactMap { t in records[t.recordID].map { (t.recordID, $0.record.title) } })
+            return (r, zip(r.notes(set, titles: titles, lang: .zh), r.notes(set, titles: titles, lang: .en)).map { Message(zh: $0, en: $1) })
+        }
+    }
+
+    func history(idNumber: String) throws(LedgerError) -> [HistoryEntry] { try locked { entries.filter { $0.idNumber == idNumber } } }
+
+    func cardSource(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> CardSource? {
+        try locked { () throws(LedgerError) -> CardSource? in
+            guard let p = persons[personRowID] else { return nil }
+            var out: [CardSource.Year] = []
+            for y in years {
+                guard let set = rules.ruleSet(for: y) else { throw .noRules(year: y) }
+                out.append(CardSource.Year(year: y, ruleSet: set, records: recordsOf(personRowID, y)))
+            }
+            return CardSource(person: StoredPerson(rowID: personRowID, person: p), years: out)
+        }
+    }
+
+    func pendingRecords(year: Int?, limit: Int) throws(LedgerError) -> [PendingRow] {
+        try locked {
+            Array(records.filter { $0.value.record.recognition == .pending && (year == nil || $0.value.record.year == year) }
+                .sorted { ($0.value.record.endDate, $0.key) < ($1.value.record.endDate, $1.key) }
+                .map { PendingRow(personRowID: $0.value.personRowID, personName: persons[$0.value.personRowID]?.name ?? "", stored: stored($0.key, $0.value)) }
+                .prefix(limit))
+        }
+    }
+
+    func statistics(year: Int, unit: String?) throws(LedgerError) -> YearStatistics {
+        try locked { () throws(LedgerError) -> YearStatistics in
+            guard let set = rules.ruleSet(for: year) else { throw .noRules(year: year) }
+            var stats = YearStatistics(year: year, unit: unit, ruleSet: set)
+            for (rowID, p) in persons where p.isActive(in: year) && (unit == nil || p.unit == unit) {
+                let r = try result(rowID, year)
+                let key = YearStatistics.CellKey(unit: p.unit, department: p.department, level: p.titleLevel?.rawValue ?? "")
+                var c = stats.cells[key] ?? YearStatistics.Cell()
+                c.persons += 1
+                if r.totals.status == .met { c.met += 1 }
+                c.hours += r.totals.totalHours
+                var any = false
+                var categories = Set<CeledgerDomain.Category>()
+                for (m, byCat) in r.counted {
+                    var inMode = false
+                    for (cat, h) in byCat where h != .zero {
+                        c.counted[m, default: [:]][cat, default: .zero] += h
+                        inMode = true
+                        categories.insert(cat)
+                    }
+                    if inMode { c.personsWithMode[m, default: 0] += 1; any = true }
+                }
+                for cat in categories { c.personsWithCategory[cat, default: 0] += 1 }
+                if any { c.personsWithHours += 1 }
+                stats.cells[key] = c
+            }
+            return stats
+        }
+    }
+
+    // MARK: Writing
+
+    func addPerson(_ p: Person) throws(LedgerError) -> Int64 {
+        try writing("addPerson") { () throws(LedgerError) -> Int64 in
+            if persons.values.contains(where: { $0.id == p.id }) { throw .duplicatePerson(maskedID: p.id.masked) }
+            let id = newID()
+            persons[id] = p
+            log(.insert, .person, id, p.id.value, new: ["name": p.name])
+            return id
+        }
+    }
+
+    func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
+        try writing("updatePerson") { () throws(LedgerError) in
+            guard let old = persons[rowID] else { throw .gone }
+            if persons.contains(where: { $0.key != rowID && $0.value.id == p.id }) { throw .duplicatePerson(maskedID: p.id.masked) }
+            persons[rowID] = p
+            log(.update, .person, rowID, p.id.value, old: ["name": old.name], new: ["name": p.name])
+        }
+    }
+
+    func deletePerson(rowID: Int64) throws(LedgerError) {
+        try writing("deletePerson") { () throws(LedgerError) in
+            let n = records.values.filter { $0.personRowID == rowID }.count
+            if n > 0 { throw .personHasRecords(count: n) }
+            guard let old = persons.removeValue(forKey: rowID) else { throw .gone }
+            log(.delete, .person, rowID, old.id.value, old: ["name": old.name])
+        }
+    }
+
+    private func isDuplicate(_ r: Record, of personRowID: Int64, except: Int64? = nil) -> Bool {
+        records.contains { id, row in
+            id != except && row.personRowID == personRowID && row.record.mode == r.mode && row.record.title == r.title
+                && row.record.startDate == r.startDate && row.record.endDate == r.endDate
+        }
+    }
+
+    private func insert(_ r: Record, _ personRowID: Int64, _ reviewer: String) throws(LedgerError) -> Int64 {
+        guard let p = persons[personRowID] else { throw .gone }
+        var r = r
+        r.personID = p.id
+        let id = newID()
+        records[id] = StoredRow(personRowID: personRowID, record: r, reviewedBy: r.recognition == .pending ? nil : reviewer)
+        log(.insert, .record, id, p.id.value, new: MemoryLedger.columns(r))
+        return id
+    }
+
+    func addRecord(_ r: Record, personRowID: Int64, reviewer: String) throws(LedgerError) -> Int64 {
+        try writing("addRecord") { () throws(LedgerError) -> Int64 in
+            if isDuplicate(r, of: personRowID) { throw .duplicateRecord }
+            return try insert(r, personRowID, reviewer)
+        }
+    }
+
+    func addRecords(_ r: Record, personRowIDs: [Int64], reviewer: String) throws(LedgerError) -> BatchResult {
+        try writing("addRecords") { () throws(LedgerError) -> BatchResult in
+            guard personRowIDs.allSatisfy({ persons[$0] != nil }) else { throw .gone }
+            var added: [Int64] = [], duplicates: [Int64] = []
+            for p in personRowIDs {
+                if isDuplicate(r, of: p) { duplicates.append(p) } else { _ = try insert(r, p, reviewer); added.append(p) }
+            }
+            return BatchResult(added: added, duplicates: duplicates)
+        }
+    }
+
+    func updateRecord(rowID: Int64, _ r: Record, reviewer: String) throws(LedgerError) {
+        try writing("updateRecord") { () throws(LedgerError) in
+            guard let old = records[rowID] else { throw .gone }
+            if old.record.recognition == .recognized { throw .locked }
+            if isDuplicate(r, of: old.personRowID, except: rowID) { throw .duplicateRecord }
+            var r = r
+            r.personID = old.record.personID
+            records[rowID] = StoredRow(personRowID: old.personRowID, record: r, reviewedBy: r.recognition == .pending ? nil : reviewer)
+            log(.update, .record, rowID, r.personID.value, old: MemoryLedger.columns(old.record), new: MemoryLedger.columns(r))
+        }
+    }
+
+    func deleteRecord(rowID: Int64) throws(LedgerError) {
+        try writing("deleteRecord") { () throws(LedgerError) in
+            guard let old = records[rowID] else { throw .gone }
+            if old.record.recognition == .recognized { throw .locked }
+            records[rowID] = nil
+            log(.delete, .record, rowID, old.record.personID.value, old: MemoryLedger.columns(old.record))
+        }
+    }
+
+    func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int {
+        if recognition == .rejected && reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .rejectionNeedsReason }
+        if recognition == .pending { throw .pendingNeedsReopen }
+        return try writing("setRecognition") { () throws(LedgerError) -> Int in
+            var n = 0
+            for id in rowIDs {
+                guard var row = records[id], row.record.recognition == .pending else { continue }
+                let old = row.record
+                row.record.recognition = recognition
+                row.record.recognizedHours = recognition == .recognized ? (row.record.recognizedHours ?? row.record.claimedHours) : nil
+                if !reason.isEmpty { row.record.recognitionNote = reason }
+                row.reviewedBy = reviewer
+                records[id] = row
+                log(.update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old), new: MemoryLedger.columns(row.record))
+                n += 1
+            }
+            return n
+        }
+    }
+
+    func reopen(rowIDs: [Int64], reason: String, reviewer: String) throws(LedgerError) -> Int {
+        if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .reopenNeedsReason }
+        return try writing("reopen") { () throws(LedgerError) -> Int in
+            var n = 0
+            for id in rowIDs {
+                guard var row = records[id], row.record.recognition == .recognized else { continue }
+                let old = row.record
+                row.record.recognition = .pending
+                row.record.recognitionNote = reason
+                row.reviewedBy = reviewer
+                records[id] = row
+                log(.update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old), new: MemoryLedger.columns(row.record))
+                n += 1
+            }
+            return n
+        }
+    }
+
+    func issueCard(
+        personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String,
+        now: Date, timeZone: TimeZone, prefix: String
+    ) throws(LedgerError) -> IssuedCard {
+        guard firstYear <= lastYear else { throw .yearsReversed }
+        return try writing("issueCard") { () throws(LedgerError) -> IssuedCard in
+            guard persons[personRowID] != nil else { throw .gone }
+            let content = "\(personRowID)|\(firstYear)|\(lastYear)|\(issuer)|\(digest)"
+            if let card = cards[content] {
+                return IssuedCard(number: card.number, issuedAt: card.issuedAt, issuedOn: card.issuedOn, issuedBy: card.issuedBy, reprint: true)
+            }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let c = calendar.dateComponents([.year, .month, .day], from: now)
+            let day = Day(year: c.year!, month: c.month!, day: c.day!)!
+            let number = "\(prefix)-\(day.year)-" + String(format: "%06d", cards.count + 1)
+            let card = IssuedCard(number: number, issuedAt: "2024-11-25T08:00:00Z", issuedOn: day, issuedBy: actor, reprint: false)
+            cards[content] = card
+            return card
+        }
+    }
+}
