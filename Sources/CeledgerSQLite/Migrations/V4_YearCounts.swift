@@ -6,6 +6,9 @@ extension Schema {
     /// year, so that the persons list's count answers at once however many persons there are. The
     /// settle counts what it inserts and updates; a deleted row (also by a person's deletion, which
     /// cascades) is counted off by trigger.
+    ///
+    /// Its SQL restates the rule "met ⇔ nothing needed" (`needed_tenths = 0`) that live queries take from
+    /// `SQLiteLedger.metSQL`: a shipped migration and the trigger it created stay as ledgers in the field ran them.
     static func v4YearCounts(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE summary_year ADD COLUMN persons INTEGER NOT NULL DEFAULT 0")
         try db.execute(sql: "ALTER TABLE summary_year ADD COLUMN met INTEGER NOT NULL DEFAULT 0")
