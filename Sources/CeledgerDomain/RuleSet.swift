@@ -122,6 +122,8 @@ public struct RuleSet: Sendable, Hashable, Identifiable {
     }
 
     /// FNV-1a, 64 bits, as 16 hex digits: stable across processes and platforms (Swift's `Hasher` is not).
+    /// Not the cards' SHA-256 (CeledgerReports): this only tells versions of a file apart, is kept in every
+    /// ledger's `summary_year.digest`, and changing it would make every summarised year in the field stale.
     static func fnv1a64(_ data: Data) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in data {
