@@ -65,11 +65,12 @@ let package = Package(
             // Only to look inside written packages and to build a zip bomb.
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText"], exclude: ["Golden"]),
-        // Golden files are read through #filePath, not bundled as resources.
-        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", grdb],
+        .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText", "CeledgerTestSupport"],
                     exclude: ["Golden"]),
-        // Running the built binary from tests, shared by the suites that do.
+        // Golden files are read through #filePath, not bundled as resources.
+        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb],
+                    exclude: ["Golden"]),
+        // Shared by the test suites: running the built binary, a test's sandbox folder, golden files.
         .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
         .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain", "CeledgerTestSupport"], exclude: ["Golden"]),
         // Crash safety, concurrency, hostile input and fuzzing: the real binary and the store under stress.

@@ -125,7 +125,7 @@ fingerprint() {
   {
     sqlite3 "$db" .schema
     sqlite3 "$db" "SELECT identifier FROM grdb_migrations ORDER BY rowid"
-    for f in Sources/CeledgerDomain/Demo.swift Sources/celedger/DemoCommand.swift Sources/CeledgerSQLite/Bulk.swift \
+    for f in Sources/CeledgerDomain/Demo.swift Sources/celedger/DemoCommand.swift Sources/CeledgerSQLite/DeferredUpkeep.swift \
              Sources/CeledgerSQLite/Export.swift Sources/CeledgerSQLite/CSVWriter.swift Sources/celedger/ExportCommand.swift \
              data/pinyin/initials.tsv data/demo/*; do
       printf '== %s\n' "$f"

@@ -4,7 +4,6 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
     public let value: String
     public let birthDate: Day
     public let gender: Gender
-    public var regionCode: String { String(value.prefix(6)) }
     public var description: String { value }
 
     public enum Problem: Error, Equatable, Sendable {

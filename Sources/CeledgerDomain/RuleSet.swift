@@ -121,18 +121,9 @@ public struct RuleSet: Sendable, Hashable, Identifiable {
                        conversions: conversions, caps: caps, digest: fnv1a64(data))
     }
 
-    /// The sources of the thresholds, kept for `rules show`.
-    public static func thresholdSources(_ data: Data) -> [String: String] {
-        guard let root = try? JSONDecoder().decode(JSONValue.self, from: data) else { return [:] }
-        let r = JSONReader(root: root)
-        var out: [String: String] = [:]
-        for key in ["total_hours", "professional_hours", "public_hours"] {
-            if let s = try? r.string("thresholds.\(key).source") { out[key] = s }
-        }
-        return out
-    }
-
     /// FNV-1a, 64 bits, as 16 hex digits: stable across processes and platforms (Swift's `Hasher` is not).
+    /// Not the cards' SHA-256 (CeledgerReports): this only tells versions of a file apart, is kept in every
+    /// ledger's `summary_year.digest`, and changing it would make every summarised year in the field stale.
     static func fnv1a64(_ data: Data) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in data {

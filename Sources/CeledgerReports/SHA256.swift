@@ -1,6 +1,7 @@
 /// SHA-256 (FIPS 180-4) in plain Swift: the fingerprint of a card's content. Foundation on Linux has no
 /// digest API and the project takes no crypto dependency for one hash; the tests hold this to the
-/// standard's test vectors.
+/// standard's test vectors. (A rule set's version digest is FNV-1a, `RuleSet.fnv1a64`: a different job, and
+/// kept in ledgers as it is.)
 public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

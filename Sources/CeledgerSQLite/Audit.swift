@@ -123,7 +123,7 @@ extension SQLiteLedger {
             mismatches += stored.count
             let counts = try Row.fetchOne(db, sql: """
                 SELECT s.persons, s.met, (SELECT count(*) FROM person_year y WHERE y.year = s.year),
-                       (SELECT count(*) FROM person_year y WHERE y.year = s.year AND y.needed_tenths = 0)
+                       (SELECT count(*) FROM person_year y WHERE y.year = s.year AND \(SQLiteLedger.metSQL("y")))
                 FROM summary_year s WHERE s.year = ?
                 """, arguments: [year])!
             if counts[0] as Int != counts[2] as Int || counts[1] as Int != counts[3] as Int {

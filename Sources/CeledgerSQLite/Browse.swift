@@ -100,8 +100,8 @@ extension SQLiteLedger {
         }
         switch q.status {
         case .all: break
-        case .met: wheres.append("y.needed_tenths = 0")
-        case .short: wheres.append("y.needed_tenths > 0")
+        case .met: wheres.append(SQLiteLedger.metSQL("y"))
+        case .short: wheres.append(SQLiteLedger.shortSQL("y"))
         case .professionalShort: wheres.append("(y.total_tenths >= :req AND y.professional_tenths < :reqProf)")
         }
         return ListSQL(from: from, totalsWheres: wheres, personWheres: personWheres, args: args, thresholds: t, order: order,
@@ -194,7 +194,7 @@ extension SQLiteLedger {
             // Otherwise the summary's own index answers: every person active in a summarised year has a
             // row there.
             let sql = l.summarised && l.personWheres.isEmpty ? "FROM person_year y WHERE \(l.totalsWheres.joined(separator: " AND "))" : l.sql
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, COALESCE(SUM(y.needed_tenths = 0), 0) AS met \(sql)",
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, COALESCE(SUM(\(SQLiteLedger.metSQL("y"))), 0) AS met \(sql)",
                                        arguments: StatementArguments(l.args))!
             return YearSummary(persons: row["n"], met: row["met"])
         }

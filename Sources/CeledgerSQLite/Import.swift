@@ -175,7 +175,7 @@ extension SQLiteLedger {
                     let upkeep = kind == .record && !options.dryRun && options.deferUpkeep
                         ? try DeferredUpkeep(db, expectedRecords: totalBytes.map { $0 / 100 }, rebuildIndexesFrom: options.rebuildIndexesFrom) : nil
                     // Records are written many to a statement (a dry run looks them up one by one instead).
-                    var batch = kind == .record && !options.dryRun ? try RecordBatch(db: db, now: now) : nil
+                    var batch = kind == .record && !options.dryRun ? try MultiRowRecordInsert(db: db, now: now) : nil
                     func duplicate(_ line: Int) {
                         report.duplicateCount += 1
                         guard report.duplicates.count < ImportReport.keptMessages else { return }
@@ -183,7 +183,7 @@ extension SQLiteLedger {
                             zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
                             en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
                     }
-                    func count(_ outcome: RecordBatch.Outcome) {
+                    func count(_ outcome: MultiRowRecordInsert.Outcome) {
                         report.inserted += outcome.inserted
                         outcome.duplicateLines.forEach(duplicate)
                     }
@@ -313,8 +313,8 @@ struct RowWriter {
     let now: String
     let pinyin: PinyinIndex
     let findPerson: Statement
-    /// Writes a record as an import batch of one (`RecordBatch`: the same statement and binding).
-    var records: RecordBatch?
+    /// Writes a record as an import batch of one (`MultiRowRecordInsert`: the same statement and binding).
+    var records: MultiRowRecordInsert?
     var personIDs: [String: Int64] = [:]
     /// Validate only: look instead of writing, and remember what this run would have added.
     let dryRun: Bool
@@ -353,7 +353,7 @@ struct RowWriter {
             if try Bool.fetchOne(findRecord, arguments: [personRowID, key.mode, key.title, key.start, key.end]) != nil { return false }
             return wouldAdd.insert(key).inserted
         }
-        if records == nil { records = try RecordBatch(db: db, now: now) }
+        if records == nil { records = try MultiRowRecordInsert(db: db, now: now) }
         _ = try records!.add(r, personRowID: personRowID, line: 0)
         return try records!.flush().inserted > 0
     }

@@ -268,7 +268,7 @@ final class SearchIndex: @unchecked Sendable {
         var pos = 0
         // Through the C API, as the index is read: a year has a row for every person active in it.
         try ids.withUnsafeBufferPointer { ids in
-            try SearchIndex.eachRow(db, "SELECT person_id, needed_tenths = 0 FROM person_year WHERE year = \(year) ORDER BY person_id") { s in
+            try SearchIndex.eachRow(db, "SELECT person_id, \(SQLiteLedger.metSQL()) FROM person_year WHERE year = \(year) ORDER BY person_id") { s in
                 let id = sqlite3_column_int64(s, 0)
                 while pos < ids.count && ids[pos] < id { pos += 1 }
                 if pos < ids.count && ids[pos] == id { flags[pos] = sqlite3_column_int(s, 1) != 0 ? 3 : 1 }

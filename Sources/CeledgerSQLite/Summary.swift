@@ -16,6 +16,18 @@ extension SQLiteLedger {
         "(p.status = 'active' OR p.status_date >= printf('%04d-01-01', \(yearParameter)))"
     }
 
+    /// SQL for "met the year" on a `person_year` row (of `alias`, or unqualified): nothing more is needed.
+    /// This mirrors the domain's rule, `AnnualTotals.status` (met when `hoursNeeded` is zero), whose
+    /// `hoursNeeded` the row keeps as `needed_tenths`. Live queries say met or short only through this and
+    /// `shortSQL`; the shipped v4 migration (Migrations/V4_YearCounts.swift) restates it in its own SQL, which is never edited.
+    static func metSQL(_ alias: String? = nil) -> String { "\(neededColumn(alias)) = 0" }
+
+    /// The other side of `metSQL`: something still needed (`needed_tenths` is never negative). A range
+    /// rather than `NOT` the met test, so that the index on (year, needed_tenths) serves it.
+    static func shortSQL(_ alias: String? = nil) -> String { "\(neededColumn(alias)) > 0" }
+
+    private static func neededColumn(_ alias: String?) -> String { alias.map { "\($0).needed_tenths" } ?? "needed_tenths" }
+
     /// Recomputes every person-year marked dirty. Years seen for the first time are summarised for every
     /// person active in them. Called inside each write transaction, before it commits.
     func settle(_ db: Database, progress: ProgressHandler? = nil) throws {
@@ -42,7 +54,7 @@ extension SQLiteLedger {
                   AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.person_id = p.id AND d.year = :year)
                 """, arguments: ["year": year, "needed": zero.hoursNeeded.tenths])
             let zeros = db.changesCount
-            counts[year, default: (0, 0)] = (zeros, zero.hoursNeeded.tenths == 0 ? zeros : 0)
+            counts[year, default: (0, 0)] = (zeros, zero.status == .met ? zeros : 0)
         }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM summary_dirty") ?? 0
         // A row is written only when its totals changed, and by a plain INSERT or UPDATE of one row: an
@@ -82,7 +94,7 @@ extension SQLiteLedger {
             let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map { Int64($0.tenths) }
             guard values != c.stored else { return }
             try (c.stored == nil ? insert : update).execute(arguments: [c.year, c.person, values[0], values[1], values[2], values[3], values[4]])
-            let metNow = values[4] == 0 ? 1 : 0, metBefore = c.stored.map { $0[4] == 0 ? 1 : 0 } ?? 0
+            let metNow = t.status == .met ? 1 : 0, metBefore = c.stored.map { $0[4] == 0 ? 1 : 0 } ?? 0
             counts[c.year, default: (0, 0)].persons += c.stored == nil ? 1 : 0
             counts[c.year, default: (0, 0)].met += metNow - metBefore
         }

@@ -260,6 +260,15 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         #expect(try decode(day).get().digest == a.digest)
     }
 
+    /// Ledgers keep the digest of the set that made each year's totals: another function (SHA-256, say)
+    /// would make every summarised year in the field stale. The published FNV-1a 64 vectors, and one of ours.
+    @Test func theDigestIsFNV1a64() {
+        #expect(RuleSet.fnv1a64(Data()) == "cbf29ce484222325")
+        #expect(RuleSet.fnv1a64(Data("a".utf8)) == "af63dc4c8601ec8c")
+        #expect(RuleSet.fnv1a64(Data("foobar".utf8)) == "85944171f73967e8")
+        #expect(RuleSet.fnv1a64(Data("继续教育".utf8)) == "7f48a76dd38dd3dd")
+    }
+
     @Test func shippedSetsEachNumberHasASource() throws {
         for name in ["jiangxi-2023", "national-2015", "examples/example-unit-2024"] {
             let set = try RuleSet.decode(Data(contentsOf: RuleSetTests.repo.appendingPathComponent("data/rules/\(name).json")))

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerTestSupport
 import Foundation
 import Testing
 @testable import CeledgerReports
@@ -52,23 +53,8 @@ func fixtureCard(person: Person = ouyang, issuer: String = "江西省人民医�
 
 let issue = CardIssue(number: "JX-2024-000123", issuedOn: day("2024-11-25"), printedOn: day("2024-11-25"), issuedBy: "王芳")
 
-/// Compares output with Tests/CeledgerReportsTests/Golden/<name>. CELEDGER_RECORD_GOLDEN=1 rewrites it and fails.
+/// Compares output with Tests/CeledgerReportsTests/Golden/<name> (`GoldenFiles`; CELEDGER_RECORD_GOLDEN=1
+/// rewrites it and fails).
 func expectGolden(_ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let url = repoRoot.appendingPathComponent("Tests/CeledgerReportsTests/Golden/\(name)")
-    if ProcessInfo.processInfo.environment["CELEDGER_RECORD_GOLDEN"] == "1" {
-        try? text.write(to: url, atomically: true, encoding: .utf8)
-        Issue.record("recorded golden \(name); run again without CELEDGER_RECORD_GOLDEN", sourceLocation: sourceLocation)
-        return
-    }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("missing golden \(name); record it with CELEDGER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
-        return
-    }
-    if expected != text {
-        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let g = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let first = Array(zip(e, g)).firstIndex { $0.0 != $0.1 } ?? min(e.count, g.count)
-        Issue.record("output differs from golden \(name) at line \(first + 1):\nexpected: \(first < e.count ? String(e[first]) : "<none>")\n     got: \(first < g.count ? String(g[first]) : "<none>")",
-                     sourceLocation: sourceLocation)
-    }
+    GoldenFiles(repoRoot.appendingPathComponent("Tests/CeledgerReportsTests/Golden")).expect(name, text, sourceLocation: sourceLocation)
 }

@@ -1,6 +1,7 @@
 import CeledgerDomain
 import CeledgerLedger
 import CeledgerSQLite
+import CeledgerTestSupport
 import Foundation
 import Testing
 @testable import CeledgerTUI
@@ -94,24 +95,10 @@ extension App {
     var screen: String { render().text }
 }
 
-/// Compares a rendered screen with its golden file beside the tests. CELEDGER_RECORD_GOLDEN=1 rewrites the
-/// file and fails, so a new golden never passes silently.
+/// Compares a rendered screen with Tests/CeledgerTUITests/Golden/<name>.txt (`GoldenFiles`; the file ends
+/// with a newline the screen has not; CELEDGER_RECORD_GOLDEN=1 rewrites it and fails), printing the
+/// whole screen when it differs.
 func expectGolden(_ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let url = repoRoot.appendingPathComponent("Tests/CeledgerTUITests/Golden/\(name).txt")
-    let content = text + "\n"
-    if ProcessInfo.processInfo.environment["CELEDGER_RECORD_GOLDEN"] == "1" {
-        try? content.write(to: url, atomically: true, encoding: .utf8)
-        Issue.record("recorded golden \(name); run again without CELEDGER_RECORD_GOLDEN", sourceLocation: sourceLocation)
-        return
-    }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("missing golden \(name).txt; record it with CELEDGER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
-        return
-    }
-    if expected != content {
-        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let g = content.split(separator: "\n", omittingEmptySubsequences: false)
-        let first = Array(zip(e, g)).firstIndex { $0.0 != $0.1 } ?? min(e.count, g.count)
-        Issue.record("screen differs from golden \(name) at line \(first + 1):\nexpected: \(first < e.count ? String(e[first]) : "<none>")\n     got: \(first < g.count ? String(g[first]) : "<none>")\n--- got ---\n\(text)", sourceLocation: sourceLocation)
-    }
+    GoldenFiles(repoRoot.appendingPathComponent("Tests/CeledgerTUITests/Golden"))
+        .expect("\(name).txt", text + "\n", whole: text, sourceLocation: sourceLocation)
 }

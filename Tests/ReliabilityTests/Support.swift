@@ -3,18 +3,16 @@ import Foundation
 import GRDB
 import Testing
 
-// Support for the reliability suite: runs the built `celedger` binary (ideas copied from
-// Tests/CLITests/Support/CLI.swift, which a test target cannot import), looks at a ledger file from the
-// outside through GRDB, watches a child's progress through /proc, and mounts small file systems.
+// Support for the reliability suite: runs the built `celedger` binary in a sandbox (both from
+// CeledgerTestSupport, shared with the CLI suite), looks at a ledger file from the outside through GRDB,
+// watches a child's progress through /proc, and mounts small file systems.
 
 // MARK: - the binary and its data
 
 enum Paths {
-    /// The repository root, from this file's path (Tests/ReliabilityTests/Support.swift).
-    static let repo: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo: URL = TestRepository.root
 
-    static let data: String = repo.appendingPathComponent("data").path
+    static let data: String = TestRepository.data
 
     static var binary: String? { TestBinary.celedger }
     static func requireBinary() throws -> String { try TestBinary.require() }
@@ -24,40 +22,11 @@ enum Paths {
     static let hasProcFDInfo: Bool = FileManager.default.fileExists(atPath: "/proc/self/fdinfo/0")
 }
 
-/// One test's private folder, with HOME, XDG_DATA_HOME and a ledger path in it.
-final class Sandbox: @unchecked Sendable {
-    let dir: URL
-    let binary: String
-    /// The ledger every `run` passes as `--db` unless told otherwise.
-    var db: String
-
+/// One test's private folder (`TestSandbox`: HOME, XDG_DATA_HOME and a ledger path in it), in /tmp (where
+/// the probes for `chattr` and tmpfs look), and the ways this suite runs the binary there.
+final class Sandbox: TestSandbox, @unchecked Sendable {
     init(_ label: String = #function) throws {
-        binary = try Paths.requireBinary()
-        let safe = label.filter { $0.isLetter || $0.isNumber }.prefix(32)
-        dir = URL(fileURLWithPath: "/tmp").appendingPathComponent("celedger-rel-\(safe)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("home"), withIntermediateDirectories: true)
-        db = dir.appendingPathComponent("ledger.sqlite").path
-    }
-
-    deinit {
-        if ProcessInfo.processInfo.environment["CELEDGER_KEEP_TEMP"] == nil {
-            try? FileManager.default.removeItem(at: dir)
-        }
-    }
-
-    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-
-    func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        var env: [String: String] = [
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "HOME": dir.appendingPathComponent("home").path,
-            "XDG_DATA_HOME": dir.appendingPathComponent("xdg").path,
-            "CELEDGER_DATA": Paths.data,
-            "TMPDIR": dir.path,
-        ]
-        for (k, v) in extra { env[k] = v }
-        return env
+        try super.init(label: label, prefix: "celedger-rel", in: URL(fileURLWithPath: "/tmp"))
     }
 
     /// Starts the binary with `--db <ledger> --lang en` after the arguments.
@@ -83,20 +52,6 @@ final class Sandbox: @unchecked Sendable {
         if r.status != 0 { throw SetupError("celedger \(args.joined(separator: " ")) failed:\n\(r.summary)") }
         return r
     }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try write(name, Data(text.utf8))
-    }
-
-    @discardableResult
-    func write(_ name: String, _ data: Data) throws -> String {
-        let p = path(name)
-        try data.write(to: URL(fileURLWithPath: p))
-        return p
-    }
-
-    func bytes(_ p: String) -> Data? { FileManager.default.contents(atPath: p) }
 
     /// `export persons` and `export records` together: what the ledger holds, as the CLI sees it.
     func snapshot(db: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {

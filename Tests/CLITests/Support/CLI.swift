@@ -7,11 +7,9 @@ import Testing
 
 /// Locations the suite needs: the binary under test and the repository's data folder.
 enum Paths {
-    /// The repository root, found from this file's path (Tests/CLITests/Support/CLI.swift).
-    static let repo: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo: URL = TestRepository.root
 
-    static let data: String = repo.appendingPathComponent("data").path
+    static let data: String = TestRepository.data
 
     static let golden: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden")
@@ -21,45 +19,11 @@ enum Paths {
     static var sqlite3: String? { TestBinary.sqlite3 }
 }
 
-/// One test's private world: a temporary folder with HOME, XDG_DATA_HOME and a ledger path in it.
-final class Sandbox: @unchecked Sendable {
-    let dir: URL
-    let binary: String
-    /// The ledger every `run` passes as `--db` unless told otherwise.
-    var db: String
-
+/// One test's private world (`TestSandbox`: a temporary folder with HOME, XDG_DATA_HOME and a ledger
+/// path in it), and the ways this suite runs the binary there.
+final class Sandbox: TestSandbox, @unchecked Sendable {
     init(_ label: String = #function) throws {
-        binary = try Paths.requireBinary()
-        let safe = label.filter { $0.isLetter || $0.isNumber }.prefix(40)
-        let base = URL(fileURLWithPath: NSTemporaryDirectory())
-        dir = base.appendingPathComponent("celedger-cli-\(safe)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("home"), withIntermediateDirectories: true)
-        db = dir.appendingPathComponent("ledger.sqlite").path
-    }
-
-    deinit {
-        // Keep the folder when asked, to look at a failure.
-        if ProcessInfo.processInfo.environment["CELEDGER_KEEP_TEMP"] == nil {
-            try? FileManager.default.removeItem(at: dir)
-        }
-    }
-
-    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-
-    /// A clean environment: no inherited locale, HOME or XDG variables from the developer's shell.
-    func environment(_ extra: [String: String] = [:], removing: Set<String> = []) -> [String: String] {
-        var env: [String: String] = [
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "HOME": dir.appendingPathComponent("home").path,
-            "XDG_DATA_HOME": dir.appendingPathComponent("xdg").path,
-            "CELEDGER_DATA": Paths.data,
-            "TMPDIR": dir.path,
-        ]
-        for (k, v) in extra { env[k] = v }
-        for k in removing { env.removeValue(forKey: k) }
-        return env
+        try super.init(label: label, prefix: "celedger-cli", in: URL(fileURLWithPath: NSTemporaryDirectory()))
     }
 
     /// Starts the binary. `db: true` appends `--db <ledger>` after the arguments.
@@ -103,36 +67,6 @@ final class Sandbox: @unchecked Sendable {
         let r = try run(args, db: withDB, lang: lang, env: extra, sourceLocation: sourceLocation)
         #expect(r.status == 0, "\(r.summary)", sourceLocation: sourceLocation)
         return r
-    }
-
-    /// Writes a file into the sandbox (UTF-8, exactly the given text).
-    @discardableResult
-    func write(_ name: String, _ text: String, bom: Bool = false) throws -> String {
-        var data = Data()
-        if bom { data.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
-        data.append(Data(text.utf8))
-        let p = path(name)
-        try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: p))
-        return p
-    }
-
-    func read(_ name: String) throws -> String {
-        try String(decoding: Data(contentsOf: URL(fileURLWithPath: path(name))), as: UTF8.self)
-    }
-
-    func bytes(_ p: String) -> Data? { FileManager.default.contents(atPath: p) }
-
-    func exists(_ p: String) -> Bool { FileManager.default.fileExists(atPath: p) }
-
-    /// The file's permission bits, e.g. 0o600.
-    func mode(_ p: String) throws -> Int {
-        let attrs = try FileManager.default.attributesOfItem(atPath: p)
-        return (attrs[.posixPermissions] as? NSNumber)?.intValue ?? -1
-    }
-
-    func listing(_ folder: String? = nil) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder ?? dir.path)) ?? []).sorted()
     }
 
     // MARK: conveniences over the CLI
@@ -255,43 +189,7 @@ func cells(_ s: some StringProtocol) -> Int {
 
 // MARK: - golden files
 
-/// Compares `actual` with Tests/CLITests/Golden/<name>. With CELEDGER_RECORD_GOLDEN=1 the file is
-/// rewritten and the test fails, so that a new golden never passes silently.
+/// Compares `actual` with Tests/CLITests/Golden/<name> (`GoldenFiles`; CELEDGER_RECORD_GOLDEN=1 rewrites it and fails).
 func expectGolden(_ name: String, _ actual: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let url = Paths.golden.appendingPathComponent(name)
-    if ProcessInfo.processInfo.environment["CELEDGER_RECORD_GOLDEN"] == "1" {
-        do {
-            try FileManager.default.createDirectory(at: Paths.golden, withIntermediateDirectories: true)
-            try Data(actual.utf8).write(to: url)
-            Issue.record("recorded golden file \(url.path); check it, then run again without CELEDGER_RECORD_GOLDEN",
-                         sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("cannot write golden file \(url.path): \(error)", sourceLocation: sourceLocation)
-        }
-        return
-    }
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-        Issue.record("golden file \(url.path) is missing; create it with CELEDGER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
-        return
-    }
-    let expected = String(decoding: data, as: UTF8.self)
-    if expected != actual {
-        Issue.record("output differs from golden \(name):\n\(lineDiff(expected, actual))", sourceLocation: sourceLocation)
-    }
-}
-
-/// The first differing lines, enough to see what changed.
-func lineDiff(_ expected: String, _ actual: String) -> String {
-    // Split on the LF scalar: Swift treats CRLF as one Character. Show CR visibly.
-    func lines(_ t: String) -> [String] {
-        t.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { String(String.UnicodeScalarView($0)).replacingOccurrences(of: "\r", with: "\\r") }
-    }
-    let e = lines(expected), a = lines(actual)
-    var out: [String] = []
-    for i in 0..<max(e.count, a.count) where (i < e.count ? e[i] : nil) != (i < a.count ? a[i] : nil) {
-        out.append("line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<none>")\n  actual:   \(i < a.count ? a[i] : "<none>")")
-        if out.count >= 8 { break }
-    }
-    return out.joined(separator: "\n")
+    GoldenFiles(Paths.golden).expect(name, actual, sourceLocation: sourceLocation)
 }

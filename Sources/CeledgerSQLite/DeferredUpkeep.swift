@@ -19,7 +19,7 @@ extension SQLiteLedger {
             var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
             // Demo persons bring twenty records or so: ten each is a low guess.
             let upkeep = try DeferredUpkeep(db, expectedRecords: count * 10)
-            var batch = try RecordBatch(db: db, now: now)
+            var batch = try MultiRowRecordInsert(db: db, now: now)
             var records = 0
             for i in 0..<count {
                 let (person, recs) = next()

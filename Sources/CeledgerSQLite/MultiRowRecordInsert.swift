@@ -9,7 +9,7 @@ internal import GRDBSQLite
 /// already in the ledger, or earlier in the file) is still skipped by ON CONFLICT DO NOTHING; when a
 /// batch writes fewer rows than it had, each row's fate is looked up, so that every duplicate is still
 /// reported with its line.
-struct RecordBatch {
+struct MultiRowRecordInsert {
     static let size = 64
     private static let columns = """
         person_id, mode, category, title, provider, start_date, end_date, year, assessment,
@@ -31,7 +31,7 @@ struct RecordBatch {
         self.now = now
         find = try db.makeStatement(sql: "SELECT id FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?")
         highest = try db.makeStatement(sql: "SELECT max(id) FROM record")
-        rows.reserveCapacity(RecordBatch.size)
+        rows.reserveCapacity(MultiRowRecordInsert.size)
     }
 
     /// One row of VALUES is a plain insert. Several are a SELECT to SQLite, which keeps a statement
@@ -58,7 +58,7 @@ struct RecordBatch {
     /// Adds a record; writes the batch when it is full.
     mutating func add(_ r: CeledgerDomain.Record, personRowID: Int64, line: Int) throws -> Outcome? {
         rows.append((r, personRowID, line))
-        return rows.count == RecordBatch.size ? try flush() : nil
+        return rows.count == MultiRowRecordInsert.size ? try flush() : nil
     }
 
     /// Writes what is waiting.
@@ -69,7 +69,7 @@ struct RecordBatch {
         if let known = prepared[rows.count] {
             statement = known
         } else {
-            statement = try db.makeStatement(sql: RecordBatch.sql(rows: rows.count))
+            statement = try db.makeStatement(sql: MultiRowRecordInsert.sql(rows: rows.count))
             prepared[rows.count] = statement
         }
         // The rows this batch writes get ids above the highest now (ids only grow while the transaction
@@ -77,7 +77,7 @@ struct RecordBatch {
         let first = (try Int64.fetchOne(highest) ?? 0) + 1
         let s = statement.sqliteStatement
         sqlite3_reset(s)
-        for (k, row) in rows.enumerated() { bind(s, base: Int32(k * RecordBatch.bound), row.record, row.person) }
+        for (k, row) in rows.enumerated() { bind(s, base: Int32(k * MultiRowRecordInsert.bound), row.record, row.person) }
         let code = sqlite3_step(s)
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
