@@ -51,8 +51,6 @@ public final class App {
     var overlay: Overlay?
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
-    /// How many screens are open (1: the persons list); for the benchmark driver to check what a key did.
-    public var screenDepth: Int { screens.count }
     var revealIDs = false
     /// Where `p` writes record cards and who issues them (CardPrinting.swift).
     public var cardSettings = CardSettings.fromEnvironment()
