@@ -130,17 +130,15 @@ extension Key {
         if case .mouse(let m) = self { return .mouse(kind: m.kind) }
         return self
     }
-
-    /// `[` and `←` go back a year; `]` and `→` on.
-    var yearDelta: Int { self == .character("[") || self == .left ? -1 : 1 }
 }
 
 extension KeyBinding {
-    /// `[ ]  ← →`: the previous or next year, shared by every screen that shows one.
-    static func year(_ change: @escaping @Sendable (S, Int, App) -> Void) -> KeyBinding {
+    /// `[ ]  ← →`: the previous or next year, on every screen that shows one. The year is the app's (the
+    /// screens below follow it); the screen on top, whose key it is, reads it again.
+    static var year: KeyBinding {
         KeyBinding([.character("["), .character("]"), .left, .right],
-                   help: ("[ ]  ← →", "上一年度 / 下一年度", "previous / next year"), bar: ("[ ]", "年度", "year")) { s, key, app in
-            change(s, key.yearDelta, app)
+                   help: ("[ ]  ← →", "上一年度 / 下一年度", "previous / next year"), bar: ("[ ]", "年度", "year")) { _, key, app in
+            if app.changeYear(by: key == .character("[") || key == .left ? -1 : 1) { app.reload() }
         }
     }
 }

@@ -94,9 +94,7 @@ final class PersonScreen: KeymapScreen {
                 bar: ("h", "修改记录", "history")) { s, _, app in
             if let p = s.person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
         },
-        .year { s, delta, app in
-            if app.changeYear(by: delta) { s.reload(app) }
-        },
+        .year,
         Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide the full ID number")) { _, _, app in app.revealIDs.toggle() },
         Binding([.escape, .character("q")], help: ("Esc  q", "返回人员列表", "back to the persons list"), bar: ("Esc", "返回", "back")) { _, _, app in
             app.pop()

@@ -153,7 +153,7 @@ final class PersonsScreen: KeymapScreen {
             s.query.descending.toggle()
             s.requery(app)
         },
-        .year { s, delta, app in s.changeYear(delta, app) },
+        .year,
         Binding([.character("a")], help: ("a", "新增人员", "add a person"), bar: ("a", "新增人员", "add person")) { s, _, app in s.addPerson(app) },
         Binding([.character("e")], help: ("e", "编辑所选人员", "edit the selected person")) { s, _, app in s.editSelected(app) },
         Binding([.character("d"), .delete], help: ("d  Delete", "删除所选人员（有记录的人员不能删除；无记录时先确认）",
@@ -266,10 +266,6 @@ final class PersonsScreen: KeymapScreen {
 
     func select(row screenRow: Int, _ app: App) {
         window.select(screenRow - 3)
-    }
-
-    func changeYear(_ delta: Int, _ app: App) {
-        if app.changeYear(by: delta) { reload(app) }
     }
 
     func filterMenu(_ app: App) -> Overlay {

@@ -59,9 +59,7 @@ final class RecognitionScreen: KeymapScreen {
         Binding([.character("o")], help: ("o", "打开此人", "open the person"), hint: ("o 打开此人", "o open person")) { s, _, app in
             if s.cursor.selected < s.pending.count { app.push(PersonScreen(personRowID: s.pending[s.cursor.selected].personRowID, year: s.year)) }
         },
-        .year { s, delta, app in
-            if app.changeYear(by: delta) { s.reload(app) }
-        },
+        .year,
         Binding([.escape, .character("q")], help: ("Esc  q", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in app.pop() },
     ])
 

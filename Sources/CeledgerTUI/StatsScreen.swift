@@ -43,9 +43,7 @@ final class StatsScreen: KeymapScreen {
                 bar: ("Enter", "查看该单位人员", "list its persons")) { s, _, app in
             s.listSelectedUnit(app)
         },
-        .year { s, delta, app in
-            if app.changeYear(by: delta) { s.reload(app) }
-        },
+        .year,
         Binding([.escape, .character("q"), .character("t")], help: ("Esc  q  t", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in
             app.pop()
         },
