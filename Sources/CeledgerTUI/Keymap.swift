@@ -17,7 +17,7 @@ struct KeyBinding<S>: Sendable {
     let hint: Phrase?
     /// When the command is in force (searching, a choice input focused); nil: always. Out of force, its
     /// keys are not bound (they go to the input handling) and the bar and hint leave it out.
-    let when: (@Sendable (S, App) -> Bool)?
+    private(set) var when: (@Sendable (S, App) -> Bool)?
     /// Runs the command; it is given the key (the year keys go back or on by it, a click has its row).
     let action: @Sendable (S, Key, App) -> Void
 
@@ -36,19 +36,10 @@ struct KeyBinding<S>: Sendable {
 
     /// The same command, in force only while `condition` holds as well.
     func only(when condition: @escaping @Sendable (S, App) -> Bool) -> KeyBinding {
+        var b = self
         let own = when
-        return KeyBinding(keys: keys, help: help, bar: bar, hint: hint,
-                          when: { s, app in condition(s, app) && (own?(s, app) ?? true) }, action: action)
-    }
-
-    private init(keys: [Key], help: KeyText?, bar: KeyText?, hint: Phrase?, when: (@Sendable (S, App) -> Bool)?,
-                 action: @escaping @Sendable (S, Key, App) -> Void) {
-        self.keys = keys
-        self.help = help
-        self.bar = bar
-        self.hint = hint
-        self.when = when
-        self.action = action
+        b.when = { s, app in condition(s, app) && (own?(s, app) ?? true) }
+        return b
     }
 }
 
@@ -130,6 +121,12 @@ extension Key {
         if case .mouse(let m) = self { return .mouse(kind: m.kind) }
         return self
     }
+
+    /// The event of a mouse key, with where it happened.
+    var mouseEvent: MouseEvent? {
+        if case .mouse(let m) = self { return m }
+        return nil
+    }
 }
 
 extension KeyBinding {
@@ -140,13 +137,5 @@ extension KeyBinding {
                    help: ("[ ]  ← →", "上一年度 / 下一年度", "previous / next year"), bar: ("[ ]", "年度", "year")) { _, key, app in
             if app.changeYear(by: key == .character("[") || key == .left ? -1 : 1) { app.reload() }
         }
-    }
-}
-
-extension Key {
-    /// The event of a mouse key, with where it happened.
-    var mouseEvent: MouseEvent? {
-        if case .mouse(let m) = self { return m }
-        return nil
     }
 }
