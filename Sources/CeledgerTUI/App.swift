@@ -10,7 +10,7 @@ protocol Screen: AnyObject {
     func reload(_ app: App)
     /// The screen is on top again (the one above it closed): by default it reads everything again.
     func returned(_ app: App)
-    /// (keys, what they do) for the help screen.
+    /// (keys, what they do) for the help screen (a `KeymapScreen` reads its keymap).
     func helpEntries(_ w: Words) -> [(String, String)]
     /// True while the screen takes typed text (a search field): then `?` and `R` are text, not commands.
     var capturesText: Bool { get }
@@ -52,8 +52,6 @@ public final class App {
     var overlay: Overlay?
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
-    /// How many screens are open (1: the persons list); for the benchmark driver to check what a key did.
-    public var screenDepth: Int { screens.count }
     var revealIDs = false
     /// Where `p` writes record cards and who issues them (CardPrinting.swift).
     public var cardSettings = CardSettings.fromEnvironment()
@@ -149,22 +147,23 @@ public final class App {
             screens.last?.handle(key, self)
             return
         }
-        switch key {
-        case .character("?"), .function(1):
-            overlay = HelpOverlay(entries: (screens.last?.helpEntries(words) ?? []) + globalHelp)
-        case .control("l"), .character("R"):
-            reload()
-            info(t("已重新读取登记簿", "ledger re-read"))
-        default:
-            screens.last?.handle(key, self)
-        }
+        if App.keymap.dispatch(key, self, self) { return }
+        screens.last?.handle(key, self)
     }
 
-    var globalHelp: [(String, String)] {
-        [("?  F1", t("帮助（本屏按键）", "help (this screen's keys)")),
-         ("Ctrl-L  R", t("重新读取登记簿（其他程序的修改）", "re-read the ledger (changes by other programs)")),
-         ("Ctrl-C", t("立即退出", "quit at once"))]
-    }
+    /// The keys of every screen, after the screen's own in the help.
+    static let keymap: Keymap<App> = Keymap([
+        KeyBinding([.character("?"), .function(1)], help: ("?  F1", "帮助（本屏按键）", "help (this screen's keys)")) { app, _, _ in
+            app.overlay = HelpOverlay(entries: (app.screens.last?.helpEntries(app.words) ?? []) + App.keymap.help(app.words))
+        },
+        KeyBinding([.control("l"), .character("R")], help: ("Ctrl-L  R", "重新读取登记簿（其他程序的修改）", "re-read the ledger (changes by other programs)")) { app, _, _ in
+            app.reload()
+            app.info(app.t("已重新读取登记簿", "ledger re-read"))
+        },
+        // `handle` takes Ctrl-C before anything else (it quits over a box or a too small window as well);
+        // this line is its entry in the help.
+        KeyBinding([.control("c")], help: ("Ctrl-C", "立即退出", "quit at once")) { app, _, _ in app.quit() },
+    ])
 
     /// Draws the current state into a grid of the terminal's size.
     public func render() -> TextGrid {

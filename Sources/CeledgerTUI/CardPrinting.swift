@@ -100,7 +100,10 @@ extension PersonScreen {
         }
     }
 
-    func cardHelpEntries(_ w: Words) -> [(String, String)] {
-        [("p", w.t("打印本年度继续教育学时证明（A4 网页文件，带证明编号）", "print the year's record card (an A4 HTML file, numbered)"))]
-    }
+    /// At the end of the person screen's keymap.
+    static let cardKeys: [Binding] = [
+        Binding([.character("p")], help: ("p", "打印本年度继续教育学时证明（A4 网页文件，带证明编号）", "print the year's record card (an A4 HTML file, numbered)")) { s, _, app in
+            s.printCard(app)
+        },
+    ]
 }

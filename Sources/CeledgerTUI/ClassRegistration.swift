@@ -32,27 +32,33 @@ struct PersonMarks {
 
 extension PersonsScreen {
     /// `m` marks or unmarks the selected person and moves down, `M` clears the marks, `A` registers one
-    /// class for every marked person (Art. 16), `t` opens the statistics.
-    func handleBatchKeys(_ key: Key, _ app: App) {
-        let w = app.words
-        switch key {
-        case .character("m"):
-            guard let r = selectedRow else { return }
-            marks.toggle(r.rowID)
-            _ = move(.down, app)
-            app.info(w.t("已标记 \(marks.count) 人 · A 批量登记同一培训 · M 清除标记",
-                         "\(marks.count) marked · A registers one class for them · M clears the marks"))
-        case .character("M"):
-            guard !marks.isEmpty else { return }
-            marks.clear()
-            app.info(w.t("已清除标记", "marks cleared"))
-        case .character("A"):
-            openClassForm(app)
-        case .character("t"):
+    /// class for every marked person (Art. 16), `t` opens the statistics. At the end of the persons list's keymap.
+    static let batchKeys: [Binding] = [
+        Binding([.character("m")], help: ("m", "标记 / 取消标记所选人员（* 表示已标记）", "mark / unmark the selected person (* shows a mark)")) { s, _, app in
+            s.toggleMark(app)
+        },
+        Binding([.character("M")], help: ("M", "清除所有标记", "clear every mark")) { s, _, app in s.clearMarks(app) },
+        Binding([.character("A")], help: ("A", "为所有标记的人员登记同一培训（重复的跳过）", "register one class for every marked person (duplicates skipped)")) { s, _, app in
+            s.openClassForm(app)
+        },
+        Binding([.character("t")], help: ("t", "统计：达标率（按单位）、学时构成（按学习方式）", "statistics: met rate by unit, hours by mode")) { _, _, app in
             app.push(StatsScreen())
-        default:
-            break
-        }
+        },
+    ]
+
+    func toggleMark(_ app: App) {
+        let w = app.words
+        guard let r = selectedRow else { return }
+        marks.toggle(r.rowID)
+        _ = move(.down, app)
+        app.info(w.t("已标记 \(marks.count) 人 · A 批量登记同一培训 · M 清除标记",
+                     "\(marks.count) marked · A registers one class for them · M clears the marks"))
+    }
+
+    func clearMarks(_ app: App) {
+        guard !marks.isEmpty else { return }
+        marks.clear()
+        app.info(app.words.t("已清除标记", "marks cleared"))
     }
 
     func openClassForm(_ app: App) {
@@ -88,13 +94,6 @@ extension PersonsScreen {
         }
         let text = app.words.t("已标记 \(marks.count) 人", "\(marks.count) marked")
         g.put(text, row: 1, column: app.width - text.displayWidth - 1, style: .bold)
-    }
-
-    func batchHelpEntries(_ w: Words) -> [(String, String)] {
-        [("m", w.t("标记 / 取消标记所选人员（* 表示已标记）", "mark / unmark the selected person (* shows a mark)")),
-         ("M", w.t("清除所有标记", "clear every mark")),
-         ("A", w.t("为所有标记的人员登记同一培训（重复的跳过）", "register one class for every marked person (duplicates skipped)")),
-         ("t", w.t("统计：达标率（按单位）、学时构成（按学习方式）", "statistics: met rate by unit, hours by mode"))]
     }
 }
 

@@ -122,82 +122,73 @@ class FormOverlay: Overlay {
         if let shown {
             g.put("✗ " + shown, row: line, column: left + 2, style: [.red, .bold], maxWidth: inner)
         }
-        g.put(app.t("Tab 下一项  Space/←→ 选择  Enter 或 Ctrl-S 保存  Esc 取消", "Tab next  Space/←→ choose  Enter or Ctrl-S saves  Esc cancels"),
+        g.put(FormOverlay.keymap.hint(self, app),
               row: top + height - 2, column: left + 2, style: .dim, maxWidth: inner)
     }
 
+    static let keymap: Keymap<FormOverlay> = Keymap([
+        KeyBinding([.tab, .down], hint: ("Tab 下一项", "Tab next")) { f, _, _ in
+            f.inputs[f.focus].touched = true
+            f.focus = (f.focus + 1) % f.inputs.count
+        },
+        KeyBinding([.backTab, .up]) { f, _, _ in
+            f.inputs[f.focus].touched = true
+            f.focus = (f.focus + f.inputs.count - 1) % f.inputs.count
+        },
+        // A choice changes with them; a text input takes them as text and cursor moves (`edit` does both).
+        KeyBinding([.character(" "), .left, .right, .character("h"), .character("l")], hint: ("Space/←→ 选择", "Space/←→ choose")) { f, key, app in
+            f.edit(key, app)
+        },
+        KeyBinding([.enter, .control("s")], hint: ("Enter 或 Ctrl-S 保存", "Enter or Ctrl-S saves")) { f, _, app in f.submit(app) },
+        KeyBinding([.escape], hint: ("Esc 取消", "Esc cancels")) { f, _, app in
+            app.overlay = f.dirty ? Confirm(app.t("放弃未保存的修改？", "Discard unsaved changes?"), over: f, onYes: { _ in }, onNo: { app in app.overlay = f }) : nil
+        },
+    ])
+
+    /// A command, else an edit of the focused input.
     func handle(_ key: Key, _ app: App) {
-        switch key {
-        case .tab, .down:
-            inputs[focus].touched = true
-            focus = (focus + 1) % inputs.count
-        case .backTab, .up:
-            inputs[focus].touched = true
-            focus = (focus + inputs.count - 1) % inputs.count
-        case .enter, .control("s"):
-            triedToSave = true
-            revalidate(app)
-            guard problems.isEmpty else {
-                if let first = inputs.firstIndex(where: { problems[$0.field] != nil }) { focus = first }
+        if !FormOverlay.keymap.dispatch(key, self, app) { edit(key, app) }
+    }
+
+    func submit(_ app: App) {
+        triedToSave = true
+        revalidate(app)
+        guard problems.isEmpty else {
+            if let first = inputs.firstIndex(where: { problems[$0.field] != nil }) { focus = first }
+            return
+        }
+        if let problem = save(cells, app) {
+            formProblem = problem
+        } else {
+            app.overlay = nil
+        }
+    }
+
+    /// Changes the focused input: the next or previous choice, or its text.
+    func edit(_ key: Key, _ app: App) {
+        var input = inputs[focus]
+        if input.isChoice {
+            switch key {
+            case .character(" "), .right, .character("l"):
+                input.chosen = (input.chosen + 1) % input.choices.count
+            case .left, .character("h"):
+                input.chosen = (input.chosen + input.choices.count - 1) % input.choices.count
+            default:
                 return
             }
-            if let problem = save(cells, app) {
-                formProblem = problem
-            } else {
-                app.overlay = nil
+        } else {
+            let before = input.text
+            guard input.text.handle(key) else { return }
+            if input.text.text == before.text {
+                inputs[focus] = input  // only the cursor moved
+                return
             }
-        case .escape:
-            app.overlay = dirty ? CancelConfirm(form: self, question: app.t("放弃未保存的修改？", "Discard unsaved changes?")) : nil
-        default:
-            var input = inputs[focus]
-            if input.isChoice {
-                switch key {
-                case .character(" "), .right, .character("l"):
-                    input.chosen = (input.chosen + 1) % input.choices.count
-                case .left, .character("h"):
-                    input.chosen = (input.chosen + input.choices.count - 1) % input.choices.count
-                default:
-                    return
-                }
-            } else {
-                let before = input.text
-                guard input.text.handle(key) else { return }
-                if input.text.text == before.text {
-                    inputs[focus] = input  // only the cursor moved
-                    return
-                }
-            }
-            input.touched = true
-            inputs[focus] = input
-            dirty = true
-            formProblem = nil
-            changed(focus, app)
-            revalidate(app)
         }
-    }
-
-}
-
-/// "Discard changes?": yes closes the form, no returns to it as it was.
-final class CancelConfirm: Overlay {
-    let form: FormOverlay
-    let question: String
-    init(form: FormOverlay, question: String) {
-        self.form = form
-        self.question = question
-    }
-
-    func render(_ g: inout TextGrid, _ app: App) {
-        form.render(&g, app)
-        g.cursor = nil
-        Confirm(question) { _ in }.render(&g, app)
-    }
-
-    func handle(_ key: Key, _ app: App) {
-        switch key {
-        case .character("y"), .character("Y"): app.overlay = nil
-        case .character("n"), .character("N"), .escape, .character("q"): app.overlay = form
-        default: break
-        }
+        input.touched = true
+        inputs[focus] = input
+        dirty = true
+        formProblem = nil
+        changed(focus, app)
+        revalidate(app)
     }
 }

@@ -3,7 +3,7 @@ import CeledgerLedger
 import CeledgerText
 
 /// Every change to one person and their records, newest first: the append-only history.
-final class HistoryScreen: Screen {
+final class HistoryScreen: KeymapScreen {
     let idNumber: String
     let name: String
     var entries: [HistoryEntry] = []
@@ -26,10 +26,20 @@ final class HistoryScreen: Screen {
         }
     }
 
-    func handle(_ key: Key, _ app: App) {
-        if cursor.handle(key, visible: visibleRows(app)) { return }
-        if key == .escape || key == .character("q") || key == .character("h") { app.pop() }
-    }
+    typealias Binding = KeyBinding<HistoryScreen>
+
+    static let keymap: Keymap<HistoryScreen> = Keymap([
+        Binding(ListCursor.lineKeys + ListCursor.wheelKeys, help: ("↑ ↓  j k", "移动；底行显示所选条目的完整内容", "move; the bottom line shows the whole entry"),
+                bar: ("↑↓", "移动", "move")) { s, key, app in
+            _ = s.cursor.handle(key, visible: s.visibleRows(app))
+        },
+        Binding(ListCursor.pageKeys + ListCursor.endKeys, help: ("PgUp PgDn  g G", "翻页 / 第一条 / 最后一条", "page / first / last")) { s, key, app in
+            _ = s.cursor.handle(key, visible: s.visibleRows(app))
+        },
+        Binding([.escape, .character("q"), .character("h")], help: ("Esc  q  h", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in
+            app.pop()
+        },
+    ])
 
     func render(_ g: inout TextGrid, _ app: App) {
         let w = app.words
@@ -72,12 +82,6 @@ final class HistoryScreen: Screen {
                 row += 1
             }
         }
-        app.keysBar(&g, [("↑↓", w.t("移动", "move")), ("Esc", w.t("返回", "back"))])
-    }
-
-    func helpEntries(_ w: Words) -> [(String, String)] {
-        [("↑ ↓  j k", w.t("移动；底行显示所选条目的完整内容", "move; the bottom line shows the whole entry")),
-         ("PgUp PgDn  g G", w.t("翻页 / 第一条 / 最后一条", "page / first / last")),
-         ("Esc  q  h", w.t("返回", "back"))]
+        keysBar(&g, app)
     }
 }

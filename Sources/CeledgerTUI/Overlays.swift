@@ -32,18 +32,22 @@ final class HelpOverlay: Overlay {
             g.put(k.fitted(toWidth: keyWidth), row: top + 1 + i, column: left + 2, style: .bold)
             g.put(what, row: top + 1 + i, column: left + 4 + keyWidth, maxWidth: textWidth)
         }
-        let hint = app.t("Esc 或 q 关闭", "Esc or q closes") + (entries.count > visible ? app.t("  ↑↓ 滚动", "  ↑↓ scroll") : "")
-        g.put(hint, row: top + visible + 2, column: left + 2, style: .dim)
+        g.put(Self.keymap.hint(self, app), row: top + visible + 2, column: left + 2, style: .dim)
     }
 
-    func handle(_ key: Key, _ app: App) {
-        switch key {
-        case .escape, .character("q"), .character("?"), .enter: app.overlay = nil
-        case .up, .character("k"): cursor.top = max(0, cursor.top - 1)
-        case .down, .character("j"): cursor.top += 1
-        default: break
-        }
-    }
+    /// More lines than the box shows at this height.
+    func scrolls(_ app: App) -> Bool { entries.count > app.height - 5 }
+
+    static let keymap: Keymap<HelpOverlay> = Keymap([
+        KeyBinding([.escape, .character("q"), .character("?"), .enter], hint: ("Esc 或 q 关闭", "Esc or q closes")) { _, _, app in
+            app.overlay = nil
+        },
+        KeyBinding([.up, .character("k"), .down, .character("j")], hint: ("↑↓ 滚动", "↑↓ scroll"), when: { o, app in o.scrolls(app) }) { o, key, _ in
+            if key == .up || key == .character("k") { o.cursor.top = max(0, o.cursor.top - 1) } else { o.cursor.top += 1 }
+        },
+    ])
+
+    func handle(_ key: Key, _ app: App) { Self.keymap.dispatch(key, self, app) }
 }
 
 /// Pick one of a few options.
@@ -62,7 +66,7 @@ final class Chooser: Overlay {
     }
 
     func render(_ g: inout TextGrid, _ app: App) {
-        let hint = app.t("Enter 选择  Esc 取消", "Enter picks  Esc cancels")
+        let hint = Self.keymap.hint(self, app)
         let width = min(g.width - 4, max(title.displayWidth + 6, hint.displayWidth + 4, (options.map(\.displayWidth).max() ?? 10) + 6))
         let visible = min(options.count, g.height - 6)
         cursor.clamp(visible: visible)
@@ -75,45 +79,56 @@ final class Chooser: Overlay {
         g.put(hint, row: top + visible + 2, column: left + 2, style: .dim, maxWidth: width - 4)
     }
 
-    func handle(_ key: Key, _ app: App) {
-        if cursor.handle(key, visible: min(options.count, app.height - 6)) { return }
-        switch key {
-        case .escape, .character("q"): app.overlay = nil
-        case .enter:
+    static let keymap: Keymap<Chooser> = Keymap([
+        KeyBinding(ListCursor.keys) { c, key, app in _ = c.cursor.handle(key, visible: min(c.options.count, app.height - 6)) },
+        KeyBinding([.enter], hint: ("Enter 选择", "Enter picks")) { c, _, app in
             app.overlay = nil
-            onChoose(cursor.selected, app)
-        default: break
-        }
-    }
+            c.onChoose(c.cursor.selected, app)
+        },
+        KeyBinding([.escape, .character("q")], hint: ("Esc 取消", "Esc cancels")) { _, _, app in app.overlay = nil },
+    ])
+
+    func handle(_ key: Key, _ app: App) { Self.keymap.dispatch(key, self, app) }
 }
 
-/// A yes/no question; only y (or Enter on yes) confirms.
+/// A yes/no question; only y confirms. Either answer closes it, then runs `onYes` or `onNo`.
 final class Confirm: Overlay {
     let question: String
+    /// The box the question is about, drawn under it (a form asking whether to discard its changes).
+    let over: Overlay?
     let onYes: (App) -> Void
+    let onNo: (App) -> Void
 
-    init(_ question: String, onYes: @escaping (App) -> Void) {
+    init(_ question: String, over: Overlay? = nil, onYes: @escaping (App) -> Void, onNo: @escaping (App) -> Void = { _ in }) {
         self.question = question
+        self.over = over
         self.onYes = onYes
+        self.onNo = onNo
     }
 
     func render(_ g: inout TextGrid, _ app: App) {
+        if let over {
+            over.render(&g, app)
+            g.cursor = nil
+        }
         let width = min(g.width - 4, max(30, question.displayWidth + 6))
         let (top, left) = centredBox(&g, height: 5, width: width, title: app.t("确认", "Confirm"))
         g.put(question, row: top + 1, column: left + 2, maxWidth: width - 4)
-        g.put(app.t("y 是    n / Esc 否", "y yes    n / Esc no"), row: top + 3, column: left + 2, style: .bold, maxWidth: width - 4)
+        g.put(Self.keymap.hint(self, app, separator: "    "), row: top + 3, column: left + 2, style: .bold, maxWidth: width - 4)
     }
 
-    func handle(_ key: Key, _ app: App) {
-        switch key {
-        case .character("y"), .character("Y"):
+    static let keymap: Keymap<Confirm> = Keymap([
+        KeyBinding([.character("y"), .character("Y")], hint: ("y 是", "y yes")) { c, _, app in
             app.overlay = nil
-            onYes(app)
-        case .character("n"), .character("N"), .escape, .character("q"):
+            c.onYes(app)
+        },
+        KeyBinding([.character("n"), .character("N"), .escape, .character("q")], hint: ("n / Esc 否", "n / Esc no")) { c, _, app in
             app.overlay = nil
-        default: break
-        }
-    }
+            c.onNo(app)
+        },
+    ])
+
+    func handle(_ key: Key, _ app: App) { Self.keymap.dispatch(key, self, app) }
 }
 
 /// Asks for one line of text (a rejection's reason). Empty answers are refused when `required`.
@@ -139,21 +154,25 @@ final class Prompt: Overlay {
         let cur = field.draw(into: &g, row: top + 1, column: x, width: width - (x - left) - 2, style: .underline)
         g.cursor = (top + 1, cur)
         if let problem { g.put("✗ " + problem, row: top + 2, column: left + 2, style: [.red, .bold], maxWidth: width - 4) }
-        g.put(app.t("Enter 确定  Esc 取消", "Enter confirms  Esc cancels"), row: top + 4, column: left + 2, style: .dim, maxWidth: width - 4)
+        g.put(Self.keymap.hint(self, app), row: top + 4, column: left + 2, style: .dim, maxWidth: width - 4)
     }
 
+    static let keymap: Keymap<Prompt> = Keymap([
+        KeyBinding([.enter, .control("s")], hint: ("Enter 确定", "Enter confirms")) { p, _, app in p.submit(app) },
+        KeyBinding([.escape], hint: ("Esc 取消", "Esc cancels")) { _, _, app in app.overlay = nil },
+    ])
+
+    /// A command, else typed into the field.
     func handle(_ key: Key, _ app: App) {
-        switch key {
-        case .escape: app.overlay = nil
-        case .enter, .control("s"):
-            if required && field.text.trimmedField.isEmpty {
-                problem = app.t("必须填写", "required")
-                return
-            }
-            app.overlay = nil
-            onDone(field.text.trimmedField, app)
-        default:
-            if field.handle(key) { problem = nil }
+        if !Self.keymap.dispatch(key, self, app), field.handle(key) { problem = nil }
+    }
+
+    func submit(_ app: App) {
+        if required && field.text.trimmedField.isEmpty {
+            problem = app.t("必须填写", "required")
+            return
         }
+        app.overlay = nil
+        onDone(field.text.trimmedField, app)
     }
 }

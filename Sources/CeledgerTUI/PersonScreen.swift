@@ -3,7 +3,7 @@ import CeledgerLedger
 import CeledgerText
 
 /// One person: identity, the year's totals against the rule, five years at a glance, the year's records.
-final class PersonScreen: Screen {
+final class PersonScreen: KeymapScreen {
     let personRowID: Int64
     var year: Int
     var person: StoredPerson?
@@ -63,78 +63,103 @@ final class PersonScreen: Screen {
         }
     }
 
-    func handle(_ key: Key, _ app: App) {
-        let w = app.words
-        if cursor.handle(key, visible: visibleRows(app)) { return }
-        switch key {
-        case .escape, .character("q"):
+    typealias Binding = KeyBinding<PersonScreen>
+
+    static let keymap: Keymap<PersonScreen> = Keymap([
+        Binding(ListCursor.keys, help: ("↑ ↓  j k", "选择记录", "select a record")) { s, key, app in
+            _ = s.cursor.handle(key, visible: s.visibleRows(app))
+        },
+        Binding([.character("a")], help: ("a", "新增学习记录", "add a record"), bar: ("a", "新增", "add")) { s, _, app in s.addRecord(app) },
+        Binding([.character("e"), .enter], help: ("e  Enter", "编辑所选记录", "edit the selected record"), bar: ("e", "编辑", "edit")) { s, _, app in
+            s.editSelected(app)
+        },
+        Binding([.character("d"), .delete], help: ("d  Delete", "删除所选记录（先确认）", "delete the selected record (asks first)"),
+                bar: ("d", "删除", "delete")) { s, _, app in
+            s.deleteSelected(app)
+        },
+        Binding([.character("r")], help: ("r", "认定所选记录：已认定 / 不予认定（须填理由）", "recognise the selected record: recognised / rejected (reason required)"),
+                bar: ("r", "认定", "recognise")) { s, _, app in
+            guard let r = s.unlockedSelection(app) else { return }
+            app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID], about: r.record.title) { [weak s] app in s?.reload(app) }
+        },
+        Binding([.character("u")], help: ("u", "重新打开已认定（已锁定）的记录，须写明理由；改为待认定", "reopen a recognised (locked) record, with a reason; it becomes pending"),
+                bar: ("u", "重新打开", "reopen")) { s, _, app in
+            s.reopenSelected(app)
+        },
+        Binding([.character("E")], help: ("E", "编辑此人信息", "edit this person"), bar: ("E", "编辑人员", "edit person")) { s, _, app in
+            guard let p = s.person else { return }
+            app.overlay = PersonForm(app: app, editing: p) { [weak s] _ in s?.reload(app) }
+        },
+        Binding([.character("h")], help: ("h", "修改记录：此人及其记录的每次新增、修改、删除", "history: every change to this person and their records"),
+                bar: ("h", "修改记录", "history")) { s, _, app in
+            if let p = s.person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
+        },
+        .year,
+        Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide the full ID number")) { _, _, app in app.revealIDs.toggle() },
+        Binding([.escape, .character("q")], help: ("Esc  q", "返回人员列表", "back to the persons list"), bar: ("Esc", "返回", "back")) { _, _, app in
             app.pop()
-        case .character("["), .left:
-            if app.changeYear(by: -1) { reload(app) }
-        case .character("]"), .right:
-            if app.changeYear(by: 1) { reload(app) }
-        case .character("v"):
-            app.revealIDs.toggle()
-        case .character("a"):
-            guard let p = person else { return }
-            let today = app.today
-            app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: nil,
-                                     defaultDay: today.year == year ? today : nil) { [weak self] id in
-                guard let self else { return }
-                self.follow = id
-                self.reload(app)
+        },
+        Binding([.mouse(kind: .click), .mouse(kind: .doubleClick)]) { s, key, app in s.click(key.mouseEvent!, app) },
+    ] + cardKeys)  // CardPrinting.swift
+
+    func addRecord(_ app: App) {
+        guard let p = person else { return }
+        let today = app.today
+        app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: nil,
+                                 defaultDay: today.year == year ? today : nil) { [weak self] id in
+            guard let self else { return }
+            self.follow = id
+            self.reload(app)
+        }
+    }
+
+    func editSelected(_ app: App) {
+        guard let p = person, let r = unlockedSelection(app) else { return }
+        app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: r, defaultDay: nil) { [weak self] id in
+            self?.follow = id
+            self?.reload(app)
+        }
+    }
+
+    func deleteSelected(_ app: App) {
+        let w = app.words
+        guard let r = unlockedSelection(app) else { return }
+        app.overlay = Confirm(w.t("删除记录“\(r.record.title)”？", "Delete the record \"\(r.record.title)\"?")) { [weak self] app in
+            do {
+                try app.ledger.deleteRecord(rowID: r.rowID)
+                app.info(w.t("已删除", "deleted"))
+            } catch {
+                app.error(error)
             }
-        case .character("e"), .enter:
-            guard let p = person, let r = unlockedSelection(app) else { return }
-            app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: r, defaultDay: nil) { [weak self] id in
-                self?.follow = id
-                self?.reload(app)
+            self?.reload(app)
+        }
+    }
+
+    func reopenSelected(_ app: App) {
+        let w = app.words
+        guard let r = selected else { return }
+        guard r.record.recognition == .recognized else {
+            app.info(w.t("此记录未认定，可直接修改", "this record is not recognised; edit it directly"))
+            return
+        }
+        app.overlay = Prompt(title: w.t("重新打开：", "Reopen: ") + r.record.title, label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
+            do {
+                try app.ledger.reopen(rowIDs: [r.rowID], reason: reason, reviewer: app.reviewer)
+                app.info(w.t("已重新打开，改为待认定；修改后请重新认定", "reopened as pending; recognise it again after the correction"))
+            } catch {
+                app.error(error)
             }
-        case .character("d"), .delete:
-            guard let r = unlockedSelection(app) else { return }
-            app.overlay = Confirm(w.t("删除记录“\(r.record.title)”？", "Delete the record \"\(r.record.title)\"?")) { [weak self] app in
-                do {
-                    try app.ledger.deleteRecord(rowID: r.rowID)
-                    app.info(w.t("已删除", "deleted"))
-                } catch {
-                    app.error(error)
-                }
-                self?.reload(app)
-            }
-        case .character("r"):
-            guard let r = unlockedSelection(app) else { return }
-            app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID], about: r.record.title) { [weak self] app in self?.reload(app) }
-        case .character("u"):
-            guard let r = selected else { return }
-            guard r.record.recognition == .recognized else {
-                app.info(w.t("此记录未认定，可直接修改", "this record is not recognised; edit it directly"))
-                return
-            }
-            app.overlay = Prompt(title: w.t("重新打开：", "Reopen: ") + r.record.title, label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
-                do {
-                    try app.ledger.reopen(rowIDs: [r.rowID], reason: reason, reviewer: app.reviewer)
-                    app.info(w.t("已重新打开，改为待认定；修改后请重新认定", "reopened as pending; recognise it again after the correction"))
-                } catch {
-                    app.error(error)
-                }
-                self?.follow = r.rowID
-                self?.reload(app)
-            }
-        case .character("E"):
-            guard let p = person else { return }
-            app.overlay = PersonForm(app: app, editing: p) { [weak self] _ in self?.reload(app) }
-        case .character("h"):
-            if let p = person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
-        case .character("p"):
-            printCard(app)  // CardPrinting.swift
-        case .mouse(let m) where m.kind == .click || m.kind == .doubleClick:
-            let i = cursor.top + m.row - 5
-            if m.row >= 5 && i < records.count {
-                cursor.selected = i
-                if m.kind == .doubleClick { handle(.enter, app) }
-            }
-        default:
-            break
+            self?.follow = r.rowID
+            self?.reload(app)
+        }
+    }
+
+    /// A click selects a record; a double click also opens it (as Enter does).
+    func click(_ m: Key.MouseEvent, _ app: App) {
+        let i = cursor.top + m.row - 5
+        if m.row >= 5 && i < records.count {
+            cursor.selected = i
+            if m.kind == .doubleClick { handle(.enter, app) }
         }
     }
 
@@ -267,23 +292,7 @@ final class PersonScreen: Screen {
             if !s.record.note.isEmpty { why.append(w.t("备注：", "note: ") + s.record.note) }
             if !why.isEmpty { g.put(why.joined(separator: "  "), row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2) }
         }
-        app.keysBar(&g, [("a", w.t("新增", "add")), ("e", w.t("编辑", "edit")), ("d", w.t("删除", "delete")),
-                         ("r", w.t("认定", "recognise")), ("u", w.t("重新打开", "reopen")), ("E", w.t("编辑人员", "edit person")), ("h", w.t("修改记录", "history")), ("[ ]", w.t("年度", "year")),
-                         ("Esc", w.t("返回", "back"))])
-    }
-
-    func helpEntries(_ w: Words) -> [(String, String)] {
-        [("↑ ↓  j k", w.t("选择记录", "select a record")),
-         ("a", w.t("新增学习记录", "add a record")),
-         ("e  Enter", w.t("编辑所选记录", "edit the selected record")),
-         ("d  Delete", w.t("删除所选记录（先确认）", "delete the selected record (asks first)")),
-         ("r", w.t("认定所选记录：已认定 / 不予认定（须填理由）", "recognise the selected record: recognised / rejected (reason required)")),
-         ("u", w.t("重新打开已认定（已锁定）的记录，须写明理由；改为待认定", "reopen a recognised (locked) record, with a reason; it becomes pending")),
-         ("E", w.t("编辑此人信息", "edit this person")),
-         ("h", w.t("修改记录：此人及其记录的每次新增、修改、删除", "history: every change to this person and their records")),
-         ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
-         ("v", w.t("显示 / 隐藏完整身份证号", "show / hide the full ID number")),
-         ("Esc  q", w.t("返回人员列表", "back to the persons list"))] + cardHelpEntries(w)
+        keysBar(&g, app)
     }
 }
 

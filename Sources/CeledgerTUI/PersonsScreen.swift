@@ -3,7 +3,7 @@ import CeledgerLedger
 import CeledgerText
 
 /// Home: every person active in the year with their totals, sorted, filtered and searched; paged with SQL.
-final class PersonsScreen: Screen {
+final class PersonsScreen: KeymapScreen {
     var query: PersonListQuery
     /// The rows on screen, read through the list's keys.
     var window = ListWindow()
@@ -108,102 +108,130 @@ final class PersonsScreen: Screen {
 
     // MARK: keys
 
-    func handle(_ key: Key, _ app: App) {
-        let w = app.words
-        if var field = search {
-            switch key {
-            case .enter:
-                search = nil
-            case .escape:
-                search = nil
-                query.search = ""
-                requery(app)
-            case .up, .down, .pageUp, .pageDown:
-                move(key, app)
-            default:
-                if field.handle(key) {
-                    search = field
-                    query.search = field.text
-                    requery(app)
-                }
-            }
-            return
-        }
-        if move(key, app) { return }
-        switch key {
-        case .enter:
-            openSelected(app)
-        case .mouse(let m) where m.kind == .doubleClick:
-            select(row: m.row, app)
-            openSelected(app)
-        case .mouse(let m) where m.kind == .click:
-            select(row: m.row, app)
-        case .character("q"):
-            app.quit()
-        case .escape:
-            if !query.search.isEmpty || query.unit != nil || query.department != nil || query.status != .all {
-                query.search = ""
-                query.unit = nil
-                query.department = nil
-                query.status = .all
-                requery(app)
-                app.info(w.t("已清除搜索和筛选", "search and filters cleared"))
-            }
-        case .character("/"):
-            search = TextField(query.search)
-        case .character("["), .left:
-            changeYear(-1, app)
-        case .character("]"), .right:
-            changeYear(1, app)
-        case .character("v"):
+    typealias Binding = KeyBinding<PersonsScreen>
+
+    /// While the search field is open: Enter keeps the search, Esc clears it, the arrows move the
+    /// selection; every other key is typed into the field (`input`).
+    static let searchKeys: [Binding] = [
+        Binding([.enter], bar: ("Enter", "确定", "done")) { s, _, _ in s.search = nil },
+        Binding([.escape], bar: ("Esc", "清除", "clear")) { s, _, app in
+            s.search = nil
+            s.query.search = ""
+            s.requery(app)
+        },
+        Binding([.up, .down, .pageUp, .pageDown], bar: ("↑↓", "移动", "move")) { s, key, app in s.move(key, app) },
+    ]
+
+    /// The list's commands (without the search field open).
+    static let listKeys: [Binding] = [
+        Binding(ListCursor.lineKeys, help: ("↑ ↓  j k", "上下移动", "move up and down"), bar: ("↑↓", "移动", "move")) { s, key, app in
+            s.move(key, app)
+        },
+        Binding(ListCursor.pageKeys, help: ("PgUp PgDn  Space", "翻页", "page up and down")) { s, key, app in s.move(key, app) },
+        Binding(ListCursor.endKeys, help: ("g G  Home End", "到第一行 / 最后一行", "first / last row")) { s, key, app in s.move(key, app) },
+        Binding(ListCursor.wheelKeys) { s, key, app in s.move(key, app) },
+        Binding([.enter], help: ("Enter", "打开此人（本年度记录）", "open the person (the year's records)"), bar: ("Enter", "打开", "open")) { s, _, app in
+            s.openSelected(app)
+        },
+        Binding([.mouse(kind: .doubleClick)]) { s, key, app in
+            s.select(row: key.mouseEvent!.row, app)
+            s.openSelected(app)
+        },
+        Binding([.mouse(kind: .click)]) { s, key, app in s.select(row: key.mouseEvent!.row, app) },
+        Binding([.character("/")], help: ("/", "搜索：姓名、身份证号数字或拼音首字母（zs 找到张三）", "search: name, ID digits or pinyin initials (zs finds 张三)"),
+                bar: ("/", "搜索", "search")) { s, _, _ in
+            s.search = TextField(s.query.search)
+        },
+        Binding([.character("f")], help: ("f", "筛选：单位、部门、状态", "filter by unit, department, status"), bar: ("f", "筛选", "filter")) { s, _, app in
+            app.overlay = s.filterMenu(app)
+        },
+        Binding([.character("s")], help: ("s  S", "排序 / 反向", "sort / reverse"), bar: ("s", "排序", "sort")) { s, _, app in
+            app.overlay = s.sortMenu(app)
+        },
+        // On the line of `s` in the help.
+        Binding([.character("S")]) { s, _, app in
+            s.query.descending.toggle()
+            s.requery(app)
+        },
+        .year,
+        Binding([.character("a")], help: ("a", "新增人员", "add a person"), bar: ("a", "新增人员", "add person")) { s, _, app in s.addPerson(app) },
+        Binding([.character("e")], help: ("e", "编辑所选人员", "edit the selected person")) { s, _, app in s.editSelected(app) },
+        Binding([.character("d"), .delete], help: ("d  Delete", "删除所选人员（有记录的人员不能删除；无记录时先确认）",
+                                                   "delete the selected person (refused while they have records; otherwise asks first)")) { s, _, app in
+            s.deleteSelected(app)
+        },
+        Binding([.character("r")], help: ("r", "学时认定（待认定记录）", "recognition (pending records)"), bar: ("r", "认定", "recognise")) { s, _, app in
+            app.push(RecognitionScreen(year: s.query.year))
+        },
+        Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide full ID numbers"), bar: ("v", "显示证号", "show IDs")) { _, _, app in
             app.revealIDs.toggle()
-        case .character("f"):
-            app.overlay = filterMenu(app)
-        case .character("s"):
-            app.overlay = sortMenu(app)
-        case .character("S"):
-            query.descending.toggle()
+        },
+        Binding([.escape], help: ("Esc", "清除搜索和筛选", "clear search and filters")) { s, _, app in s.clearSearchAndFilters(app) },
+        Binding([.character("q")], help: ("q", "退出", "quit"), bar: ("q", "退出", "quit")) { _, _, app in app.quit() },
+    ]
+
+    static let keymap: Keymap<PersonsScreen> = Keymap(
+        searchKeys.map { $0.only { s, _ in s.search != nil } }
+            + (listKeys + batchKeys).map { $0.only { s, _ in s.search == nil } })  // batchKeys: ClassRegistration.swift
+
+    /// Typed into the search field, when it is open: the list narrows as the search changes.
+    func input(_ key: Key, _ app: App) {
+        guard var field = search, field.handle(key) else { return }
+        search = field
+        query.search = field.text
+        requery(app)
+    }
+
+    func clearSearchAndFilters(_ app: App) {
+        let w = app.words
+        if !query.search.isEmpty || query.unit != nil || query.department != nil || query.status != .all {
+            query.search = ""
+            query.unit = nil
+            query.department = nil
+            query.status = .all
             requery(app)
-        case .character("a"):
-            app.overlay = PersonForm(app: app, editing: nil) { [weak self] id in
+            app.info(w.t("已清除搜索和筛选", "search and filters cleared"))
+        }
+    }
+
+    func addPerson(_ app: App) {
+        app.overlay = PersonForm(app: app, editing: nil) { [weak self] id in
+            self?.follow = id
+            self?.reload(app)
+        }
+    }
+
+    func editSelected(_ app: App) {
+        if let r = selectedRow, let p = try? app.ledger.person(rowID: r.rowID) {
+            app.overlay = PersonForm(app: app, editing: p) { [weak self] id in
                 self?.follow = id
                 self?.reload(app)
             }
-        case .character("e"):
-            if let r = selectedRow, let p = try? app.ledger.person(rowID: r.rowID) {
-                app.overlay = PersonForm(app: app, editing: p) { [weak self] id in
-                    self?.follow = id
-                    self?.reload(app)
-                }
-            }
-        case .character("d"), .delete:
-            guard let r = selectedRow else { return }
-            do {
-                let n = try app.ledger.recordCount(personRowID: r.rowID)
-                if n > 0 {
-                    app.error(Message(zh: "\(r.name)还有\(n)条记录，不能删除（先在其人员页删除记录）",
-                                      en: "\(r.name) still has \(n) records and cannot be deleted (delete them on the person screen first)"))
-                    return
-                }
-            } catch {
-                app.error(error)
+        }
+    }
+
+    func deleteSelected(_ app: App) {
+        let w = app.words
+        guard let r = selectedRow else { return }
+        do {
+            let n = try app.ledger.recordCount(personRowID: r.rowID)
+            if n > 0 {
+                app.error(Message(zh: "\(r.name)还有\(n)条记录，不能删除（先在其人员页删除记录）",
+                                  en: "\(r.name) still has \(n) records and cannot be deleted (delete them on the person screen first)"))
                 return
             }
-            app.overlay = Confirm(w.t("删除人员“\(r.name)”？", "Delete the person \"\(r.name)\"?")) { [weak self] app in
-                do {
-                    try app.ledger.deletePerson(rowID: r.rowID)
-                    app.info(w.t("已删除", "deleted"))
-                } catch {
-                    app.error(error)
-                }
-                self?.reload(app)
+        } catch {
+            app.error(error)
+            return
+        }
+        app.overlay = Confirm(w.t("删除人员“\(r.name)”？", "Delete the person \"\(r.name)\"?")) { [weak self] app in
+            do {
+                try app.ledger.deletePerson(rowID: r.rowID)
+                app.info(w.t("已删除", "deleted"))
+            } catch {
+                app.error(error)
             }
-        case .character("r"):
-            app.push(RecognitionScreen(year: query.year))
-        case .character("m"), .character("M"), .character("A"), .character("t"):
-            handleBatchKeys(key, app)  // ClassRegistration.swift
-        default:
-            break
+            self?.reload(app)
         }
     }
 
@@ -238,10 +266,6 @@ final class PersonsScreen: Screen {
 
     func select(row screenRow: Int, _ app: App) {
         window.select(screenRow - 3)
-    }
-
-    func changeYear(_ delta: Int, _ app: App) {
-        if app.changeYear(by: delta) { reload(app) }
     }
 
     func filterMenu(_ app: App) -> Overlay {
@@ -406,31 +430,6 @@ final class PersonsScreen: Screen {
                   : w.t("没有符合条件的人员（Esc 清除搜索和筛选）", "No person matches (Esc clears search and filters)"),
                   row: 4, column: 2, style: .dim)
         }
-        if search != nil {
-            app.keysBar(&g, [("Enter", w.t("确定", "done")), ("Esc", w.t("清除", "clear")), ("↑↓", w.t("移动", "move"))])
-        } else {
-            app.keysBar(&g, [("↑↓", w.t("移动", "move")), ("Enter", w.t("打开", "open")), ("/", w.t("搜索", "search")),
-                              ("f", w.t("筛选", "filter")), ("s", w.t("排序", "sort")), ("[ ]", w.t("年度", "year")),
-                              ("a", w.t("新增人员", "add person")), ("r", w.t("认定", "recognise")),
-                              ("v", w.t("显示证号", "show IDs")), ("q", w.t("退出", "quit"))])
-        }
-    }
-
-    func helpEntries(_ w: Words) -> [(String, String)] {
-        [("↑ ↓  j k", w.t("上下移动", "move up and down")),
-         ("PgUp PgDn  Space", w.t("翻页", "page up and down")),
-         ("g G  Home End", w.t("到第一行 / 最后一行", "first / last row")),
-         ("Enter", w.t("打开此人（本年度记录）", "open the person (the year's records)")),
-         ("/", w.t("搜索：姓名、身份证号数字或拼音首字母（zs 找到张三）", "search: name, ID digits or pinyin initials (zs finds 张三)")),
-         ("f", w.t("筛选：单位、部门、状态", "filter by unit, department, status")),
-         ("s  S", w.t("排序 / 反向", "sort / reverse")),
-         ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
-         ("a", w.t("新增人员", "add a person")),
-         ("e", w.t("编辑所选人员", "edit the selected person")),
-         ("d  Delete", w.t("删除所选人员（有记录的人员不能删除；无记录时先确认）", "delete the selected person (refused while they have records; otherwise asks first)")),
-         ("r", w.t("学时认定（待认定记录）", "recognition (pending records)")),
-         ("v", w.t("显示 / 隐藏完整身份证号", "show / hide full ID numbers")),
-         ("Esc", w.t("清除搜索和筛选", "clear search and filters")),
-         ("q", w.t("退出", "quit"))] + batchHelpEntries(w)
+        keysBar(&g, app)
     }
 }

@@ -3,7 +3,7 @@ import CeledgerLedger
 import CeledgerText
 
 /// Records waiting for recognition: mark some, then recognise or reject them together.
-final class RecognitionScreen: Screen {
+final class RecognitionScreen: KeymapScreen {
     var year: Int
     var pending: [PendingRow] = []
     var marked = Set<Int64>()
@@ -30,56 +30,78 @@ final class RecognitionScreen: Screen {
         return cursor.selected < pending.count ? [pending[cursor.selected].stored.rowID] : []
     }
 
-    func handle(_ key: Key, _ app: App) {
-        let w = app.words
-        switch key {
-        case .character(" "), .insert:
-            if cursor.selected < pending.count {
-                let id = pending[cursor.selected].stored.rowID
-                if marked.contains(id) { marked.remove(id) } else { marked.insert(id) }
-                cursor.selected += 1
-                cursor.clamp(visible: visibleRows(app))
-            }
-            return
-        default: break
+    typealias Binding = KeyBinding<RecognitionScreen>
+
+    static let keymap: Keymap<RecognitionScreen> = Keymap([
+        // Space marks here: the list does not page with it.
+        Binding(ListCursor.keys.filter { $0 != .character(" ") }, help: ("↑ ↓  j k", "移动", "move")) { s, key, app in
+            _ = s.cursor.handle(key, visible: s.visibleRows(app))
+        },
+        Binding([.character(" "), .insert], help: ("Space  Insert", "选择 / 取消选择", "mark / unmark"), bar: ("Space", "选择", "mark"),
+                hint: ("Space 选择/取消", "Space mark")) { s, _, app in
+            s.toggleMark(app)
+        },
+        Binding([.character("*")], help: ("*", "全选 / 全不选", "mark all / none"), hint: ("* 全选", "* all")) { s, _, _ in
+            if s.marked.count == s.pending.count { s.marked.removeAll() } else { s.marked = Set(s.pending.map(\.stored.rowID)) }
+        },
+        Binding([.character("r"), .enter], help: ("r  Enter", "为所选（或当前）记录选择认定结果", "decide for the marked (or current) records"),
+                bar: ("r", "认定", "decide"), hint: ("r 认定所选（或当前）", "r decide for marked (or current)")) { s, _, app in
+            s.decide(app)
+        },
+        Binding([.character("y")], help: ("y", "认定通过（按认定学时，未填则按建议学时或申报学时）", "recognise (recognised hours, else the suggested or the claimed)"),
+                bar: ("y", "认定通过", "recognise"), hint: ("y 认定通过（先确认）", "y recognise (asks)")) { s, _, app in
+            s.recognise(app)
+        },
+        Binding([.character("x")], help: ("x", "不予认定（须填写理由）", "reject (a reason is required)"), bar: ("x", "不予认定", "reject"),
+                hint: ("x 不予认定（填理由）", "x reject (reason)")) { s, _, app in
+            s.reject(app)
+        },
+        Binding([.character("o")], help: ("o", "打开此人", "open the person"), hint: ("o 打开此人", "o open person")) { s, _, app in
+            if s.cursor.selected < s.pending.count { app.push(PersonScreen(personRowID: s.pending[s.cursor.selected].personRowID, year: s.year)) }
+        },
+        .year,
+        Binding([.escape, .character("q")], help: ("Esc  q", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in app.pop() },
+    ])
+
+    func toggleMark(_ app: App) {
+        if cursor.selected < pending.count {
+            let id = pending[cursor.selected].stored.rowID
+            if marked.contains(id) { marked.remove(id) } else { marked.insert(id) }
+            cursor.selected += 1
+            cursor.clamp(visible: visibleRows(app))
         }
-        if cursor.handle(key, visible: visibleRows(app)) { return }
-        switch key {
-        case .escape, .character("q"): app.pop()
-        case .character("*"):
-            if marked.count == pending.count { marked.removeAll() } else { marked = Set(pending.map(\.stored.rowID)) }
-        case .character("r"), .enter:
-            let ids = targets
-            guard !ids.isEmpty else { return }
-            app.overlay = RecognitionChoice.menu(app, rowIDs: ids, about: describe(ids, app)) { [weak self] app in
+    }
+
+    func decide(_ app: App) {
+        let ids = targets
+        guard !ids.isEmpty else { return }
+        app.overlay = RecognitionChoice.menu(app, rowIDs: ids, about: describe(ids, app)) { [weak self] app in
+            self?.marked.removeAll()
+            self?.reload(app)
+        }
+    }
+
+    func recognise(_ app: App) {
+        let w = app.words
+        let ids = targets
+        guard !ids.isEmpty else { return }
+        app.overlay = Confirm(w.t("将 \(describe(ids, app)) 认定为已认定？", "Recognise \(describe(ids, app))?")) { [weak self] app in
+            RecognitionChoice.apply(app, ids, .recognized, "") { app in
                 self?.marked.removeAll()
                 self?.reload(app)
             }
-        case .character("y"):
-            let ids = targets
-            guard !ids.isEmpty else { return }
-            app.overlay = Confirm(w.t("将 \(describe(ids, app)) 认定为已认定？", "Recognise \(describe(ids, app))?")) { [weak self] app in
-                RecognitionChoice.apply(app, ids, .recognized, "") { app in
-                    self?.marked.removeAll()
-                    self?.reload(app)
-                }
+        }
+    }
+
+    func reject(_ app: App) {
+        let w = app.words
+        let ids = targets
+        guard !ids.isEmpty else { return }
+        app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + describe(ids, app), label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
+            RecognitionChoice.apply(app, ids, .rejected, reason) { app in
+                self?.marked.removeAll()
+                self?.reload(app)
             }
-        case .character("x"):
-            let ids = targets
-            guard !ids.isEmpty else { return }
-            app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + describe(ids, app), label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
-                RecognitionChoice.apply(app, ids, .rejected, reason) { app in
-                    self?.marked.removeAll()
-                    self?.reload(app)
-                }
-            }
-        case .character("o"):
-            if cursor.selected < pending.count { app.push(PersonScreen(personRowID: pending[cursor.selected].personRowID, year: year)) }
-        case .character("["), .left:
-            if app.changeYear(by: -1) { reload(app) }
-        case .character("]"), .right:
-            if app.changeYear(by: 1) { reload(app) }
-        default: break
         }
     }
 
@@ -96,9 +118,7 @@ final class RecognitionScreen: Screen {
         app.titleBar(&g, w.t("学时认定  \(year)年度  待认定 \(pending.count.grouped) 条 · 已选 \(marked.count)",
                              "Recognition  \(year)  \(pending.count.grouped) pending · \(marked.count) marked"),
                      right: w.t("? 帮助", "? help"))
-        g.put(w.t("Space 选择/取消  * 全选  r 认定所选（或当前）  y 认定通过（先确认）  x 不予认定（填理由）  o 打开此人",
-                  "Space mark  * all  r decide for marked (or current)  y recognise (asks)  x reject (reason)  o open person"),
-              row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
+        g.put(Self.keymap.hint(self, app), row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
         let lay = ColumnLayout([
             ColumnSpec(key: "mark", title: "✓", width: 1),
             ColumnSpec(key: "name", title: w.t("姓名", "Name"), width: 10),
@@ -136,19 +156,6 @@ final class RecognitionScreen: Screen {
         if pending.isEmpty {
             g.put(w.t("本年度没有待认定的记录。", "No pending records this year."), row: 4, column: 2, style: .dim)
         }
-        app.keysBar(&g, [("Space", w.t("选择", "mark")), ("r", w.t("认定", "decide")), ("y", w.t("认定通过", "recognise")),
-                         ("x", w.t("不予认定", "reject")), ("[ ]", w.t("年度", "year")), ("Esc", w.t("返回", "back"))])
-    }
-
-    func helpEntries(_ w: Words) -> [(String, String)] {
-        [("↑ ↓  j k", w.t("移动", "move")),
-         ("Space  Insert", w.t("选择 / 取消选择", "mark / unmark")),
-         ("*", w.t("全选 / 全不选", "mark all / none")),
-         ("r  Enter", w.t("为所选（或当前）记录选择认定结果", "decide for the marked (or current) records")),
-         ("y", w.t("认定通过（按认定学时，未填则按建议学时或申报学时）", "recognise (recognised hours, else the suggested or the claimed)")),
-         ("x", w.t("不予认定（须填写理由）", "reject (a reason is required)")),
-         ("o", w.t("打开此人", "open the person")),
-         ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
-         ("Esc  q", w.t("返回", "back"))]
+        keysBar(&g, app)
     }
 }

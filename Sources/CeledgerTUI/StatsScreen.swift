@@ -4,7 +4,7 @@ import CeledgerText
 
 /// The year's statistics (Art. 20) as text charts: the met rate of each unit, and the counted hours by
 /// mode and by category. Side by side on a wide terminal, one above the other on a narrow one.
-final class StatsScreen: Screen {
+final class StatsScreen: KeymapScreen {
     var stats: YearStatistics?
     var units: [StatsGroup] = []
     var modes: [StatsGroup] = []
@@ -33,26 +33,30 @@ final class StatsScreen: Screen {
         app.width >= StatsScreen.wide ? max(1, app.height - 7) : max(1, app.height - 7 - 10)
     }
 
-    func handle(_ key: Key, _ app: App) {
-        if cursor.handle(key, visible: unitRows(app)) { return }
-        switch key {
-        case .escape, .character("q"), .character("t"):
+    typealias Binding = KeyBinding<StatsScreen>
+
+    static let keymap: Keymap<StatsScreen> = Keymap([
+        Binding(ListCursor.keys, help: ("↑ ↓  j k", "选择单位", "select a unit"), bar: ("↑↓", "选择单位", "select a unit")) { s, key, app in
+            _ = s.cursor.handle(key, visible: s.unitRows(app))
+        },
+        Binding([.enter], help: ("Enter", "回到人员列表，只看所选单位", "back to the persons list, filtered to the selected unit"),
+                bar: ("Enter", "查看该单位人员", "list its persons")) { s, _, app in
+            s.listSelectedUnit(app)
+        },
+        .year,
+        Binding([.escape, .character("q"), .character("t")], help: ("Esc  q  t", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in
             app.pop()
-        case .character("["), .left:
-            if app.changeYear(by: -1) { reload(app) }
-        case .character("]"), .right:
-            if app.changeYear(by: 1) { reload(app) }
-        case .enter:
-            // Back to the persons of the selected unit.
-            guard cursor.selected < units.count, let home = app.screens.first as? PersonsScreen else { return }
-            let unit = units[cursor.selected].key
-            home.query.unit = unit.isEmpty ? nil : unit
-            home.query.department = nil
-            home.window = ListWindow()  // from the top of the unit's list
-            app.pop()
-        default:
-            break
-        }
+        },
+    ])
+
+    /// Back to the persons of the selected unit.
+    func listSelectedUnit(_ app: App) {
+        guard cursor.selected < units.count, let home = app.screens.first as? PersonsScreen else { return }
+        let unit = units[cursor.selected].key
+        home.query.unit = unit.isEmpty ? nil : unit
+        home.query.department = nil
+        home.window = ListWindow()  // from the top of the unit's list
+        app.pop()
     }
 
     func unitLabel(_ g: StatsGroup, _ app: App) -> String { g.key.isEmpty ? app.t("（未填单位）", "(no unit)") : g.key }
@@ -91,8 +95,7 @@ final class StatsScreen: Screen {
             }.joined(separator: "   ")
             g.put(line, row: top + 2 + modes.count, column: 3, maxWidth: app.width - 4)
         }
-        app.keysBar(&g, [("↑↓", w.t("选择单位", "select a unit")), ("Enter", w.t("查看该单位人员", "list its persons")),
-                         ("[ ]", w.t("年度", "year")), ("Esc", w.t("返回", "back"))])
+        keysBar(&g, app)
     }
 
     /// The units' met rates as bars: name, persons, met, a bar to 100 %, the rate.
@@ -154,12 +157,5 @@ final class StatsScreen: Screen {
             g.put(" " + StatsGroup.percent(share).fitted(toWidth: shareWidth - 1, align: .right), row: row, column: x)
         }
         return groups.count + 2
-    }
-
-    func helpEntries(_ w: Words) -> [(String, String)] {
-        [("↑ ↓  j k", w.t("选择单位", "select a unit")),
-         ("Enter", w.t("回到人员列表，只看所选单位", "back to the persons list, filtered to the selected unit")),
-         ("[ ]  ← →", w.t("上一年度 / 下一年度", "previous / next year")),
-         ("Esc  q  t", w.t("返回", "back"))]
     }
 }

@@ -90,13 +90,6 @@ public struct TextGrid: Sendable, Equatable {
         for c in max(0, column)..<max(max(0, column), end) { cells[row * width + c].style = style }
     }
 
-    /// Adds a style to a span without changing its text.
-    public mutating func addStyle(_ s: Style, row: Int, from column: Int = 0, width w: Int? = nil) {
-        guard row >= 0, row < height else { return }
-        let end = min(width, column + (w ?? width))
-        for c in max(0, column)..<max(max(0, column), end) { cells[row * width + c].style.formUnion(s) }
-    }
-
     public mutating func clear() {
         for i in cells.indices { cells[i] = .blank }
         cursor = nil

@@ -15,7 +15,14 @@ struct ListCursor: Equatable {
         top = max(0, min(top, max(0, count - visible)))
     }
 
-    /// Handles the movement keys; returns false when the key is not a movement.
+    /// The keys `handle` moves by, grouped as the screens' help lines write them.
+    static let lineKeys: [Key] = [.up, .down, .character("k"), .character("j")]
+    static let pageKeys: [Key] = [.pageUp, .pageDown, .control("b"), .control("f"), .character(" ")]
+    static let endKeys: [Key] = [.home, .end, .character("g"), .character("G")]
+    static let wheelKeys: [Key] = [.mouse(kind: .wheelUp), .mouse(kind: .wheelDown)]
+    static let keys = lineKeys + pageKeys + endKeys + wheelKeys
+
+    /// Handles the movement keys (`keys`); returns false when the key is not a movement.
     mutating func handle(_ key: Key, visible: Int) -> Bool {
         switch key {
         case .up, .character("k"): selected -= 1
