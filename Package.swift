@@ -23,14 +23,15 @@ let package = Package(
         .target(name: "CeledgerDomain"),
         // Display-width aware text layout shared by the CLI tables and the TUI.
         .target(name: "CeledgerText"),
+        // Files, not ledgers: CSV and XLSX read and written, text encodings, the XML of spreadsheet parts.
+        .target(name: "CeledgerSheets", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The ledger: GRDB over the system SQLite, migrations, import/export, queries.
         .target(
             name: "CeledgerSQLite",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerSheets", grdb,
                 // The C API itself, for the import's batched inserts (binding without GRDB's boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // Printable documents (the record card): pure values in, text or HTML out.
@@ -45,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "celedger",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerSQLite", "CeledgerTUI", "CeledgerReports", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerSheets", "CeledgerSQLite", "CeledgerTUI", "CeledgerReports", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,13 +56,15 @@ let package = Package(
             dependencies: ["CeledgerTUI", "CeledgerSQLite", "CeledgerDomain", grdb]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
-        // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the CLI
-        // tests read them there too.
-        .testTarget(name: "CeledgerSQLiteTests", dependencies: [
-            "CeledgerSQLite", "CeledgerDomain", grdb,
+        // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the store's
+        // and the CLI's tests read them there too.
+        .testTarget(name: "CeledgerSheetsTests", dependencies: [
+            "CeledgerSheets",
             // Only to look inside written packages and to build a zip bomb.
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
+        // Imports into a ledger read the spreadsheet fixtures of CeledgerSheetsTests through #filePath.
+        .testTarget(name: "CeledgerSQLiteTests", dependencies: ["CeledgerSQLite", "CeledgerSheets", "CeledgerDomain", grdb]),
         .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText"], exclude: ["Golden"]),
         // Golden files are read through #filePath, not bundled as resources.
         .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerSQLite", "CeledgerDomain", grdb],
@@ -73,7 +76,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "celedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
+                "celedger", "CeledgerSheets", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerSheets
 import Foundation
 internal import GRDB
 
@@ -119,7 +120,7 @@ extension SQLiteLedger {
                 classLine[field] = (row.line, key)
             }
         } catch {
-            return broken(RowError(line: error.line, column: "", message: error.message))
+            return broken(RowError(line: error.line, column: "", message: Message(error.message)))
         }
         guard let header else {
             return broken(RowError(line: firstLine, column: "", message: Message(
@@ -255,7 +256,7 @@ extension SQLiteLedger {
         } catch let e as CSVError {
             report.badRowCount += 1
             report.fileIsBroken = true
-            report.errors.append(RowError(line: e.line, column: "", message: e.message))
+            report.errors.append(RowError(line: e.line, column: "", message: Message(e.message)))
             report.committed = false
         } catch {
             throw LedgerError.from(error, path: path)

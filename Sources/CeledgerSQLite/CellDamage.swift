@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerSheets
 
 extension SQLiteLedger {
     /// Errors for the cells a source could read only with a loss (`CSVRow.damaged`), named by the column

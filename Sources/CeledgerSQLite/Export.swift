@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerSheets
 
 /// The shapes exports write: English keys, values as the ledger stores them, so that an export imports
 /// back exactly.
@@ -95,6 +96,45 @@ public enum ExportShape {
             out.string(n.text(lang))
         }
         out.raw("]}")
+    }
+}
+
+extension ExportShape {
+    /// The export's columns with what each holds.
+    public static func columns(_ kind: RowKind) -> [TableColumn] {
+        Field.fields(for: kind).map { TableColumn($0.exportKey(in: kind), columnKind(of: $0)) }
+    }
+
+    public static func columnKind(of field: Field) -> TableColumn.Kind {
+        switch field {
+        case .idNumber, .certificateNo, .score: .code
+        case .claimedHours, .recognizedHours: .number
+        case .statusDate, .startDate, .endDate, .birthDate: .date
+        default: .text
+        }
+    }
+
+    public static func typedCells(_ p: Person) -> [TableCell] { typed(cells(p), columns(.person)) }
+    public static func typedCells(_ r: Record) -> [TableCell] { typed(cells(r), columns(.record)) }
+
+    public static let annualColumns: [TableColumn] = annualKeys.map { key in
+        switch key {
+        case "id_number": TableColumn(key, .code)
+        case "name", "unit", "department", "status", "notes": TableColumn(key, .text)
+        default: TableColumn(key, .number)
+        }
+    }
+
+    public static func annualTypedCells(_ row: AnnualRow, lang: Lang) -> [TableCell] { typed(annualCells(row, lang: lang), annualColumns) }
+
+    static func typed(_ cells: [String], _ columns: [TableColumn]) -> [TableCell] {
+        zip(cells, columns).map { text, column in
+            switch column.kind {
+            case .text, .code: .text(text)
+            case .number: .number(text)
+            case .date: .date(text)
+            }
+        }
     }
 }
 

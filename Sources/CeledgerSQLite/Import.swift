@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerSheets
 import CeledgerText
 import Foundation
 internal import GRDB
@@ -130,7 +131,7 @@ extension SQLiteLedger {
             }
             headerRow = h
         } catch {
-            report.errors.append(RowError(line: error.line, column: "", message: error.message))
+            report.errors.append(RowError(line: error.line, column: "", message: Message(error.message)))
             report.badRowCount = 1
             report.fileIsBroken = true
             return report
@@ -254,7 +255,7 @@ extension SQLiteLedger {
             report.badRowCount += 1
             report.fileIsBroken = true
             report.errors.append(RowError(line: e.line, column: e.column.map { i in
-                i <= headerRow.fields.count ? headerRow.fields[i - 1].trimmedField : "#\(i)" } ?? "", message: e.message))
+                i <= headerRow.fields.count ? headerRow.fields[i - 1].trimmedField : "#\(i)" } ?? "", message: Message(e.message)))
             report.committed = false
             report.inserted = 0
             report.updated = 0

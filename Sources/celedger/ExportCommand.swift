@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerSQLite
+import CeledgerSheets
 import Foundation
 
 enum DataFormat: String, ExpressibleByArgument, CaseIterable {
@@ -160,21 +161,21 @@ struct ExportInfo {
         do {
             try writer.finish(creator: user, created: time, title: title)
         } catch {
-            throw CLIFailure(error.message, code: ExitStatus.badInput)
+            throw CLIFailure(error.text, code: ExitStatus.badInput)
         }
     }
 }
 
 /// Tells the output's failures (exit status 1: the file cannot be written, too many rows for a sheet) from
-/// the ledger's (exit status 3), although both arrive as `LedgerError` through the ledger's row loop.
+/// the ledger's (exit status 3), although both arrive through the ledger's row loop.
 final class SinkGuard {
     let sink: TableSink
-    private var failure: LedgerError?
+    private var failure: SheetError?
 
     init(_ sink: TableSink) { self.sink = sink }
 
     func header(_ columns: [TableColumn]) throws {
-        do { try sink.header(columns) } catch { throw CLIFailure(error.message, code: ExitStatus.badInput) }
+        do { try sink.header(columns) } catch { throw CLIFailure(error.text, code: ExitStatus.badInput) }
     }
 
     func row(_ cells: [TableCell]) throws {
@@ -191,7 +192,7 @@ final class SinkGuard {
         do {
             try body()
         } catch {
-            if let failure { throw CLIFailure(failure.message, code: ExitStatus.badInput) }
+            if let failure { throw CLIFailure(failure.text, code: ExitStatus.badInput) }
             throw error
         }
     }
@@ -213,7 +214,7 @@ enum SpreadsheetOutput {
         do {
             return try XLSXWriter(path: path, sheetName: sheet)
         } catch {
-            throw CLIFailure(error.message, code: ExitStatus.badInput)
+            throw CLIFailure(error.text, code: ExitStatus.badInput)
         }
     }
 }

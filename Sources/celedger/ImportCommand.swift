@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerSQLite
+import CeledgerSheets
 import CeledgerText
 import Foundation
 
@@ -116,7 +117,7 @@ struct ImportCommand: ParsableCommand {
         do {
             return isSpreadsheet ? try XLSXReader(path: file) : try CSVReader(path: file, encoding: encoding?.encoding)
         } catch {
-            throw CLIFailure(error.message, code: ExitStatus.badInput)
+            throw CLIFailure(error.text, code: ExitStatus.badInput)
         }
     }
 

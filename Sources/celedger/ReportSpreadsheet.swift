@@ -1,5 +1,6 @@
 import CeledgerDomain
 import CeledgerSQLite
+import CeledgerSheets
 import Foundation
 
 /// `report annual --format xlsx`: the CSV's columns as a sheet (hours as numbers), with the export

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerSQLite
+import CeledgerSheets
 import CeledgerText
 import Foundation
 

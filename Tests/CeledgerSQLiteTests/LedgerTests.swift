@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerSheets
 import Foundation
 import GRDB
 import Testing

@@ -1,6 +1,7 @@
-import CeledgerTestSupport
 import CeledgerDomain
 import CeledgerSQLite
+import CeledgerSheets
+import CeledgerTestSupport
 import Foundation
 import PropertyBased
 import Testing

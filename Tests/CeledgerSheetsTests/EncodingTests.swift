@@ -1,7 +1,6 @@
-import CeledgerDomain
 import Foundation
 import Testing
-@testable import CeledgerSQLite
+@testable import CeledgerSheets
 
 /// The fixtures folder beside this file (made by Fixtures/make_fixtures.py).
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
