@@ -25,11 +25,14 @@ let package = Package(
         .target(name: "CeledgerText"),
         // Files, not ledgers: CSV and XLSX read and written, text encodings, the XML of spreadsheet parts.
         .target(name: "CeledgerSheets", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        // The ledger: GRDB over the system SQLite, migrations, import/export, queries.
+        // Between files and ledger rows: headers mapped to fields, rows prepared (checked and parsed by the
+        // domain), class files read, the export shapes, the one JSON writer. No SQL.
+        .target(name: "CeledgerInterchange", dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSheets"]),
+        // The ledger: GRDB over the system SQLite, migrations, the writing of imports, queries.
         .target(
             name: "CeledgerSQLite",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerSheets", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerSheets", "CeledgerInterchange", grdb,
                 // The C API itself, for the import's batched inserts (binding without GRDB's boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -46,7 +49,8 @@ let package = Package(
         .executableTarget(
             name: "celedger",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerSheets", "CeledgerSQLite", "CeledgerTUI", "CeledgerReports", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerSheets", "CeledgerInterchange", "CeledgerSQLite", "CeledgerTUI",
+                "CeledgerReports", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +68,11 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         // Imports into a ledger read the spreadsheet fixtures of CeledgerSheetsTests through #filePath.
-        .testTarget(name: "CeledgerSQLiteTests", dependencies: ["CeledgerSQLite", "CeledgerSheets", "CeledgerDomain", grdb]),
+        .testTarget(name: "CeledgerSQLiteTests", dependencies: ["CeledgerSQLite", "CeledgerSheets", "CeledgerInterchange", "CeledgerDomain", grdb]),
+        // The interchange, and what the formats share with the domain and the text layout (dates, widths).
+        .testTarget(name: "CeledgerInterchangeTests", dependencies: [
+            "CeledgerInterchange", "CeledgerSheets", "CeledgerDomain", "CeledgerText",
+        ]),
         .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText"], exclude: ["Golden"]),
         // Golden files are read through #filePath, not bundled as resources.
         .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerSQLite", "CeledgerDomain", grdb],
@@ -76,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "celedger", "CeledgerSheets", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
+                "celedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

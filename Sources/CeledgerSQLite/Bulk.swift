@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 internal import GRDB
 
 extension SQLiteLedger {

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import Foundation
 
 /// The program's data folder (data/ in the source tree, share/celedger when installed): rule sets, the

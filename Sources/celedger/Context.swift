@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerSQLite
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerSQLite
 import CeledgerSheets
 import CeledgerText

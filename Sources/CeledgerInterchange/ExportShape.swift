@@ -1,6 +1,30 @@
 import CeledgerDomain
 import CeledgerSheets
 
+/// One person's line in a year's report.
+public struct AnnualRow: Sendable, Hashable {
+    public let idNumber: String
+    public let name: String
+    public let unit: String
+    public let department: String
+    public let title: String
+    public let titleLevel: TitleLevel?
+    public let totals: AnnualTotals
+    /// What the per-year caps trimmed, naming the records (empty when nothing was trimmed).
+    public let notes: [Message]
+    public init(idNumber: String, name: String, unit: String, department: String, title: String, titleLevel: TitleLevel?,
+                totals: AnnualTotals, notes: [Message]) {
+        self.idNumber = idNumber
+        self.name = name
+        self.unit = unit
+        self.department = department
+        self.title = title
+        self.titleLevel = titleLevel
+        self.totals = totals
+        self.notes = notes
+    }
+}
+
 /// The shapes exports write: English keys, values as the ledger stores them, so that an export imports
 /// back exactly.
 public enum ExportShape {
@@ -53,7 +77,7 @@ public enum ExportShape {
     ]
 
     /// The caps' notes in one cell, in the user's language.
-    static func notes(_ row: AnnualRow, _ lang: Lang) -> String {
+    public static func notes(_ row: AnnualRow, _ lang: Lang) -> String {
         row.notes.map { $0.text(lang) }.joined(separator: lang == .zh ? "；" : "; ")
     }
 
@@ -127,7 +151,7 @@ extension ExportShape {
 
     public static func annualTypedCells(_ row: AnnualRow, lang: Lang) -> [TableCell] { typed(annualCells(row, lang: lang), annualColumns) }
 
-    static func typed(_ cells: [String], _ columns: [TableColumn]) -> [TableCell] {
+    public static func typed(_ cells: [String], _ columns: [TableColumn]) -> [TableCell] {
         zip(cells, columns).map { text, column in
             switch column.kind {
             case .text, .code: .text(text)
