@@ -45,29 +45,55 @@ public enum ExportShape {
     }
 
     public static func json(_ p: Person) -> String {
-        JSON.object([
-            ("id_number", JSON.string(p.id.value)), ("name", JSON.string(p.name)), ("gender", JSON.string(p.gender.rawValue)),
-            ("birth_date", JSON.string(p.birthDate.iso)), ("unit", JSON.string(p.unit)),
-            ("department", JSON.string(p.department)), ("title", JSON.string(p.title)),
-            ("title_level", JSON.optional(p.titleLevel?.rawValue)), ("specialty", JSON.string(p.specialty)),
-            ("status", JSON.string(p.status.rawValue)), ("status_date", JSON.optional(p.statusDate?.iso)),
-            ("category", JSON.string(p.category.rawValue)),
-        ])
+        var out = JSONWriter(capacity: 512)
+        appendJSON(p, to: &out)
+        return out.text
+    }
+
+    public static func appendJSON(_ p: Person, to out: inout JSONWriter) {
+        out.raw("{\"id_number\":"); out.string(p.id.value)
+        out.raw(",\"name\":"); out.string(p.name)
+        out.raw(",\"gender\":"); out.string(p.gender.rawValue)
+        out.raw(",\"birth_date\":"); out.string(p.birthDate.iso)
+        out.raw(",\"unit\":"); out.string(p.unit)
+        out.raw(",\"department\":"); out.string(p.department)
+        out.raw(",\"title\":"); out.string(p.title)
+        out.raw(",\"title_level\":"); out.optional(p.titleLevel?.rawValue)
+        out.raw(",\"specialty\":"); out.string(p.specialty)
+        out.raw(",\"status\":"); out.string(p.status.rawValue)
+        out.raw(",\"status_date\":"); out.optional(p.statusDate?.iso)
+        out.raw(",\"category\":"); out.string(p.category.rawValue)
+        out.raw("}")
     }
 
     public static func json(_ r: Record) -> String {
-        JSON.object([
-            ("id_number", JSON.string(r.personID.value)), ("mode", JSON.string(r.mode.rawValue)),
-            ("category", JSON.string(r.category.rawValue)), ("title", JSON.string(r.title)),
-            ("provider", JSON.string(r.provider)), ("start_date", JSON.string(r.startDate.iso)),
-            ("end_date", JSON.string(r.endDate.iso)), ("year", String(r.year)),
-            ("assessment", JSON.string(r.assessment.rawValue)), ("score", JSON.optional(r.score)),
-            ("claimed_hours", JSON.hours(r.claimedHours)), ("recognized_hours", r.recognizedHours.map(JSON.hours) ?? "null"),
-            ("recognition", JSON.string(r.recognition.rawValue)), ("recognition_note", JSON.string(r.recognitionNote)),
-            ("certificate_no", JSON.string(r.certificateNo)),
-            ("note", JSON.string(r.note)), ("basis", JSON.optional(r.basis)), ("quantity", r.quantity.map(String.init) ?? "null"),
-            ("role", JSON.string(r.role.rawValue)), ("suggested_hours", r.suggestedHours.map(JSON.hours) ?? "null"),
-        ])
+        var out = JSONWriter(capacity: 1024)
+        appendJSON(r, to: &out)
+        return out.text
+    }
+
+    public static func appendJSON(_ r: Record, to out: inout JSONWriter) {
+        out.raw("{\"id_number\":"); out.string(r.personID.value)
+        out.raw(",\"mode\":"); out.string(r.mode.rawValue)
+        out.raw(",\"category\":"); out.string(r.category.rawValue)
+        out.raw(",\"title\":"); out.string(r.title)
+        out.raw(",\"provider\":"); out.string(r.provider)
+        out.raw(",\"start_date\":"); out.string(r.startDate.iso)
+        out.raw(",\"end_date\":"); out.string(r.endDate.iso)
+        out.raw(",\"year\":"); out.int(r.year)
+        out.raw(",\"assessment\":"); out.string(r.assessment.rawValue)
+        out.raw(",\"score\":"); out.optional(r.score)
+        out.raw(",\"claimed_hours\":"); out.hours(r.claimedHours)
+        out.raw(",\"recognized_hours\":"); out.hours(r.recognizedHours)
+        out.raw(",\"recognition\":"); out.string(r.recognition.rawValue)
+        out.raw(",\"recognition_note\":"); out.string(r.recognitionNote)
+        out.raw(",\"certificate_no\":"); out.string(r.certificateNo)
+        out.raw(",\"note\":"); out.string(r.note)
+        out.raw(",\"basis\":"); out.optional(r.basis)
+        out.raw(",\"quantity\":"); if let q = r.quantity { out.int(q) } else { out.null() }
+        out.raw(",\"role\":"); out.string(r.role.rawValue)
+        out.raw(",\"suggested_hours\":"); out.hours(r.suggestedHours)
+        out.raw("}")
     }
 
     public static let annualKeys = [
@@ -91,13 +117,13 @@ public enum ExportShape {
     }
 
     public static func json(_ row: AnnualRow, lang: Lang) -> String {
-        var out = JSONBytes()
+        var out = JSONWriter(capacity: 1024)
         appendJSON(row, lang: lang, to: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.text
     }
 
     /// The annual row's JSON object, written straight into bytes (the report's hot path).
-    public static func appendJSON(_ row: AnnualRow, lang: Lang, to out: inout JSONBytes) {
+    public static func appendJSON(_ row: AnnualRow, lang: Lang, to out: inout JSONWriter) {
         let t = row.totals
         out.raw("{\"id_number\":"); out.string(row.idNumber)
         out.raw(",\"name\":"); out.string(row.name)
@@ -159,121 +185,5 @@ extension ExportShape {
             case .date: .date(text)
             }
         }
-    }
-}
-
-/// JSON written into a byte buffer: no intermediate strings, hours as digits.
-public struct JSONBytes: Sendable {
-    public var bytes: [UInt8] = []
-
-    public init() { bytes.reserveCapacity(1 << 17) }
-
-    /// Text known to need no escaping (keys, punctuation).
-    @inline(__always) public mutating func raw(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-
-    /// A JSON string, escaped per RFC 8259.
-    public mutating func string(_ s: String) {
-        bytes.append(0x22)
-        var s = s
-        s.withUTF8 { utf8 in
-            var start = 0
-            for (i, b) in utf8.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
-                switch b {
-                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-                case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                }
-                start = i + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-        }
-        bytes.append(0x22)
-    }
-
-    public mutating func int(_ n: Int) {
-        if n < 0 { bytes.append(0x2D) }
-        var m = n.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[count] = UInt8(0x30 + m % 10)
-                m /= 10
-                count += 1
-            } while m > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(d[i]) }
-        }
-    }
-
-    /// Hours with one decimal: 60.5, 90.0.
-    public mutating func hours(_ h: Hours) {
-        if h.tenths < 0 { bytes.append(0x2D) }
-        let m = h.tenths.magnitude
-        int(Int(m / 10))
-        bytes.append(0x2E)
-        bytes.append(UInt8(0x30 + m % 10))
-    }
-}
-
-/// Minimal JSON writing: exact hours as numbers, strings escaped per RFC 8259. Reports write hundreds of
-/// thousands of these, so the common case — nothing to escape — copies the text once.
-public enum JSON {
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        appendString(s, to: &out)
-        out.append("\"")
-        return out
-    }
-
-    /// Appends `s` escaped, without its quotes.
-    static func appendString(_ s: String, to out: inout String) {
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
-            out.append(s)
-            return
-        }
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-    }
-
-    public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
-
-    /// A JSON number with one decimal: 60.5, 90.0 — never a string, never binary noise.
-    public static func hours(_ h: Hours) -> String { h.description }
-
-    /// An object from (key, JSON value) pairs; keys are escaped, values written as they are.
-    public static func object(_ pairs: [(String, String)]) -> String {
-        var out = "{"
-        out.reserveCapacity(pairs.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
-        for (i, (k, v)) in pairs.enumerated() {
-            if i > 0 { out.append(",") }
-            out.append("\"")
-            appendString(k, to: &out)
-            out.append("\":")
-            out.append(v)
-        }
-        out.append("}")
-        return out
     }
 }

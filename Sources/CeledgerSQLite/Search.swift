@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import Foundation
 internal import GRDB
 internal import GRDBSQLite
@@ -325,14 +326,9 @@ final class SearchIndex: @unchecked Sendable {
 
     /// Row ids as a JSON array, for SQL's `json_each`.
     static func json(_ ids: [Int64]) -> String {
-        var json = "["
-        json.reserveCapacity(ids.count * 7 + 2)
-        for (i, id) in ids.enumerated() {
-            if i > 0 { json.append(",") }
-            json.append(String(id))
-        }
-        json.append("]")
-        return json
+        var json = JSONWriter(capacity: ids.count * 7 + 2)
+        json.array(ids)
+        return json.text
     }
 
     private let lastMatch = Locked<(String, String)?>(nil)

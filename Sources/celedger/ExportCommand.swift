@@ -58,22 +58,23 @@ struct ExportCommand: ParsableCommand {
         }
         var out = try OutputSink(path: output)
         if format == .json {
-            var first = true
-            func item(_ json: String) {
-                out.write(first ? "[\n" : ",\n")
-                out.write(json)
-                first = false
+            var json = JSONWriter(capacity: 1 << 17)
+            func item(_ append: (inout JSONWriter) -> Void) {
+                json.item()
+                append(&json)
+                if json.bytes.count >= 1 << 15 { out.write(&json) }
             }
             do {
                 switch kind {
-                case .persons: try ledger.eachPerson(activeIn: year) { item(ExportShape.json($0.person)) }
-                case .records: try ledger.eachRecord(year: year) { item(ExportShape.json($0.record)) }
+                case .persons: try ledger.eachPerson(activeIn: year) { p in item { ExportShape.appendJSON(p.person, to: &$0) } }
+                case .records: try ledger.eachRecord(year: year) { r in item { ExportShape.appendJSON(r.record, to: &$0) } }
                 }
             } catch {
                 out.abandon()
                 throw error
             }
-            out.write(first ? "[]\n" : "\n]\n")
+            json.endItems()
+            out.write(&json)
             try out.close()
             return
         }
