@@ -95,7 +95,7 @@ public struct ClassFile: Sendable {
         for (i, raw) in header.fields.enumerated() {
             let h = CSVWriter.plain(raw).trimmedField
             if h.unicodeScalars.contains(where: { !$0.isASCII }) { chinese = true }
-            if h.isEmpty || annotationHeaders.contains(h.lowercased()) { map.append(nil); continue }
+            if h.isEmpty || HeaderMap.annotationHeaders.contains(h.lowercased()) { map.append(nil); continue }
             if participantNameHeaders.contains(h.lowercased()) {
                 if nameColumn != nil {
                     errors.append(RowError(line: header.line, column: h, message: Message(zh: "姓名列重复", en: "the name column is given twice")))

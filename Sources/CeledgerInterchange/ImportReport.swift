@@ -108,5 +108,5 @@ extension RowError {
 
 extension String {
     /// At most 40 characters, for naming a cell in a message.
-    public var truncatedForMessage: String { count > 40 ? String(prefix(40)) + "…" : self }
+    var truncatedForMessage: String { count > 40 ? String(prefix(40)) + "…" : self }
 }

@@ -2,12 +2,12 @@ import CeledgerDomain
 import CeledgerSheets
 import CeledgerText
 
-/// Headers of the explanation columns a rejected file carries (line, column, reason): an import ignores
-/// them, so that a clerk can correct the rejected file and import it as it is.
-public let annotationHeaders: Set<String> = ["line", "column", "reason"]
-
 /// A header row mapped to the fields it names.
 public struct HeaderMap: Sendable {
+    /// Headers of the explanation columns a rejected file carries (line, column, reason): an import ignores
+    /// them, so that a clerk can correct the rejected file and import it as it is.
+    public static let annotationHeaders: Set<String> = ["line", "column", "reason"]
+
     /// The field of each column, nil for a column the import ignores.
     public let fields: [Field?]
     /// Unknown, repeated or missing required columns: errors on the header's line.
@@ -29,7 +29,7 @@ public struct HeaderMap: Sendable {
         }
         for cell in row.fields {
             let h = cell.trimmedField
-            if annotationHeaders.contains(h.lowercased()) {
+            if HeaderMap.annotationHeaders.contains(h.lowercased()) {
                 map.append(nil)
                 continue
             }
