@@ -26,14 +26,18 @@ let package = Package(
         // The ledger as screens and commands see it: protocols, the values that cross them, and the errors
         // as cases. No database: the SQLite ledger (and any other) implements these.
         .target(name: "CeledgerLedger", dependencies: ["CeledgerDomain"]),
-        // The ledger: GRDB over the system SQLite, migrations, import/export, queries.
+        // Files, not ledgers: CSV and XLSX read and written, text encodings, the XML of spreadsheet parts.
+        .target(name: "CeledgerSheets", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // Between files and ledger rows: headers mapped to fields, rows prepared (checked and parsed by the
+        // domain), class files read, the export shapes, the one JSON writer. No SQL.
+        .target(name: "CeledgerInterchange", dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSheets"]),
+        // The ledger in a SQLite file: GRDB over the system SQLite, migrations, the writing of imports, queries.
         .target(
             name: "CeledgerSQLite",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerLedger", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", grdb,
                 // The C API itself, for the import's batched inserts (binding without GRDB's boxing).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // Printable documents (the record card): pure values in, text or HTML out.
@@ -48,7 +52,8 @@ let package = Package(
         .executableTarget(
             name: "celedger",
             dependencies: [
-                "CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerTUI", "CeledgerReports", grdb,
+                "CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerSQLite",
+                "CeledgerTUI", "CeledgerReports", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,13 +63,21 @@ let package = Package(
             dependencies: ["CeledgerTUI", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", grdb]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
-        // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the CLI
-        // tests read them there too.
-        .testTarget(name: "CeledgerSQLiteTests", dependencies: [
-            "CeledgerSQLite", "CeledgerLedger", "CeledgerDomain", grdb,
+        // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the store's
+        // and the CLI's tests read them there too.
+        .testTarget(name: "CeledgerSheetsTests", dependencies: [
+            "CeledgerSheets",
             // Only to look inside written packages and to build a zip bomb.
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
+        // Imports into a ledger read the spreadsheet fixtures of CeledgerSheetsTests through #filePath.
+        .testTarget(name: "CeledgerSQLiteTests", dependencies: [
+            "CeledgerSQLite", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerDomain", grdb,
+        ]),
+        // The interchange, and what the formats share with the domain and the text layout (dates, widths).
+        .testTarget(name: "CeledgerInterchangeTests", dependencies: [
+            "CeledgerInterchange", "CeledgerSheets", "CeledgerDomain", "CeledgerText",
+        ]),
         .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText", "CeledgerTestSupport"],
                     exclude: ["Golden"]),
         // Golden files are read through #filePath, not bundled as resources.
@@ -77,7 +90,8 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "celedger", "CeledgerSQLite", "CeledgerLedger", "CeledgerDomain", "CeledgerTestSupport", grdb,
+                "celedger", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerSQLite", "CeledgerDomain",
+                "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

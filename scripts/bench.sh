@@ -126,7 +126,7 @@ fingerprint() {
     sqlite3 "$db" .schema
     sqlite3 "$db" "SELECT identifier FROM grdb_migrations ORDER BY rowid"
     for f in Sources/CeledgerDomain/Demo.swift Sources/celedger/DemoCommand.swift Sources/CeledgerSQLite/DeferredUpkeep.swift \
-             Sources/CeledgerSQLite/Export.swift Sources/CeledgerSQLite/CSVWriter.swift Sources/celedger/ExportCommand.swift \
+             Sources/CeledgerInterchange/ExportShape.swift Sources/CeledgerSheets/CSVWriter.swift Sources/celedger/ExportCommand.swift \
              data/pinyin/initials.tsv data/demo/*; do
       printf '== %s\n' "$f"
       if [ -f "$f" ]; then cat "$f"; fi

@@ -39,9 +39,6 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotWrite(path: String)
     /// A backup's target exists; it is never overwritten.
     case targetExists(path: String)
-    /// A file handed to the ledger could not be read (a spreadsheet, a CSV, a class file): its reader's
-    /// message, which names the file and says why.
-    case unreadableInput(Message)
 
     // Edits.
     /// A recognised record is locked; the database refuses to change it.
@@ -118,8 +115,6 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(zh: "无法写入 \(p)", en: "cannot write \(p)")
         case .targetExists(let p):
             Message(zh: "\(p) 已存在，不会覆盖", en: "\(p) already exists; it is not overwritten")
-        case .unreadableInput(let m):
-            m
         case .locked:
             Message(zh: "已认定的记录已锁定，不能修改或删除；如需更正，请先重新打开（须写明理由）",
                     en: "a recognised record is locked and cannot be changed or deleted; reopen it first (with a reason) to correct it")

@@ -1,5 +1,6 @@
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import Foundation
 internal import GRDB
 

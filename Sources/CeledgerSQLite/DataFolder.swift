@@ -1,5 +1,6 @@
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import Foundation
 
 /// The program's data folder (data/ in the source tree, share/celedger when installed): rule sets, the

@@ -1,5 +1,6 @@
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 internal import GRDB
 
 extension SQLiteLedger {

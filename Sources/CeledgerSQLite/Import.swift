@@ -1,118 +1,12 @@
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
+import CeledgerSheets
 import CeledgerText
 import Foundation
 internal import GRDB
 
-public struct ImportOptions: Sendable {
-    /// Import the good rows and leave the bad ones out (they are returned, and the CLI writes them beside the input).
-    public var skipInvalid = false
-    /// Validate only: nothing is written.
-    public var dryRun = false
-    /// Write history rows and summary marks set-wise after the rows (`DeferredUpkeep`) instead of by
-    /// trigger; tests compare the two.
-    var deferUpkeep = true
-    /// Drop and rebuild the slow indexes from this many expected records on (tests lower it).
-    var rebuildIndexesFrom = DeferredUpkeep.minimumForIndexes
-    public init(skipInvalid: Bool = false, dryRun: Bool = false) {
-        self.skipInvalid = skipInvalid
-        self.dryRun = dryRun
-    }
-}
-
-/// A rejected row: where (line of the file, column as headed in the file) and why.
-public struct RowError: Sendable, Hashable {
-    public let line: Int
-    public let column: String
-    public let message: Message
-    public init(line: Int, column: String, message: Message) {
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-}
-
-/// A bad row with its cells, so that it can be written back out for correction.
-public struct RejectedRow: Sendable {
-    public let line: Int
-    public let fields: [String]
-    public let errors: [RowError]
-}
-
-public struct ImportReport: Sendable {
-    public var rows = 0
-    public var inserted = 0
-    public var updated = 0
-    public var unchanged = 0
-    /// The first duplicates and errors, up to `ImportReport.keptMessages` of each; the counts are complete.
-    public var duplicates: [RowError] = []
-    public var errors: [RowError] = []
-    public var duplicateCount = 0
-    public var badRowCount = 0
-    public static let keptMessages = 10_000
-    public var rejected: [RejectedRow] = []
-    /// The header as written in the file, for writing rejected rows back out.
-    public var header: [String] = []
-    /// Whether the rows were written to the ledger.
-    public var committed = false
-    /// A problem with the file itself (its header, its quoting, its encoding) rather than a row:
-    /// `skipInvalid` cannot skip it, and nothing is imported.
-    public var fileIsBroken = false
-}
-
-/// Progress of a long operation: units done and, when known, the total.
-public typealias ProgressHandler = (_ done: Int, _ total: Int?) -> Void
-
 extension SQLiteLedger {
-    /// Headers of the explanation columns a rejected file carries.
-    public static let annotationHeaders: Set<String> = ["line", "column", "reason"]
-
-    /// Maps a header row to fields. An unknown, repeated or missing required column is an error on line 1.
-    static func mapHeader(_ row: CSVRow, kind: RowKind) -> (map: [Field?], errors: [RowError]) {
-        var errors: [RowError] = []
-        var seen: [Field: String] = [:]
-        var map: [Field?] = []
-        if row.fields.count == 1, let only = row.fields.first {
-            for (sep, name) in [("\t", "tab"), (";", "semicolon"), ("|", "|")] where only.contains(sep) {
-                return ([], [RowError(line: row.line, column: only.truncatedForMessage, message: Message(
-                    zh: "表头只有一列：文件似乎以\(name == "tab" ? "制表符" : name == "semicolon" ? "分号" : "竖线")分隔，应以逗号分隔",
-                    en: "the header has one column: the file seems separated by \(name), not commas"))])
-            }
-        }
-        for cell in row.fields {
-            let h = cell.trimmedField
-            // The columns a rejected file puts first (line, column, reason): ignored, so that a clerk can
-            // correct the rejected file and import it as it is.
-            if SQLiteLedger.annotationHeaders.contains(h.lowercased()) {
-                map.append(nil)
-                continue
-            }
-            guard let f = Field.fromHeader(h, kind: kind) else {
-                errors.append(RowError(line: row.line, column: h.truncatedForMessage, message: Message(
-                    zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
-                map.append(nil)
-                continue
-            }
-            if let first = seen[f] {
-                errors.append(RowError(line: row.line, column: h, message: Message(
-                    zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
-            }
-            seen[f] = h
-            map.append(f)
-        }
-        var required: [Field] = kind == .person ? [.idNumber, .name] : [.idNumber, .mode, .category, .title]
-        if kind == .record {
-            if seen[.startDate] == nil && seen[.endDate] == nil { required.append(.endDate) }
-            if seen[.claimedHours] == nil && seen[.recognizedHours] == nil { required.append(.claimedHours) }
-        }
-        for f in required where seen[f] == nil {
-            errors.append(RowError(line: row.line, column: f.label(.en, in: kind), message: Message(
-                zh: "缺少必需的列“\(f.zh(in: kind))”（或 \(f.exportKey(in: kind))）",
-                en: "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing")))
-        }
-        return (map, errors)
-    }
-
     /// Reads rows, validates each, and writes them in one transaction. Without `skipInvalid`, any bad row
     /// means nothing is written. Duplicates (the same activity already in the ledger, or twice in the
     /// file) are reported and skipped, never counted twice.
@@ -131,35 +25,24 @@ extension SQLiteLedger {
             }
             headerRow = h
         } catch {
-            report.errors.append(RowError(line: error.line, column: "", message: error.message))
+            report.errors.append(RowError(error))
             report.badRowCount = 1
             report.fileIsBroken = true
             return report
         }
         report.header = headerRow.fields
-        let (map, headerErrors) = SQLiteLedger.mapHeader(headerRow, kind: kind)
-        guard headerErrors.isEmpty else {
-            report.errors = headerErrors
+        let mapped = HeaderMap(headerRow, kind: kind)
+        guard mapped.errors.isEmpty else {
+            report.errors = mapped.errors
             report.badRowCount = 1
             report.fileIsBroken = true
             return report
         }
-        let columnName: [Field: String] = Dictionary(
-            map.enumerated().compactMap { i, f in f.map { ($0, headerRow.fields[i].trimmedField) } },
-            uniquingKeysWith: { a, _ in a })
-        let present = Set(map.compactMap { $0 })
-        let parser = RowParser(rules: rules)
+        // What a row becomes before it meets the ledger: checked cell by cell and parsed by the domain.
+        let preparer = RowPreparer(kind: kind, header: headerRow, map: mapped.fields, rules: rules)
+        let present = preparer.present
         let now = SQLiteLedger.now()
         let totalBytes = reader.totalBytes
-        // What a row becomes before it meets the ledger: checked cell by cell and parsed by the domain.
-        let header = headerRow.fields
-        let prepare: @Sendable (CSVRow) -> PreparedRow = { row in
-            guard row.fields.count == map.count else { return .fieldCount }
-            var cells: [Field: String] = [:]
-            for (i, f) in map.enumerated() { if let f { cells[f] = CSVWriter.plain(row.fields[i]) } }
-            let damage = SQLiteLedger.damageErrors(row, map: map, header: header)
-            return kind == .person ? .person(parser.person(cells), damage) : .record(parser.record(cells), damage)
-        }
         func reject(_ row: CSVRow, _ errors: [RowError]) {
             report.badRowCount += 1
             if report.errors.count < ImportReport.keptMessages { report.errors.append(contentsOf: errors) }
@@ -173,13 +56,14 @@ extension SQLiteLedger {
                     var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
                     // A CSV row of a record takes a hundred bytes or more: a high guess of how many come.
                     let upkeep = kind == .record && !options.dryRun && options.deferUpkeep
-                        ? try DeferredUpkeep(db, expectedRecords: totalBytes.map { $0 / 100 }, rebuildIndexesFrom: options.rebuildIndexesFrom) : nil
+                        ? try DeferredUpkeep(db, expectedRecords: totalBytes.map { $0 / 100 },
+                                             rebuildIndexesFrom: options.rebuildIndexesFrom ?? DeferredUpkeep.minimumForIndexes) : nil
                     // Records are written many to a statement (a dry run looks them up one by one instead).
                     var batch = kind == .record && !options.dryRun ? try MultiRowRecordInsert(db: db, now: now) : nil
                     func duplicate(_ line: Int) {
                         report.duplicateCount += 1
                         guard report.duplicates.count < ImportReport.keptMessages else { return }
-                        report.duplicates.append(RowError(line: line, column: columnName[.title] ?? "title", message: Message(
+                        report.duplicates.append(RowError(line: line, column: preparer.columnName[.title] ?? "title", message: Message(
                             zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
                             en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
                     }
@@ -188,18 +72,17 @@ extension SQLiteLedger {
                         outcome.duplicateLines.forEach(duplicate)
                     }
                     // Rows are read and parsed on another thread while this one writes.
-                    let rows = Prefetch(reader, prepare: prepare)
+                    let rows = Prefetch(reader) { preparer.prepare($0) }
                     defer { rows.finish() }
                     while let (row, prepared) = try rows.next() {
                         report.rows += 1
                         if report.rows % 4096 == 0 { progress?(rows.bytesRead, totalBytes) }
                         func rowErrors(_ p: RowProblems, _ damage: [RowError]) -> [RowError] {
-                            SQLiteLedger.merging(damage, p.issues.map { RowError(line: row.line, column: columnName[$0.field] ?? $0.field.label(.en, in: kind), message: $0.message) })
+                            preparer.errors(line: row.line, p, damage: damage)
                         }
                         switch prepared {
                         case .fieldCount:
-                            reject(row, [RowError(line: row.line, column: "", message: Message(
-                                zh: "有\(row.fields.count.grouped)列，表头有\(map.count)列", en: "has \(row.fields.count.grouped) fields, the header has \(map.count)"))])
+                            reject(row, [preparer.fieldCountError(row)])
                         case .person(let parsed, let damage):
                             switch parsed {
                             case .failure(let p): reject(row, rowErrors(p, damage))
@@ -217,7 +100,7 @@ extension SQLiteLedger {
                             case .success(let record):
                                 if !damage.isEmpty { reject(row, damage); continue }
                                 guard let personRowID = try writer.personRowID(record.personID.value) else {
-                                    reject(row, [RowError(line: row.line, column: columnName[.idNumber] ?? "id_number", message: Message(
+                                    reject(row, [RowError(line: row.line, column: preparer.columnName[.idNumber] ?? "id_number", message: Message(
                                         zh: "登记簿中没有此人（\(record.personID.masked)），请先导入人员",
                                         en: "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"))])
                                     continue
@@ -254,8 +137,7 @@ extension SQLiteLedger {
         } catch let e as CSVError {
             report.badRowCount += 1
             report.fileIsBroken = true
-            report.errors.append(RowError(line: e.line, column: e.column.map { i in
-                i <= headerRow.fields.count ? headerRow.fields[i - 1].trimmedField : "#\(i)" } ?? "", message: e.message))
+            report.errors.append(RowError(e, header: headerRow.fields))
             report.committed = false
             report.inserted = 0
             report.updated = 0
@@ -268,15 +150,6 @@ extension SQLiteLedger {
         }
         return report
     }
-}
-
-/// A row read and parsed, not yet written.
-enum PreparedRow: Sendable {
-    /// Not as many fields as the header.
-    case fieldCount
-    /// Parsed, with the cells the source could read only with a loss.
-    case person(Result<Person, RowProblems>, [RowError])
-    case record(Result<CeledgerDomain.Record, RowProblems>, [RowError])
 }
 
 extension SQLiteLedger {
@@ -301,10 +174,6 @@ extension SQLiteLedger {
         }
         return try body()
     }
-}
-
-extension String {
-    var truncatedForMessage: String { count > 40 ? String(prefix(40)) + "…" : self }
 }
 
 /// Prepared statements for writing rows, reused across a whole import.

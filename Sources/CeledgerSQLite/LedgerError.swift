@@ -20,7 +20,4 @@ extension LedgerError {
         default: return .database(path: path, detail: db.message ?? "\(db.resultCode)")
         }
     }
-
-    /// For the readers that still build their messages by hand (being moved to the formats module).
-    init(zh: String, en: String) { self = .unreadableInput(Message(zh: zh, en: en)) }
 }

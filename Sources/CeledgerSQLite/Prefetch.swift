@@ -1,3 +1,4 @@
+import CeledgerSheets
 import Foundation
 
 /// Reads rows and prepares them (cells checked and parsed by the domain) on a thread of its own, a batch

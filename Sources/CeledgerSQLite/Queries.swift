@@ -1,20 +1,8 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerLedger
 import Foundation
 internal import GRDB
-
-/// One person's line in a year's report.
-public struct AnnualRow: Sendable, Hashable {
-    public let idNumber: String
-    public let name: String
-    public let unit: String
-    public let department: String
-    public let title: String
-    public let titleLevel: TitleLevel?
-    public let totals: AnnualTotals
-    /// What the per-year caps trimmed, naming the records (empty when nothing was trimmed).
-    public let notes: [Message]
-}
 
 extension StoredRecord {
     init(row: Row, personID: ResidentID) {

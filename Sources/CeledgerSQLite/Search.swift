@@ -1,5 +1,6 @@
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import Foundation
 internal import GRDB
 internal import GRDBSQLite
@@ -326,14 +327,9 @@ final class SearchIndex: @unchecked Sendable {
 
     /// Row ids as a JSON array, for SQL's `json_each`.
     static func json(_ ids: [Int64]) -> String {
-        var json = "["
-        json.reserveCapacity(ids.count * 7 + 2)
-        for (i, id) in ids.enumerated() {
-            if i > 0 { json.append(",") }
-            json.append(String(id))
-        }
-        json.append("]")
-        return json
+        var json = JSONWriter(capacity: ids.count * 7 + 2)
+        json.array(ids)
+        return json.text
     }
 
     private let lastMatch = Locked<(String, String)?>(nil)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
 import CeledgerText
 import Foundation

@@ -1,5 +1,6 @@
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
 import Foundation
 
@@ -182,7 +183,7 @@ struct OutputSink {
     }
 
     /// Takes the bytes and leaves `bytes` empty, ready for more.
-    mutating func write(_ bytes: inout JSONBytes) {
+    mutating func write(_ bytes: inout JSONWriter) {
         buffer.append(contentsOf: bytes.bytes)
         bytes.bytes.removeAll(keepingCapacity: true)
         if buffer.count >= 1 << 16 { flush() }

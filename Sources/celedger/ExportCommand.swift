@@ -1,7 +1,9 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
 import Foundation
 
 enum DataFormat: String, ExpressibleByArgument, CaseIterable {
@@ -57,22 +59,23 @@ struct ExportCommand: ParsableCommand {
         }
         var out = try OutputSink(path: output)
         if format == .json {
-            var first = true
-            func item(_ json: String) {
-                out.write(first ? "[\n" : ",\n")
-                out.write(json)
-                first = false
+            var json = JSONWriter(capacity: 1 << 17)
+            func item(_ append: (inout JSONWriter) -> Void) {
+                json.item()
+                append(&json)
+                if json.bytes.count >= 1 << 15 { out.write(&json) }
             }
             do {
                 switch kind {
-                case .persons: try ledger.eachPerson(activeIn: year) { item(ExportShape.json($0.person)) }
-                case .records: try ledger.eachRecord(year: year) { item(ExportShape.json($0.record)) }
+                case .persons: try ledger.eachPerson(activeIn: year) { p in item { ExportShape.appendJSON(p.person, to: &$0) } }
+                case .records: try ledger.eachRecord(year: year) { r in item { ExportShape.appendJSON(r.record, to: &$0) } }
                 }
             } catch {
                 out.abandon()
                 throw error
             }
-            out.write(first ? "[]\n" : "\n]\n")
+            json.endItems()
+            out.write(&json)
             try out.close()
             return
         }
@@ -161,21 +164,21 @@ struct ExportInfo {
         do {
             try writer.finish(creator: user, created: time, title: title)
         } catch {
-            throw CLIFailure(error.message, code: ExitStatus.badInput)
+            throw CLIFailure(error.text, code: ExitStatus.badInput)
         }
     }
 }
 
 /// Tells the output's failures (exit status 1: the file cannot be written, too many rows for a sheet) from
-/// the ledger's (exit status 3), although both arrive as `LedgerError` through the ledger's row loop.
+/// the ledger's (exit status 3), although both arrive through the ledger's row loop.
 final class SinkGuard {
     let sink: TableSink
-    private var failure: LedgerError?
+    private var failure: SheetError?
 
     init(_ sink: TableSink) { self.sink = sink }
 
     func header(_ columns: [TableColumn]) throws {
-        do { try sink.header(columns) } catch { throw CLIFailure(error.message, code: ExitStatus.badInput) }
+        do { try sink.header(columns) } catch { throw CLIFailure(error.text, code: ExitStatus.badInput) }
     }
 
     func row(_ cells: [TableCell]) throws {
@@ -192,7 +195,7 @@ final class SinkGuard {
         do {
             try body()
         } catch {
-            if let failure { throw CLIFailure(failure.message, code: ExitStatus.badInput) }
+            if let failure { throw CLIFailure(failure.text, code: ExitStatus.badInput) }
             throw error
         }
     }
@@ -214,7 +217,7 @@ enum SpreadsheetOutput {
         do {
             return try XLSXWriter(path: path, sheetName: sheet)
         } catch {
-            throw CLIFailure(error.message, code: ExitStatus.badInput)
+            throw CLIFailure(error.text, code: ExitStatus.badInput)
         }
     }
 }

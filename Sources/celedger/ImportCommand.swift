@@ -1,7 +1,9 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
 import CeledgerText
 import Foundation
 
@@ -117,7 +119,7 @@ struct ImportCommand: ParsableCommand {
         do {
             return isSpreadsheet ? try XLSXReader(path: file) : try CSVReader(path: file, encoding: encoding?.encoding)
         } catch {
-            throw CLIFailure(error.message, code: ExitStatus.badInput)
+            throw CLIFailure(error.text, code: ExitStatus.badInput)
         }
     }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
 import CeledgerText
 import Foundation
 
@@ -86,16 +88,14 @@ struct AnnualReport: ParsableCommand {
         let lang = Context.lang
         switch format {
         case .json:
-            var first = true
-            var bytes = JSONBytes()
+            var json = JSONWriter(capacity: 1 << 17)
             try rows(ledger, year: year, filter: filter) { row in
-                bytes.raw(first ? "[\n" : ",\n")
-                ExportShape.appendJSON(row, lang: lang, to: &bytes)
-                if bytes.bytes.count >= 1 << 15 { out.write(&bytes) }
-                first = false
+                json.item()
+                ExportShape.appendJSON(row, lang: lang, to: &json)
+                if json.bytes.count >= 1 << 15 { out.write(&json) }
             }
-            out.write(&bytes)
-            out.write(first ? "[]\n" : "\n]\n")
+            json.endItems()
+            out.write(&json)
         case .xlsx: break
         case .csv:
             if !noBOM { out.write("\u{FEFF}") }

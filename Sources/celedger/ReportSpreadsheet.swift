@@ -1,6 +1,8 @@
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
 import Foundation
 
 /// `report annual --format xlsx`: the CSV's columns as a sheet (hours as numbers), with the export

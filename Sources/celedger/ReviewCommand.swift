@@ -1,7 +1,9 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
 import CeledgerText
 import Foundation
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
 import CeledgerText
 import Foundation
 
@@ -139,7 +141,7 @@ enum StatsShape {
         return "\(t / 10).\(t % 10)"
     }
 
-    static func groupJSON(_ s: YearStatistics, _ g: StatsGroup, by: StatsDimension, isTotal: Bool) -> String {
+    static func groupJSON(_ s: YearStatistics, _ g: StatsGroup, by: StatsDimension, isTotal: Bool, to out: inout JSONWriter) {
         var pairs: [(String, String)] = []
         if !isTotal {
             pairs.append(("key", JSON.string(g.key)))
@@ -163,17 +165,25 @@ enum StatsShape {
                 pairs.append(("hours_by_mode", JSON.object(Mode.allCases.map { ($0.rawValue, JSON.hours(g.byMode[$0] ?? .zero)) })))
             }
         }
-        return JSON.object(pairs)
+        out.object(pairs)
     }
 
     static func json(_ s: YearStatistics, by: StatsDimension, groups: [StatsGroup]) -> String {
         var total = s.total
         if !by.groupsPersons { total.persons = s.personsWithHours }
-        let head = JSON.object([("year", String(s.year)), ("by", JSON.string(by.rawValue)), ("unit", JSON.optional(s.unit)),
-                                ("rule_set", JSON.string(s.ruleSet.id)), ("persons", String(s.total.persons))])
-        return String(head.dropLast())
-            + ",\"groups\":[\n" + groups.map { groupJSON(s, $0, by: by, isTotal: false) }.joined(separator: ",\n")
-            + "\n],\"total\":" + groupJSON(s, total, by: by, isTotal: true) + "}\n"
+        var out = JSONWriter(capacity: 1 << 12)
+        out.raw("{")
+        out.members([("year", String(s.year)), ("by", JSON.string(by.rawValue)), ("unit", JSON.optional(s.unit)),
+                     ("rule_set", JSON.string(s.ruleSet.id)), ("persons", String(s.total.persons))])
+        out.raw(",\"groups\":[\n")
+        for (i, g) in groups.enumerated() {
+            if i > 0 { out.raw(",\n") }
+            groupJSON(s, g, by: by, isTotal: false, to: &out)
+        }
+        out.raw("\n],\"total\":")
+        groupJSON(s, total, by: by, isTotal: true, to: &out)
+        out.raw("}\n")
+        return out.text
     }
 
     static func csv(_ s: YearStatistics, by: StatsDimension, groups: [StatsGroup]) -> [[String]] {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
 import Foundation
 
 enum TemplateFormat: String, ExpressibleByArgument, CaseIterable {
@@ -67,9 +69,9 @@ struct TemplateCommand: ParsableCommand {
                 writer.addSheet(name: help.sheetName, columns: help.columns, rows: help.rows(kind.rowKind).map { $0.map(TableCell.text) },
                                 frozenHeader: true)
                 try writer.finish(creator: Context.actor(global), created: Date(), title: "celedger template \(kind.rawValue)")
-            } catch let e as LedgerError {
+            } catch let e as SheetError {
                 writer.abandon()
-                throw CLIFailure(e.message, code: ExitStatus.badInput)
+                throw CLIFailure(e.text, code: ExitStatus.badInput)
             } catch {
                 writer.abandon()
                 throw error

@@ -7,7 +7,7 @@ import Testing
 
 /// Fixtures made by other writers (XlsxWriter, openpyxl, Python's codecs): see make_fixtures.py there.
 enum SheetFixtures {
-    static let folder = Paths.repo.appendingPathComponent("Tests/CeledgerSQLiteTests/Fixtures")
+    static let folder = Paths.repo.appendingPathComponent("Tests/CeledgerSheetsTests/Fixtures")
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     static let zhang = residentID("360102", "19800101", 1)

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import Foundation
 import GRDB
 import Testing

@@ -1,4 +1,6 @@
 import CeledgerDomain
+import CeledgerInterchange
+import CeledgerSheets
 import Foundation
 import GRDB
 import Testing

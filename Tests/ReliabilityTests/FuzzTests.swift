@@ -1,7 +1,9 @@
-import CeledgerTestSupport
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerInterchange
 import CeledgerSQLite
+import CeledgerSheets
+import CeledgerTestSupport
 import Foundation
 import PropertyBased
 import Testing

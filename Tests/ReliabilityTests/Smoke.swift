@@ -1,3 +1,4 @@
+import CeledgerSheets
 import CeledgerTestSupport
 import PropertyBased
 import Testing

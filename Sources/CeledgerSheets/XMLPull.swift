@@ -1,5 +1,3 @@
-import CeledgerDomain
-import CeledgerLedger
 import Foundation
 
 /// Where an XML pull parser's bytes come from: a zip entry being inflated, or memory.
@@ -10,8 +8,8 @@ protocol ByteChunks: AnyObject {
 
 /// A problem with the XML of one part of a spreadsheet package.
 struct XMLSyntaxError: Error {
-    let message: Message
-    init(_ zh: String, _ en: String) { message = Message(zh: zh, en: en) }
+    let message: SheetMessage
+    init(_ zh: String, _ en: String) { message = SheetMessage(zh: zh, en: en) }
 }
 
 /// A small streaming XML tokenizer for spreadsheet parts: start tags with their attributes, end tags and

@@ -1,5 +1,3 @@
-import CeledgerDomain
-import CeledgerLedger
 import Foundation
 internal import ZIPFoundation
 
@@ -69,21 +67,15 @@ public final class XLSXReader: RowSource {
     }
 
     /// Opens the workbook and gets ready to stream its first worksheet. Every error names the file.
-    public init(path: String, limits: Limits = Limits()) throws(LedgerError) {
+    public init(path: String, limits: Limits = Limits()) throws(SheetError) {
         self.path = path
-        func fail(_ zh: String, _ en: String) -> LedgerError { LedgerError(zh: "\(path)：\(zh)", en: "\(path): \(en)") }
+        func fail(_ zh: String, _ en: String) -> SheetError { SheetError(zh: "\(path)：\(zh)", en: "\(path): \(en)") }
         var st = stat()
-        if stat(path, &st) != 0 {
-            let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
-        }
+        if stat(path, &st) != 0 { throw SheetError.cannotOpen(path, errno) }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw LedgerError(zh: "\(path) 是目录，不是 xlsx 文件", en: "\(path) is a directory, not an xlsx file")
+            throw SheetError(zh: "\(path) 是目录，不是 xlsx 文件", en: "\(path) is a directory, not an xlsx file")
         }
-        if access(path, R_OK) != 0 {
-            let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
-        }
+        if access(path, R_OK) != 0 { throw SheetError.cannotOpen(path, errno) }
         if XLSXReader.looksLikeOLE(path: path) {
             throw fail("这是旧版 Excel（.xls）或设了打开密码的文件，无法读取；请在 Excel 中另存为不设密码的 .xlsx 或“CSV UTF-8”",
                        "this is a legacy Excel (.xls) file or one protected by a password; save it from Excel as an .xlsx without a password, or as \"CSV UTF-8\"")
@@ -110,7 +102,7 @@ public final class XLSXReader: RowSource {
             throw fail("是空的 zip 文件，不是 xlsx 工作簿", "an empty zip file, not an xlsx workbook")
         }
         func entry(_ part: String) -> Entry? { entries[part] ?? entries[part.lowercased()] }
-        func read(_ part: String, limit: UInt64) throws(LedgerError) -> [UInt8]? {
+        func read(_ part: String, limit: UInt64) throws(SheetError) -> [UInt8]? {
             guard let e = entry(part) else { return nil }
             do {
                 return try Package.extract(archive, e, part: part, limit: limit)
@@ -118,7 +110,7 @@ public final class XLSXReader: RowSource {
                 throw fail(error.message.zh, error.message.en)
             }
         }
-        func parse<T>(_ part: String, _ parser: XMLPullParser, _ body: (XMLPullParser) throws -> T) throws(LedgerError) -> T {
+        func parse<T>(_ part: String, _ parser: XMLPullParser, _ body: (XMLPullParser) throws -> T) throws(SheetError) -> T {
             do {
                 return try body(parser)
             } catch let e as XMLSyntaxError {
@@ -211,12 +203,12 @@ public final class XLSXReader: RowSource {
         } catch let e as CSVError {
             throw e
         } catch let e as XMLSyntaxError {
-            throw CSVError(line: max(lastRow, 1), column: nil, message: Message(
+            throw CSVError(line: max(lastRow, 1), column: nil, message: SheetMessage(
                 zh: "\(sheetPart) 不是有效的 XML：\(e.message.zh)", en: "\(sheetPart) is not valid XML: \(e.message.en)"))
         } catch let e as Package.Problem {
             throw CSVError(line: max(lastRow, 1), column: nil, message: e.message)
         } catch {
-            throw CSVError(line: max(lastRow, 1), column: nil, message: Message(
+            throw CSVError(line: max(lastRow, 1), column: nil, message: SheetMessage(
                 zh: "\(sheetPart) 无法读取：\(error)", en: "cannot read \(sheetPart): \(error)"))
         }
     }
@@ -259,7 +251,7 @@ public final class XLSXReader: RowSource {
         let number: Int
         if let r = parser.rawAttribute(Self.kR) {
             guard let n = Int(String(decoding: r, as: UTF8.self)), n > lastRow, n <= 1 << 24 else {
-                throw CSVError(line: lastRow + 1, column: nil, message: Message(
+                throw CSVError(line: lastRow + 1, column: nil, message: SheetMessage(
                     zh: "\(sheetPart) 中的行号“\(String(decoding: r, as: UTF8.self))”无效或次序颠倒",
                     en: "row number \"\(String(decoding: r, as: UTF8.self))\" in \(sheetPart) is invalid or out of order"))
             }
@@ -299,7 +291,7 @@ public final class XLSXReader: RowSource {
                 let column: Int
                 if let ref = parser.rawAttribute(Self.kR) {
                     guard let c = Self.columnIndex(ref) else {
-                        throw CSVError(line: number, column: nil, message: Message(
+                        throw CSVError(line: number, column: nil, message: SheetMessage(
                             zh: "单元格引用“\(String(decoding: ref, as: UTF8.self))”无效", en: "invalid cell reference \"\(String(decoding: ref, as: UTF8.self))\""))
                     }
                     column = c
@@ -307,7 +299,7 @@ public final class XLSXReader: RowSource {
                     column = lastColumn + 1
                 }
                 guard column > lastColumn, column < Self.maxColumns else {
-                    throw CSVError(line: number, column: column + 1, message: Message(
+                    throw CSVError(line: number, column: column + 1, message: SheetMessage(
                         zh: "单元格次序颠倒或超出 \(Self.maxColumns) 列", en: "cells out of order or beyond \(Self.maxColumns) columns"))
                 }
                 lastColumn = column
@@ -375,7 +367,7 @@ public final class XLSXReader: RowSource {
         case .shared:
             guard let i = Int(String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces)),
                   i >= 0, i < sharedStrings.count else {
-                throw CSVError(line: row, column: column + 1, message: Message(
+                throw CSVError(line: row, column: column + 1, message: SheetMessage(
                     zh: "共享字符串编号“\(String(decoding: value, as: UTF8.self))”超出范围（文件已损坏）",
                     en: "shared string index \"\(String(decoding: value, as: UTF8.self))\" is out of range (the file is damaged)"))
             }
@@ -384,7 +376,7 @@ public final class XLSXReader: RowSource {
         case .boolean: return (value == [0x31] ? "TRUE" : value == [0x30] ? "FALSE" : string(value), nil)
         case .date:
             let s = String(decoding: value, as: UTF8.self)
-            if s.count >= 10, case .success(let day) = Day.parse(String(s.prefix(10))) { return (day.iso, nil) }
+            if s.count >= 10, let day = SheetDate.parse(String(s.prefix(10))) { return (day.iso, nil) }
             return (s, nil)
         case .number:
             let text = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces)
@@ -496,11 +488,11 @@ public enum SpreadsheetNumber {
         let n = Int(serial.rounded(.down))
         if date1904 {
             guard n >= 0, n <= 2_957_003 else { return nil }
-            return Day(year: 1904, month: 1, day: 1)!.adding(days: n).iso
+            return SheetDate.Civil(year: 1904, month: 1, day: 1).adding(days: n).iso
         }
         guard n >= 1, n <= 2_958_465 else { return nil }
         if n == 60 { return "1900-02-29" }
-        return Day(year: 1899, month: 12, day: n < 60 ? 31 : 30)!.adding(days: n).iso
+        return SheetDate.Civil(year: 1899, month: 12, day: n < 60 ? 31 : 30).adding(days: n).iso
     }
 
     /// Whether a number format shows a date: a built-in date or time format, or a format code with year,
@@ -538,8 +530,8 @@ public enum SpreadsheetNumber {
 /// The package structure of an .xlsx file: parts, relationships, the workbook, styles, shared strings.
 enum Package {
     struct Problem: Error {
-        let message: Message
-        init(_ zh: String, _ en: String) { message = Message(zh: zh, en: en) }
+        let message: SheetMessage
+        init(_ zh: String, _ en: String) { message = SheetMessage(zh: zh, en: en) }
     }
 
     struct Relationship {

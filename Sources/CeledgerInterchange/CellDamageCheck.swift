@@ -1,10 +1,11 @@
 import CeledgerDomain
-import CeledgerLedger
+import CeledgerSheets
 
-extension SQLiteLedger {
+/// The errors of the cells a source could read only with a loss (`CellDamage`), in the import's words.
+public enum CellDamageCheck {
     /// Errors for the cells a source could read only with a loss (`CSVRow.damaged`), named by the column
     /// as headed in the file. A damaged cell in a column the import ignores is no error.
-    static func damageErrors(_ row: CSVRow, map: [Field?], header: [String]) -> [RowError] {
+    public static func errors(_ row: CSVRow, map: [Field?], header: [String]) -> [RowError] {
         guard !row.damaged.isEmpty else { return [] }
         return row.damaged.keys.sorted().compactMap { i -> RowError? in
             guard i < map.count, let field = map[i], i < header.count else { return nil }
@@ -23,7 +24,7 @@ extension SQLiteLedger {
 
     /// The damage first, then the parser's other findings; its verdict on a damaged cell is dropped, since
     /// it judged what was left of the cell.
-    static func merging(_ damage: [RowError], _ errors: [RowError]) -> [RowError] {
+    public static func merging(_ damage: [RowError], _ errors: [RowError]) -> [RowError] {
         guard !damage.isEmpty else { return errors }
         let columns = Set(damage.map(\.column))
         return damage + errors.filter { !columns.contains($0.column) }

@@ -1,8 +1,6 @@
-import CeledgerDomain
 import Foundation
 import Testing
-import CeledgerLedger
-@testable import CeledgerSQLite
+@testable import CeledgerSheets
 
 /// The fixtures folder beside this file (made by Fixtures/make_fixtures.py).
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")

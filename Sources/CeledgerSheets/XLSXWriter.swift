@@ -1,6 +1,3 @@
-import CeledgerDomain
-import CeledgerLedger
-import CeledgerText
 import Foundation
 internal import ZIPFoundation
 
@@ -39,13 +36,18 @@ public final class XLSXWriter: TableSink {
     static let maxWidth = 60
     /// Excel's limit of rows in a sheet.
     public static let maxRows = 1_048_576
+    /// The limit with thousands separators, as the clerk reads it in a message.
+    static let maxRowsText: String = {
+        let digits = Array(String(maxRows))
+        return String(digits.enumerated().flatMap { i, d in i > 0 && (digits.count - i) % 3 == 0 ? [",", d] : [d] })
+    }()
 
     enum Style: Int {
         case plain = 0, header = 1, date = 2, code = 3, wrapped = 4
     }
 
     /// Starts a workbook that will be written to `path` when `finish` is called.
-    public init(path: String, sheetName: String) throws(LedgerError) {
+    public init(path: String, sheetName: String) throws(SheetError) {
         self.path = path
         self.sheetName = XLSXWriter.safeSheetName(sheetName)
         let pid = getpid()
@@ -60,8 +62,8 @@ public final class XLSXWriter: TableSink {
         if !done { abandon() }
     }
 
-    static func cannotWrite(_ path: String, _ code: Int32) -> LedgerError {
-        LedgerError(zh: "无法写入 \(path)：\(SQLiteLedger.reason(code))", en: "cannot write \(path): \(SQLiteLedger.reason(code))")
+    static func cannotWrite(_ path: String, _ code: Int32) -> SheetError {
+        SheetError.cannotWrite(path, SheetError.reason(code))
     }
 
     /// Sheet names may not hold []:*?/\ and have at most 31 characters.
@@ -84,7 +86,7 @@ public final class XLSXWriter: TableSink {
 
     // MARK: the first sheet
 
-    public func header(_ columns: [TableColumn]) throws(LedgerError) {
+    public func header(_ columns: [TableColumn]) throws(SheetError) {
         self.columns = columns
         letters = columns.indices.map(Self.columnLetters)
         widths = columns.map { max(Self.width($0.name), $0.minWidth) }
@@ -92,11 +94,11 @@ public final class XLSXWriter: TableSink {
         rows = 1
     }
 
-    public func row(_ cells: [TableCell]) throws(LedgerError) {
+    public func row(_ cells: [TableCell]) throws(SheetError) {
         if rows + 1 > Self.maxRows {
-            throw LedgerError(
-                zh: "超过 Excel 每个工作表 \(Self.maxRows.grouped) 行的上限；请分年度导出（--year）或导出 CSV",
-                en: "more than Excel's \(Self.maxRows.grouped) rows in a sheet; export one year at a time (--year) or as CSV")
+            throw SheetError(
+                zh: "超过 Excel 每个工作表 \(Self.maxRowsText) 行的上限；请分年度导出（--year）或导出 CSV",
+                en: "more than Excel's \(Self.maxRowsText) rows in a sheet; export one year at a time (--year) or as CSV")
         }
         if letters.count < cells.count {
             letters += (letters.count..<cells.count).map(Self.columnLetters)
@@ -106,12 +108,12 @@ public final class XLSXWriter: TableSink {
         try append(Self.rowXML(rows, cells, columns: columns, letters: letters, header: false, widths: &widths))
     }
 
-    private func append(_ s: String) throws(LedgerError) {
+    private func append(_ s: String) throws(SheetError) {
         buffer.append(contentsOf: s.utf8)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    private func flush() throws(LedgerError) {
+    private func flush() throws(SheetError) {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { Foundation.write(body, $0.baseAddress! + offset, $0.count - offset) }
@@ -145,7 +147,7 @@ public final class XLSXWriter: TableSink {
     /// The display width of a cell's longest line, in character cells.
     static func width(_ s: String) -> Int {
         if s.utf8.count < 200 && s.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0A }) { return s.utf8.count }
-        return s.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.of($0) }.max() ?? 0
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map { CellWidth.of($0) }.max() ?? 0
     }
 
     static func isDecimal(_ s: String) -> Bool {
@@ -168,10 +170,10 @@ public final class XLSXWriter: TableSink {
     }
 
     /// The day's serial number in Excel's 1900 date system.
-    static func serial(_ day: Day) -> Int {
-        day < Day(year: 1900, month: 3, day: 1)!
-            ? day.ordinal - Day(year: 1899, month: 12, day: 31)!.ordinal
-            : day.ordinal - Day(year: 1899, month: 12, day: 30)!.ordinal
+    static func serial(_ day: SheetDate.Civil) -> Int {
+        (day.year, day.month, day.day) < (1900, 3, 1)
+            ? day.ordinal - SheetDate.Civil(year: 1899, month: 12, day: 31).ordinal
+            : day.ordinal - SheetDate.Civil(year: 1899, month: 12, day: 30).ordinal
     }
 
     /// The text a string cell holds so that an import (which removes one leading apostrophe before
@@ -206,7 +208,7 @@ public final class XLSXWriter: TableSink {
                 xml += "<c r=\"\(ref)\"><v>\(s)</v></c>"
                 if i < widths.count { widths[i] = max(widths[i], s.utf8.count) }
             case .date(let s):
-                guard !header, case .success(let day) = Day.parse(s), day.iso == s else { text(s); continue }
+                guard !header, let day = SheetDate.parse(s), day.iso == s else { text(s); continue }
                 xml += "<c r=\"\(ref)\" s=\"\(Style.date.rawValue)\"><v>\(serial(day))</v></c>"
                 if i < widths.count { widths[i] = max(widths[i], 10) }
             case .text(let s):
@@ -333,10 +335,10 @@ public final class XLSXWriter: TableSink {
         """
 
     /// Packs the workbook and puts it in place. `creator` and `created` go into docProps/core.xml.
-    public func finish(creator: String, created: Date, title: String) throws(LedgerError) {
+    public func finish(creator: String, created: Date, title: String) throws(SheetError) {
         precondition(!done, "finish called twice")
         defer { done = true }
-        do throws(LedgerError) {
+        do throws(SheetError) {
             try flush()
             if fsync(body) != 0 && errno != EINVAL { throw Self.cannotWrite(path, errno) }
             close(body)
@@ -355,7 +357,7 @@ public final class XLSXWriter: TableSink {
         }
     }
 
-    private func pack(creator: String, created: Date, title: String) throws(LedgerError) {
+    private func pack(creator: String, created: Date, title: String) throws(SheetError) {
         unlink(packagePath)
         do {
             let archive = try Archive(url: URL(fileURLWithPath: packagePath), accessMode: .create)
@@ -397,7 +399,7 @@ public final class XLSXWriter: TableSink {
                         let n = min(end - at, bodyBytes - offset)
                         try rowsFile.seek(toOffset: UInt64(offset))
                         guard let chunk = try rowsFile.read(upToCount: n), chunk.count == n else {
-                            throw LedgerError(zh: "临时文件 \(bodyPath) 读取失败", en: "cannot read the temporary file \(bodyPath)")
+                            throw SheetError(zh: "临时文件 \(bodyPath) 读取失败", en: "cannot read the temporary file \(bodyPath)")
                         }
                         out.append(chunk)
                         at += n
@@ -413,11 +415,11 @@ public final class XLSXWriter: TableSink {
             for (i, sheet) in extraSheets.enumerated() {
                 try add("xl/worksheets/sheet\(i + 2).xml", sheet.xml)
             }
-        } catch let e as LedgerError {
+        } catch let e as SheetError {
             throw e
         } catch {
-            let reason = (error as NSError).domain == NSPOSIXErrorDomain ? SQLiteLedger.reason(Int32((error as NSError).code)) : "\(error)"
-            throw LedgerError(zh: "无法写入 \(path)：\(reason)", en: "cannot write \(path): \(reason)")
+            let reason = (error as NSError).domain == NSPOSIXErrorDomain ? SheetError.reason(Int32((error as NSError).code)) : "\(error)"
+            throw SheetError.cannotWrite(path, reason)
         }
     }
 

@@ -1,7 +1,5 @@
-import CeledgerDomain
 import Testing
-import CeledgerLedger
-@testable import CeledgerSQLite
+@testable import CeledgerSheets
 
 func rows(_ text: String) throws(CSVError) -> [CSVRow] {
     let r = CSVReader(text: text)
@@ -71,18 +69,5 @@ func rows(_ text: String) throws(CSVError) -> [CSVRow] {
         let line = CSVWriter.line(cells)
         #expect(line.hasPrefix("'=SUM(A1:A9),'+86 123,'-坏账,'@cmd,''quoted,'''=x,plain,,3-5"))
         #expect(try rows(line).first?.fields.map(CSVWriter.plain) == cells)
-    }
-
-    @Test func aFormulaInACellIsStoredAsTextAndExportedSafely() throws {
-        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
-        _ = try importing(l, .person, personsCSV)
-        let csv = "id_number,mode,category,title,provider,end_date,claimed_hours\n34052419800101001X,training,professional,\"=HYPERLINK(\"\"x\"\")\",'-本单位,2024-03-10,8\n"
-        #expect(try importing(l, .record, csv).inserted == 1)
-        var stored: CeledgerDomain.Record?
-        try l.eachRecord { stored = $0.record }
-        #expect(stored?.title == "=HYPERLINK(\"x\")")  // kept as the clerk wrote it
-        #expect(stored?.provider == "-本单位")  // the apostrophe a spreadsheet added is not part of the text
-        let line = CSVWriter.line(ExportShape.cells(try #require(stored)))
-        #expect(line.contains("\"'=HYPERLINK(\"\"x\"\")\",'-本单位,"))
     }
 }

@@ -1,5 +1,3 @@
-import CeledgerDomain
-import CeledgerLedger
 import Foundation
 
 /// One row of a CSV file: its cells and the line of the file it starts on (the header is line 1;
@@ -17,19 +15,12 @@ public struct CSVRow: Sendable {
     }
 }
 
-/// Why a cell's text is not what the clerk typed.
-public enum CellDamage: Sendable, Hashable {
-    /// A number of 16 or more digits: a spreadsheet keeps 15 significant digits, so the rest are lost
-    /// (an 18-digit ID number typed into a cell formatted as a number). The text is what is left.
-    case digitsLost
-}
-
 /// A problem with the file itself, located by line and column (in characters, from 1).
 public struct CSVError: Error, Sendable, Equatable {
     public let line: Int
     public let column: Int?
-    public let message: Message
-    public init(line: Int, column: Int?, message: Message) {
+    public let message: SheetMessage
+    public init(line: Int, column: Int?, message: SheetMessage) {
         self.line = line
         self.column = column
         self.message = message
@@ -107,20 +98,14 @@ public final class CSVReader: RowSource {
     static let sniffWindow = 1 << 16
 
     /// Opens a file; errors name the file.
-    public init(path: String, encoding: TextEncoding? = nil) throws(LedgerError) {
+    public init(path: String, encoding: TextEncoding? = nil) throws(SheetError) {
         var st = stat()
-        if stat(path, &st) != 0 {
-            let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
-        }
+        if stat(path, &st) != 0 { throw SheetError.cannotOpen(path, errno) }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw LedgerError(zh: "\(path) 是目录，不是 CSV 文件", en: "\(path) is a directory, not a CSV file")
+            throw SheetError(zh: "\(path) 是目录，不是 CSV 文件", en: "\(path) is a directory, not a CSV file")
         }
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let e = errno
-            throw LedgerError(zh: "无法打开 \(path)：\(SQLiteLedger.reason(e))", en: "cannot open \(path): \(SQLiteLedger.reason(e))")
-        }
+        if fd < 0 { throw SheetError.cannotOpen(path, errno) }
         self.fd = fd
         self.ownsFD = true
         self.totalBytes = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
@@ -186,7 +171,7 @@ public final class CSVReader: RowSource {
     private func finishField() throws(CSVError) {
         defer { fieldLine = line }
         if field.contains(0) {
-            throw CSVError(line: fieldLine, column: fields.count + 1, message: Message(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
+            throw CSVError(line: fieldLine, column: fields.count + 1, message: SheetMessage(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
         }
         fields.append(try decode(field))
         field.removeAll(keepingCapacity: true)
@@ -210,13 +195,13 @@ public final class CSVReader: RowSource {
             encoding = EncodingSniffer.detect(window[...], decoder: decoder())
             detectedHere = true
         }
-        func fail(_ message: Message) -> CSVError { CSVError(line: fieldLine, column: fields.count + 1, message: message) }
+        func fail(_ message: SheetMessage) -> CSVError { CSVError(line: fieldLine, column: fields.count + 1, message: message) }
         switch encoding! {
         case .utf8:
             if let s = String(validating: bytes, as: UTF8.self) { return s }
         case .gb18030:
             guard let d = decoder() else {
-                throw fail(Message(zh: "无法读取 GB18030 编码：系统的 C 库缺少 GB18030 转换模块（gconv）；请另存为“CSV UTF-8”",
+                throw fail(SheetMessage(zh: "无法读取 GB18030 编码：系统的 C 库缺少 GB18030 转换模块（gconv）；请另存为“CSV UTF-8”",
                                    en: "cannot read GB18030: the C library has no GB18030 converter (gconv); save as \"CSV UTF-8\""))
             }
             if EncodingSniffer.gb18030ValidPrefix(bytes[...]) == bytes.count, let s = d.decode(bytes) { return s }
@@ -237,7 +222,7 @@ public final class CSVReader: RowSource {
     }
 
     private func tooLarge() -> CSVError {
-        CSVError(line: fieldLine, column: fields.count + 1, message: Message(zh: "单元格超过 1 MB", en: "a cell is larger than 1 MB"))
+        CSVError(line: fieldLine, column: fields.count + 1, message: SheetMessage(zh: "单元格超过 1 MB", en: "a cell is larger than 1 MB"))
     }
 
     /// The rest of an unquoted cell that is in the buffer, up to a separator or a line end, in one copy
@@ -273,7 +258,7 @@ public final class CSVReader: RowSource {
             } else if let first = peek(), first == 0xFF || first == 0xFE {
                 let two = lookahead(2)
                 if two.count == 2 && (two.elementsEqual([0xFF, 0xFE]) || two.elementsEqual([0xFE, 0xFF])) {
-                    throw CSVError(line: 1, column: nil, message: Message(
+                    throw CSVError(line: 1, column: nil, message: SheetMessage(
                         zh: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”",
                         en: "the file is UTF-16 (Excel's \"Unicode text\"); save as \"CSV UTF-8\""))
                 }
@@ -295,7 +280,7 @@ public final class CSVReader: RowSource {
                     // Quoted field.
                     while true {
                         guard let c = peek() else {
-                            throw CSVError(line: quoteLine, column: fields.count + 1, message: Message(
+                            throw CSVError(line: quoteLine, column: fields.count + 1, message: SheetMessage(
                                 zh: "引号未闭合（从此行开始）", en: "unterminated quoted field (starts on this line)"))
                         }
                         advance()
@@ -308,7 +293,7 @@ public final class CSVReader: RowSource {
                     }
                     // After the closing quote: a separator, a line end, or the end.
                     if let c = peek(), c != comma, c != cr, c != lf {
-                        throw CSVError(line: line, column: fields.count + 1, message: Message(
+                        throw CSVError(line: line, column: fields.count + 1, message: SheetMessage(
                             zh: "引号后有多余的字符", en: "unexpected text after a closing quote"))
                     }
                     atFieldStart = false

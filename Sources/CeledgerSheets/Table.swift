@@ -1,6 +1,3 @@
-import CeledgerDomain
-import CeledgerLedger
-
 /// One cell of a table written out as CSV or XLSX. CSV writes every cell as its text; XLSX writes text as
 /// a string cell, a number as a numeric cell and a date as a date cell, so that a spreadsheet can sum and
 /// sort them.
@@ -49,8 +46,8 @@ public struct TableColumn: Sendable, Hashable {
 /// Somewhere a table goes, row by row: a CSV text, an XLSX sheet. A report or export writes its header
 /// and rows once and the sink decides how cells look.
 public protocol TableSink: AnyObject {
-    func header(_ columns: [TableColumn]) throws(LedgerError)
-    func row(_ cells: [TableCell]) throws(LedgerError)
+    func header(_ columns: [TableColumn]) throws(SheetError)
+    func row(_ cells: [TableCell]) throws(SheetError)
     /// Rows written so far, the header not counted.
     var rowCount: Int { get }
 }
@@ -74,12 +71,12 @@ public final class CSVTable: TableSink {
         started = true
     }
 
-    public func header(_ columns: [TableColumn]) throws(LedgerError) {
+    public func header(_ columns: [TableColumn]) throws(SheetError) {
         start()
         write(CSVWriter.line(columns.map(\.name)))
     }
 
-    public func row(_ cells: [TableCell]) throws(LedgerError) {
+    public func row(_ cells: [TableCell]) throws(SheetError) {
         start()
         write(CSVWriter.line(cells.map(\.text)))
         rowCount += 1
@@ -89,44 +86,5 @@ public final class CSVTable: TableSink {
     public func stamp(_ parts: [String]) {
         start()
         write(ExportStamp.line(parts))
-    }
-}
-
-extension ExportShape {
-    /// The export's columns with what each holds.
-    public static func columns(_ kind: RowKind) -> [TableColumn] {
-        Field.fields(for: kind).map { TableColumn($0.exportKey(in: kind), columnKind(of: $0)) }
-    }
-
-    public static func columnKind(of field: Field) -> TableColumn.Kind {
-        switch field {
-        case .idNumber, .certificateNo, .score: .code
-        case .claimedHours, .recognizedHours: .number
-        case .statusDate, .startDate, .endDate, .birthDate: .date
-        default: .text
-        }
-    }
-
-    public static func typedCells(_ p: Person) -> [TableCell] { typed(cells(p), columns(.person)) }
-    public static func typedCells(_ r: Record) -> [TableCell] { typed(cells(r), columns(.record)) }
-
-    public static let annualColumns: [TableColumn] = annualKeys.map { key in
-        switch key {
-        case "id_number": TableColumn(key, .code)
-        case "name", "unit", "department", "status", "notes": TableColumn(key, .text)
-        default: TableColumn(key, .number)
-        }
-    }
-
-    public static func annualTypedCells(_ row: AnnualRow, lang: Lang) -> [TableCell] { typed(annualCells(row, lang: lang), annualColumns) }
-
-    static func typed(_ cells: [String], _ columns: [TableColumn]) -> [TableCell] {
-        zip(cells, columns).map { text, column in
-            switch column.kind {
-            case .text, .code: .text(text)
-            case .number: .number(text)
-            case .date: .date(text)
-            }
-        }
     }
 }

@@ -1,5 +1,3 @@
-import CeledgerDomain
-import CeledgerLedger
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -201,21 +199,21 @@ final class GB18030Decoder {
 
 extension TextEncoding {
     /// "not UTF-8 or GB18030 text", or the forced encoding's name.
-    static func undecodable(forced: TextEncoding?) -> Message {
+    static func undecodable(forced: TextEncoding?) -> SheetMessage {
         switch forced {
         case nil:
-            Message(zh: "不是 UTF-8 或 GB18030 编码的文本（请另存为“CSV UTF-8”）",
+            SheetMessage(zh: "不是 UTF-8 或 GB18030 编码的文本（请另存为“CSV UTF-8”）",
                     en: "not UTF-8 or GB18030 text (save as \"CSV UTF-8\")")
         case .utf8?:
-            Message(zh: "不是 UTF-8 编码的文本（按 --encoding utf-8 读取）", en: "not UTF-8 text (read as --encoding utf-8)")
+            SheetMessage(zh: "不是 UTF-8 编码的文本（按 --encoding utf-8 读取）", en: "not UTF-8 text (read as --encoding utf-8)")
         case .gb18030?:
-            Message(zh: "不是 GB18030/GBK 编码的文本（按 --encoding gb18030 读取）", en: "not GB18030/GBK text (read as --encoding gb18030)")
+            SheetMessage(zh: "不是 GB18030/GBK 编码的文本（按 --encoding gb18030 读取）", en: "not GB18030/GBK text (read as --encoding gb18030)")
         }
     }
 
     /// The file changes encoding: decided from its first non-ASCII text, contradicted here.
-    static func mixed(detected: TextEncoding, here: TextEncoding) -> Message {
-        Message(zh: "编码与文件前面的部分不一致（前面是 \(detected.label)，此处像 \(here.label)）；请把整个文件另存为“CSV UTF-8”",
+    static func mixed(detected: TextEncoding, here: TextEncoding) -> SheetMessage {
+        SheetMessage(zh: "编码与文件前面的部分不一致（前面是 \(detected.label)，此处像 \(here.label)）；请把整个文件另存为“CSV UTF-8”",
                 en: "the encoding changes here (earlier text is \(detected.label), this looks like \(here.label)); save the whole file as \"CSV UTF-8\"")
     }
 }

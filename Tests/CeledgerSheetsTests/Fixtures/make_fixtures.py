@@ -2,7 +2,7 @@
 """Makes the spreadsheet and CSV fixtures of the import tests, with writers that are not celedger's.
 
     python3 -m pip install openpyxl XlsxWriter
-    python3 Tests/CeledgerSQLiteTests/Fixtures/make_fixtures.py
+    python3 Tests/CeledgerSheetsTests/Fixtures/make_fixtures.py
 
 The files are committed; run this again only to change them. XlsxWriter writes strings as shared strings
 (rich text too), dates as serial numbers with a date format, numbers as Python writes floats; openpyxl

@@ -1,0 +1,112 @@
+import CeledgerDomain
+import CeledgerSheets
+
+public struct ImportOptions: Sendable {
+    /// Import the good rows and leave the bad ones out (they are returned, and the CLI writes them beside the input).
+    public var skipInvalid = false
+    /// Validate only: nothing is written.
+    public var dryRun = false
+    /// How the store writes, for its tests: history rows and summary marks set-wise after the rows (its
+    /// `DeferredUpkeep`) instead of by trigger; tests compare the two.
+    public var deferUpkeep = true
+    /// How the store writes, for its tests: drop and rebuild the slow indexes from this many expected
+    /// records on (nil: the store's own threshold; tests lower it).
+    public var rebuildIndexesFrom: Int?
+    public init(skipInvalid: Bool = false, dryRun: Bool = false) {
+        self.skipInvalid = skipInvalid
+        self.dryRun = dryRun
+    }
+}
+
+/// A rejected row: where (line of the file, column as headed in the file) and why.
+public struct RowError: Sendable, Hashable {
+    public let line: Int
+    public let column: String
+    public let message: Message
+    public init(line: Int, column: String, message: Message) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+}
+
+/// A bad row with its cells, so that it can be written back out for correction.
+public struct RejectedRow: Sendable {
+    public let line: Int
+    public let fields: [String]
+    public let errors: [RowError]
+    public init(line: Int, fields: [String], errors: [RowError]) {
+        self.line = line
+        self.fields = fields
+        self.errors = errors
+    }
+}
+
+public struct ImportReport: Sendable {
+    public var rows = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    /// The first duplicates and errors, up to `ImportReport.keptMessages` of each; the counts are complete.
+    public var duplicates: [RowError] = []
+    public var errors: [RowError] = []
+    public var duplicateCount = 0
+    public var badRowCount = 0
+    public static let keptMessages = 10_000
+    public var rejected: [RejectedRow] = []
+    /// The header as written in the file, for writing rejected rows back out.
+    public var header: [String] = []
+    /// Whether the rows were written to the ledger.
+    public var committed = false
+    /// A problem with the file itself (its header, its quoting, its encoding) rather than a row:
+    /// `skipInvalid` cannot skip it, and nothing is imported.
+    public var fileIsBroken = false
+    public init() {}
+}
+
+/// What importing a class file found and did.
+public struct ClassImportReport: Sendable {
+    /// The class as read from its lines (with no person yet).
+    public var record: CeledgerDomain.Record?
+    /// Participant rows read.
+    public var rows = 0
+    public var inserted = 0
+    public var duplicates: [RowError] = []
+    public var errors: [RowError] = []
+    /// Rows with at least one error.
+    public var badRowCount = 0
+    public var committed = false
+    /// A problem with the file or the class lines rather than one participant: nothing can be imported.
+    public var fileIsBroken = false
+    public init() {}
+}
+
+/// Progress of a long operation: units done and, when known, the total.
+public typealias ProgressHandler = (_ done: Int, _ total: Int?) -> Void
+
+extension Message {
+    /// A file's message in the words the formats gave it.
+    public init(_ m: SheetMessage) { self.init(zh: m.zh, en: m.en) }
+}
+
+extension SheetError {
+    /// The error's message as the domain's `Message`, word for word.
+    public var text: Message { Message(message) }
+}
+
+extension RowError {
+    /// A problem with the file itself at a line, located in a column when the file says which (by its
+    /// header, or as `#n` beyond it).
+    public init(_ e: CSVError, header: [String]? = nil) {
+        let column = e.column.map { i in
+            guard let header else { return "" }
+            return i <= header.count ? header[i - 1].trimmedField : "#\(i)"
+        } ?? ""
+        self.init(line: e.line, column: column, message: Message(e.message))
+    }
+}
+
+extension String {
+    /// At most 40 characters, for naming a cell in a message.
+    var truncatedForMessage: String { count > 40 ? String(prefix(40)) + "…" : self }
+}

@@ -1,0 +1,121 @@
+import CeledgerDomain
+import CeledgerSheets
+import CeledgerText
+
+/// A header row mapped to the fields it names.
+public struct HeaderMap: Sendable {
+    /// Headers of the explanation columns a rejected file carries (line, column, reason): an import ignores
+    /// them, so that a clerk can correct the rejected file and import it as it is.
+    public static let annotationHeaders: Set<String> = ["line", "column", "reason"]
+
+    /// The field of each column, nil for a column the import ignores.
+    public let fields: [Field?]
+    /// Unknown, repeated or missing required columns: errors on the header's line.
+    public let errors: [RowError]
+
+    /// Maps a header row to fields. An unknown, repeated or missing required column is an error on line 1.
+    public init(_ row: CSVRow, kind: RowKind) {
+        var errors: [RowError] = []
+        var seen: [Field: String] = [:]
+        var map: [Field?] = []
+        if row.fields.count == 1, let only = row.fields.first {
+            for (sep, name) in [("\t", "tab"), (";", "semicolon"), ("|", "|")] where only.contains(sep) {
+                self.fields = []
+                self.errors = [RowError(line: row.line, column: only.truncatedForMessage, message: Message(
+                    zh: "表头只有一列：文件似乎以\(name == "tab" ? "制表符" : name == "semicolon" ? "分号" : "竖线")分隔，应以逗号分隔",
+                    en: "the header has one column: the file seems separated by \(name), not commas"))]
+                return
+            }
+        }
+        for cell in row.fields {
+            let h = cell.trimmedField
+            if HeaderMap.annotationHeaders.contains(h.lowercased()) {
+                map.append(nil)
+                continue
+            }
+            guard let f = Field.fromHeader(h, kind: kind) else {
+                errors.append(RowError(line: row.line, column: h.truncatedForMessage, message: Message(
+                    zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
+                map.append(nil)
+                continue
+            }
+            if let first = seen[f] {
+                errors.append(RowError(line: row.line, column: h, message: Message(
+                    zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
+            }
+            seen[f] = h
+            map.append(f)
+        }
+        var required: [Field] = kind == .person ? [.idNumber, .name] : [.idNumber, .mode, .category, .title]
+        if kind == .record {
+            if seen[.startDate] == nil && seen[.endDate] == nil { required.append(.endDate) }
+            if seen[.claimedHours] == nil && seen[.recognizedHours] == nil { required.append(.claimedHours) }
+        }
+        for f in required where seen[f] == nil {
+            errors.append(RowError(line: row.line, column: f.label(.en, in: kind), message: Message(
+                zh: "缺少必需的列“\(f.zh(in: kind))”（或 \(f.exportKey(in: kind))）",
+                en: "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing")))
+        }
+        self.fields = map
+        self.errors = errors
+    }
+}
+
+/// A row read and parsed, not yet written.
+public enum PreparedRow: Sendable {
+    /// Not as many fields as the header.
+    case fieldCount
+    /// Parsed, with the cells the source could read only with a loss.
+    case person(Result<Person, RowProblems>, [RowError])
+    case record(Result<CeledgerDomain.Record, RowProblems>, [RowError])
+}
+
+/// What a file's rows become before they meet the ledger: each row's cells checked (`CellDamage`) and
+/// parsed by the domain into a person or a record, the problems named by the columns as headed in the
+/// file. Pure, so that it can run on a thread of its own while another writes.
+public struct RowPreparer: Sendable {
+    public let kind: RowKind
+    /// The field of each column (from a header without errors).
+    public let map: [Field?]
+    /// The header as written in the file.
+    public let header: [String]
+    /// Each field's column as headed in the file.
+    public let columnName: [Field: String]
+    /// The fields the file has a column for.
+    public let present: Set<Field>
+    let parser: RowParser
+
+    public init(kind: RowKind, header: CSVRow, map: [Field?], rules: RuleBook?) {
+        self.kind = kind
+        self.map = map
+        self.header = header.fields
+        self.columnName = Dictionary(
+            map.enumerated().compactMap { i, f in f.map { ($0, header.fields[i].trimmedField) } },
+            uniquingKeysWith: { a, _ in a })
+        self.present = Set(map.compactMap { $0 })
+        self.parser = RowParser(rules: rules)
+    }
+
+    /// The row checked cell by cell and parsed by the domain.
+    public func prepare(_ row: CSVRow) -> PreparedRow {
+        guard row.fields.count == map.count else { return .fieldCount }
+        var cells: [Field: String] = [:]
+        for (i, f) in map.enumerated() { if let f { cells[f] = CSVWriter.plain(row.fields[i]) } }
+        let damage = CellDamageCheck.errors(row, map: map, header: header)
+        return kind == .person ? .person(parser.person(cells), damage) : .record(parser.record(cells), damage)
+    }
+
+    /// The column a field's problems are named by: as headed in the file.
+    public func column(_ field: Field) -> String { columnName[field] ?? field.label(.en, in: kind) }
+
+    /// A row's errors: the damaged cells, then the parser's findings on the other cells.
+    public func errors(line: Int, _ problems: RowProblems, damage: [RowError]) -> [RowError] {
+        CellDamageCheck.merging(damage, problems.issues.map { RowError(line: line, column: column($0.field), message: $0.message) })
+    }
+
+    /// "has 3 fields, the header has 5".
+    public func fieldCountError(_ row: CSVRow) -> RowError {
+        RowError(line: row.line, column: "", message: Message(
+            zh: "有\(row.fields.count.grouped)列，表头有\(map.count)列", en: "has \(row.fields.count.grouped) fields, the header has \(map.count)"))
+    }
+}

@@ -1,0 +1,119 @@
+import CeledgerDomain
+import CeledgerLedger
+import CeledgerInterchange
+import CeledgerSheets
+import Foundation
+internal import GRDB
+
+extension SQLiteLedger {
+    /// Adds the same activity for several persons in one transaction (Art. 16: one training class, many
+    /// participants): all or nothing. A person who already has the activity is skipped and named as a
+    /// duplicate; a person no longer in the ledger fails the whole batch. `r.personID` is ignored: each
+    /// record belongs to its person row.
+    public func addRecords(_ r: CeledgerDomain.Record, personRowIDs: [Int64], reviewer: String) throws(LedgerError) -> BatchResult {
+        let now = SQLiteLedger.now()
+        return try write { db in
+            let exists = try db.cachedStatement(sql: "SELECT 1 FROM person WHERE id = ?")
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
+                    basis, quantity, role, suggested_tenths, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
+                """)
+            let reviewedBy: String? = r.recognition == .pending ? nil : reviewer
+            let reviewedAt: String? = r.recognition == .pending ? nil : now
+            var added: [Int64] = [], duplicates: [Int64] = []
+            var seen = Set<Int64>()
+            for person in personRowIDs where seen.insert(person).inserted {
+                guard try Bool.fetchOne(exists, arguments: [person]) != nil else { throw LedgerError.gone }
+                try insert.execute(arguments: [
+                    person, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso, r.year,
+                    r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths, r.recognition.rawValue,
+                    r.certificateNo, r.note, r.recognitionNote, reviewedBy, reviewedAt, r.basis, r.quantity, r.role.rawValue,
+                    r.suggestedHours?.tenths, now, now,
+                ])
+                if db.changesCount > 0 { added.append(person) } else { duplicates.append(person) }
+            }
+            return BatchResult(added: added, duplicates: duplicates)
+        }
+    }
+
+    /// Imports a class file (`ClassFile`): `key,value` lines giving the activity, then a participants table,
+    /// one person a line. Atomic like every import: one bad line and nothing is written. A participant who
+    /// already has the activity is a duplicate: skipped and reported, not an error.
+    public func importClass(from reader: any RowSource, dryRun: Bool = false, progress: ProgressHandler? = nil) throws(LedgerError) -> ClassImportReport {
+        var report = ClassImportReport()
+        let file: ClassFile
+        switch ClassFile.read(from: reader, rules: rules) {
+        case .success(let f):
+            file = f
+            report.record = f.record
+        case .failure(let problems):
+            report.record = problems.record
+            report.errors = problems.errors
+            report.badRowCount = 1
+            report.fileIsBroken = true
+            return report
+        }
+
+        let now = SQLiteLedger.now()
+        do {
+            func pass(_ db: Database) throws -> Bool {
+                var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: dryRun)
+                let nameOf = try db.cachedStatement(sql: "SELECT name FROM person WHERE id = ?")
+                while let row = try reader.next() {
+                    guard let participant = file.participant(row) else { continue }
+                    report.rows += 1
+                    if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
+                    var errors = participant.errors
+                    var personRowID: Int64?
+                    if let record = participant.record {
+                        personRowID = try writer.personRowID(record.personID.value)
+                        if personRowID == nil {
+                            errors.append(file.notInLedger(record, line: row.line))
+                        } else if let given = participant.name, let id = personRowID, id >= 0,
+                                  let stored = try String.fetchOne(nameOf, arguments: [id]), stored != given {
+                            errors.append(file.nameDiffers(given, stored: stored, line: row.line))
+                        }
+                    }
+                    if !errors.isEmpty {
+                        report.badRowCount += 1
+                        if report.errors.count < ImportReport.keptMessages { report.errors += errors }
+                        continue
+                    }
+                    guard let record = participant.record, let personRowID else { continue }
+                    if try writer.insert(record, personRowID: personRowID) {
+                        report.inserted += 1
+                    } else if report.duplicates.count < ImportReport.keptMessages {
+                        report.duplicates.append(file.duplicate(line: row.line))
+                    }
+                }
+                progress?(reader.bytesRead, reader.totalBytes)
+                if report.rows == 0 {
+                    report.errors.append(file.nobody)
+                    report.badRowCount = 1
+                }
+                report.committed = report.errors.isEmpty && !dryRun
+                if report.committed { try settle(db) }
+                return report.committed
+            }
+            if dryRun {
+                _ = try db.read(pass)
+            } else {
+                try db.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) { try pass(db) ? .commit : .rollback }
+                }
+            }
+        } catch let e as CSVError {
+            report.badRowCount += 1
+            report.fileIsBroken = true
+            report.errors.append(RowError(e))
+            report.committed = false
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+        if !report.committed && !dryRun { report.inserted = 0 }
+        return report
+    }
+}
