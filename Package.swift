@@ -27,7 +27,8 @@ let package = Package(
         // as cases. No database: the SQLite ledger (and any other) implements these.
         .target(name: "CeledgerLedger", dependencies: ["CeledgerDomain"]),
         // Files, not ledgers: CSV and XLSX read and written, text encodings, the XML of spreadsheet parts.
-        .target(name: "CeledgerSheets", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // Beside ZIPFoundation only the text layout, for a column's width in character cells.
+        .target(name: "CeledgerSheets", dependencies: ["CeledgerText", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Between files and ledger rows: headers mapped to fields, rows prepared (checked and parsed by the
         // domain), class files read, the export shapes, the one JSON writer. No SQL.
         .target(name: "CeledgerInterchange", dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSheets"]),

@@ -1,3 +1,4 @@
+import CeledgerText
 import Foundation
 internal import ZIPFoundation
 
@@ -147,7 +148,7 @@ public final class XLSXWriter: TableSink {
     /// The display width of a cell's longest line, in character cells.
     static func width(_ s: String) -> Int {
         if s.utf8.count < 200 && s.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0A }) { return s.utf8.count }
-        return s.split(separator: "\n", omittingEmptySubsequences: false).map { CellWidth.of($0) }.max() ?? 0
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayWidth.of($0) }.max() ?? 0
     }
 
     static func isDecimal(_ s: String) -> Bool {

@@ -3,22 +3,9 @@ import CeledgerText
 import Testing
 @testable import CeledgerSheets
 
-/// The formats depend on Foundation alone, so they carry their own small copies of what they need of the
-/// domain's dates and of the text layout's display width. These tests hold the copies to the originals.
+/// The formats know no domain, so they carry their own small copy of how the domain reads a date typed as
+/// text. These tests hold the copy to the original.
 @Suite struct FormatsAgreeWithDomainTests {
-    @Test("a spreadsheet cell's width is the display width, scalar by scalar and for characters that combine")
-    func cellWidthIsDisplayWidth() {
-        var differ: [UInt32] = []
-        for v in UInt32(0)...0x10FFFF {
-            guard let u = Unicode.Scalar(v) else { continue }
-            if CellWidth.of(u) != DisplayWidth.of(u) { differ.append(v) }
-        }
-        #expect(differ.isEmpty, "\(differ.prefix(20).map { String($0, radix: 16) })")
-        for s in ["", "abc", "欧阳明辉", "e\u{301}", "☺\u{FE0F}", "👍🏽", "한국어", "ｆｕｌｌ", "a\u{200B}b", "tab\there", "𠀀𠀁"] {
-            #expect(CellWidth.of(s) == DisplayWidth.of(s), "\(s)")
-        }
-    }
-
     @Test("a date typed as text reads as the domain reads it")
     func datesParseAsTheDomainParses() {
         var texts = ["2024-03-04", "2024-3-4", "2024/3/4", "2024.3.4", "2024年3月4日", "2024年3月4", "20240304", " 2024-03-04 ",
