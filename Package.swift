@@ -9,7 +9,7 @@ let package = Package(
     name: "celedger",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "celedger", targets: ["celedger"]),
+        .executable(name: "celedger", targets: ["celedger"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "CeledgerLedger", dependencies: ["CeledgerDomain"]),
         // Files, not ledgers: CSV and XLSX read and written, text encodings, the XML of spreadsheet parts.
         // Beside ZIPFoundation only the text layout, for a column's width in character cells.
-        .target(name: "CeledgerSheets", dependencies: ["CeledgerText", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(
+            name: "CeledgerSheets", dependencies: ["CeledgerText", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Between files and ledger rows: headers mapped to fields, rows prepared (checked and parsed by the
         // domain), class files read, the export shapes, the one JSON writer. No SQL.
         .target(name: "CeledgerInterchange", dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSheets"]),
@@ -66,24 +67,36 @@ let package = Package(
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the store's
         // and the CLI's tests read them there too.
-        .testTarget(name: "CeledgerSheetsTests", dependencies: [
-            "CeledgerSheets",
-            // Only to look inside written packages and to build a zip bomb.
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CeledgerSheetsTests",
+            dependencies: [
+                "CeledgerSheets",
+                // Only to look inside written packages and to build a zip bomb.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ], exclude: ["Fixtures"]),
         // Imports into a ledger read the spreadsheet fixtures of CeledgerSheetsTests through #filePath.
-        .testTarget(name: "CeledgerSQLiteTests", dependencies: [
-            "CeledgerSQLite", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerDomain", grdb,
-        ]),
+        .testTarget(
+            name: "CeledgerSQLiteTests",
+            dependencies: [
+                "CeledgerSQLite", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerDomain", grdb,
+            ]),
         // The interchange, and what the formats share with the domain and the text layout (dates, widths).
-        .testTarget(name: "CeledgerInterchangeTests", dependencies: [
-            "CeledgerInterchange", "CeledgerSheets", "CeledgerDomain", "CeledgerText",
-        ]),
-        .testTarget(name: "CeledgerReportsTests", dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText", "CeledgerTestSupport"],
-                    exclude: ["Golden"]),
+        .testTarget(
+            name: "CeledgerInterchangeTests",
+            dependencies: [
+                "CeledgerInterchange", "CeledgerSheets", "CeledgerDomain", "CeledgerText",
+            ]),
+        .testTarget(
+            name: "CeledgerReportsTests",
+            dependencies: ["CeledgerReports", "CeledgerDomain", "CeledgerText", "CeledgerTestSupport"],
+            exclude: ["Golden"]),
         // Golden files are read through #filePath, not bundled as resources.
-        .testTarget(name: "CeledgerTUITests", dependencies: ["CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb],
-                    exclude: ["Golden"]),
+        .testTarget(
+            name: "CeledgerTUITests",
+            dependencies: [
+                "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
+            ],
+            exclude: ["Golden"]),
         // Shared by the test suites: running the built binary, a test's sandbox folder, golden files.
         .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
         .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain", "CeledgerTestSupport"], exclude: ["Golden"]),

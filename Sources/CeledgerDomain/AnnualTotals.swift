@@ -8,7 +8,9 @@ public struct AnnualTotals: Sendable, Hashable {
     /// Recognised hours the per-year caps kept from counting.
     public let trimmedHours: Hours
 
-    public init(year: Int, publicHours: Hours, professionalHours: Hours, thresholds: RuleSet.Thresholds, trimmedHours: Hours = .zero) {
+    public init(
+        year: Int, publicHours: Hours, professionalHours: Hours, thresholds: RuleSet.Thresholds, trimmedHours: Hours = .zero
+    ) {
         self.year = year
         self.publicHours = publicHours
         self.professionalHours = professionalHours
@@ -82,8 +84,10 @@ public struct YearItem: Sendable, Hashable {
     public let recognizedHours: Hours?
     public let endDate: Day
 
-    public init(recordID: Int64, mode: Mode, category: Category, recognition: Recognition, assessment: Assessment,
-                recognizedHours: Hours?, endDate: Day) {
+    public init(
+        recordID: Int64, mode: Mode, category: Category, recognition: Recognition, assessment: Assessment,
+        recognizedHours: Hours?, endDate: Day
+    ) {
         self.recordID = recordID
         self.mode = mode
         self.category = category
@@ -94,8 +98,9 @@ public struct YearItem: Sendable, Hashable {
     }
 
     public init(recordID: Int64, _ r: Record) {
-        self.init(recordID: recordID, mode: r.mode, category: r.category, recognition: r.recognition, assessment: r.assessment,
-                  recognizedHours: r.recognizedHours, endDate: r.endDate)
+        self.init(
+            recordID: recordID, mode: r.mode, category: r.category, recognition: r.recognition, assessment: r.assessment,
+            recognizedHours: r.recognizedHours, endDate: r.endDate)
     }
 
     public var contribution: Record.Contribution {
@@ -134,7 +139,9 @@ public struct YearResult: Sendable, Hashable {
             let what = set.cap(id: id)?.describe(lang) ?? id
             let items = list.map { t in
                 let title = titles[t.recordID].map { " " + $0 } ?? ""
-                return lang == .zh ? "#\(t.recordID) \(t.endDate.iso)\(title) 扣 \(t.hours)" : "#\(t.recordID) \(t.endDate.iso)\(title) −\(t.hours)"
+                return lang == .zh
+                    ? "#\(t.recordID) \(t.endDate.iso)\(title) 扣 \(t.hours)"
+                    : "#\(t.recordID) \(t.endDate.iso)\(title) −\(t.hours)"
             }
             return lang == .zh
                 ? "\(what)：扣减 \(sum)（\(items.joined(separator: "；"))）"
@@ -167,7 +174,8 @@ extension AnnualTotals {
             }
             for (i, cap) in set.caps.enumerated() where cap.applies(to: item.mode, item.category) { used[i] += counts }
             if let limiting, counts < h {
-                trims.append(Trim(capID: set.caps[limiting].id, recordID: item.recordID, endDate: item.endDate, hours: h - counts))
+                trims.append(
+                    Trim(capID: set.caps[limiting].id, recordID: item.recordID, endDate: item.endDate, hours: h - counts))
                 trimmed += h - counts
             }
             switch item.category {
@@ -176,8 +184,9 @@ extension AnnualTotals {
             }
             counted[item.mode, default: [:]][item.category, default: .zero] += counts
         }
-        let totals = AnnualTotals(year: year, publicHours: publicHours, professionalHours: professionalHours,
-                                  thresholds: set.thresholds, trimmedHours: trimmed)
+        let totals = AnnualTotals(
+            year: year, publicHours: publicHours, professionalHours: professionalHours,
+            thresholds: set.thresholds, trimmedHours: trimmed)
         return YearResult(totals: totals, trims: trims, counted: counted)
     }
 

@@ -38,7 +38,8 @@ public struct Conversion: Sendable, Hashable, Identifiable {
         }
     }
 
-    public init(id: String, name: Message, mode: Mode, isDefault: Bool = false, method: Method, maxPerItem: Sourced<Hours>? = nil) {
+    public init(id: String, name: Message, mode: Mode, isDefault: Bool = false, method: Method, maxPerItem: Sourced<Hours>? = nil)
+    {
         self.id = id
         self.name = name
         self.mode = mode
@@ -71,11 +72,13 @@ public struct Conversion: Sendable, Hashable, Identifiable {
             method = .byRank(list)
         case "actual": method = .actual(maxPerDay: try r.optionalSourcedHours("max_per_day"))
         default:
-            throw r.problem("method", "“\(methodName)”不是可选值（\(methods.joined(separator: ", "))）",
-                            "\"\(methodName)\" is not one of: \(methods.joined(separator: ", "))")
+            throw r.problem(
+                "method", "“\(methodName)”不是可选值（\(methods.joined(separator: ", "))）",
+                "\"\(methodName)\" is not one of: \(methods.joined(separator: ", "))")
         }
-        return Conversion(id: id, name: name, mode: mode, isDefault: isDefault, method: method,
-                          maxPerItem: try r.optionalSourcedHours("max_per_item"))
+        return Conversion(
+            id: id, name: name, mode: mode, isDefault: isDefault, method: method,
+            maxPerItem: try r.optionalSourcedHours("max_per_item"))
     }
 
     /// The conversion in a clerk's words: "每天 8 学时；单项最多 40".
@@ -148,31 +151,49 @@ extension RuleSet {
         if let basis, !basis.trimmedField.isEmpty {
             guard let c = self.conversion(named: basis) else {
                 let known = conversions(for: mode).map(\.id).joined(separator: ", ")
-                return .failure(FieldIssue(.basis, Message(
-                    zh: "“\(basis)”不是“\(name.zh)”中的折算方式" + (known.isEmpty ? "（\(mode.zh)没有折算方式）" : "（\(mode.zh)可选：\(known)）"),
-                    en: "\"\(basis)\" is not a conversion of \(id)" + (known.isEmpty ? " (\(mode.en) has none)" : " (\(mode.en): \(known))"))))
+                return .failure(
+                    FieldIssue(
+                        .basis,
+                        Message(
+                            zh: "“\(basis)”不是“\(name.zh)”中的折算方式"
+                                + (known.isEmpty ? "（\(mode.zh)没有折算方式）" : "（\(mode.zh)可选：\(known)）"),
+                            en: "\"\(basis)\" is not a conversion of \(id)"
+                                + (known.isEmpty ? " (\(mode.en) has none)" : " (\(mode.en): \(known))"))))
             }
             guard c.mode == mode else {
-                return .failure(FieldIssue(.basis, Message(
-                    zh: "折算方式“\(c.name.zh)”属于\(c.mode.zh)，不是\(mode.zh)", en: "conversion \(c.id) is for \(c.mode.en), not \(mode.en)")))
+                return .failure(
+                    FieldIssue(
+                        .basis,
+                        Message(
+                            zh: "折算方式“\(c.name.zh)”属于\(c.mode.zh)，不是\(mode.zh)",
+                            en: "conversion \(c.id) is for \(c.mode.en), not \(mode.en)")))
             }
             conversion = c
         } else if let c = defaultConversion(for: mode) {
             conversion = c
         } else {
             if let q = quantity {
-                return .failure(FieldIssue(.quantity, Message(
-                    zh: "\(mode.zh)按申报学时认定，不用折算数量（\(q)）", en: "\(mode.en) takes the claimed hours; no quantity (\(q))")))
+                return .failure(
+                    FieldIssue(
+                        .quantity,
+                        Message(
+                            zh: "\(mode.zh)按申报学时认定，不用折算数量（\(q)）", en: "\(mode.en) takes the claimed hours; no quantity (\(q))")))
             }
-            return .success(Suggestion(hours: claimed, conversionID: nil, arithmetic: Message(
-                zh: "按申报学时：\(claimed.compact)", en: "claimed hours: \(claimed.compact)"), conversionName: nil))
+            return .success(
+                Suggestion(
+                    hours: claimed, conversionID: nil,
+                    arithmetic: Message(
+                        zh: "按申报学时：\(claimed.compact)", en: "claimed hours: \(claimed.compact)"), conversionName: nil))
         }
-        return conversion.suggest(start: start, end: end, quantity: quantity, role: role, assessment: assessment, claimed: claimed)
+        return conversion.suggest(
+            start: start, end: end, quantity: quantity, role: role, assessment: assessment, claimed: claimed)
     }
 }
 
 extension Conversion {
-    public func suggest(start: Day, end: Day, quantity: Int?, role: Role, assessment: Assessment, claimed: Hours) -> Result<Suggestion, FieldIssue> {
+    public func suggest(
+        start: Day, end: Day, quantity: Int?, role: Role, assessment: Assessment, claimed: Hours
+    ) -> Result<Suggestion, FieldIssue> {
         let days = max(1, start.days(through: end))
         let label = name
         func quantityIssue(_ zh: String, _ en: String) -> Result<Suggestion, FieldIssue> {
@@ -195,14 +216,16 @@ extension Conversion {
         case .perHalfDay(let h):
             let n = quantity ?? days * 2
             if n > days * 2 {
-                return quantityIssue("半天数 \(n) 超过起止日期的 \(days * 2) 个半天", "\(n) half days is more than the \(days * 2) of the dates")
+                return quantityIssue(
+                    "半天数 \(n) 超过起止日期的 \(days * 2) 个半天", "\(n) half days is more than the \(days * 2) of the dates")
             }
             hours = h.value * n
             zh = "\(n) 个半天 × \(h.value.compact) = \(hours.compact)"
             en = "\(n) half day\(n == 1 ? "" : "s") × \(h.value.compact) = \(hours.compact)"
         case .fixed(let h, let presenter):
             if let q = quantity, q != 1 {
-                return quantityIssue("每项计固定学时，不用折算数量（\(q)）；多项请分别登记", "a fixed number per item takes no quantity (\(q)); register each item")
+                return quantityIssue(
+                    "每项计固定学时，不用折算数量（\(q)）；多项请分别登记", "a fixed number per item takes no quantity (\(q)); register each item")
             }
             if role == .presenter, let p = presenter {
                 hours = p.value
@@ -226,10 +249,12 @@ extension Conversion {
             }
         case .byRank(let list):
             guard let rank = quantity else {
-                return quantityIssue("按排名折算须填写排名（折算数量，1 至 \(list.count)）", "by rank needs the rank as quantity (1 to \(list.count))")
+                return quantityIssue(
+                    "按排名折算须填写排名（折算数量，1 至 \(list.count)）", "by rank needs the rank as quantity (1 to \(list.count))")
             }
             guard rank <= list.count else {
-                return quantityIssue("排名 \(rank) 超出规则所列（1 至 \(list.count)）", "rank \(rank) is beyond the rule's 1 to \(list.count)")
+                return quantityIssue(
+                    "排名 \(rank) 超出规则所列（1 至 \(list.count)）", "rank \(rank) is beyond the rule's 1 to \(list.count)")
             }
             hours = list[rank - 1].value
             zh = "第 \(rank) 名 \(hours.compact)"

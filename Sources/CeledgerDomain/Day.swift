@@ -7,7 +7,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Nil unless the date exists in the proleptic Gregorian calendar (2024-02-29 yes, 2023-02-29 no).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...Day.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day

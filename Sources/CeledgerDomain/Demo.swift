@@ -42,7 +42,9 @@ public struct DemoPools: Sendable {
         var us: [Unit] = []
         for (n, l) in DemoPools.lines(units) {
             let c = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard c.count >= 4, c[1].count == 6 else { throw Problem(file: "units.tsv", line: n, message: "expected unit, region, departments, titles") }
+            guard c.count >= 4, c[1].count == 6 else {
+                throw Problem(file: "units.tsv", line: n, message: "expected unit, region, departments, titles")
+            }
             var titles: [(String, TitleLevel)] = []
             for t in c[3].split(separator: "|") {
                 let parts = t.split(separator: ":")
@@ -58,7 +60,8 @@ public struct DemoPools: Sendable {
         for (n, l) in DemoPools.lines(activities) {
             let c = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard c.count >= 6, let mode = Mode.parse(c[0]), let cat = Category.parse(c[1]), let days = Int(c[4]),
-                  case .success(let h) = Hours.parse(c[5]) else {
+                case .success(let h) = Hours.parse(c[5])
+            else {
                 throw Problem(file: "activities.tsv", line: n, message: "expected mode, category, title, provider, days, hours")
             }
             acts.append(Activity(mode: mode, category: cat, title: c[2], provider: c[3], days: max(1, days), hours: h))
@@ -172,7 +175,9 @@ public struct DemoGenerator: Sendable {
         // How diligent this person is this year: most complete the 90 hours, some fall short.
         let profile = rng.int(0...99)
         let publicTarget = Hours(whole: profile < 90 ? 30 : rng.int(0...3) * 6)
-        let professionalTarget = Hours(whole: profile < 62 ? rng.int(60...84) : profile < 72 ? rng.int(40...59) : profile < 90 ? rng.int(62...70) : rng.int(0...40))
+        let professionalTarget = Hours(
+            whole: profile < 62
+                ? rng.int(60...84) : profile < 72 ? rng.int(40...59) : profile < 90 ? rng.int(62...70) : rng.int(0...40))
         var latest = lastDay ?? Day.lastOf(year: year)
         if let until, until < latest { latest = until }
         guard Day.firstOf(year: year) <= latest else { return [] }
@@ -187,7 +192,8 @@ public struct DemoGenerator: Sendable {
             let start = Day(ordinal: rng.int(first...lastStart))
             let end = Day(ordinal: min(start.ordinal + span - 1, latest.ordinal))
             var recognition = Recognition.recognized
-            var assessment: Assessment = a.mode == .online || a.mode == .training || a.mode == .degree ? (rng.chance(0.15) ? .excellent : .passed) : .none
+            var assessment: Assessment =
+                a.mode == .online || a.mode == .training || a.mode == .degree ? (rng.chance(0.15) ? .excellent : .passed) : .none
             var recognized: Hours? = a.hours
             var reason = ""
             let roll = rng.int(0...999)
@@ -205,12 +211,15 @@ public struct DemoGenerator: Sendable {
                 // Recognised at less than claimed.
                 recognized = Hours(tenths: a.hours.tenths * 3 / 4)
             }
-            let score: String? = assessment == .none ? nil : assessment == .failed ? String(rng.int(30...59)) : String(rng.int(60...99))
-            out.append(Record(
-                personID: id, mode: a.mode, category: category, title: titled, provider: a.provider, startDate: start,
-                endDate: end, assessment: assessment, score: score, claimedHours: a.hours, recognizedHours: recognized,
-                recognition: recognition,
-                certificateNo: recognition == .recognized ? "JX\(year)\(String(rng.int(100000...999999)))" : "", recognitionNote: reason))
+            let score: String? =
+                assessment == .none ? nil : assessment == .failed ? String(rng.int(30...59)) : String(rng.int(60...99))
+            out.append(
+                Record(
+                    personID: id, mode: a.mode, category: category, title: titled, provider: a.provider, startDate: start,
+                    endDate: end, assessment: assessment, score: score, claimedHours: a.hours, recognizedHours: recognized,
+                    recognition: recognition,
+                    certificateNo: recognition == .recognized ? "JX\(year)\(String(rng.int(100000...999999)))" : "",
+                    recognitionNote: reason))
         }
         var pub = Hours.zero
         var tries = 0

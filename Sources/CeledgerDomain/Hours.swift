@@ -54,7 +54,12 @@ public struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func parse(_ text: String) -> Result<Hours, ParseError> {
         var s = Substring(text.trimmedField)
         var negative = false
-        if s.first == "-" { negative = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }
+        if s.first == "-" {
+            negative = true
+            s = s.dropFirst()
+        } else if s.first == "+" {
+            s = s.dropFirst()
+        }
         guard !s.isEmpty else { return .failure(.notANumber) }
         var whole = 0
         var fraction: [Int] = []

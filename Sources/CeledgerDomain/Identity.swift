@@ -61,7 +61,8 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
             }
             func number(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + digits[$1] } }
             guard let birth = Day(year: number(6..<10), month: number(10..<12), day: number(12..<14)),
-                  birth.year >= 1900 else { return .failure(.badBirthDate) }
+                birth.year >= 1900
+            else { return .failure(.badBirthDate) }
             let expected = checkCharacter(for: digits)
             guard expected == last else { return .failure(.badCheckCharacter(expected: expected)) }
             let value = lastByte == 0x78 ? String(raw.dropLast()) + "X" : raw
@@ -90,7 +91,8 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
         let digits = first17.map { Int(String($0))! }
         func number(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + digits[$1] } }
         guard let birth = Day(year: number(6..<10), month: number(10..<12), day: number(12..<14)),
-              birth.year >= 1900 else { return .failure(.badBirthDate) }
+            birth.year >= 1900
+        else { return .failure(.badBirthDate) }
         let expected = checkCharacter(for: digits)
         guard expected == last else { return .failure(.badCheckCharacter(expected: expected)) }
         return .success(ResidentID(unchecked: String(chars), birthDate: birth, gender: digits[16] % 2 == 1 ? .male : .female))

@@ -21,7 +21,10 @@ public enum Lang: String, Sendable, CaseIterable {
 public struct Message: Sendable, Hashable, CustomStringConvertible {
     public let zh: String
     public let en: String
-    public init(zh: String, en: String) { self.zh = zh; self.en = en }
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
     public func text(_ lang: Lang) -> String { lang == .zh ? zh : en }
     public var description: String { en }
 }

@@ -29,9 +29,15 @@ public struct PinyinIndex: Sendable {
                 guard case .scalarValue(let ch) = decoder.decode(&it), it.next() == nil else { continue }
                 var fields: [[UInt8]] = [[]]
                 for b in line[(tab + 1)...] {
-                    if b == 0x09 { fields.append([]); continue }
-                    if (0x41...0x5A).contains(b) { fields[fields.count - 1].append(b | 0x20) }
-                    else if (0x61...0x7A).contains(b) { fields[fields.count - 1].append(b) }
+                    if b == 0x09 {
+                        fields.append([])
+                        continue
+                    }
+                    if (0x41...0x5A).contains(b) {
+                        fields[fields.count - 1].append(b | 0x20)
+                    } else if (0x61...0x7A).contains(b) {
+                        fields[fields.count - 1].append(b)
+                    }
                 }
                 if !fields[0].isEmpty { letters[ch] = fields[0] }
                 if fields.count >= 2 && !fields[1].isEmpty { surnameLetters[ch] = fields[1] }
@@ -51,7 +57,9 @@ public struct PinyinIndex: Sendable {
             let options: [UInt8]
             if let ls = letters[ch] {
                 options = first ? (surnameLetters[ch] ?? []) + [ls[0]] : [ls[0]]
-            } else if ch.isASCII, let b = UInt8(exactly: ch.value), (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) {
+            } else if ch.isASCII, let b = UInt8(exactly: ch.value),
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+            {
                 options = [(0x41...0x5A).contains(b) ? b | 0x20 : b]
             } else {
                 if ch.properties.generalCategory != .nonspacingMark { first = false }
@@ -61,6 +69,7 @@ public struct PinyinIndex: Sendable {
             variants = options.flatMap { o in variants.map { $0 + [o] } }
         }
         var seen = Set<[UInt8]>()
-        return variants.filter { !$0.isEmpty && seen.insert($0).inserted }.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+        return variants.filter { !$0.isEmpty && seen.insert($0).inserted }.map { String(decoding: $0, as: UTF8.self) }.joined(
+            separator: " ")
     }
 }

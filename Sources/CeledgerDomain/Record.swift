@@ -65,7 +65,9 @@ public struct Record: Hashable, Sendable {
     public var year: Int { endDate.year }
 
     /// The hours this record adds to its year, or nil with the reason it adds none.
-    public var contribution: Contribution { Record.contribution(recognition: recognition, assessment: assessment, recognized: recognizedHours) }
+    public var contribution: Contribution {
+        Record.contribution(recognition: recognition, assessment: assessment, recognized: recognizedHours)
+    }
 
     /// The single definition of "counts", used by every report, screen and SQL aggregate:
     /// recognised, not failed, and then its recognised hours.

@@ -47,9 +47,12 @@ public struct RowParser: Sendable {
         for f in [Field.unit, .department, .title, .specialty] { checkText(text(f), f, max: Self.maxTextLength, &issues) }
 
         if let g = vocabulary(Gender.self, text(.gender), &issues), let id, g != id.gender {
-            issues.append(FieldIssue(.gender, Message(
-                zh: "性别“\(g.zh)”与身份证号（\(id.gender.zh)）不符",
-                en: "gender \(g.en) contradicts the ID number (\(id.gender.en))")))
+            issues.append(
+                FieldIssue(
+                    .gender,
+                    Message(
+                        zh: "性别“\(g.zh)”与身份证号（\(id.gender.zh)）不符",
+                        en: "gender \(g.en) contradicts the ID number (\(id.gender.en))")))
         }
         let level = vocabulary(TitleLevel.self, text(.titleLevel), &issues)
         let status = vocabulary(EmploymentStatus.self, text(.status), &issues) ?? .active
@@ -59,17 +62,25 @@ public struct RowParser: Sendable {
             statusDate = date(text(.statusDate), .statusDate, &issues)
         }
         if status == .active && statusDate != nil {
-            issues.append(FieldIssue(.statusDate, Message(
-                zh: "在职人员不应填写离职/退休日期", en: "a status date is only for persons who left or retired")))
+            issues.append(
+                FieldIssue(
+                    .statusDate,
+                    Message(
+                        zh: "在职人员不应填写离职/退休日期", en: "a status date is only for persons who left or retired")))
         }
         if status != .active && statusDate == nil && text(.statusDate).isEmpty {
-            issues.append(FieldIssue(.statusDate, Message(
-                zh: "\(status.zh)人员须填写\(status.zh)日期", en: "a person who \(status == .left ? "left" : "retired") needs the date (status_date)")))
+            issues.append(
+                FieldIssue(
+                    .statusDate,
+                    Message(
+                        zh: "\(status.zh)人员须填写\(status.zh)日期",
+                        en: "a person who \(status == .left ? "left" : "retired") needs the date (status_date)")))
         }
         guard issues.isEmpty, let id else { return .failure(RowProblems(issues)) }
-        return .success(Person(
-            id: id, name: name, unit: text(.unit), department: text(.department), title: text(.title),
-            titleLevel: level, specialty: text(.specialty), status: status, statusDate: statusDate, category: category))
+        return .success(
+            Person(
+                id: id, name: name, unit: text(.unit), department: text(.department), title: text(.title),
+                titleLevel: level, specialty: text(.specialty), status: status, statusDate: statusDate, category: category))
     }
 
     // MARK: records
@@ -107,35 +118,47 @@ public struct RowParser: Sendable {
             if endText.isEmpty { end = start }
         }
         if let s = start, let e = end, e < s {
-            issues.append(FieldIssue(.endDate, Message(
-                zh: "结束日期 \(e.iso) 早于开始日期 \(s.iso)", en: "end date \(e.iso) is before start date \(s.iso)")))
+            issues.append(
+                FieldIssue(
+                    .endDate,
+                    Message(
+                        zh: "结束日期 \(e.iso) 早于开始日期 \(s.iso)", en: "end date \(e.iso) is before start date \(s.iso)")))
         }
         let assessment = vocabulary(Assessment.self, text(.assessment), &issues) ?? .none
         let score = scoreText(text(.score), &issues)
         let claimed = hours(text(.claimedHours), .claimedHours, &issues)
         let recognized = hours(text(.recognizedHours), .recognizedHours, &issues)
-        let recognition = vocabulary(Recognition.self, text(.recognition), &issues)
+        let recognition =
+            vocabulary(Recognition.self, text(.recognition), &issues)
             ?? (recognized != nil ? .recognized : .pending)
         if claimed == nil && recognized == nil && text(.claimedHours).isEmpty && text(.recognizedHours).isEmpty {
             issues.append(FieldIssue(.claimedHours, Message(zh: "缺少申报学时", en: "claimed_hours is empty")))
         }
         if recognition == .recognized && recognized == nil && text(.recognizedHours).isEmpty && rules == nil {
-            issues.append(FieldIssue(.recognizedHours, Message(
-                zh: "已认定的记录须填写认定学时", en: "a recognized record needs recognized_hours")))
+            issues.append(
+                FieldIssue(
+                    .recognizedHours,
+                    Message(
+                        zh: "已认定的记录须填写认定学时", en: "a recognized record needs recognized_hours")))
         }
         let basis = text(.basis)
         checkText(basis, .basis, max: 60, &issues)
         let quantity = count(text(.quantity), .quantity, &issues)
         let role = vocabulary(Role.self, text(.role), &issues) ?? .participant
         if recognition == .rejected, let r = recognized, r != .zero {
-            issues.append(FieldIssue(.recognizedHours, Message(
-                zh: "不予认定的记录不能有认定学时（\(r)）", en: "a rejected record cannot have recognized hours (\(r))")))
+            issues.append(
+                FieldIssue(
+                    .recognizedHours,
+                    Message(
+                        zh: "不予认定的记录不能有认定学时（\(r)）", en: "a rejected record cannot have recognized hours (\(r))")))
         }
         guard let mode, let start, let end, let claimedHours = claimed ?? recognized else { return .failure(RowProblems(issues)) }
         var suggestion: Suggestion?
         if let rules, let set = rules.ruleSet(for: end.year) {
-            switch set.suggest(mode: mode, basis: basis.isEmpty ? nil : basis, start: start, end: end, quantity: quantity,
-                               role: role, assessment: assessment, claimed: claimedHours) {
+            switch set.suggest(
+                mode: mode, basis: basis.isEmpty ? nil : basis, start: start, end: end, quantity: quantity,
+                role: role, assessment: assessment, claimed: claimedHours)
+            {
             case .success(let s): suggestion = s
             case .failure(let issue): issues.append(issue)
             }
@@ -143,27 +166,31 @@ public struct RowParser: Sendable {
         guard issues.isEmpty, let id, let category else { return .failure(RowProblems(issues)) }
         var recognizedHours = recognition == .rejected ? nil : recognized
         if recognition == .recognized && recognizedHours == nil { recognizedHours = suggestion?.hours }
-        return .success(Record(
-            personID: id, mode: mode, category: category, title: title, provider: text(.provider),
-            startDate: start, endDate: end, assessment: assessment, score: score, claimedHours: claimedHours,
-            recognizedHours: recognizedHours, recognition: recognition,
-            certificateNo: text(.certificateNo), note: text(.note), recognitionNote: text(.recognitionNote),
-            basis: suggestion?.conversionID.flatMap { id in basis.isEmpty ? nil : id } ?? (basis.isEmpty ? nil : basis),
-            quantity: quantity, role: role, suggestedHours: suggestion?.hours))
+        return .success(
+            Record(
+                personID: id, mode: mode, category: category, title: title, provider: text(.provider),
+                startDate: start, endDate: end, assessment: assessment, score: score, claimedHours: claimedHours,
+                recognizedHours: recognizedHours, recognition: recognition,
+                certificateNo: text(.certificateNo), note: text(.note), recognitionNote: text(.recognitionNote),
+                basis: suggestion?.conversionID.flatMap { id in basis.isEmpty ? nil : id } ?? (basis.isEmpty ? nil : basis),
+                quantity: quantity, role: role, suggestedHours: suggestion?.hours))
     }
 
     /// The suggestion for a record as the rule set of its year makes it (nil without rules).
     public func suggestion(for r: Record) -> Suggestion? {
         guard let set = rules?.ruleSet(for: r.year) else { return nil }
-        return try? set.suggest(mode: r.mode, basis: r.basis, start: r.startDate, end: r.endDate, quantity: r.quantity,
-                                role: r.role, assessment: r.assessment, claimed: r.claimedHours).get()
+        return try? set.suggest(
+            mode: r.mode, basis: r.basis, start: r.startDate, end: r.endDate, quantity: r.quantity,
+            role: r.role, assessment: r.assessment, claimed: r.claimedHours
+        ).get()
     }
 
     // MARK: cells
 
     private func checkText(_ s: String, _ f: Field, max: Int, _ issues: inout [FieldIssue], allowNewlines: Bool = false) {
         if s.count > max {
-            issues.append(FieldIssue(f, Message(zh: "过长（\(s.count)字，最多\(max)字）", en: "too long (\(s.count) characters, at most \(max))")))
+            issues.append(
+                FieldIssue(f, Message(zh: "过长（\(s.count)字，最多\(max)字）", en: "too long (\(s.count) characters, at most \(max))")))
         }
         let bad = s.unicodeScalars.contains { c in
             (c.value < 0x20 && !(allowNewlines && (c == "\n" || c == "\r" || c == "\t"))) || c.value == 0x7F
@@ -176,14 +203,18 @@ public struct RowParser: Sendable {
     private func vocabulary<V: Vocabulary>(_ type: V.Type, _ s: String, _ issues: inout [FieldIssue]) -> V? {
         guard !s.isEmpty else { return nil }
         if let v = V.parse(s) { return v }
-        issues.append(FieldIssue(V.field, Message(
-            zh: "“\(s)”不是可选值（\(V.choices(.zh))）", en: "\"\(s)\" is not one of: \(V.choices(.en))")))
+        issues.append(
+            FieldIssue(
+                V.field,
+                Message(
+                    zh: "“\(s)”不是可选值（\(V.choices(.zh))）", en: "\"\(s)\" is not one of: \(V.choices(.en))")))
         return nil
     }
 
     private func required<V: Vocabulary>(_ type: V.Type, _ s: String, _ issues: inout [FieldIssue]) -> V? {
         if s.isEmpty {
-            issues.append(FieldIssue(V.field, Message(zh: "为空（可选：\(V.choices(.zh))）", en: "is empty (one of: \(V.choices(.en)))")))
+            issues.append(
+                FieldIssue(V.field, Message(zh: "为空（可选：\(V.choices(.zh))）", en: "is empty (one of: \(V.choices(.en)))")))
             return nil
         }
         return vocabulary(type, s, &issues)
@@ -197,9 +228,12 @@ public struct RowParser: Sendable {
         case .failure(.outOfRange):
             issues.append(FieldIssue(f, Message(zh: "日期“\(s)”的年份不合理", en: "\"\(s)\" has an implausible year")))
         case .failure(.unrecognised):
-            issues.append(FieldIssue(f, Message(
-                zh: "无法识别日期“\(s)”（可写 2024-03-04、2024/3/4、2024.3.4 或 2024年3月4日）",
-                en: "cannot read date \"\(s)\" (write 2024-03-04, 2024/3/4, 2024.3.4 or 2024年3月4日)")))
+            issues.append(
+                FieldIssue(
+                    f,
+                    Message(
+                        zh: "无法识别日期“\(s)”（可写 2024-03-04、2024/3/4、2024.3.4 或 2024年3月4日）",
+                        en: "cannot read date \"\(s)\" (write 2024-03-04, 2024/3/4, 2024.3.4 or 2024年3月4日)")))
         }
         return nil
     }
@@ -240,7 +274,8 @@ public struct RowParser: Sendable {
 
     private func scoreText(_ s: String, _ issues: inout [FieldIssue]) -> String? {
         guard !s.isEmpty else { return nil }
-        let ok = s.count <= 8 && s.first?.asciiOrFullWidthDigit != nil
+        let ok =
+            s.count <= 8 && s.first?.asciiOrFullWidthDigit != nil
             && s.filter({ $0 == "." }).count <= 1 && s.allSatisfy({ $0 == "." || $0.asciiOrFullWidthDigit != nil })
         guard ok else {
             issues.append(FieldIssue(.score, Message(zh: "成绩“\(s)”不是数字", en: "score \"\(s)\" is not a number")))

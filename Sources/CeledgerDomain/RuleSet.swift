@@ -73,7 +73,10 @@ public struct RuleSet: Sendable, Hashable, Identifiable {
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw Problem(path: "", message: Message(zh: "不是有效的 JSON：\(error.localizedDescription)", en: "not valid JSON: \(error.localizedDescription)"))
+            throw Problem(
+                path: "",
+                message: Message(
+                    zh: "不是有效的 JSON：\(error.localizedDescription)", en: "not valid JSON: \(error.localizedDescription)"))
         }
         let r = JSONReader(root: root)
         guard case .object = root else {
@@ -91,20 +94,27 @@ public struct RuleSet: Sendable, Hashable, Identifiable {
         let professional = try r.sourcedHours("thresholds.professional_hours")
         let publicHours = r.has("thresholds.public_hours") ? try r.sourcedHours("thresholds.public_hours") : nil
         if professional.value > total.value {
-            throw Problem(path: "thresholds.professional_hours.value", message: Message(
-                zh: "专业科目学时（\(professional.value)）大于总学时（\(total.value)）",
-                en: "professional hours (\(professional.value)) exceed total hours (\(total.value))"))
+            throw Problem(
+                path: "thresholds.professional_hours.value",
+                message: Message(
+                    zh: "专业科目学时（\(professional.value)）大于总学时（\(total.value)）",
+                    en: "professional hours (\(professional.value)) exceed total hours (\(total.value))"))
         }
         var conversions: [Conversion] = []
         for (i, c) in try r.array("conversions").enumerated() {
             let conversion = try Conversion.decode(c, at: "conversions[\(i)]")
             if conversions.contains(where: { $0.id == conversion.id }) {
-                throw Problem(path: "conversions[\(i)].id", message: Message(
-                    zh: "“\(conversion.id)”重复", en: "\"\(conversion.id)\" is used twice"))
+                throw Problem(
+                    path: "conversions[\(i)].id",
+                    message: Message(
+                        zh: "“\(conversion.id)”重复", en: "\"\(conversion.id)\" is used twice"))
             }
             if conversion.isDefault, let other = conversions.first(where: { $0.mode == conversion.mode && $0.isDefault }) {
-                throw Problem(path: "conversions[\(i)].default", message: Message(
-                    zh: "\(conversion.mode.zh)已有默认的折算方式“\(other.id)”", en: "\(conversion.mode.en) already has a default conversion, \"\(other.id)\""))
+                throw Problem(
+                    path: "conversions[\(i)].default",
+                    message: Message(
+                        zh: "\(conversion.mode.zh)已有默认的折算方式“\(other.id)”",
+                        en: "\(conversion.mode.en) already has a default conversion, \"\(other.id)\""))
             }
             conversions.append(conversion)
         }
@@ -116,9 +126,11 @@ public struct RuleSet: Sendable, Hashable, Identifiable {
             }
             caps.append(cap)
         }
-        return RuleSet(id: id, name: name, source: source, effectiveFrom: from, effectiveTo: to,
-                       thresholds: Thresholds(totalHours: total.value, professionalHours: professional.value, publicHours: publicHours?.value),
-                       conversions: conversions, caps: caps, digest: fnv1a64(data))
+        return RuleSet(
+            id: id, name: name, source: source, effectiveFrom: from, effectiveTo: to,
+            thresholds: Thresholds(
+                totalHours: total.value, professionalHours: professional.value, publicHours: publicHours?.value),
+            conversions: conversions, caps: caps, digest: fnv1a64(data))
     }
 
     /// FNV-1a, 64 bits, as 16 hex digits: stable across processes and platforms (Swift's `Hasher` is not).
@@ -157,16 +169,28 @@ public struct RuleSet: Sendable, Hashable, Identifiable {
 
 /// A JSON tree whose numbers keep their decimal text, so hours read from a rule file are exact.
 enum JSONValue: Decodable, Sendable {
-    case null, bool(Bool), number(Decimal), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case number(Decimal)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Decimal.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Decimal.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 }
 
@@ -245,7 +269,8 @@ struct JSONReader {
         // Exact: the number's decimal text, never a binary value, becomes tenths.
         let text = "\(n)"
         guard case .success(let h) = Hours.parse(text) else {
-            throw problem(path, "“\(text)”不是至多一位小数的非负学时", "\(text) is not a non-negative number of hours with at most one decimal")
+            throw problem(
+                path, "“\(text)”不是至多一位小数的非负学时", "\(text) is not a non-negative number of hours with at most one decimal")
         }
         return h
     }
@@ -253,8 +278,9 @@ struct JSONReader {
     /// `{"value": 8, "source": "…"}`: a number of hours with where it comes from.
     func sourcedHours(_ path: String) throws(RuleSet.Problem) -> Sourced<Hours> {
         if case .number? = value(path) {
-            throw problem(path, "应写成 {\"value\": 数, \"source\": \"出处或 reference value\"}",
-                          "expected {\"value\": number, \"source\": \"where it comes from, or reference value\"}")
+            throw problem(
+                path, "应写成 {\"value\": 数, \"source\": \"出处或 reference value\"}",
+                "expected {\"value\": number, \"source\": \"where it comes from, or reference value\"}")
         }
         return Sourced(try hours(path + ".value"), source: try text(path + ".source"))
     }
@@ -273,8 +299,9 @@ struct JSONReader {
     func vocabulary<V: Vocabulary>(_ type: V.Type, _ path: String) throws(RuleSet.Problem) -> V {
         let s = try string(path)
         guard let v = V(rawValue: s) else {
-            throw problem(path, "“\(s)”不是可选值（\(V.allCases.map(\.rawValue).joined(separator: ", "))）",
-                          "\"\(s)\" is not one of: \(V.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw problem(
+                path, "“\(s)”不是可选值（\(V.allCases.map(\.rawValue).joined(separator: ", "))）",
+                "\"\(s)\" is not one of: \(V.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return v
     }

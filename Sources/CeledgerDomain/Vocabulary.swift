@@ -149,7 +149,9 @@ public enum EmploymentStatus: String, Vocabulary {
 }
 
 public enum TitleLevel: String, Vocabulary {
-    case junior, intermediate, deputySenior = "deputy_senior", senior
+    case junior, intermediate
+    case deputySenior = "deputy_senior"
+    case senior
     public var zh: String {
         switch self {
         case .junior: "初级"

@@ -32,6 +32,7 @@ public struct YearCap: Sendable, Hashable, Identifiable {
     /// "网络学习每年最多 30 学时".
     public func describe(_ lang: Lang) -> String {
         let scope = [mode?.label(lang), category?.label(lang)].compactMap { $0 }.joined(separator: lang == .zh ? "·" : " ")
-        return lang == .zh ? "\(scope)每年最多 \(maxHours.value.compact) 学时" : "\(scope): at most \(maxHours.value.compact) hours a year"
+        return lang == .zh
+            ? "\(scope)每年最多 \(maxHours.value.compact) 学时" : "\(scope): at most \(maxHours.value.compact) hours a year"
     }
 }

@@ -12,11 +12,18 @@ public enum CellDamageCheck {
             let left = i < row.fields.count ? row.fields[i] : ""
             switch row.damaged[i]! {
             case .digitsLost:
-                let message = field == .idNumber
-                    ? Message(zh: "身份证号被存成了数字，末尾几位已丢失（只剩“\(left)”）；请把该列设为文本格式后重新输入",
-                              en: "the ID number was stored as a number and lost its last digits (\"\(left)\" is left); format the column as Text and type the numbers again")
-                    : Message(zh: "长数字被存成了数字，15位以后的部分已丢失（只剩“\(left)”）；请把该列设为文本格式后重新输入",
-                              en: "a long number was stored as a number and lost its digits after the 15th (\"\(left)\" is left); format the column as Text and type it again")
+                let message =
+                    field == .idNumber
+                    ? Message(
+                        zh: "身份证号被存成了数字，末尾几位已丢失（只剩“\(left)”）；请把该列设为文本格式后重新输入",
+                        en:
+                            "the ID number was stored as a number and lost its last digits (\"\(left)\" is left); format the column as Text and type the numbers again"
+                    )
+                    : Message(
+                        zh: "长数字被存成了数字，15位以后的部分已丢失（只剩“\(left)”）；请把该列设为文本格式后重新输入",
+                        en:
+                            "a long number was stored as a number and lost its digits after the 15th (\"\(left)\" is left); format the column as Text and type it again"
+                    )
                 return RowError(line: row.line, column: header[i].trimmedField, message: message)
             }
         }

@@ -62,19 +62,30 @@ public struct ClassFile: Sendable {
                 }
                 if key.unicodeScalars.contains(where: { !$0.isASCII }) { chinese = true }
                 guard let field else {
-                    errors.append(RowError(line: row.line, column: key.truncatedForMessage, message: Message(
-                        zh: "未知的项目“\(key)”（培训班信息每行为“项目,内容”；参加人员表以“身份证号”列开头）",
-                        en: "unknown key \"\(key)\" (class lines are key,value; the participants table starts with an id_number column)")))
+                    errors.append(
+                        RowError(
+                            line: row.line, column: key.truncatedForMessage,
+                            message: Message(
+                                zh: "未知的项目“\(key)”（培训班信息每行为“项目,内容”；参加人员表以“身份证号”列开头）",
+                                en:
+                                    "unknown key \"\(key)\" (class lines are key,value; the participants table starts with an id_number column)"
+                            )))
                     continue
                 }
                 if let first = classLine[field] {
-                    errors.append(RowError(line: row.line, column: key, message: Message(
-                        zh: "与第\(first.line)行的“\(first.key)”重复", en: "repeats \"\(first.key)\" of line \(first.line)")))
+                    errors.append(
+                        RowError(
+                            line: row.line, column: key,
+                            message: Message(
+                                zh: "与第\(first.line)行的“\(first.key)”重复", en: "repeats \"\(first.key)\" of line \(first.line)")))
                     continue
                 }
                 if cells.count > 2, cells.dropFirst(2).contains(where: { !$0.isEmpty }) {
-                    errors.append(RowError(line: row.line, column: key, message: Message(
-                        zh: "培训班信息每行只有“项目,内容”两格", en: "a class line has two cells: key,value")))
+                    errors.append(
+                        RowError(
+                            line: row.line, column: key,
+                            message: Message(
+                                zh: "培训班信息每行只有“项目,内容”两格", en: "a class line has two cells: key,value")))
                     continue
                 }
                 classCells[field] = cells.count > 1 ? cells[1] : ""
@@ -84,9 +95,16 @@ public struct ClassFile: Sendable {
             return .failure(Problems(errors: errors + [RowError(error)], record: nil))
         }
         guard let header else {
-            return .failure(Problems(errors: errors + [RowError(line: firstLine, column: "", message: Message(
-                zh: "没有参加人员表（以“身份证号”列开头的表头行）", en: "no participants table (a header line starting with id_number)"))],
-                record: nil))
+            return .failure(
+                Problems(
+                    errors: errors + [
+                        RowError(
+                            line: firstLine, column: "",
+                            message: Message(
+                                zh: "没有参加人员表（以“身份证号”列开头的表头行）", en: "no participants table (a header line starting with id_number)"
+                            ))
+                    ],
+                    record: nil))
         }
         // The participants' columns.
         var map: [Field?] = []
@@ -95,29 +113,43 @@ public struct ClassFile: Sendable {
         for (i, raw) in header.fields.enumerated() {
             let h = CSVWriter.plain(raw).trimmedField
             if h.unicodeScalars.contains(where: { !$0.isASCII }) { chinese = true }
-            if h.isEmpty || HeaderMap.annotationHeaders.contains(h.lowercased()) { map.append(nil); continue }
+            if h.isEmpty || HeaderMap.annotationHeaders.contains(h.lowercased()) {
+                map.append(nil)
+                continue
+            }
             if participantNameHeaders.contains(h.lowercased()) {
                 if nameColumn != nil {
-                    errors.append(RowError(line: header.line, column: h, message: Message(zh: "姓名列重复", en: "the name column is given twice")))
+                    errors.append(
+                        RowError(
+                            line: header.line, column: h, message: Message(zh: "姓名列重复", en: "the name column is given twice")))
                 }
                 nameColumn = i
                 map.append(nil)
                 continue
             }
             guard let f = Field.fromHeader(h, kind: .record) else {
-                errors.append(RowError(line: header.line, column: h.truncatedForMessage, message: Message(zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
+                errors.append(
+                    RowError(
+                        line: header.line, column: h.truncatedForMessage,
+                        message: Message(zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
                 map.append(nil)
                 continue
             }
             if !participantFields.contains(f) {
-                errors.append(RowError(line: header.line, column: h, message: Message(
-                    zh: "“\(h)”属于培训班信息，应写在上方的“项目,内容”行中，不能每人不同",
-                    en: "\"\(h)\" belongs to the class lines above (key,value), not to each participant")))
+                errors.append(
+                    RowError(
+                        line: header.line, column: h,
+                        message: Message(
+                            zh: "“\(h)”属于培训班信息，应写在上方的“项目,内容”行中，不能每人不同",
+                            en: "\"\(h)\" belongs to the class lines above (key,value), not to each participant")))
                 map.append(nil)
                 continue
             }
             if let first = seen[f] {
-                errors.append(RowError(line: header.line, column: h, message: Message(zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
+                errors.append(
+                    RowError(
+                        line: header.line, column: h,
+                        message: Message(zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
             }
             seen[f] = h
             map.append(f)
@@ -136,12 +168,15 @@ public struct ClassFile: Sendable {
         case .failure(let p):
             for issue in p.issues where seen[issue.field] == nil {
                 let at = classLine[issue.field]
-                errors.append(RowError(line: at?.line ?? firstLine, column: at?.key ?? label(issue.field), message: issue.message))
+                errors.append(
+                    RowError(line: at?.line ?? firstLine, column: at?.key ?? label(issue.field), message: issue.message))
             }
         }
         guard errors.isEmpty, let record else { return .failure(Problems(errors: errors, record: record)) }
-        return .success(ClassFile(record: record, header: header, nameColumn: nameColumn, classCells: classCells, classLine: classLine,
-                                  map: map, seen: seen, lang: lang, parser: parser))
+        return .success(
+            ClassFile(
+                record: record, header: header, nameColumn: nameColumn, classCells: classCells, classLine: classLine,
+                map: map, seen: seen, lang: lang, parser: parser))
     }
 
     /// The column a field's problems are named by: as headed in the participants' table, else the class
@@ -165,7 +200,9 @@ public struct ClassFile: Sendable {
         var errors: [RowError] = []
         func fail(_ column: String, _ m: Message) { errors.append(RowError(line: row.line, column: column, message: m)) }
         if cells.count > map.count, cells[map.count...].contains(where: { !$0.trimmedField.isEmpty }) {
-            fail("", Message(zh: "有\(cells.count)列，表头有\(map.count)列", en: "has \(cells.count) fields, the header has \(map.count)"))
+            fail(
+                "", Message(zh: "有\(cells.count)列，表头有\(map.count)列", en: "has \(cells.count) fields, the header has \(map.count)")
+            )
         }
         var merged = classCells
         for (i, f) in map.enumerated() {
@@ -185,23 +222,29 @@ public struct ClassFile: Sendable {
 
     /// The participant is not in the ledger.
     public func notInLedger(_ record: CeledgerDomain.Record, line: Int) -> RowError {
-        RowError(line: line, column: label(.idNumber), message: Message(
-            zh: "登记簿中没有此人（\(record.personID.masked)），请先导入人员",
-            en: "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"))
+        RowError(
+            line: line, column: label(.idNumber),
+            message: Message(
+                zh: "登记簿中没有此人（\(record.personID.masked)），请先导入人员",
+                en: "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"))
     }
 
     /// The line's name is not the ledger's for its ID number.
     public func nameDiffers(_ given: String, stored: String, line: Int) -> RowError {
-        RowError(line: line, column: header.fields[nameColumn!].trimmedField, message: Message(
-            zh: "姓名“\(given)”与登记簿中此身份证号的姓名“\(stored)”不符",
-            en: "name \"\(given)\" differs from the ledger's name for this ID number (\(stored))"))
+        RowError(
+            line: line, column: header.fields[nameColumn!].trimmedField,
+            message: Message(
+                zh: "姓名“\(given)”与登记簿中此身份证号的姓名“\(stored)”不符",
+                en: "name \"\(given)\" differs from the ledger's name for this ID number (\(stored))"))
     }
 
     /// The participant already has this class.
     public func duplicate(line: Int) -> RowError {
-        RowError(line: line, column: label(.idNumber), message: Message(
-            zh: "重复：此人已登记此培训（方式、内容、起止日期相同），已跳过",
-            en: "duplicate: this person already has this class (same mode, title and dates); skipped"))
+        RowError(
+            line: line, column: label(.idNumber),
+            message: Message(
+                zh: "重复：此人已登记此培训（方式、内容、起止日期相同），已跳过",
+                en: "duplicate: this person already has this class (same mode, title and dates); skipped"))
     }
 
     /// The participants' table has nobody.

@@ -98,10 +98,11 @@ extension RowError {
     /// A problem with the file itself at a line, located in a column when the file says which (by its
     /// header, or as `#n` beyond it).
     public init(_ e: CSVError, header: [String]? = nil) {
-        let column = e.column.map { i in
-            guard let header else { return "" }
-            return i <= header.count ? header[i - 1].trimmedField : "#\(i)"
-        } ?? ""
+        let column =
+            e.column.map { i in
+                guard let header else { return "" }
+                return i <= header.count ? header[i - 1].trimmedField : "#\(i)"
+            } ?? ""
         self.init(line: e.line, column: column, message: Message(e.message))
     }
 }

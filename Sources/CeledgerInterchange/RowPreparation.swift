@@ -21,9 +21,13 @@ public struct HeaderMap: Sendable {
         if row.fields.count == 1, let only = row.fields.first {
             for (sep, name) in [("\t", "tab"), (";", "semicolon"), ("|", "|")] where only.contains(sep) {
                 self.fields = []
-                self.errors = [RowError(line: row.line, column: only.truncatedForMessage, message: Message(
-                    zh: "表头只有一列：文件似乎以\(name == "tab" ? "制表符" : name == "semicolon" ? "分号" : "竖线")分隔，应以逗号分隔",
-                    en: "the header has one column: the file seems separated by \(name), not commas"))]
+                self.errors = [
+                    RowError(
+                        line: row.line, column: only.truncatedForMessage,
+                        message: Message(
+                            zh: "表头只有一列：文件似乎以\(name == "tab" ? "制表符" : name == "semicolon" ? "分号" : "竖线")分隔，应以逗号分隔",
+                            en: "the header has one column: the file seems separated by \(name), not commas"))
+                ]
                 return
             }
         }
@@ -34,14 +38,20 @@ public struct HeaderMap: Sendable {
                 continue
             }
             guard let f = Field.fromHeader(h, kind: kind) else {
-                errors.append(RowError(line: row.line, column: h.truncatedForMessage, message: Message(
-                    zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
+                errors.append(
+                    RowError(
+                        line: row.line, column: h.truncatedForMessage,
+                        message: Message(
+                            zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
                 map.append(nil)
                 continue
             }
             if let first = seen[f] {
-                errors.append(RowError(line: row.line, column: h, message: Message(
-                    zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
+                errors.append(
+                    RowError(
+                        line: row.line, column: h,
+                        message: Message(
+                            zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
             }
             seen[f] = h
             map.append(f)
@@ -52,9 +62,12 @@ public struct HeaderMap: Sendable {
             if seen[.claimedHours] == nil && seen[.recognizedHours] == nil { required.append(.claimedHours) }
         }
         for f in required where seen[f] == nil {
-            errors.append(RowError(line: row.line, column: f.label(.en, in: kind), message: Message(
-                zh: "缺少必需的列“\(f.zh(in: kind))”（或 \(f.exportKey(in: kind))）",
-                en: "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing")))
+            errors.append(
+                RowError(
+                    line: row.line, column: f.label(.en, in: kind),
+                    message: Message(
+                        zh: "缺少必需的列“\(f.zh(in: kind))”（或 \(f.exportKey(in: kind))）",
+                        en: "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing")))
         }
         self.fields = map
         self.errors = errors
@@ -110,12 +123,16 @@ public struct RowPreparer: Sendable {
 
     /// A row's errors: the damaged cells, then the parser's findings on the other cells.
     public func errors(line: Int, _ problems: RowProblems, damage: [RowError]) -> [RowError] {
-        CellDamageCheck.merging(damage, problems.issues.map { RowError(line: line, column: column($0.field), message: $0.message) })
+        CellDamageCheck.merging(
+            damage, problems.issues.map { RowError(line: line, column: column($0.field), message: $0.message) })
     }
 
     /// "has 3 fields, the header has 5".
     public func fieldCountError(_ row: CSVRow) -> RowError {
-        RowError(line: row.line, column: "", message: Message(
-            zh: "有\(row.fields.count.grouped)列，表头有\(map.count)列", en: "has \(row.fields.count.grouped) fields, the header has \(map.count)"))
+        RowError(
+            line: row.line, column: "",
+            message: Message(
+                zh: "有\(row.fields.count.grouped)列，表头有\(map.count)列",
+                en: "has \(row.fields.count.grouped) fields, the header has \(map.count)"))
     }
 }

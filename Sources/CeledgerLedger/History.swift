@@ -25,7 +25,10 @@ public struct HistoryEntry: Sendable, Hashable {
             return a == b ? nil : (k, a, b)
         }
     }
-    public init(id: Int64, at: String, actor: String, action: Action, entity: Entity, entityID: Int64, idNumber: String, old: [String: String], new: [String: String]) {
+    public init(
+        id: Int64, at: String, actor: String, action: Action, entity: Entity, entityID: Int64, idNumber: String,
+        old: [String: String], new: [String: String]
+    ) {
         self.id = id
         self.at = at
         self.actor = actor
@@ -61,7 +64,8 @@ extension HistoryEntry {
             return entity == .record ? "\(v["title"] ?? "") \(v["start_date"] ?? "")~\(v["end_date"] ?? "")" : v["name"] ?? ""
         case .update:
             return changes.map { c in
-                let before = HistoryEntry.shown(c.column, c.old, entity, lang), after = HistoryEntry.shown(c.column, c.new, entity, lang)
+                let before = HistoryEntry.shown(c.column, c.old, entity, lang),
+                    after = HistoryEntry.shown(c.column, c.new, entity, lang)
                 return "\(HistoryEntry.label(c.column, entity, lang)): \(before) → \(after)"
             }.joined(separator: "; ")
         }
@@ -87,7 +91,8 @@ extension HistoryEntry {
         let vocabulary: String?
         switch column {
         case "mode": vocabulary = Mode(rawValue: value)?.label(lang)
-        case "category": vocabulary = entity == .person ? PersonCategory(rawValue: value)?.label(lang) : Category(rawValue: value)?.label(lang)
+        case "category":
+            vocabulary = entity == .person ? PersonCategory(rawValue: value)?.label(lang) : Category(rawValue: value)?.label(lang)
         case "assessment": vocabulary = Assessment(rawValue: value)?.label(lang)
         case "recognition": vocabulary = Recognition(rawValue: value)?.label(lang)
         case "gender": vocabulary = Gender(rawValue: value)?.label(lang)

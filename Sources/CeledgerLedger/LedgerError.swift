@@ -79,8 +79,9 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .corrupt(let p):
             Message(zh: "\(p) 已损坏，无法读取（未做任何改动）", en: "\(p) is corrupt and cannot be read (left untouched)")
         case .busy(let p):
-            Message(zh: "登记簿 \(p) 正被另一个程序写入，等待后仍未释放；请稍后再试",
-                    en: "the ledger \(p) is locked by another process and stayed locked; try again shortly")
+            Message(
+                zh: "登记簿 \(p) 正被另一个程序写入，等待后仍未释放；请稍后再试",
+                en: "the ledger \(p) is locked by another process and stayed locked; try again shortly")
         case .readOnly(let p):
             Message(zh: "登记簿 \(p) 为只读，无法写入", en: "the ledger \(p) is read-only")
         case .diskFull(let p):
@@ -92,15 +93,17 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noLedger(let p):
             Message(zh: "没有登记簿 \(p)（用 celedger init 创建）", en: "no ledger at \(p) (create one with celedger init)")
         case .olderSchema(let p):
-            Message(zh: "登记簿 \(p) 的结构较旧，请先运行 celedger init 升级",
-                    en: "the ledger \(p) has an older schema; run celedger init to migrate it")
+            Message(
+                zh: "登记簿 \(p) 的结构较旧，请先运行 celedger init 升级",
+                en: "the ledger \(p) has an older schema; run celedger init to migrate it")
         case .newerSchema(let p):
             Message(zh: "\(p) 由较新版本的 celedger 写入，无法恢复", en: "\(p) was written by a newer celedger and cannot be restored")
         case .incompleteSchema(let type, let name):
             Message(zh: "登记簿缺少\(name)（\(type)），结构不完整", en: "the ledger has no \(type) \(name): its schema is incomplete")
         case .summaryOutdated:
-            Message(zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿",
-                    en: "another program recomputed the totals under different rules; reopen the ledger")
+            Message(
+                zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿",
+                en: "another program recomputed the totals under different rules; reopen the ledger")
         case .database(let p, let detail):
             Message(zh: "登记簿 \(p) 出错：\(detail)", en: "ledger \(p) error: \(detail)")
         case .unexpected(let p, let detail):
@@ -116,15 +119,19 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .targetExists(let p):
             Message(zh: "\(p) 已存在，不会覆盖", en: "\(p) already exists; it is not overwritten")
         case .locked:
-            Message(zh: "已认定的记录已锁定，不能修改或删除；如需更正，请先重新打开（须写明理由）",
-                    en: "a recognised record is locked and cannot be changed or deleted; reopen it first (with a reason) to correct it")
+            Message(
+                zh: "已认定的记录已锁定，不能修改或删除；如需更正，请先重新打开（须写明理由）",
+                en:
+                    "a recognised record is locked and cannot be changed or deleted; reopen it first (with a reason) to correct it"
+            )
         case .duplicateRecord:
             Message(zh: "此人已登记同一活动（方式、内容、起止日期相同）", en: "this person already has this activity (same mode, title and dates)")
         case .duplicatePerson(let id):
             Message(zh: "身份证号 \(id) 已在登记簿中", en: "ID number \(id) is already in the ledger")
         case .gone:
-            Message(zh: "该条目已不在登记簿中（可能已被另一程序删除）",
-                    en: "the entry is no longer in the ledger (another program may have deleted it)")
+            Message(
+                zh: "该条目已不在登记簿中（可能已被另一程序删除）",
+                en: "the entry is no longer in the ledger (another program may have deleted it)")
         case .rejectionNeedsReason:
             Message(zh: "不予认定须填写理由", en: "a rejection needs a reason")
         case .pendingNeedsReopen:
@@ -138,14 +145,16 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .noRules(let year):
             Message(zh: "没有可用于\(year)年的规则", en: "no rule set applies to \(year)")
         case .dataFolderNotFound:
-            Message(zh: "找不到数据目录（规则、拼音表）；请设置 CELEDGER_DATA 指向 data/ 目录",
-                    en: "cannot find the data folder (rules, pinyin table); set CELEDGER_DATA to the data/ folder")
+            Message(
+                zh: "找不到数据目录（规则、拼音表）；请设置 CELEDGER_DATA 指向 data/ 目录",
+                en: "cannot find the data folder (rules, pinyin table); set CELEDGER_DATA to the data/ folder")
         case .unreadableDataFile(let p):
             Message(zh: "无法读取数据文件 \(p)", en: "cannot read data file \(p)")
         case .unreadableRuleFile(let p):
             Message(zh: "无法读取规则文件 \(p)", en: "cannot read rule file \(p)")
         case .invalidRuleFile(let p, let at, let m):
-            Message(zh: "规则文件 \(p)\(at.isEmpty ? "" : " " + at)：\(m.zh)", en: "rule file \(p)\(at.isEmpty ? "" : " " + at): \(m.en)")
+            Message(
+                zh: "规则文件 \(p)\(at.isEmpty ? "" : " " + at)：\(m.zh)", en: "rule file \(p)\(at.isEmpty ? "" : " " + at): \(m.en)")
         case .noRuleFiles(let dir):
             Message(zh: "\(dir) 中没有规则文件", en: "no rule files in \(dir)")
         case .invalidRuleSet(let at, let m):

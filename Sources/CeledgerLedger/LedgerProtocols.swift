@@ -21,7 +21,9 @@ public protocol LedgerReader: AnyObject, Sendable {
     func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary
     /// Rows of the list next to `key`: after it (`forward`) or before it, in list order; from the start (or
     /// the end) without a key. `including` takes the key's own row too.
-    func personRows(_ q: PersonListQuery, from key: ListKey?, forward: Bool, including: Bool, limit: Int) throws(LedgerError)
+    func personRows(
+        _ q: PersonListQuery, from key: ListKey?, forward: Bool, including: Bool, limit: Int
+    ) throws(LedgerError)
         -> [PersonListRow]
     /// A person's key in the list, or nil when the query does not list them.
     func personKey(of personRowID: Int64, in q: PersonListQuery) throws(LedgerError) -> ListKey?
@@ -106,8 +108,9 @@ extension LedgerWriter {
     public func issueCard(
         personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String, now: Date = Date()
     ) throws(LedgerError) -> IssuedCard {
-        try issueCard(personRowID: personRowID, firstYear: firstYear, lastYear: lastYear, issuer: issuer, digest: digest, by: actor,
-                      now: now, timeZone: .current, prefix: IssuedCard.jiangxiPrefix)
+        try issueCard(
+            personRowID: personRowID, firstYear: firstYear, lastYear: lastYear, issuer: issuer, digest: digest, by: actor,
+            now: now, timeZone: .current, prefix: IssuedCard.jiangxiPrefix)
     }
 }
 

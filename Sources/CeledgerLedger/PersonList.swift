@@ -29,7 +29,10 @@ public struct PersonListQuery: Hashable, Sendable {
 /// start.
 public struct ListKey: Hashable, Sendable {
     /// Opaque to screens: only the ledger that made a key reads it.
-    package enum Value: Hashable, Sendable { case int(Int64), text(String) }
+    package enum Value: Hashable, Sendable {
+        case int(Int64)
+        case text(String)
+    }
     package let values: [Value]
     package let id: Int64
     package init(values: [Value], id: Int64) {
@@ -48,7 +51,10 @@ public struct PersonListRow: Hashable, Sendable {
     public let title: String
     public let titleLevel: TitleLevel?
     public let totals: AnnualTotals
-    public init(key: ListKey, rowID: Int64, idNumber: String, name: String, unit: String, department: String, title: String, titleLevel: TitleLevel?, totals: AnnualTotals) {
+    public init(
+        key: ListKey, rowID: Int64, idNumber: String, name: String, unit: String, department: String, title: String,
+        titleLevel: TitleLevel?, totals: AnnualTotals
+    ) {
         self.key = key
         self.rowID = rowID
         self.idNumber = idNumber

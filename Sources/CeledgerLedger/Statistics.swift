@@ -113,11 +113,12 @@ public struct YearStatistics: Sendable {
         case .unit, .department, .titleLevel:
             var groups: [String: StatsGroup] = [:]
             for (k, c) in cells {
-                let key = switch dimension {
-                case .unit: k.unit
-                case .department: k.unit + "/" + k.department
-                default: k.level
-                }
+                let key =
+                    switch dimension {
+                    case .unit: k.unit
+                    case .department: k.unit + "/" + k.department
+                    default: k.level
+                    }
                 var g = groups[key] ?? StatsGroup(key: key)
                 if dimension != .titleLevel { g.unit = k.unit }
                 if dimension == .department { g.department = k.department }

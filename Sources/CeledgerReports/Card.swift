@@ -49,37 +49,42 @@ public struct RecordCard: Sendable, Hashable {
     /// uses; the records that count are listed with the hours they add after the caps, the others apart
     /// with the reason they add nothing.
     public static func build(person: Person, issuer: String, years: [YearInput]) -> RecordCard {
-        RecordCard(person: person, issuer: issuer, years: years.map { input in
-            let records = input.records.filter { $0.record.year == input.year }
-                .sorted { ($0.record.startDate, $0.record.endDate, $0.rowID) < ($1.record.startDate, $1.record.endDate, $1.rowID) }
-            let result = AnnualTotals.evaluate(year: input.year, records: records, rules: input.ruleSet)
-            var trimmedBy: [Int64: Hours] = [:]
-            for t in result.trims { trimmedBy[t.recordID, default: .zero] += t.hours }
-            var counted: [CardLine] = [], others: [CardLine] = []
-            var item: [Int64: Int] = [:]
-            for (rowID, r) in records {
-                switch r.contribution {
-                case .counts(let h):
-                    let cut = trimmedBy[rowID] ?? .zero
-                    counted.append(CardLine(record: r, countedHours: h - cut, trimmedHours: cut, notCounted: nil))
-                    item[rowID] = counted.count
-                case .none(let why):
-                    others.append(CardLine(record: r, countedHours: nil, trimmedHours: .zero, notCounted: why))
+        RecordCard(
+            person: person, issuer: issuer,
+            years: years.map { input in
+                let records = input.records.filter { $0.record.year == input.year }
+                    .sorted {
+                        ($0.record.startDate, $0.record.endDate, $0.rowID) < ($1.record.startDate, $1.record.endDate, $1.rowID)
+                    }
+                let result = AnnualTotals.evaluate(year: input.year, records: records, rules: input.ruleSet)
+                var trimmedBy: [Int64: Hours] = [:]
+                for t in result.trims { trimmedBy[t.recordID, default: .zero] += t.hours }
+                var counted: [CardLine] = [], others: [CardLine] = []
+                var item: [Int64: Int] = [:]
+                for (rowID, r) in records {
+                    switch r.contribution {
+                    case .counts(let h):
+                        let cut = trimmedBy[rowID] ?? .zero
+                        counted.append(CardLine(record: r, countedHours: h - cut, trimmedHours: cut, notCounted: nil))
+                        item[rowID] = counted.count
+                    case .none(let why):
+                        others.append(CardLine(record: r, countedHours: nil, trimmedHours: .zero, notCounted: why))
+                    }
                 }
-            }
-            // The trims by cap, in the order the caps first trimmed, naming the card's item numbers.
-            var trims: [CardTrim] = []
-            for t in result.trims {
-                guard let cap = input.ruleSet.cap(id: t.capID), let n = item[t.recordID] else { continue }
-                if let i = trims.firstIndex(where: { $0.cap.id == cap.id }) {
-                    trims[i].items.append(CardTrim.Item(item: n, hours: t.hours))
-                } else {
-                    trims.append(CardTrim(cap: cap, items: [CardTrim.Item(item: n, hours: t.hours)]))
+                // The trims by cap, in the order the caps first trimmed, naming the card's item numbers.
+                var trims: [CardTrim] = []
+                for t in result.trims {
+                    guard let cap = input.ruleSet.cap(id: t.capID), let n = item[t.recordID] else { continue }
+                    if let i = trims.firstIndex(where: { $0.cap.id == cap.id }) {
+                        trims[i].items.append(CardTrim.Item(item: n, hours: t.hours))
+                    } else {
+                        trims.append(CardTrim(cap: cap, items: [CardTrim.Item(item: n, hours: t.hours)]))
+                    }
                 }
-            }
-            return CardYear(year: input.year, ruleSet: input.ruleSet, required: person.isActive(in: input.year),
-                            totals: result.totals, counted: counted, notCounted: others, trims: trims)
-        })
+                return CardYear(
+                    year: input.year, ruleSet: input.ruleSet, required: person.isActive(in: input.year),
+                    totals: result.totals, counted: counted, notCounted: others, trims: trims)
+            })
     }
 
     // MARK: fingerprint
@@ -92,31 +97,49 @@ public struct RecordCard: Sendable, Hashable {
             lines.append(tag + " " + values.map { "\($0.utf8.count):\($0)" }.joined(separator: " "))
         }
         let p = person
-        line("person", [p.id.value, p.name, p.gender.rawValue, p.birthDate.iso, p.unit, p.department, p.title,
-                        p.titleLevel?.rawValue ?? "", p.specialty, p.status.rawValue, p.statusDate?.iso ?? ""])
+        line(
+            "person",
+            [
+                p.id.value, p.name, p.gender.rawValue, p.birthDate.iso, p.unit, p.department, p.title,
+                p.titleLevel?.rawValue ?? "", p.specialty, p.status.rawValue, p.statusDate?.iso ?? "",
+            ])
         line("issuer", [issuer])
         for y in years {
             let t = y.totals
-            line("year", [String(y.year), y.ruleSet.id, y.ruleSet.name.zh, y.ruleSet.name.en, String(t.requiredHours.tenths),
-                          String(t.requiredProfessionalHours.tenths), t.thresholds.publicHours.map { String($0.tenths) } ?? "",
-                          y.required ? "required" : "not_required", String(t.publicHours.tenths), String(t.professionalHours.tenths),
-                          String(t.trimmedHours.tenths)])
+            line(
+                "year",
+                [
+                    String(y.year), y.ruleSet.id, y.ruleSet.name.zh, y.ruleSet.name.en, String(t.requiredHours.tenths),
+                    String(t.requiredProfessionalHours.tenths), t.thresholds.publicHours.map { String($0.tenths) } ?? "",
+                    y.required ? "required" : "not_required", String(t.publicHours.tenths), String(t.professionalHours.tenths),
+                    String(t.trimmedHours.tenths),
+                ])
             for (i, l) in y.counted.enumerated() {
                 let r = l.record
-                line("counted", [String(i + 1), r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
-                                 r.assessment.rawValue, r.score ?? "", String(r.claimedHours.tenths),
-                                 String(r.recognizedHours?.tenths ?? 0), String(l.countedHours?.tenths ?? 0),
-                                 String(l.trimmedHours.tenths), r.certificateNo])
+                line(
+                    "counted",
+                    [
+                        String(i + 1), r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso,
+                        r.assessment.rawValue, r.score ?? "", String(r.claimedHours.tenths),
+                        String(r.recognizedHours?.tenths ?? 0), String(l.countedHours?.tenths ?? 0),
+                        String(l.trimmedHours.tenths), r.certificateNo,
+                    ])
             }
             for (i, l) in y.notCounted.enumerated() {
                 let r = l.record
-                line("not_counted", [String(i + 1), r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso,
-                                     r.endDate.iso, r.assessment.rawValue, r.score ?? "", String(r.claimedHours.tenths),
-                                     r.recognition.rawValue, l.notCounted?.rawValue ?? "", r.recognitionNote, r.certificateNo])
+                line(
+                    "not_counted",
+                    [
+                        String(i + 1), r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso,
+                        r.endDate.iso, r.assessment.rawValue, r.score ?? "", String(r.claimedHours.tenths),
+                        r.recognition.rawValue, l.notCounted?.rawValue ?? "", r.recognitionNote, r.certificateNo,
+                    ])
             }
             for t in y.trims {
-                line("trim", [t.cap.id, t.cap.mode?.rawValue ?? "", t.cap.category?.rawValue ?? "", String(t.cap.maxHours.value.tenths)]
-                     + t.items.map { "\($0.item)=\($0.hours.tenths)" })
+                line(
+                    "trim",
+                    [t.cap.id, t.cap.mode?.rawValue ?? "", t.cap.category?.rawValue ?? "", String(t.cap.maxHours.value.tenths)]
+                        + t.items.map { "\($0.item)=\($0.hours.tenths)" })
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -140,7 +163,10 @@ public struct CardYear: Sendable, Hashable {
     public let notCounted: [CardLine]
     public let trims: [CardTrim]
 
-    public init(year: Int, ruleSet: RuleSet, required: Bool, totals: AnnualTotals, counted: [CardLine], notCounted: [CardLine], trims: [CardTrim]) {
+    public init(
+        year: Int, ruleSet: RuleSet, required: Bool, totals: AnnualTotals, counted: [CardLine], notCounted: [CardLine],
+        trims: [CardTrim]
+    ) {
         self.year = year
         self.ruleSet = ruleSet
         self.required = required

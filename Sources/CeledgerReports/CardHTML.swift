@@ -24,17 +24,25 @@ public enum CardHTML {
         add("<h1>\(e(w.title))</h1>")
         add("<p class=\"subtitle\">\(e(w.subtitle))</p>")
         if issue.number == nil { add("<p class=\"draft\">\(e(w.draft))</p>") }
-        add("<table class=\"meta\"><tr><td>\(e(w.t("证明编号：", "Certificate no.: ")))<b class=\"number\">\(e(w.number(issue)))</b></td>"
-            + "<td class=\"right\">\(e(w.t("签发日期：", "Issued: ")))\(e(w.issued(issue)))</td></tr></table>")
+        add(
+            "<table class=\"meta\"><tr><td>\(e(w.t("证明编号：", "Certificate no.: ")))<b class=\"number\">\(e(w.number(issue)))</b></td>"
+                + "<td class=\"right\">\(e(w.t("签发日期：", "Issued: ")))\(e(w.issued(issue)))</td></tr></table>")
 
         add("<table class=\"person\">")
-        add("<tr>\(th(w.t("姓名", "Name")))<td class=\"name\">\(e(p.name))</td>\(th(w.t("性别", "Gender")))<td>\(e(w.gender(p.gender)))</td>"
-            + "\(th(w.t("出生日期", "Born")))<td class=\"nowrap\">\(e(p.birthDate.iso))</td></tr>")
+        add(
+            "<tr>\(th(w.t("姓名", "Name")))<td class=\"name\">\(e(p.name))</td>\(th(w.t("性别", "Gender")))<td>\(e(w.gender(p.gender)))</td>"
+                + "\(th(w.t("出生日期", "Born")))<td class=\"nowrap\">\(e(p.birthDate.iso))</td></tr>")
         add("<tr>\(th(w.t("身份证号", "ID number")))<td colspan=\"5\" class=\"id\">\(e(p.id.value))</td></tr>")
-        add("<tr>\(th(w.t("工作单位", "Unit")))<td colspan=\"3\">\(e(w.dash(p.unit)))</td>\(th(w.t("部门", "Department")))<td>\(e(w.dash(p.department)))</td></tr>")
-        add("<tr>\(th(w.t("职称", "Title")))<td colspan=\"3\">\(e(w.titleAndLevel(p)))</td>\(th(w.t("专业", "Specialty")))<td>\(e(w.dash(p.specialty)))</td></tr>")
+        add(
+            "<tr>\(th(w.t("工作单位", "Unit")))<td colspan=\"3\">\(e(w.dash(p.unit)))</td>\(th(w.t("部门", "Department")))<td>\(e(w.dash(p.department)))</td></tr>"
+        )
+        add(
+            "<tr>\(th(w.t("职称", "Title")))<td colspan=\"3\">\(e(w.titleAndLevel(p)))</td>\(th(w.t("专业", "Specialty")))<td>\(e(w.dash(p.specialty)))</td></tr>"
+        )
         add("<tr>\(th(w.t("证明年度", "Years")))<td colspan=\"5\">\(e(w.years(card)))</td></tr>")
-        add("<tr>\(th(w.t("依据", "Rules")))<td colspan=\"5\">\(card.ruleSets.map { e($0.name.text(lang)) }.joined(separator: "<br>"))</td></tr>")
+        add(
+            "<tr>\(th(w.t("依据", "Rules")))<td colspan=\"5\">\(card.ruleSets.map { e($0.name.text(lang)) }.joined(separator: "<br>"))</td></tr>"
+        )
         add("</table>")
 
         for y in card.years {
@@ -45,24 +53,32 @@ public enum CardHTML {
                 add("<p>\(e(w.t("本年度没有计入学时的活动。", "No activity counts in this year.")))</p>")
             } else {
                 add("<table class=\"records\">")
-                add("<thead><tr>" + [w.t("序号", "No."), w.t("学习内容", "Content"), w.t("举办单位", "Provider"), w.t("起止日期", "Dates"),
-                                     w.t("学习方式", "Mode"), w.t("科目类别", "Category"), w.t("考核结果", "Assessment"),
-                                     w.t("认定学时", "Recognised"), w.t("计入学时", "Counted")].map(th).joined() + "</tr></thead>")
+                add(
+                    "<thead><tr>"
+                        + [
+                            w.t("序号", "No."), w.t("学习内容", "Content"), w.t("举办单位", "Provider"), w.t("起止日期", "Dates"),
+                            w.t("学习方式", "Mode"), w.t("科目类别", "Category"), w.t("考核结果", "Assessment"),
+                            w.t("认定学时", "Recognised"), w.t("计入学时", "Counted"),
+                        ].map(th).joined() + "</tr></thead>")
                 add("<tbody>")
                 var recognised = Hours.zero
                 for (i, l) in y.counted.enumerated() {
                     let r = l.record
                     recognised += r.recognizedHours ?? .zero
                     var counted = e((l.countedHours ?? .zero).description)
-                    if l.trimmedHours != .zero { counted += "<span class=\"cut\">\(e(w.t("扣 ", "−")))\(e(l.trimmedHours.description))</span>" }
-                    add("<tr><td class=\"num\">\(i + 1)</td><td>\(content(r, w))</td><td>\(e(w.dash(r.provider)))</td>"
-                        + "<td class=\"nowrap\">\(dates(r))</td><td>\(e(r.mode.label(lang)))</td><td>\(e(r.category.label(lang)))</td>"
-                        + "<td class=\"nowrap\">\(e(w.assessment(r)))</td><td class=\"num\">\(e((r.recognizedHours ?? .zero).description))</td>"
-                        + "<td class=\"num\">\(counted)</td></tr>")
+                    if l.trimmedHours != .zero {
+                        counted += "<span class=\"cut\">\(e(w.t("扣 ", "−")))\(e(l.trimmedHours.description))</span>"
+                    }
+                    add(
+                        "<tr><td class=\"num\">\(i + 1)</td><td>\(content(r, w))</td><td>\(e(w.dash(r.provider)))</td>"
+                            + "<td class=\"nowrap\">\(dates(r))</td><td>\(e(r.mode.label(lang)))</td><td>\(e(r.category.label(lang)))</td>"
+                            + "<td class=\"nowrap\">\(e(w.assessment(r)))</td><td class=\"num\">\(e((r.recognizedHours ?? .zero).description))</td>"
+                            + "<td class=\"num\">\(counted)</td></tr>")
                 }
                 add("</tbody>")
-                add("<tfoot><tr><td colspan=\"7\" class=\"right\">\(e(w.t("合计", "Total")))</td><td class=\"num\">\(e(recognised.description))</td>"
-                    + "<td class=\"num\">\(e(y.totals.totalHours.description))</td></tr></tfoot>")
+                add(
+                    "<tfoot><tr><td colspan=\"7\" class=\"right\">\(e(w.t("合计", "Total")))</td><td class=\"num\">\(e(recognised.description))</td>"
+                        + "<td class=\"num\">\(e(y.totals.totalHours.description))</td></tr></tfoot>")
                 add("</table>")
             }
             let statusClass = !y.required ? "free" : y.totals.status == .met ? "met" : "short"
@@ -75,15 +91,21 @@ public enum CardHTML {
             if !y.notCounted.isEmpty {
                 add("<h3>\(e(w.t("未计入学时的活动（不计学时，仅作记录）", "Activities that add no hours (listed for the record only)")))</h3>")
                 add("<table class=\"records other\">")
-                add("<thead><tr>" + [w.t("序号", "No."), w.t("学习内容", "Content"), w.t("举办单位", "Provider"), w.t("起止日期", "Dates"),
-                                     w.t("学习方式", "Mode"), w.t("科目类别", "Category"), w.t("考核结果", "Assessment"),
-                                     w.t("申报学时", "Claimed"), w.t("说明", "Why")].map(th).joined() + "</tr></thead>")
+                add(
+                    "<thead><tr>"
+                        + [
+                            w.t("序号", "No."), w.t("学习内容", "Content"), w.t("举办单位", "Provider"), w.t("起止日期", "Dates"),
+                            w.t("学习方式", "Mode"), w.t("科目类别", "Category"), w.t("考核结果", "Assessment"),
+                            w.t("申报学时", "Claimed"), w.t("说明", "Why"),
+                        ].map(th).joined() + "</tr></thead>")
                 add("<tbody>")
                 for (i, l) in y.notCounted.enumerated() {
                     let r = l.record
-                    add("<tr><td class=\"num\">\(i + 1)</td><td>\(content(r, w))</td><td>\(e(w.dash(r.provider)))</td>"
-                        + "<td class=\"nowrap\">\(dates(r))</td><td>\(e(r.mode.label(lang)))</td><td>\(e(r.category.label(lang)))</td>"
-                        + "<td class=\"nowrap\">\(e(w.assessment(r)))</td><td class=\"num\">\(e(r.claimedHours.description))</td><td>\(e(w.notCounted(l)))</td></tr>")
+                    add(
+                        "<tr><td class=\"num\">\(i + 1)</td><td>\(content(r, w))</td><td>\(e(w.dash(r.provider)))</td>"
+                            + "<td class=\"nowrap\">\(dates(r))</td><td>\(e(r.mode.label(lang)))</td><td>\(e(r.category.label(lang)))</td>"
+                            + "<td class=\"nowrap\">\(e(w.assessment(r)))</td><td class=\"num\">\(e(r.claimedHours.description))</td><td>\(e(w.notCounted(l)))</td></tr>"
+                    )
                 }
                 add("</tbody>")
                 add("</table>")
@@ -95,18 +117,26 @@ public enum CardHTML {
             add("<section class=\"summary\">")
             add("<h2>\(e(w.t("各年度汇总", "Summary by year")))</h2>")
             add("<table class=\"records\">")
-            add("<thead><tr>" + [w.t("年度", "Year"), w.t("公需", "Public"), w.t("专业", "Professional"), w.t("合计", "Total"),
-                                 w.t("应修", "Required"), w.t("状态", "Status")].map(th).joined() + "</tr></thead>")
+            add(
+                "<thead><tr>"
+                    + [
+                        w.t("年度", "Year"), w.t("公需", "Public"), w.t("专业", "Professional"), w.t("合计", "Total"),
+                        w.t("应修", "Required"), w.t("状态", "Status"),
+                    ].map(th).joined() + "</tr></thead>")
             add("<tbody>")
             for y in card.years {
                 let t = y.totals
-                add("<tr><td>\(y.year)</td><td class=\"num\">\(t.publicHours)</td><td class=\"num\">\(t.professionalHours)</td>"
-                    + "<td class=\"num\">\(t.totalHours)</td><td class=\"num\">\(t.requiredHours)</td><td>\(e(w.shortStatus(y)))</td></tr>")
+                add(
+                    "<tr><td>\(y.year)</td><td class=\"num\">\(t.publicHours)</td><td class=\"num\">\(t.professionalHours)</td>"
+                        + "<td class=\"num\">\(t.totalHours)</td><td class=\"num\">\(t.requiredHours)</td><td>\(e(w.shortStatus(y)))</td></tr>"
+                )
             }
             add("</tbody>")
             add("</table>")
             let win = card.window
-            add("<p class=\"totals\">\(e(w.t("合计 \(win.windowTotalHours) 学时；应达标 \(win.yearsRequired) 年，达标 \(win.yearsMet) 年", "\(win.windowTotalHours) hours in all; \(win.yearsMet) of \(win.yearsRequired) required years met")))</p>")
+            add(
+                "<p class=\"totals\">\(e(w.t("合计 \(win.windowTotalHours) 学时；应达标 \(win.yearsRequired) 年，达标 \(win.yearsMet) 年", "\(win.windowTotalHours) hours in all; \(win.yearsMet) of \(win.yearsRequired) required years met")))</p>"
+            )
             add("</section>")
         }
 
@@ -159,7 +189,8 @@ public enum CardHTML {
 
     static func dates(_ r: Record) -> String {
         if r.startDate == r.endDate { return e(r.startDate.iso) }
-        return e(r.startDate.iso) + "<br>~" + e(r.startDate.year == r.endDate.year ? String(r.endDate.iso.dropFirst(5)) : r.endDate.iso)
+        return e(r.startDate.iso) + "<br>~"
+            + e(r.startDate.year == r.endDate.year ? String(r.endDate.iso.dropFirst(5)) : r.endDate.iso)
     }
 
     static let css = """

@@ -38,15 +38,21 @@ public enum CardText {
         out.append("")
         let numberText = w.t("证明编号：", "Certificate no.: ") + w.number(issue)
         let dateText = w.t("签发日期：", "Issued: ") + w.issued(issue)
-        out.append(numberText + String(repeating: " ", count: max(2, width - numberText.displayWidth - dateText.displayWidth)) + dateText)
+        out.append(
+            numberText + String(repeating: " ", count: max(2, width - numberText.displayWidth - dateText.displayWidth)) + dateText
+        )
         out.append("")
         let p = card.person
-        fields([(w.t("姓名", "Name"), p.name), (w.t("性别", "Gender"), w.gender(p.gender)),
-                (w.t("出生日期", "Born"), p.birthDate.iso)])
+        fields([
+            (w.t("姓名", "Name"), p.name), (w.t("性别", "Gender"), w.gender(p.gender)),
+            (w.t("出生日期", "Born"), p.birthDate.iso),
+        ])
         fields([(w.t("身份证号", "ID number"), p.id.value)])
         fields([(w.t("工作单位", "Unit"), w.dash(p.unit))])
-        fields([(w.t("部门", "Department"), w.dash(p.department)), (w.t("职称", "Title"), w.titleAndLevel(p)),
-                (w.t("专业", "Specialty"), w.dash(p.specialty))])
+        fields([
+            (w.t("部门", "Department"), w.dash(p.department)), (w.t("职称", "Title"), w.titleAndLevel(p)),
+            (w.t("专业", "Specialty"), w.dash(p.specialty)),
+        ])
         fields([(w.t("证明年度", "Years"), w.years(card))])
         out += hanging(w.t("依据：", "Rules: "), card.ruleSets.map { $0.name.text(lang) })
 
@@ -67,8 +73,14 @@ public enum CardText {
             out += hanging(w.t("合计：", "Totals: "), [w.totalsLine(y)])
             out += hanging(w.t("结论：", "Result: "), [w.status(y)])
             if !y.trims.isEmpty {
-                out += hanging(w.t("扣减：", "Trimmed: "), y.trims.map { w.trim($0) }
-                               + [w.t("（学时栏为认定学时，“扣”为超过年度上限不计入的学时）", "(the hours column shows recognised hours; − marks hours over a per-year cap, not counted)")])
+                out += hanging(
+                    w.t("扣减：", "Trimmed: "),
+                    y.trims.map { w.trim($0) }
+                        + [
+                            w.t(
+                                "（学时栏为认定学时，“扣”为超过年度上限不计入的学时）",
+                                "(the hours column shows recognised hours; − marks hours over a per-year cap, not counted)")
+                        ])
             }
             if !y.notCounted.isEmpty {
                 out.append("")
@@ -88,13 +100,17 @@ public enum CardText {
             ])
             for y in card.years {
                 let t = y.totals
-                table.append([String(y.year), t.publicHours.description, t.professionalHours.description, t.totalHours.description,
-                              t.requiredHours.description, w.shortStatus(y)])
+                table.append([
+                    String(y.year), t.publicHours.description, t.professionalHours.description, t.totalHours.description,
+                    t.requiredHours.description, w.shortStatus(y),
+                ])
             }
             out += table.render()
             let win = card.window
-            out.append(w.t("合计 \(win.windowTotalHours) 学时；应达标 \(win.yearsRequired) 年，达标 \(win.yearsMet) 年",
-                           "\(win.windowTotalHours) hours in all; \(win.yearsMet) of \(win.yearsRequired) required years met"))
+            out.append(
+                w.t(
+                    "合计 \(win.windowTotalHours) 学时；应达标 \(win.yearsRequired) 年，达标 \(win.yearsMet) 年",
+                    "\(win.windowTotalHours) hours in all; \(win.yearsMet) of \(win.yearsRequired) required years met"))
         }
 
         out.append("")
@@ -119,7 +135,11 @@ public enum CardText {
         let inner = boxWidth - 2
         var box = ["┌" + String(repeating: "─", count: inner) + "┐"]
         for i in 0..<5 {
-            box.append("│" + (i == 2 ? w.t("（单位盖章）", "(unit seal)").fitted(toWidth: inner, align: .center) : String(repeating: " ", count: inner)) + "│")
+            box.append(
+                "│"
+                    + (i == 2
+                        ? w.t("（单位盖章）", "(unit seal)").fitted(toWidth: inner, align: .center)
+                        : String(repeating: " ", count: inner)) + "│")
         }
         box.append("└" + String(repeating: "─", count: inner) + "┘")
         for i in 0..<max(left.count, box.count) {

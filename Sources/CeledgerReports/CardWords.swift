@@ -49,8 +49,10 @@ struct CardWords {
 
     /// "应修 90 学时，其中专业科目不少于 60 学时".
     func requirement(_ t: AnnualTotals) -> String {
-        var s = zh ? "应修 \(t.requiredHours.compact) 学时，其中专业科目不少于 \(t.requiredProfessionalHours.compact) 学时"
-                   : "required \(t.requiredHours.compact) hours, at least \(t.requiredProfessionalHours.compact) of them professional"
+        var s =
+            zh
+            ? "应修 \(t.requiredHours.compact) 学时，其中专业科目不少于 \(t.requiredProfessionalHours.compact) 学时"
+            : "required \(t.requiredHours.compact) hours, at least \(t.requiredProfessionalHours.compact) of them professional"
         if let p = t.thresholds.publicHours {
             s += zh ? "、公需科目不少于 \(p.compact) 学时" : " and \(p.compact) public"
         }
@@ -75,36 +77,46 @@ struct CardWords {
 
     func totalsLine(_ y: CardYear) -> String {
         let t = y.totals
-        return zh ? "公需 \(t.publicHours) 学时 · 专业 \(t.professionalHours) 学时 · 合计 \(t.totalHours) 学时"
-                  : "public \(t.publicHours) · professional \(t.professionalHours) · total \(t.totalHours) hours"
+        return zh
+            ? "公需 \(t.publicHours) 学时 · 专业 \(t.professionalHours) 学时 · 合计 \(t.totalHours) 学时"
+            : "public \(t.publicHours) · professional \(t.professionalHours) · total \(t.totalHours) hours"
     }
 
     /// "网络学习每年最多 45 学时：扣减 5.0 学时（第 3 项扣 5.0）".
     func trim(_ c: CardTrim) -> String {
         let items = c.items.map { zh ? "第 \($0.item) 项扣 \($0.hours)" : "item \($0.item) −\($0.hours)" }
-        return zh ? "\(c.cap.describe(.zh))：扣减 \(c.hours) 学时（\(items.joined(separator: "，"))）"
-                  : "\(c.cap.describe(.en)): \(c.hours) hours trimmed (\(items.joined(separator: ", ")))"
+        return zh
+            ? "\(c.cap.describe(.zh))：扣减 \(c.hours) 学时（\(items.joined(separator: "，"))）"
+            : "\(c.cap.describe(.en)): \(c.hours) hours trimmed (\(items.joined(separator: ", ")))"
     }
 
     func notCounted(_ l: CardLine) -> String {
         guard let why = l.notCounted else { return "" }
-        let base: String = switch why {
-        case .pending: t("待认定，不计入", "pending recognition, not counted")
-        case .rejected: t("不予认定，不计入", "recognition refused, not counted")
-        case .failed: t("考核不合格，不计入", "assessment failed, not counted")
-        }
+        let base: String =
+            switch why {
+            case .pending: t("待认定，不计入", "pending recognition, not counted")
+            case .rejected: t("不予认定，不计入", "recognition refused, not counted")
+            case .failed: t("考核不合格，不计入", "assessment failed, not counted")
+            }
         let note = l.record.recognitionNote.trimmedField
         return note.isEmpty || why != .rejected ? base : base + (zh ? "（\(note)）" : " (\(note))")
     }
 
     var notes: [String] {
-        [t("学时按活动结束日期计入当年，不结转。", "Hours count in the year the activity ended and never carry over."),
-         t("只计入已认定、且考核不是“不合格”的学时；待认定、不予认定和考核不合格的活动另列，不计学时。",
-           "Only recognised hours of activities not failed count; pending, rejected and failed activities are listed apart and add no hours."),
-         t("超过规则年度上限的学时按结束日期顺序扣减，并逐项注明。",
-           "Hours over a rule set's per-year cap are trimmed in end-date order, item by item as noted."),
-         t("本证明由继续教育登记簿生成，证明编号与内容校验码可向出具单位核对。",
-           "Generated from the continuing-education ledger; the certificate number and content fingerprint can be checked with the issuing unit.")]
+        [
+            t("学时按活动结束日期计入当年，不结转。", "Hours count in the year the activity ended and never carry over."),
+            t(
+                "只计入已认定、且考核不是“不合格”的学时；待认定、不予认定和考核不合格的活动另列，不计学时。",
+                "Only recognised hours of activities not failed count; pending, rejected and failed activities are listed apart and add no hours."
+            ),
+            t(
+                "超过规则年度上限的学时按结束日期顺序扣减，并逐项注明。",
+                "Hours over a rule set's per-year cap are trimmed in end-date order, item by item as noted."),
+            t(
+                "本证明由继续教育登记簿生成，证明编号与内容校验码可向出具单位核对。",
+                "Generated from the continuing-education ledger; the certificate number and content fingerprint can be checked with the issuing unit."
+            ),
+        ]
     }
 
     func issued(_ issue: CardIssue) -> String {

@@ -13,7 +13,10 @@ public func wrap(_ text: String, width: Int) -> [String] {
             if ch.isASCII && (ch.isLetter || ch.isNumber || ch == "." || ch == "-" || ch == "/" || ch == ":") {
                 word.append(ch)
             } else {
-                if !word.isEmpty { tokens.append(word); word = "" }
+                if !word.isEmpty {
+                    tokens.append(word)
+                    word = ""
+                }
                 tokens.append(String(ch))
             }
         }
@@ -35,7 +38,10 @@ public func wrap(_ text: String, width: Int) -> [String] {
                 }
                 continue
             }
-            if token == " " { flush(); continue }
+            if token == " " {
+                flush()
+                continue
+            }
             if w <= width {
                 flush()
                 line = token
@@ -88,8 +94,10 @@ public struct WrapTable: Sendable {
             let wrapped = cells.enumerated().map { i, c in wrap(c, width: columns[i].width) }
             let height = wrapped.map(\.count).max() ?? 1
             return (0..<height).map { k in
-                var s = zip(columns, wrapped).map { col, w in (k < w.count ? w[k] : "").fitted(toWidth: col.width, align: col.align) }
-                    .joined(separator: String(repeating: " ", count: gap))
+                var s = zip(columns, wrapped).map { col, w in
+                    (k < w.count ? w[k] : "").fitted(toWidth: col.width, align: col.align)
+                }
+                .joined(separator: String(repeating: " ", count: gap))
                 while s.last == " " { s.removeLast() }
                 return s
             }

@@ -1,13 +1,14 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
 extension SQLiteLedger {
     static func jsonValues(_ text: String?) -> [String: String] {
         guard let text, let data = text.data(using: .utf8),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
         var out: [String: String] = [:]
         for (k, v) in obj {
             switch v {
@@ -21,11 +22,15 @@ extension SQLiteLedger {
 
     /// The columns the history keeps, as the v2 triggers write them.
     static let historyColumns: [HistoryEntry.Entity: [String]] = [
-        .person: ["id_number", "name", "gender", "birth_date", "unit", "department", "title", "title_level", "specialty",
-                  "status", "status_date", "category"],
-        .record: ["mode", "category", "title", "provider", "start_date", "end_date", "assessment", "score", "claimed_tenths",
-                  "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note", "basis",
-                  "quantity", "role", "suggested_tenths"],
+        .person: [
+            "id_number", "name", "gender", "birth_date", "unit", "department", "title", "title_level", "specialty",
+            "status", "status_date", "category",
+        ],
+        .record: [
+            "mode", "category", "title", "provider", "start_date", "end_date", "assessment", "score", "claimed_tenths",
+            "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note", "basis",
+            "quantity", "role", "suggested_tenths",
+        ],
     ]
 
     /// A person's history (their own entries and their records'), oldest first. An insert's values are
@@ -34,19 +39,24 @@ extension SQLiteLedger {
         try read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM history WHERE id_number = ? ORDER BY id", arguments: [idNumber])
             var entries = rows.map { r in
-                HistoryEntry(id: r["id"], at: r["at"], actor: r["actor"], action: HistoryEntry.Action(rawValue: r["action"])!,
-                             entity: HistoryEntry.Entity(rawValue: r["entity"])!, entityID: r["entity_id"], idNumber: r["id_number"],
-                             old: SQLiteLedger.jsonValues(r["old_values"]), new: SQLiteLedger.jsonValues(r["new_values"]))
+                HistoryEntry(
+                    id: r["id"], at: r["at"], actor: r["actor"], action: HistoryEntry.Action(rawValue: r["action"])!,
+                    entity: HistoryEntry.Entity(rawValue: r["entity"])!, entityID: r["entity_id"], idNumber: r["id_number"],
+                    old: SQLiteLedger.jsonValues(r["old_values"]), new: SQLiteLedger.jsonValues(r["new_values"]))
             }
             for i in entries.indices where entries[i].action == .insert && entries[i].new.isEmpty {
                 let e = entries[i]
-                var values = entries[(i + 1)...].first { $0.entity == e.entity && $0.entityID == e.entityID && !$0.old.isEmpty }?.old
+                var values = entries[(i + 1)...].first { $0.entity == e.entity && $0.entityID == e.entityID && !$0.old.isEmpty }?
+                    .old
                 if values == nil, let columns = SQLiteLedger.historyColumns[e.entity] {
                     let object = "json_object(" + columns.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")"
-                    values = SQLiteLedger.jsonValues(try String.fetchOne(db, sql: "SELECT \(object) FROM \(e.entity.rawValue) WHERE id = ?", arguments: [e.entityID]))
+                    values = SQLiteLedger.jsonValues(
+                        try String.fetchOne(
+                            db, sql: "SELECT \(object) FROM \(e.entity.rawValue) WHERE id = ?", arguments: [e.entityID]))
                 }
-                entries[i] = HistoryEntry(id: e.id, at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityID: e.entityID,
-                                          idNumber: e.idNumber, old: e.old, new: values ?? [:])
+                entries[i] = HistoryEntry(
+                    id: e.id, at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityID: e.entityID,
+                    idNumber: e.idNumber, old: e.old, new: values ?? [:])
             }
             return entries
         }
@@ -76,8 +86,10 @@ extension SQLiteLedger {
         do {
             let src = try DatabaseQueue(path: source, configuration: SQLiteLedger.configuration(readonly: true))
             let (appID, migrations) = try src.read { db in
-                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-                 try Schema.migrator.appliedIdentifiers(db))
+                (
+                    try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                    try Schema.migrator.appliedIdentifiers(db)
+                )
             }
             guard appID == Schema.applicationID else { throw LedgerError.notALedger(path: source) }
             let known = Set(Schema.migrator.migrations)
@@ -100,40 +112,53 @@ extension SQLiteLedger {
     func checkSummary(_ db: Database, _ add: (CheckFinding.Severity, String, String, String) -> Void) throws {
         let stale = try staleYears(db)
         for year in stale.sorted() {
-            add(.warning, "\(year)", "\(year)年的合计由其他规则算出，将在下次写入时重算",
+            add(
+                .warning, "\(year)", "\(year)年的合计由其他规则算出，将在下次写入时重算",
                 "the totals of \(year) were made under other rules; they are recomputed on the next write")
         }
         for year in try Int.fetchAll(db, sql: "SELECT year FROM summary_year ORDER BY year") where !stale.contains(year) {
             var stored: [Int64: [Int]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths FROM person_year WHERE year = ?
-                """, arguments: [year]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths FROM person_year WHERE year = ?
+                    """, arguments: [year])
+            {
                 stored[row[0]] = (1...5).map { row[$0] }
             }
             var mismatches = 0
             var first: String?
             try evaluateYear(db, year: year) { row, result in
                 let personID: Int64 = row["id"], number: String = row["id_number"], totals = result.totals
-                let expected = [totals.publicHours.tenths, totals.professionalHours.tenths, totals.totalHours.tenths,
-                                totals.trimmedHours.tenths, totals.hoursNeeded.tenths]
+                let expected = [
+                    totals.publicHours.tenths, totals.professionalHours.tenths, totals.totalHours.tenths,
+                    totals.trimmedHours.tenths, totals.hoursNeeded.tenths,
+                ]
                 if stored.removeValue(forKey: personID) != expected {
                     mismatches += 1
                     if first == nil { first = ResidentID.mask(number) }
                 }
             }
             mismatches += stored.count
-            let counts = try Row.fetchOne(db, sql: """
-                SELECT s.persons, s.met, (SELECT count(*) FROM person_year y WHERE y.year = s.year),
-                       (SELECT count(*) FROM person_year y WHERE y.year = s.year AND \(SQLiteLedger.metSQL("y")))
-                FROM summary_year s WHERE s.year = ?
-                """, arguments: [year])!
+            let counts = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT s.persons, s.met, (SELECT count(*) FROM person_year y WHERE y.year = s.year),
+                           (SELECT count(*) FROM person_year y WHERE y.year = s.year AND \(SQLiteLedger.metSQL("y")))
+                    FROM summary_year s WHERE s.year = ?
+                    """, arguments: [year])!
             if counts[0] as Int != counts[2] as Int || counts[1] as Int != counts[3] as Int {
-                add(.error, "\(year)", "\(year)年记下的人数（\(counts[0] as Int)人，达标\(counts[1] as Int)人）与合计不符（\(counts[2] as Int)人，达标\(counts[3] as Int)人）；运行 celedger init 重算",
-                    "\(year): the counts kept (\(counts[0] as Int) persons, \(counts[1] as Int) met) disagree with the totals (\(counts[2] as Int), \(counts[3] as Int)); run celedger init to recompute")
+                add(
+                    .error, "\(year)",
+                    "\(year)年记下的人数（\(counts[0] as Int)人，达标\(counts[1] as Int)人）与合计不符（\(counts[2] as Int)人，达标\(counts[3] as Int)人）；运行 celedger init 重算",
+                    "\(year): the counts kept (\(counts[0] as Int) persons, \(counts[1] as Int) met) disagree with the totals (\(counts[2] as Int), \(counts[3] as Int)); run celedger init to recompute"
+                )
             }
             if mismatches > 0 {
-                add(.error, "\(year)", "\(year)年有\(mismatches)人的合计与记录不符（如 \(first ?? "?")）；运行 celedger init 重算",
-                    "\(year): the stored totals of \(mismatches) persons disagree with their records (e.g. \(first ?? "?")); run celedger init to recompute")
+                add(
+                    .error, "\(year)", "\(year)年有\(mismatches)人的合计与记录不符（如 \(first ?? "?")）；运行 celedger init 重算",
+                    "\(year): the stored totals of \(mismatches) persons disagree with their records (e.g. \(first ?? "?")); run celedger init to recompute"
+                )
             }
         }
     }
@@ -156,9 +181,12 @@ extension SQLiteLedger {
                 let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
                 let missing = Schema.triggers.filter { !present.contains($0) }
                 if !missing.isEmpty {
-                    add(.error, "ledger", "触发器缺失：\(missing.joined(separator: ", "))", "triggers are missing: \(missing.joined(separator: ", "))")
+                    add(
+                        .error, "ledger", "触发器缺失：\(missing.joined(separator: ", "))",
+                        "triggers are missing: \(missing.joined(separator: ", "))")
                 }
-                let persons = try Row.fetchCursor(db, sql: "SELECT id, id_number, name, gender, birth_date, status, status_date FROM person")
+                let persons = try Row.fetchCursor(
+                    db, sql: "SELECT id, id_number, name, gender, birth_date, status, status_date FROM person")
                 while let p = try persons.next() {
                     let id: Int64 = p["id"], number: String = p["id_number"]
                     let at = "person \(id) (\(p["name"] as String) \(ResidentID.mask(number)))"
@@ -167,15 +195,21 @@ extension SQLiteLedger {
                         add(.error, at, problem.message.zh, problem.message.en)
                     case .success(let rid):
                         if rid.value != number { add(.error, at, "身份证号未规范化", "ID number not normalised") }
-                        if rid.gender.rawValue != p["gender"] as String { add(.error, at, "性别与身份证号不符", "gender contradicts the ID number") }
-                        if rid.birthDate.iso != p["birth_date"] as String { add(.error, at, "出生日期与身份证号不符", "birth date contradicts the ID number") }
+                        if rid.gender.rawValue != p["gender"] as String {
+                            add(.error, at, "性别与身份证号不符", "gender contradicts the ID number")
+                        }
+                        if rid.birthDate.iso != p["birth_date"] as String {
+                            add(.error, at, "出生日期与身份证号不符", "birth date contradicts the ID number")
+                        }
                     }
                 }
-                let records = try Row.fetchCursor(db, sql: """
-                    SELECT r.id, r.start_date, r.end_date, r.year, r.recognition, r.recognized_tenths, r.recognition_note,
-                           r.title, p.name, p.id_number
-                    FROM record r LEFT JOIN person p ON p.id = r.person_id
-                    """)
+                let records = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT r.id, r.start_date, r.end_date, r.year, r.recognition, r.recognized_tenths, r.recognition_note,
+                               r.title, p.name, p.id_number
+                        FROM record r LEFT JOIN person p ON p.id = r.person_id
+                        """)
                 var n = 0
                 while let r = try records.next() {
                     n += 1
@@ -199,9 +233,12 @@ extension SQLiteLedger {
                         add(.warning, at, "不予认定但没有记录理由", "rejected without a recorded reason")
                     }
                 }
-                let dups = try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM (SELECT 1 FROM record GROUP BY person_id, mode, title, start_date, end_date HAVING count(*) > 1)
-                    """) ?? 0
+                let dups =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*) FROM (SELECT 1 FROM record GROUP BY person_id, mode, title, start_date, end_date HAVING count(*) > 1)
+                            """) ?? 0
                 if dups > 0 { add(.error, "ledger", "有\(dups)组重复的活动", "\(dups) activities are registered twice") }
                 try checkSummary(db, add)
                 return findings

@@ -27,13 +27,20 @@ extension SQLiteLedger {
         switch (q.sort, summarised) {
         case (.name, _): return ListOrder(columns: ["p.name_key"], id: "p.id", descending: q.descending, bySummary: false)
         case (.idNumber, _): return ListOrder(columns: ["p.id_number"], id: "p.id", descending: q.descending, bySummary: false)
-        case (.unit, _): return ListOrder(columns: ["p.unit", "p.department", "p.name_key"], id: "p.id", descending: q.descending, bySummary: false)
-        case (.title, _): return ListOrder(columns: ["p.title_rank", "p.title"], id: "p.id", descending: q.descending, bySummary: false)
-        case (.publicHours, true): return ListOrder(columns: ["y.public_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
-        case (.professionalHours, true): return ListOrder(columns: ["y.professional_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
-        case (.totalHours, true): return ListOrder(columns: ["y.total_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
+        case (.unit, _):
+            return ListOrder(
+                columns: ["p.unit", "p.department", "p.name_key"], id: "p.id", descending: q.descending, bySummary: false)
+        case (.title, _):
+            return ListOrder(columns: ["p.title_rank", "p.title"], id: "p.id", descending: q.descending, bySummary: false)
+        case (.publicHours, true):
+            return ListOrder(columns: ["y.public_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
+        case (.professionalHours, true):
+            return ListOrder(columns: ["y.professional_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
+        case (.totalHours, true):
+            return ListOrder(columns: ["y.total_tenths"], id: "y.person_id", descending: q.descending, bySummary: true)
         // Those who still need the most come first; the met (needing nothing) last.
-        case (.status, true): return ListOrder(columns: ["y.needed_tenths"], id: "y.person_id", descending: !q.descending, bySummary: true)
+        case (.status, true):
+            return ListOrder(columns: ["y.needed_tenths"], id: "y.person_id", descending: !q.descending, bySummary: true)
         // A year no record has reached: everyone has nothing, so hours give no order but the name's.
         case (_, false): return ListOrder(columns: ["p.name_key"], id: "p.id", descending: q.descending, bySummary: false)
         }
@@ -60,7 +67,9 @@ extension SQLiteLedger {
     private func listSQL(_ q: PersonListQuery, _ db: Database, hits: String? = nil) throws -> ListSQL {
         guard let set = rules.ruleSet(for: q.year) else { throw LedgerError.noRules(year: q.year) }
         let t = set.thresholds
-        var args: [String: DatabaseValueConvertible?] = ["year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths]
+        var args: [String: DatabaseValueConvertible?] = [
+            "year": q.year, "req": t.totalHours.tenths, "reqProf": t.professionalHours.tenths,
+        ]
         var wheres: [String] = [], personWheres: [String] = []
         let from: String
         let order: ListOrder
@@ -69,7 +78,8 @@ extension SQLiteLedger {
         case .summary:
             summarised = true
             order = listOrder(q, summarised: true)
-            from = order.bySummary
+            from =
+                order.bySummary
                 ? "person_year y CROSS JOIN person p ON p.id = y.person_id"
                 : "person p CROSS JOIN person_year y ON y.year = :year AND y.person_id = p.id"
             wheres.append("y.year = :year")
@@ -86,8 +96,14 @@ extension SQLiteLedger {
             // Another process's rules made this year's totals: make them again with ours first.
             throw LedgerError.summaryOutdated
         }
-        if let u = q.unit { personWheres.append("p.unit = :unit"); args["unit"] = u }
-        if let d = q.department { personWheres.append("p.department = :dept"); args["dept"] = d }
+        if let u = q.unit {
+            personWheres.append("p.unit = :unit")
+            args["unit"] = u
+        }
+        if let d = q.department {
+            personWheres.append("p.department = :dept")
+            args["dept"] = d
+        }
         let search = q.search.trimmedField
         if let hits {
             args["hits"] = hits
@@ -104,8 +120,9 @@ extension SQLiteLedger {
         case .short: wheres.append(SQLiteLedger.shortSQL("y"))
         case .professionalShort: wheres.append("(y.total_tenths >= :req AND y.professional_tenths < :reqProf)")
         }
-        return ListSQL(from: from, totalsWheres: wheres, personWheres: personWheres, args: args, thresholds: t, order: order,
-                       summarised: summarised)
+        return ListSQL(
+            from: from, totalsWheres: wheres, personWheres: personWheres, args: args, thresholds: t, order: order,
+            summarised: summarised)
     }
 
     static func keyValues(_ row: Row, count: Int) -> [ListKey.Value] {
@@ -164,9 +181,11 @@ extension SQLiteLedger {
     func memorySearch(_ q: PersonListQuery, _ db: Database) throws -> MemorySearch? {
         let search = q.search.trimmedField
         guard !search.isEmpty, q.unit == nil, q.department == nil, q.status != .professionalShort,
-              rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary else { return nil }
+            rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary
+        else { return nil }
         let index = try searchIndex(db)
-        return MemorySearch(index: index, matches: index.matched(search), flags: try index.yearFlags(db, year: q.year), status: q.status)
+        return MemorySearch(
+            index: index, matches: index.matched(search), flags: try index.yearFlags(db, year: q.year), status: q.status)
     }
 
     /// How many persons the query finds, and how many of them met the year's requirement.
@@ -183,7 +202,8 @@ extension SQLiteLedger {
             let l = try listSQL(q, db)
             // Without a condition on the person, the year's kept counts answer.
             if l.summarised && l.personWheres.isEmpty && q.status != .professionalShort,
-               let row = try Row.fetchOne(db, sql: "SELECT persons, met FROM summary_year WHERE year = ?", arguments: [q.year]) {
+                let row = try Row.fetchOne(db, sql: "SELECT persons, met FROM summary_year WHERE year = ?", arguments: [q.year])
+            {
                 let persons: Int = row[0], met: Int = row[1]
                 switch q.status {
                 case .all: return YearSummary(persons: persons, met: met)
@@ -193,9 +213,12 @@ extension SQLiteLedger {
             }
             // Otherwise the summary's own index answers: every person active in a summarised year has a
             // row there.
-            let sql = l.summarised && l.personWheres.isEmpty ? "FROM person_year y WHERE \(l.totalsWheres.joined(separator: " AND "))" : l.sql
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, COALESCE(SUM(\(SQLiteLedger.metSQL("y"))), 0) AS met \(sql)",
-                                       arguments: StatementArguments(l.args))!
+            let sql =
+                l.summarised && l.personWheres.isEmpty
+                ? "FROM person_year y WHERE \(l.totalsWheres.joined(separator: " AND "))" : l.sql
+            let row = try Row.fetchOne(
+                db, sql: "SELECT count(*) AS n, COALESCE(SUM(\(SQLiteLedger.metSQL("y"))), 0) AS met \(sql)",
+                arguments: StatementArguments(l.args))!
             return YearSummary(persons: row["n"], met: row["met"])
         }
     }
@@ -207,9 +230,12 @@ extension SQLiteLedger {
     ) throws(LedgerError) -> [PersonListRow] {
         try read { db in
             if searchesInMemory.withLock({ $0 }), let m = try memorySearch(q, db),
-               let page = m.page(q.sort, descending: q.descending != !forward, from: key, including: including, limit: limit) {
+                let page = m.page(q.sort, descending: q.descending != !forward, from: key, including: including, limit: limit)
+            {
                 // The page's rows, found in memory, read and ordered by the same SQL.
-                return try personRows(q, listSQL(q, db, hits: SearchIndex.json(page)), from: nil, forward: forward, including: false, limit: limit, db)
+                return try personRows(
+                    q, listSQL(q, db, hits: SearchIndex.json(page)), from: nil, forward: forward, including: false, limit: limit,
+                    db)
             }
             return try personRows(q, listSQL(q, db), from: key, forward: forward, including: including, limit: limit, db)
         }
@@ -241,20 +267,23 @@ extension SQLiteLedger {
         arguments["limit"] = limit
         let dir = descending ? "DESC" : "ASC"
         let selected = order.columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
-                   y.public_tenths, y.professional_tenths, y.trimmed_tenths, \(selected)
-            \(sql)\(where_) ORDER BY \(keyColumns.map { "\($0) \(dir)" }.joined(separator: ", ")) LIMIT :limit
-            """, arguments: StatementArguments(arguments))
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
+                       y.public_tenths, y.professional_tenths, y.trimmed_tenths, \(selected)
+                \(sql)\(where_) ORDER BY \(keyColumns.map { "\($0) \(dir)" }.joined(separator: ", ")) LIMIT :limit
+                """, arguments: StatementArguments(arguments))
         let list = rows.map { row in
             PersonListRow(
                 key: ListKey(values: SQLiteLedger.keyValues(row, count: order.columns.count), id: row["id"]),
                 rowID: row["id"], idNumber: row["id_number"], name: row["name"], unit: row["unit"],
                 department: row["department"], title: row["title"],
                 titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
-                totals: AnnualTotals(year: q.year, publicHours: Hours(tenths: row["public_tenths"]),
-                                     professionalHours: Hours(tenths: row["professional_tenths"]), thresholds: t,
-                                     trimmedHours: Hours(tenths: row["trimmed_tenths"])))
+                totals: AnnualTotals(
+                    year: q.year, publicHours: Hours(tenths: row["public_tenths"]),
+                    professionalHours: Hours(tenths: row["professional_tenths"]), thresholds: t,
+                    trimmedHours: Hours(tenths: row["trimmed_tenths"])))
         }
         return forward ? list : list.reversed()
     }
@@ -267,7 +296,10 @@ extension SQLiteLedger {
             var arguments = l.args
             arguments["who"] = personRowID
             let selected = l.order.columns.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(selected) \(l.sql) AND p.id = :who", arguments: StatementArguments(arguments)) else {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(selected) \(l.sql) AND p.id = :who", arguments: StatementArguments(arguments))
+            else {
                 return nil
             }
             return ListKey(values: SQLiteLedger.keyValues(row, count: l.order.columns.count), id: personRowID)
@@ -275,7 +307,9 @@ extension SQLiteLedger {
     }
 
     public func recordCount(personRowID: Int64) throws(LedgerError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [personRowID]) ?? 0 }
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [personRowID]) ?? 0
+        }
     }
 
     /// Units and departments present, for the filter menus.
@@ -286,9 +320,12 @@ extension SQLiteLedger {
     public func departments(unit: String?) throws(LedgerError) -> [String] {
         try read { db in
             if let unit {
-                return try String.fetchAll(db, sql: "SELECT DISTINCT department FROM person WHERE unit = ? AND department <> '' ORDER BY department", arguments: [unit])
+                return try String.fetchAll(
+                    db, sql: "SELECT DISTINCT department FROM person WHERE unit = ? AND department <> '' ORDER BY department",
+                    arguments: [unit])
             }
-            return try String.fetchAll(db, sql: "SELECT DISTINCT department FROM person WHERE department <> '' ORDER BY department")
+            return try String.fetchAll(
+                db, sql: "SELECT DISTINCT department FROM person WHERE department <> '' ORDER BY department")
         }
     }
 
@@ -307,10 +344,14 @@ extension SQLiteLedger {
     /// A person's records of one year, by date.
     public func records(personRowID: Int64, year: Int) throws(LedgerError) -> [StoredRecord] {
         try read { db in
-            guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else { return [] }
+            guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else {
+                return []
+            }
             let person = SQLiteLedger.person(from: p)
-            return try Row.fetchAll(db, sql: "SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id",
-                                    arguments: [personRowID, year]).map {
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id",
+                arguments: [personRowID, year]
+            ).map {
                 StoredRecord(row: $0, personID: person.id)
             }
         }
@@ -340,15 +381,35 @@ extension SQLiteLedger {
         return out
     }
 
-    public func eachReviewRecord(_ filter: RecordFilter, limit: Int? = nil, _ each: (PendingRow) throws -> Void) throws(LedgerError) {
+    public func eachReviewRecord(
+        _ filter: RecordFilter, limit: Int? = nil, _ each: (PendingRow) throws -> Void
+    ) throws(LedgerError) {
         var wheres: [String] = []
         var args: [String: DatabaseValueConvertible?] = [:]
-        if let y = filter.year { wheres.append("r.year = :year"); args["year"] = y }
-        if let r = filter.recognition { wheres.append("r.recognition = :recognition"); args["recognition"] = r.rawValue }
-        if let u = filter.unit { wheres.append("p.unit = :unit"); args["unit"] = u }
-        if let d = filter.department { wheres.append("p.department = :dept"); args["dept"] = d }
-        if let n = filter.idNumber { wheres.append("p.id_number = :number"); args["number"] = n }
-        if let m = filter.mode { wheres.append("r.mode = :mode"); args["mode"] = m.rawValue }
+        if let y = filter.year {
+            wheres.append("r.year = :year")
+            args["year"] = y
+        }
+        if let r = filter.recognition {
+            wheres.append("r.recognition = :recognition")
+            args["recognition"] = r.rawValue
+        }
+        if let u = filter.unit {
+            wheres.append("p.unit = :unit")
+            args["unit"] = u
+        }
+        if let d = filter.department {
+            wheres.append("p.department = :dept")
+            args["dept"] = d
+        }
+        if let n = filter.idNumber {
+            wheres.append("p.id_number = :number")
+            args["number"] = n
+        }
+        if let m = filter.mode {
+            wheres.append("r.mode = :mode")
+            args["mode"] = m.rawValue
+        }
         if let ids = filter.recordIDs { wheres.append("r.id IN (\(ids.map(String.init).joined(separator: ",")))") }
         var sql = """
             SELECT r.*, p.id_number AS pid, p.name AS pname, p.birth_date AS pbirth, p.gender AS pgender
@@ -358,10 +419,13 @@ extension SQLiteLedger {
         sql += " ORDER BY r.end_date, r.id"
         if let limit { sql += " LIMIT \(limit)" }
         try readEach(sql, StatementArguments(args)) { row in
-            let pid = ResidentID(unchecked: row["pid"], birthDate: Day.parse(row["pbirth"]).successValue ?? Day.firstOf(year: 1900),
-                                 gender: Gender(rawValue: row["pgender"]) ?? .male)
-            try each(PendingRow(personRowID: row["person_id"], personName: row["pname"],
-                                stored: StoredRecord(row: row, personID: pid)))
+            let pid = ResidentID(
+                unchecked: row["pid"], birthDate: Day.parse(row["pbirth"]).successValue ?? Day.firstOf(year: 1900),
+                gender: Gender(rawValue: row["pgender"]) ?? .male)
+            try each(
+                PendingRow(
+                    personRowID: row["person_id"], personName: row["pname"],
+                    stored: StoredRecord(row: row, personID: pid)))
         }
     }
 }

@@ -23,32 +23,42 @@ extension SQLiteLedger {
             return try db.writeWithoutTransaction { db in
                 var issued: IssuedCard!
                 try db.inTransaction(.immediate) {
-                    if let row = try Row.fetchOne(db, sql: """
-                        SELECT number, issued_at, issued_by FROM card
-                        WHERE person_id = ? AND first_year = ? AND last_year = ? AND issuer = ? AND digest = ?
-                        ORDER BY id LIMIT 1
-                        """, arguments: [personRowID, firstYear, lastYear, issuer, digest]) {
+                    if let row = try Row.fetchOne(
+                        db,
+                        sql: """
+                            SELECT number, issued_at, issued_by FROM card
+                            WHERE person_id = ? AND first_year = ? AND last_year = ? AND issuer = ? AND digest = ?
+                            ORDER BY id LIMIT 1
+                            """, arguments: [personRowID, firstYear, lastYear, issuer, digest])
+                    {
                         let at: String = row["issued_at"]
-                        issued = IssuedCard(number: row["number"], issuedAt: at, issuedOn: SQLiteLedger.localDay(at, timeZone) ?? SQLiteLedger.localDay(now, timeZone),
-                                            issuedBy: row["issued_by"], reprint: true)
+                        issued = IssuedCard(
+                            number: row["number"], issuedAt: at,
+                            issuedOn: SQLiteLedger.localDay(at, timeZone) ?? SQLiteLedger.localDay(now, timeZone),
+                            issuedBy: row["issued_by"], reprint: true)
                         return .commit
                     }
-                    guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?)", arguments: [personRowID]) == true else {
+                    guard
+                        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM person WHERE id = ?)", arguments: [personRowID])
+                            == true
+                    else {
                         throw LedgerError.gone
                     }
                     let day = SQLiteLedger.localDay(now, timeZone)
                     let head = "\(prefix)-\(day.year)-"
                     // The highest sequence of the year so far (numbers of other shapes are ignored).
-                    let numbers = try String.fetchAll(db, sql: "SELECT number FROM card WHERE number LIKE ? ESCAPE '\\'",
-                                                      arguments: [SQLiteLedger.escapeLike(head) + "%"])
+                    let numbers = try String.fetchAll(
+                        db, sql: "SELECT number FROM card WHERE number LIKE ? ESCAPE '\\'",
+                        arguments: [SQLiteLedger.escapeLike(head) + "%"])
                     let last = numbers.compactMap { Int($0.dropFirst(head.count)) }.max() ?? 0
                     var seq = String(last + 1)
                     if seq.count < 6 { seq = String(repeating: "0", count: 6 - seq.count) + seq }
                     let number = head + seq
-                    try db.execute(sql: """
-                        INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [number, personRowID, firstYear, lastYear, issuer, digest, stamp, actor])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [number, personRowID, firstYear, lastYear, issuer, digest, stamp, actor])
                     issued = IssuedCard(number: number, issuedAt: stamp, issuedOn: day, issuedBy: actor, reprint: false)
                     return .commit
                 }
@@ -60,15 +70,24 @@ extension SQLiteLedger {
     }
 
     /// The cards issued for a person, oldest first.
-    public func cards(personRowID: Int64, timeZone: TimeZone = .current) throws(LedgerError) -> [(card: IssuedCard, firstYear: Int, lastYear: Int, issuer: String, digest: String)] {
+    public func cards(
+        personRowID: Int64, timeZone: TimeZone = .current
+    ) throws(LedgerError) -> [(card: IssuedCard, firstYear: Int, lastYear: Int, issuer: String, digest: String)] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT number, first_year, last_year, issuer, digest, issued_at, issued_by FROM card WHERE person_id = ? ORDER BY id
-                """, arguments: [personRowID]).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT number, first_year, last_year, issuer, digest, issued_at, issued_by FROM card WHERE person_id = ? ORDER BY id
+                    """, arguments: [personRowID]
+            ).map { row in
                 let at: String = row["issued_at"]
-                return (IssuedCard(number: row["number"], issuedAt: at, issuedOn: SQLiteLedger.localDay(at, timeZone) ?? Day.firstOf(year: 1970),
-                                   issuedBy: row["issued_by"], reprint: true),
-                        row["first_year"], row["last_year"], row["issuer"], row["digest"])
+                return (
+                    IssuedCard(
+                        number: row["number"], issuedAt: at,
+                        issuedOn: SQLiteLedger.localDay(at, timeZone) ?? Day.firstOf(year: 1970),
+                        issuedBy: row["issued_by"], reprint: true),
+                    row["first_year"], row["last_year"], row["issuer"], row["digest"]
+                )
             }
         }
     }
@@ -103,12 +122,19 @@ extension SQLiteLedger {
             sets[y] = set
         }
         return try read { db in
-            guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else { return nil }
+            guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else {
+                return nil
+            }
             let person = SQLiteLedger.person(from: p)
             let years = try years.map { y in
-                CardSource.Year(year: y, ruleSet: sets[y]!, records: try Row.fetchAll(db, sql: """
-                    SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id
-                    """, arguments: [personRowID, y]).map { StoredRecord(row: $0, personID: person.id) })
+                CardSource.Year(
+                    year: y, ruleSet: sets[y]!,
+                    records: try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT * FROM record WHERE person_id = ? AND year = ? ORDER BY start_date, end_date, id
+                            """, arguments: [personRowID, y]
+                    ).map { StoredRecord(row: $0, personID: person.id) })
             }
             return CardSource(person: StoredPerson(rowID: personRowID, person: person), years: years)
         }

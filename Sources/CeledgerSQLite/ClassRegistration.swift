@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSheets
 import Foundation
 internal import GRDB
@@ -10,17 +10,19 @@ extension SQLiteLedger {
     /// participants): all or nothing. A person who already has the activity is skipped and named as a
     /// duplicate; a person no longer in the ledger fails the whole batch. `r.personID` is ignored: each
     /// record belongs to its person row.
-    public func addRecords(_ r: CeledgerDomain.Record, personRowIDs: [Int64], reviewer: String) throws(LedgerError) -> BatchResult {
+    public func addRecords(_ r: CeledgerDomain.Record, personRowIDs: [Int64], reviewer: String) throws(LedgerError) -> BatchResult
+    {
         let now = SQLiteLedger.now()
         return try write { db in
             let exists = try db.cachedStatement(sql: "SELECT 1 FROM person WHERE id = ?")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
-                    basis, quantity, role, suggested_tenths, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                        claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
+                        basis, quantity, role, suggested_tenths, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
+                    """)
             let reviewedBy: String? = r.recognition == .pending ? nil : reviewer
             let reviewedAt: String? = r.recognition == .pending ? nil : now
             var added: [Int64] = [], duplicates: [Int64] = []
@@ -42,7 +44,9 @@ extension SQLiteLedger {
     /// Imports a class file (`ClassFile`): `key,value` lines giving the activity, then a participants table,
     /// one person a line. Atomic like every import: one bad line and nothing is written. A participant who
     /// already has the activity is a duplicate: skipped and reported, not an error.
-    public func importClass(from reader: any RowSource, dryRun: Bool = false, progress: ProgressHandler? = nil) throws(LedgerError) -> ClassImportReport {
+    public func importClass(
+        from reader: any RowSource, dryRun: Bool = false, progress: ProgressHandler? = nil
+    ) throws(LedgerError) -> ClassImportReport {
         var report = ClassImportReport()
         let file: ClassFile
         switch ClassFile.read(from: reader, rules: rules) {
@@ -73,7 +77,8 @@ extension SQLiteLedger {
                         if personRowID == nil {
                             errors.append(file.notInLedger(record, line: row.line))
                         } else if let given = participant.name, let id = personRowID, id >= 0,
-                                  let stored = try String.fetchOne(nameOf, arguments: [id]), stored != given {
+                            let stored = try String.fetchOne(nameOf, arguments: [id]), stored != given
+                        {
                             errors.append(file.nameDiffers(given, stored: stored, line: row.line))
                         }
                     }

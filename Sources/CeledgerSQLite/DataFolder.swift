@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import Foundation
 
 /// The program's data folder (data/ in the source tree, share/celedger when installed): rule sets, the
@@ -77,7 +77,8 @@ public struct DataFolder: Sendable {
     public func openLedger(
         path ledgerPath: String, access: SQLiteLedger.Access, actor: String, progress: (() -> ProgressHandler?)? = nil
     ) throws(LedgerError) -> SQLiteLedger {
-        let ledger = try SQLiteLedger.open(path: ledgerPath, pinyinLoader: try pinyinLoader(), rules: try ruleSets(), access: access, actor: actor)
+        let ledger = try SQLiteLedger.open(
+            path: ledgerPath, pinyinLoader: try pinyinLoader(), rules: try ruleSets(), access: access, actor: actor)
         if access == .readWrite, try ledger.totalsNeedRefresh() {
             try ledger.refreshTotals(progress: progress?() ?? nil)
         }

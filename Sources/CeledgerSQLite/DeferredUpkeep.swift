@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 internal import GRDB
 
 extension SQLiteLedger {
@@ -16,25 +16,27 @@ extension SQLiteLedger {
         count: Int, progress: ProgressHandler? = nil, _ next: () -> (Person, [CeledgerDomain.Record])
     ) throws(LedgerError) -> Int {
         let now = SQLiteLedger.now()
-        return try write { db in try SQLiteLedger.withBulkCache(db) {
-            var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
-            // Demo persons bring twenty records or so: ten each is a low guess.
-            let upkeep = try DeferredUpkeep(db, expectedRecords: count * 10)
-            var batch = try MultiRowRecordInsert(db: db, now: now)
-            var records = 0
-            for i in 0..<count {
-                let (person, recs) = next()
-                _ = try writer.upsert(person, present: Set(Field.personFields))
-                let pid = db.lastInsertedRowID
-                for r in recs { records += try batch.add(r, personRowID: pid, line: 0)?.inserted ?? 0 }
-                if i % 1000 == 999 { progress?(i + 1, count) }
+        return try write { db in
+            try SQLiteLedger.withBulkCache(db) {
+                var writer = try RowWriter(db: db, now: now, pinyin: pinyin)
+                // Demo persons bring twenty records or so: ten each is a low guess.
+                let upkeep = try DeferredUpkeep(db, expectedRecords: count * 10)
+                var batch = try MultiRowRecordInsert(db: db, now: now)
+                var records = 0
+                for i in 0..<count {
+                    let (person, recs) = next()
+                    _ = try writer.upsert(person, present: Set(Field.personFields))
+                    let pid = db.lastInsertedRowID
+                    for r in recs { records += try batch.add(r, personRowID: pid, line: 0)?.inserted ?? 0 }
+                    if i % 1000 == 999 { progress?(i + 1, count) }
+                }
+                records += try batch.flush().inserted
+                progress?(count, count)
+                try upkeep.finish(db)
+                try settle(db)  // with the big cache still in place
+                return records
             }
-            records += try batch.flush().inserted
-            progress?(count, count)
-            try upkeep.finish(db)
-            try settle(db)  // with the big cache still in place
-            return records
-        } }
+        }
     }
 }
 
@@ -63,7 +65,10 @@ struct DeferredUpkeep {
         firstNewRecord = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM record") ?? 0) + 1
         var sqls: [String] = []
         func drop(_ type: String, _ name: String) throws {
-            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = ? AND name = ?", arguments: [type, name]) else {
+            guard
+                let sql = try String.fetchOne(
+                    db, sql: "SELECT sql FROM sqlite_master WHERE type = ? AND name = ?", arguments: [type, name])
+            else {
                 throw LedgerError.incompleteSchema(type: type, name: name)
             }
             try db.execute(sql: "DROP \(type.uppercased()) \(name)")
@@ -82,14 +87,16 @@ struct DeferredUpkeep {
     /// The history rows and summary marks of the new records, then the triggers and indexes back.
     func finish(_ db: Database) throws {
         // As record_insert_history writes them, one statement for all.
-        try db.execute(sql: """
-            INSERT INTO history (at, actor, action, entity, entity_id, id_number)
-            SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \(Schema.actorFunction)(), 'insert', 'record', r.id, p.id_number
-            FROM record r JOIN person p ON p.id = r.person_id WHERE r.id >= ? ORDER BY r.id
-            """, arguments: [firstNewRecord])
+        try db.execute(
+            sql: """
+                INSERT INTO history (at, actor, action, entity, entity_id, id_number)
+                SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \(Schema.actorFunction)(), 'insert', 'record', r.id, p.id_number
+                FROM record r JOIN person p ON p.id = r.person_id WHERE r.id >= ? ORDER BY r.id
+                """, arguments: [firstNewRecord])
         // As summary_record_insert marks them.
-        try db.execute(sql: "INSERT OR IGNORE INTO summary_dirty SELECT DISTINCT person_id, year FROM record WHERE id >= ?",
-                       arguments: [firstNewRecord])
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO summary_dirty SELECT DISTINCT person_id, year FROM record WHERE id >= ?",
+            arguments: [firstNewRecord])
         // Indexes are built by sorting, on a second core meanwhile idle. Each sort task keeps as much in
         // memory as the page cache may hold before it spills to a temporary file, so the cache is made
         // small for the build: otherwise the import's peak memory grew with the number of records

@@ -39,14 +39,15 @@ extension SQLiteLedger {
             args["now"] = now
             args["reviewer"] = r.recognition == .pending ? nil : reviewer
             args["reviewed"] = r.recognition == .pending ? nil : now
-            try db.execute(sql: """
-                INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
-                    basis, quantity, role, suggested_tenths, created_at, updated_at)
-                VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
-                    :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed,
-                    :basis, :quantity, :role, :suggested, :now, :now)
-                """, arguments: StatementArguments(args))
+            try db.execute(
+                sql: """
+                    INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                        claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
+                        basis, quantity, role, suggested_tenths, created_at, updated_at)
+                    VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
+                        :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed,
+                        :basis, :quantity, :role, :suggested, :now, :now)
+                    """, arguments: StatementArguments(args))
             return db.lastInsertedRowID
         }
     }
@@ -58,16 +59,17 @@ extension SQLiteLedger {
             args["id"] = rowID
             args["now"] = now
             args["reviewer"] = reviewer
-            try db.execute(sql: """
-                UPDATE record SET mode = :mode, category = :category, title = :title, provider = :provider,
-                    start_date = :start, end_date = :end, year = :year, assessment = :assessment, score = :score,
-                    claimed_tenths = :claimed, recognized_tenths = :recognized,
-                    reviewed_by = CASE WHEN recognition <> :recognition THEN :reviewer ELSE reviewed_by END,
-                    reviewed_at = CASE WHEN recognition <> :recognition THEN :now ELSE reviewed_at END,
-                    recognition = :recognition, recognition_note = :recognitionNote, certificate_no = :certificate, note = :note,
-                    basis = :basis, quantity = :quantity, role = :role, suggested_tenths = :suggested, updated_at = :now
-                WHERE id = :id
-                """, arguments: StatementArguments(args))
+            try db.execute(
+                sql: """
+                    UPDATE record SET mode = :mode, category = :category, title = :title, provider = :provider,
+                        start_date = :start, end_date = :end, year = :year, assessment = :assessment, score = :score,
+                        claimed_tenths = :claimed, recognized_tenths = :recognized,
+                        reviewed_by = CASE WHEN recognition <> :recognition THEN :reviewer ELSE reviewed_by END,
+                        reviewed_at = CASE WHEN recognition <> :recognition THEN :now ELSE reviewed_at END,
+                        recognition = :recognition, recognition_note = :recognitionNote, certificate_no = :certificate, note = :note,
+                        basis = :basis, quantity = :quantity, role = :role, suggested_tenths = :suggested, updated_at = :now
+                    WHERE id = :id
+                    """, arguments: StatementArguments(args))
             if db.changesCount == 0 { throw LedgerError.gone }
         }
     }
@@ -95,17 +97,20 @@ extension SQLiteLedger {
         }
         let now = SQLiteLedger.now()
         return try editing { db in
-            let statement = try db.cachedStatement(sql: recognition == .recognized ? """
-                UPDATE record SET recognition = 'recognized',
-                    recognized_tenths = COALESCE(recognized_tenths, suggested_tenths, claimed_tenths),
-                    recognition_note = CASE WHEN ?1 = '' AND recognition = 'pending' THEN recognition_note ELSE ?1 END,
-                    reviewed_by = ?, reviewed_at = ?, updated_at = ?
-                WHERE id = ? AND recognition <> 'recognized'
-                """ : """
-                UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,
-                    recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
-                WHERE id = ? AND recognition <> 'recognized'
-                """)
+            let statement = try db.cachedStatement(
+                sql: recognition == .recognized
+                    ? """
+                    UPDATE record SET recognition = 'recognized',
+                        recognized_tenths = COALESCE(recognized_tenths, suggested_tenths, claimed_tenths),
+                        recognition_note = CASE WHEN ?1 = '' AND recognition = 'pending' THEN recognition_note ELSE ?1 END,
+                        reviewed_by = ?, reviewed_at = ?, updated_at = ?
+                    WHERE id = ? AND recognition <> 'recognized'
+                    """
+                    : """
+                    UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,
+                        recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
+                    WHERE id = ? AND recognition <> 'recognized'
+                    """)
             var changed = 0
             for id in rowIDs {
                 try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
@@ -124,10 +129,11 @@ extension SQLiteLedger {
         }
         let now = SQLiteLedger.now()
         return try editing { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE record SET recognition = 'pending', recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
-                WHERE id = ? AND recognition = 'recognized'
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE record SET recognition = 'pending', recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
+                    WHERE id = ? AND recognition = 'recognized'
+                    """)
             var changed = 0
             for id in rowIDs {
                 try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
@@ -155,16 +161,22 @@ extension SQLiteLedger {
     public func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
         let now = SQLiteLedger.now()
         try write { db in
-            if let other = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]), other != rowID {
+            if let other = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number = ?", arguments: [p.id.value]),
+                other != rowID
+            {
                 throw LedgerError.duplicatePerson(maskedID: p.id.masked)
             }
-            try db.execute(sql: """
-                UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
-                    title = ?, title_level = ?, specialty = ?, status = ?, status_date = ?, category = ?, updated_at = ?
-                WHERE id = ?
-                """, arguments: [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
-                                 p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
-                                 p.statusDate?.iso, p.category.rawValue, now, rowID])
+            try db.execute(
+                sql: """
+                    UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
+                        title = ?, title_level = ?, specialty = ?, status = ?, status_date = ?, category = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
+                    p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
+                    p.statusDate?.iso, p.category.rawValue, now, rowID,
+                ])
             if db.changesCount == 0 { throw LedgerError.gone }
         }
     }

@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSheets
 import CeledgerText
 import Foundation
@@ -18,7 +18,8 @@ extension SQLiteLedger {
         let headerRow: CSVRow
         do {
             guard let h = try reader.next() else {
-                report.errors.append(RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
+                report.errors.append(
+                    RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
                 report.badRowCount = 1
                 report.fileIsBroken = true
                 return report
@@ -53,77 +54,98 @@ extension SQLiteLedger {
             // One pass over the file; the caller decides whether it runs in a write transaction or, for a
             // dry run, in a read transaction that cannot change the ledger.
             func pass(_ db: Database) throws -> Bool {
-                    var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
-                    // A CSV row of a record takes a hundred bytes or more: a high guess of how many come.
-                    let upkeep = kind == .record && !options.dryRun && options.deferUpkeep
-                        ? try DeferredUpkeep(db, expectedRecords: totalBytes.map { $0 / 100 },
-                                             rebuildIndexesFrom: options.rebuildIndexesFrom ?? DeferredUpkeep.minimumForIndexes) : nil
-                    // Records are written many to a statement (a dry run looks them up one by one instead).
-                    var batch = kind == .record && !options.dryRun ? try MultiRowRecordInsert(db: db, now: now) : nil
-                    func duplicate(_ line: Int) {
-                        report.duplicateCount += 1
-                        guard report.duplicates.count < ImportReport.keptMessages else { return }
-                        report.duplicates.append(RowError(line: line, column: preparer.columnName[.title] ?? "title", message: Message(
-                            zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
-                            en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
+                var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
+                // A CSV row of a record takes a hundred bytes or more: a high guess of how many come.
+                let upkeep =
+                    kind == .record && !options.dryRun && options.deferUpkeep
+                    ? try DeferredUpkeep(
+                        db, expectedRecords: totalBytes.map { $0 / 100 },
+                        rebuildIndexesFrom: options.rebuildIndexesFrom ?? DeferredUpkeep.minimumForIndexes) : nil
+                // Records are written many to a statement (a dry run looks them up one by one instead).
+                var batch = kind == .record && !options.dryRun ? try MultiRowRecordInsert(db: db, now: now) : nil
+                func duplicate(_ line: Int) {
+                    report.duplicateCount += 1
+                    guard report.duplicates.count < ImportReport.keptMessages else { return }
+                    report.duplicates.append(
+                        RowError(
+                            line: line, column: preparer.columnName[.title] ?? "title",
+                            message: Message(
+                                zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
+                                en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
+                }
+                func count(_ outcome: MultiRowRecordInsert.Outcome) {
+                    report.inserted += outcome.inserted
+                    outcome.duplicateLines.forEach(duplicate)
+                }
+                // Rows are read and parsed on another thread while this one writes.
+                let rows = Prefetch(reader) { preparer.prepare($0) }
+                defer { rows.finish() }
+                while let (row, prepared) = try rows.next() {
+                    report.rows += 1
+                    if report.rows % 4096 == 0 { progress?(rows.bytesRead, totalBytes) }
+                    func rowErrors(_ p: RowProblems, _ damage: [RowError]) -> [RowError] {
+                        preparer.errors(line: row.line, p, damage: damage)
                     }
-                    func count(_ outcome: MultiRowRecordInsert.Outcome) {
-                        report.inserted += outcome.inserted
-                        outcome.duplicateLines.forEach(duplicate)
-                    }
-                    // Rows are read and parsed on another thread while this one writes.
-                    let rows = Prefetch(reader) { preparer.prepare($0) }
-                    defer { rows.finish() }
-                    while let (row, prepared) = try rows.next() {
-                        report.rows += 1
-                        if report.rows % 4096 == 0 { progress?(rows.bytesRead, totalBytes) }
-                        func rowErrors(_ p: RowProblems, _ damage: [RowError]) -> [RowError] {
-                            preparer.errors(line: row.line, p, damage: damage)
-                        }
-                        switch prepared {
-                        case .fieldCount:
-                            reject(row, [preparer.fieldCountError(row)])
-                        case .person(let parsed, let damage):
-                            switch parsed {
-                            case .failure(let p): reject(row, rowErrors(p, damage))
-                            case .success(let person):
-                                if !damage.isEmpty { reject(row, damage); continue }
-                                switch try writer.upsert(person, present: present) {
-                                case .inserted: report.inserted += 1
-                                case .updated: report.updated += 1
-                                case .unchanged: report.unchanged += 1
-                                }
+                    switch prepared {
+                    case .fieldCount:
+                        reject(row, [preparer.fieldCountError(row)])
+                    case .person(let parsed, let damage):
+                        switch parsed {
+                        case .failure(let p): reject(row, rowErrors(p, damage))
+                        case .success(let person):
+                            if !damage.isEmpty {
+                                reject(row, damage)
+                                continue
                             }
-                        case .record(let parsed, let damage):
-                            switch parsed {
-                            case .failure(let p): reject(row, rowErrors(p, damage))
-                            case .success(let record):
-                                if !damage.isEmpty { reject(row, damage); continue }
-                                guard let personRowID = try writer.personRowID(record.personID.value) else {
-                                    reject(row, [RowError(line: row.line, column: preparer.columnName[.idNumber] ?? "id_number", message: Message(
-                                        zh: "登记簿中没有此人（\(record.personID.masked)），请先导入人员",
-                                        en: "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"))])
-                                    continue
-                                }
-                                if batch != nil {
-                                    if let outcome = try batch!.add(record, personRowID: personRowID, line: row.line) { count(outcome) }
-                                } else if try writer.insert(record, personRowID: personRowID) {
-                                    report.inserted += 1
-                                } else {
-                                    duplicate(row.line)
-                                }
+                            switch try writer.upsert(person, present: present) {
+                            case .inserted: report.inserted += 1
+                            case .updated: report.updated += 1
+                            case .unchanged: report.unchanged += 1
                             }
                         }
+                    case .record(let parsed, let damage):
+                        switch parsed {
+                        case .failure(let p): reject(row, rowErrors(p, damage))
+                        case .success(let record):
+                            if !damage.isEmpty {
+                                reject(row, damage)
+                                continue
+                            }
+                            guard let personRowID = try writer.personRowID(record.personID.value) else {
+                                reject(
+                                    row,
+                                    [
+                                        RowError(
+                                            line: row.line, column: preparer.columnName[.idNumber] ?? "id_number",
+                                            message: Message(
+                                                zh: "登记簿中没有此人（\(record.personID.masked)），请先导入人员",
+                                                en:
+                                                    "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"
+                                            ))
+                                    ])
+                                continue
+                            }
+                            if batch != nil {
+                                if let outcome = try batch!.add(record, personRowID: personRowID, line: row.line) {
+                                    count(outcome)
+                                }
+                            } else if try writer.insert(record, personRowID: personRowID) {
+                                report.inserted += 1
+                            } else {
+                                duplicate(row.line)
+                            }
+                        }
                     }
-                    if batch != nil { count(try batch!.flush()) }
-                    progress?(rows.bytesRead, totalBytes)
-                    let ok = report.errors.isEmpty || options.skipInvalid
-                    report.committed = ok && !options.dryRun
-                    if report.committed {
-                        try upkeep?.finish(db)
-                        try settle(db)
-                    }
-                    return report.committed
+                }
+                if batch != nil { count(try batch!.flush()) }
+                progress?(rows.bytesRead, totalBytes)
+                let ok = report.errors.isEmpty || options.skipInvalid
+                report.committed = ok && !options.dryRun
+                if report.committed {
+                    try upkeep?.finish(db)
+                    try settle(db)
+                }
+                return report.committed
             }
             if options.dryRun {
                 _ = try db.read(pass)
@@ -201,9 +223,10 @@ struct RowWriter {
         self.pinyin = pinyin
         self.dryRun = dryRun
         findPerson = try db.cachedStatement(sql: "SELECT id FROM person WHERE id_number = ?")
-        findRecord = try db.cachedStatement(sql: """
-            SELECT 1 FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?
-            """)
+        findRecord = try db.cachedStatement(
+            sql: """
+                SELECT 1 FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?
+                """)
     }
 
     mutating func personRowID(_ idNumber: String) throws -> Int64? {
@@ -218,8 +241,11 @@ struct RowWriter {
     /// Inserts a record; false when the same activity is already there.
     mutating func insert(_ r: CeledgerDomain.Record, personRowID: Int64) throws -> Bool {
         if dryRun {
-            let key = RecordKey(person: personRowID, mode: r.mode.rawValue, title: r.title, start: r.startDate.iso, end: r.endDate.iso)
-            if try Bool.fetchOne(findRecord, arguments: [personRowID, key.mode, key.title, key.start, key.end]) != nil { return false }
+            let key = RecordKey(
+                person: personRowID, mode: r.mode.rawValue, title: r.title, start: r.startDate.iso, end: r.endDate.iso)
+            if try Bool.fetchOne(findRecord, arguments: [personRowID, key.mode, key.title, key.start, key.end]) != nil {
+                return false
+            }
             return wouldAdd.insert(key).inserted
         }
         if records == nil { records = try MultiRowRecordInsert(db: db, now: now) }
@@ -234,24 +260,32 @@ struct RowWriter {
         let values = PersonColumns(p, pinyin: pinyin)
         // Cached statements: preparing them again for every row (GRDB's authorizer looks at every column)
         // cost more than the row.
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ?"), arguments: [p.id.value]) else {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM person WHERE id_number = ?"), arguments: [p.id.value])
+        else {
             if dryRun {
                 personIDs[p.id.value] = -1
                 return .inserted
             }
-            try db.cachedStatement(sql: """
-                INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
-                    specialty, status, status_date, category, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [p.id.value, p.name, values.initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department,
-                                 p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso,
-                                 p.category.rawValue, now, now])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
+                        specialty, status, status_date, category, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                p.id.value, p.name, values.initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department,
+                p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso,
+                p.category.rawValue, now, now,
+            ])
             personIDs[p.id.value] = db.lastInsertedRowID
             return .inserted
         }
         var sets: [String] = []
         var args: [DatabaseValueConvertible?] = []
-        for (field, column, value) in values.updatable where present.contains(field) || (field == .name && present.contains(.name)) {
+        for (field, column, value) in values.updatable
+        where present.contains(field) || (field == .name && present.contains(.name)) {
             let old: DatabaseValue = row[column]
             if old != (value?.databaseValue ?? .null) {
                 sets.append("\(column) = ?")
@@ -259,7 +293,9 @@ struct RowWriter {
             }
         }
         // Status and its date move together (a CHECK ties them).
-        if present.contains(.status) && !present.contains(.statusDate) && p.status == .active && !(row["status_date"] as DatabaseValue).isNull {
+        if present.contains(.status) && !present.contains(.statusDate) && p.status == .active
+            && !(row["status_date"] as DatabaseValue).isNull
+        {
             sets.append("status_date = NULL")
         }
         guard !sets.isEmpty else { return .unchanged }
@@ -267,7 +303,8 @@ struct RowWriter {
         sets.append("updated_at = ?")
         args.append(now)
         args.append(p.id.value)
-        try db.cachedStatement(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?").execute(arguments: StatementArguments(args))
+        try db.cachedStatement(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?").execute(
+            arguments: StatementArguments(args))
         return .updated
     }
 }

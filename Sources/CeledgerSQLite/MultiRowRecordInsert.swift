@@ -29,7 +29,8 @@ struct MultiRowRecordInsert {
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
-        find = try db.makeStatement(sql: "SELECT id FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?")
+        find = try db.makeStatement(
+            sql: "SELECT id FROM record WHERE person_id = ? AND mode = ? AND title = ? AND start_date = ? AND end_date = ?")
         highest = try db.makeStatement(sql: "SELECT max(id) FROM record")
         rows.reserveCapacity(MultiRowRecordInsert.size)
     }
@@ -43,9 +44,12 @@ struct MultiRowRecordInsert {
             let b = k * bound
             let params = (1...bound).map { "?\(b + $0)" }.joined(separator: ", ")
             // A record that arrives decided was decided by whoever imports it, then.
-            values.append("(\(params), CASE WHEN ?\(b + 13) <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?\(b + 13) <> 'pending' THEN ?\(b + 21) END)")
+            values.append(
+                "(\(params), CASE WHEN ?\(b + 13) <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?\(b + 13) <> 'pending' THEN ?\(b + 21) END)"
+            )
         }
-        return "INSERT INTO record (\(columns)) VALUES \(values.joined(separator: ", ")) ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING"
+        return
+            "INSERT INTO record (\(columns)) VALUES \(values.joined(separator: ", ")) ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING"
     }
 
     /// What writing a batch found.
@@ -102,11 +106,17 @@ struct MultiRowRecordInsert {
 
     private func bind(_ s: OpaquePointer?, base: Int32, _ r: CeledgerDomain.Record, _ person: Int64) {
         func text(_ i: Int32, _ v: String?) {
-            guard let v else { sqlite3_bind_null(s, base + i); return }
+            guard let v else {
+                sqlite3_bind_null(s, base + i)
+                return
+            }
             _ = v.withCString { sqlite3_bind_text(s, base + i, $0, -1, transient) }
         }
         func int(_ i: Int32, _ v: Int?) {
-            guard let v else { sqlite3_bind_null(s, base + i); return }
+            guard let v else {
+                sqlite3_bind_null(s, base + i)
+                return
+            }
             sqlite3_bind_int64(s, base + i, Int64(v))
         }
         sqlite3_bind_int64(s, base + 1, person)

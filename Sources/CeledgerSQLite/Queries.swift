@@ -6,8 +6,9 @@ internal import GRDB
 
 extension StoredRecord {
     init(row: Row, personID: ResidentID) {
-        self.init(rowID: row["id"], record: SQLiteLedger.record(from: row, personID: personID),
-                  reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"])
+        self.init(
+            rowID: row["id"], record: SQLiteLedger.record(from: row, personID: personID),
+            reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"])
     }
 }
 
@@ -39,9 +40,11 @@ extension SQLiteLedger {
         }
         func emit(_ db: Database, _ row: Row, _ totals: AnnualTotals, _ notes: () throws -> [Message]) throws {
             if let s = filter.status, totals.status != s { return }
-            try each(AnnualRow(idNumber: row["id_number"], name: row["name"], unit: row["unit"], department: row["department"],
-                               title: row["title"], titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
-                               totals: totals, notes: try notes()))
+            try each(
+                AnnualRow(
+                    idNumber: row["id_number"], name: row["name"], unit: row["unit"], department: row["department"],
+                    title: row["title"], titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
+                    totals: totals, notes: try notes()))
         }
         let personColumns = "p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level"
         let order = "ORDER BY p.unit, p.department, p.id_number"
@@ -49,22 +52,27 @@ extension SQLiteLedger {
             try db.read { db in
                 switch try source(of: year, db) {
                 case .summary:
-                    let rows = try Row.fetchCursor(db, sql: """
-                        SELECT \(personColumns), y.public_tenths, y.professional_tenths, y.trimmed_tenths
-                        FROM person_year y JOIN person p ON p.id = y.person_id
-                        WHERE y.year = :year\(unitClause) \(order)
-                        """, arguments: StatementArguments(args))
+                    let rows = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT \(personColumns), y.public_tenths, y.professional_tenths, y.trimmed_tenths
+                            FROM person_year y JOIN person p ON p.id = y.person_id
+                            WHERE y.year = :year\(unitClause) \(order)
+                            """, arguments: StatementArguments(args))
                     while let row = try rows.next() {
-                        let totals = AnnualTotals(year: year, publicHours: Hours(tenths: row["public_tenths"]),
-                                                  professionalHours: Hours(tenths: row["professional_tenths"]),
-                                                  thresholds: ruleSet.thresholds, trimmedHours: Hours(tenths: row["trimmed_tenths"]))
+                        let totals = AnnualTotals(
+                            year: year, publicHours: Hours(tenths: row["public_tenths"]),
+                            professionalHours: Hours(tenths: row["professional_tenths"]),
+                            thresholds: ruleSet.thresholds, trimmedHours: Hours(tenths: row["trimmed_tenths"]))
                         try emit(db, row, totals) {
                             totals.trimmedHours == .zero ? [] : try capNotes(evaluate(personRowID: row["id"], year: year, db), db)
                         }
                     }
                 case .empty:
-                    let rows = try Row.fetchCursor(db, sql: "SELECT \(personColumns) FROM person p WHERE \(SQLiteLedger.activeInYearSQL)\(unitClause) \(order)",
-                                                   arguments: StatementArguments(args))
+                    let rows = try Row.fetchCursor(
+                        db,
+                        sql: "SELECT \(personColumns) FROM person p WHERE \(SQLiteLedger.activeInYearSQL)\(unitClause) \(order)",
+                        arguments: StatementArguments(args))
                     let zero = AnnualTotals.zero(year: year, thresholds: ruleSet.thresholds)
                     while let row = try rows.next() { try emit(db, row, zero) { [] } }
                 case .live:
@@ -98,37 +106,53 @@ extension SQLiteLedger {
             guard let set = rules.ruleSet(for: y) else { throw LedgerError.noRules(year: y) }
             sets[y] = set
         }
-        var args: [String: DatabaseValueConvertible?] = ["year": years.lowerBound, "from": years.lowerBound, "to": years.upperBound]
+        var args: [String: DatabaseValueConvertible?] = [
+            "year": years.lowerBound, "from": years.lowerBound, "to": years.upperBound,
+        ]
         var unitClause = ""
-        if let unit { unitClause = " AND p.unit = :unit"; args["unit"] = unit }
+        if let unit {
+            unitClause = " AND p.unit = :unit"
+            args["unit"] = unit
+        }
         do {
             try db.read { db in
                 // Years the summary cannot answer for (other rules made them) are evaluated here, once each.
                 var live: [Int: [Int64: AnnualTotals]] = [:]
                 for y in years where try source(of: y, db) == .live {
                     var m: [Int64: AnnualTotals] = [:]
-                    try evaluateYear(db, year: y, filter: unitClause, arguments: args) { row, result in m[row["id"]] = result.totals }
+                    try evaluateYear(db, year: y, filter: unitClause, arguments: args) { row, result in
+                        m[row["id"]] = result.totals
+                    }
                     live[y] = m
                 }
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT p.*, y.year AS y_year, y.public_tenths, y.professional_tenths, y.trimmed_tenths
-                    FROM person p LEFT JOIN person_year y ON y.person_id = p.id AND y.year BETWEEN :from AND :to
-                    WHERE \(SQLiteLedger.activeInYearSQL)\(unitClause)
-                    ORDER BY p.unit, p.department, p.id_number, p.id, y.year
-                    """, arguments: StatementArguments(args))
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT p.*, y.year AS y_year, y.public_tenths, y.professional_tenths, y.trimmed_tenths
+                        FROM person p LEFT JOIN person_year y ON y.person_id = p.id AND y.year BETWEEN :from AND :to
+                        WHERE \(SQLiteLedger.activeInYearSQL)\(unitClause)
+                        ORDER BY p.unit, p.department, p.id_number, p.id, y.year
+                        """, arguments: StatementArguments(args))
                 var current: (id: Int64, row: Row, stored: [Int: AnnualTotals])?
                 func flush() throws {
                     guard let c = current else { return }
                     let status = EmploymentStatus(rawValue: c.row["status"]) ?? .active
                     let statusDate = (c.row["status_date"] as String?).flatMap { Day.parse($0).successValue }
-                    let window = WindowResult(years: years.map { y in
-                        guard Person.isActive(status: status, statusDate: statusDate, in: y) else { return (y, nil) }
-                        return (y, live[y]?[c.id] ?? c.stored[y] ?? AnnualTotals.zero(year: y, thresholds: sets[y]!.thresholds))
-                    })
+                    let window = WindowResult(
+                        years: years.map { y in
+                            guard Person.isActive(status: status, statusDate: statusDate, in: y) else { return (y, nil) }
+                            return (
+                                y, live[y]?[c.id] ?? c.stored[y] ?? AnnualTotals.zero(year: y, thresholds: sets[y]!.thresholds)
+                            )
+                        })
                     let last = window.years.last { $0.totals != nil }!.totals!
-                    try each(AnnualRow(idNumber: c.row["id_number"], name: c.row["name"], unit: c.row["unit"], department: c.row["department"],
-                                       title: c.row["title"], titleLevel: (c.row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
-                                       totals: last, notes: []), window)
+                    try each(
+                        AnnualRow(
+                            idNumber: c.row["id_number"], name: c.row["name"], unit: c.row["unit"],
+                            department: c.row["department"],
+                            title: c.row["title"],
+                            titleLevel: (c.row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)),
+                            totals: last, notes: []), window)
                 }
                 while let row = try rows.next() {
                     let id: Int64 = row["id"]
@@ -137,9 +161,10 @@ extension SQLiteLedger {
                         current = (id, row.copy(), [:])
                     }
                     if let y: Int = row["y_year"] {
-                        current!.stored[y] = AnnualTotals(year: y, publicHours: Hours(tenths: row["public_tenths"]),
-                                                          professionalHours: Hours(tenths: row["professional_tenths"]),
-                                                          thresholds: sets[y]!.thresholds, trimmedHours: Hours(tenths: row["trimmed_tenths"]))
+                        current!.stored[y] = AnnualTotals(
+                            year: y, publicHours: Hours(tenths: row["public_tenths"]),
+                            professionalHours: Hours(tenths: row["professional_tenths"]),
+                            thresholds: sets[y]!.thresholds, trimmedHours: Hours(tenths: row["trimmed_tenths"]))
                     }
                 }
                 try flush()
@@ -156,8 +181,10 @@ extension SQLiteLedger {
     static func person(from row: Row) -> Person {
         Person(
             id: (try? ResidentID.parse(row["id_number"]).get())
-                ?? ResidentID(unchecked: row["id_number"], birthDate: Day.parse(row["birth_date"] ?? "").successValue ?? Day.firstOf(year: 1900),
-                              gender: Gender(rawValue: row["gender"]) ?? .male),
+                ?? ResidentID(
+                    unchecked: row["id_number"],
+                    birthDate: Day.parse(row["birth_date"] ?? "").successValue ?? Day.firstOf(year: 1900),
+                    gender: Gender(rawValue: row["gender"]) ?? .male),
             name: row["name"], unit: row["unit"], department: row["department"], title: row["title"],
             titleLevel: (row["title_level"] as String?).flatMap(TitleLevel.init(rawValue:)), specialty: row["specialty"],
             status: EmploymentStatus(rawValue: row["status"]) ?? .active,
@@ -193,7 +220,8 @@ extension SQLiteLedger {
 
     /// Every record (of `year` when given), in ledger order.
     public func eachRecord(year: Int? = nil, _ each: (StoredRecord) throws -> Void) throws(LedgerError) {
-        var sql = "SELECT r.*, p.id_number AS person_id_number, p.birth_date AS person_birth_date, p.gender AS person_gender FROM record r JOIN person p ON p.id = r.person_id"
+        var sql =
+            "SELECT r.*, p.id_number AS person_id_number, p.birth_date AS person_birth_date, p.gender AS person_gender FROM record r JOIN person p ON p.id = r.person_id"
         var args: StatementArguments = [:]
         if let year {
             sql += " WHERE r.year = :year"
@@ -204,10 +232,14 @@ extension SQLiteLedger {
         try readEach(sql, args) { row in
             let number: String = row["person_id_number"]
             let pid: ResidentID
-            if let l = lastID, l.0 == number { pid = l.1 } else {
+            if let l = lastID, l.0 == number {
+                pid = l.1
+            } else {
                 // Validated when stored: no need to check the sum again for every row.
-                pid = ResidentID(unchecked: number, birthDate: Day.parse(row["person_birth_date"] ?? "").successValue ?? Day.firstOf(year: 1900),
-                                 gender: Gender(rawValue: row["person_gender"] ?? "") ?? .male)
+                pid = ResidentID(
+                    unchecked: number,
+                    birthDate: Day.parse(row["person_birth_date"] ?? "").successValue ?? Day.firstOf(year: 1900),
+                    gender: Gender(rawValue: row["person_gender"] ?? "") ?? .male)
                 lastID = (number, pid)
             }
             try each(StoredRecord(row: row, personID: pid))
@@ -227,5 +259,3 @@ extension SQLiteLedger {
         }
     }
 }
-
-

@@ -12,7 +12,9 @@ public struct OwnRuleSet: Sendable {
 
 extension SQLiteLedger {
     static func ownRuleSets(_ db: Database) throws -> [OwnRuleSet] {
-        try Row.fetchAll(db, sql: "SELECT id, json, added_at, added_by FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").map { row in
+        try Row.fetchAll(
+            db, sql: "SELECT id, json, added_at, added_by FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id"
+        ).map { row in
             let json: String = row["json"]
             do {
                 return OwnRuleSet(set: try RuleSet.decode(Data(json.utf8)), addedAt: row["added_at"], addedBy: row["added_by"])
@@ -48,10 +50,12 @@ extension SQLiteLedger {
             throw LedgerError.ruleFileNotUTF8
         }
         return try changeRules(by: actor) { db, now in
-            try db.execute(sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
-                           arguments: [now, actor, set.id])
-            try db.execute(sql: "INSERT INTO rule_set (id, json, added_at, added_by) VALUES (?, ?, ?, ?)",
-                           arguments: [set.id, json, now, actor])
+            try db.execute(
+                sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+                arguments: [now, actor, set.id])
+            try db.execute(
+                sql: "INSERT INTO rule_set (id, json, added_at, added_by) VALUES (?, ?, ?, ?)",
+                arguments: [set.id, json, now, actor])
         }
     }
 
@@ -59,8 +63,9 @@ extension SQLiteLedger {
     @discardableResult
     public func removeRuleSet(id: String, by actor: String) throws(LedgerError) -> [Int] {
         try changeRules(by: actor) { db, now in
-            try db.execute(sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
-                           arguments: [now, actor, id])
+            try db.execute(
+                sql: "UPDATE rule_set SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+                arguments: [now, actor, id])
             if db.changesCount == 0 {
                 throw LedgerError.noOwnRuleSet(id: id)
             }

@@ -42,7 +42,9 @@ public final class SQLiteLedger: Sendable {
     /// How long a writer waits for another process's lock before it gives up with a clear message.
     public static let busyTimeout: TimeInterval = 5
 
-    init(path: String, db: any DatabaseWriter, pinyin: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet]) throws(LedgerError) {
+    init(
+        path: String, db: any DatabaseWriter, pinyin: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet]
+    ) throws(LedgerError) {
         self.path = path
         self.db = db
         self.pinyinLoader = pinyin
@@ -71,7 +73,9 @@ public final class SQLiteLedger: Sendable {
     }
 
     /// A private in-memory ledger, for tests.
-    public static func inMemory(pinyin: PinyinIndex = PinyinIndex(), actor: String = "test", rules: [RuleSet]) throws -> SQLiteLedger {
+    public static func inMemory(
+        pinyin: PinyinIndex = PinyinIndex(), actor: String = "test", rules: [RuleSet]
+    ) throws -> SQLiteLedger {
         let queue = try DatabaseQueue(configuration: configuration(actor: actor))
         try Schema.migrator.migrate(queue)
         let ledger = try SQLiteLedger(path: ":memory:", db: queue, pinyin: { pinyin }, rules: rules)
@@ -158,7 +162,8 @@ public final class SQLiteLedger: Sendable {
                 if needsImmutableOpen(path) {
                     // The system SQLite is built with URI file names enabled.
                     let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
-                    reader = try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration(readonly: true, actor: actor))
+                    reader = try DatabaseQueue(
+                        path: "file:\(escaped)?immutable=1", configuration: configuration(readonly: true, actor: actor))
                 } else {
                     reader = try DatabasePool(path: path, configuration: configuration(readonly: true, actor: actor))
                 }
@@ -212,7 +217,8 @@ public final class SQLiteLedger: Sendable {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
             do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw LedgerError.cannotCreateFolder(path: dir, reason: reason(errno))
             }
@@ -303,8 +309,10 @@ public final class SQLiteLedger: Sendable {
     /// Counts for a status line.
     public func counts() throws(LedgerError) -> (persons: Int, records: Int) {
         try read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM record") ?? 0)
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM person") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM record") ?? 0
+            )
         }
     }
 

@@ -24,7 +24,8 @@ enum Schema {
     static let triggers = [
         "history_no_update", "history_no_delete", "person_insert_history", "person_update_history", "person_delete_history",
         "record_insert_history", "record_update_history", "record_delete_history", "record_locked_update", "record_locked_delete",
-        "summary_record_insert", "summary_record_update", "summary_record_delete", "summary_person_insert", "summary_person_update",
+        "summary_record_insert", "summary_record_update", "summary_record_delete", "summary_person_insert",
+        "summary_person_update",
         "person_year_uncount",
     ]
 

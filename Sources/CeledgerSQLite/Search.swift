@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import Foundation
 internal import GRDB
 internal import GRDBSQLite
@@ -17,7 +17,8 @@ final class SearchIndex: @unchecked Sendable {
         let lastChange: Int64?
 
         init(_ db: Database) throws {
-            let row = try Row.fetchOne(db, sql: "SELECT (SELECT max(id) FROM person), (SELECT max(id) FROM history WHERE entity = 'person')")!
+            let row = try Row.fetchOne(
+                db, sql: "SELECT (SELECT max(id) FROM person), (SELECT max(id) FROM history WHERE entity = 'person')")!
             lastPerson = row[0]
             lastChange = row[1]
         }
@@ -113,7 +114,9 @@ final class SearchIndex: @unchecked Sendable {
                         while try step(s, db) {
                             let id = sqlite3_column_int64(s, 0)
                             // The same read transaction as the ids: every person is there.
-                            let pos = table.isEmpty ? position(of: id, in: ids) ?? -1 : id >= low && id - low < span ? Int(table[Int(id - low)]) : -1
+                            let pos =
+                                table.isEmpty
+                                ? position(of: id, in: ids) ?? -1 : id >= low && id - low < span ? Int(table[Int(id - low)]) : -1
                             guard pos >= 0, found < n else { continue }
                             rank[pos] = Int32(found)
                             order[found] = Int32(pos)
@@ -197,7 +200,8 @@ final class SearchIndex: @unchecked Sendable {
         guard !q.isEmpty else { return candidates ?? ids.indices.map { Int32($0) } }
         let digits = search.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }
         let letters = search.allSatisfy { $0.isASCII && $0.isLetter }
-        let needles = Needles(name: q, number: digits ? Array(search.uppercased().utf8) : nil, initials: letters ? [0x20] + q : nil)
+        let needles = Needles(
+            name: q, number: digits ? Array(search.uppercased().utf8) : nil, initials: letters ? [0x20] + q : nil)
         let count = candidates?.count ?? ids.count
         let n = max(1, min(parts ?? (count >= SearchIndex.splitFrom ? SearchIndex.cores : 1), count))
         if n == 1 { return scan(needles, candidates, 0..<count) }
@@ -269,7 +273,9 @@ final class SearchIndex: @unchecked Sendable {
         var pos = 0
         // Through the C API, as the index is read: a year has a row for every person active in it.
         try ids.withUnsafeBufferPointer { ids in
-            try SearchIndex.eachRow(db, "SELECT person_id, \(SQLiteLedger.metSQL()) FROM person_year WHERE year = \(year) ORDER BY person_id") { s in
+            try SearchIndex.eachRow(
+                db, "SELECT person_id, \(SQLiteLedger.metSQL()) FROM person_year WHERE year = \(year) ORDER BY person_id"
+            ) { s in
                 let id = sqlite3_column_int64(s, 0)
                 while pos < ids.count && ids[pos] < id { pos += 1 }
                 if pos < ids.count && ids[pos] == id { flags[pos] = sqlite3_column_int(s, 1) != 0 ? 3 : 1 }
@@ -296,10 +302,12 @@ final class SearchIndex: @unchecked Sendable {
 
         init(_ db: Database, year: Int) throws {
             self.year = year
-            let row = try Row.fetchOne(db, sql: """
-                SELECT (SELECT max(id) FROM history),
-                       (SELECT rule_set || ' ' || digest || ' ' || persons || ' ' || met FROM summary_year WHERE year = ?)
-                """, arguments: [year])!
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT max(id) FROM history),
+                           (SELECT rule_set || ' ' || digest || ' ' || persons || ' ' || met FROM summary_year WHERE year = ?)
+                    """, arguments: [year])!
             lastChange = row[0]
             summary = row[1]
         }
@@ -336,7 +344,8 @@ final class SearchIndex: @unchecked Sendable {
 
     /// Whether `hay[from..<to]` contains `needle`.
     @inline(__always)
-    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool
+    {
         let n = needle.count
         guard n > 0 else { return true }
         guard n <= to - from else { return false }
@@ -386,7 +395,8 @@ extension SQLiteLedger {
         guard reading != nil || year != nil else { return }
         // A year whose flags are kept for the index as it is needs nothing (two index lookups to know).
         if reading == nil, let year, let index = cachedSearch.withLock({ $0 }),
-           (try? db.read({ db in try SearchIndex.Key(db) == index.key && index.hasFlags(db, year: year) })) == true {
+            (try? db.read({ db in try SearchIndex.Key(db) == index.key && index.hasFlags(db, year: year) })) == true
+        {
             return
         }
         searchPreparing.withLock { $0.add(index: reading != nil, year: year, by: 1) }

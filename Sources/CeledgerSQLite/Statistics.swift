@@ -17,7 +17,8 @@ extension SQLiteLedger {
         }
         try read { db in
             try evaluateYear(db, year: year, filter: filter, arguments: args) { row, result in
-                let key = YearStatistics.CellKey(unit: row["unit"], department: row["department"], level: row["title_level"] ?? "")
+                let key = YearStatistics.CellKey(
+                    unit: row["unit"], department: row["department"], level: row["title_level"] ?? "")
                 var c = stats.cells[key] ?? YearStatistics.Cell()
                 c.persons += 1
                 if result.totals.status == .met { c.met += 1 }
@@ -31,7 +32,10 @@ extension SQLiteLedger {
                         inMode = true
                         categories.insert(cat)
                     }
-                    if inMode { c.personsWithMode[m, default: 0] += 1; any = true }
+                    if inMode {
+                        c.personsWithMode[m, default: 0] += 1
+                        any = true
+                    }
                 }
                 for cat in categories { c.personsWithCategory[cat, default: 0] += 1 }
                 if any { c.personsWithHours += 1 }

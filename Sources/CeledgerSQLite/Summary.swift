@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import Foundation
 internal import GRDB
 
@@ -38,48 +38,56 @@ extension SQLiteLedger {
         // counted off by the person_year_uncount trigger).
         var counts: [Int: (persons: Int, met: Int)] = [:]
         // A year enters the summary with its first record.
-        let newYears = try Int.fetchAll(db, sql: """
-            SELECT DISTINCT d.year FROM summary_dirty d
-            WHERE NOT EXISTS (SELECT 1 FROM summary_year s WHERE s.year = d.year)
-              AND EXISTS (SELECT 1 FROM record r WHERE r.year = d.year)
-            """)
+        let newYears = try Int.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT d.year FROM summary_dirty d
+                WHERE NOT EXISTS (SELECT 1 FROM summary_year s WHERE s.year = d.year)
+                  AND EXISTS (SELECT 1 FROM record r WHERE r.year = d.year)
+                """)
         for year in newYears {
             guard let set = book.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
-            try db.execute(sql: "INSERT INTO summary_year (year, rule_set, digest) VALUES (?, ?, ?)",
-                           arguments: [year, set.id, set.digest])
+            try db.execute(
+                sql: "INSERT INTO summary_year (year, rule_set, digest) VALUES (?, ?, ?)",
+                arguments: [year, set.id, set.digest])
             // Everyone active in it has a row; those with records are evaluated below (they are dirty).
             let zero = AnnualTotals.zero(year: year, thresholds: set.thresholds)
-            try db.execute(sql: """
-                INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
-                SELECT :year, p.id, 0, 0, 0, 0, :needed FROM person p WHERE \(SQLiteLedger.activeSQL(":year"))
-                  AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.person_id = p.id AND d.year = :year)
-                """, arguments: ["year": year, "needed": zero.hoursNeeded.tenths])
+            try db.execute(
+                sql: """
+                    INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
+                    SELECT :year, p.id, 0, 0, 0, 0, :needed FROM person p WHERE \(SQLiteLedger.activeSQL(":year"))
+                      AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.person_id = p.id AND d.year = :year)
+                    """, arguments: ["year": year, "needed": zero.hoursNeeded.tenths])
             let zeros = db.changesCount
             counts[year, default: (0, 0)] = (zeros, zero.status == .met ? zeros : 0)
         }
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM summary_dirty") ?? 0
         // A row is written only when its totals changed, and by a plain INSERT or UPDATE of one row: an
         // INSERT OR REPLACE deletes and inserts, and keeps a statement journal of every page it touches.
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let update = try db.cachedStatement(sql: """
-            UPDATE person_year SET public_tenths = ?3, professional_tenths = ?4, total_tenths = ?5, trimmed_tenths = ?6, needed_tenths = ?7
-            WHERE year = ?1 AND person_id = ?2
-            """)
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE person_year SET public_tenths = ?3, professional_tenths = ?4, total_tenths = ?5, trimmed_tenths = ?6, needed_tenths = ?7
+                WHERE year = ?1 AND person_id = ?2
+                """)
         let remove = try db.cachedStatement(sql: "DELETE FROM person_year WHERE year = ? AND person_id = ?")
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT d.year, d.person_id, p.status, p.status_date,
-                   o.public_tenths, o.professional_tenths, o.total_tenths, o.trimmed_tenths, o.needed_tenths,
-                   \(SQLiteLedger.yearItemColumns)
-            FROM summary_dirty d
-            JOIN summary_year s ON s.year = d.year
-            LEFT JOIN person p ON p.id = d.person_id
-            LEFT JOIN person_year o ON o.year = d.year AND o.person_id = d.person_id
-            LEFT JOIN record r ON r.year = d.year AND r.person_id = d.person_id
-            ORDER BY d.year, d.person_id
-            """)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT d.year, d.person_id, p.status, p.status_date,
+                       o.public_tenths, o.professional_tenths, o.total_tenths, o.trimmed_tenths, o.needed_tenths,
+                       \(SQLiteLedger.yearItemColumns)
+                FROM summary_dirty d
+                JOIN summary_year s ON s.year = d.year
+                LEFT JOIN person p ON p.id = d.person_id
+                LEFT JOIN person_year o ON o.year = d.year AND o.person_id = d.person_id
+                LEFT JOIN record r ON r.year = d.year AND r.person_id = d.person_id
+                ORDER BY d.year, d.person_id
+                """)
         var current: (year: Int, person: Int64, active: Bool, stored: [Int64]?)?
         var items: [YearItem] = []
         var done = 0
@@ -92,9 +100,13 @@ extension SQLiteLedger {
                 return
             }
             let t = AnnualTotals.evaluate(year: c.year, items: items, rules: set).totals
-            let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map { Int64($0.tenths) }
+            let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map {
+                Int64($0.tenths)
+            }
             guard values != c.stored else { return }
-            try (c.stored == nil ? insert : update).execute(arguments: [c.year, c.person, values[0], values[1], values[2], values[3], values[4]])
+            try (c.stored == nil ? insert : update).execute(arguments: [
+                c.year, c.person, values[0], values[1], values[2], values[3], values[4],
+            ])
             let metNow = t.status == .met ? 1 : 0, metBefore = c.stored.map { $0[4] == 0 ? 1 : 0 } ?? 0
             counts[c.year, default: (0, 0)].persons += c.stored == nil ? 1 : 0
             counts[c.year, default: (0, 0)].met += metNow - metBefore
@@ -104,8 +116,12 @@ extension SQLiteLedger {
             if current?.year != year || current?.person != person {
                 try flush()
                 let status: String? = row[2]
-                let active = status.map { Person.isActive(status: EmploymentStatus(rawValue: $0) ?? .active,
-                                                          statusDate: (row[3] as String?).flatMap { Day.parse($0).successValue }, in: year) } ?? false
+                let active =
+                    status.map {
+                        Person.isActive(
+                            status: EmploymentStatus(rawValue: $0) ?? .active,
+                            statusDate: (row[3] as String?).flatMap { Day.parse($0).successValue }, in: year)
+                    } ?? false
                 let stored: [Int64]? = (row[4] as Int64?).map { [$0, row[5], row[6], row[7], row[8]] }
                 current = (year, person, active, stored)
                 items.removeAll(keepingCapacity: true)
@@ -114,7 +130,9 @@ extension SQLiteLedger {
         }
         try flush()
         for (year, c) in counts where c != (0, 0) {
-            try db.execute(sql: "UPDATE summary_year SET persons = persons + ?, met = met + ? WHERE year = ?", arguments: [c.persons, c.met, year])
+            try db.execute(
+                sql: "UPDATE summary_year SET persons = persons + ?, met = met + ? WHERE year = ?",
+                arguments: [c.persons, c.met, year])
         }
         try db.execute(sql: "DELETE FROM summary_dirty")
         progress?(total, total)
@@ -130,12 +148,12 @@ extension SQLiteLedger {
     /// empty side).
     static func yearItem(_ row: Row) -> YearItem? {
         guard let id: Int64 = row["r_id"] else { return nil }
-        return YearItem(recordID: id, mode: Mode(rawValue: row["r_mode"])!, category: Category(rawValue: row["r_category"])!,
-                        recognition: Recognition(rawValue: row["r_recognition"])!, assessment: Assessment(rawValue: row["r_assessment"])!,
-                        recognizedHours: (row["r_recognized"] as Int?).map(Hours.init(tenths:)),
-                        endDate: Day.parse(row["r_end"]).successValue!)
+        return YearItem(
+            recordID: id, mode: Mode(rawValue: row["r_mode"])!, category: Category(rawValue: row["r_category"])!,
+            recognition: Recognition(rawValue: row["r_recognition"])!, assessment: Assessment(rawValue: row["r_assessment"])!,
+            recognizedHours: (row["r_recognized"] as Int?).map(Hours.init(tenths:)),
+            endDate: Day.parse(row["r_end"]).successValue!)
     }
-
 
     /// Years whose summary was made by another rule set, or another version of its file, than this
     /// process's rules give: their totals must be recomputed (or, by a reader, evaluated live).
@@ -156,7 +174,9 @@ extension SQLiteLedger {
         for year in try staleYears(db) {
             try db.execute(sql: "DELETE FROM person_year WHERE year = ?", arguments: [year])
             try db.execute(sql: "DELETE FROM summary_year WHERE year = ?", arguments: [year])
-            try db.execute(sql: "INSERT OR IGNORE INTO summary_dirty SELECT DISTINCT person_id, year FROM record WHERE year = ?", arguments: [year])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO summary_dirty SELECT DISTINCT person_id, year FROM record WHERE year = ?",
+                arguments: [year])
         }
         try settle(db, progress: progress)
     }
@@ -166,9 +186,11 @@ extension SQLiteLedger {
 
     func source(of year: Int, _ db: Database) throws -> YearSource {
         let row = try Row.fetchOne(db, sql: "SELECT rule_set, digest FROM summary_year WHERE year = ?", arguments: [year])
-        let dirty = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM summary_dirty WHERE year = ?)", arguments: [year]) ?? false
+        let dirty =
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM summary_dirty WHERE year = ?)", arguments: [year]) ?? false
         guard let row else {
-            let any = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE year = ?)", arguments: [year]) ?? false
+            let any =
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE year = ?)", arguments: [year]) ?? false
             return any || dirty ? .live : .empty
         }
         let set = rules.ruleSet(for: year)
@@ -185,11 +207,13 @@ extension SQLiteLedger {
         guard let set = rules.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
         var args = arguments
         args["year"] = year
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT p.*, \(SQLiteLedger.yearItemColumns)
-            FROM person p LEFT JOIN record r ON r.person_id = p.id AND r.year = :year
-            WHERE \(SQLiteLedger.activeInYearSQL)\(filter) \(order), p.id
-            """, arguments: StatementArguments(args))
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT p.*, \(SQLiteLedger.yearItemColumns)
+                FROM person p LEFT JOIN record r ON r.person_id = p.id AND r.year = :year
+                WHERE \(SQLiteLedger.activeInYearSQL)\(filter) \(order), p.id
+                """, arguments: StatementArguments(args))
         var current: (id: Int64, row: Row)?
         var items: [YearItem] = []
         func flush() throws {
@@ -211,9 +235,12 @@ extension SQLiteLedger {
     /// One person's year, evaluated from their records (with the trims and the counted hours by mode).
     func evaluate(personRowID: Int64, year: Int, _ db: Database) throws -> YearResult {
         guard let set = rules.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
-        let items = try Row.fetchAll(db, sql: """
-            SELECT \(SQLiteLedger.yearItemColumns) FROM record r WHERE r.year = ? AND r.person_id = ?
-            """, arguments: [year, personRowID]).compactMap(SQLiteLedger.yearItem)
+        let items = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(SQLiteLedger.yearItemColumns) FROM record r WHERE r.year = ? AND r.person_id = ?
+                """, arguments: [year, personRowID]
+        ).compactMap(SQLiteLedger.yearItem)
         return AnnualTotals.evaluate(year: year, items: items, rules: set)
     }
 

@@ -135,7 +135,10 @@ public final class CSVReader: RowSource {
         if pos < end { return true }
         if eof { return false }
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { eof = true; return false }
+        if n <= 0 {
+            eof = true
+            return false
+        }
         pos = 0
         end = n
         return true
@@ -161,7 +164,10 @@ public final class CSVReader: RowSource {
             }
             while end < buffer.count {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + end, $0.count - end) }
-                if n <= 0 { eof = true; break }
+                if n <= 0 {
+                    eof = true
+                    break
+                }
                 end += n
             }
         }
@@ -171,7 +177,9 @@ public final class CSVReader: RowSource {
     private func finishField() throws(CSVError) {
         defer { fieldLine = line }
         if field.contains(0) {
-            throw CSVError(line: fieldLine, column: fields.count + 1, message: SheetMessage(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
+            throw CSVError(
+                line: fieldLine, column: fields.count + 1,
+                message: SheetMessage(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
         }
         fields.append(try decode(field))
         field.removeAll(keepingCapacity: true)
@@ -201,15 +209,19 @@ public final class CSVReader: RowSource {
             if let s = String(validating: bytes, as: UTF8.self) { return s }
         case .gb18030:
             guard let d = decoder() else {
-                throw fail(SheetMessage(zh: "无法读取 GB18030 编码：系统的 C 库缺少 GB18030 转换模块（gconv）；请另存为“CSV UTF-8”",
-                                   en: "cannot read GB18030: the C library has no GB18030 converter (gconv); save as \"CSV UTF-8\""))
+                throw fail(
+                    SheetMessage(
+                        zh: "无法读取 GB18030 编码：系统的 C 库缺少 GB18030 转换模块（gconv）；请另存为“CSV UTF-8”",
+                        en: "cannot read GB18030: the C library has no GB18030 converter (gconv); save as \"CSV UTF-8\""))
             }
             if EncodingSniffer.gb18030ValidPrefix(bytes[...]) == bytes.count, let s = d.decode(bytes) { return s }
         }
         if forcedEncoding == nil && !detectedHere {
             // The file's earlier text decided the encoding; does this cell read in the other one?
             let other: TextEncoding = encoding == .utf8 ? .gb18030 : .utf8
-            let readsAsOther = other == .utf8 ? String(validating: bytes, as: UTF8.self) != nil
+            let readsAsOther =
+                other == .utf8
+                ? String(validating: bytes, as: UTF8.self) != nil
                 : decoder().flatMap { $0.decode(bytes) } != nil && EncodingSniffer.gb18030ValidPrefix(bytes[...]) == bytes.count
             if readsAsOther { throw fail(TextEncoding.mixed(detected: encoding!, here: other)) }
         }
@@ -222,7 +234,8 @@ public final class CSVReader: RowSource {
     }
 
     private func tooLarge() -> CSVError {
-        CSVError(line: fieldLine, column: fields.count + 1, message: SheetMessage(zh: "单元格超过 1 MB", en: "a cell is larger than 1 MB"))
+        CSVError(
+            line: fieldLine, column: fields.count + 1, message: SheetMessage(zh: "单元格超过 1 MB", en: "a cell is larger than 1 MB"))
     }
 
     /// The rest of an unquoted cell that is in the buffer, up to a separator or a line end, in one copy
@@ -253,14 +266,19 @@ public final class CSVReader: RowSource {
             // Byte-order mark.
             if peek() == 0xEF {
                 var bom: [UInt8] = []
-                while bom.count < 3, let b = peek(), b == [0xEF, 0xBB, 0xBF][bom.count] { bom.append(b); advance() }
+                while bom.count < 3, let b = peek(), b == [0xEF, 0xBB, 0xBF][bom.count] {
+                    bom.append(b)
+                    advance()
+                }
                 if bom.count != 3 { field = bom } else if encoding == nil { encoding = .utf8 }
             } else if let first = peek(), first == 0xFF || first == 0xFE {
                 let two = lookahead(2)
                 if two.count == 2 && (two.elementsEqual([0xFF, 0xFE]) || two.elementsEqual([0xFE, 0xFF])) {
-                    throw CSVError(line: 1, column: nil, message: SheetMessage(
-                        zh: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”",
-                        en: "the file is UTF-16 (Excel's \"Unicode text\"); save as \"CSV UTF-8\""))
+                    throw CSVError(
+                        line: 1, column: nil,
+                        message: SheetMessage(
+                            zh: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”",
+                            en: "the file is UTF-16 (Excel's \"Unicode text\"); save as \"CSV UTF-8\""))
                 }
             }
         }
@@ -280,12 +298,18 @@ public final class CSVReader: RowSource {
                     // Quoted field.
                     while true {
                         guard let c = peek() else {
-                            throw CSVError(line: quoteLine, column: fields.count + 1, message: SheetMessage(
-                                zh: "引号未闭合（从此行开始）", en: "unterminated quoted field (starts on this line)"))
+                            throw CSVError(
+                                line: quoteLine, column: fields.count + 1,
+                                message: SheetMessage(
+                                    zh: "引号未闭合（从此行开始）", en: "unterminated quoted field (starts on this line)"))
                         }
                         advance()
                         if c == quote {
-                            if peek() == quote { advance(); try append(quote); continue }
+                            if peek() == quote {
+                                advance()
+                                try append(quote)
+                                continue
+                            }
                             break
                         }
                         if c == lf { line += 1 }
@@ -293,8 +317,10 @@ public final class CSVReader: RowSource {
                     }
                     // After the closing quote: a separator, a line end, or the end.
                     if let c = peek(), c != comma, c != cr, c != lf {
-                        throw CSVError(line: line, column: fields.count + 1, message: SheetMessage(
-                            zh: "引号后有多余的字符", en: "unexpected text after a closing quote"))
+                        throw CSVError(
+                            line: line, column: fields.count + 1,
+                            message: SheetMessage(
+                                zh: "引号后有多余的字符", en: "unexpected text after a closing quote"))
                     }
                     atFieldStart = false
                     continue

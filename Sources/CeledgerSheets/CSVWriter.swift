@@ -19,7 +19,9 @@ public struct CSVWriter {
     /// The inverse of `neutralised`, applied to every cell an import reads.
     public static func plain(_ cell: String) -> String {
         let s = cell.unicodeScalars
-        guard s.first == "'", let second = s.dropFirst().first, formulaStarts.contains(second) || second == "'" else { return cell }
+        guard s.first == "'", let second = s.dropFirst().first, formulaStarts.contains(second) || second == "'" else {
+            return cell
+        }
         return String(String.UnicodeScalarView(s.dropFirst()))
     }
 
@@ -27,7 +29,8 @@ public struct CSVWriter {
     /// followed by a combining mark, yet each holds bytes the reader splits on.
     public static func escape(_ f: String) -> String {
         let scalars = f.unicodeScalars
-        let needs = scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        let needs =
+            scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             || scalars.first == " " || scalars.last == " "
         guard needs else { return f }
         var out = String.UnicodeScalarView()

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A one-line message in both languages, about a file: the formats' own, since they know no ledger. Who
@@ -9,7 +9,10 @@ import Darwin
 public struct SheetMessage: Sendable, Hashable, CustomStringConvertible {
     public let zh: String
     public let en: String
-    public init(zh: String, en: String) { self.zh = zh; self.en = en }
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
     public var description: String { en }
 }
 

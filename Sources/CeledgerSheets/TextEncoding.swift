@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The text encodings a clerk's CSV file arrives in: UTF-8 ("CSV UTF-8", with or without a byte-order
@@ -33,17 +34,28 @@ enum EncodingSniffer {
         let end = bytes.endIndex
         while i < end {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             let need: Int
             var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
             switch b {
             case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
+            case 0xE0:
+                need = 2
+                lo = 0xA0
             case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
+            case 0xED:
+                need = 2
+                hi = 0x9F
+            case 0xF0:
+                need = 3
+                lo = 0x90
             case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
+            case 0xF4:
+                need = 3
+                hi = 0x8F
             default: return i - bytes.startIndex
             }
             var j = 1
@@ -65,11 +77,17 @@ enum EncodingSniffer {
         let end = bytes.endIndex
         while i < end {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             guard (0x81...0xFE).contains(b) else { return i - bytes.startIndex }
             if i + 1 >= end { return end - bytes.startIndex }
             let c = bytes[i + 1]
-            if (0x40...0x7E).contains(c) || (0x80...0xFE).contains(c) { i += 2; continue }
+            if (0x40...0x7E).contains(c) || (0x80...0xFE).contains(c) {
+                i += 2
+                continue
+            }
             guard (0x30...0x39).contains(c) else { return i - bytes.startIndex }
             if i + 3 >= end { return end - bytes.startIndex }
             guard (0x81...0xFE).contains(bytes[i + 2]), (0x30...0x39).contains(bytes[i + 3]) else { return i - bytes.startIndex }
@@ -132,7 +150,10 @@ enum EncodingSniffer {
         var i = w.startIndex
         while i < w.endIndex {
             let b = w[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             if i + 1 >= w.endIndex { return i - w.startIndex }
             if (0x30...0x39).contains(w[i + 1]) {
                 if i + 3 >= w.endIndex { return i - w.startIndex }
@@ -182,9 +203,11 @@ final class GB18030Decoder {
         var input = bytes
         let produced: Int? = input.withUnsafeMutableBufferPointer { inBuf -> Int? in
             out.withUnsafeMutableBufferPointer { outBuf -> Int? in
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(
+                    to: CChar.self)
                 var inLeft = inBuf.count
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(
+                    to: CChar.self)
                 var outLeft = outBuf.count
                 let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
                 if r == -1 || inLeft != 0 { return nil }
@@ -202,18 +225,23 @@ extension TextEncoding {
     static func undecodable(forced: TextEncoding?) -> SheetMessage {
         switch forced {
         case nil:
-            SheetMessage(zh: "不是 UTF-8 或 GB18030 编码的文本（请另存为“CSV UTF-8”）",
-                    en: "not UTF-8 or GB18030 text (save as \"CSV UTF-8\")")
+            SheetMessage(
+                zh: "不是 UTF-8 或 GB18030 编码的文本（请另存为“CSV UTF-8”）",
+                en: "not UTF-8 or GB18030 text (save as \"CSV UTF-8\")")
         case .utf8?:
             SheetMessage(zh: "不是 UTF-8 编码的文本（按 --encoding utf-8 读取）", en: "not UTF-8 text (read as --encoding utf-8)")
         case .gb18030?:
-            SheetMessage(zh: "不是 GB18030/GBK 编码的文本（按 --encoding gb18030 读取）", en: "not GB18030/GBK text (read as --encoding gb18030)")
+            SheetMessage(
+                zh: "不是 GB18030/GBK 编码的文本（按 --encoding gb18030 读取）", en: "not GB18030/GBK text (read as --encoding gb18030)")
         }
     }
 
     /// The file changes encoding: decided from its first non-ASCII text, contradicted here.
     static func mixed(detected: TextEncoding, here: TextEncoding) -> SheetMessage {
-        SheetMessage(zh: "编码与文件前面的部分不一致（前面是 \(detected.label)，此处像 \(here.label)）；请把整个文件另存为“CSV UTF-8”",
-                en: "the encoding changes here (earlier text is \(detected.label), this looks like \(here.label)); save the whole file as \"CSV UTF-8\"")
+        SheetMessage(
+            zh: "编码与文件前面的部分不一致（前面是 \(detected.label)，此处像 \(here.label)）；请把整个文件另存为“CSV UTF-8”",
+            en:
+                "the encoding changes here (earlier text is \(detected.label), this looks like \(here.label)); save the whole file as \"CSV UTF-8\""
+        )
     }
 }

@@ -77,14 +77,18 @@ public final class XLSXReader: RowSource {
         }
         if access(path, R_OK) != 0 { throw SheetError.cannotOpen(path, errno) }
         if XLSXReader.looksLikeOLE(path: path) {
-            throw fail("这是旧版 Excel（.xls）或设了打开密码的文件，无法读取；请在 Excel 中另存为不设密码的 .xlsx 或“CSV UTF-8”",
-                       "this is a legacy Excel (.xls) file or one protected by a password; save it from Excel as an .xlsx without a password, or as \"CSV UTF-8\"")
+            throw fail(
+                "这是旧版 Excel（.xls）或设了打开密码的文件，无法读取；请在 Excel 中另存为不设密码的 .xlsx 或“CSV UTF-8”",
+                "this is a legacy Excel (.xls) file or one protected by a password; save it from Excel as an .xlsx without a password, or as \"CSV UTF-8\""
+            )
         }
         let archive: Archive
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
-            throw fail("不是有效的 xlsx 文件：zip 结构已损坏或不是 zip 文件", "not a valid xlsx file: the zip structure is damaged or it is not a zip file")
+            throw fail(
+                "不是有效的 xlsx 文件：zip 结构已损坏或不是 zip 文件", "not a valid xlsx file: the zip structure is damaged or it is not a zip file"
+            )
         }
         // The package's parts, by normalised path (and lower-cased, for producers that vary the case).
         var entries: [String: Entry] = [:]
@@ -92,7 +96,9 @@ public final class XLSXReader: RowSource {
         for entry in archive {
             count += 1
             if count > XLSXReader.maxEntries {
-                throw fail("zip 中的文件超过 \(XLSXReader.maxEntries) 个，不像 xlsx 工作簿", "the zip holds more than \(XLSXReader.maxEntries) files; not an xlsx workbook")
+                throw fail(
+                    "zip 中的文件超过 \(XLSXReader.maxEntries) 个，不像 xlsx 工作簿",
+                    "the zip holds more than \(XLSXReader.maxEntries) files; not an xlsx workbook")
             }
             let p = Package.normalise(entry.path)
             if entries[p] == nil { entries[p] = entry }
@@ -130,7 +136,9 @@ public final class XLSXReader: RowSource {
         }
         guard let workbookBytes = try read(workbookPart, limit: limits.partBytes) else {
             if entry("xl/workbook.bin") != nil {
-                throw fail("是二进制工作簿（.xlsb），无法读取；请在 Excel 中另存为 .xlsx", "a binary workbook (.xlsb), which cannot be read; save it from Excel as .xlsx")
+                throw fail(
+                    "是二进制工作簿（.xlsb），无法读取；请在 Excel 中另存为 .xlsx",
+                    "a binary workbook (.xlsb), which cannot be read; save it from Excel as .xlsx")
             }
             throw fail("是 zip 文件，但不是 xlsx 工作簿（找不到 \(workbookPart)）", "a zip file but not an xlsx workbook (no \(workbookPart))")
         }
@@ -160,14 +168,17 @@ public final class XLSXReader: RowSource {
         }
 
         var dateStyles: [Bool] = []
-        if let stylesPart = rels.first(where: { $0.type.hasSuffix("/styles") })?.target ?? (entry(base + "styles.xml") != nil ? base + "styles.xml" : nil),
-           let bytes = try read(stylesPart, limit: limits.partBytes) {
+        if let stylesPart = rels.first(where: { $0.type.hasSuffix("/styles") })?.target
+            ?? (entry(base + "styles.xml") != nil ? base + "styles.xml" : nil),
+            let bytes = try read(stylesPart, limit: limits.partBytes)
+        {
             dateStyles = try parse(stylesPart, XMLPullParser(bytes: bytes)) { try Package.dateStyles($0) }
         }
         var strings: [String] = []
         if let stringsPart = rels.first(where: { $0.type.hasSuffix("/sharedStrings") })?.target
             ?? (entry(base + "sharedStrings.xml") != nil ? base + "sharedStrings.xml" : nil),
-           let e = entry(stringsPart) {
+            let e = entry(stringsPart)
+        {
             do {
                 try Package.checkSize(e, part: stringsPart, limit: limits.sharedStringsBytes)
             } catch {
@@ -203,13 +214,17 @@ public final class XLSXReader: RowSource {
         } catch let e as CSVError {
             throw e
         } catch let e as XMLSyntaxError {
-            throw CSVError(line: max(lastRow, 1), column: nil, message: SheetMessage(
-                zh: "\(sheetPart) 不是有效的 XML：\(e.message.zh)", en: "\(sheetPart) is not valid XML: \(e.message.en)"))
+            throw CSVError(
+                line: max(lastRow, 1), column: nil,
+                message: SheetMessage(
+                    zh: "\(sheetPart) 不是有效的 XML：\(e.message.zh)", en: "\(sheetPart) is not valid XML: \(e.message.en)"))
         } catch let e as Package.Problem {
             throw CSVError(line: max(lastRow, 1), column: nil, message: e.message)
         } catch {
-            throw CSVError(line: max(lastRow, 1), column: nil, message: SheetMessage(
-                zh: "\(sheetPart) 无法读取：\(error)", en: "cannot read \(sheetPart): \(error)"))
+            throw CSVError(
+                line: max(lastRow, 1), column: nil,
+                message: SheetMessage(
+                    zh: "\(sheetPart) 无法读取：\(error)", en: "cannot read \(sheetPart): \(error)"))
         }
     }
 
@@ -232,7 +247,10 @@ public final class XLSXReader: RowSource {
             case .start:
                 if !inSheetData {
                     if parser.isNamed(Self.kSheetData) {
-                        if parser.selfClosing { finished = true; return nil }
+                        if parser.selfClosing {
+                            finished = true
+                            return nil
+                        }
                         inSheetData = true
                     }
                     continue
@@ -251,9 +269,11 @@ public final class XLSXReader: RowSource {
         let number: Int
         if let r = parser.rawAttribute(Self.kR) {
             guard let n = Int(String(decoding: r, as: UTF8.self)), n > lastRow, n <= 1 << 24 else {
-                throw CSVError(line: lastRow + 1, column: nil, message: SheetMessage(
-                    zh: "\(sheetPart) 中的行号“\(String(decoding: r, as: UTF8.self))”无效或次序颠倒",
-                    en: "row number \"\(String(decoding: r, as: UTF8.self))\" in \(sheetPart) is invalid or out of order"))
+                throw CSVError(
+                    line: lastRow + 1, column: nil,
+                    message: SheetMessage(
+                        zh: "\(sheetPart) 中的行号“\(String(decoding: r, as: UTF8.self))”无效或次序颠倒",
+                        en: "row number \"\(String(decoding: r, as: UTF8.self))\" in \(sheetPart) is invalid or out of order"))
             }
             number = n
         } else {
@@ -291,16 +311,21 @@ public final class XLSXReader: RowSource {
                 let column: Int
                 if let ref = parser.rawAttribute(Self.kR) {
                     guard let c = Self.columnIndex(ref) else {
-                        throw CSVError(line: number, column: nil, message: SheetMessage(
-                            zh: "单元格引用“\(String(decoding: ref, as: UTF8.self))”无效", en: "invalid cell reference \"\(String(decoding: ref, as: UTF8.self))\""))
+                        throw CSVError(
+                            line: number, column: nil,
+                            message: SheetMessage(
+                                zh: "单元格引用“\(String(decoding: ref, as: UTF8.self))”无效",
+                                en: "invalid cell reference \"\(String(decoding: ref, as: UTF8.self))\""))
                     }
                     column = c
                 } else {
                     column = lastColumn + 1
                 }
                 guard column > lastColumn, column < Self.maxColumns else {
-                    throw CSVError(line: number, column: column + 1, message: SheetMessage(
-                        zh: "单元格次序颠倒或超出 \(Self.maxColumns) 列", en: "cells out of order or beyond \(Self.maxColumns) columns"))
+                    throw CSVError(
+                        line: number, column: column + 1,
+                        message: SheetMessage(
+                            zh: "单元格次序颠倒或超出 \(Self.maxColumns) 列", en: "cells out of order or beyond \(Self.maxColumns) columns"))
                 }
                 lastColumn = column
                 let (text, damage) = try readCell(row: number, column: column)
@@ -319,7 +344,10 @@ public final class XLSXReader: RowSource {
         var style = 0
         if let s = parser.rawAttribute(Self.kS) {
             for c in s {
-                guard (0x30...0x39).contains(c), style < 1 << 24 else { style = 0; break }
+                guard (0x30...0x39).contains(c), style < 1 << 24 else {
+                    style = 0
+                    break
+                }
                 style = style * 10 + Int(c - 0x30)
             }
         }
@@ -366,10 +394,15 @@ public final class XLSXReader: RowSource {
         switch type {
         case .shared:
             guard let i = Int(String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces)),
-                  i >= 0, i < sharedStrings.count else {
-                throw CSVError(line: row, column: column + 1, message: SheetMessage(
-                    zh: "共享字符串编号“\(String(decoding: value, as: UTF8.self))”超出范围（文件已损坏）",
-                    en: "shared string index \"\(String(decoding: value, as: UTF8.self))\" is out of range (the file is damaged)"))
+                i >= 0, i < sharedStrings.count
+            else {
+                throw CSVError(
+                    line: row, column: column + 1,
+                    message: SheetMessage(
+                        zh: "共享字符串编号“\(String(decoding: value, as: UTF8.self))”超出范围（文件已损坏）",
+                        en:
+                            "shared string index \"\(String(decoding: value, as: UTF8.self))\" is out of range (the file is damaged)"
+                    ))
             }
             return (sharedStrings[i], nil)
         case .formulaString, .inlineString, .error, .other: return (string(value), nil)
@@ -392,11 +425,11 @@ public final class XLSXReader: RowSource {
         switch t.count {
         case 1:
             switch t.first! {
-            case 0x6E: return .number       // n
-            case 0x73: return .shared       // s
-            case 0x62: return .boolean      // b
-            case 0x65: return .error        // e
-            case 0x64: return .date         // d
+            case 0x6E: return .number  // n
+            case 0x73: return .shared  // s
+            case 0x62: return .boolean  // b
+            case 0x65: return .error  // e
+            case 0x64: return .date  // d
             default: return .other
             }
         case 3 where t.elementsEqual([0x73, 0x74, 0x72]): return .formulaString  // str
@@ -442,7 +475,9 @@ public enum SpreadsheetNumber {
     /// 360102198001010000).
     static func fifteenDigits(_ d: Double) -> String {
         let s = String(format: "%.14e", abs(d))
-        guard let e = s.firstIndex(of: "e"), let exponent = Int(s[s.index(after: e)...]), exponent >= 14 else { return String(format: "%.0f", d) }
+        guard let e = s.firstIndex(of: "e"), let exponent = Int(s[s.index(after: e)...]), exponent >= 14 else {
+            return String(format: "%.0f", d)
+        }
         let digits = s[..<e].filter { $0 != "." }
         return (d < 0 ? "-" : "") + digits + String(repeating: "0", count: exponent - 14)
     }
@@ -463,7 +498,10 @@ public enum SpreadsheetNumber {
         var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
         var point = parts[0].count + exponent
         // Remove leading zeros (keeping the point where it is).
-        while digits.count > 1 && digits.hasPrefix("0") { digits.removeFirst(); point -= 1 }
+        while digits.count > 1 && digits.hasPrefix("0") {
+            digits.removeFirst()
+            point -= 1
+        }
         while digits.hasSuffix("0") && digits.count > max(point, 1) { digits.removeLast() }
         var out: String
         if point <= 0 {
@@ -502,9 +540,18 @@ public enum SpreadsheetNumber {
             var plain = ""
             var quoted = false, bracket = false, escape = false
             for ch in code {
-                if escape { escape = false; continue }
-                if quoted { if ch == "\"" { quoted = false }; continue }
-                if bracket { if ch == "]" { bracket = false }; continue }
+                if escape {
+                    escape = false
+                    continue
+                }
+                if quoted {
+                    if ch == "\"" { quoted = false }
+                    continue
+                }
+                if bracket {
+                    if ch == "]" { bracket = false }
+                    continue
+                }
                 switch ch {
                 case "\"": quoted = true
                 case "[": bracket = true
@@ -556,7 +603,10 @@ enum Package {
         var parts: [Substring] = []
         for p in path.replacingOccurrences(of: "\\", with: "/").split(separator: "/") {
             if p == "." { continue }
-            if p == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            if p == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
             parts.append(p)
         }
         return parts.joined(separator: "/")
@@ -576,12 +626,14 @@ enum Package {
     static func checkSize(_ entry: Entry, part: String, limit: UInt64) throws(Problem) {
         let size = entry.uncompressedSize
         if size > limit {
-            throw Problem("\(part) 解压后有 \(size / (1 << 20)) MB，超过上限 \(limit / (1 << 20)) MB",
-                          "\(part) inflates to \(size / (1 << 20)) MB, more than the limit of \(limit / (1 << 20)) MB")
+            throw Problem(
+                "\(part) 解压后有 \(size / (1 << 20)) MB，超过上限 \(limit / (1 << 20)) MB",
+                "\(part) inflates to \(size / (1 << 20)) MB, more than the limit of \(limit / (1 << 20)) MB")
         }
         if size > 100 << 20 && entry.compressedSize > 0 && size / entry.compressedSize > XLSXReader.maxRatio {
-            throw Problem("\(part) 的压缩比异常（\(size / entry.compressedSize) 倍），疑似压缩炸弹，拒绝读取",
-                          "\(part) has an absurd compression ratio (\(size / entry.compressedSize):1), like a zip bomb; refused")
+            throw Problem(
+                "\(part) 的压缩比异常（\(size / entry.compressedSize) 倍），疑似压缩炸弹，拒绝读取",
+                "\(part) has an absurd compression ratio (\(size / entry.compressedSize):1), like a zip bomb; refused")
         }
     }
 
@@ -593,7 +645,8 @@ enum Package {
             let crc = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { data in
                 out.append(contentsOf: data)
                 if UInt64(out.count) > limit || UInt64(out.count) > entry.uncompressedSize {
-                    throw Problem("\(part) 解压后比声明的大（已损坏或是压缩炸弹）", "\(part) inflates to more than it declares (damaged, or a zip bomb)")
+                    throw Problem(
+                        "\(part) 解压后比声明的大（已损坏或是压缩炸弹）", "\(part) inflates to more than it declares (damaged, or a zip bomb)")
                 }
             }
             if crc != entry.checksum {
@@ -616,7 +669,8 @@ enum Package {
             case .eof: return out
             case .start where p.isNamed(kRel):
                 guard let id = try p.attribute(Array("Id".utf8)), let type = try p.attribute(Array("Type".utf8)),
-                      let target = try p.attribute(Array("Target".utf8)) else { continue }
+                    let target = try p.attribute(Array("Target".utf8))
+                else { continue }
                 if try p.attribute(Array("TargetMode".utf8)) == "External" { continue }
                 let decoded = target.removingPercentEncoding ?? target
                 let resolved = decoded.hasPrefix("/") ? normalise(decoded) : normalise(base + decoded)
@@ -663,7 +717,9 @@ enum Package {
                     inCellXfs = !p.selfClosing
                 } else if inCellXfs && p.isNamed(kXf) {
                     formats.append(try p.attribute(Array("numFmtId".utf8)).flatMap { Int($0) } ?? 0)
-                    if formats.count > 1_000_000 { throw Problem("styles.xml 中的格式多得离谱", "styles.xml has an absurd number of formats") }
+                    if formats.count > 1_000_000 {
+                        throw Problem("styles.xml 中的格式多得离谱", "styles.xml has an absurd number of formats")
+                    }
                 }
             case .end:
                 if p.isNamed(kCellXfs) { inCellXfs = false }
@@ -687,7 +743,10 @@ enum Package {
                 if p.isNamed(kSst), let n = try p.attribute(Array("uniqueCount".utf8)).flatMap({ Int($0) }) {
                     out.reserveCapacity(min(max(n, 0), 1 << 20))
                 } else if p.isNamed(kSi) {
-                    if p.selfClosing { out.append(""); continue }
+                    if p.selfClosing {
+                        out.append("")
+                        continue
+                    }
                     inItem = true
                     current.removeAll(keepingCapacity: true)
                 } else if inItem && p.isNamed(kRPh) && !p.selfClosing {
@@ -742,8 +801,9 @@ final class EntryStream: ByteChunks, @unchecked Sendable {
             let crc = try job.archive.extract(job.entry, bufferSize: 1 << 16, skipCRC32: false) { data in
                 total += UInt64(data.count)
                 if total > job.limit || total > job.entry.uncompressedSize {
-                    throw Package.Problem("\(job.part) 解压后比声明的大（已损坏或是压缩炸弹）",
-                                          "\(job.part) inflates to more than it declares (damaged, or a zip bomb)")
+                    throw Package.Problem(
+                        "\(job.part) 解压后比声明的大（已损坏或是压缩炸弹）",
+                        "\(job.part) inflates to more than it declares (damaged, or a zip bomb)")
                 }
                 try self.put(data)
             }

@@ -44,7 +44,11 @@ public final class XLSXWriter: TableSink {
     }()
 
     enum Style: Int {
-        case plain = 0, header = 1, date = 2, code = 3, wrapped = 4
+        case plain = 0
+        case header = 1
+        case date = 2
+        case code = 3
+        case wrapped = 4
     }
 
     /// Starts a workbook that will be written to `path` when `finish` is called.
@@ -91,7 +95,8 @@ public final class XLSXWriter: TableSink {
         self.columns = columns
         letters = columns.indices.map(Self.columnLetters)
         widths = columns.map { max(Self.width($0.name), $0.minWidth) }
-        try append(Self.rowXML(1, columns.map { .text($0.name) }, columns: columns, letters: letters, header: true, widths: &widths))
+        try append(
+            Self.rowXML(1, columns.map { .text($0.name) }, columns: columns, letters: letters, header: true, widths: &widths))
         rows = 1
     }
 
@@ -134,11 +139,13 @@ public final class XLSXWriter: TableSink {
     public func addSheet(name: String, columns: [TableColumn], rows: [[TableCell]], frozenHeader: Bool = false) {
         var widths = columns.map { max(Self.width($0.name), $0.minWidth) }
         let letters = (0..<max(columns.count, rows.map(\.count).max() ?? 0)).map(Self.columnLetters)
-        var xml = Self.rowXML(1, columns.map { .text($0.name) }, columns: columns, letters: letters, header: true, widths: &widths)
+        var xml = Self.rowXML(
+            1, columns.map { .text($0.name) }, columns: columns, letters: letters, header: true, widths: &widths)
         for (i, r) in rows.enumerated() {
             xml += Self.rowXML(i + 2, r, columns: columns, letters: letters, header: false, widths: &widths)
         }
-        let full = Self.sheetPrefix(columns: columns, widths: widths, rows: rows.count + 1, frozen: frozenHeader, selected: false)
+        let full =
+            Self.sheetPrefix(columns: columns, widths: widths, rows: rows.count + 1, frozen: frozenHeader, selected: false)
             + xml + Self.sheetSuffix
         extraSheets.append((Self.safeSheetName(name), full))
     }
@@ -181,8 +188,10 @@ public final class XLSXWriter: TableSink {
     /// = + - @ or ') reads `s` back.
     static func stored(_ s: String) -> String { CSVWriter.plain(s) == s ? s : "'" + s }
 
-    static func rowXML(_ number: Int, _ cells: [TableCell], columns: [TableColumn], letters: [String], header: Bool,
-                       widths: inout [Int]) -> String {
+    static func rowXML(
+        _ number: Int, _ cells: [TableCell], columns: [TableColumn], letters: [String], header: Bool,
+        widths: inout [Int]
+    ) -> String {
         let r = String(number)
         var xml = "<row r=\"\(r)\">"
         for (i, cell) in cells.enumerated() {
@@ -205,11 +214,17 @@ public final class XLSXWriter: TableSink {
             if cell.text.isEmpty { continue }
             switch cell {
             case .number(let s):
-                guard !header, isDecimal(s) else { text(s); continue }
+                guard !header, isDecimal(s) else {
+                    text(s)
+                    continue
+                }
                 xml += "<c r=\"\(ref)\"><v>\(s)</v></c>"
                 if i < widths.count { widths[i] = max(widths[i], s.utf8.count) }
             case .date(let s):
-                guard !header, let day = SheetDate.parse(s), day.iso == s else { text(s); continue }
+                guard !header, let day = SheetDate.parse(s), day.iso == s else {
+                    text(s)
+                    continue
+                }
                 xml += "<c r=\"\(ref)\" s=\"\(Style.date.rawValue)\"><v>\(serial(day))</v></c>"
                 if i < widths.count { widths[i] = max(widths[i], 10) }
             case .text(let s):
@@ -240,7 +255,8 @@ public final class XLSXWriter: TableSink {
             for (i, w) in widths.enumerated() {
                 let kind = i < columns.count ? columns[i].kind : .text
                 let width = min(max(w, 4) + 2, maxWidth)
-                let style = kind == .code ? " style=\"\(Style.code.rawValue)\"" : kind == .date ? " style=\"\(Style.date.rawValue)\"" : ""
+                let style =
+                    kind == .code ? " style=\"\(Style.code.rawValue)\"" : kind == .date ? " style=\"\(Style.date.rawValue)\"" : ""
                 s += "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\"\(style) customWidth=\"1\"/>"
             }
             s += "</cols>"
@@ -250,48 +266,55 @@ public final class XLSXWriter: TableSink {
 
     static let sheetSuffix = "</sheetData></worksheet>"
 
-    static let styles = xmlDeclaration + """
-        <styleSheet xmlns="\(mainNS)">\
-        <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>\
-        <fonts count="2">\
-        <font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
-        <font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
-        </fonts>\
-        <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
-        <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
-        <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-        <cellXfs count="5">\
-        <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-        <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
-        <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-        <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-        <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
-        </cellXfs>\
-        <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
-        </styleSheet>
-        """
+    static let styles =
+        xmlDeclaration + """
+            <styleSheet xmlns="\(mainNS)">\
+            <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>\
+            <fonts count="2">\
+            <font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
+            <font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
+            </fonts>\
+            <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+            <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+            <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+            <cellXfs count="5">\
+            <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+            <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+            <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+            <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+            <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
+            </cellXfs>\
+            <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
+            </styleSheet>
+            """
 
     static func contentTypes(sheets: Int) -> String {
         var s = xmlDeclaration + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
         s += "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
         s += "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-        s += "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+        s +=
+            "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
         for i in 1...sheets {
-            s += "<Override PartName=\"/xl/worksheets/sheet\(i).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+            s +=
+                "<Override PartName=\"/xl/worksheets/sheet\(i).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }
-        s += "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
-        s += "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
-        s += "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+        s +=
+            "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+        s +=
+            "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+        s +=
+            "<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
         return s + "</Types>"
     }
 
-    static let rootRelationships = xmlDeclaration + """
-        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="\(relNS)/officeDocument" Target="xl/workbook.xml"/>\
-        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
-        <Relationship Id="rId3" Type="\(relNS)/extended-properties" Target="docProps/app.xml"/>\
-        </Relationships>
-        """
+    static let rootRelationships =
+        xmlDeclaration + """
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId1" Type="\(relNS)/officeDocument" Target="xl/workbook.xml"/>\
+            <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
+            <Relationship Id="rId3" Type="\(relNS)/extended-properties" Target="docProps/app.xml"/>\
+            </Relationships>
+            """
 
     static func workbook(_ names: [String]) -> String {
         var s = xmlDeclaration + "<workbook xmlns=\"\(mainNS)\" xmlns:r=\"\(relNS)\">"
@@ -330,10 +353,11 @@ public final class XLSXWriter: TableSink {
             """
     }
 
-    static let app = xmlDeclaration + """
-        <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
-        xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>celedger</Application></Properties>
-        """
+    static let app =
+        xmlDeclaration + """
+            <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
+            xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>celedger</Application></Properties>
+            """
 
     /// Packs the workbook and puts it in place. `creator` and `created` go into docProps/core.xml.
     public func finish(creator: String, created: Date, title: String) throws(SheetError) {
@@ -365,8 +389,10 @@ public final class XLSXWriter: TableSink {
             chmod(packagePath, 0o600)
             func add(_ part: String, _ text: String) throws {
                 let data = Data(text.utf8)
-                try archive.addEntry(with: part, type: .file, uncompressedSize: Int64(data.count), modificationDate: created,
-                                     compressionMethod: .deflate) { position, size in
+                try archive.addEntry(
+                    with: part, type: .file, uncompressedSize: Int64(data.count), modificationDate: created,
+                    compressionMethod: .deflate
+                ) { position, size in
                     data.subdata(in: Int(position)..<Int(position) + size)
                 }
             }
@@ -385,8 +411,10 @@ public final class XLSXWriter: TableSink {
             guard let rowsFile = FileHandle(forReadingAtPath: bodyPath) else { throw Self.cannotWrite(path, errno) }
             defer { try? rowsFile.close() }
             let total = head.count + bodyBytes + tail.count
-            try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(total),
-                                 modificationDate: created, compressionMethod: .deflate, bufferSize: 1 << 16) { position, size in
+            try archive.addEntry(
+                with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(total),
+                modificationDate: created, compressionMethod: .deflate, bufferSize: 1 << 16
+            ) { position, size in
                 var out = Data()
                 var at = Int(position)
                 let end = at + size
@@ -419,13 +447,17 @@ public final class XLSXWriter: TableSink {
         } catch let e as SheetError {
             throw e
         } catch {
-            let reason = (error as NSError).domain == NSPOSIXErrorDomain ? SheetError.reason(Int32((error as NSError).code)) : "\(error)"
+            let reason =
+                (error as NSError).domain == NSPOSIXErrorDomain ? SheetError.reason(Int32((error as NSError).code)) : "\(error)"
             throw SheetError.cannotWrite(path, reason)
         }
     }
 
     private func cleanUp() {
-        if body >= 0 { close(body); body = -1 }
+        if body >= 0 {
+            close(body)
+            body = -1
+        }
         unlink(bodyPath)
         unlink(packagePath)
     }

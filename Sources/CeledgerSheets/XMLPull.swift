@@ -39,7 +39,11 @@ final class XMLPullParser {
     private var localStart = 0
     private var textRange = 0..<0
     private var textIsCDATA = false
-    private struct Attribute { var name: Range<Int>; var local: Int; var value: Range<Int> }
+    private struct Attribute {
+        var name: Range<Int>
+        var local: Int
+        var value: Range<Int>
+    }
     private var attributes: [Attribute] = []
 
     init(source: ByteChunks) {
@@ -192,7 +196,8 @@ final class XMLPullParser {
                 return .text
             }
             if try hasPrefix(Self.doctype, at: pos) {
-                throw XMLSyntaxError("含有 DTD 声明（<!DOCTYPE），电子表格不应有，拒绝读取", "has a DTD (<!DOCTYPE), which spreadsheets never have; refused")
+                throw XMLSyntaxError(
+                    "含有 DTD 声明（<!DOCTYPE），电子表格不应有，拒绝读取", "has a DTD (<!DOCTYPE), which spreadsheets never have; refused")
             }
             throw malformed()
         }
@@ -226,7 +231,10 @@ final class XMLPullParser {
     private func parseStartTag(from start: Int, to gt: Int) throws {
         var end = gt
         selfClosing = false
-        if end > start && buf[end - 1] == 0x2F { selfClosing = true; end -= 1 }
+        if end > start && buf[end - 1] == 0x2F {
+            selfClosing = true
+            end -= 1
+        }
         var i = start
         while i < end && !isSpace(buf[i]) { i += 1 }
         setName(start: start, end: i)
@@ -275,7 +283,8 @@ final class XMLPullParser {
     /// An attribute's decoded value, by full name, or (`prefixed`) by local name with any prefix (`r:id`).
     func attribute(_ name: [UInt8], prefixed: Bool = false) throws -> String? {
         for a in attributes {
-            let matches = prefixed
+            let matches =
+                prefixed
                 ? a.local > a.name.lowerBound && buf[a.local..<a.name.upperBound].elementsEqual(name)
                 : buf[a.name].elementsEqual(name)
             if matches {
@@ -302,7 +311,10 @@ final class XMLPullParser {
     }
 
     private func normaliseLineEnds(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        guard bytes.contains(0x0D) else { out.append(contentsOf: bytes); return }
+        guard bytes.contains(0x0D) else {
+            out.append(contentsOf: bytes)
+            return
+        }
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let c = bytes[i]
@@ -350,12 +362,19 @@ final class XMLPullParser {
                     }
                     guard value != 0, let scalar = Unicode.Scalar(value) else { throw badEntity(i, end) }
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                } else if ent.elementsEqual(Self.amp) { out.append(0x26) }
-                else if ent.elementsEqual(Self.lt) { out.append(0x3C) }
-                else if ent.elementsEqual(Self.gt) { out.append(0x3E) }
-                else if ent.elementsEqual(Self.quot) { out.append(0x22) }
-                else if ent.elementsEqual(Self.apos) { out.append(0x27) }
-                else { throw badEntity(i, end) }
+                } else if ent.elementsEqual(Self.amp) {
+                    out.append(0x26)
+                } else if ent.elementsEqual(Self.lt) {
+                    out.append(0x3C)
+                } else if ent.elementsEqual(Self.gt) {
+                    out.append(0x3E)
+                } else if ent.elementsEqual(Self.quot) {
+                    out.append(0x22)
+                } else if ent.elementsEqual(Self.apos) {
+                    out.append(0x27)
+                } else {
+                    throw badEntity(i, end)
+                }
                 i = semi + 1
             case 0x0D:
                 out.append(attribute ? 0x20 : 0x0A)
@@ -406,7 +425,10 @@ enum OOXMLEscape {
         var found = false
         var previous: UInt8 = 0
         for c in s.utf8 {
-            if previous == 0x5F && (c == 0x78 || c == 0x58) { found = true; break }
+            if previous == 0x5F && (c == 0x78 || c == 0x58) {
+                found = true
+                break
+            }
             previous = c
         }
         guard found else { return s }
@@ -423,7 +445,8 @@ enum OOXMLEscape {
         }
         while i < u.count {
             if u[i] == 0x5F, i + 6 < u.count, u[i + 1] == 0x78 || u[i + 1] == 0x58, u[i + 6] == 0x5F,
-               let a = hex(u[i + 2]), let b = hex(u[i + 3]), let c = hex(u[i + 4]), let d = hex(u[i + 5]) {
+                let a = hex(u[i + 2]), let b = hex(u[i + 3]), let c = hex(u[i + 4]), let d = hex(u[i + 5])
+            {
                 units.append(a << 12 | b << 8 | c << 4 | d)
                 i += 7
             } else {
@@ -439,7 +462,8 @@ enum OOXMLEscape {
     /// such an escape as `_x005F_`.
     static func escapeText(_ s: String, attribute: Bool = false) -> String {
         var needs = false
-        for u in s.utf8 where u == 0x26 || u == 0x3C || u == 0x3E || u == 0x5F || u < 0x20 || (attribute && u == 0x22) || u == 0xEF {
+        for u in s.utf8
+        where u == 0x26 || u == 0x3C || u == 0x3E || u == 0x5F || u < 0x20 || (attribute && u == 0x22) || u == 0xEF {
             needs = true
             break
         }
@@ -463,7 +487,8 @@ enum OOXMLEscape {
             case 0x5F:
                 // "_x0041_" would read back as "A": escape the underscore.
                 if i + 6 < scalars.count, scalars[i + 1] == "x" || scalars[i + 1] == "X", scalars[i + 6] == "_",
-                   scalars[(i + 2)...(i + 5)].allSatisfy({ $0.properties.isASCIIHexDigit }) {
+                    scalars[(i + 2)...(i + 5)].allSatisfy({ $0.properties.isASCIIHexDigit })
+                {
                     out += "_x005F_"
                 } else {
                     out += "_"

@@ -62,7 +62,9 @@ public final class App {
     public static let minimumWidth = 72
     public static let minimumHeight = 16
 
-    public init(ledger: any LedgerWriter, ledgerName: String, lang: Lang, year: Int, today: Day, reviewer: String, width: Int, height: Int) {
+    public init(
+        ledger: any LedgerWriter, ledgerName: String, lang: Lang, year: Int, today: Day, reviewer: String, width: Int, height: Int
+    ) {
         self.today = today
         self.ledger = ledger
         self.ledgerName = ledgerName
@@ -156,7 +158,10 @@ public final class App {
         KeyBinding([.character("?"), .function(1)], help: ("?  F1", "帮助（本屏按键）", "help (this screen's keys)")) { app, _, _ in
             app.overlay = HelpOverlay(entries: (app.screens.last?.helpEntries(app.words) ?? []) + App.keymap.help(app.words))
         },
-        KeyBinding([.control("l"), .character("R")], help: ("Ctrl-L  R", "重新读取登记簿（其他程序的修改）", "re-read the ledger (changes by other programs)")) { app, _, _ in
+        KeyBinding(
+            [.control("l"), .character("R")],
+            help: ("Ctrl-L  R", "重新读取登记簿（其他程序的修改）", "re-read the ledger (changes by other programs)")
+        ) { app, _, _ in
             app.reload()
             app.info(app.t("已重新读取登记簿", "ledger re-read"))
         },
@@ -169,9 +174,13 @@ public final class App {
     public func render() -> TextGrid {
         var g = TextGrid(width: width, height: height)
         if tooSmall {
-            let lines = [t("窗口太小，请放大窗口", "The window is too small; please enlarge it"),
-                         t("至少 \(App.minimumWidth)×\(App.minimumHeight)，当前 \(width)×\(height)", "at least \(App.minimumWidth)×\(App.minimumHeight), now \(width)×\(height)"),
-                         t("q 退出", "q quits")]
+            let lines = [
+                t("窗口太小，请放大窗口", "The window is too small; please enlarge it"),
+                t(
+                    "至少 \(App.minimumWidth)×\(App.minimumHeight)，当前 \(width)×\(height)",
+                    "at least \(App.minimumWidth)×\(App.minimumHeight), now \(width)×\(height)"),
+                t("q 退出", "q quits"),
+            ]
             for (i, l) in lines.enumerated() {
                 let row = height / 2 - 1 + i
                 g.put(l, row: row, column: max(0, (width - l.displayWidth) / 2))
@@ -180,8 +189,9 @@ public final class App {
         }
         screens.last?.render(&g, self)
         if let m = message {
-            g.put(m.text.fitted(toWidth: width - 1), row: height - 2, column: 1,
-                  style: m.isError ? [.red, .bold] : [], maxWidth: width - 1)
+            g.put(
+                m.text.fitted(toWidth: width - 1), row: height - 2, column: 1,
+                style: m.isError ? [.red, .bold] : [], maxWidth: width - 1)
         }
         overlay?.render(&g, self)
         return g

@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerReports
 import CeledgerLedger
+import CeledgerReports
 import CeledgerText
 import Foundation
 
@@ -22,7 +22,8 @@ public struct CardSettings: Sendable {
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> CardSettings {
         let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         let dir = env["CELEDGER_CARD_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/celedger-cards"
-        return CardSettings(directory: dir, issuer: env["CELEDGER_ISSUER"].flatMap { $0.trimmedField.isEmpty ? nil : $0.trimmedField })
+        return CardSettings(
+            directory: dir, issuer: env["CELEDGER_ISSUER"].flatMap { $0.trimmedField.isEmpty ? nil : $0.trimmedField })
     }
 }
 
@@ -31,7 +32,8 @@ enum CardFiles {
     static func safe(_ s: String) -> String {
         var out = ""
         for ch in s {
-            if ch == "/" || ch == "\\" || ch == ":" || ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            if ch == "/" || ch == "\\" || ch == ":" || ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            {
                 out.append("_")
             } else {
                 out.append(ch)
@@ -78,23 +80,34 @@ extension PersonScreen {
             guard let source = try app.ledger.cardSource(personRowID: personRowID, years: year...year) else { return }
             let issuer = (app.cardSettings.issuer ?? sp.person.unit).trimmedField
             guard !issuer.isEmpty else {
-                app.error(Message(zh: "此人未填单位，无法确定出具单位：先填写单位（E），或设置 CELEDGER_ISSUER",
-                                  en: "this person has no unit to issue the card: fill it in (E), or set CELEDGER_ISSUER"))
+                app.error(
+                    Message(
+                        zh: "此人未填单位，无法确定出具单位：先填写单位（E），或设置 CELEDGER_ISSUER",
+                        en: "this person has no unit to issue the card: fill it in (E), or set CELEDGER_ISSUER"))
                 return
             }
-            let card = RecordCard.build(person: source.person.person, issuer: issuer, years: source.years.map {
-                RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
-            })
-            let issued = try app.ledger.issueCard(personRowID: personRowID, firstYear: year, lastYear: year, issuer: issuer,
-                                                  digest: card.digest, by: app.reviewer, now: app.cardSettings.clock())
-            let issue = CardIssue(number: issued.number, issuedOn: issued.issuedOn, printedOn: app.today, issuedBy: issued.issuedBy)
+            let card = RecordCard.build(
+                person: source.person.person, issuer: issuer,
+                years: source.years.map {
+                    RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
+                })
+            let issued = try app.ledger.issueCard(
+                personRowID: personRowID, firstYear: year, lastYear: year, issuer: issuer,
+                digest: card.digest, by: app.reviewer, now: app.cardSettings.clock())
+            let issue = CardIssue(
+                number: issued.number, issuedOn: issued.issuedOn, printedOn: app.today, issuedBy: issued.issuedBy)
             let html = CardHTML.render(card, issue: issue, lang: app.lang)
-            let path = try CardFiles.write(html, directory: app.cardSettings.directory,
-                                           name: CardFiles.safe("\(sp.person.name)-\(year)-\(issued.number)") + ".html")
-            app.info(issued.reprint
-                ? w.t("证明 \(issued.number)（内容未变，沿用原编号）已写入 \(CardFiles.shown(path))",
-                      "card \(issued.number) (unchanged, same number) written to \(CardFiles.shown(path))")
-                : w.t("证明 \(issued.number) 已写入 \(CardFiles.shown(path))", "card \(issued.number) written to \(CardFiles.shown(path))"))
+            let path = try CardFiles.write(
+                html, directory: app.cardSettings.directory,
+                name: CardFiles.safe("\(sp.person.name)-\(year)-\(issued.number)") + ".html")
+            app.info(
+                issued.reprint
+                    ? w.t(
+                        "证明 \(issued.number)（内容未变，沿用原编号）已写入 \(CardFiles.shown(path))",
+                        "card \(issued.number) (unchanged, same number) written to \(CardFiles.shown(path))")
+                    : w.t(
+                        "证明 \(issued.number) 已写入 \(CardFiles.shown(path))",
+                        "card \(issued.number) written to \(CardFiles.shown(path))"))
         } catch {
             app.error(error)
         }
@@ -102,8 +115,11 @@ extension PersonScreen {
 
     /// At the end of the person screen's keymap.
     static let cardKeys: [Binding] = [
-        Binding([.character("p")], help: ("p", "打印本年度继续教育学时证明（A4 网页文件，带证明编号）", "print the year's record card (an A4 HTML file, numbered)")) { s, _, app in
+        Binding(
+            [.character("p")],
+            help: ("p", "打印本年度继续教育学时证明（A4 网页文件，带证明编号）", "print the year's record card (an A4 HTML file, numbered)")
+        ) { s, _, app in
             s.printCard(app)
-        },
+        }
     ]
 }

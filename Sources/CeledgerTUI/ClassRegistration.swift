@@ -34,14 +34,19 @@ extension PersonsScreen {
     /// `m` marks or unmarks the selected person and moves down, `M` clears the marks, `A` registers one
     /// class for every marked person (Art. 16), `t` opens the statistics. At the end of the persons list's keymap.
     static let batchKeys: [Binding] = [
-        Binding([.character("m")], help: ("m", "标记 / 取消标记所选人员（* 表示已标记）", "mark / unmark the selected person (* shows a mark)")) { s, _, app in
+        Binding([.character("m")], help: ("m", "标记 / 取消标记所选人员（* 表示已标记）", "mark / unmark the selected person (* shows a mark)")) {
+            s, _, app in
             s.toggleMark(app)
         },
         Binding([.character("M")], help: ("M", "清除所有标记", "clear every mark")) { s, _, app in s.clearMarks(app) },
-        Binding([.character("A")], help: ("A", "为所有标记的人员登记同一培训（重复的跳过）", "register one class for every marked person (duplicates skipped)")) { s, _, app in
+        Binding(
+            [.character("A")],
+            help: ("A", "为所有标记的人员登记同一培训（重复的跳过）", "register one class for every marked person (duplicates skipped)")
+        ) { s, _, app in
             s.openClassForm(app)
         },
-        Binding([.character("t")], help: ("t", "统计：达标率（按单位）、学时构成（按学习方式）", "statistics: met rate by unit, hours by mode")) { _, _, app in
+        Binding([.character("t")], help: ("t", "统计：达标率（按单位）、学时构成（按学习方式）", "statistics: met rate by unit, hours by mode")) {
+            _, _, app in
             app.push(StatsScreen())
         },
     ]
@@ -51,8 +56,10 @@ extension PersonsScreen {
         guard let r = selectedRow else { return }
         marks.toggle(r.rowID)
         _ = move(.down, app)
-        app.info(w.t("已标记 \(marks.count) 人 · A 批量登记同一培训 · M 清除标记",
-                     "\(marks.count) marked · A registers one class for them · M clears the marks"))
+        app.info(
+            w.t(
+                "已标记 \(marks.count) 人 · A 批量登记同一培训 · M 清除标记",
+                "\(marks.count) marked · A registers one class for them · M clears the marks"))
     }
 
     func clearMarks(_ app: App) {
@@ -68,17 +75,22 @@ extension PersonsScreen {
             return
         }
         guard let person = try? app.ledger.person(rowID: first) else {
-            app.error(Message(zh: "所标记的人员已不在登记簿中；按 M 清除标记后重选", en: "a marked person is no longer in the ledger; press M and mark again"))
+            app.error(
+                Message(zh: "所标记的人员已不在登记簿中；按 M 清除标记后重选", en: "a marked person is no longer in the ledger; press M and mark again")
+            )
             return
         }
         let ids = marks.ids
         app.overlay = ClassForm(app: app, persons: ids, first: person.person.id) { [weak self] result, record, app in
             guard let self else { return }
-            var text = w.t("已为 \(result.added.count) 人登记“\(record.title)”", "\"\(record.title)\" registered for \(result.added.count) person\(result.added.count == 1 ? "" : "s")")
+            var text = w.t(
+                "已为 \(result.added.count) 人登记“\(record.title)”",
+                "\"\(record.title)\" registered for \(result.added.count) person\(result.added.count == 1 ? "" : "s")")
             if !result.duplicates.isEmpty {
                 let names = result.duplicates.compactMap { try? app.ledger.person(rowID: $0)?.person.name }
-                text += w.t("；\(result.duplicates.count) 人已有此活动，跳过：\(names.joined(separator: "、"))",
-                            "; \(result.duplicates.count) already had it, skipped: \(names.joined(separator: ", "))")
+                text += w.t(
+                    "；\(result.duplicates.count) 人已有此活动，跳过：\(names.joined(separator: "、"))",
+                    "; \(result.duplicates.count) already had it, skipped: \(names.joined(separator: ", "))")
             }
             self.marks.clear()
             self.reload(app)
@@ -105,9 +117,12 @@ final class ClassForm: RecordForm {
     init(app: App, persons: [Int64], first: ResidentID, onAdded: @escaping (BatchResult, Record, App) -> Void) {
         self.persons = persons
         self.onAdded = onAdded
-        super.init(app: app, personRowID: persons[0], personID: first, editing: nil,
-                   defaultDay: app.today.year == app.year ? app.today : nil) { _ in }
-        title = app.t("批量登记：为 \(persons.count) 人登记同一培训", "Register a class for \(persons.count) person\(persons.count == 1 ? "" : "s")")
+        super.init(
+            app: app, personRowID: persons[0], personID: first, editing: nil,
+            defaultDay: app.today.year == app.year ? app.today : nil
+        ) { _ in }
+        title = app.t(
+            "批量登记：为 \(persons.count) 人登记同一培训", "Register a class for \(persons.count) person\(persons.count == 1 ? "" : "s")")
         // A score and a certificate number belong to each person: edit them on the person screen afterwards.
         inputs.removeAll { $0.field == .score || $0.field == .certificateNo }
         revalidate(app)

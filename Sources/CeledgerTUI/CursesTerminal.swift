@@ -1,9 +1,10 @@
 internal import CNcursesw
 import CeledgerText
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // The only code in the project that calls curses. Screens draw into a TextGrid and read Keys; this
@@ -62,7 +63,8 @@ public final class CursesTerminal: Terminal {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalError(
                 zh: "界面需要在终端里运行：标准输入和标准输出都必须是终端（不能是管道或文件）。",
-                en: "The interface must run in a terminal: standard input and output must both be a terminal (not a pipe or a file)."
+                en:
+                    "The interface must run in a terminal: standard input and output must both be a terminal (not a pipe or a file)."
             )
         }
         guard !cursesActive else {
@@ -81,7 +83,8 @@ public final class CursesTerminal: Terminal {
             let shown = term.isEmpty ? "（未设置）" : term
             throw TerminalError(
                 zh: "无法打开终端：不认识终端类型 TERM=\(shown)。请设置 TERM，例如 TERM=xterm-256color。",
-                en: "Cannot open the terminal: unknown terminal type TERM=\(term.isEmpty ? "(unset)" : term). Set TERM, e.g. TERM=xterm-256color."
+                en:
+                    "Cannot open the terminal: unknown terminal type TERM=\(term.isEmpty ? "(unset)" : term). Set TERM, e.g. TERM=xterm-256color."
             )
         }
         self.screen = screen
@@ -106,7 +109,8 @@ public final class CursesTerminal: Terminal {
             hasColours = false
         }
         if mouse {
-            let mask = celedger_button1_clicked() | celedger_button1_double_clicked()
+            let mask =
+                celedger_button1_clicked() | celedger_button1_double_clicked()
                 | celedger_button4_pressed() | celedger_button5_pressed()
             mousemask(mmask_t(mask), nil)
             mouseinterval(150)
@@ -149,7 +153,8 @@ public final class CursesTerminal: Terminal {
     public func draw(_ grid: TextGrid) {
         guard active else { return }
         let screenSize = size
-        let full = needsFullRedraw || previous == nil || previous!.width != grid.width
+        let full =
+            needsFullRedraw || previous == nil || previous!.width != grid.width
             || previous!.height != grid.height || screenSize != previousScreenSize
         if full {
             werase(window)
@@ -220,7 +225,10 @@ public final class CursesTerminal: Terminal {
         var libcWidth = 0
         for s in scalars {
             let w = wcwidth(s)
-            if w < 0 { libcWidth = -1; break }
+            if w < 0 {
+                libcWidth = -1
+                break
+            }
             libcWidth += Int(w)
         }
         if libcWidth == width { return (scalars, width) }
@@ -249,10 +257,15 @@ public final class CursesTerminal: Terminal {
         if style.contains(.underline) { a |= celedger_a_underline() }
         if style.contains(.dim) { a |= celedger_a_dim() }
         if colours {
-            if style.contains(.green) { a |= celedger_color_pair(1) }
-            else if style.contains(.red) { a |= celedger_color_pair(2) }
-            else if style.contains(.yellow) { a |= celedger_color_pair(3) }
-            else if style.contains(.cyan) { a |= celedger_color_pair(4) }
+            if style.contains(.green) {
+                a |= celedger_color_pair(1)
+            } else if style.contains(.red) {
+                a |= celedger_color_pair(2)
+            } else if style.contains(.yellow) {
+                a |= celedger_color_pair(3)
+            } else if style.contains(.cyan) {
+                a |= celedger_color_pair(4)
+            }
         }
         return a
     }
@@ -352,11 +365,17 @@ public final class CursesTerminal: Terminal {
     /// A mouse report: wheel, double click, click; nil for anything else (releases, other buttons).
     static func mouseKey(buttons: UInt32, row: Int, column: Int) -> Key? {
         let kind: Key.MouseEvent.Kind
-        if buttons & UInt32(celedger_button4_pressed()) != 0 { kind = .wheelUp }
-        else if buttons & UInt32(celedger_button5_pressed()) != 0 { kind = .wheelDown }
-        else if buttons & UInt32(celedger_button1_double_clicked()) != 0 { kind = .doubleClick }
-        else if buttons & UInt32(celedger_button1_clicked() | celedger_button1_pressed()) != 0 { kind = .click }
-        else { return nil }
+        if buttons & UInt32(celedger_button4_pressed()) != 0 {
+            kind = .wheelUp
+        } else if buttons & UInt32(celedger_button5_pressed()) != 0 {
+            kind = .wheelDown
+        } else if buttons & UInt32(celedger_button1_double_clicked()) != 0 {
+            kind = .doubleClick
+        } else if buttons & UInt32(celedger_button1_clicked() | celedger_button1_pressed()) != 0 {
+            kind = .click
+        } else {
+            return nil
+        }
         return .mouse(Key.MouseEvent(kind: kind, row: row, column: column))
     }
 
@@ -378,7 +397,8 @@ public final class CursesTerminal: Terminal {
         }
         throw TerminalError(
             zh: "终端的区域设置不是 UTF-8，中文无法正确显示。请先设置 LANG=C.UTF-8（例如 export LANG=C.UTF-8）再运行。",
-            en: "The terminal's locale is not UTF-8, so Chinese cannot be shown correctly. Set LANG=C.UTF-8 (e.g. export LANG=C.UTF-8) and run again."
+            en:
+                "The terminal's locale is not UTF-8, so Chinese cannot be shown correctly. Set LANG=C.UTF-8 (e.g. export LANG=C.UTF-8) and run again."
         )
     }
 

@@ -21,7 +21,9 @@ struct FormInput {
         FormInput(field: f, label: label, text: TextField(value), wide: wide)
     }
 
-    static func choice<V: Vocabulary>(_ f: Field, _ label: String, _ type: V.Type, _ current: V?, lang: Lang, allowNone: Bool = false) -> FormInput {
+    static func choice<V: Vocabulary>(
+        _ f: Field, _ label: String, _ type: V.Type, _ current: V?, lang: Lang, allowNone: Bool = false
+    ) -> FormInput {
         var options: [(String, String)] = allowNone ? [("", "—")] : []
         options += V.allCases.map { ($0.rawValue, $0.label(lang)) }
         let index = current.flatMap { c in options.firstIndex { $0.0 == c.rawValue } } ?? 0
@@ -73,11 +75,17 @@ class FormOverlay: Overlay {
         var pending: [Int] = []
         for (i, input) in inputs.enumerated() {
             if input.wide {
-                if !pending.isEmpty { out.append(pending); pending = [] }
+                if !pending.isEmpty {
+                    out.append(pending)
+                    pending = []
+                }
                 out.append([i])
             } else {
                 pending.append(i)
-                if pending.count == 2 { out.append(pending); pending = [] }
+                if pending.count == 2 {
+                    out.append(pending)
+                    pending = []
+                }
             }
         }
         if !pending.isEmpty { out.append(pending) }
@@ -105,9 +113,12 @@ class FormOverlay: Overlay {
                 let focused = i == focus
                 if input.isChoice {
                     let shown = "‹ " + input.choices[input.chosen].label + " ›"
-                    g.put(shown.fitted(toWidth: fw), row: top + 1 + r, column: fx, style: focused ? .reverse : .underline, maxWidth: fw)
+                    g.put(
+                        shown.fitted(toWidth: fw), row: top + 1 + r, column: fx, style: focused ? .reverse : .underline,
+                        maxWidth: fw)
                 } else {
-                    let cur = input.text.draw(into: &g, row: top + 1 + r, column: fx, width: fw, style: focused ? .reverse : .underline)
+                    let cur = input.text.draw(
+                        into: &g, row: top + 1 + r, column: fx, width: fw, style: focused ? .reverse : .underline)
                     if focused { g.cursor = (top + 1 + r, cur) }
                 }
             }
@@ -117,13 +128,16 @@ class FormOverlay: Overlay {
             g.put(n, row: line, column: left + 2, style: .dim, maxWidth: inner)
         }
         line += 1
-        let shown = formProblem ?? (problems[inputs[focus].field].flatMap { inputs[focus].touched || triedToSave ? $0.text(app.lang) : nil })
+        let shown =
+            formProblem
+            ?? (problems[inputs[focus].field].flatMap { inputs[focus].touched || triedToSave ? $0.text(app.lang) : nil })
             ?? (triedToSave ? problems.values.first?.text(app.lang) : nil)
         if let shown {
             g.put("✗ " + shown, row: line, column: left + 2, style: [.red, .bold], maxWidth: inner)
         }
-        g.put(FormOverlay.keymap.hint(self, app),
-              row: top + height - 2, column: left + 2, style: .dim, maxWidth: inner)
+        g.put(
+            FormOverlay.keymap.hint(self, app),
+            row: top + height - 2, column: left + 2, style: .dim, maxWidth: inner)
     }
 
     static let keymap: Keymap<FormOverlay> = Keymap([
@@ -136,12 +150,17 @@ class FormOverlay: Overlay {
             f.focus = (f.focus + f.inputs.count - 1) % f.inputs.count
         },
         // A choice changes with them; a text input takes them as text and cursor moves (`edit` does both).
-        KeyBinding([.character(" "), .left, .right, .character("h"), .character("l")], hint: ("Space/←→ 选择", "Space/←→ choose")) { f, key, app in
+        KeyBinding([.character(" "), .left, .right, .character("h"), .character("l")], hint: ("Space/←→ 选择", "Space/←→ choose")) {
+            f, key, app in
             f.edit(key, app)
         },
         KeyBinding([.enter, .control("s")], hint: ("Enter 或 Ctrl-S 保存", "Enter or Ctrl-S saves")) { f, _, app in f.submit(app) },
         KeyBinding([.escape], hint: ("Esc 取消", "Esc cancels")) { f, _, app in
-            app.overlay = f.dirty ? Confirm(app.t("放弃未保存的修改？", "Discard unsaved changes?"), over: f, onYes: { _ in }, onNo: { app in app.overlay = f }) : nil
+            app.overlay =
+                f.dirty
+                ? Confirm(
+                    app.t("放弃未保存的修改？", "Discard unsaved changes?"), over: f, onYes: { _ in }, onNo: { app in app.overlay = f })
+                : nil
         },
     ])
 

@@ -29,30 +29,41 @@ final class HistoryScreen: KeymapScreen {
     typealias Binding = KeyBinding<HistoryScreen>
 
     static let keymap: Keymap<HistoryScreen> = Keymap([
-        Binding(ListCursor.lineKeys + ListCursor.wheelKeys, help: ("↑ ↓  j k", "移动；底行显示所选条目的完整内容", "move; the bottom line shows the whole entry"),
-                bar: ("↑↓", "移动", "move")) { s, key, app in
+        Binding(
+            ListCursor.lineKeys + ListCursor.wheelKeys,
+            help: ("↑ ↓  j k", "移动；底行显示所选条目的完整内容", "move; the bottom line shows the whole entry"),
+            bar: ("↑↓", "移动", "move")
+        ) { s, key, app in
             _ = s.cursor.handle(key, visible: s.visibleRows(app))
         },
-        Binding(ListCursor.pageKeys + ListCursor.endKeys, help: ("PgUp PgDn  g G", "翻页 / 第一条 / 最后一条", "page / first / last")) { s, key, app in
+        Binding(ListCursor.pageKeys + ListCursor.endKeys, help: ("PgUp PgDn  g G", "翻页 / 第一条 / 最后一条", "page / first / last")) {
+            s, key, app in
             _ = s.cursor.handle(key, visible: s.visibleRows(app))
         },
-        Binding([.escape, .character("q"), .character("h")], help: ("Esc  q  h", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in
+        Binding([.escape, .character("q"), .character("h")], help: ("Esc  q  h", "返回", "back"), bar: ("Esc", "返回", "back")) {
+            _, _, app in
             app.pop()
         },
     ])
 
     func render(_ g: inout TextGrid, _ app: App) {
         let w = app.words
-        app.titleBar(&g, w.t("修改记录  \(name)  共 \(entries.count.grouped) 条（只增不改）", "History  \(name)  \(entries.count.grouped) entries (append-only)"),
-                     right: w.t("? 帮助", "? help"))
-        g.put(w.t("时间为 UTC；修改行列出每个改动的字段：原值 → 新值", "Times are UTC; a change lists each field: before → after"),
-              row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
-        let lay = ColumnLayout([
-            ColumnSpec(key: "when", title: w.t("时间（UTC）", "When (UTC)"), width: 19),
-            ColumnSpec(key: "who", title: w.t("操作人", "Who"), width: 10),
-            ColumnSpec(key: "what", title: w.t("操作", "What"), width: app.lang == .zh ? 14 : 20),
-            ColumnSpec(key: "details", title: w.t("内容", "Details"), width: 20, flexible: true),
-        ], totalWidth: app.width)
+        app.titleBar(
+            &g,
+            w.t(
+                "修改记录  \(name)  共 \(entries.count.grouped) 条（只增不改）",
+                "History  \(name)  \(entries.count.grouped) entries (append-only)"),
+            right: w.t("? 帮助", "? help"))
+        g.put(
+            w.t("时间为 UTC；修改行列出每个改动的字段：原值 → 新值", "Times are UTC; a change lists each field: before → after"),
+            row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
+        let lay = ColumnLayout(
+            [
+                ColumnSpec(key: "when", title: w.t("时间（UTC）", "When (UTC)"), width: 19),
+                ColumnSpec(key: "who", title: w.t("操作人", "Who"), width: 10),
+                ColumnSpec(key: "what", title: w.t("操作", "What"), width: app.lang == .zh ? 14 : 20),
+                ColumnSpec(key: "details", title: w.t("内容", "Details"), width: 20, flexible: true),
+            ], totalWidth: app.width)
         lay.header(into: &g, row: 2)
         for i in 0..<visibleRows(app) {
             let index = cursor.top + i

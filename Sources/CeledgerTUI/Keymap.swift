@@ -21,9 +21,11 @@ struct KeyBinding<S>: Sendable {
     /// Runs the command; it is given the key (the year keys go back or on by it, a click has its row).
     let action: @Sendable (S, Key, App) -> Void
 
-    init(_ keys: [Key], help: (String, String, String)? = nil, bar: (String, String, String)? = nil,
-         hint: (String, String)? = nil, when: (@Sendable (S, App) -> Bool)? = nil,
-         _ action: @escaping @Sendable (S, Key, App) -> Void) {
+    init(
+        _ keys: [Key], help: (String, String, String)? = nil, bar: (String, String, String)? = nil,
+        hint: (String, String)? = nil, when: (@Sendable (S, App) -> Bool)? = nil,
+        _ action: @escaping @Sendable (S, Key, App) -> Void
+    ) {
         self.keys = keys
         self.help = help.map { KeyText(keys: $0.0, words: Phrase(zh: $0.1, en: $0.2)) }
         self.bar = bar.map { KeyText(keys: $0.0, words: Phrase(zh: $0.1, en: $0.2)) }
@@ -133,8 +135,10 @@ extension KeyBinding {
     /// `[ ]  ← →`: the previous or next year, on every screen that shows one. The year is the app's (the
     /// screens below follow it); the screen on top, whose key it is, reads it again.
     static var year: KeyBinding {
-        KeyBinding([.character("["), .character("]"), .left, .right],
-                   help: ("[ ]  ← →", "上一年度 / 下一年度", "previous / next year"), bar: ("[ ]", "年度", "year")) { _, key, app in
+        KeyBinding(
+            [.character("["), .character("]"), .left, .right],
+            help: ("[ ]  ← →", "上一年度 / 下一年度", "previous / next year"), bar: ("[ ]", "年度", "year")
+        ) { _, key, app in
             if app.changeYear(by: key == .character("[") || key == .left ? -1 : 1) { app.reload() }
         }
     }

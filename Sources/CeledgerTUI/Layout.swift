@@ -22,7 +22,11 @@ struct ColumnLayout {
     init(_ specs: [ColumnSpec], totalWidth: Int, gap: Int = 1) {
         var kept = specs
         func needed(_ cs: [ColumnSpec]) -> Int { cs.reduce(0) { $0 + $1.width } + gap * max(0, cs.count - 1) + 1 }
-        while needed(kept) > totalWidth, let drop = kept.indices.filter({ kept[$0].dropPriority > 0 }).max(by: { kept[$0].dropPriority < kept[$1].dropPriority }) {
+        while needed(kept) > totalWidth,
+            let drop = kept.indices.filter({ kept[$0].dropPriority > 0 }).max(by: {
+                kept[$0].dropPriority < kept[$1].dropPriority
+            })
+        {
             kept.remove(at: drop)
         }
         var ws = kept.map(\.width)
@@ -58,7 +62,6 @@ enum Format {
         if eighths % 8 > 0 { s += partial[eighths % 8] }
         return s + String(repeating: " ", count: max(0, width - s.count))
     }
-
 
     /// "2024-03-04~03-10", or one date for a one-day activity.
     static func span(_ a: Day, _ b: Day) -> String {

@@ -42,7 +42,9 @@ final class HelpOverlay: Overlay {
         KeyBinding([.escape, .character("q"), .character("?"), .enter], hint: ("Esc 或 q 关闭", "Esc or q closes")) { _, _, app in
             app.overlay = nil
         },
-        KeyBinding([.up, .character("k"), .down, .character("j")], hint: ("↑↓ 滚动", "↑↓ scroll"), when: { o, app in o.scrolls(app) }) { o, key, _ in
+        KeyBinding(
+            [.up, .character("k"), .down, .character("j")], hint: ("↑↓ 滚动", "↑↓ scroll"), when: { o, app in o.scrolls(app) }
+        ) { o, key, _ in
             if key == .up || key == .character("k") { o.cursor.top = max(0, o.cursor.top - 1) } else { o.cursor.top += 1 }
         },
     ])
@@ -67,14 +69,17 @@ final class Chooser: Overlay {
 
     func render(_ g: inout TextGrid, _ app: App) {
         let hint = Self.keymap.hint(self, app)
-        let width = min(g.width - 4, max(title.displayWidth + 6, hint.displayWidth + 4, (options.map(\.displayWidth).max() ?? 10) + 6))
+        let width = min(
+            g.width - 4, max(title.displayWidth + 6, hint.displayWidth + 4, (options.map(\.displayWidth).max() ?? 10) + 6))
         let visible = min(options.count, g.height - 6)
         cursor.clamp(visible: visible)
         let (top, left) = centredBox(&g, height: visible + 4, width: width, title: title)
         for i in 0..<visible {
             let index = cursor.top + i
             let selected = index == cursor.selected
-            g.put((" " + options[index]).fitted(toWidth: width - 4), row: top + 1 + i, column: left + 2, style: selected ? .reverse : [])
+            g.put(
+                (" " + options[index]).fitted(toWidth: width - 4), row: top + 1 + i, column: left + 2,
+                style: selected ? .reverse : [])
         }
         g.put(hint, row: top + visible + 2, column: left + 2, style: .dim, maxWidth: width - 4)
     }

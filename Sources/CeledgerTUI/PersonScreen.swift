@@ -35,8 +35,10 @@ final class PersonScreen: KeymapScreen {
     func unlockedSelection(_ app: App) -> StoredRecord? {
         guard let r = selected else { return nil }
         if r.record.recognition == .recognized {
-            app.error(Message(zh: "已认定的记录已锁定；按 u 重新打开（须写明理由）后才能修改或删除",
-                              en: "a recognised record is locked; press u to reopen it (with a reason) before changing or deleting it"))
+            app.error(
+                Message(
+                    zh: "已认定的记录已锁定；按 u 重新打开（须写明理由）后才能修改或删除",
+                    en: "a recognised record is locked; press u to reopen it (with a reason) before changing or deleting it"))
             return nil
         }
         return r
@@ -65,48 +67,75 @@ final class PersonScreen: KeymapScreen {
 
     typealias Binding = KeyBinding<PersonScreen>
 
-    static let keymap: Keymap<PersonScreen> = Keymap([
-        Binding(ListCursor.keys, help: ("↑ ↓  j k", "选择记录", "select a record")) { s, key, app in
-            _ = s.cursor.handle(key, visible: s.visibleRows(app))
-        },
-        Binding([.character("a")], help: ("a", "新增学习记录", "add a record"), bar: ("a", "新增", "add")) { s, _, app in s.addRecord(app) },
-        Binding([.character("e"), .enter], help: ("e  Enter", "编辑所选记录", "edit the selected record"), bar: ("e", "编辑", "edit")) { s, _, app in
-            s.editSelected(app)
-        },
-        Binding([.character("d"), .delete], help: ("d  Delete", "删除所选记录（先确认）", "delete the selected record (asks first)"),
-                bar: ("d", "删除", "delete")) { s, _, app in
-            s.deleteSelected(app)
-        },
-        Binding([.character("r")], help: ("r", "认定所选记录：已认定 / 不予认定（须填理由）", "recognise the selected record: recognised / rejected (reason required)"),
-                bar: ("r", "认定", "recognise")) { s, _, app in
-            guard let r = s.unlockedSelection(app) else { return }
-            app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID], about: r.record.title) { [weak s] app in s?.reload(app) }
-        },
-        Binding([.character("u")], help: ("u", "重新打开已认定（已锁定）的记录，须写明理由；改为待认定", "reopen a recognised (locked) record, with a reason; it becomes pending"),
-                bar: ("u", "重新打开", "reopen")) { s, _, app in
-            s.reopenSelected(app)
-        },
-        Binding([.character("E")], help: ("E", "编辑此人信息", "edit this person"), bar: ("E", "编辑人员", "edit person")) { s, _, app in
-            guard let p = s.person else { return }
-            app.overlay = PersonForm(app: app, editing: p) { [weak s] _ in s?.reload(app) }
-        },
-        Binding([.character("h")], help: ("h", "修改记录：此人及其记录的每次新增、修改、删除", "history: every change to this person and their records"),
-                bar: ("h", "修改记录", "history")) { s, _, app in
-            if let p = s.person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
-        },
-        .year,
-        Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide the full ID number")) { _, _, app in app.revealIDs.toggle() },
-        Binding([.escape, .character("q")], help: ("Esc  q", "返回人员列表", "back to the persons list"), bar: ("Esc", "返回", "back")) { _, _, app in
-            app.pop()
-        },
-        Binding([.mouse(kind: .click), .mouse(kind: .doubleClick)]) { s, key, app in s.click(key.mouseEvent!, app) },
-    ] + cardKeys)  // CardPrinting.swift
+    static let keymap: Keymap<PersonScreen> = Keymap(
+        [
+            Binding(ListCursor.keys, help: ("↑ ↓  j k", "选择记录", "select a record")) { s, key, app in
+                _ = s.cursor.handle(key, visible: s.visibleRows(app))
+            },
+            Binding([.character("a")], help: ("a", "新增学习记录", "add a record"), bar: ("a", "新增", "add")) { s, _, app in
+                s.addRecord(app)
+            },
+            Binding(
+                [.character("e"), .enter], help: ("e  Enter", "编辑所选记录", "edit the selected record"), bar: ("e", "编辑", "edit")
+            ) { s, _, app in
+                s.editSelected(app)
+            },
+            Binding(
+                [.character("d"), .delete], help: ("d  Delete", "删除所选记录（先确认）", "delete the selected record (asks first)"),
+                bar: ("d", "删除", "delete")
+            ) { s, _, app in
+                s.deleteSelected(app)
+            },
+            Binding(
+                [.character("r")],
+                help: ("r", "认定所选记录：已认定 / 不予认定（须填理由）", "recognise the selected record: recognised / rejected (reason required)"),
+                bar: ("r", "认定", "recognise")
+            ) { s, _, app in
+                guard let r = s.unlockedSelection(app) else { return }
+                app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID], about: r.record.title) { [weak s] app in
+                    s?.reload(app)
+                }
+            },
+            Binding(
+                [.character("u")],
+                help: (
+                    "u", "重新打开已认定（已锁定）的记录，须写明理由；改为待认定", "reopen a recognised (locked) record, with a reason; it becomes pending"
+                ),
+                bar: ("u", "重新打开", "reopen")
+            ) { s, _, app in
+                s.reopenSelected(app)
+            },
+            Binding([.character("E")], help: ("E", "编辑此人信息", "edit this person"), bar: ("E", "编辑人员", "edit person")) {
+                s, _, app in
+                guard let p = s.person else { return }
+                app.overlay = PersonForm(app: app, editing: p) { [weak s] _ in s?.reload(app) }
+            },
+            Binding(
+                [.character("h")],
+                help: ("h", "修改记录：此人及其记录的每次新增、修改、删除", "history: every change to this person and their records"),
+                bar: ("h", "修改记录", "history")
+            ) { s, _, app in
+                if let p = s.person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
+            },
+            .year,
+            Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide the full ID number")) { _, _, app in
+                app.revealIDs.toggle()
+            },
+            Binding(
+                [.escape, .character("q")], help: ("Esc  q", "返回人员列表", "back to the persons list"), bar: ("Esc", "返回", "back")
+            ) { _, _, app in
+                app.pop()
+            },
+            Binding([.mouse(kind: .click), .mouse(kind: .doubleClick)]) { s, key, app in s.click(key.mouseEvent!, app) },
+        ] + cardKeys)  // CardPrinting.swift
 
     func addRecord(_ app: App) {
         guard let p = person else { return }
         let today = app.today
-        app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: nil,
-                                 defaultDay: today.year == year ? today : nil) { [weak self] id in
+        app.overlay = RecordForm(
+            app: app, personRowID: personRowID, personID: p.person.id, editing: nil,
+            defaultDay: today.year == year ? today : nil
+        ) { [weak self] id in
             guard let self else { return }
             self.follow = id
             self.reload(app)
@@ -115,7 +144,8 @@ final class PersonScreen: KeymapScreen {
 
     func editSelected(_ app: App) {
         guard let p = person, let r = unlockedSelection(app) else { return }
-        app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: r, defaultDay: nil) { [weak self] id in
+        app.overlay = RecordForm(app: app, personRowID: personRowID, personID: p.person.id, editing: r, defaultDay: nil) {
+            [weak self] id in
             self?.follow = id
             self?.reload(app)
         }
@@ -142,7 +172,8 @@ final class PersonScreen: KeymapScreen {
             app.info(w.t("此记录未认定，可直接修改", "this record is not recognised; edit it directly"))
             return
         }
-        app.overlay = Prompt(title: w.t("重新打开：", "Reopen: ") + r.record.title, label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
+        app.overlay = Prompt(title: w.t("重新打开：", "Reopen: ") + r.record.title, label: w.t("理由", "Reason"), required: true) {
+            [weak self] reason, app in
             do {
                 try app.ledger.reopen(rowIDs: [r.rowID], reason: reason, reviewer: app.reviewer)
                 app.info(w.t("已重新打开，改为待认定；修改后请重新认定", "reopened as pending; recognise it again after the correction"))
@@ -165,17 +196,18 @@ final class PersonScreen: KeymapScreen {
 
     func layout(_ app: App) -> ColumnLayout {
         let w = app.words
-        return ColumnLayout([
-            ColumnSpec(key: "date", title: w.t("日期", "Dates"), width: 16),
-            ColumnSpec(key: "mode", title: w.t("方式", "Mode"), width: 8),
-            ColumnSpec(key: "cat", title: w.t("类别", "Cat."), width: 4, dropPriority: 2),
-            ColumnSpec(key: "title", title: w.t("内容", "Content"), width: 14, flexible: true),
-            ColumnSpec(key: "provider", title: w.t("举办单位", "Provider"), width: 14, dropPriority: 3),
-            ColumnSpec(key: "assess", title: w.t("考核", "Exam"), width: app.lang == .zh ? 6 : 9, dropPriority: 1),
-            ColumnSpec(key: "claimed", title: w.t("申报", "Claimed"), width: 7, align: .right),
-            ColumnSpec(key: "recognized", title: w.t("认定", "Recog."), width: 7, align: .right),
-            ColumnSpec(key: "state", title: w.t("状态", "State"), width: app.lang == .zh ? 10 : 11),
-        ], totalWidth: app.width)
+        return ColumnLayout(
+            [
+                ColumnSpec(key: "date", title: w.t("日期", "Dates"), width: 16),
+                ColumnSpec(key: "mode", title: w.t("方式", "Mode"), width: 8),
+                ColumnSpec(key: "cat", title: w.t("类别", "Cat."), width: 4, dropPriority: 2),
+                ColumnSpec(key: "title", title: w.t("内容", "Content"), width: 14, flexible: true),
+                ColumnSpec(key: "provider", title: w.t("举办单位", "Provider"), width: 14, dropPriority: 3),
+                ColumnSpec(key: "assess", title: w.t("考核", "Exam"), width: app.lang == .zh ? 6 : 9, dropPriority: 1),
+                ColumnSpec(key: "claimed", title: w.t("申报", "Claimed"), width: 7, align: .right),
+                ColumnSpec(key: "recognized", title: w.t("认定", "Recog."), width: 7, align: .right),
+                ColumnSpec(key: "state", title: w.t("状态", "State"), width: app.lang == .zh ? 10 : 11),
+            ], totalWidth: app.width)
     }
 
     func render(_ g: inout TextGrid, _ app: App) {
@@ -186,28 +218,38 @@ final class PersonScreen: KeymapScreen {
         var place = [p.unit, p.department].filter { !$0.isEmpty }
         if !p.title.isEmpty { place.append(p.title + (p.titleLevel.map { "(\($0.label(app.lang)))" } ?? "")) }
         place.append(p.status.label(app.lang) + (p.statusDate.map { " \($0.iso)" } ?? ""))
-        app.titleBar(&g, "\(p.name)  \(p.gender.label(app.lang))  \(p.birthDate.iso)  \(id)   \(place.joined(separator: " · "))",
-                     right: w.t("? 帮助", "? help"))
+        app.titleBar(
+            &g, "\(p.name)  \(p.gender.label(app.lang))  \(p.birthDate.iso)  \(id)   \(place.joined(separator: " · "))",
+            right: w.t("? 帮助", "? help"))
 
         // The year against the rule.
         let rule = app.rules.ruleSet(for: year)
         var x = 1
         x = g.put(w.t("\(year)年度", "\(year)"), row: 1, column: x, style: .bold) + 3
         x = g.put(w.t("合计 ", "total ") + "\(t.totalHours) / \(t.requiredHours.compact)", row: 1, column: x) + 3
-        x = g.put(w.t("专业 ", "professional ") + "\(t.professionalHours) / \(t.requiredProfessionalHours.compact)", row: 1, column: x) + 3
-        x = g.put(w.t("公需 ", "public ") + "\(t.publicHours)" + (t.thresholds.publicHours.map { " / \($0.compact)" } ?? ""), row: 1, column: x) + 3
+        x =
+            g.put(
+                w.t("专业 ", "professional ") + "\(t.professionalHours) / \(t.requiredProfessionalHours.compact)", row: 1, column: x
+            ) + 3
+        x =
+            g.put(
+                w.t("公需 ", "public ") + "\(t.publicHours)" + (t.thresholds.publicHours.map { " / \($0.compact)" } ?? ""), row: 1,
+                column: x) + 3
         if t.trimmedHours != .zero {
             x = g.put(w.t("上限扣减 ", "capped ") + "\(t.trimmedHours)", row: 1, column: x, style: .yellow) + 3
         }
         x = g.put(t.shortage.label(app.lang), row: 1, column: x, style: Format.statusStyle(t).union(.bold)) + 3
         if let rule {
-            g.put(w.t("规则: ", "rules: ") + rule.name.text(app.lang), row: 1, column: x, style: .dim, maxWidth: max(0, app.width - x - 1))
+            g.put(
+                w.t("规则: ", "rules: ") + rule.name.text(app.lang), row: 1, column: x, style: .dim,
+                maxWidth: max(0, app.width - x - 1))
         }
 
         // Five years at a glance, and how many of those the person was required to meet were met.
         let window = WindowResult(years: history.map { ($0.year, p.isActive(in: $0.year) ? $0 : nil) })
-        let windowText = w.t("达标 \(window.yearsMet)/\(window.yearsRequired) 年 · 合计 \(window.windowTotalHours)",
-                             "met \(window.yearsMet)/\(window.yearsRequired) · \(window.windowTotalHours) h")
+        let windowText = w.t(
+            "达标 \(window.yearsMet)/\(window.yearsRequired) 年 · 合计 \(window.windowTotalHours)",
+            "met \(window.yearsMet)/\(window.yearsRequired) · \(window.windowTotalHours) h")
         x = g.put(w.t("近五年", "5 years"), row: 2, column: 1, style: .dim) + 2
         // Each year: "2024 " + bar + " " + hours (4) + a gap: 11 cells and the bar. The window's summary
         // goes to the right when the bars can stay at least 1 cell wide beside it.
@@ -219,12 +261,15 @@ final class PersonScreen: KeymapScreen {
         for h in history {
             let start = x
             x = g.put("\(h.year) ", row: 2, column: x, style: h.year == year ? .bold : [])
-            x = g.put(Format.bar(h.totalHours, of: h.requiredHours, width: barWidth), row: 2, column: x, style: Format.statusStyle(h))
+            x = g.put(
+                Format.bar(h.totalHours, of: h.requiredHours, width: barWidth), row: 2, column: x, style: Format.statusStyle(h))
             x = g.put(" " + h.totalHours.compact.fitted(toWidth: 4, align: .right), row: 2, column: x)
             x = start + cellWidth
         }
         if showWindow {
-            g.put(windowText, row: 2, column: max(x, app.width - windowWidth), style: window.allMet ? .green : .dim, maxWidth: windowWidth)
+            g.put(
+                windowText, row: 2, column: max(x, app.width - windowWidth), style: window.allMet ? .green : .dim,
+                maxWidth: windowWidth)
         }
 
         let lay = layout(app)
@@ -278,7 +323,8 @@ final class PersonScreen: KeymapScreen {
             var why: [String] = []
             if case .none(let reason) = s.record.contribution { why.append(reason.message.text(app.lang)) }
             if trimmed(s) != .zero, let set = rule, let trim = result?.trims.first(where: { $0.recordID == s.rowID }),
-               let cap = set.cap(id: trim.capID) {
+                let cap = set.cap(id: trim.capID)
+            {
                 why.append(cap.describe(app.lang) + w.t("，本条扣 \(trimmed(s))", ", \(trimmed(s)) trimmed here"))
             }
             if let suggestion = RowParser(rules: app.rules).suggestion(for: s.record) {
@@ -290,7 +336,9 @@ final class PersonScreen: KeymapScreen {
             }
             if !s.record.recognitionNote.isEmpty { why.append(w.t("认定说明：", "recognition note: ") + s.record.recognitionNote) }
             if !s.record.note.isEmpty { why.append(w.t("备注：", "note: ") + s.record.note) }
-            if !why.isEmpty { g.put(why.joined(separator: "  "), row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2) }
+            if !why.isEmpty {
+                g.put(why.joined(separator: "  "), row: app.height - 2, column: 1, style: .dim, maxWidth: app.width - 2)
+            }
         }
         keysBar(&g, app)
     }
@@ -301,13 +349,18 @@ enum RecognitionChoice {
     /// `about` names what the decision touches ("张三 · 职业道德专题", "3 条记录") in the titles.
     static func menu(_ app: App, rowIDs: [Int64], about: String, done: @escaping (App) -> Void) -> Overlay {
         let w = app.words
-        return Chooser(title: w.t("认定：", "Recognition: ") + about,
-                       options: [w.t("已认定（按认定学时，未填则按规则建议）", "recognised (recognised hours, else the rule's suggestion)"),
-                                 w.t("不予认定（须填理由）", "rejected (reason required)")]) { choice, app in
+        return Chooser(
+            title: w.t("认定：", "Recognition: ") + about,
+            options: [
+                w.t("已认定（按认定学时，未填则按规则建议）", "recognised (recognised hours, else the rule's suggestion)"),
+                w.t("不予认定（须填理由）", "rejected (reason required)"),
+            ]
+        ) { choice, app in
             switch choice {
             case 0: apply(app, rowIDs, .recognized, "", done)
             default:
-                app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + about, label: w.t("理由", "Reason"), required: true) { reason, app in
+                app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + about, label: w.t("理由", "Reason"), required: true) {
+                    reason, app in
                     apply(app, rowIDs, .rejected, reason, done)
                 }
             }

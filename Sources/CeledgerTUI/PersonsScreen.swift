@@ -57,7 +57,8 @@ final class PersonsScreen: KeymapScreen {
             let screenRow = window.selected
             follow = nil
             if let target, let key = try app.ledger.personKey(of: target, in: query),
-               try window.show(key, at: screenRow, visible, fetch(app)) {
+                try window.show(key, at: screenRow, visible, fetch(app))
+            {
                 return
             }
             try window.top(visible, fetch(app))
@@ -128,9 +129,11 @@ final class PersonsScreen: KeymapScreen {
             s.move(key, app)
         },
         Binding(ListCursor.pageKeys, help: ("PgUp PgDn  Space", "翻页", "page up and down")) { s, key, app in s.move(key, app) },
-        Binding(ListCursor.endKeys, help: ("g G  Home End", "到第一行 / 最后一行", "first / last row")) { s, key, app in s.move(key, app) },
+        Binding(ListCursor.endKeys, help: ("g G  Home End", "到第一行 / 最后一行", "first / last row")) { s, key, app in s.move(key, app)
+        },
         Binding(ListCursor.wheelKeys) { s, key, app in s.move(key, app) },
-        Binding([.enter], help: ("Enter", "打开此人（本年度记录）", "open the person (the year's records)"), bar: ("Enter", "打开", "open")) { s, _, app in
+        Binding([.enter], help: ("Enter", "打开此人（本年度记录）", "open the person (the year's records)"), bar: ("Enter", "打开", "open")) {
+            s, _, app in
             s.openSelected(app)
         },
         Binding([.mouse(kind: .doubleClick)]) { s, key, app in
@@ -138,11 +141,15 @@ final class PersonsScreen: KeymapScreen {
             s.openSelected(app)
         },
         Binding([.mouse(kind: .click)]) { s, key, app in s.select(row: key.mouseEvent!.row, app) },
-        Binding([.character("/")], help: ("/", "搜索：姓名、身份证号数字或拼音首字母（zs 找到张三）", "search: name, ID digits or pinyin initials (zs finds 张三)"),
-                bar: ("/", "搜索", "search")) { s, _, _ in
+        Binding(
+            [.character("/")],
+            help: ("/", "搜索：姓名、身份证号数字或拼音首字母（zs 找到张三）", "search: name, ID digits or pinyin initials (zs finds 张三)"),
+            bar: ("/", "搜索", "search")
+        ) { s, _, _ in
             s.search = TextField(s.query.search)
         },
-        Binding([.character("f")], help: ("f", "筛选：单位、部门、状态", "filter by unit, department, status"), bar: ("f", "筛选", "filter")) { s, _, app in
+        Binding([.character("f")], help: ("f", "筛选：单位、部门、状态", "filter by unit, department, status"), bar: ("f", "筛选", "filter")) {
+            s, _, app in
             app.overlay = s.filterMenu(app)
         },
         Binding([.character("s")], help: ("s  S", "排序 / 反向", "sort / reverse"), bar: ("s", "排序", "sort")) { s, _, app in
@@ -154,16 +161,25 @@ final class PersonsScreen: KeymapScreen {
             s.requery(app)
         },
         .year,
-        Binding([.character("a")], help: ("a", "新增人员", "add a person"), bar: ("a", "新增人员", "add person")) { s, _, app in s.addPerson(app) },
+        Binding([.character("a")], help: ("a", "新增人员", "add a person"), bar: ("a", "新增人员", "add person")) { s, _, app in
+            s.addPerson(app)
+        },
         Binding([.character("e")], help: ("e", "编辑所选人员", "edit the selected person")) { s, _, app in s.editSelected(app) },
-        Binding([.character("d"), .delete], help: ("d  Delete", "删除所选人员（有记录的人员不能删除；无记录时先确认）",
-                                                   "delete the selected person (refused while they have records; otherwise asks first)")) { s, _, app in
+        Binding(
+            [.character("d"), .delete],
+            help: (
+                "d  Delete", "删除所选人员（有记录的人员不能删除；无记录时先确认）",
+                "delete the selected person (refused while they have records; otherwise asks first)"
+            )
+        ) { s, _, app in
             s.deleteSelected(app)
         },
-        Binding([.character("r")], help: ("r", "学时认定（待认定记录）", "recognition (pending records)"), bar: ("r", "认定", "recognise")) { s, _, app in
+        Binding([.character("r")], help: ("r", "学时认定（待认定记录）", "recognition (pending records)"), bar: ("r", "认定", "recognise")) {
+            s, _, app in
             app.push(RecognitionScreen(year: s.query.year))
         },
-        Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide full ID numbers"), bar: ("v", "显示证号", "show IDs")) { _, _, app in
+        Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide full ID numbers"), bar: ("v", "显示证号", "show IDs")) {
+            _, _, app in
             app.revealIDs.toggle()
         },
         Binding([.escape], help: ("Esc", "清除搜索和筛选", "clear search and filters")) { s, _, app in s.clearSearchAndFilters(app) },
@@ -216,8 +232,10 @@ final class PersonsScreen: KeymapScreen {
         do {
             let n = try app.ledger.recordCount(personRowID: r.rowID)
             if n > 0 {
-                app.error(Message(zh: "\(r.name)还有\(n)条记录，不能删除（先在其人员页删除记录）",
-                                  en: "\(r.name) still has \(n) records and cannot be deleted (delete them on the person screen first)"))
+                app.error(
+                    Message(
+                        zh: "\(r.name)还有\(n)条记录，不能删除（先在其人员页删除记录）",
+                        en: "\(r.name) still has \(n) records and cannot be deleted (delete them on the person screen first)"))
                 return
             }
         } catch {
@@ -274,29 +292,38 @@ final class PersonsScreen: KeymapScreen {
             (.all, w.t("全部", "all")), (.met, w.t("达标", "met")), (.short, w.t("未达标", "short")),
             (.professionalShort, w.t("专业不足", "professional short")),
         ]
-        return Chooser(title: w.t("筛选", "Filter"), options: [
-            w.t("按单位", "by unit"), w.t("按部门", "by department"), w.t("按状态", "by status"), w.t("清除筛选", "clear filters"),
-        ]) { [weak self] choice, app in
+        return Chooser(
+            title: w.t("筛选", "Filter"),
+            options: [
+                w.t("按单位", "by unit"), w.t("按部门", "by department"), w.t("按状态", "by status"), w.t("清除筛选", "clear filters"),
+            ]
+        ) { [weak self] choice, app in
             guard let self else { return }
             switch choice {
             case 0:
                 let units = (try? app.ledger.units()) ?? []
-                app.overlay = Chooser(title: w.t("单位", "Unit"), options: [w.t("全部", "all")] + units,
-                                      selected: query.unit.flatMap { units.firstIndex(of: $0).map { $0 + 1 } } ?? 0) { i, app in
+                app.overlay = Chooser(
+                    title: w.t("单位", "Unit"), options: [w.t("全部", "all")] + units,
+                    selected: query.unit.flatMap { units.firstIndex(of: $0).map { $0 + 1 } } ?? 0
+                ) { i, app in
                     self.query.unit = i == 0 ? nil : units[i - 1]
                     self.query.department = nil
                     self.requery(app)
                 }
             case 1:
                 let depts = (try? app.ledger.departments(unit: query.unit)) ?? []
-                app.overlay = Chooser(title: w.t("部门", "Department"), options: [w.t("全部", "all")] + depts,
-                                      selected: query.department.flatMap { depts.firstIndex(of: $0).map { $0 + 1 } } ?? 0) { i, app in
+                app.overlay = Chooser(
+                    title: w.t("部门", "Department"), options: [w.t("全部", "all")] + depts,
+                    selected: query.department.flatMap { depts.firstIndex(of: $0).map { $0 + 1 } } ?? 0
+                ) { i, app in
                     self.query.department = i == 0 ? nil : depts[i - 1]
                     self.requery(app)
                 }
             case 2:
-                app.overlay = Chooser(title: w.t("状态", "Status"), options: statusChoices.map(\.1),
-                                      selected: statusChoices.firstIndex { $0.0 == self.query.status } ?? 0) { i, app in
+                app.overlay = Chooser(
+                    title: w.t("状态", "Status"), options: statusChoices.map(\.1),
+                    selected: statusChoices.firstIndex { $0.0 == self.query.status } ?? 0
+                ) { i, app in
                     self.query.status = statusChoices[i].0
                     self.requery(app)
                 }
@@ -325,8 +352,10 @@ final class PersonsScreen: KeymapScreen {
     func sortMenu(_ app: App) -> Overlay {
         let w = app.words
         let all = PersonSort.allCases
-        return Chooser(title: w.t("排序（再选一次反向）", "Sort (again to reverse)"), options: all.map { Self.sortLabel($0, w) },
-                       selected: all.firstIndex(of: query.sort) ?? 0) { [weak self] i, app in
+        return Chooser(
+            title: w.t("排序（再选一次反向）", "Sort (again to reverse)"), options: all.map { Self.sortLabel($0, w) },
+            selected: all.firstIndex(of: query.sort) ?? 0
+        ) { [weak self] i, app in
             guard let self else { return }
             if self.query.sort == all[i] {
                 self.query.descending.toggle()
@@ -343,36 +372,42 @@ final class PersonsScreen: KeymapScreen {
 
     func layout(_ app: App) -> ColumnLayout {
         let w = app.words
-        return ColumnLayout([
-            ColumnSpec(key: "name", title: w.t("姓名", "Name"), width: 10),
-            ColumnSpec(key: "id", title: w.t("身份证号", "ID number"), width: 18, dropPriority: 3),
-            ColumnSpec(key: "place", title: w.t("单位/部门", "Unit/department"), width: 16, flexible: true),
-            ColumnSpec(key: "title", title: w.t("职称", "Title"), width: 12, dropPriority: 4),
-            ColumnSpec(key: "pub", title: w.t("公需", "Public"), width: 6, align: .right),
-            ColumnSpec(key: "prof", title: w.t("专业", "Prof."), width: 6, align: .right),
-            ColumnSpec(key: "total", title: w.t("合计", "Total"), width: 6, align: .right),
-            ColumnSpec(key: "bar", title: w.t("进度", "Progress"), width: 10, dropPriority: 2),
-            ColumnSpec(key: "status", title: w.t("状态", "Status"), width: app.lang == .zh ? 13 : 15),
-        ], totalWidth: app.width)
+        return ColumnLayout(
+            [
+                ColumnSpec(key: "name", title: w.t("姓名", "Name"), width: 10),
+                ColumnSpec(key: "id", title: w.t("身份证号", "ID number"), width: 18, dropPriority: 3),
+                ColumnSpec(key: "place", title: w.t("单位/部门", "Unit/department"), width: 16, flexible: true),
+                ColumnSpec(key: "title", title: w.t("职称", "Title"), width: 12, dropPriority: 4),
+                ColumnSpec(key: "pub", title: w.t("公需", "Public"), width: 6, align: .right),
+                ColumnSpec(key: "prof", title: w.t("专业", "Prof."), width: 6, align: .right),
+                ColumnSpec(key: "total", title: w.t("合计", "Total"), width: 6, align: .right),
+                ColumnSpec(key: "bar", title: w.t("进度", "Progress"), width: 10, dropPriority: 2),
+                ColumnSpec(key: "status", title: w.t("状态", "Status"), width: app.lang == .zh ? 13 : 15),
+            ], totalWidth: app.width)
     }
 
     func render(_ g: inout TextGrid, _ app: App) {
         let w = app.words
         let s = summary
-        let counts = searchPending ? w.t("正在准备搜索…", "preparing the search…")
-            : w.t("人员 \(s.persons.grouped) · 达标 \(s.met.grouped) · 未达标 \(s.short.grouped)",
-                  "\(s.persons.grouped) persons · \(s.met.grouped) met · \(s.short.grouped) short")
-        app.titleBar(&g, "\(w.t("继续教育登记簿", "CE ledger"))  \(app.ledgerName)   \(w.t("\(query.year)年度", "\(query.year)")) ◀ ▶   \(counts)",
-                     right: w.t("? 帮助", "? help"))
+        let counts =
+            searchPending
+            ? w.t("正在准备搜索…", "preparing the search…")
+            : w.t(
+                "人员 \(s.persons.grouped) · 达标 \(s.met.grouped) · 未达标 \(s.short.grouped)",
+                "\(s.persons.grouped) persons · \(s.met.grouped) met · \(s.short.grouped) short")
+        app.titleBar(
+            &g, "\(w.t("继续教育登记簿", "CE ledger"))  \(app.ledgerName)   \(w.t("\(query.year)年度", "\(query.year)")) ◀ ▶   \(counts)",
+            right: w.t("? 帮助", "? help"))
 
         // Filters, sort and search.
         let sortArrow = query.descending ? "↓" : "↑"
-        let statusLabel: String = switch query.status {
-        case .all: w.t("全部", "all")
-        case .met: w.t("达标", "met")
-        case .short: w.t("未达标", "short")
-        case .professionalShort: w.t("专业不足", "prof. short")
-        }
+        let statusLabel: String =
+            switch query.status {
+            case .all: w.t("全部", "all")
+            case .met: w.t("达标", "met")
+            case .short: w.t("未达标", "short")
+            case .professionalShort: w.t("专业不足", "prof. short")
+            }
         var x = 1
         func item(_ label: String, _ value: String, highlight: Bool = false) {
             x = g.put(label + ": ", row: 1, column: x, style: .dim)
@@ -422,13 +457,17 @@ final class PersonsScreen: KeymapScreen {
         }
         drawMarks(&g, app)  // ClassRegistration.swift
         if searchPending {
-            g.put(w.t("正在读取全部人员以便搜索，结果随即显示", "Reading every person for the search; the results follow in a moment"),
-                  row: 4, column: 2, style: .dim)
+            g.put(
+                w.t("正在读取全部人员以便搜索，结果随即显示", "Reading every person for the search; the results follow in a moment"),
+                row: 4, column: 2, style: .dim)
         } else if rows.isEmpty {
-            g.put(query.search.isEmpty && query.unit == nil && query.status == .all
-                  ? w.t("本年度没有人员。按 a 新增人员，或用 celedger import persons 导入。", "No persons this year. Press a to add one, or run celedger import persons.")
-                  : w.t("没有符合条件的人员（Esc 清除搜索和筛选）", "No person matches (Esc clears search and filters)"),
-                  row: 4, column: 2, style: .dim)
+            g.put(
+                query.search.isEmpty && query.unit == nil && query.status == .all
+                    ? w.t(
+                        "本年度没有人员。按 a 新增人员，或用 celedger import persons 导入。",
+                        "No persons this year. Press a to add one, or run celedger import persons.")
+                    : w.t("没有符合条件的人员（Esc 清除搜索和筛选）", "No person matches (Esc clears search and filters)"),
+                row: 4, column: 2, style: .dim)
         }
         keysBar(&g, app)
     }

@@ -37,30 +37,42 @@ final class RecognitionScreen: KeymapScreen {
         Binding(ListCursor.keys.filter { $0 != .character(" ") }, help: ("↑ ↓  j k", "移动", "move")) { s, key, app in
             _ = s.cursor.handle(key, visible: s.visibleRows(app))
         },
-        Binding([.character(" "), .insert], help: ("Space  Insert", "选择 / 取消选择", "mark / unmark"), bar: ("Space", "选择", "mark"),
-                hint: ("Space 选择/取消", "Space mark")) { s, _, app in
+        Binding(
+            [.character(" "), .insert], help: ("Space  Insert", "选择 / 取消选择", "mark / unmark"), bar: ("Space", "选择", "mark"),
+            hint: ("Space 选择/取消", "Space mark")
+        ) { s, _, app in
             s.toggleMark(app)
         },
         Binding([.character("*")], help: ("*", "全选 / 全不选", "mark all / none"), hint: ("* 全选", "* all")) { s, _, _ in
             if s.marked.count == s.pending.count { s.marked.removeAll() } else { s.marked = Set(s.pending.map(\.stored.rowID)) }
         },
-        Binding([.character("r"), .enter], help: ("r  Enter", "为所选（或当前）记录选择认定结果", "decide for the marked (or current) records"),
-                bar: ("r", "认定", "decide"), hint: ("r 认定所选（或当前）", "r decide for marked (or current)")) { s, _, app in
+        Binding(
+            [.character("r"), .enter], help: ("r  Enter", "为所选（或当前）记录选择认定结果", "decide for the marked (or current) records"),
+            bar: ("r", "认定", "decide"), hint: ("r 认定所选（或当前）", "r decide for marked (or current)")
+        ) { s, _, app in
             s.decide(app)
         },
-        Binding([.character("y")], help: ("y", "认定通过（按认定学时，未填则按建议学时或申报学时）", "recognise (recognised hours, else the suggested or the claimed)"),
-                bar: ("y", "认定通过", "recognise"), hint: ("y 认定通过（先确认）", "y recognise (asks)")) { s, _, app in
+        Binding(
+            [.character("y")],
+            help: ("y", "认定通过（按认定学时，未填则按建议学时或申报学时）", "recognise (recognised hours, else the suggested or the claimed)"),
+            bar: ("y", "认定通过", "recognise"), hint: ("y 认定通过（先确认）", "y recognise (asks)")
+        ) { s, _, app in
             s.recognise(app)
         },
-        Binding([.character("x")], help: ("x", "不予认定（须填写理由）", "reject (a reason is required)"), bar: ("x", "不予认定", "reject"),
-                hint: ("x 不予认定（填理由）", "x reject (reason)")) { s, _, app in
+        Binding(
+            [.character("x")], help: ("x", "不予认定（须填写理由）", "reject (a reason is required)"), bar: ("x", "不予认定", "reject"),
+            hint: ("x 不予认定（填理由）", "x reject (reason)")
+        ) { s, _, app in
             s.reject(app)
         },
         Binding([.character("o")], help: ("o", "打开此人", "open the person"), hint: ("o 打开此人", "o open person")) { s, _, app in
-            if s.cursor.selected < s.pending.count { app.push(PersonScreen(personRowID: s.pending[s.cursor.selected].personRowID, year: s.year)) }
+            if s.cursor.selected < s.pending.count {
+                app.push(PersonScreen(personRowID: s.pending[s.cursor.selected].personRowID, year: s.year))
+            }
         },
         .year,
-        Binding([.escape, .character("q")], help: ("Esc  q", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in app.pop() },
+        Binding([.escape, .character("q")], help: ("Esc  q", "返回", "back"), bar: ("Esc", "返回", "back")) { _, _, app in app.pop()
+        },
     ])
 
     func toggleMark(_ app: App) {
@@ -97,7 +109,8 @@ final class RecognitionScreen: KeymapScreen {
         let w = app.words
         let ids = targets
         guard !ids.isEmpty else { return }
-        app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + describe(ids, app), label: w.t("理由", "Reason"), required: true) { [weak self] reason, app in
+        app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + describe(ids, app), label: w.t("理由", "Reason"), required: true) {
+            [weak self] reason, app in
             RecognitionChoice.apply(app, ids, .rejected, reason) { app in
                 self?.marked.removeAll()
                 self?.reload(app)
@@ -115,21 +128,25 @@ final class RecognitionScreen: KeymapScreen {
 
     func render(_ g: inout TextGrid, _ app: App) {
         let w = app.words
-        app.titleBar(&g, w.t("学时认定  \(year)年度  待认定 \(pending.count.grouped) 条 · 已选 \(marked.count)",
-                             "Recognition  \(year)  \(pending.count.grouped) pending · \(marked.count) marked"),
-                     right: w.t("? 帮助", "? help"))
+        app.titleBar(
+            &g,
+            w.t(
+                "学时认定  \(year)年度  待认定 \(pending.count.grouped) 条 · 已选 \(marked.count)",
+                "Recognition  \(year)  \(pending.count.grouped) pending · \(marked.count) marked"),
+            right: w.t("? 帮助", "? help"))
         g.put(Self.keymap.hint(self, app), row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
-        let lay = ColumnLayout([
-            ColumnSpec(key: "mark", title: "✓", width: 1),
-            ColumnSpec(key: "name", title: w.t("姓名", "Name"), width: 10),
-            ColumnSpec(key: "date", title: w.t("日期", "Dates"), width: 16),
-            ColumnSpec(key: "mode", title: w.t("方式", "Mode"), width: 8),
-            ColumnSpec(key: "cat", title: w.t("类别", "Cat."), width: 4, dropPriority: 2),
-            ColumnSpec(key: "title", title: w.t("内容", "Content"), width: 14, flexible: true),
-            ColumnSpec(key: "provider", title: w.t("举办单位", "Provider"), width: 14, dropPriority: 3),
-            ColumnSpec(key: "claimed", title: w.t("申报", "Claimed"), width: 7, align: .right),
-            ColumnSpec(key: "recognized", title: w.t("认定", "Recog."), width: 7, align: .right),
-        ], totalWidth: app.width)
+        let lay = ColumnLayout(
+            [
+                ColumnSpec(key: "mark", title: "✓", width: 1),
+                ColumnSpec(key: "name", title: w.t("姓名", "Name"), width: 10),
+                ColumnSpec(key: "date", title: w.t("日期", "Dates"), width: 16),
+                ColumnSpec(key: "mode", title: w.t("方式", "Mode"), width: 8),
+                ColumnSpec(key: "cat", title: w.t("类别", "Cat."), width: 4, dropPriority: 2),
+                ColumnSpec(key: "title", title: w.t("内容", "Content"), width: 14, flexible: true),
+                ColumnSpec(key: "provider", title: w.t("举办单位", "Provider"), width: 14, dropPriority: 3),
+                ColumnSpec(key: "claimed", title: w.t("申报", "Claimed"), width: 7, align: .right),
+                ColumnSpec(key: "recognized", title: w.t("认定", "Recog."), width: 7, align: .right),
+            ], totalWidth: app.width)
         lay.header(into: &g, row: 2)
         for i in 0..<visibleRows(app) {
             let index = cursor.top + i

@@ -15,7 +15,10 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
     /// While the recognised hours were not typed by hand they follow the suggestion.
     var recognizedFollowsSuggestion: Bool
 
-    init(app: App, personRowID: Int64, personID: ResidentID, editing: StoredRecord?, defaultDay: Day?, onSaved: @escaping (Int64) -> Void) {
+    init(
+        app: App, personRowID: Int64, personID: ResidentID, editing: StoredRecord?, defaultDay: Day?,
+        onSaved: @escaping (Int64) -> Void
+    ) {
         self.personRowID = personRowID
         self.personID = personID
         self.editing = editing
@@ -27,25 +30,27 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         let lang = app.lang
         let day = defaultDay?.iso ?? ""
         recognizedFollowsSuggestion = r == nil || r?.recognizedHours == r?.suggestedHours
-        super.init(title: editing == nil ? w.t("新增学习记录", "New record") : w.t("编辑学习记录", "Edit record"), inputs: [
-            .choice(.mode, w.t("学习方式", "Mode"), Mode.self, r?.mode ?? .training, lang: lang),
-            .choice(.category, w.t("科目类别", "Category"), Category.self, r?.category ?? .professional, lang: lang),
-            FormInput(field: .basis, label: w.t("折算方式", "Conversion"), text: TextField(), choices: [("", "—")]),
-            .choice(.role, w.t("参与身份", "Role"), Role.self, r?.role ?? .participant, lang: lang),
-            .text(.title, w.t("内容", "Content"), r?.title ?? "", wide: true),
-            .text(.provider, w.t("举办单位", "Provider"), r?.provider ?? "", wide: true),
-            .text(.startDate, w.t("开始日期", "Start"), r?.startDate.iso ?? day),
-            .text(.endDate, w.t("结束日期", "End"), r?.endDate.iso ?? day),
-            .text(.quantity, w.t("折算数量", "Quantity"), r?.quantity.map(String.init) ?? ""),
-            .choice(.assessment, w.t("考核结果", "Assessment"), Assessment.self, r?.assessment ?? .passed, lang: lang),
-            .text(.score, w.t("成绩", "Score"), r?.score ?? ""),
-            .text(.claimedHours, w.t("申报学时", "Claimed h"), r?.claimedHours.compact ?? ""),
-            .text(.recognizedHours, w.t("认定学时", "Recognised h"), r?.recognizedHours?.compact ?? ""),
-            .choice(.recognition, w.t("认定状态", "Recognition"), Recognition.self, r?.recognition ?? .recognized, lang: lang),
-            .text(.certificateNo, w.t("证明编号", "Certificate"), r?.certificateNo ?? ""),
-            .text(.recognitionNote, w.t("认定说明", "Recog. note"), r?.recognitionNote ?? "", wide: true),
-            .text(.note, w.t("备注", "Note"), r?.note ?? "", wide: true),
-        ])
+        super.init(
+            title: editing == nil ? w.t("新增学习记录", "New record") : w.t("编辑学习记录", "Edit record"),
+            inputs: [
+                .choice(.mode, w.t("学习方式", "Mode"), Mode.self, r?.mode ?? .training, lang: lang),
+                .choice(.category, w.t("科目类别", "Category"), Category.self, r?.category ?? .professional, lang: lang),
+                FormInput(field: .basis, label: w.t("折算方式", "Conversion"), text: TextField(), choices: [("", "—")]),
+                .choice(.role, w.t("参与身份", "Role"), Role.self, r?.role ?? .participant, lang: lang),
+                .text(.title, w.t("内容", "Content"), r?.title ?? "", wide: true),
+                .text(.provider, w.t("举办单位", "Provider"), r?.provider ?? "", wide: true),
+                .text(.startDate, w.t("开始日期", "Start"), r?.startDate.iso ?? day),
+                .text(.endDate, w.t("结束日期", "End"), r?.endDate.iso ?? day),
+                .text(.quantity, w.t("折算数量", "Quantity"), r?.quantity.map(String.init) ?? ""),
+                .choice(.assessment, w.t("考核结果", "Assessment"), Assessment.self, r?.assessment ?? .passed, lang: lang),
+                .text(.score, w.t("成绩", "Score"), r?.score ?? ""),
+                .text(.claimedHours, w.t("申报学时", "Claimed h"), r?.claimedHours.compact ?? ""),
+                .text(.recognizedHours, w.t("认定学时", "Recognised h"), r?.recognizedHours?.compact ?? ""),
+                .choice(.recognition, w.t("认定状态", "Recognition"), Recognition.self, r?.recognition ?? .recognized, lang: lang),
+                .text(.certificateNo, w.t("证明编号", "Certificate"), r?.certificateNo ?? ""),
+                .text(.recognitionNote, w.t("认定说明", "Recog. note"), r?.recognitionNote ?? "", wide: true),
+                .text(.note, w.t("备注", "Note"), r?.note ?? "", wide: true),
+            ])
         refreshConversions(app, keeping: r?.basis)
         revalidate(app)
     }
@@ -63,7 +68,9 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         let i = index(.basis)
         guard let mode = Mode(rawValue: inputs[index(.mode)].value), let set = ruleSet else { return }
         let list = set.conversions(for: mode)
-        var options: [(value: String, label: String)] = [("", list.first.map { app.t("默认：", "default: ") + $0.name.text(app.lang) } ?? app.t("按申报学时", "claimed hours"))]
+        var options: [(value: String, label: String)] = [
+            ("", list.first.map { app.t("默认：", "default: ") + $0.name.text(app.lang) } ?? app.t("按申报学时", "claimed hours"))
+        ]
         options += list.dropFirst().map { ($0.id, $0.name.text(app.lang)) }
         inputs[i].choices = options
         inputs[i].chosen = id.flatMap { id in options.firstIndex { $0.value == id } } ?? 0
@@ -73,16 +80,18 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
     func suggestion() -> Result<Suggestion, FieldIssue>? {
         let c = cells
         guard let set = ruleSet, let mode = Mode(rawValue: c[.mode] ?? ""),
-              let start = Day.parse(c[.startDate] ?? "").successValue ?? Day.parse(c[.endDate] ?? "").successValue,
-              let end = Day.parse(c[.endDate] ?? "").successValue ?? Day.parse(c[.startDate] ?? "").successValue, start <= end else { return nil }
+            let start = Day.parse(c[.startDate] ?? "").successValue ?? Day.parse(c[.endDate] ?? "").successValue,
+            let end = Day.parse(c[.endDate] ?? "").successValue ?? Day.parse(c[.startDate] ?? "").successValue, start <= end
+        else { return nil }
         var ignored: [FieldIssue] = []
         let parser = RowParser()
         let quantity = parser.count((c[.quantity] ?? "").trimmedField, .quantity, &ignored)
         guard ignored.isEmpty else { return nil }
         let claimed = parser.hours((c[.claimedHours] ?? "").trimmedField, .claimedHours, &ignored) ?? .zero
-        return set.suggest(mode: mode, basis: (c[.basis] ?? "").isEmpty ? nil : c[.basis], start: start, end: end, quantity: quantity,
-                           role: Role(rawValue: c[.role] ?? "") ?? .participant,
-                           assessment: Assessment(rawValue: c[.assessment] ?? "") ?? .none, claimed: claimed)
+        return set.suggest(
+            mode: mode, basis: (c[.basis] ?? "").isEmpty ? nil : c[.basis], start: start, end: end, quantity: quantity,
+            role: Role(rawValue: c[.role] ?? "") ?? .participant,
+            assessment: Assessment(rawValue: c[.assessment] ?? "") ?? .none, claimed: claimed)
     }
 
     func parsed() -> Result<Record, RowProblems> {
@@ -98,15 +107,23 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         case .success(let r):
             // Hours set by hand against the rule need their reason.
             if r.overridesSuggestion && r.recognitionNote.trimmedField.isEmpty, let s = r.suggestedHours {
-                issues.append(FieldIssue(.recognitionNote, Message(
-                    zh: "认定学时与规则建议（\(s)）不同，须在“认定说明”中写明理由",
-                    en: "the recognised hours differ from the rule's suggestion (\(s)); give the reason in the recognition note")))
+                issues.append(
+                    FieldIssue(
+                        .recognitionNote,
+                        Message(
+                            zh: "认定学时与规则建议（\(s)）不同，须在“认定说明”中写明理由",
+                            en:
+                                "the recognised hours differ from the rule's suggestion (\(s)); give the reason in the recognition note"
+                        )))
             }
         }
         // A rejection needs its reason.
         if cells[.recognition] == Recognition.rejected.rawValue && (cells[.recognitionNote] ?? "").trimmedField.isEmpty {
-            issues.append(FieldIssue(.recognitionNote, Message(
-                zh: "不予认定须在“认定说明”中写明理由", en: "a rejection needs its reason in the recognition note")))
+            issues.append(
+                FieldIssue(
+                    .recognitionNote,
+                    Message(
+                        zh: "不予认定须在“认定说明”中写明理由", en: "a rejection needs its reason in the recognition note")))
         }
         return issues
     }
@@ -129,7 +146,8 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
             }
         }
         if recognizedFollowsSuggestion && inputs[self.index(.recognition)].value != Recognition.rejected.rawValue,
-           case .success(let s)? = suggestion() {
+            case .success(let s)? = suggestion()
+        {
             inputs[recognized].text = TextField(s.hours.compact)
         }
     }
@@ -182,21 +200,22 @@ final class PersonForm: FormOverlay {
         let w = app.words
         let p = editing?.person
         let lang = app.lang
-        super.init(title: editing == nil ? w.t("新增人员", "New person") : w.t("编辑人员", "Edit person"), inputs: [
-            .text(.idNumber, w.t("身份证号", "ID number"), p?.id.value ?? ""),
-            .text(.name, w.t("姓名", "Name"), p?.name ?? ""),
-            .text(.unit, w.t("单位", "Unit"), p?.unit ?? "", wide: true),
-            .text(.department, w.t("部门", "Department"), p?.department ?? ""),
-            .text(.specialty, w.t("专业", "Specialty"), p?.specialty ?? ""),
-            .text(.title, w.t("职称", "Title"), p?.title ?? ""),
-            .choice(.titleLevel, w.t("职称级别", "Title level"), TitleLevel.self, p?.titleLevel, lang: lang, allowNone: true),
-            .choice(.status, w.t("在职状态", "Status"), EmploymentStatus.self, p?.status ?? .active, lang: lang),
-            .text(.statusDate, w.t("状态日期", "Status date"), p?.statusDate?.iso ?? ""),
-            .choice(.personCategory, w.t("人员类别", "Category"), PersonCategory.self, p?.category ?? .employee, lang: lang),
-        ])
+        super.init(
+            title: editing == nil ? w.t("新增人员", "New person") : w.t("编辑人员", "Edit person"),
+            inputs: [
+                .text(.idNumber, w.t("身份证号", "ID number"), p?.id.value ?? ""),
+                .text(.name, w.t("姓名", "Name"), p?.name ?? ""),
+                .text(.unit, w.t("单位", "Unit"), p?.unit ?? "", wide: true),
+                .text(.department, w.t("部门", "Department"), p?.department ?? ""),
+                .text(.specialty, w.t("专业", "Specialty"), p?.specialty ?? ""),
+                .text(.title, w.t("职称", "Title"), p?.title ?? ""),
+                .choice(.titleLevel, w.t("职称级别", "Title level"), TitleLevel.self, p?.titleLevel, lang: lang, allowNone: true),
+                .choice(.status, w.t("在职状态", "Status"), EmploymentStatus.self, p?.status ?? .active, lang: lang),
+                .text(.statusDate, w.t("状态日期", "Status date"), p?.statusDate?.iso ?? ""),
+                .choice(.personCategory, w.t("人员类别", "Category"), PersonCategory.self, p?.category ?? .employee, lang: lang),
+            ])
         revalidate(app)
     }
-
 
     override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
         if case .failure(let p) = RowParser().person(cells) { return p.issues }
@@ -205,8 +224,9 @@ final class PersonForm: FormOverlay {
 
     override func note(_ app: App) -> String? {
         guard case .success(let id) = ResidentID.parse(cells[.idNumber] ?? "") else { return nil }
-        return app.t("出生日期 \(id.birthDate.iso) · 性别 \(id.gender.zh)（由身份证号得出）",
-                     "born \(id.birthDate.iso) · \(id.gender.en) (from the ID number)")
+        return app.t(
+            "出生日期 \(id.birthDate.iso) · 性别 \(id.gender.zh)（由身份证号得出）",
+            "born \(id.birthDate.iso) · \(id.gender.en) (from the ID number)")
     }
 
     override func save(_ cells: [Field: String], _ app: App) -> String? {

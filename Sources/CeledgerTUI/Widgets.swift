@@ -8,7 +8,11 @@ struct ListCursor: Equatable {
     var count = 0
 
     mutating func clamp(visible: Int) {
-        if count == 0 { selected = 0; top = 0; return }
+        if count == 0 {
+            selected = 0
+            top = 0
+            return
+        }
         selected = max(0, min(selected, count - 1))
         if selected < top { top = selected }
         if visible > 0 && selected >= top + visible { top = selected - visible + 1 }
@@ -27,8 +31,12 @@ struct ListCursor: Equatable {
         switch key {
         case .up, .character("k"): selected -= 1
         case .down, .character("j"): selected += 1
-        case .pageUp, .control("b"): selected -= max(1, visible - 1); top -= max(1, visible - 1)
-        case .pageDown, .control("f"), .character(" "): selected += max(1, visible - 1); top += max(1, visible - 1)
+        case .pageUp, .control("b"):
+            selected -= max(1, visible - 1)
+            top -= max(1, visible - 1)
+        case .pageDown, .control("f"), .character(" "):
+            selected += max(1, visible - 1)
+            top += max(1, visible - 1)
         case .home, .character("g"): selected = 0
         case .end, .character("G"): selected = count - 1
         case .mouse(let m) where m.kind == .wheelUp: selected -= 3
@@ -59,15 +67,20 @@ struct TextField: Equatable {
             characters.insert(c, at: cursor)
             cursor += 1
         case .backspace, .control("h"):
-            if cursor > 0 { characters.remove(at: cursor - 1); cursor -= 1 }
+            if cursor > 0 {
+                characters.remove(at: cursor - 1)
+                cursor -= 1
+            }
         case .delete, .control("d"):
             if cursor < characters.count { characters.remove(at: cursor) }
         case .left, .control("b"): cursor = max(0, cursor - 1)
         case .right, .control("f"): cursor = min(characters.count, cursor + 1)
         case .home, .control("a"): cursor = 0
         case .end, .control("e"): cursor = characters.count
-        case .control("u"): characters.removeAll(); cursor = 0
-        case .control("k"): characters.removeSubrange(cursor...); 
+        case .control("u"):
+            characters.removeAll()
+            cursor = 0
+        case .control("k"): characters.removeSubrange(cursor...)
         default: return false
         }
         return true

@@ -18,8 +18,9 @@ import CeledgerLedger
 import CeledgerSQLite
 import CeledgerTUI
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func nowNanoseconds() -> UInt64 {
@@ -98,7 +99,8 @@ func dataFolder(_ option: String?) -> DataFolder {
         guard FileManager.default.fileExists(atPath: d + "/rules") else { fail("--data \(d) has no rules/ folder") }
         return DataFolder(path: d)
     }
-    guard let folder = DataFolder.locate(environment: ProcessInfo.processInfo.environment, executable: CommandLine.arguments[0]) else {
+    guard let folder = DataFolder.locate(environment: ProcessInfo.processInfo.environment, executable: CommandLine.arguments[0])
+    else {
         fail("cannot find the data folder; pass --data DIR or set CELEDGER_DATA")
     }
     return folder
@@ -178,13 +180,16 @@ func round() -> [(String, String)] {
     func add(_ kind: String, _ keys: [String]) { s += keys.map { ($0, kind) } }
     add("move", Array(repeating: "j", count: 40) + Array(repeating: "k", count: 20))
     add("page", Array(repeating: "PgDn", count: 8) + Array(repeating: "PgUp", count: 4))
-    add("open", ["Enter"]); add("back", ["Esc"])
+    add("open", ["Enter"])
+    add("back", ["Esc"])
     add("year", ["[", "]", "]", "["])
     add("search", ["/", "z", "h", "BSpace", "BSpace", "张", "BSpace", "z", "s", "Esc"])
     add("jump", ["G"])
-    add("open", ["Enter"]); add("back", ["Esc"])
+    add("open", ["Enter"])
+    add("back", ["Esc"])
     add("jump", ["g"])
-    add("open", ["Enter"]); add("back", ["Esc"])
+    add("open", ["Enter"])
+    add("back", ["Esc"])
     return s
 }
 
@@ -257,8 +262,9 @@ let terminal = ScriptedTerminal(width: width, height: height, inner: inner, scri
 terminal.stopAfterFirstDraw = options.mode == "first-screen"
 
 let appStart = nowNanoseconds()
-let app = App(ledger: ledger, ledgerName: (dbPath as NSString).lastPathComponent, lang: options.lang,
-              year: options.year ?? today.year, today: today, reviewer: "celedger-bench", width: width, height: height)
+let app = App(
+    ledger: ledger, ledgerName: (dbPath as NSString).lastPathComponent, lang: options.lang,
+    year: options.year ?? today.year, today: today, reviewer: "celedger-bench", width: width, height: height)
 terminal.searchPreparing = { ledger.searchIsBeingPrepared(year: app.year) }
 TUIRunner.run(app, on: terminal) { terminal.finished }
 let end = nowNanoseconds()
@@ -275,7 +281,9 @@ emit("first_screen_after_open_ms \(f3(ms(firstDraw - appStart)))")
 
 if options.mode == "tui" {
     guard terminal.next == script.count else { fail("the UI quit after \(terminal.next) of \(script.count) keys") }
-    if let ready = terminal.searchReady { emit("search_ready_after_first_screen_ms \(f3(ms(ready > firstDraw ? ready - firstDraw : 0)))") }
+    if let ready = terminal.searchReady {
+        emit("search_ready_after_first_screen_ms \(f3(ms(ready > firstDraw ? ready - firstDraw : 0)))")
+    }
     emit("search_later_waits_ms \(f3(ms(terminal.searchWaits)))")
     emit("keys \(terminal.samples.count)")
     emit("draws \(terminal.draws)")
@@ -289,7 +297,9 @@ if options.mode == "tui" {
     for kind in order {
         let v = byKind[kind]!.sorted()
         let mean = v.reduce(0, +) / Double(v.count)
-        emit("key \(kind) n=\(v.count) p50=\(f3(percentile(v, 0.5))) p99=\(f3(percentile(v, 0.99))) max=\(f3(v.last!)) mean=\(f3(mean))")
+        emit(
+            "key \(kind) n=\(v.count) p50=\(f3(percentile(v, 0.5))) p99=\(f3(percentile(v, 0.99))) max=\(f3(v.last!)) mean=\(f3(mean))"
+        )
     }
     if let path = options.samples {
         let text = terminal.samples.map { "\($0.kind) \(f3(ms($0.nanoseconds)))\n" }.joined()

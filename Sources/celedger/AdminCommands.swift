@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerText
 import Foundation
@@ -29,7 +29,9 @@ struct HistoryCommand: ParsableCommand {
         let ledger = try Context.openLedger(global, access: .readOnly)
         let entries = try ledger.history(idNumber: id.value)
         if try entries.isEmpty && ledger.personRowID(idNumber: id.value) == nil {
-            throw CLIFailure(zh: "登记簿中没有此人（\(id.masked)）", en: "no person with this ID number (\(id.masked)) in the ledger", code: ExitStatus.badInput)
+            throw CLIFailure(
+                zh: "登记簿中没有此人（\(id.masked)）", en: "no person with this ID number (\(id.masked)) in the ledger",
+                code: ExitStatus.badInput)
         }
         switch format {
         case .json:
@@ -38,11 +40,12 @@ struct HistoryCommand: ParsableCommand {
                 func values(_ d: [String: String]) -> String {
                     JSON.object(d.keys.sorted().map { ($0, JSON.string(d[$0]!)) })
                 }
-                print(JSON.object([
-                    ("at", JSON.string(e.at)), ("actor", JSON.string(e.actor)), ("action", JSON.string(e.action.rawValue)),
-                    ("entity", JSON.string(e.entity.rawValue)), ("entity_id", String(e.entityID)),
-                    ("old", e.old.isEmpty ? "null" : values(e.old)), ("new", e.new.isEmpty ? "null" : values(e.new)),
-                ]) + (i + 1 < entries.count ? "," : ""))
+                print(
+                    JSON.object([
+                        ("at", JSON.string(e.at)), ("actor", JSON.string(e.actor)), ("action", JSON.string(e.action.rawValue)),
+                        ("entity", JSON.string(e.entity.rawValue)), ("entity_id", String(e.entityID)),
+                        ("old", e.old.isEmpty ? "null" : values(e.old)), ("new", e.new.isEmpty ? "null" : values(e.new)),
+                    ]) + (i + 1 < entries.count ? "," : ""))
             }
             print("]")
         case .table:
@@ -59,7 +62,8 @@ struct HistoryCommand: ParsableCommand {
 
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "backup", abstract: "Copy the ledger to a new file, consistent even while it is in use (SQLite's online backup).")
+        commandName: "backup",
+        abstract: "Copy the ledger to a new file, consistent even while it is in use (SQLite's online backup).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -70,7 +74,10 @@ struct BackupCommand: ParsableCommand {
         let ledger = try Context.openLedger(global, access: .readOnly)
         try ledger.backup(to: file)
         let (p, r) = try ledger.counts()
-        print(Context.text("已备份：\(p.grouped) 人，\(r.grouped) 条记录 → \(file)", "backed up \(p.grouped) persons, \(r.grouped) records → \(file)"))
+        print(
+            Context.text(
+                "已备份：\(p.grouped) 人，\(r.grouped) 条记录 → \(file)", "backed up \(p.grouped) persons, \(r.grouped) records → \(file)")
+        )
     }
 }
 
@@ -95,11 +102,16 @@ struct RestoreCommand: ParsableCommand {
         let (p, r) = try ledger.counts()
         if !yes {
             guard isatty(0) == 1 else {
-                throw CLIFailure(zh: "恢复会替换整个登记簿；非交互运行时请加 --yes", en: "restoring replaces the whole ledger; add --yes when not interactive", code: ExitStatus.usage)
+                throw CLIFailure(
+                    zh: "恢复会替换整个登记簿；非交互运行时请加 --yes", en: "restoring replaces the whole ledger; add --yes when not interactive",
+                    code: ExitStatus.usage)
             }
-            FileHandle.standardError.write(Data(Context.text(
-                "将用 \(file) 替换登记簿 \(ledger.path)（现有 \(p.grouped) 人，\(r.grouped) 条记录，会先另存一份）。输入 yes 确认：",
-                "This replaces the ledger \(ledger.path) (now \(p.grouped) persons, \(r.grouped) records; a copy is kept first) with \(file). Type yes to confirm: ").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    Context.text(
+                        "将用 \(file) 替换登记簿 \(ledger.path)（现有 \(p.grouped) 人，\(r.grouped) 条记录，会先另存一份）。输入 yes 确认：",
+                        "This replaces the ledger \(ledger.path) (now \(p.grouped) persons, \(r.grouped) records; a copy is kept first) with \(file). Type yes to confirm: "
+                    ).utf8))
             guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                 throw CLIFailure(zh: "已取消，登记簿未改动", en: "cancelled; the ledger is unchanged", code: ExitStatus.badInput)
             }
@@ -109,15 +121,19 @@ struct RestoreCommand: ParsableCommand {
         try ledger.backup(to: keep)
         try ledger.restore(from: file)
         let (p2, r2) = try ledger.counts()
-        print(Context.text("已恢复：\(p2.grouped) 人，\(r2.grouped) 条记录（原登记簿另存为 \(keep)）",
-                           "restored \(p2.grouped) persons, \(r2.grouped) records (the previous ledger is kept as \(keep))"))
+        print(
+            Context.text(
+                "已恢复：\(p2.grouped) 人，\(r2.grouped) 条记录（原登记簿另存为 \(keep)）",
+                "restored \(p2.grouped) persons, \(r2.grouped) records (the previous ledger is kept as \(keep))"))
     }
 }
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the ledger: SQLite integrity, foreign keys, and the domain's rules on every row. Exit 1 when something is wrong.")
+        abstract:
+            "Check the ledger: SQLite integrity, foreign keys, and the domain's rules on every row. Exit 1 when something is wrong."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -134,8 +150,11 @@ struct CheckCommand: ParsableCommand {
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors
-        print(Context.text("检查了 \(p.grouped) 人、\(r.grouped) 条记录：\(errors) 个错误，\(warnings) 个警告",
-                           "checked \(p.grouped) persons, \(r.grouped) records: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"))
+        print(
+            Context.text(
+                "检查了 \(p.grouped) 人、\(r.grouped) 条记录：\(errors) 个错误，\(warnings) 个警告",
+                "checked \(p.grouped) persons, \(r.grouped) records: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            ))
         if errors > 0 { throw ExitCode(ExitStatus.badInput) }
     }
 }

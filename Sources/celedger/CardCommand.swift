@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerReports
 import CeledgerLedger
+import CeledgerReports
 import CeledgerSQLite
 import CeledgerText
 import Foundation
@@ -34,10 +34,14 @@ struct CardCommand: ParsableCommand {
     @Option(name: .long, help: "txt or html (default: html when the output file ends in .html, else txt).")
     var format: CardFormat?
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("The issuing unit (default: $CELEDGER_ISSUER, else the person's unit).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The issuing unit (default: $CELEDGER_ISSUER, else the person's unit).", valueName: "name"))
     var issuer: String?
 
     @Flag(name: .long, help: "A draft: no number is issued or kept, and the card says it is not a proof.")
@@ -45,9 +49,13 @@ struct CardCommand: ParsableCommand {
 
     func validate() throws {
         let first = year ?? Self.currentYear
-        if !Day.plausibleYears.contains(first) || to.map({ !Day.plausibleYears.contains($0) || $0 < first || $0 - first >= 10 }) == true {
-            throw ValidationError(Context.text("--year 和 --to 应是合理的年份，--to 不早于 --year，至多 10 年",
-                                               "--year and --to take plausible years, --to not before --year, at most 10 years"))
+        if !Day.plausibleYears.contains(first)
+            || to.map({ !Day.plausibleYears.contains($0) || $0 < first || $0 - first >= 10 }) == true
+        {
+            throw ValidationError(
+                Context.text(
+                    "--year 和 --to 应是合理的年份，--to 不早于 --year，至多 10 年",
+                    "--year and --to take plausible years, --to not before --year, at most 10 years"))
         }
     }
 
@@ -56,24 +64,33 @@ struct CardCommand: ParsableCommand {
         let id: ResidentID
         switch ResidentID.parse(idNumber) {
         case .success(let v): id = v
-        case .failure(let p): throw CLIFailure(zh: "身份证号无效：\(p.message.zh)", en: "invalid ID number: \(p.message.en)", code: ExitStatus.badInput)
+        case .failure(let p):
+            throw CLIFailure(zh: "身份证号无效：\(p.message.zh)", en: "invalid ID number: \(p.message.en)", code: ExitStatus.badInput)
         }
         let first = year ?? Self.currentYear
         let years = first...(to ?? first)
         let ledger = try Context.openLedger(global, access: draft ? .readOnly : .readWrite)
-        guard let rowID = try ledger.personRowID(idNumber: id.value), let source = try ledger.cardSource(personRowID: rowID, years: years) else {
-            throw CLIFailure(zh: "登记簿中没有此人（\(id.masked)）", en: "no person with this ID number (\(id.masked)) in the ledger", code: ExitStatus.badInput)
+        guard let rowID = try ledger.personRowID(idNumber: id.value),
+            let source = try ledger.cardSource(personRowID: rowID, years: years)
+        else {
+            throw CLIFailure(
+                zh: "登记簿中没有此人（\(id.masked)）", en: "no person with this ID number (\(id.masked)) in the ledger",
+                code: ExitStatus.badInput)
         }
         // An empty or blank CELEDGER_ISSUER is no issuer, as in the interface.
         let fromEnvironment = Context.environment["CELEDGER_ISSUER"].flatMap { $0.trimmedField.isEmpty ? nil : $0 }
         let who = (issuer ?? fromEnvironment ?? source.person.person.unit).trimmedField
         guard !who.isEmpty else {
-            throw CLIFailure(zh: "需要出具单位：此人未填单位，请用 --issuer 指明（或设置 CELEDGER_ISSUER）",
-                             en: "an issuing unit is needed: the person has no unit; give --issuer (or set CELEDGER_ISSUER)", code: ExitStatus.usage)
+            throw CLIFailure(
+                zh: "需要出具单位：此人未填单位，请用 --issuer 指明（或设置 CELEDGER_ISSUER）",
+                en: "an issuing unit is needed: the person has no unit; give --issuer (or set CELEDGER_ISSUER)",
+                code: ExitStatus.usage)
         }
-        let card = RecordCard.build(person: source.person.person, issuer: who, years: source.years.map {
-            RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
-        })
+        let card = RecordCard.build(
+            person: source.person.person, issuer: who,
+            years: source.years.map {
+                RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
+            })
         let today = Self.today
         let actor = Context.actor(global)
         let issue: CardIssue
@@ -81,21 +98,26 @@ struct CardCommand: ParsableCommand {
         if draft {
             issue = .draft(on: today, by: actor)
         } else {
-            let i = try ledger.issueCard(personRowID: rowID, firstYear: years.lowerBound, lastYear: years.upperBound, issuer: who,
-                                         digest: card.digest, by: actor)
+            let i = try ledger.issueCard(
+                personRowID: rowID, firstYear: years.lowerBound, lastYear: years.upperBound, issuer: who,
+                digest: card.digest, by: actor)
             issued = i
             issue = CardIssue(number: i.number, issuedOn: i.issuedOn, printedOn: today, issuedBy: i.issuedBy)
         }
-        let html = format == .html || (format == nil && output.map { $0.lowercased().hasSuffix(".html") || $0.lowercased().hasSuffix(".htm") } == true)
+        let html =
+            format == .html
+            || (format == nil && output.map { $0.lowercased().hasSuffix(".html") || $0.lowercased().hasSuffix(".htm") } == true)
         var out = try OutputSink(path: output)
         out.write(html ? CardHTML.render(card, issue: issue, lang: lang) : CardText.render(card, issue: issue, lang: lang))
         try out.close()
         if let output, output != "-" {
             let what: String
             if let issued {
-                what = issued.reprint
-                    ? Context.text("证明编号 \(issued.number)（内容未变，沿用\(issued.issuedOn.iso)签发的编号）",
-                                   "certificate \(issued.number) (same content: the number issued \(issued.issuedOn.iso))")
+                what =
+                    issued.reprint
+                    ? Context.text(
+                        "证明编号 \(issued.number)（内容未变，沿用\(issued.issuedOn.iso)签发的编号）",
+                        "certificate \(issued.number) (same content: the number issued \(issued.issuedOn.iso))")
                     : Context.text("证明编号 \(issued.number)（新签发）", "certificate \(issued.number) (newly issued)")
             } else {
                 what = Context.text("草稿，未编号", "draft, not numbered")

@@ -2,19 +2,25 @@ import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
 import CeledgerSQLite
-import CeledgerText
 import CeledgerTUI
+import CeledgerText
 import Foundation
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Ledger file (default: $CELEDGER_DB, else $XDG_DATA_HOME/celedger/ledger.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Ledger file (default: $CELEDGER_DB, else $XDG_DATA_HOME/celedger/ledger.sqlite).", valueName: "path"))
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("Language of messages: zh or en (default: from the locale, Chinese first).", valueName: "zh|en"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Language of messages: zh or en (default: from the locale, Chinese first).", valueName: "zh|en"))
     var lang: String?
 
-    @Option(name: .long, help: ArgumentHelp("Who is making the changes, for the history (default: the operating-system user).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Who is making the changes, for the history (default: the operating-system user).", valueName: "name"))
     var user: String?
 
     func validate() throws {
@@ -31,9 +37,11 @@ struct Celedger: ParsableCommand {
         abstract: "继续教育登记簿 — a continuing-education registration ledger (Jiangxi measures, 2023).",
         discussion: "With no subcommand, opens the terminal UI on the ledger.",
         version: "0.1.0",
-        subcommands: [UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
-                      DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
-                      RestoreCommand.self, CheckCommand.self],
+        subcommands: [
+            UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
+            DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
+            RestoreCommand.self, CheckCommand.self,
+        ],
         defaultSubcommand: UICommand.self
     )
 
@@ -121,8 +129,9 @@ struct UICommand: ParsableCommand {
             throw CLIFailure(Message(zh: e.zh, en: e.en), code: ExitStatus.usage)
         }
         let size = terminal.size
-        let app = App(ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
-                      year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
+        let app = App(
+            ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
+            year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         // Ended by a signal: the shell's convention, 128 + the signal's number.
         if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }
@@ -131,7 +140,8 @@ struct UICommand: ParsableCommand {
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create the ledger, or migrate it to the current schema. Running it again changes nothing.")
+        commandName: "init", abstract: "Create the ledger, or migrate it to the current schema. Running it again changes nothing."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -150,10 +160,12 @@ struct InitCommand: ParsableCommand {
         }
         let (persons, records) = try ledger.counts()
         let version = try ledger.schemaVersion()
-        print(existed
-            ? Context.text("登记簿已就绪：\(path)（结构 \(version)；人员 \(persons.grouped)，记录 \(records.grouped)）",
-                           "ledger ready: \(path) (schema \(version); \(persons.grouped) persons, \(records.grouped) records)")
-            : Context.text("已创建登记簿：\(path)（结构 \(version)）", "created ledger: \(path) (schema \(version))"))
+        print(
+            existed
+                ? Context.text(
+                    "登记簿已就绪：\(path)（结构 \(version)；人员 \(persons.grouped)，记录 \(records.grouped)）",
+                    "ledger ready: \(path) (schema \(version); \(persons.grouped) persons, \(records.grouped) records)")
+                : Context.text("已创建登记簿：\(path)（结构 \(version)）", "created ledger: \(path) (schema \(version))"))
     }
 }
 
@@ -163,9 +175,9 @@ enum MallocTuning {
 
     static func keepFreedMemory() {
         #if os(Linux)
-        _ = mallopt(-1, 256 << 20)  // M_TRIM_THRESHOLD
-        _ = mallopt(-2, 64 << 20)   // M_TOP_PAD
-        _ = mallopt(-3, 64 << 20)   // M_MMAP_THRESHOLD
+            _ = mallopt(-1, 256 << 20)  // M_TRIM_THRESHOLD
+            _ = mallopt(-2, 64 << 20)  // M_TOP_PAD
+            _ = mallopt(-3, 64 << 20)  // M_MMAP_THRESHOLD
         #endif
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import CeledgerText
@@ -26,8 +26,9 @@ struct ClassImport {
 
     func run() throws {
         if skipInvalid {
-            throw CLIFailure(zh: "import class 不支持 --skip-invalid：一个培训班整体导入或不导入",
-                             en: "import class takes no --skip-invalid: a class is imported whole or not at all", code: ExitStatus.usage)
+            throw CLIFailure(
+                zh: "import class 不支持 --skip-invalid：一个培训班整体导入或不导入",
+                en: "import class takes no --skip-invalid: a class is imported whole or not at all", code: ExitStatus.usage)
         }
         let lang = Context.lang
         let reader = try self.reader()
@@ -46,8 +47,9 @@ struct ClassImport {
         for d in report.duplicates { Context.printError(located(d)) }
         if !report.errors.isEmpty {
             let n = report.badRowCount
-            throw CLIFailure(zh: "\(name)：\(n)行有误，未导入任何数据", en: "\(name): \(n) bad line\(n == 1 ? "" : "s"); nothing imported",
-                             code: ExitStatus.badInput)
+            throw CLIFailure(
+                zh: "\(name)：\(n)行有误，未导入任何数据", en: "\(name): \(n) bad line\(n == 1 ? "" : "s"); nothing imported",
+                code: ExitStatus.badInput)
         }
         let dup = report.duplicates.count
         var what = ""
@@ -57,10 +59,13 @@ struct ClassImport {
         }
         var summary: String
         if dryRun {
-            summary = Context.text("试运行：培训班\(what)参加人员 \(report.rows.grouped) 人，可导入 \(report.inserted.grouped) 人；未写入任何数据",
-                                   "dry run: class \(what), \(report.rows.grouped) participants, \(report.inserted.grouped) would import; nothing written")
+            summary = Context.text(
+                "试运行：培训班\(what)参加人员 \(report.rows.grouped) 人，可导入 \(report.inserted.grouped) 人；未写入任何数据",
+                "dry run: class \(what), \(report.rows.grouped) participants, \(report.inserted.grouped) would import; nothing written"
+            )
         } else {
-            summary = Context.text("已导入培训班\(what)：新增 \(report.inserted.grouped)", "imported class \(what): \(report.inserted.grouped) added")
+            summary = Context.text(
+                "已导入培训班\(what)：新增 \(report.inserted.grouped)", "imported class \(what): \(report.inserted.grouped) added")
         }
         if dup > 0 { summary += Context.text("，重复跳过 \(dup.grouped)", ", \(dup.grouped) duplicate\(dup == 1 ? "" : "s") skipped") }
         print(summary)

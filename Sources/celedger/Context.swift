@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import Foundation
 
@@ -105,7 +105,8 @@ enum Context {
 enum DataFiles {
     static let folder: DataFolder? = DataFolder.locate(
         environment: Context.environment,
-        executable: CommandLine.arguments[0].contains("/") ? CommandLine.arguments[0] : (Bundle.main.executablePath ?? CommandLine.arguments[0]))
+        executable: CommandLine.arguments[0].contains("/")
+            ? CommandLine.arguments[0] : (Bundle.main.executablePath ?? CommandLine.arguments[0]))
 
     static func require() throws -> DataFolder {
         guard let d = folder else { throw CLIFailure(DataFolder.notFound.message, code: ExitStatus.ledger) }
@@ -169,8 +170,11 @@ struct OutputSink {
         if let path, path != "-" {
             let temp = path + ".tmp-\(getpid())"
             guard FileManager.default.createFile(atPath: temp, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let h = FileHandle(forWritingAtPath: temp) else {
-                throw CLIFailure(zh: "无法写入 \(path)：\(String(cString: strerror(errno)))", en: "cannot write \(path): \(String(cString: strerror(errno)))")
+                let h = FileHandle(forWritingAtPath: temp)
+            else {
+                throw CLIFailure(
+                    zh: "无法写入 \(path)：\(String(cString: strerror(errno)))",
+                    en: "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             handle = h
             tempPath = temp
@@ -202,7 +206,9 @@ struct OutputSink {
             try? handle.close()
             if rename(tempPath, path) != 0 {
                 unlink(tempPath)
-                throw CLIFailure(zh: "无法写入 \(path)：\(String(cString: strerror(errno)))", en: "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw CLIFailure(
+                    zh: "无法写入 \(path)：\(String(cString: strerror(errno)))",
+                    en: "cannot write \(path): \(String(cString: strerror(errno)))")
             }
         }
     }

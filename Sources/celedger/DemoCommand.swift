@@ -34,7 +34,8 @@ struct DemoCommand: ParsableCommand {
         let parts = s.split(separator: "-").map { Int($0) }
         if parts.count == 1, let y = parts[0], Day.plausibleYears.contains(y) { return y...y }
         guard parts.count == 2, let a = parts[0], let b = parts[1], a <= b, Day.plausibleYears.contains(a),
-              Day.plausibleYears.contains(b), b - a < 50 else { return nil }
+            Day.plausibleYears.contains(b), b - a < 50
+        else { return nil }
         return a...b
     }
 
@@ -47,13 +48,17 @@ struct DemoCommand: ParsableCommand {
                 units: try DataFiles.read("demo/units.tsv"), activities: try DataFiles.read("demo/activities.tsv"),
                 regions: try DataFiles.read("demo/regions.tsv"))
         } catch let p as DemoPools.Problem {
-            throw CLIFailure(zh: "演示数据 \(p.file) 第\(p.line)行：\(p.message)", en: "demo pool \(p.file) line \(p.line): \(p.message)", code: ExitStatus.ledger)
+            throw CLIFailure(
+                zh: "演示数据 \(p.file) 第\(p.line)行：\(p.message)", en: "demo pool \(p.file) line \(p.line): \(p.message)",
+                code: ExitStatus.ledger)
         }
         let ledger = try Context.openLedger(global)
         guard try ledger.isEmpty() else {
             throw CLIFailure(
                 zh: "登记簿 \(ledger.path) 已有人员；演示数据只写入空登记簿（用 --db 指定新文件）",
-                en: "the ledger \(ledger.path) already has persons; demo data goes only into an empty ledger (pick a new file with --db)")
+                en:
+                    "the ledger \(ledger.path) already has persons; demo data goes only into an empty ledger (pick a new file with --db)"
+            )
         }
         // Activities end by today: a demo of the current year looks like a ledger in the middle of it.
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
@@ -62,8 +67,10 @@ struct DemoCommand: ParsableCommand {
         let progress = ProgressLine(Context.text("生成演示数据", "generating demo ledger"))
         let records = try ledger.bulkInsert(count: persons, progress: progress.update) { generator.next() }
         progress.finish()
-        print(Context.text(
-            "演示登记簿：\(persons.grouped) 人，\(records.grouped) 条记录，\(range.lowerBound)–\(range.upperBound) 年（种子 \(seed)）→ \(ledger.path)",
-            "demo ledger: \(persons.grouped) persons, \(records.grouped) records, \(range.lowerBound)–\(range.upperBound) (seed \(seed)) → \(ledger.path)"))
+        print(
+            Context.text(
+                "演示登记簿：\(persons.grouped) 人，\(records.grouped) 条记录，\(range.lowerBound)–\(range.upperBound) 年（种子 \(seed)）→ \(ledger.path)",
+                "demo ledger: \(persons.grouped) persons, \(records.grouped) records, \(range.lowerBound)–\(range.upperBound) (seed \(seed)) → \(ledger.path)"
+            ))
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import Foundation
@@ -32,7 +32,9 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "csv, xlsx or json")
     var format: DataFormat = .csv
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @Flag(name: .customLong("no-bom"), help: "CSV without the UTF-8 byte-order mark (for scripts).")
@@ -126,9 +128,11 @@ struct ExportInfo {
 
     /// An argument as a shell would need it.
     static func quoted(_ arg: String) -> String {
-        let plain = !arg.isEmpty && arg.unicodeScalars.allSatisfy { u in
-            !" \t\n'\"\\$`!*?[]{}()<>|&;#~".unicodeScalars.contains(u)
-        }
+        let plain =
+            !arg.isEmpty
+            && arg.unicodeScalars.allSatisfy { u in
+                !" \t\n'\"\\$`!*?[]{}()<>|&;#~".unicodeScalars.contains(u)
+            }
         return plain ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
@@ -158,9 +162,10 @@ struct ExportInfo {
 
     /// Adds the export-information sheet and writes the workbook, naming the user and time in its properties.
     func finish(_ writer: XLSXWriter, title: String) throws {
-        writer.addSheet(name: Context.text("导出信息", "Export info"),
-                        columns: [TableColumn(Context.text("项目", "Item")), TableColumn(Context.text("内容", "Value"))],
-                        rows: sheetRows(rows: writer.rowCount))
+        writer.addSheet(
+            name: Context.text("导出信息", "Export info"),
+            columns: [TableColumn(Context.text("项目", "Item")), TableColumn(Context.text("内容", "Value"))],
+            rows: sheetRows(rows: writer.rowCount))
         do {
             try writer.finish(creator: user, created: time, title: title)
         } catch {
@@ -205,9 +210,10 @@ final class SinkGuard {
 enum SpreadsheetOutput {
     static func requirePath(_ output: String?) throws -> String {
         guard let output, output != "-" else {
-            throw CLIFailure(zh: "xlsx 格式须用 -o 指定输出文件（不能写到终端或标准输出）",
-                             en: "xlsx needs an output file given with -o (it is not written to a terminal or standard output)",
-                             code: ExitStatus.usage)
+            throw CLIFailure(
+                zh: "xlsx 格式须用 -o 指定输出文件（不能写到终端或标准输出）",
+                en: "xlsx needs an output file given with -o (it is not written to a terminal or standard output)",
+                code: ExitStatus.usage)
         }
         return output
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import CeledgerText
@@ -14,7 +14,8 @@ enum ImportKind: String, ExpressibleByArgument, CaseIterable {
 
 /// `--encoding`: utf-8, gb18030, or gbk (read as GB18030, its superset).
 enum EncodingOption: String, ExpressibleByArgument, CaseIterable {
-    case utf8 = "utf-8", gb18030, gbk
+    case utf8 = "utf-8"
+    case gb18030, gbk
 
     init?(argument: String) {
         switch TextEncoding(name: argument) {
@@ -30,7 +31,8 @@ enum EncodingOption: String, ExpressibleByArgument, CaseIterable {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import persons, records or a class (one activity, many participants) from a CSV or XLSX file (English keys or Chinese headers, any order).",
+        abstract:
+            "Import persons, records or a class (one activity, many participants) from a CSV or XLSX file (English keys or Chinese headers, any order).",
         discussion: """
             Atomic by default: if any row is bad, nothing is imported and every bad row is reported as \
             'line N: column: reason'. A record already in the ledger is reported as a duplicate and skipped. \
@@ -46,10 +48,16 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The CSV or XLSX file.", valueName: "file"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("The CSV file's encoding: utf-8, gb18030 or gbk (default: detected).", valueName: "encoding"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The CSV file's encoding: utf-8, gb18030 or gbk (default: detected).", valueName: "encoding"))
     var encoding: EncodingOption?
 
-    @Flag(name: .long, help: "Import the good rows; write the bad ones with reasons beside the input (staff.csv → staff.rejected.csv). Not for class: a class is imported whole or not at all.")
+    @Flag(
+        name: .long,
+        help:
+            "Import the good rows; write the bad ones with reasons beside the input (staff.csv → staff.rejected.csv). Not for class: a class is imported whole or not at all."
+    )
     var skipInvalid = false
 
     @Flag(name: .long, help: "Only validate; write nothing.")
@@ -57,7 +65,8 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         if kind == .class {
-            return try ClassImport(global: global, file: file, dryRun: dryRun, skipInvalid: skipInvalid, reader: { try source() }).run()
+            return try ClassImport(global: global, file: file, dryRun: dryRun, skipInvalid: skipInvalid, reader: { try source() })
+                .run()
         }
         let lang = Context.lang
         let reader = try source()
@@ -85,7 +94,8 @@ struct ImportCommand: ParsableCommand {
         let badRows = report.badRowCount
         if report.fileIsBroken || (!report.errors.isEmpty && !skipInvalid) {
             throw CLIFailure(
-                zh: "\(name)：\(badRows)行有误，未导入任何数据", en: "\(name): \(badRows) bad row\(badRows == 1 ? "" : "s"); nothing imported",
+                zh: "\(name)：\(badRows)行有误，未导入任何数据",
+                en: "\(name): \(badRows) bad row\(badRows == 1 ? "" : "s"); nothing imported",
                 code: ExitStatus.badInput)
         }
         var rejectedPath: String?
@@ -98,18 +108,23 @@ struct ImportCommand: ParsableCommand {
         if dryRun {
             summary = Context.text(
                 "试运行：\(report.rows.grouped)行，其中可导入\((report.inserted + report.updated + report.unchanged).grouped)行；未写入任何数据",
-                "dry run: \(report.rows.grouped) rows, \((report.inserted + report.updated + report.unchanged).grouped) would import; nothing written")
+                "dry run: \(report.rows.grouped) rows, \((report.inserted + report.updated + report.unchanged).grouped) would import; nothing written"
+            )
         } else if kind == .persons {
             summary = Context.text(
                 "已导入\(what)：新增 \(report.inserted.grouped)，更新 \(report.updated.grouped)，未变 \(report.unchanged.grouped)",
-                "imported \(what): \(report.inserted.grouped) added, \(report.updated.grouped) updated, \(report.unchanged.grouped) unchanged")
+                "imported \(what): \(report.inserted.grouped) added, \(report.updated.grouped) updated, \(report.unchanged.grouped) unchanged"
+            )
         } else {
-            summary = Context.text("已导入\(what)：新增 \(report.inserted.grouped)", "imported \(what): \(report.inserted.grouped) added")
+            summary = Context.text(
+                "已导入\(what)：新增 \(report.inserted.grouped)", "imported \(what): \(report.inserted.grouped) added")
         }
         if dup > 0 { summary += Context.text("，重复跳过 \(dup.grouped)", ", \(dup.grouped) duplicate\(dup == 1 ? "" : "s") skipped") }
         if let rejectedPath {
             let n = report.rejected.count
-            summary += Context.text("，有误跳过 \(n.grouped)（见 \(rejectedPath)）", ", \(n.grouped) bad row\(n == 1 ? "" : "s") skipped (see \(rejectedPath))")
+            summary += Context.text(
+                "，有误跳过 \(n.grouped)（见 \(rejectedPath)）",
+                ", \(n.grouped) bad row\(n == 1 ? "" : "s") skipped (see \(rejectedPath))")
         }
         print(summary)
     }
@@ -135,7 +150,9 @@ struct ImportCommand: ParsableCommand {
     /// (staff.csv or staff.xlsx → staff.rejected.csv).
     func writeRejected(_ report: ImportReport) throws -> String {
         let lower = file.lowercased()
-        let base = lower.hasSuffix(".csv") ? String(file.dropLast(4))
+        let base =
+            lower.hasSuffix(".csv")
+            ? String(file.dropLast(4))
             : lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") ? String(file.dropLast(5)) : file
         let path = base + ".rejected.csv"
         var out = try OutputSink(path: path)

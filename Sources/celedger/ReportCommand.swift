@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import CeledgerText
@@ -9,7 +9,8 @@ import Foundation
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports over the ledger.", subcommands: [AnnualReport.self, WindowReport.self, StatsReport.self])
+        commandName: "report", abstract: "Reports over the ledger.",
+        subcommands: [AnnualReport.self, WindowReport.self, StatsReport.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -44,7 +45,11 @@ struct AnnualReport: ParsableCommand {
     @Option(name: .long, help: "table, json, csv or xlsx (xlsx needs -o)")
     var format: ReportFormat = .table
 
-    @Option(name: .long, help: ArgumentHelp("unit (unit, department, ID number) or needed (most hours still needed first; the default with --status short).", valueName: "order"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "unit (unit, department, ID number) or needed (most hours still needed first; the default with --status short).",
+            valueName: "order"))
     var sort: ReportOrder?
 
     @Flag(name: .customLong("no-bom"), help: "CSV without the UTF-8 byte-order mark (for scripts).")
@@ -53,7 +58,9 @@ struct AnnualReport: ParsableCommand {
     @Flag(name: .long, help: "Show full ID numbers in the table (masked by default).")
     var reveal = false
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     enum StatusFilter: String, ExpressibleByArgument, CaseIterable {
@@ -69,7 +76,9 @@ struct AnnualReport: ParsableCommand {
         var all: [AnnualRow] = []
         try ledger.annualReport(year: year, filter: filter) { all.append($0) }
         // Stable: equal needs stay in unit order.
-        for row in all.enumerated().sorted(by: { ($1.element.totals.hoursNeeded, $0.offset) < ($0.element.totals.hoursNeeded, $1.offset) }) {
+        for row in all.enumerated().sorted(by: {
+            ($1.element.totals.hoursNeeded, $0.offset) < ($0.element.totals.hoursNeeded, $1.offset)
+        }) {
             try each(row.element)
         }
     }
@@ -122,20 +131,28 @@ struct AnnualReport: ParsableCommand {
                 if let wanted = status?.status, t.status != wanted { return }
                 let place = row.department.isEmpty ? row.unit : row.unit + "/" + row.department
                 if t.trimmedHours != .zero { trimmedPersons += 1 }
-                table.append([row.name, reveal ? row.idNumber : ResidentID.mask(row.idNumber), place,
-                              t.publicHours.description, t.professionalHours.description, t.totalHours.description,
-                              t.hoursNeeded == .zero ? "—" : t.hoursNeeded.description,
-                              t.shortage.label(lang) + (t.trimmedHours == .zero ? "" : zh ? "（上限扣 \(t.trimmedHours)）" : " (capped −\(t.trimmedHours))")])
+                table.append([
+                    row.name, reveal ? row.idNumber : ResidentID.mask(row.idNumber), place,
+                    t.publicHours.description, t.professionalHours.description, t.totalHours.description,
+                    t.hoursNeeded == .zero ? "—" : t.hoursNeeded.description,
+                    t.shortage.label(lang)
+                        + (t.trimmedHours == .zero ? "" : zh ? "（上限扣 \(t.trimmedHours)）" : " (capped −\(t.trimmedHours))"),
+                ])
             }
             let rule = ledger.rules.ruleSet(for: year)!
             let listed = status == nil ? "" : zh ? "（列出\(table.rows.count.grouped)人）" : " (\(table.rows.count.grouped) listed)"
-            out.write(zh
-                ? "\(year)年度  人员 \((met + short).grouped) · 达标 \(met.grouped) · 未达标 \(short.grouped)\(listed)  规则：\(rule.name.zh)\n"
-                : "\(year)  \((met + short).grouped) persons · \(met.grouped) met · \(short.grouped) short\(listed)  rules: \(rule.name.en)\n")
+            out.write(
+                zh
+                    ? "\(year)年度  人员 \((met + short).grouped) · 达标 \(met.grouped) · 未达标 \(short.grouped)\(listed)  规则：\(rule.name.zh)\n"
+                    : "\(year)  \((met + short).grouped) persons · \(met.grouped) met · \(short.grouped) short\(listed)  rules: \(rule.name.en)\n"
+            )
             for line in table.render() { out.write(line + "\n") }
             if trimmedPersons > 0 {
-                out.write(zh ? "有 \(trimmedPersons.grouped) 人的学时超过年度上限被扣减；--format json 或 csv 的 notes 列出扣减的记录\n"
-                             : "\(trimmedPersons.grouped) persons had hours trimmed by per-year caps; the notes of --format json or csv name the records\n")
+                out.write(
+                    zh
+                        ? "有 \(trimmedPersons.grouped) 人的学时超过年度上限被扣减；--format json 或 csv 的 notes 列出扣减的记录\n"
+                        : "\(trimmedPersons.grouped) persons had hours trimmed by per-year caps; the notes of --format json or csv name the records\n"
+                )
             }
         }
         try out.close()

@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import Foundation
@@ -9,8 +9,10 @@ import Foundation
 /// information sheet.
 enum AnnualSpreadsheet {
     /// `rows` gives the report's rows in the order asked for.
-    static func write(_ ledger: SQLiteLedger, global: GlobalOptions, year: Int, output: String?,
-                      rows: (_ each: (AnnualRow) throws -> Void) throws -> Void) throws {
+    static func write(
+        _ ledger: SQLiteLedger, global: GlobalOptions, year: Int, output: String?,
+        rows: (_ each: (AnnualRow) throws -> Void) throws -> Void
+    ) throws {
         let writer = try SpreadsheetOutput.xlsx(output, sheet: Context.text("\(year)年度达标", "Annual \(year)"))
         do {
             let out = SinkGuard(writer)

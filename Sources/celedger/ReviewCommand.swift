@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import CeledgerText
@@ -21,7 +21,8 @@ struct ReviewCommand: ParsableCommand {
 
 /// Which records a review command takes: record numbers, or filters with --all.
 struct RecordSelection: ParsableArguments {
-    @Argument(help: ArgumentHelp("Record numbers (as `review list` and `history` show them, with or without #).", valueName: "record"))
+    @Argument(
+        help: ArgumentHelp("Record numbers (as `review list` and `history` show them, with or without #).", valueName: "record"))
     var records: [String] = []
 
     @Option(name: .long, help: "Only records of this year (by end date).")
@@ -33,7 +34,10 @@ struct RecordSelection: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Only this person.", valueName: "id-number"))
     var id: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only this mode (training, practice, academic, online, degree, other, or its Chinese name).", valueName: "mode"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only this mode (training, practice, academic, online, degree, other, or its Chinese name).", valueName: "mode"))
     var mode: String?
 
     func filter() throws -> RecordFilter {
@@ -48,8 +52,10 @@ struct RecordSelection: ParsableArguments {
         }
         if let mode {
             guard let m = Mode.parse(mode) else {
-                throw CLIFailure(zh: "--mode“\(mode)”不是可选值（\(Mode.choices(.zh))）", en: "--mode \"\(mode)\" is not one of: \(Mode.choices(.en))",
-                                 code: ExitStatus.usage)
+                throw CLIFailure(
+                    zh: "--mode“\(mode)”不是可选值（\(Mode.choices(.zh))）",
+                    en: "--mode \"\(mode)\" is not one of: \(Mode.choices(.en))",
+                    code: ExitStatus.usage)
             }
             f.mode = m
         }
@@ -70,11 +76,14 @@ struct RecordSelection: ParsableArguments {
 
 extension ReviewCommand {
     /// The records a decision applies to: named ones, or with --all those the filters find in `state`.
-    static func targets(_ ledger: SQLiteLedger, _ selection: RecordSelection, all: Bool, state: Recognition?) throws -> [PendingRow] {
+    static func targets(
+        _ ledger: SQLiteLedger, _ selection: RecordSelection, all: Bool, state: Recognition?
+    ) throws -> [PendingRow] {
         if selection.records.isEmpty && !all {
-            throw CLIFailure(zh: "请给出记录编号，或用 --all 加筛选条件（--year、--unit、--id、--mode）选中一批",
-                             en: "name the records, or select a batch with --all and filters (--year, --unit, --id, --mode)",
-                             code: ExitStatus.usage)
+            throw CLIFailure(
+                zh: "请给出记录编号，或用 --all 加筛选条件（--year、--unit、--id、--mode）选中一批",
+                en: "name the records, or select a batch with --all and filters (--year, --unit, --id, --mode)",
+                code: ExitStatus.usage)
         }
         var f = try selection.filter()
         if selection.records.isEmpty { f.recognition = state }
@@ -119,47 +128,64 @@ struct ReviewList: ParsableCommand {
         let lang = Context.lang, zh = lang == .zh
         let parser = RowParser(rules: ledger.rules)
         var table = TextTable(columns: [
-            .init(zh ? "编号" : "No.", align: .right), .init(zh ? "姓名" : "Name", maxWidth: 10), .init(zh ? "日期" : "Dates", maxWidth: 21),
+            .init(zh ? "编号" : "No.", align: .right), .init(zh ? "姓名" : "Name", maxWidth: 10),
+            .init(zh ? "日期" : "Dates", maxWidth: 21),
             .init(zh ? "方式" : "Mode", maxWidth: 8), .init(zh ? "内容" : "Content", maxWidth: 30),
             .init(zh ? "申报" : "Claimed", align: .right), .init(zh ? "建议" : "Suggested", align: .right),
-            .init(zh ? "认定" : "Recog.", align: .right), .init(zh ? "状态" : "State", maxWidth: 8), .init(zh ? "认定人" : "Reviewer", maxWidth: 10),
+            .init(zh ? "认定" : "Recog.", align: .right), .init(zh ? "状态" : "State", maxWidth: 8),
+            .init(zh ? "认定人" : "Reviewer", maxWidth: 10),
         ])
         var first = true
         if format == .csv {
-            print(CSVWriter.line(["record", "id_number", "name", "mode", "title", "start_date", "end_date", "claimed_hours",
-                                  "suggested_hours", "recognized_hours", "recognition", "reviewed_by", "reviewed_at", "working"]), terminator: "")
+            print(
+                CSVWriter.line([
+                    "record", "id_number", "name", "mode", "title", "start_date", "end_date", "claimed_hours",
+                    "suggested_hours", "recognized_hours", "recognition", "reviewed_by", "reviewed_at", "working",
+                ]), terminator: "")
         }
         try ledger.eachReviewRecord(f) { row in
             let r = row.stored.record
             let s = parser.suggestion(for: r)
             switch format {
             case .table:
-                table.append(["#\(row.stored.rowID)", row.personName, "\(r.startDate.iso)~\(r.endDate.iso)", r.mode.label(lang), r.title,
-                              r.claimedHours.description, s?.hours.description ?? "—", r.recognizedHours?.description ?? "—",
-                              r.recognition.label(lang), row.stored.reviewedBy ?? ""])
+                table.append([
+                    "#\(row.stored.rowID)", row.personName, "\(r.startDate.iso)~\(r.endDate.iso)", r.mode.label(lang), r.title,
+                    r.claimedHours.description, s?.hours.description ?? "—", r.recognizedHours?.description ?? "—",
+                    r.recognition.label(lang), row.stored.reviewedBy ?? "",
+                ])
             case .csv:
-                print(CSVWriter.line([String(row.stored.rowID), r.personID.value, row.personName, r.mode.rawValue, r.title, r.startDate.iso,
-                                      r.endDate.iso, r.claimedHours.compact, s?.hours.compact ?? "", r.recognizedHours?.compact ?? "",
-                                      r.recognition.rawValue, row.stored.reviewedBy ?? "", row.stored.reviewedAt ?? "",
-                                      s?.working.text(lang) ?? ""]), terminator: "")
+                print(
+                    CSVWriter.line([
+                        String(row.stored.rowID), r.personID.value, row.personName, r.mode.rawValue, r.title, r.startDate.iso,
+                        r.endDate.iso, r.claimedHours.compact, s?.hours.compact ?? "", r.recognizedHours?.compact ?? "",
+                        r.recognition.rawValue, row.stored.reviewedBy ?? "", row.stored.reviewedAt ?? "",
+                        s?.working.text(lang) ?? "",
+                    ]), terminator: "")
             case .json:
                 print(first ? "[" : ",")
-                print(JSON.object([
-                    ("record", String(row.stored.rowID)), ("id_number", JSON.string(r.personID.value)), ("name", JSON.string(row.personName)),
-                    ("mode", JSON.string(r.mode.rawValue)), ("title", JSON.string(r.title)), ("start_date", JSON.string(r.startDate.iso)),
-                    ("end_date", JSON.string(r.endDate.iso)), ("claimed_hours", JSON.hours(r.claimedHours)),
-                    ("suggested_hours", s.map { JSON.hours($0.hours) } ?? "null"),
-                    ("recognized_hours", r.recognizedHours.map(JSON.hours) ?? "null"), ("recognition", JSON.string(r.recognition.rawValue)),
-                    ("reviewed_by", JSON.optional(row.stored.reviewedBy)), ("reviewed_at", JSON.optional(row.stored.reviewedAt)),
-                    ("working", JSON.optional(s?.working.text(lang))),
-                ]), terminator: "")
+                print(
+                    JSON.object([
+                        ("record", String(row.stored.rowID)), ("id_number", JSON.string(r.personID.value)),
+                        ("name", JSON.string(row.personName)),
+                        ("mode", JSON.string(r.mode.rawValue)), ("title", JSON.string(r.title)),
+                        ("start_date", JSON.string(r.startDate.iso)),
+                        ("end_date", JSON.string(r.endDate.iso)), ("claimed_hours", JSON.hours(r.claimedHours)),
+                        ("suggested_hours", s.map { JSON.hours($0.hours) } ?? "null"),
+                        ("recognized_hours", r.recognizedHours.map(JSON.hours) ?? "null"),
+                        ("recognition", JSON.string(r.recognition.rawValue)),
+                        ("reviewed_by", JSON.optional(row.stored.reviewedBy)),
+                        ("reviewed_at", JSON.optional(row.stored.reviewedAt)),
+                        ("working", JSON.optional(s?.working.text(lang))),
+                    ]), terminator: "")
             }
             first = false
         }
         switch format {
         case .table:
             for line in table.render() { print(line) }
-            print(Context.text("共 \(table.rows.count.grouped) 条", "\(table.rows.count.grouped) record\(table.rows.count == 1 ? "" : "s")"))
+            print(
+                Context.text(
+                    "共 \(table.rows.count.grouped) 条", "\(table.rows.count.grouped) record\(table.rows.count == 1 ? "" : "s")"))
         case .json: print(first ? "[]" : "\n]")
         case .csv: break
         }
@@ -169,7 +195,8 @@ struct ReviewList: ParsableCommand {
 struct ReviewRecognize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recognize",
-        abstract: "Recognise records: their recognised hours, else the rule's suggestion, else the claimed hours. Then they are locked.",
+        abstract:
+            "Recognise records: their recognised hours, else the rule's suggestion, else the claimed hours. Then they are locked.",
         aliases: ["recognise", "approve"])
 
     @OptionGroup var global: GlobalOptions
@@ -178,7 +205,8 @@ struct ReviewRecognize: ParsableCommand {
     @Flag(name: .long, help: "Every pending record the filters find.")
     var all = false
 
-    @Option(name: .long, help: ArgumentHelp("Who recognises (default: --user, else the operating-system user).", valueName: "name"))
+    @Option(
+        name: .long, help: ArgumentHelp("Who recognises (default: --user, else the operating-system user).", valueName: "name"))
     var reviewer: String?
 
     @Flag(name: .long, help: "Only say what would be recognised.")
@@ -191,12 +219,16 @@ struct ReviewRecognize: ParsableCommand {
         let ids = rows.filter { $0.stored.record.recognition != .recognized }.map(\.stored.rowID)
         let who = ReviewCommand.reviewer(reviewer, global)
         if dryRun {
-            print(Context.text("试运行：将认定 \(ids.count.grouped) 条记录（认定人 \(who)）；未写入任何数据",
-                               "dry run: \(ids.count.grouped) record\(ids.count == 1 ? "" : "s") would be recognised (by \(who)); nothing written"))
+            print(
+                Context.text(
+                    "试运行：将认定 \(ids.count.grouped) 条记录（认定人 \(who)）；未写入任何数据",
+                    "dry run: \(ids.count.grouped) record\(ids.count == 1 ? "" : "s") would be recognised (by \(who)); nothing written"
+                ))
             return
         }
         let n = try ledger.setRecognition(rowIDs: ids, to: .recognized, reason: "", reviewer: who)
-        var line = Context.text("已认定 \(n.grouped) 条记录（认定人 \(who)）", "recognised \(n.grouped) record\(n == 1 ? "" : "s") (by \(who))")
+        var line = Context.text(
+            "已认定 \(n.grouped) 条记录（认定人 \(who)）", "recognised \(n.grouped) record\(n == 1 ? "" : "s") (by \(who))")
         if locked > 0 {
             line += Context.text("；\(locked) 条原已认定，未改动", "; \(locked) already recognised, left as they were")
         }
@@ -206,7 +238,8 @@ struct ReviewRecognize: ParsableCommand {
 
 struct ReviewReject: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reject", abstract: "Refuse recognition of records, with the reason (required). Recognised records must be reopened first.")
+        commandName: "reject",
+        abstract: "Refuse recognition of records, with the reason (required). Recognised records must be reopened first.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var selection: RecordSelection
@@ -231,13 +264,15 @@ struct ReviewReject: ParsableCommand {
         let rows = try ReviewCommand.targets(ledger, selection, all: all, state: .pending)
         let locked = rows.filter { $0.stored.record.recognition == .recognized }
         if let first = locked.first, !selection.records.isEmpty {
-            throw CLIFailure(zh: "记录 #\(first.stored.rowID) 已认定并锁定；先用 celedger review reopen 重新打开",
-                             en: "record #\(first.stored.rowID) is recognised and locked; reopen it first with celedger review reopen",
-                             code: ExitStatus.badInput)
+            throw CLIFailure(
+                zh: "记录 #\(first.stored.rowID) 已认定并锁定；先用 celedger review reopen 重新打开",
+                en: "record #\(first.stored.rowID) is recognised and locked; reopen it first with celedger review reopen",
+                code: ExitStatus.badInput)
         }
         let who = ReviewCommand.reviewer(reviewer, global)
         let n = try ledger.setRecognition(rowIDs: rows.map(\.stored.rowID), to: .rejected, reason: reason, reviewer: who)
-        print(Context.text("已将 \(n.grouped) 条记录设为不予认定（认定人 \(who)）", "rejected \(n.grouped) record\(n == 1 ? "" : "s") (by \(who))"))
+        print(
+            Context.text("已将 \(n.grouped) 条记录设为不予认定（认定人 \(who)）", "rejected \(n.grouped) record\(n == 1 ? "" : "s") (by \(who))"))
     }
 }
 
@@ -270,7 +305,8 @@ struct ReviewReopen: ParsableCommand {
         let who = ReviewCommand.reviewer(reviewer, global)
         let n = try ledger.reopen(rowIDs: rows.map(\.stored.rowID), reason: reason, reviewer: who)
         let skipped = rows.count - n
-        var line = Context.text("已重新打开 \(n.grouped) 条记录，改为待认定（\(who)）", "reopened \(n.grouped) record\(n == 1 ? "" : "s") as pending (by \(who))")
+        var line = Context.text(
+            "已重新打开 \(n.grouped) 条记录，改为待认定（\(who)）", "reopened \(n.grouped) record\(n == 1 ? "" : "s") as pending (by \(who))")
         if skipped > 0 { line += Context.text("；\(skipped) 条未认定，未改动", "; \(skipped) not recognised, left as they were") }
         print(line)
     }

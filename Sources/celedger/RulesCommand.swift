@@ -52,7 +52,10 @@ struct RulesList: ParsableCommand {
         for set in book.sets {
             let judged = book.judgedYears(of: set, among: range)
             let owner = own.first { $0.set.id == set.id }
-            let whereFrom = owner.map { zh ? "登记簿（\($0.addedBy) \($0.addedAt.prefix(10))）" : "ledger (\($0.addedBy) \($0.addedAt.prefix(10)))" }
+            let whereFrom =
+                owner.map {
+                    zh ? "登记簿（\($0.addedBy) \($0.addedAt.prefix(10))）" : "ledger (\($0.addedBy) \($0.addedAt.prefix(10)))"
+                }
                 ?? (zh ? "随程序发布" : "shipped")
             table.append([set.id, set.name.text(lang), set.period(lang), whereFrom, Self.spans(judged)])
         }
@@ -65,7 +68,10 @@ struct RulesList: ParsableCommand {
         var out: [String] = []
         var start = years[0], last = years[0]
         for y in years.dropFirst() {
-            if y == last + 1 { last = y; continue }
+            if y == last + 1 {
+                last = y
+                continue
+            }
             out.append(start == last ? "\(start)" : "\(start)–\(last)")
             start = y
             last = y
@@ -93,8 +99,9 @@ struct RulesShow: ParsableCommand {
             set = book.sets.first { $0.id == which }
         }
         guard let set else {
-            throw CLIFailure(zh: "没有规则“\(which)”（celedger rules list 列出全部）", en: "no rule set \(which) (celedger rules list shows them)",
-                             code: ExitStatus.badInput)
+            throw CLIFailure(
+                zh: "没有规则“\(which)”（celedger rules list 列出全部）", en: "no rule set \(which) (celedger rules list shows them)",
+                code: ExitStatus.badInput)
         }
         print(RulesShow.describe(set, Context.lang), terminator: "")
     }
@@ -107,7 +114,10 @@ struct RulesShow: ParsableCommand {
         out += zh ? "年度要求\n" : "Each year\n"
         let t = set.thresholds
         out += "  " + (zh ? "合计不少于 \(t.totalHours.compact) 学时" : "at least \(t.totalHours.compact) hours in all") + "\n"
-        out += "  " + (zh ? "专业科目不少于 \(t.professionalHours.compact) 学时" : "at least \(t.professionalHours.compact) professional hours") + "\n"
+        out +=
+            "  "
+            + (zh ? "专业科目不少于 \(t.professionalHours.compact) 学时" : "at least \(t.professionalHours.compact) professional hours")
+            + "\n"
         if let p = t.publicHours {
             out += "  " + (zh ? "公需科目不少于 \(p.compact) 学时" : "at least \(p.compact) public hours") + "\n"
         }
@@ -136,7 +146,8 @@ struct RulesShow: ParsableCommand {
 
 struct RulesCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Validate a rule file: a bad value is reported with its path inside the file. Exit 1 when bad.")
+        commandName: "check",
+        abstract: "Validate a rule file: a bad value is reported with its path inside the file. Exit 1 when bad.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -145,9 +156,11 @@ struct RulesCheck: ParsableCommand {
 
     func run() throws {
         let set = try RulesCheck.load(file)
-        print(Context.text(
-            "\(file)：有效 — \(set.id)，\(set.period(.zh))，合计 \(set.thresholds.totalHours.compact)、专业 \(set.thresholds.professionalHours.compact) 学时，\(set.conversions.count) 种折算方式，\(set.caps.count) 项年度上限",
-            "\(file): valid — \(set.id), \(set.period(.en)), \(set.thresholds.totalHours.compact) hours, \(set.thresholds.professionalHours.compact) professional, \(set.conversions.count) conversions, \(set.caps.count) caps"))
+        print(
+            Context.text(
+                "\(file)：有效 — \(set.id)，\(set.period(.zh))，合计 \(set.thresholds.totalHours.compact)、专业 \(set.thresholds.professionalHours.compact) 学时，\(set.conversions.count) 种折算方式，\(set.caps.count) 项年度上限",
+                "\(file): valid — \(set.id), \(set.period(.en)), \(set.thresholds.totalHours.compact) hours, \(set.thresholds.professionalHours.compact) professional, \(set.conversions.count) conversions, \(set.caps.count) caps"
+            ))
     }
 
     /// Reads and decodes a rule file; a problem names the file and the path of the bad value in it.
@@ -159,7 +172,8 @@ struct RulesCheck: ParsableCommand {
             return try RuleSet.decode(data)
         } catch {
             let at = error.path.isEmpty ? "" : error.path + Context.text("：", ": ")
-            throw CLIFailure(zh: "\(file)：\(at)\(error.message.zh)", en: "\(file): \(at)\(error.message.en)", code: ExitStatus.badInput)
+            throw CLIFailure(
+                zh: "\(file)：\(at)\(error.message.zh)", en: "\(file): \(at)\(error.message.en)", code: ExitStatus.badInput)
         }
     }
 }
@@ -167,7 +181,8 @@ struct RulesCheck: ParsableCommand {
 struct RulesAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Keep a rule file in the ledger (a unit's own rules, or a newer version of one) and recompute the years it judges.")
+        abstract:
+            "Keep a rule file in the ledger (a unit's own rules, or a newer version of one) and recompute the years it judges.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -179,16 +194,20 @@ struct RulesAdd: ParsableCommand {
         let data = FileManager.default.contents(atPath: file)!
         let ledger = try Context.openLedger(global)
         let years = try ledger.addRuleSet(data, by: Context.actor(global))
-        let judged = RulesList.spans(ledger.rules.judgedYears(of: set, among: Day.plausibleYears.lowerBound...Self.currentYear + 1))
-        print(Context.text(
-            "已加入规则 \(set.id)（判定 \(judged)）；重算了 \(years.isEmpty ? "0 个年度" : RulesList.spans(years)) 的合计",
-            "added rule set \(set.id) (judges \(judged)); totals recomputed for \(years.isEmpty ? "no year" : RulesList.spans(years))"))
+        let judged = RulesList.spans(
+            ledger.rules.judgedYears(of: set, among: Day.plausibleYears.lowerBound...Self.currentYear + 1))
+        print(
+            Context.text(
+                "已加入规则 \(set.id)（判定 \(judged)）；重算了 \(years.isEmpty ? "0 个年度" : RulesList.spans(years)) 的合计",
+                "added rule set \(set.id) (judges \(judged)); totals recomputed for \(years.isEmpty ? "no year" : RulesList.spans(years))"
+            ))
     }
 }
 
 struct RulesRemove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "remove", abstract: "Stop using one of the ledger's own rule sets (the removal is kept) and recompute the years it judged.")
+        commandName: "remove",
+        abstract: "Stop using one of the ledger's own rule sets (the removal is kept) and recompute the years it judged.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -198,7 +217,9 @@ struct RulesRemove: ParsableCommand {
     func run() throws {
         let ledger = try Context.openLedger(global)
         let years = try ledger.removeRuleSet(id: id, by: Context.actor(global))
-        print(Context.text("已停用规则 \(id)；重算了 \(years.isEmpty ? "0 个年度" : RulesList.spans(years)) 的合计",
-                           "removed rule set \(id); totals recomputed for \(years.isEmpty ? "no year" : RulesList.spans(years))"))
+        print(
+            Context.text(
+                "已停用规则 \(id)；重算了 \(years.isEmpty ? "0 个年度" : RulesList.spans(years)) 的合计",
+                "removed rule set \(id); totals recomputed for \(years.isEmpty ? "no year" : RulesList.spans(years))"))
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import CeledgerText
@@ -15,7 +15,9 @@ extension StatsDimension: ExpressibleByArgument {}
 struct StatsReport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Statistics of a year (Art. 20): headcount, met, rate, average hours, hours by mode and category, per unit, department, title level, mode or category.")
+        abstract:
+            "Statistics of a year (Art. 20): headcount, met, rate, average hours, hours by mode and category, per unit, department, title level, mode or category."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -31,7 +33,9 @@ struct StatsReport: ParsableCommand {
     @Option(name: .long, help: "table, json or csv")
     var format: TextFormat = .table
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     func validate() throws {
@@ -91,11 +95,17 @@ enum StatsShape {
         let rule = zh ? "  规则：\(s.ruleSet.name.zh)" : "  rules: \(s.ruleSet.name.en)"
         let what = zh ? "\(s.year)年度统计（按\(dimensionLabel(by, lang))）" : "\(s.year) statistics by \(dimensionLabel(by, lang))"
         if by.groupsPersons {
-            return what + (zh ? "  人员 \(t.persons.grouped) · 达标 \(t.met.grouped) · 达标率 \(StatsGroup.percent(t.rateTenths)) · 人均 \(t.averageHours) 学时"
-                              : "  \(t.persons.grouped) persons · \(t.met.grouped) met · rate \(StatsGroup.percent(t.rateTenths)) · average \(t.averageHours) h") + scope + rule
+            return what
+                + (zh
+                    ? "  人员 \(t.persons.grouped) · 达标 \(t.met.grouped) · 达标率 \(StatsGroup.percent(t.rateTenths)) · 人均 \(t.averageHours) 学时"
+                    : "  \(t.persons.grouped) persons · \(t.met.grouped) met · rate \(StatsGroup.percent(t.rateTenths)) · average \(t.averageHours) h")
+                + scope + rule
         }
-        return what + (zh ? "  人员 \(t.persons.grouped) · 有计入学时 \(s.personsWithHours.grouped) 人 · 计入学时 \(t.hours)"
-                          : "  \(t.persons.grouped) persons · \(s.personsWithHours.grouped) with counted hours · \(t.hours) hours") + scope + rule
+        return what
+            + (zh
+                ? "  人员 \(t.persons.grouped) · 有计入学时 \(s.personsWithHours.grouped) 人 · 计入学时 \(t.hours)"
+                : "  \(t.persons.grouped) persons · \(s.personsWithHours.grouped) with counted hours · \(t.hours) hours") + scope
+            + rule
     }
 
     static func table(_ s: YearStatistics, by: StatsDimension, groups: [StatsGroup], lang: Lang) -> [String] {
@@ -103,20 +113,26 @@ enum StatsShape {
         let total = s.total
         var lines = [headline(s, by: by, lang: lang)]
         if by.groupsPersons {
-            var table = TextTable(columns: [
-                .init(dimensionLabel(by, lang).capitalizedFirst, maxWidth: 36),
-                .init(zh ? "人数" : "Persons", align: .right), .init(zh ? "达标" : "Met", align: .right),
-                .init(zh ? "达标率" : "Rate", align: .right), .init(zh ? "人均学时" : "Avg h", align: .right),
-            ] + Mode.allCases.map { .init($0.label(lang), align: .right) } + Category.allCases.map { .init(zh ? $0.shortZh : $0.en, align: .right) })
+            var table = TextTable(
+                columns: [
+                    .init(dimensionLabel(by, lang).capitalizedFirst, maxWidth: 36),
+                    .init(zh ? "人数" : "Persons", align: .right), .init(zh ? "达标" : "Met", align: .right),
+                    .init(zh ? "达标率" : "Rate", align: .right), .init(zh ? "人均学时" : "Avg h", align: .right),
+                ] + Mode.allCases.map { .init($0.label(lang), align: .right) }
+                    + Category.allCases.map { .init(zh ? $0.shortZh : $0.en, align: .right) })
             func row(_ name: String, _ g: StatsGroup) -> [String] {
                 [name, g.persons.grouped, g.met.grouped, StatsGroup.percent(g.rateTenths), g.averageHours.description]
-                    + Mode.allCases.map { (g.byMode[$0] ?? .zero).description } + Category.allCases.map { (g.byCategory[$0] ?? .zero).description }
+                    + Mode.allCases.map { (g.byMode[$0] ?? .zero).description }
+                    + Category.allCases.map { (g.byCategory[$0] ?? .zero).description }
             }
             for g in groups { table.append(row(label(g, by: by, lang), g)) }
             table.append(row(zh ? "合计" : "Total", total))
             lines += table.render()
-            lines.append(zh ? "学时为计入的学时（已认定、考核未不合格，按年度上限扣减后）；达标率 = 达标人数 / 人数；人均学时 = 计入学时 / 人数"
-                            : "Hours are counted hours (recognised, not failed, after per-year caps); rate = met / persons; average = counted hours / persons")
+            lines.append(
+                zh
+                    ? "学时为计入的学时（已认定、考核未不合格，按年度上限扣减后）；达标率 = 达标人数 / 人数；人均学时 = 计入学时 / 人数"
+                    : "Hours are counted hours (recognised, not failed, after per-year caps); rate = met / persons; average = counted hours / persons"
+            )
         } else {
             let all = total.hours
             var table = TextTable(columns: [
@@ -125,13 +141,18 @@ enum StatsShape {
                 .init(zh ? "占比" : "Share", align: .right),
             ])
             for g in groups {
-                table.append([label(g, by: by, lang), g.persons.grouped, g.hours.description,
-                              StatsGroup.percent(StatsGroup.ratio(g.hours.tenths, of: all.tenths))])
+                table.append([
+                    label(g, by: by, lang), g.persons.grouped, g.hours.description,
+                    StatsGroup.percent(StatsGroup.ratio(g.hours.tenths, of: all.tenths)),
+                ])
             }
             table.append([zh ? "合计" : "Total", s.personsWithHours.grouped, all.description, all == .zero ? "—" : "100.0%"])
             lines += table.render()
-            lines.append(zh ? "人数为在该\(dimensionLabel(by, lang))有计入学时的人数；学时为计入的学时（已认定、考核未不合格，按年度上限扣减后）"
-                            : "Persons: those with counted hours in the \(dimensionLabel(by, lang)); hours are counted hours (recognised, not failed, after per-year caps)")
+            lines.append(
+                zh
+                    ? "人数为在该\(dimensionLabel(by, lang))有计入学时的人数；学时为计入的学时（已认定、考核未不合格，按年度上限扣减后）"
+                    : "Persons: those with counted hours in the \(dimensionLabel(by, lang)); hours are counted hours (recognised, not failed, after per-year caps)"
+            )
         }
         return lines
     }
@@ -151,18 +172,30 @@ enum StatsShape {
             }
         }
         if by.groupsPersons {
-            pairs += [("persons", String(g.persons)), ("met", String(g.met)), ("rate", number(g.rateTenths)),
-                      ("average_hours", JSON.hours(g.averageHours)), ("total_hours", JSON.hours(g.hours)),
-                      ("hours_by_mode", JSON.object(Mode.allCases.map { ($0.rawValue, JSON.hours(g.byMode[$0] ?? .zero)) })),
-                      ("hours_by_category", JSON.object(Category.allCases.map { ($0.rawValue, JSON.hours(g.byCategory[$0] ?? .zero)) }))]
+            pairs += [
+                ("persons", String(g.persons)), ("met", String(g.met)), ("rate", number(g.rateTenths)),
+                ("average_hours", JSON.hours(g.averageHours)), ("total_hours", JSON.hours(g.hours)),
+                ("hours_by_mode", JSON.object(Mode.allCases.map { ($0.rawValue, JSON.hours(g.byMode[$0] ?? .zero)) })),
+                (
+                    "hours_by_category",
+                    JSON.object(Category.allCases.map { ($0.rawValue, JSON.hours(g.byCategory[$0] ?? .zero)) })
+                ),
+            ]
         } else {
             let all = s.total.hours
-            pairs += [("persons", String(isTotal ? s.personsWithHours : g.persons)), ("hours", JSON.hours(g.hours)),
-                      ("share", all == .zero ? "null" : number(StatsGroup.ratio(g.hours.tenths, of: all.tenths)))]
+            pairs += [
+                ("persons", String(isTotal ? s.personsWithHours : g.persons)), ("hours", JSON.hours(g.hours)),
+                ("share", all == .zero ? "null" : number(StatsGroup.ratio(g.hours.tenths, of: all.tenths))),
+            ]
             if by == .mode && !isTotal {
-                pairs.append(("hours_by_category", JSON.object(Category.allCases.map { ($0.rawValue, JSON.hours(g.byCategory[$0] ?? .zero)) })))
+                pairs.append(
+                    (
+                        "hours_by_category",
+                        JSON.object(Category.allCases.map { ($0.rawValue, JSON.hours(g.byCategory[$0] ?? .zero)) })
+                    ))
             } else if by == .category && !isTotal {
-                pairs.append(("hours_by_mode", JSON.object(Mode.allCases.map { ($0.rawValue, JSON.hours(g.byMode[$0] ?? .zero)) })))
+                pairs.append(
+                    ("hours_by_mode", JSON.object(Mode.allCases.map { ($0.rawValue, JSON.hours(g.byMode[$0] ?? .zero)) })))
             }
         }
         out.object(pairs)
@@ -173,8 +206,10 @@ enum StatsShape {
         if !by.groupsPersons { total.persons = s.personsWithHours }
         var out = JSONWriter(capacity: 1 << 12)
         out.raw("{")
-        out.members([("year", String(s.year)), ("by", JSON.string(by.rawValue)), ("unit", JSON.optional(s.unit)),
-                     ("rule_set", JSON.string(s.ruleSet.id)), ("persons", String(s.total.persons))])
+        out.members([
+            ("year", String(s.year)), ("by", JSON.string(by.rawValue)), ("unit", JSON.optional(s.unit)),
+            ("rule_set", JSON.string(s.ruleSet.id)), ("persons", String(s.total.persons)),
+        ])
         out.raw(",\"groups\":[\n")
         for (i, g) in groups.enumerated() {
             if i > 0 { out.raw(",\n") }
@@ -188,20 +223,30 @@ enum StatsShape {
 
     static func csv(_ s: YearStatistics, by: StatsDimension, groups: [StatsGroup]) -> [[String]] {
         if by.groupsPersons {
-            let header = ["by", "key", "unit", "department", "persons", "met", "rate", "average_hours", "total_hours"]
+            let header =
+                ["by", "key", "unit", "department", "persons", "met", "rate", "average_hours", "total_hours"]
                 + Mode.allCases.map(\.rawValue) + Category.allCases.map(\.rawValue)
             func row(_ by: String, _ g: StatsGroup) -> [String] {
-                [by, g.key, g.unit ?? "", g.department ?? "", String(g.persons), String(g.met), g.rateTenths.map { number($0) } ?? "",
-                 g.averageHours.description, g.hours.description]
-                    + Mode.allCases.map { (g.byMode[$0] ?? .zero).description } + Category.allCases.map { (g.byCategory[$0] ?? .zero).description }
+                [
+                    by, g.key, g.unit ?? "", g.department ?? "", String(g.persons), String(g.met),
+                    g.rateTenths.map { number($0) } ?? "",
+                    g.averageHours.description, g.hours.description,
+                ]
+                    + Mode.allCases.map { (g.byMode[$0] ?? .zero).description }
+                    + Category.allCases.map { (g.byCategory[$0] ?? .zero).description }
             }
             return [header] + groups.map { row(by.rawValue, $0) } + [row("total", s.total)]
         }
         let all = s.total.hours
         let other: [String] = by == .mode ? Category.allCases.map(\.rawValue) : Mode.allCases.map(\.rawValue)
         func row(_ byText: String, _ key: String, _ persons: Int, _ g: StatsGroup) -> [String] {
-            [byText, key, String(persons), g.hours.description, all == .zero ? "" : number(StatsGroup.ratio(g.hours.tenths, of: all.tenths))]
-                + (by == .mode ? Category.allCases.map { (g.byCategory[$0] ?? .zero).description } : Mode.allCases.map { (g.byMode[$0] ?? .zero).description })
+            [
+                byText, key, String(persons), g.hours.description,
+                all == .zero ? "" : number(StatsGroup.ratio(g.hours.tenths, of: all.tenths)),
+            ]
+                + (by == .mode
+                    ? Category.allCases.map { (g.byCategory[$0] ?? .zero).description }
+                    : Mode.allCases.map { (g.byMode[$0] ?? .zero).description })
         }
         return [["by", "key", "persons", "hours", "share"] + other] + groups.map { row(by.rawValue, $0.key, $0.persons, $0) }
             + [row("total", "", s.personsWithHours, s.total)]

@@ -14,7 +14,9 @@ struct AnnualReportTests {
     /// G: a four-character name in a unit too long for the table.
     static func ledger() throws -> Sandbox {
         let s = try Sandbox()
-        try s.importOK("persons", "p.csv", """
+        try s.importOK(
+            "persons", "p.csv",
+            """
             id_number,name,unit,department,status,status_date
             \(Staff.zhang),张三,南昌市第一医院,内科,,
             \(Staff.li),李小明,南昌市第一医院,外科,,
@@ -27,7 +29,9 @@ struct AnnualReportTests {
             """)
         var rows = ["id_number,mode,category,title,start_date,end_date,assessment,claimed_hours,recognized_hours,recognition"]
         for i in 1...10 {
-            rows.append("\(Staff.zhang),training,professional,专业课程第\(i)讲,2024-03-\(String(format: "%02d", i)),2024-03-\(String(format: "%02d", i)),passed,8.1,8.1,recognized")
+            rows.append(
+                "\(Staff.zhang),training,professional,专业课程第\(i)讲,2024-03-\(String(format: "%02d", i)),2024-03-\(String(format: "%02d", i)),passed,8.1,8.1,recognized"
+            )
         }
         rows.append("\(Staff.zhang),online,public,公需课,2024-04-01,2024-04-01,passed,9,9,recognized")
         rows += [
@@ -43,10 +47,14 @@ struct AnnualReportTests {
             "\(Staff.zhao),training,professional,专业课,2024-03-01,2024-03-07,excellent,55,55,recognized",
         ]
         for i in 1...10 {
-            rows.append("\(Staff.sun),online,public,公需网课\(i),2024-01-\(String(format: "%02d", i)),2024-01-\(String(format: "%02d", i)),passed,3,3.0,recognized")
+            rows.append(
+                "\(Staff.sun),online,public,公需网课\(i),2024-01-\(String(format: "%02d", i)),2024-01-\(String(format: "%02d", i)),passed,3,3.0,recognized"
+            )
         }
         for i in 1...6 {
-            rows.append("\(Staff.sun),training,professional,专业培训\(i),2024-02-\(String(format: "%02d", i)),2024-02-\(String(format: "%02d", i)),passed,10,10,recognized")
+            rows.append(
+                "\(Staff.sun),training,professional,专业培训\(i),2024-02-\(String(format: "%02d", i)),2024-02-\(String(format: "%02d", i)),passed,10,10,recognized"
+            )
         }
         try s.importOK("records", "r.csv", rows.joined(separator: "\n") + "\n")
         return s
@@ -62,19 +70,21 @@ struct AnnualReportTests {
     struct Row: Equatable, CustomStringConvertible {
         let id: String, pub: Int, prof: Int, total: Int, short: Int, profShort: Int, status: String
         init(_ id: String, _ pub: Int, _ prof: Int, _ total: Int, _ short: Int, _ profShort: Int, _ status: String) {
-            (self.id, self.pub, self.prof, self.total, self.short, self.profShort, self.status) = (id, pub, prof, total, short, profShort, status)
+            (self.id, self.pub, self.prof, self.total, self.short, self.profShort, self.status) = (
+                id, pub, prof, total, short, profShort, status
+            )
         }
         var description: String { "\(id) \(pub)/\(prof)/\(total) short \(short)/\(profShort) \(status)" }
     }
 
     static func rows(_ json: [[String: Any]]) -> [Row] {
         json.map { o in
-            Row(o["id_number"] as? String ?? "?", jsonTenths(o["public_hours"]) ?? -1, jsonTenths(o["professional_hours"]) ?? -1,
-             jsonTenths(o["total_hours"]) ?? -1, jsonTenths(o["shortfall_hours"]) ?? -1,
-             jsonTenths(o["shortfall_professional_hours"]) ?? -1, o["status"] as? String ?? "?")
+            Row(
+                o["id_number"] as? String ?? "?", jsonTenths(o["public_hours"]) ?? -1, jsonTenths(o["professional_hours"]) ?? -1,
+                jsonTenths(o["total_hours"]) ?? -1, jsonTenths(o["shortfall_hours"]) ?? -1,
+                jsonTenths(o["shortfall_professional_hours"]) ?? -1, o["status"] as? String ?? "?")
         }
     }
-
 
     @Test("JSON: the keys the contract lists, hours as JSON numbers, totals exact (10 × 8.1 + 9 = 90.0, met)")
     func jsonShapeAndExactness() throws {
@@ -93,10 +103,12 @@ struct AnnualReportTests {
         // In the text, hours have exactly one decimal and are never quoted; 90 is 90.0, not 89.99999999999999.
         let zhangLine = try #require(r.stdout.split(separator: "\n").first { $0.contains(Staff.zhang) })
         #expect(zhangLine.contains("\"public_hours\":9.0,\"professional_hours\":81.0,\"total_hours\":90.0,"), "\(zhangLine)")
-        #expect(zhangLine.contains("\"shortfall_hours\":0.0,\"shortfall_professional_hours\":0.0,\"status\":\"met\""), "\(zhangLine)")
+        #expect(
+            zhangLine.contains("\"shortfall_hours\":0.0,\"shortfall_professional_hours\":0.0,\"status\":\"met\""), "\(zhangLine)")
         let numberPattern = try NSRegularExpression(pattern: "\"[a-z_]*hours\":(\"|[0-9]+,|[0-9]+\\.[0-9]{2,})")
-        #expect(numberPattern.firstMatch(in: r.stdout, range: NSRange(r.stdout.startIndex..., in: r.stdout)) == nil,
-                "an hours value that is quoted or not written with one decimal")
+        #expect(
+            numberPattern.firstMatch(in: r.stdout, range: NSRange(r.stdout.startIndex..., in: r.stdout)) == nil,
+            "an hours value that is quoted or not written with one decimal")
 
         let expected: [Row] = [
             Row(Staff.zhang, 90, 810, 900, 0, 0, "met"),
@@ -113,7 +125,9 @@ struct AnnualReportTests {
         #expect(json.first?["department"] as? String == "内科")
     }
 
-    @Test("year attribution: a record ending 2023-12-31 counts in 2023, one from 2023-12-30 to 2024-01-01 in 2024; a person who left in 2023 is in 2023 only")
+    @Test(
+        "year attribution: a record ending 2023-12-31 counts in 2023, one from 2023-12-30 to 2024-01-01 in 2024; a person who left in 2023 is in 2023 only"
+    )
     func yearAttribution() throws {
         let s = try Self.ledger()
         let y2023 = Self.rows(try s.annualJSON(2023))
@@ -141,16 +155,20 @@ struct AnnualReportTests {
         // The shortfall list puts who needs most first (90, 90, 60 and 5 hours); --sort unit keeps the unit order.
         #expect(try ids(["--status", "short"]) == [Self.sima, Staff.ouyang, Staff.li, Staff.zhao])
         #expect(try ids(["--status", "short", "--sort", "unit"]) == [Staff.li, Self.sima, Staff.ouyang, Staff.zhao])
-        #expect(try s.annualJSON(2024, ["--status", "short"]).compactMap { jsonTenths($0["hours_needed"]) } == [900, 900, 600, 50])
+        #expect(
+            try s.annualJSON(2024, ["--status", "short"]).compactMap { jsonTenths($0["hours_needed"]) } == [900, 900, 600, 50])
         #expect(try ids(["--unit", "南昌市第一医院", "--status", "short"]) == [Staff.li])
         #expect(try ids(["--unit", "没有这个单位"]).isEmpty)
         #expect(try ids(["--unit", "江西省建筑设计院"]).count == 2, "2024 excludes 王五 who left")
 
         let csv = try s.ok(["report", "annual", "--year", "2024", "--format", "csv"]).stdout
         let (header, rows) = csvRecords(csv)
-        #expect(header == ["id_number", "name", "unit", "department", "year", "public_hours", "professional_hours", "total_hours",
-                           "required_hours", "required_professional_hours", "shortfall_hours", "shortfall_professional_hours", "status",
-                           "hours_needed", "trimmed_hours", "notes"])
+        #expect(
+            header == [
+                "id_number", "name", "unit", "department", "year", "public_hours", "professional_hours", "total_hours",
+                "required_hours", "required_professional_hours", "shortfall_hours", "shortfall_professional_hours", "status",
+                "hours_needed", "trimmed_hours", "notes",
+            ])
         let json = try s.annualJSON(2024)
         #expect(rows.count == json.count)
         for (c, j) in zip(rows, json) {
@@ -162,7 +180,8 @@ struct AnnualReportTests {
         }
         // Without --year: the current year.
         let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
-        #expect(try s.ok(["report", "annual", "--format", "csv"]).stdout
+        #expect(
+            try s.ok(["report", "annual", "--format", "csv"]).stdout
                 == s.ok(["report", "annual", "--year", String(thisYear), "--format", "csv"]).stdout)
         // -o writes the file and nothing to stdout.
         let o = try s.ok(["report", "annual", "--year", "2024", "--format", "csv", "-o", s.path("report.csv")])
@@ -208,8 +227,10 @@ struct AnnualReportTests {
 
     /// Cells are separated by at least two spaces and contain at most single spaces. Left-aligned columns
     /// start at the same display column on every line; right-aligned ones end at the same column.
-    static func expectAligned(_ lines: [String], columns: Int, rightAligned: Set<Int>,
-                              sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectAligned(
+        _ lines: [String], columns: Int, rightAligned: Set<Int>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var starts: [[Int]] = [], ends: [[Int]] = []
         for line in lines {
             var cellsOfLine: [(start: Int, end: Int)] = []
@@ -236,12 +257,16 @@ struct AnnualReportTests {
         for c in 0..<columns {
             if rightAligned.contains(c) {
                 let e = Set(ends.compactMap { c < $0.count ? $0[c] : nil })
-                #expect(e.count == 1, "column \(c + 1) does not end at one display column: \(e.sorted())\n\(lines.joined(separator: "\n"))",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    e.count == 1,
+                    "column \(c + 1) does not end at one display column: \(e.sorted())\n\(lines.joined(separator: "\n"))",
+                    sourceLocation: sourceLocation)
             } else {
                 let st = Set(starts.compactMap { c < $0.count ? $0[c] : nil })
-                #expect(st.count == 1, "column \(c + 1) does not start at one display column: \(st.sorted())\n\(lines.joined(separator: "\n"))",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    st.count == 1,
+                    "column \(c + 1) does not start at one display column: \(st.sorted())\n\(lines.joined(separator: "\n"))",
+                    sourceLocation: sourceLocation)
             }
         }
     }

@@ -58,7 +58,9 @@ struct DemoTests {
         let s = try Sandbox()
         let r = try await s.runAsync(DemoFixture.arguments)
         #expect(r.status == 0, "\(r.summary)")
-        #expect(r.stdout.replacingOccurrences(of: s.db, with: "") == built.demo.stdout.replacingOccurrences(of: built.sandbox.db, with: ""))
+        #expect(
+            r.stdout.replacingOccurrences(of: s.db, with: "")
+                == built.demo.stdout.replacingOccurrences(of: built.sandbox.db, with: ""))
         async let persons = s.runAsync(["export", "persons"])
         async let records = s.runAsync(["export", "records"])
         let (p, rec) = try await (persons, records)
@@ -80,8 +82,11 @@ struct DemoTests {
         #expect(records.count > 3000 * 5)
         for p in persons {
             let id = p["id_number"] ?? ""
-            #expect(id.count == 18 && residentID(String(id.prefix(6)), String(id.dropFirst(6).prefix(8)), Int(id.dropFirst(14).prefix(3))!) == id,
-                    "invalid ID \(id)")
+            #expect(
+                id.count == 18
+                    && residentID(String(id.prefix(6)), String(id.dropFirst(6).prefix(8)), Int(id.dropFirst(14).prefix(3))!)
+                        == id,
+                "invalid ID \(id)")
             #expect((p["name"] ?? "").unicodeScalars.allSatisfy { (0x4E00...0x9FFF).contains($0.value) }, "\(p["name"] ?? "")")
             #expect((2...4).contains(p["name"]?.count ?? 0))
         }
@@ -117,9 +122,12 @@ struct DemoTests {
         #expect(header.contains("recognized_hours"))
         var counted = 0
         for r in rows {
-            guard r["end_date"]?.hasPrefix("2024-") == true, r["recognition"] == "recognized", r["assessment"] != "failed" else { continue }
+            guard r["end_date"]?.hasPrefix("2024-") == true, r["recognition"] == "recognized", r["assessment"] != "failed" else {
+                continue
+            }
             let id = r["id_number"] ?? ""
-            let t = try #require(tenths(r["recognized_hours"] ?? ""), "recognized_hours \(r["recognized_hours"] ?? "") is not exact")
+            let t = try #require(
+                tenths(r["recognized_hours"] ?? ""), "recognized_hours \(r["recognized_hours"] ?? "") is not exact")
             if r["category"] == "public" { pub[id, default: 0] += t } else { prof[id, default: 0] += t }
             counted += 1
         }
@@ -139,9 +147,13 @@ struct DemoTests {
             let p = pub[id] ?? 0, q = prof[id] ?? 0, total = p + q
             let status = total >= 900 && q >= 600 ? "met" : "short"
             if status == "met" { met += 1 }
-            let got = (jsonTenths(o["public_hours"]), jsonTenths(o["professional_hours"]), jsonTenths(o["total_hours"]),
-                       jsonTenths(o["shortfall_hours"]), jsonTenths(o["shortfall_professional_hours"]), o["status"] as? String)
-            if got.0 != p || got.1 != q || got.2 != total || got.3 != max(0, 900 - total) || got.4 != max(0, 600 - q) || got.5 != status {
+            let got = (
+                jsonTenths(o["public_hours"]), jsonTenths(o["professional_hours"]), jsonTenths(o["total_hours"]),
+                jsonTenths(o["shortfall_hours"]), jsonTenths(o["shortfall_professional_hours"]), o["status"] as? String
+            )
+            if got.0 != p || got.1 != q || got.2 != total || got.3 != max(0, 900 - total) || got.4 != max(0, 600 - q)
+                || got.5 != status
+            {
                 mismatches.append("\(id): report \(got), expected \((p, q, total, status))")
             }
         }
@@ -150,14 +162,17 @@ struct DemoTests {
         #expect(met > 0 && met < json.count)
     }
 
-    @Test("on a terminal, demo shows progress on stderr (run under script(1) for a pseudo-terminal)",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    @Test(
+        "on a terminal, demo shows progress on stderr (run under script(1) for a pseudo-terminal)",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func progressOnATerminal() async throws {
         let s = try Sandbox()
         let command = ([s.binary, "demo", "--persons", "1500", "--years", "2024", "--seed", "5", "--db", s.db, "--lang", "en"])
             .map { "'" + $0 + "'" }.joined(separator: " ")
-        let r = try await RunningProcess(executable: "/usr/bin/script", arguments: ["-qec", command, "/dev/null"],
-                                         environment: s.environment(), directory: s.dir).finished()
+        let r = try await RunningProcess(
+            executable: "/usr/bin/script", arguments: ["-qec", command, "/dev/null"],
+            environment: s.environment(), directory: s.dir
+        ).finished()
         expectNoCrash(r)
         #expect(r.status == 0, "\(r.summary)")
         // script(1) merges the streams: the progress line is redrawn with CR and cleared before the summary.

@@ -6,8 +6,10 @@ import Testing
 @Suite("errors")
 struct ErrorTests {
     /// Exactly one line on stderr, starting "celedger: ", nothing on stdout.
-    static func expectOneLine(_ r: CLIResult, status: Int32, contains text: String,
-                              sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectOneLine(
+        _ r: CLIResult, status: Int32, contains text: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(r.status == status, "\(r.summary)", sourceLocation: sourceLocation)
         #expect(r.stderrLines.count == 1, "\(r.summary)", sourceLocation: sourceLocation)
         #expect(r.stderr.hasPrefix("celedger: "), "\(r.summary)", sourceLocation: sourceLocation)
@@ -21,8 +23,10 @@ struct ErrorTests {
         let notes = try s.write("notes.txt", "这不是登记簿\nnot a ledger\n")
         let before = s.bytes(notes)
         let listing = s.listing()
-        for args in [["init"], ["export", "persons"], ["report", "annual", "--year", "2024"],
-                     ["import", "persons", try s.write("p.csv", "id_number,name\n\(Staff.zhang),张三\n")]] {
+        for args in [
+            ["init"], ["export", "persons"], ["report", "annual", "--year", "2024"],
+            ["import", "persons", try s.write("p.csv", "id_number,name\n\(Staff.zhang),张三\n")],
+        ] {
             let r = try s.run(args + ["--db", notes], db: false)
             Self.expectOneLine(r, status: 3, contains: "\(notes) is not a celedger ledger (left untouched)")
         }
@@ -47,8 +51,9 @@ struct ErrorTests {
         #expect(s.listing() == listing)
     }
 
-    @Test("another application's SQLite database in WAL mode: unchanged, and no -wal/-shm files left beside it",
-          .enabled(if: Paths.sqlite3 != nil))
+    @Test(
+        "another application's SQLite database in WAL mode: unchanged, and no -wal/-shm files left beside it",
+        .enabled(if: Paths.sqlite3 != nil))
     func foreignWALDatabaseLeavesNoSideFiles() throws {
         let s = try Sandbox()
         let other = s.path("wal-app.db")
@@ -60,7 +65,9 @@ struct ErrorTests {
         Self.expectOneLine(r, status: 3, contains: "is not a celedger ledger (left untouched)")
         #expect(sameBytes(s.bytes(other), before), "the database was changed")
         // "Left untouched" includes not littering the folder with -wal and -shm files.
-        #expect(s.listing() == listing, "BUG: files created beside a foreign database: \(Set(s.listing()).subtracting(listing).sorted())")
+        #expect(
+            s.listing() == listing,
+            "BUG: files created beside a foreign database: \(Set(s.listing()).subtracting(listing).sorted())")
     }
 
     @Test("a corrupt ledger: exit 3, 'corrupt', bytes unchanged")
@@ -148,16 +155,20 @@ struct ErrorTests {
             let r = try s.run(args, lang: args.contains("--lang") ? nil : "en")
             #expect(!r.stderr.isEmpty, "\(r.summary)")
             #expect(r.stdout.isEmpty, "\(r.summary)")
-            #expect(r.status == 2, "usage error for \(args.joined(separator: " ")) exited \(r.status), docs/cli.md and Context.swift say 2")
+            #expect(
+                r.status == 2,
+                "usage error for \(args.joined(separator: " ")) exited \(r.status), docs/cli.md and Context.swift say 2")
         }
     }
 
-    @Test("a ledger locked by another process: waits a few seconds, then one line and exit 3; a short lock is waited out",
-          .enabled(if: Paths.sqlite3 != nil))
+    @Test(
+        "a ledger locked by another process: waits a few seconds, then one line and exit 3; a short lock is waited out",
+        .enabled(if: Paths.sqlite3 != nil))
     func lockedLedger() async throws {
         let s = try Sandbox()
         try s.importOK("persons", "p.csv", "id_number,name\n\(Staff.zhang),张三\n")
-        let records = try s.write("r.csv", "id_number,mode,category,title,end_date,claimed_hours\n\(Staff.zhang),training,public,a,2024-01-01,3\n")
+        let records = try s.write(
+            "r.csv", "id_number,mode,category,title,end_date,claimed_hours\n\(Staff.zhang),training,public,a,2024-01-01,3\n")
 
         // Held longer than celedger waits.
         let holder = try LockHolder(s.db)
@@ -175,8 +186,9 @@ struct ErrorTests {
         #expect(csvRecords(try s.export("records")).rows.count == 1)
     }
 
-    @Test("reading (export, report) works while another process holds a write transaction",
-          .enabled(if: Paths.sqlite3 != nil))
+    @Test(
+        "reading (export, report) works while another process holds a write transaction",
+        .enabled(if: Paths.sqlite3 != nil))
     func readersAreNotBlockedByAWriter() async throws {
         let s = try Sandbox()
         try s.importOK("persons", "p.csv", "id_number,name\n\(Staff.zhang),张三\n")
@@ -199,10 +211,14 @@ struct ErrorTests {
         let before = try #require(s.bytes(s.db))
         try s.ok(["export", "persons"])
         try s.ok(["report", "annual", "--year", "2024", "--format", "json"])
-        let dry = try s.write("r.csv", "id_number,mode,category,title,end_date,claimed_hours\n\(Staff.zhang),training,public,a,2024-01-01,3\n")
+        let dry = try s.write(
+            "r.csv", "id_number,mode,category,title,end_date,claimed_hours\n\(Staff.zhang),training,public,a,2024-01-01,3\n")
         try s.ok(["import", "records", dry, "--dry-run"])
         let after = try #require(s.bytes(s.db))
-        #expect(sameBytes(after, before), "BUG: reading the ledger rewrote it (\(before.count) → \(after.count) bytes; the schema cookie at offset 40 went from \(Self.cookie(before)) to \(Self.cookie(after)))")
+        #expect(
+            sameBytes(after, before),
+            "BUG: reading the ledger rewrote it (\(before.count) → \(after.count) bytes; the schema cookie at offset 40 went from \(Self.cookie(before)) to \(Self.cookie(after)))"
+        )
     }
 
     /// SQLite's schema cookie (header offset 40, big-endian): bumped by every schema change.

@@ -7,23 +7,25 @@ struct ExportTests {
     /// A ledger with awkward content: quotes, commas, line breaks, edge cases of every column.
     static func awkwardLedger() throws -> Sandbox {
         let s = try Sandbox()
-        let persons = [
-            "身份证号,姓名,性别,单位,部门,职称,职称级别,专业,在职状态,状态日期,人员类别",
-            "\(Staff.zhang),张三,男,\"南昌市第一医院, 总院\",\"内科\"\"一病区\"\"\",主治医师,中级,临床医学,在职,,单位职工",
-            "\(Staff.li),李小明,女,南昌市第一医院,外科,主管护师,副高,护理,离职,2023年6月30日,职工",
-            "\(Staff.ouyang),欧阳明辉,,江西省建筑设计院,结构所,,,,退休,2024.12.31,",
-            "\(Staff.zhao),赵六,,,,,,,,,自由职业者",
-        ].joined(separator: "\r\n") + "\r\n"
+        let persons =
+            [
+                "身份证号,姓名,性别,单位,部门,职称,职称级别,专业,在职状态,状态日期,人员类别",
+                "\(Staff.zhang),张三,男,\"南昌市第一医院, 总院\",\"内科\"\"一病区\"\"\",主治医师,中级,临床医学,在职,,单位职工",
+                "\(Staff.li),李小明,女,南昌市第一医院,外科,主管护师,副高,护理,离职,2023年6月30日,职工",
+                "\(Staff.ouyang),欧阳明辉,,江西省建筑设计院,结构所,,,,退休,2024.12.31,",
+                "\(Staff.zhao),赵六,,,,,,,,,自由职业者",
+            ].joined(separator: "\r\n") + "\r\n"
         try s.importOK("persons", "p.csv", persons)
-        let records = [
-            "身份证号,学习方式,科目类别,内容,举办单位,开始日期,结束日期,考核结果,成绩,申报学时,认定学时,认定状态,证明编号,备注",
-            "\(Staff.zhang),培训,公需,\"法规, 政策与\"\"伦理\"\"\",\"省人社厅\",2023-12-30,2024-01-01,合格,86,30,30,已认定,\"No.1, A\",\"多行\n备注\r\n第三行\"",
-            "\(Staff.zhang),实践,专业,临床带教,本院,2024/2/1,2024/2/29,优秀,95.5,40.5,40,认定,,",
-            "\(Staff.zhang),学术活动,专业,年会,省医学会,2024.5.1,2024.5.2,不合格,59,12,12,已认定,,\"tab\there\"",
-            "\(Staff.li),网络学习,公需科目,网课,,2023-03-01,2023-03-01,未考核,,8.5,,待认定,,",
-            "\(Staff.ouyang),学历教育,专业科目,在职研究生课程,南昌大学,2024-09-01,2024-12-31,通过,,15,0,不予认定,,",
-            "\(Staff.zhao),其他,专业,'=SUM(A1)',,2024年1月1日,2024年1月1日,,,1,1,已认定,,",
-        ].joined(separator: "\r\n") + "\r\n"
+        let records =
+            [
+                "身份证号,学习方式,科目类别,内容,举办单位,开始日期,结束日期,考核结果,成绩,申报学时,认定学时,认定状态,证明编号,备注",
+                "\(Staff.zhang),培训,公需,\"法规, 政策与\"\"伦理\"\"\",\"省人社厅\",2023-12-30,2024-01-01,合格,86,30,30,已认定,\"No.1, A\",\"多行\n备注\r\n第三行\"",
+                "\(Staff.zhang),实践,专业,临床带教,本院,2024/2/1,2024/2/29,优秀,95.5,40.5,40,认定,,",
+                "\(Staff.zhang),学术活动,专业,年会,省医学会,2024.5.1,2024.5.2,不合格,59,12,12,已认定,,\"tab\there\"",
+                "\(Staff.li),网络学习,公需科目,网课,,2023-03-01,2023-03-01,未考核,,8.5,,待认定,,",
+                "\(Staff.ouyang),学历教育,专业科目,在职研究生课程,南昌大学,2024-09-01,2024-12-31,通过,,15,0,不予认定,,",
+                "\(Staff.zhao),其他,专业,'=SUM(A1)',,2024年1月1日,2024年1月1日,,,1,1,已认定,,",
+            ].joined(separator: "\r\n") + "\r\n"
         try s.importOK("records", "r.csv", records)
         return s
     }
@@ -68,7 +70,8 @@ struct ExportTests {
         let bare = Data(try s.export("persons", ["--no-bom"]).utf8)
         #expect(bare == persons.dropFirst(3), "--no-bom: the same bytes without the mark")
         let text = String(decoding: bare, as: UTF8.self)
-        #expect(text.hasPrefix("id_number,name,gender,unit,department,title,title_level,specialty,status,status_date,category\r\n"))
+        #expect(
+            text.hasPrefix("id_number,name,gender,unit,department,title,title_level,specialty,status,status_date,category\r\n"))
         let rows = csvRecords(text).rows
         let li = try #require(rows.first { $0["id_number"] == Staff.li })
         #expect(li["status"] == "left")
@@ -79,7 +82,10 @@ struct ExportTests {
         #expect(rows.first { $0["id_number"] == Staff.ouyang }?["status"] == "retired")
 
         let records = try s.export("records", ["--no-bom"])
-        #expect(records.hasPrefix("id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role\r\n"))
+        #expect(
+            records.hasPrefix(
+                "id_number,mode,category,title,provider,start_date,end_date,assessment,score,claimed_hours,recognized_hours,recognition,recognition_note,certificate_no,note,basis,quantity,role\r\n"
+            ))
         let modes = csvRecords(records).rows.map { $0["mode"] ?? "" }
         #expect(modes == ["training", "practice", "academic", "online", "degree", "other"])
         // A formula-looking title stays text.
@@ -92,9 +98,12 @@ struct ExportTests {
         let recordsJSON = try s.ok(["export", "records", "--format", "json"])
         let records = try #require(try JSONSerialization.jsonObject(with: recordsJSON.stdoutData) as? [[String: Any]])
         #expect(records.count == 6)
-        let keys: Set<String> = ["id_number", "mode", "category", "title", "provider", "start_date", "end_date", "year",
-                                 "assessment", "score", "claimed_hours", "recognized_hours", "recognition", "recognition_note", "certificate_no", "note",
-                                 "basis", "quantity", "role", "suggested_hours"]
+        let keys: Set<String> = [
+            "id_number", "mode", "category", "title", "provider", "start_date", "end_date", "year",
+            "assessment", "score", "claimed_hours", "recognized_hours", "recognition", "recognition_note", "certificate_no",
+            "note",
+            "basis", "quantity", "role", "suggested_hours",
+        ]
         for r in records { #expect(Set(r.keys) == keys) }
         let first = records[0]
         #expect(first["title"] as? String == "法规, 政策与\"伦理\"")
@@ -120,8 +129,11 @@ struct ExportTests {
         let persons = try #require(try JSONSerialization.jsonObject(with: personsJSON.stdoutData) as? [[String: Any]])
         #expect(persons.count == 4)
         let zhang = try #require(persons.first { $0["id_number"] as? String == Staff.zhang })
-        #expect(Set(zhang.keys) == ["id_number", "name", "gender", "birth_date", "unit", "department", "title", "title_level",
-                                    "specialty", "status", "status_date", "category"])
+        #expect(
+            Set(zhang.keys) == [
+                "id_number", "name", "gender", "birth_date", "unit", "department", "title", "title_level",
+                "specialty", "status", "status_date", "category",
+            ])
         #expect(zhang["birth_date"] as? String == "1980-01-01")
         #expect(zhang["gender"] as? String == "male")
         #expect(zhang["status_date"] is NSNull)

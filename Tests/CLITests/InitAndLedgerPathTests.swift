@@ -16,7 +16,9 @@ struct InitAndLedgerPathTests {
         #expect(try s.mode(s.db) == 0o600)
 
         try s.importOK("persons", "p.csv", "id_number,name\n\(residentID("360102", "19800101", 1)),张三\n")
-        try s.importOK("records", "r.csv", """
+        try s.importOK(
+            "records", "r.csv",
+            """
             id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
             \(residentID("360102", "19800101", 1)),training,public,政策法规,2024-03-04,2024-03-05,12,12
             """)
@@ -89,7 +91,8 @@ struct InitAndLedgerPathTests {
         #expect(s.exists(s.path("c.sqlite")))
         // Before the subcommand of a subcommand, with options after it.
         try s.importOK("persons", "p.csv", "id_number,name\n\(residentID("360102", "19800101", 1)),张三\n")
-        let nested = try s.run(["--db", s.db, "--lang", "en", "report", "annual", "--year", "2024", "--format", "csv"], db: false, lang: nil)
+        let nested = try s.run(
+            ["--db", s.db, "--lang", "en", "report", "annual", "--year", "2024", "--format", "csv"], db: false, lang: nil)
         #expect(nested.status == 0, "\(nested.summary)")
         #expect(nested.stdoutLines.count == 2, "\(nested.summary)")
         // Nothing went to the default location.

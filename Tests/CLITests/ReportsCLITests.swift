@@ -10,13 +10,17 @@ struct CardCLITests {
     /// 张三 with 2024 records: counted, pending, rejected, failed, and a title that is an HTML attack.
     static func ledger() throws -> Sandbox {
         let s = try Sandbox()
-        try s.importOK("persons", "p.csv", """
+        try s.importOK(
+            "persons", "p.csv",
+            """
             身份证号,姓名,单位,部门,职称,职称级别,专业
             \(Staff.zhang),张三,南昌市第一医院,内科,主治医师,中级,临床医学
             \(Staff.ouyang),欧阳明辉,,,工程师,中级,
 
             """)
-        try s.importOK("records", "r.csv", """
+        try s.importOK(
+            "records", "r.csv",
+            """
             身份证号,学习方式,科目类别,内容,举办单位,开始日期,结束日期,考核结果,成绩,申报学时,认定学时,认定状态,认定说明,证明编号
             \(Staff.zhang),培训,专业,心血管新进展研修班,南昌大学,2024-03-04,2024-03-10,合格,92,56,56,已认定,,NCU-0311
             \(Staff.zhang),网络学习,公需,2024年公需科目网络课程,省人社厅,2024-05-01,2024-05-20,合格,,30,30,已认定,,
@@ -34,10 +38,12 @@ struct CardCLITests {
         let s = try Self.ledger()
         let r = try s.ok(["card", Staff.zhang, "--year", "2024"], lang: "zh")
         let number = "JX-\(thisYear)-000001"
-        for expected in ["继续教育学时证明", "证明编号：\(number)", "姓名：张三", "身份证号：\(Staff.zhang)", "工作单位：南昌市第一医院",
-                         "职称：主治医师（中级）", "2024年度", "心血管新进展研修班", "未计入学时的活动", "待认定，不计入",
-                         "不予认定，不计入", "参会证明", "考核不合格，不计入", "合计：公需 30.0 学时 · 专业 64.0 学时 · 合计 94.0 学时",
-                         "结论：达标", "依据：江西省专业技术人员继续教育办法（省政府令第259号）", "出具单位（盖章）：南昌市第一医院", "（单位盖章）"] {
+        for expected in [
+            "继续教育学时证明", "证明编号：\(number)", "姓名：张三", "身份证号：\(Staff.zhang)", "工作单位：南昌市第一医院",
+            "职称：主治医师（中级）", "2024年度", "心血管新进展研修班", "未计入学时的活动", "待认定，不计入",
+            "不予认定，不计入", "参会证明", "考核不合格，不计入", "合计：公需 30.0 学时 · 专业 64.0 学时 · 合计 94.0 学时",
+            "结论：达标", "依据：江西省专业技术人员继续教育办法（省政府令第259号）", "出具单位（盖章）：南昌市第一医院", "（单位盖章）",
+        ] {
             #expect(r.stdout.contains(expected), "\(expected)\n\(r.stdout)")
         }
         for line in r.stdoutLines { #expect(cells(line) <= 80, "\(line)") }
@@ -64,7 +70,10 @@ struct CardCLITests {
         let again = try s.ok(["card", Staff.zhang, "--year", "2024", "-o", out])
         #expect(again.stdout.contains("certificate JX-\(thisYear)-000001 (same content"))
         // A new record changes the card's content.
-        try s.importOK("records", "r2.csv", "id_number,mode,category,title,end_date,claimed_hours,recognized_hours\n\(Staff.zhang),online,public,补学课程,2024-12-01,4,4\n")
+        try s.importOK(
+            "records", "r2.csv",
+            "id_number,mode,category,title,end_date,claimed_hours,recognized_hours\n\(Staff.zhang),online,public,补学课程,2024-12-01,4,4\n"
+        )
         let changed = try s.ok(["card", Staff.zhang, "--year", "2024", "--format", "html"])
         #expect(changed.stdout.contains("JX-\(thisYear)-000002") && changed.stdout.contains("补学课程"))
         // A draft: no number, nothing kept (the next real card takes 000003).
@@ -74,14 +83,17 @@ struct CardCLITests {
         let multi = try s.ok(["card", Staff.zhang, "--year", "2023", "--to", "2024"])
         #expect(multi.stdout.contains("JX-\(thisYear)-000003"))
         if let sqlite = Paths.sqlite3 {
-            let rows = try RunningProcess(executable: sqlite, arguments: [s.db, "SELECT number, first_year, last_year, issuer FROM card ORDER BY id"],
-                                          environment: [:], directory: s.dir).finish().stdout
-            #expect(rows == """
-                JX-\(thisYear)-000001|2024|2024|南昌市第一医院
-                JX-\(thisYear)-000002|2024|2024|南昌市第一医院
-                JX-\(thisYear)-000003|2023|2024|南昌市第一医院
+            let rows = try RunningProcess(
+                executable: sqlite, arguments: [s.db, "SELECT number, first_year, last_year, issuer FROM card ORDER BY id"],
+                environment: [:], directory: s.dir
+            ).finish().stdout
+            #expect(
+                rows == """
+                    JX-\(thisYear)-000001|2024|2024|南昌市第一医院
+                    JX-\(thisYear)-000002|2024|2024|南昌市第一医院
+                    JX-\(thisYear)-000003|2023|2024|南昌市第一医院
 
-                """)
+                    """)
         }
     }
 
@@ -116,7 +128,9 @@ struct CardCLITests {
         let s = try Sandbox()
         try s.importOK("persons", "p.csv", "id_number,name,unit\n\(Staff.zhang),张三,南昌市第一医院\n")
         try s.ok(["rules", "add", Paths.data + "/rules/examples/example-unit-2024.json"])
-        try s.importOK("records", "r.csv", """
+        try s.importOK(
+            "records", "r.csv",
+            """
             id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
             \(Staff.zhang),online,professional,网课一,2024-03-01,2024-03-01,30,30
             \(Staff.zhang),online,professional,网课二,2024-04-01,2024-04-01,30,30
@@ -139,8 +153,11 @@ struct StatsCLITests {
         let s = try Sandbox()
         try s.ok(["demo", "--persons", "150", "--years", "2023-2024", "--seed", "4"])
         let annual = try s.annualJSON(2024)
-        let stats = try JSONSerialization.jsonObject(with: s.ok(["report", "stats", "--year", "2024", "--format", "json"]).stdoutData) as! [String: Any]
-        #expect(stats["year"] as? Int == 2024 && stats["by"] as? String == "unit" && stats["rule_set"] as? String == "jiangxi-2023")
+        let stats =
+            try JSONSerialization.jsonObject(with: s.ok(["report", "stats", "--year", "2024", "--format", "json"]).stdoutData)
+            as! [String: Any]
+        #expect(
+            stats["year"] as? Int == 2024 && stats["by"] as? String == "unit" && stats["rule_set"] as? String == "jiangxi-2023")
         let groups = stats["groups"] as! [[String: Any]]
         var byUnit: [String: [[String: Any]]] = [:]
         for row in annual { byUnit[row["unit"] as! String, default: []].append(row) }
@@ -165,15 +182,23 @@ struct StatsCLITests {
         // Hours by mode from the records: recognised, not failed, of persons active in 2024 (the shipped
         // rules have no caps, so nothing is trimmed).
         let active = Set(annual.map { $0["id_number"] as! String })
-        let records = try JSONSerialization.jsonObject(with: Data(s.export("records", ["--year", "2024", "--format", "json"]).utf8)) as! [[String: Any]]
+        let records =
+            try JSONSerialization.jsonObject(with: Data(s.export("records", ["--year", "2024", "--format", "json"]).utf8))
+            as! [[String: Any]]
         var hours: [String: Int] = [:], persons: [String: Set<String>] = [:]
-        for r in records where active.contains(r["id_number"] as! String) && r["recognition"] as? String == "recognized" && r["assessment"] as? String != "failed" {
+        for r in records
+        where active.contains(r["id_number"] as! String) && r["recognition"] as? String == "recognized"
+            && r["assessment"] as? String != "failed"
+        {
             let h = jsonTenths(r["recognized_hours"]) ?? 0
             guard h > 0 else { continue }
             hours[r["mode"] as! String, default: 0] += h
             persons[r["mode"] as! String, default: []].insert(r["id_number"] as! String)
         }
-        let byMode = try JSONSerialization.jsonObject(with: s.ok(["report", "stats", "--year", "2024", "--by", "mode", "--format", "json"]).stdoutData) as! [String: Any]
+        let byMode =
+            try JSONSerialization.jsonObject(
+                with: s.ok(["report", "stats", "--year", "2024", "--by", "mode", "--format", "json"]).stdoutData)
+            as! [String: Any]
         let modes = byMode["groups"] as! [[String: Any]]
         #expect(modes.map { $0["key"] as! String } == ["training", "practice", "academic", "online", "degree", "other"])
         let all = hours.values.reduce(0, +)
@@ -189,14 +214,18 @@ struct StatsCLITests {
     @Test("table in both languages, CSV with a total line, one unit, title levels")
     func shapes() throws {
         let s = try Sandbox()
-        try s.importOK("persons", "p.csv", """
+        try s.importOK(
+            "persons", "p.csv",
+            """
             id_number,name,unit,department,title_level
             \(Staff.zhang),张三,南昌市第一医院,内科,intermediate
             \(Staff.li),李小明,南昌市第一医院,外科,junior
             \(Staff.ouyang),欧阳明辉,江西省建筑设计院,结构所,
 
             """)
-        try s.importOK("records", "r.csv", """
+        try s.importOK(
+            "records", "r.csv",
+            """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
             \(Staff.zhang),training,professional,专业课,2024-03-01,60,60
             \(Staff.zhang),online,public,公需课,2024-04-01,30,30
@@ -217,10 +246,15 @@ struct StatsCLITests {
         #expect(en.hasPrefix("2024 statistics by mode  3 persons · 2 with counted hours · 120.0 hours"))
         #expect(en.contains("online") && en.contains("50.0%"))
         let csv = csvRecords(try s.ok(["report", "stats", "--year", "2024", "--format", "csv"]).stdout)
-        #expect(csv.header.prefix(9) == ["by", "key", "unit", "department", "persons", "met", "rate", "average_hours", "total_hours"])
+        #expect(
+            csv.header.prefix(9) == ["by", "key", "unit", "department", "persons", "met", "rate", "average_hours", "total_hours"])
         #expect(csv.rows.map { $0["by"]! } == ["unit", "unit", "total"])
-        #expect(csv.rows.last!["persons"] == "3" && csv.rows.last!["total_hours"] == "120.0" && csv.rows.last!["online"] == "60.0")
-        let one = try JSONSerialization.jsonObject(with: s.ok(["report", "stats", "--year", "2024", "--unit", "南昌市第一医院", "--by", "department", "--format", "json"]).stdoutData) as! [String: Any]
+        #expect(
+            csv.rows.last!["persons"] == "3" && csv.rows.last!["total_hours"] == "120.0" && csv.rows.last!["online"] == "60.0")
+        let one =
+            try JSONSerialization.jsonObject(
+                with: s.ok(["report", "stats", "--year", "2024", "--unit", "南昌市第一医院", "--by", "department", "--format", "json"])
+                    .stdoutData) as! [String: Any]
         #expect(one["unit"] as? String == "南昌市第一医院")
         #expect((one["groups"] as! [[String: Any]]).map { $0["department"] as! String } == ["内科", "外科"])
         let levels = try s.ok(["report", "stats", "--year", "2024", "--by", "title_level"], lang: "zh").stdout
@@ -251,7 +285,9 @@ struct ClassImportCLITests {
 
     static func ledger() throws -> Sandbox {
         let s = try Sandbox()
-        try s.importOK("persons", "p.csv", """
+        try s.importOK(
+            "persons", "p.csv",
+            """
             id_number,name,unit
             \(Staff.zhang),张三,南昌市第一医院
             \(Staff.li),李小明,南昌市第一医院
@@ -270,36 +306,51 @@ struct ClassImportCLITests {
         let records = csvRecords(try s.export("records")).rows
         #expect(records.count == 3)
         #expect(records.map { $0["assessment"]! } == ["excellent", "passed", "failed"])
-        #expect(records.allSatisfy { $0["recognition"] == "recognized" && $0["recognized_hours"] == "16" && $0["provider"] == "江西省卫生健康委员会" })
+        #expect(
+            records.allSatisfy {
+                $0["recognition"] == "recognized" && $0["recognized_hours"] == "16" && $0["provider"] == "江西省卫生健康委员会"
+            })
         let annual = try s.annualJSON(2024)
         #expect(annual.map { jsonTenths($0["professional_hours"]) }.sorted { ($0 ?? 0) < ($1 ?? 0) } == [0, 160, 160])
         let again = try s.run(["import", "class", path])
         #expect(again.status == 0)
         #expect(again.stdout == "imported class \"医疗质量安全培训\" (2024-06-01~2024-06-02): 0 added, 3 duplicates skipped\n")
-        #expect(again.stderrLines == (12...14).map { "培训班.csv: line \($0): 身份证号: duplicate: this person already has this class (same mode, title and dates); skipped" })
+        #expect(
+            again.stderrLines
+                == (12...14).map {
+                    "培训班.csv: line \($0): 身份证号: duplicate: this person already has this class (same mode, title and dates); skipped"
+                })
     }
 
     @Test("bad lines: each reported as FILE: line N: column: reason, in both languages, and nothing imported")
     func badLines() throws {
         let s = try Self.ledger()
-        let text = Self.file.replacingOccurrences(of: "\(Staff.li),李小明,,", with: "\(Staff.li),李晓明,,")
+        let text =
+            Self.file.replacingOccurrences(of: "\(Staff.li),李小明,,", with: "\(Staff.li),李晓明,,")
             .replacingOccurrences(of: "不合格,41", with: "不合格,四十一") + "\(Staff.stranger),陌生人,,\n"
         let path = try s.write("class.csv", text)
         let en = try s.run(["import", "class", path])
         #expect(en.status == 1)
-        #expect(en.stderrLines == [
-            "class.csv: line 13: 姓名: name \"李晓明\" differs from the ledger's name for this ID number (李小明)",
-            "class.csv: line 14: 成绩: score \"四十一\" is not a number",
-            "class.csv: line 15: 身份证号: no person with this ID number (\(Staff.stranger.prefix(4))**********\(Staff.stranger.suffix(4))) in the ledger; import persons first",
-            "celedger: class.csv: 3 bad lines; nothing imported",
-        ])
+        #expect(
+            en.stderrLines == [
+                "class.csv: line 13: 姓名: name \"李晓明\" differs from the ledger's name for this ID number (李小明)",
+                "class.csv: line 14: 成绩: score \"四十一\" is not a number",
+                "class.csv: line 15: 身份证号: no person with this ID number (\(Staff.stranger.prefix(4))**********\(Staff.stranger.suffix(4))) in the ledger; import persons first",
+                "celedger: class.csv: 3 bad lines; nothing imported",
+            ])
         let zh = try s.run(["import", "class", path], lang: "zh")
         #expect(zh.stderrLines.first == "class.csv：第13行：姓名：姓名“李晓明”与登记簿中此身份证号的姓名“李小明”不符")
         #expect(zh.stderrLines.last == "celedger: class.csv：3行有误，未导入任何数据")
         #expect(csvRecords(try s.export("records")).rows.isEmpty)
         // A class line that is wrong stops it at that line.
-        let bad = try s.run(["import", "class", try s.write("c2.csv", Self.file.replacingOccurrences(of: "学习方式,培训", with: "学习方式,夜校"))])
-        #expect(bad.status == 1 && bad.stderrLines.first == "c2.csv: line 1: 学习方式: \"夜校\" is not one of: training, practice, academic, online, degree, other")
+        let bad = try s.run([
+            "import", "class", try s.write("c2.csv", Self.file.replacingOccurrences(of: "学习方式,培训", with: "学习方式,夜校")),
+        ])
+        #expect(
+            bad.status == 1
+                && bad.stderrLines.first
+                    == "c2.csv: line 1: 学习方式: \"夜校\" is not one of: training, practice, academic, online, degree, other"
+        )
         // --skip-invalid has no meaning for a class.
         #expect(try s.run(["import", "class", path, "--skip-invalid"]).status == 2)
         // A dry run finds the same and writes nothing.
@@ -309,7 +360,8 @@ struct ClassImportCLITests {
     @Test("the template in data/templates imports as it is")
     func template() throws {
         let s = try Sandbox()
-        try s.importOK("persons", "p.csv", "id_number,name,unit\n34052419800101001X,张三,南昌市第一医院\n11010519491231002X,欧阳明辉,江西省人民医院\n")
+        try s.importOK(
+            "persons", "p.csv", "id_number,name,unit\n34052419800101001X,张三,南昌市第一医院\n11010519491231002X,欧阳明辉,江西省人民医院\n")
         let r = try s.ok(["import", "class", Paths.data + "/templates/class.csv"], lang: "zh")
         #expect(r.stdout == "已导入培训班“医疗质量安全管理培训班”（2024-06-01~2024-06-02）：新增 2\n")
     }

@@ -11,13 +11,17 @@ struct RulesAndReviewTests {
     /// conference where he presented; 李小明 with three recognised years.
     static func ledger() throws -> Sandbox {
         let s = try Sandbox()
-        try s.importOK("persons", "p.csv", """
+        try s.importOK(
+            "persons", "p.csv",
+            """
             id_number,name,unit
             \(Staff.zhang),张三,南昌市第一医院
             \(Staff.li),李小明,南昌市第一医院
 
             """)
-        try s.importOK("records", "r.csv", """
+        try s.importOK(
+            "records", "r.csv",
+            """
             身份证号,学习方式,折算方式,科目类别,内容,开始日期,结束日期,参与身份,申报学时,认定学时,认定状态
             \(Staff.zhang),网络学习,,专业,网课一,2024-03-01,2024-03-20,,40,40,已认定
             \(Staff.zhang),网络学习,,专业,网课二,2024-06-01,2024-06-20,,30,30,已认定
@@ -35,12 +39,17 @@ struct RulesAndReviewTests {
     func rulesCheck() throws {
         let s = try Sandbox()
         let good = try s.ok(["rules", "check", Self.exampleRules], db: false)
-        #expect(good.stdout.contains("valid — example-unit-2024, from 2024-01-01, 90 hours, 60 professional, 11 conversions, 3 caps"), "\(good.summary)")
+        #expect(
+            good.stdout.contains("valid — example-unit-2024, from 2024-01-01, 90 hours, 60 professional, 11 conversions, 3 caps"),
+            "\(good.summary)")
         let text = try String(contentsOfFile: Self.exampleRules, encoding: .utf8)
         let bad = try s.write("bad.json", text.replacingOccurrences(of: "\"value\": 45,", with: "\"value\": 45.25,"))
         let r = try s.run(["rules", "check", bad], db: false)
         #expect(r.status == 1)
-        #expect(r.stderr == "celedger: \(bad): caps[0].max_hours.value: 45.25 is not a non-negative number of hours with at most one decimal\n", "\(r.summary)")
+        #expect(
+            r.stderr
+                == "celedger: \(bad): caps[0].max_hours.value: 45.25 is not a non-negative number of hours with at most one decimal\n",
+            "\(r.summary)")
         let zh = try s.run(["rules", "check", bad], db: false, lang: "zh")
         #expect(zh.stderr.contains("caps[0].max_hours.value：“45.25”不是至多一位小数的非负学时"), "\(zh.summary)")
         let missing = try s.write("m.json", text.replacingOccurrences(of: "\"method\": \"per_day\",", with: ""))
@@ -56,18 +65,25 @@ struct RulesAndReviewTests {
         #expect(show.contains("    全国性学术会议  [conference-national]  每项 12 学时，报告人 20 学时\n      每项 12：reference value：参照河南省"))
         #expect(show.contains("年度上限\n  （无）"))
         let list = try s.ok(["rules", "list", "--years", "2014-2026"]).stdout
-        #expect(list.contains { _ in true } && list.split(separator: "\n").contains { $0.hasPrefix("national-2015") && $0.hasSuffix("2014–2022") })
+        #expect(
+            list.contains { _ in true }
+                && list.split(separator: "\n").contains { $0.hasPrefix("national-2015") && $0.hasSuffix("2014–2022") })
         #expect(list.split(separator: "\n").contains { $0.hasPrefix("jiangxi-2023") && $0.hasSuffix("2023–2026") })
         #expect(try s.run(["rules", "show", "no-such"]).status == 1)
     }
 
-    @Test("a unit's own rules: added to the ledger, the years they judge recomputed with the caps, trimmed hours and notes in the report, removed again")
+    @Test(
+        "a unit's own rules: added to the ledger, the years they judge recomputed with the caps, trimmed hours and notes in the report, removed again"
+    )
     func ownRulesAndCaps() throws {
         let s = try Self.ledger()
         let before = try #require(try s.annualJSON(2024).first { $0["id_number"] as? String == Staff.zhang })
         #expect(jsonTenths(before["professional_hours"]) == 700)
         let add = try s.ok(["rules", "add", Self.exampleRules, "--user", "王芳"])
-        #expect(add.stdout == "added rule set example-unit-2024 (judges 2024–\(Calendar.current.component(.year, from: Date()) + 1)); totals recomputed for 2024\n", "\(add.summary)")
+        #expect(
+            add.stdout
+                == "added rule set example-unit-2024 (judges 2024–\(Calendar.current.component(.year, from: Date()) + 1)); totals recomputed for 2024\n",
+            "\(add.summary)")
         let after = try #require(try s.annualJSON(2024).first { $0["id_number"] as? String == Staff.zhang })
         #expect(jsonTenths(after["professional_hours"]) == 450)
         #expect(jsonTenths(after["trimmed_hours"]) == 250)
@@ -85,7 +101,9 @@ struct RulesAndReviewTests {
         #expect(try s.run(["rules", "remove", "example-unit-2024"]).status == 3)
     }
 
-    @Test("review: pending records listed with the rule's suggestion; recognised in bulk by filters with the reviewer; locked; reopened with a reason")
+    @Test(
+        "review: pending records listed with the rule's suggestion; recognised in bulk by filters with the reviewer; locked; reopened with a reason"
+    )
     func reviewFlow() throws {
         let s = try Self.ledger()
         let list = try s.ok(["review", "list", "--year", "2024", "--format", "json"])
@@ -94,7 +112,8 @@ struct RulesAndReviewTests {
         #expect(pending.map { jsonTenths($0["suggested_hours"]) } == [320, 200])  // 4 days × 8; a presenter at a national conference
         #expect(pending[1]["working"] as? String == "national academic conference: presenter, 20 an item")
         let dry = try s.ok(["review", "recognize", "--all", "--year", "2024", "--dry-run"])
-        #expect(dry.stdout == "dry run: 2 records would be recognised (by \(ProcessInfo.processInfo.userName)); nothing written\n")
+        #expect(
+            dry.stdout == "dry run: 2 records would be recognised (by \(ProcessInfo.processInfo.userName)); nothing written\n")
         let noTarget = try s.run(["review", "recognize"])
         #expect(noTarget.status == 2 && noTarget.stderr.contains("--all"))
         let done = try s.ok(["review", "recognize", "--all", "--year", "2024", "--id", Staff.zhang, "--reviewer", "李审"])
@@ -102,7 +121,10 @@ struct RulesAndReviewTests {
         let zhang = try #require(try s.annualJSON(2024).first { $0["id_number"] as? String == Staff.zhang })
         #expect(jsonTenths(zhang["public_hours"]) == 320 && jsonTenths(zhang["professional_hours"]) == 900)
         // Recognised records are locked: rejecting one needs a reopen first.
-        let recognised = try #require(try JSONSerialization.jsonObject(with: s.ok(["review", "list", "--state", "recognized", "--id", Staff.zhang, "--format", "json"]).stdoutData) as? [[String: Any]])
+        let recognised = try #require(
+            try JSONSerialization.jsonObject(
+                with: s.ok(["review", "list", "--state", "recognized", "--id", Staff.zhang, "--format", "json"]).stdoutData)
+                as? [[String: Any]])
         #expect(recognised.allSatisfy { $0["reviewed_by"] as? String != nil })
         let conference = try #require(recognised.first { $0["title"] as? String == "全国年会" }?["record"] as? Int)
         #expect(recognised.first { $0["title"] as? String == "全国年会" }?["reviewed_by"] as? String == "李审")
@@ -121,13 +143,17 @@ struct RulesAndReviewTests {
     func recognitionKeepsTheOverrideReason() throws {
         let s = try Sandbox()
         try s.importOK("persons", "p.csv", "id_number,name\n\(Staff.zhang),张三\n")
-        try s.importOK("records", "r.csv", """
+        try s.importOK(
+            "records", "r.csv",
+            """
             身份证号,学习方式,科目类别,内容,开始日期,结束日期,申报学时,认定学时,认定状态,认定说明
             \(Staff.zhang),培训,专业科目,测试培训,2024-03-01,2024-03-02,16,20,待认定,会议通知注明20学时
 
             """)
         try s.ok(["review", "recognize", "--all", "--year", "2024"])
-        let records = try #require(try JSONSerialization.jsonObject(with: s.ok(["export", "records", "--format", "json"]).stdoutData) as? [[String: Any]])
+        let records = try #require(
+            try JSONSerialization.jsonObject(with: s.ok(["export", "records", "--format", "json"]).stdoutData) as? [[String: Any]]
+        )
         #expect(records.count == 1)
         #expect(records.first?["recognition"] as? String == "recognized")
         #expect(records.first?["recognition_note"] as? String == "会议通知注明20学时")
@@ -140,7 +166,11 @@ struct RulesAndReviewTests {
         let r = try s.ok(["report", "window", "--from", "2022", "--to", "2024", "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [[String: Any]])
         let li = try #require(rows.first { $0["id_number"] as? String == Staff.li })
-        #expect(Set(li.keys) == ["id_number", "name", "unit", "department", "years", "years_met", "years_required", "window_total_hours", "all_met"])
+        #expect(
+            Set(li.keys) == [
+                "id_number", "name", "unit", "department", "years", "years_met", "years_required", "window_total_hours",
+                "all_met",
+            ])
         let years = try #require(li["years"] as? [[String: Any]])
         #expect(years.map { $0["year"] as? Int } == [2022, 2023, 2024])
         #expect(years.map { jsonTenths($0["total_hours"]) } == [960, 960, 400])
@@ -150,7 +180,10 @@ struct RulesAndReviewTests {
         #expect(li["all_met"] as? Bool == false)
         let table = try s.ok(["report", "window", "--from", "2022", "--to", "2024"], lang: "zh").stdout
         #expect(table.hasPrefix("2022–2024 年  人员 2 · 全部达标 0 · 未全部达标 2"))
-        #expect(table.split(separator: "\n").contains { $0.hasPrefix("李小明") && $0.contains("96.0   96.0   40.0✗") && $0.hasSuffix("未全部达标") })
+        #expect(
+            table.split(separator: "\n").contains {
+                $0.hasPrefix("李小明") && $0.contains("96.0   96.0   40.0✗") && $0.hasSuffix("未全部达标")
+            })
         let csv = try s.ok(["report", "window", "--from", "2022", "--to", "2024", "--format", "csv"]).stdout
         #expect(csv.hasPrefix("id_number,name,unit,department,2022_total_hours,2022_professional_hours,2022_status,"))
         #expect(try s.run(["report", "window", "--from", "2024", "--to", "2022"]).status == 2)

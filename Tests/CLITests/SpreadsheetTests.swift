@@ -29,7 +29,9 @@ enum Python {
         var env = ProcessInfo.processInfo.environment
         env["LANG"] = "C.UTF-8"
         env["PYTHONIOENCODING"] = "utf-8"
-        return try RunningProcess(executable: "/usr/bin/env", arguments: ["python3"] + args, environment: env, directory: dir, stdin: nil).finish()
+        return try RunningProcess(
+            executable: "/usr/bin/env", arguments: ["python3"] + args, environment: env, directory: dir, stdin: nil
+        ).finish()
     }
 
     /// The workbook as openpyxl reads it: sheet names, properties, and the first sheet's cells as text
@@ -89,8 +91,9 @@ struct XLSXCLITests {
         #expect(try y.ok(["import", "records", s.path("r2023.xlsx")]).stdout == "imported records: 1 added\n")
     }
 
-    @Test("openpyxl reads our XLSX: the same cells as the CSV export, numbers as numbers, dates as dates, bold frozen header, ID column as text, the user as creator",
-          .enabled(if: Python.openpyxl, Python.unavailable))
+    @Test(
+        "openpyxl reads our XLSX: the same cells as the CSV export, numbers as numbers, dates as dates, bold frozen header, ID column as text, the user as creator",
+        .enabled(if: Python.openpyxl, Python.unavailable))
     func openpyxlReadsIt() throws {
         let s = try ExportTests.awkwardLedger()
         for kind in ["persons", "records"] {
@@ -112,12 +115,16 @@ struct XLSXCLITests {
             #expect(info.contains { $0.first == "User" && $0.last == "王芳" })
             #expect(info.contains { $0.first == "Ledger" && $0.last == "ledger.sqlite" })
             #expect(info.contains { $0.first == "Rows" && $0.last == String(csv.count - 1) })
-            #expect(info.contains { $0.first == "Command" && $0.last?.hasPrefix("celedger export \(kind) --format xlsx -o ") == true })
+            #expect(
+                info.contains { $0.first == "Command" && $0.last?.hasPrefix("celedger export \(kind) --format xlsx -o ") == true }
+            )
             let time = info.first { $0.first == "Time (UTC)" }?.last ?? ""
             #expect(time.hasSuffix("Z") && time.count == 20, "\(time)")
         }
         // Hours are numeric cells, dates date cells (openpyxl gives float/int and datetime).
-        let check = try Python.run(["-c", """
+        let check = try Python.run([
+            "-c",
+            """
             import sys, openpyxl, datetime
             ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
             row = [c.value for c in ws[2]]
@@ -125,26 +132,34 @@ struct XLSXCLITests {
             assert isinstance(row[9], (int, float)) and not isinstance(row[9], bool), row
             assert isinstance(row[0], str) and isinstance(row[8], str), row
             print("ok")
-            """, s.path("records.xlsx")])
+            """, s.path("records.xlsx"),
+        ])
         #expect(check.stdout == "ok\n", "\(check.summary)")
     }
 
     @Test("XLSX needs -o: not to stdout, not to '-'; exit 2, nothing written")
     func needsOutput() throws {
         let s = try ExportTests.awkwardLedger()
-        for args in [["export", "records", "--format", "xlsx"], ["export", "persons", "--format", "xlsx", "-o", "-"],
-                     ["report", "annual", "--year", "2024", "--format", "xlsx"], ["template", "records", "--format", "xlsx"]] {
+        for args in [
+            ["export", "records", "--format", "xlsx"], ["export", "persons", "--format", "xlsx", "-o", "-"],
+            ["report", "annual", "--year", "2024", "--format", "xlsx"], ["template", "records", "--format", "xlsx"],
+        ] {
             let r = try s.run(args)
             #expect(r.status == 2, "\(r.summary)")
             #expect(r.stdout.isEmpty)
-            #expect(r.stderrLines == ["celedger: xlsx needs an output file given with -o (it is not written to a terminal or standard output)"], "\(r.summary)")
+            #expect(
+                r.stderrLines == [
+                    "celedger: xlsx needs an output file given with -o (it is not written to a terminal or standard output)"
+                ], "\(r.summary)")
         }
         let zh = try s.run(["export", "records", "--format", "xlsx"], lang: "zh")
         #expect(zh.stderrLines == ["celedger: xlsx 格式须用 -o 指定输出文件（不能写到终端或标准输出）"])
         // A folder that does not exist: exit 1, no file.
         let bad = try s.run(["export", "records", "--format", "xlsx", "-o", s.path("no/such/r.xlsx")])
         #expect(bad.status == 1, "\(bad.summary)")
-        #expect(bad.stderrLines.count == 1 && bad.stderr.hasPrefix("celedger: cannot write \(s.path("no/such/r.xlsx"))"), "\(bad.summary)")
+        #expect(
+            bad.stderrLines.count == 1 && bad.stderr.hasPrefix("celedger: cannot write \(s.path("no/such/r.xlsx"))"),
+            "\(bad.summary)")
         #expect(!s.listing().contains { $0.contains("tmp") }, "\(s.listing())")
     }
 
@@ -154,7 +169,10 @@ struct XLSXCLITests {
         let p = try s.run(["import", "persons", SheetFixtures.path("persons-shared.xlsx")])
         // Row 6 holds an ID typed as a number: its last digits are gone.
         #expect(p.status == 1, "\(p.summary)")
-        #expect(p.stderrLines.first?.hasPrefix("persons-shared.xlsx: line 6: 身份证号: the ID number was stored as a number and lost its last digits (\"3601041975112") == true, "\(p.summary)")
+        #expect(
+            p.stderrLines.first?.hasPrefix(
+                "persons-shared.xlsx: line 6: 身份证号: the ID number was stored as a number and lost its last digits (\"3601041975112"
+            ) == true, "\(p.summary)")
         #expect(p.stderr.contains("format the column as Text and type the numbers again"))
         #expect(p.stderrLines.last == "celedger: persons-shared.xlsx: 1 bad row; nothing imported")
         let zh = try s.run(["import", "persons", SheetFixtures.path("persons-shared.xlsx")], lang: "zh")
@@ -185,22 +203,34 @@ struct XLSXCLITests {
         try FileManager.default.copyItem(atPath: SheetFixtures.path("persons-shared.xlsx"), toPath: s.path("staff.xlsx"))
         let r = try s.run(["import", "persons", s.path("staff.xlsx"), "--skip-invalid"])
         #expect(r.status == 0, "\(r.summary)")
-        #expect(r.stdout == "imported persons: 3 added, 0 updated, 0 unchanged, 1 bad row skipped (see \(s.path("staff.rejected.csv")))\n", "\(r.summary)")
+        #expect(
+            r.stdout
+                == "imported persons: 3 added, 0 updated, 0 unchanged, 1 bad row skipped (see \(s.path("staff.rejected.csv")))\n",
+            "\(r.summary)")
         let (header, rows) = csvRecords(try s.read("staff.rejected.csv"))
         #expect(header.prefix(4) == ["line", "column", "reason", "身份证号"])
         #expect(rows.map { $0["line"] } == ["6"])
         #expect(rows.first?["姓名"] == "王五")
     }
 
-    @Test("bad workbooks: a corrupt zip, a zip that is not a workbook, a workbook without sheets, an .xls: one line naming the file, exit 1, nothing imported")
+    @Test(
+        "bad workbooks: a corrupt zip, a zip that is not a workbook, a workbook without sheets, an .xls: one line naming the file, exit 1, nothing imported"
+    )
     func badWorkbooks() throws {
         let s = try Sandbox()
         try s.importOK("persons", "p.csv", "id_number,name\n\(SheetFixtures.zhang),张三\n")
         let before = try s.export("persons")
-        try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)).write(to: URL(fileURLWithPath: s.path("old.xls")))
+        try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)).write(
+            to: URL(fileURLWithPath: s.path("old.xls")))
         let cases: [(String, String, String)] = [
-            (SheetFixtures.path("corrupt.xlsx"), "not a valid xlsx file: the zip structure is damaged or it is not a zip file", "不是有效的 xlsx 文件"),
-            (SheetFixtures.path("not-a-workbook.xlsx"), "a zip file but not an xlsx workbook (no xl/workbook.xml)", "是 zip 文件，但不是 xlsx 工作簿"),
+            (
+                SheetFixtures.path("corrupt.xlsx"), "not a valid xlsx file: the zip structure is damaged or it is not a zip file",
+                "不是有效的 xlsx 文件"
+            ),
+            (
+                SheetFixtures.path("not-a-workbook.xlsx"), "a zip file but not an xlsx workbook (no xl/workbook.xml)",
+                "是 zip 文件，但不是 xlsx 工作簿"
+            ),
             (SheetFixtures.path("no-sheet.xlsx"), "the workbook has no worksheet", "工作簿中没有工作表"),
             (s.path("old.xls"), "this is a legacy Excel (.xls) file or one protected by a password", "旧版 Excel（.xls）"),
         ]
@@ -213,7 +243,9 @@ struct XLSXCLITests {
                 #expect(r.stderr.hasPrefix("celedger: \(file): \(en)"), "\(r.summary)")
             }
             let z = try s.run(["import", "records", file], lang: "zh")
-            #expect(z.status == 1 && z.stderrLines.count == 1 && z.stderr.hasPrefix("celedger: \(file)：") && z.stderr.contains(zh), "\(z.summary)")
+            #expect(
+                z.status == 1 && z.stderrLines.count == 1 && z.stderr.hasPrefix("celedger: \(file)：") && z.stderr.contains(zh),
+                "\(z.summary)")
         }
         #expect(try s.export("persons") == before)
     }
@@ -245,20 +277,27 @@ struct CSVEncodingCLITests {
         #expect(try late.export("persons").contains("司马相如"))
     }
 
-    @Test("an undecodable CSV: '<file>: line N: <column>: not UTF-8 or GB18030 text', exit 1, nothing imported; a forced encoding names itself")
+    @Test(
+        "an undecodable CSV: '<file>: line N: <column>: not UTF-8 or GB18030 text', exit 1, nothing imported; a forced encoding names itself"
+    )
     func undecodable() throws {
         let s = try Sandbox()
         let file = SheetFixtures.path("undecodable.csv")
         let r = try s.run(["import", "persons", file])
         #expect(r.status == 1)
-        #expect(r.stderrLines == ["undecodable.csv: line 3: name: not UTF-8 or GB18030 text (save as \"CSV UTF-8\")",
-                                  "celedger: undecodable.csv: 1 bad row; nothing imported"], "\(r.summary)")
+        #expect(
+            r.stderrLines == [
+                "undecodable.csv: line 3: name: not UTF-8 or GB18030 text (save as \"CSV UTF-8\")",
+                "celedger: undecodable.csv: 1 bad row; nothing imported",
+            ], "\(r.summary)")
         let zh = try s.run(["import", "persons", file], lang: "zh")
         #expect(zh.stderrLines.first == "undecodable.csv：第3行：name：不是 UTF-8 或 GB18030 编码的文本（请另存为“CSV UTF-8”）", "\(zh.summary)")
         #expect(csvRecords(try s.export("persons")).rows.isEmpty)
         let forced = try s.run(["import", "persons", SheetFixtures.path("persons-gb18030.csv"), "--encoding", "utf-8"])
         #expect(forced.status == 1)
-        #expect(forced.stderrLines.first == "persons-gb18030.csv: line 1: not UTF-8 text (read as --encoding utf-8)", "\(forced.summary)")
+        #expect(
+            forced.stderrLines.first == "persons-gb18030.csv: line 1: not UTF-8 text (read as --encoding utf-8)",
+            "\(forced.summary)")
         let bogus = try s.run(["import", "persons", file, "--encoding", "latin1"])
         #expect(bogus.status == 2, "\(bogus.summary)")
     }
@@ -303,7 +342,8 @@ struct TemplateCLITests {
         let s = try Sandbox()
         for kind in ["persons", "records"] {
             let out = try s.ok(["template", kind], db: false).stdoutData
-            let shipped = try #require(FileManager.default.contents(atPath: Paths.data + "/templates/\(kind).csv"), "data/templates/\(kind).csv")
+            let shipped = try #require(
+                FileManager.default.contents(atPath: Paths.data + "/templates/\(kind).csv"), "data/templates/\(kind).csv")
             #expect(out == shipped, "data/templates/\(kind).csv differs from `celedger template \(kind)`")
             #expect(Array(out.prefix(3)) == [0xEF, 0xBB, 0xBF])
             #expect(String(decoding: out, as: UTF8.self).hasSuffix("\r\n"))
@@ -313,7 +353,8 @@ struct TemplateCLITests {
             try s.ok(["template", kind, "-o", s.path("t-\(kind).csv")], db: false)
             #expect(s.bytes(s.path("t-\(kind).csv")) == shipped)
         }
-        #expect(try s.ok(["template", "persons"], db: false).stdout.hasPrefix("\u{FEFF}身份证号,姓名,单位,部门,职称,职称级别,专业,在职状态,状态日期,人员类别\r\n"))
+        #expect(
+            try s.ok(["template", "persons"], db: false).stdout.hasPrefix("\u{FEFF}身份证号,姓名,单位,部门,职称,职称级别,专业,在职状态,状态日期,人员类别\r\n"))
         // A filled-in template imports.
         let template = try s.ok(["template", "persons"], db: false).stdout
         let filled = template + "\(SheetFixtures.zhang),张三,南昌市第一医院,内科,主治医师,中级,临床医学,在职,,单位职工\r\n"
@@ -331,8 +372,9 @@ struct TemplateCLITests {
         }
     }
 
-    @Test("template --format xlsx, read by openpyxl: the Chinese headers and an instructions sheet, one line per column",
-          .enabled(if: Python.openpyxl, Python.unavailable))
+    @Test(
+        "template --format xlsx, read by openpyxl: the Chinese headers and an instructions sheet, one line per column",
+        .enabled(if: Python.openpyxl, Python.unavailable))
     func xlsxTemplate() throws {
         let s = try Sandbox()
         for kind in ["persons", "records"] {
@@ -350,11 +392,15 @@ struct TemplateCLITests {
         }
         let en = try s.ok(["template", "records", "--format", "xlsx", "-o", s.path("en.xlsx")], db: false)
         #expect(en.stderr.isEmpty)
-        #expect((try Python.dump(s.path("en.xlsx"))["second"] as? [[String]])?.first == ["Column", "Required", "Accepted values", "Notes"])
+        #expect(
+            (try Python.dump(s.path("en.xlsx"))["second"] as? [[String]])?.first == [
+                "Column", "Required", "Accepted values", "Notes",
+            ])
     }
 
-    @Test("report annual --format xlsx -o: the CSV's cells as a sheet, hours as numbers, and the export information",
-          .enabled(if: Python.openpyxl, Python.unavailable))
+    @Test(
+        "report annual --format xlsx -o: the CSV's cells as a sheet, hours as numbers, and the export information",
+        .enabled(if: Python.openpyxl, Python.unavailable))
     func annualXLSX() throws {
         let s = try ExportTests.awkwardLedger()
         let r = try s.ok(["report", "annual", "--year", "2024", "--format", "xlsx", "-o", s.path("a.xlsx")])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CeledgerDomain
 
 private func h(_ s: String) -> Hours { try! Hours.parse(s).get() }
@@ -7,15 +8,17 @@ private func d(_ s: String) -> Day { try! Day.parse(s).get() }
 private func ref(_ s: String) -> Sourced<Hours> { Sourced(h(s), source: "reference value") }
 
 /// The shipped Jiangxi set, read from data/rules as a clerk's ledger reads it.
-private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.appendingPathComponent("data/rules/jiangxi-2023.json")))
+private let jiangxiSet = try! RuleSet.decode(
+    Data(contentsOf: RuleSetTests.repo.appendingPathComponent("data/rules/jiangxi-2023.json")))
 
 @Suite struct ConversionTests {
     func suggest(
         _ mode: Mode, basis: String? = nil, _ start: String, _ end: String, quantity: Int? = nil,
         role: Role = .participant, assessment: Assessment = .passed, claimed: String = "0", set: RuleSet = jiangxiSet
     ) -> Result<Suggestion, FieldIssue> {
-        set.suggest(mode: mode, basis: basis, start: d(start), end: d(end), quantity: quantity, role: role,
-                    assessment: assessment, claimed: h(claimed))
+        set.suggest(
+            mode: mode, basis: basis, start: d(start), end: d(end), quantity: quantity, role: role,
+            assessment: assessment, claimed: h(claimed))
     }
 
     @Test func perDayCountsTheDaysOfTheDatesOrTheQuantity() throws {
@@ -29,7 +32,9 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         if case .failure(let issue) = suggest(.training, "2024-06-01", "2024-06-02", quantity: 5) {
             #expect(issue.field == .quantity)
             #expect(issue.message.zh.contains("超过起止日期的 2 天"))
-        } else { Issue.record("5 days in a 2-day span was accepted") }
+        } else {
+            Issue.record("5 days in a 2-day span was accepted")
+        }
     }
 
     @Test func halfDaysAndTheirDefault() throws {
@@ -54,7 +59,9 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         #expect(try suggest(.academic, basis: "conference-national", "2024-05-10", "2024-05-12").get().hours == h("12"))
         if case .failure(let issue) = suggest(.academic, "2024-05-10", "2024-05-12", quantity: 2) {
             #expect(issue.field == .quantity)
-        } else { Issue.record("a quantity for a fixed item was accepted") }
+        } else {
+            Issue.record("a quantity for a fixed item was accepted")
+        }
     }
 
     @Test func passedCoursesCountAndAFailedOneDoesNot() throws {
@@ -70,10 +77,15 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         #expect(second.working.zh.hasSuffix("第 2 名 56"))
         if case .failure(let issue) = suggest(.other, basis: "research-project-national", "2024-01-01", "2024-12-31") {
             #expect(issue.message.zh.contains("须填写排名"))
-        } else { Issue.record("no rank was accepted") }
-        if case .failure(let issue) = suggest(.other, basis: "research-project-national", "2024-01-01", "2024-12-31", quantity: 6) {
+        } else {
+            Issue.record("no rank was accepted")
+        }
+        if case .failure(let issue) = suggest(.other, basis: "research-project-national", "2024-01-01", "2024-12-31", quantity: 6)
+        {
             #expect(issue.message.zh.contains("排名 6 超出"))
-        } else { Issue.record("rank 6 of 5 was accepted") }
+        } else {
+            Issue.record("rank 6 of 5 was accepted")
+        }
     }
 
     @Test func actualHoursAreCappedByTheDays() throws {
@@ -87,10 +99,14 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         if case .failure(let issue) = suggest(.online, basis: "training-day", "2024-05-01", "2024-05-02") {
             #expect(issue.field == .basis)
             #expect(issue.message.zh.contains("属于培训"))
-        } else { Issue.record("a training conversion was accepted for online learning") }
+        } else {
+            Issue.record("a training conversion was accepted for online learning")
+        }
         if case .failure(let issue) = suggest(.online, basis: "no-such", "2024-05-01", "2024-05-02") {
             #expect(issue.message.zh.contains("online-actual"))  // says what there is
-        } else { Issue.record("an unknown conversion was accepted") }
+        } else {
+            Issue.record("an unknown conversion was accepted")
+        }
     }
 
     @Test func withoutAConversionTheClaimedHoursAreSuggested() throws {
@@ -111,17 +127,21 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         #expect(r.recognizedHours == h("40"))
         #expect(!r.overridesSuggestion)
         // Without rules, the same row is refused: recognised hours are missing.
-        #expect(throws: RowProblems.self) { try RowParser().record([
-            .idNumber: "34052419800101001X", .mode: "培训班", .category: "专业", .title: "BIM 应用培训",
-            .startDate: "2024-06-01", .endDate: "2024-06-05", .claimedHours: "40", .recognition: "已认定",
-        ]).get() }
+        #expect(throws: RowProblems.self) {
+            try RowParser().record([
+                .idNumber: "34052419800101001X", .mode: "培训班", .category: "专业", .title: "BIM 应用培训",
+                .startDate: "2024-06-01", .endDate: "2024-06-05", .claimedHours: "40", .recognition: "已认定",
+            ]).get()
+        }
         // A bad quantity is the quantity's problem, with the row's other problems.
         if case .failure(let p) = parser.record([
             .idNumber: "34052419800101001X", .mode: "学术会议", .category: "专业", .title: "年会", .endDate: "2024-06-05",
             .claimedHours: "8", .quantity: "二", .role: "作报告",
         ]) {
             #expect(p.issues.map(\.field) == [.quantity])
-        } else { Issue.record("quantity 二 was accepted") }
+        } else {
+            Issue.record("quantity 二 was accepted")
+        }
     }
 }
 
@@ -131,10 +151,13 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         YearCap(id: "public", name: Message(zh: "公需", en: "public"), category: .public, maxHours: ref("40")),
     ]
 
-    func item(_ id: Int64, _ mode: Mode, _ category: CeledgerDomain.Category, _ hours: String, _ end: String,
-              recognition: Recognition = .recognized) -> YearItem {
-        YearItem(recordID: id, mode: mode, category: category, recognition: recognition, assessment: .passed,
-                 recognizedHours: h(hours), endDate: d(end))
+    func item(
+        _ id: Int64, _ mode: Mode, _ category: CeledgerDomain.Category, _ hours: String, _ end: String,
+        recognition: Recognition = .recognized
+    ) -> YearItem {
+        YearItem(
+            recordID: id, mode: mode, category: category, recognition: recognition, assessment: .passed,
+            recognizedHours: h(hours), endDate: d(end))
     }
 
     @Test func aYearCapLetsEarlierRecordsCountFirstAndTrimsTheRest() {
@@ -147,12 +170,18 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         let r = AnnualTotals.evaluate(year: 2024, items: items, rules: ruleSet(jiangxi, caps: caps))
         #expect(r.totals.professionalHours == h("90"))  // 20 + 60 + 10 of the second online course
         #expect(r.totals.trimmedHours == h("15"))
-        #expect(r.trims == [Trim(capID: "online", recordID: 3, endDate: d("2024-09-01"), hours: h("10")),
-                            Trim(capID: "online", recordID: 4, endDate: d("2024-12-01"), hours: h("5"))])
+        #expect(
+            r.trims == [
+                Trim(capID: "online", recordID: 3, endDate: d("2024-09-01"), hours: h("10")),
+                Trim(capID: "online", recordID: 4, endDate: d("2024-12-01"), hours: h("5")),
+            ])
         #expect(r.counted[.online]?[.professional] == h("30"))
         let notes = r.notes(ruleSet(jiangxi, caps: caps), titles: [3: "网课二"], lang: .zh)
         #expect(notes == ["网络学习每年最多 30 学时：扣减 15.0（#3 2024-09-01 网课二 扣 10.0；#4 2024-12-01 扣 5.0）"])
-        #expect(r.notes(ruleSet(jiangxi, caps: caps), lang: .en) == ["online: at most 30 hours a year: 15.0 trimmed (#3 2024-09-01 −10.0; #4 2024-12-01 −5.0)"])
+        #expect(
+            r.notes(ruleSet(jiangxi, caps: caps), lang: .en) == [
+                "online: at most 30 hours a year: 15.0 trimmed (#3 2024-09-01 −10.0; #4 2024-12-01 −5.0)"
+            ])
     }
 
     @Test func overlappingCapsTakeTheTighterAndRecordsThatDoNotCountUseNone() {
@@ -214,7 +243,10 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
 
     func decode(_ conversions: String = "", caps: String = "") -> Result<RuleSet, RuleSet.Problem> {
         Result { () throws(RuleSet.Problem) in
-            try RuleSet.decode(Data(base.replacingOccurrences(of: "CONVERSIONS", with: conversions).replacingOccurrences(of: "CAPS", with: caps).utf8))
+            try RuleSet.decode(
+                Data(
+                    base.replacingOccurrences(of: "CONVERSIONS", with: conversions).replacingOccurrences(of: "CAPS", with: caps)
+                        .utf8))
         }
     }
 
@@ -223,35 +255,62 @@ private let jiangxiSet = try! RuleSet.decode(Data(contentsOf: RuleSetTests.repo.
         return nil
     }
 
-    let day = #"{"id": "d", "name": {"zh": "天", "en": "day"}, "mode": "training", "default": true, "method": "per_day", "hours_per_day": {"value": 8, "source": "reference value"}}"#
+    let day =
+        #"{"id": "d", "name": {"zh": "天", "en": "day"}, "mode": "training", "default": true, "method": "per_day", "hours_per_day": {"value": 8, "source": "reference value"}}"#
 
     @Test func everyShapeDecodes() throws {
-        let set = try decode([
-            day,
-            #"{"id": "h", "name": {"zh": "半天", "en": "half"}, "mode": "training", "method": "per_half_day", "hours_per_half_day": {"value": 4, "source": "广西"}}"#,
-            #"{"id": "f", "name": {"zh": "会", "en": "conf"}, "mode": "academic", "method": "fixed", "hours": {"value": 12, "source": "河南"}, "presenter_hours": {"value": 20, "source": "河南"}, "max_per_item": {"value": 20, "source": "r"}}"#,
-            #"{"id": "c", "name": {"zh": "课", "en": "course"}, "mode": "degree", "method": "per_course", "hours_per_course": {"value": 15, "source": "河南"}}"#,
-            #"{"id": "r", "name": {"zh": "项", "en": "proj"}, "mode": "other", "method": "by_rank", "hours_by_rank": [{"value": 64, "source": "a"}, {"value": 56.5, "source": "b"}]}"#,
-            #"{"id": "a", "name": {"zh": "网", "en": "online"}, "mode": "online", "method": "actual", "max_per_day": {"value": 8, "source": "r"}}"#,
-        ].joined(separator: ","), caps: #"{"id": "o", "name": {"zh": "网", "en": "o"}, "mode": "online", "category": "public", "max_hours": {"value": 30, "source": "r"}}"#).get()
+        let set = try decode(
+            [
+                day,
+                #"{"id": "h", "name": {"zh": "半天", "en": "half"}, "mode": "training", "method": "per_half_day", "hours_per_half_day": {"value": 4, "source": "广西"}}"#,
+                #"{"id": "f", "name": {"zh": "会", "en": "conf"}, "mode": "academic", "method": "fixed", "hours": {"value": 12, "source": "河南"}, "presenter_hours": {"value": 20, "source": "河南"}, "max_per_item": {"value": 20, "source": "r"}}"#,
+                #"{"id": "c", "name": {"zh": "课", "en": "course"}, "mode": "degree", "method": "per_course", "hours_per_course": {"value": 15, "source": "河南"}}"#,
+                #"{"id": "r", "name": {"zh": "项", "en": "proj"}, "mode": "other", "method": "by_rank", "hours_by_rank": [{"value": 64, "source": "a"}, {"value": 56.5, "source": "b"}]}"#,
+                #"{"id": "a", "name": {"zh": "网", "en": "online"}, "mode": "online", "method": "actual", "max_per_day": {"value": 8, "source": "r"}}"#,
+            ].joined(separator: ","),
+            caps:
+                #"{"id": "o", "name": {"zh": "网", "en": "o"}, "mode": "online", "category": "public", "max_hours": {"value": 30, "source": "r"}}"#
+        ).get()
         #expect(set.conversions.map(\.method.key) == ["per_day", "per_half_day", "fixed", "per_course", "by_rank", "actual"])
         #expect(set.conversions[4].method == .byRank([Sourced(h("64"), source: "a"), Sourced(h("56.5"), source: "b")]))
-        #expect(set.caps == [YearCap(id: "o", name: Message(zh: "网", en: "o"), mode: .online, category: .public, maxHours: Sourced(h("30"), source: "r"))])
+        #expect(
+            set.caps == [
+                YearCap(
+                    id: "o", name: Message(zh: "网", en: "o"), mode: .online, category: .public,
+                    maxHours: Sourced(h("30"), source: "r"))
+            ])
         #expect(set.defaultConversion(for: .training)?.id == "d")
         #expect(set.conversions[2].describe(.zh) == "每项 12 学时，报告人 20 学时；单项最多 20")
     }
 
     @Test func badValuesAreReportedWithTheirPathInsideTheArrays() {
-        #expect(path(decode(day.replacingOccurrences(of: "\"value\": 8", with: "\"value\": 8.25"))) == "conversions[0].hours_per_day.value")
+        #expect(
+            path(decode(day.replacingOccurrences(of: "\"value\": 8", with: "\"value\": 8.25")))
+                == "conversions[0].hours_per_day.value")
         #expect(path(decode(day.replacingOccurrences(of: "per_day\",", with: "per_week\","))) == "conversions[0].method")
         #expect(path(decode(day.replacingOccurrences(of: "training", with: "lecture"))) == "conversions[0].mode")
-        #expect(path(decode(day.replacingOccurrences(of: ", \"source\": \"reference value\"", with: ""))) == "conversions[0].hours_per_day.source")
-        #expect(path(decode(day.replacingOccurrences(of: "\"reference value\"", with: "\"  \""))) == "conversions[0].hours_per_day.source")
-        #expect(path(decode(day.replacingOccurrences(of: "{\"value\": 8, \"source\": \"reference value\"}", with: "8"))) == "conversions[0].hours_per_day")
+        #expect(
+            path(decode(day.replacingOccurrences(of: ", \"source\": \"reference value\"", with: "")))
+                == "conversions[0].hours_per_day.source")
+        #expect(
+            path(decode(day.replacingOccurrences(of: "\"reference value\"", with: "\"  \"")))
+                == "conversions[0].hours_per_day.source")
+        #expect(
+            path(decode(day.replacingOccurrences(of: "{\"value\": 8, \"source\": \"reference value\"}", with: "8")))
+                == "conversions[0].hours_per_day")
         #expect(path(decode(day + "," + day)) == "conversions[1].id")
-        #expect(path(decode(day + "," + day.replacingOccurrences(of: "\"id\": \"d\"", with: "\"id\": \"e\""))) == "conversions[1].default")
-        #expect(path(decode(caps: #"{"id": "o", "name": {"zh": "网", "en": "o"}, "max_hours": {"value": 30, "source": "r"}}"#)) == "caps[0].mode")
-        #expect(path(decode(caps: #"{"id": "o", "name": {"zh": "网", "en": "o"}, "mode": "online", "max_hours": {"value": -1, "source": "r"}}"#)) == "caps[0].max_hours.value")
+        #expect(
+            path(decode(day + "," + day.replacingOccurrences(of: "\"id\": \"d\"", with: "\"id\": \"e\"")))
+                == "conversions[1].default")
+        #expect(
+            path(decode(caps: #"{"id": "o", "name": {"zh": "网", "en": "o"}, "max_hours": {"value": 30, "source": "r"}}"#))
+                == "caps[0].mode")
+        #expect(
+            path(
+                decode(
+                    caps:
+                        #"{"id": "o", "name": {"zh": "网", "en": "o"}, "mode": "online", "max_hours": {"value": -1, "source": "r"}}"#
+                )) == "caps[0].max_hours.value")
     }
 
     @Test func aDigestChangesWithTheFile() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CeledgerDomain
 
 @Suite struct HoursTests {

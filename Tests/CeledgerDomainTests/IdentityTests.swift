@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CeledgerDomain
 
 @Suite struct ResidentIDTests {
@@ -101,11 +102,15 @@ import Testing
         var rng = SeededRandom(seed: 7)
         var fast = 0
         for n in 0..<3000 {
-            let birth = Day(year: Int.random(in: 1890...2030, using: &rng), month: Int.random(in: 1...12, using: &rng), day: Int.random(in: 1...28, using: &rng))!
+            let birth = Day(
+                year: Int.random(in: 1890...2030, using: &rng), month: Int.random(in: 1...12, using: &rng),
+                day: Int.random(in: 1...28, using: &rng))!
             var id = ResidentID.make(region: "360102", birth: birth, sequence: n % 1000).value
             if n % 5 == 0 { id = String(id.dropLast()) + "x" }
             if n % 7 == 0 { id = String(id.dropLast()) + String(Int.random(in: 0...9, using: &rng)) }
-            for s in Self.mutations(of: id, &rng) + ["36010219800229001X", "36010219810229001X", "360102190001010010", "00000000000000000x"] {
+            for s in Self.mutations(of: id, &rng) + [
+                "36010219800229001X", "36010219810229001X", "360102190001010010", "00000000000000000x",
+            ] {
                 if ResidentID.parseASCII18(s) != nil { fast += 1 }
                 #expect(ResidentID.parse(s) == ResidentID.parseCharacters(s.trimmedField), "\(s)")
             }
@@ -117,7 +122,9 @@ import Testing
         var rng = SeededRandom(seed: 8)
         var fast = 0
         for _ in 0..<3000 {
-            let text = String(format: "%04d-%02d-%02d", Int.random(in: 1880...2120, using: &rng), Int.random(in: 0...13, using: &rng), Int.random(in: 0...32, using: &rng))
+            let text = String(
+                format: "%04d-%02d-%02d", Int.random(in: 1880...2120, using: &rng), Int.random(in: 0...13, using: &rng),
+                Int.random(in: 0...32, using: &rng))
             for s in Self.mutations(of: text, &rng) + ["2024-02-29", "2023-02-29", "0000-00-00", "2024-1-01", "2024/01/01"] {
                 if Day.parseISO(s) != nil { fast += 1 }
                 #expect(Day.parse(s) == Day.parseCharacters(s.trimmedField), "\(s)")

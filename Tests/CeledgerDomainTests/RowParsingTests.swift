@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CeledgerDomain
 
 @Suite struct RowParsingTests {
@@ -59,12 +60,20 @@ import Testing
 
     @Test func personGenderMustMatchTheIDAndLeaversNeedADate() {
         let cells: [Field: String] = [.idNumber: "34052419800101001X", .name: "张三", .gender: "女"]
-        guard case .failure(let p) = parser.person(cells) else { Issue.record("expected failure"); return }
+        guard case .failure(let p) = parser.person(cells) else {
+            Issue.record("expected failure")
+            return
+        }
         #expect(p.issues.map(\.field) == [.gender])
         let left: [Field: String] = [.idNumber: "34052419800101001X", .name: "张三", .status: "离职"]
-        guard case .failure(let q) = parser.person(left) else { Issue.record("expected failure"); return }
+        guard case .failure(let q) = parser.person(left) else {
+            Issue.record("expected failure")
+            return
+        }
         #expect(q.issues.map(\.field) == [.statusDate])
-        #expect((try? parser.person([.idNumber: "34052419800101001X", .name: "张三", .status: "退休", .statusDate: "2024.6.30"]).get())?.statusDate?.iso == "2024-06-30")
+        #expect(
+            (try? parser.person([.idNumber: "34052419800101001X", .name: "张三", .status: "退休", .statusDate: "2024.6.30"]).get())?
+                .statusDate?.iso == "2024-06-30")
     }
 
     @Test func headersInEitherLanguage() {

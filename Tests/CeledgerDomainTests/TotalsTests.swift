@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CeledgerDomain
 
 let jiangxi = RuleSet.Thresholds(totalHours: Hours(whole: 90), professionalHours: Hours(whole: 60))
@@ -7,13 +8,15 @@ let someone = try! ResidentID.parse("34052419800101001X").get()
 
 /// A rule set with these thresholds and nothing else.
 func ruleSet(_ t: RuleSet.Thresholds, caps: [YearCap] = [], conversions: [Conversion] = []) -> RuleSet {
-    RuleSet(id: "test", name: Message(zh: "测试", en: "test"), source: "test", effectiveFrom: Day.firstOf(year: 2000),
-            thresholds: t, conversions: conversions, caps: caps)
+    RuleSet(
+        id: "test", name: Message(zh: "测试", en: "test"), source: "test", effectiveFrom: Day.firstOf(year: 2000),
+        thresholds: t, conversions: conversions, caps: caps)
 }
 
 /// The year's totals of records without ledger row ids (numbered in the order given).
 func totals(year: Int, records: [Record], thresholds: RuleSet.Thresholds) -> AnnualTotals {
-    AnnualTotals.evaluate(year: year, records: records.enumerated().map { (Int64($0 + 1), $1) }, rules: ruleSet(thresholds)).totals
+    AnnualTotals.evaluate(year: year, records: records.enumerated().map { (Int64($0 + 1), $1) }, rules: ruleSet(thresholds))
+        .totals
 }
 
 func record(
@@ -21,9 +24,10 @@ func record(
     recognition: Recognition = .recognized, assessment: Assessment = .passed, title: String = "课程"
 ) -> Record {
     let h = try! Hours.parse(hours).get()
-    return Record(personID: someone, mode: .training, category: category, title: title,
-                  startDate: try! Day.parse(start).get(), endDate: try! Day.parse(end).get(), assessment: assessment,
-                  claimedHours: h, recognizedHours: recognition == .rejected ? nil : h, recognition: recognition)
+    return Record(
+        personID: someone, mode: .training, category: category, title: title,
+        startDate: try! Day.parse(start).get(), endDate: try! Day.parse(end).get(), assessment: assessment,
+        claimedHours: h, recognizedHours: recognition == .rejected ? nil : h, recognition: recognition)
 }
 
 @Suite struct AnnualTotalsTests {
@@ -75,13 +79,15 @@ func record(
         #expect(none.shortage == .total(Hours(whole: 90)))
 
         // Enough in total but the professional part short: 专业不足.
-        let profShort = totals(year: 2024, records: [record(.public, "40.5"), record(.professional, "59.5", title: "b")], thresholds: jiangxi)
+        let profShort = totals(
+            year: 2024, records: [record(.public, "40.5"), record(.professional, "59.5", title: "b")], thresholds: jiangxi)
         #expect(profShort.totalHours == Hours(whole: 100))
         #expect(profShort.status == .short)
         #expect(profShort.shortage == .professionalOnly(Hours(tenths: 5)))
         #expect(profShort.shortage.label(.zh) == "专业不足 0.5")
 
-        let justShort = totals(year: 2024, records: [record(.public, "29.5"), record(.professional, "60", title: "b")], thresholds: jiangxi)
+        let justShort = totals(
+            year: 2024, records: [record(.public, "29.5"), record(.professional, "60", title: "b")], thresholds: jiangxi)
         #expect(justShort.shortage.label(.zh) == "未达标 0.5")
 
         let allProfessional = totals(year: 2024, records: [record(.professional, "90")], thresholds: jiangxi)
@@ -89,7 +95,8 @@ func record(
     }
 
     @Test func aPublicMinimumAppliesOnlyWhenTheRuleSetHasOne() {
-        let withPublic = RuleSet.Thresholds(totalHours: Hours(whole: 90), professionalHours: Hours(whole: 60), publicHours: Hours(whole: 24))
+        let withPublic = RuleSet.Thresholds(
+            totalHours: Hours(whole: 90), professionalHours: Hours(whole: 60), publicHours: Hours(whole: 24))
         let t = totals(year: 2024, records: [record(.professional, "90")], thresholds: withPublic)
         #expect(t.status == .short)
         #expect(t.shortage == .publicOnly(Hours(whole: 24)))
@@ -107,7 +114,8 @@ func record(
 }
 
 @Suite struct RuleSetTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func shippedRuleFilesDecodeWithTheirThresholds() throws {
         for name in ["jiangxi-2023", "national-2015"] {
@@ -146,11 +154,15 @@ func record(
 
     @Test func badValuesAreReportedWithTheirPath() {
         #expect(decode(good) == nil)
-        #expect(decode(good.replacingOccurrences(of: "\"value\": 90,", with: "\"value\": \"90\",")).map(\.path) == "thresholds.total_hours.value")
+        #expect(
+            decode(good.replacingOccurrences(of: "\"value\": 90,", with: "\"value\": \"90\",")).map(\.path)
+                == "thresholds.total_hours.value")
         #expect(decode(good.replacingOccurrences(of: "60.5", with: "60.55"))?.path == "thresholds.professional_hours.value")
         #expect(decode(good.replacingOccurrences(of: "60.5", with: "95"))?.path == "thresholds.professional_hours.value")
         #expect(decode(good.replacingOccurrences(of: "2023-03-01", with: "2023-02-30"))?.path == "effective_from")
-        #expect(decode(good.replacingOccurrences(of: "\"source\": \"a\"", with: "\"src\": \"a\""))?.path == "thresholds.total_hours.source")
+        #expect(
+            decode(good.replacingOccurrences(of: "\"source\": \"a\"", with: "\"src\": \"a\""))?.path
+                == "thresholds.total_hours.source")
         #expect(decode("{")?.path == "")
     }
 

@@ -1,7 +1,7 @@
 import CeledgerDomain
+import CeledgerInterchange
 import Foundation
 import Testing
-import CeledgerInterchange
 
 @Suite struct JSONWriterTests {
     @Test("strings escaped per RFC 8259, numbers and hours exact, the same text through JSON and JSONWriter")
@@ -21,7 +21,9 @@ import CeledgerInterchange
         #expect(JSON.optional(nil) == "null")
         #expect(JSON.object([("k\"", "1"), ("v", JSON.string("x"))]) == #"{"k\"":1,"v":"x"}"#)
         // What JSONSerialization reads back.
-        let parsed = try JSONSerialization.jsonObject(with: Data(JSON.object([("s", JSON.string("\u{0}\u{8}\u{C}\"\\"))]).utf8)) as? [String: String]
+        let parsed =
+            try JSONSerialization.jsonObject(with: Data(JSON.object([("s", JSON.string("\u{0}\u{8}\u{C}\"\\"))]).utf8))
+            as? [String: String]
         #expect(parsed?["s"] == "\u{0}\u{8}\u{C}\"\\")
     }
 
@@ -34,8 +36,10 @@ import CeledgerInterchange
         none.array([])
         #expect(none.text == "[]")
         var items = JSONWriter()
-        items.item(); items.raw("{}")
-        items.item(); items.raw("{}")
+        items.item()
+        items.raw("{}")
+        items.item()
+        items.raw("{}")
         items.endItems()
         #expect(items.text == "[\n{},\n{}\n]\n")
         var empty = JSONWriter()

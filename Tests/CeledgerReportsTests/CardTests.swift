@@ -2,6 +2,7 @@ import CeledgerDomain
 import CeledgerText
 import Foundation
 import Testing
+
 @testable import CeledgerReports
 
 @Suite("SHA-256")
@@ -10,9 +11,14 @@ struct SHA256Tests {
     func vectors() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256.hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
-        #expect(SHA256.hex(String(repeating: "继续教育学时证明 JX-2024-000123 ", count: 40)) == "b8a6f410b435b63102dc7773de79d64b8d4f02c3ed1acf8959e706296c734573")
+        #expect(
+            SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256.hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(
+            SHA256.hex(String(repeating: "继续教育学时证明 JX-2024-000123 ", count: 40))
+                == "b8a6f410b435b63102dc7773de79d64b8d4f02c3ed1acf8959e706296c734573")
     }
 }
 
@@ -33,7 +39,9 @@ struct CardTests {
         #expect(y24.totals.trimmedHours == Hours(whole: 15))
         #expect(y24.counted.map(\.record.title) == ["跨年网络公需课", "心血管新进展研修班", "2024年公需科目网络课程", "临床路径管理在线课程"])
         #expect(y24.counted[3].countedHours == Hours(whole: 9) && y24.counted[3].trimmedHours == Hours(whole: 15))
-        #expect(y24.trims.count == 1 && y24.trims[0].cap.id == "online-per-year" && y24.trims[0].items == [CardTrim.Item(item: 4, hours: Hours(whole: 15))])
+        #expect(
+            y24.trims.count == 1 && y24.trims[0].cap.id == "online-per-year"
+                && y24.trims[0].items == [CardTrim.Item(item: 4, hours: Hours(whole: 15))])
         #expect(y24.notCounted.map(\.notCounted) == [.failed, .pending, .rejected])
         #expect(y24.notCounted.allSatisfy { $0.countedHours == nil })
         #expect(card.window.yearsMet == 1 && card.window.yearsRequired == 2)
@@ -76,7 +84,8 @@ struct CardTests {
 
     @Test("text card in English for one year, reprinted: golden")
     func textEnglish() {
-        let reprint = CardIssue(number: "JX-2024-000123", issuedOn: day("2024-11-25"), printedOn: day("2024-12-02"), issuedBy: "wang")
+        let reprint = CardIssue(
+            number: "JX-2024-000123", issuedOn: day("2024-11-25"), printedOn: day("2024-12-02"), issuedBy: "wang")
         let text = CardText.render(fixtureCard(years: 2024...2024), issue: reprint, lang: .en)
         expectGolden("card-ouyang-2024-en.txt", text)
         #expect(text.contains("Issued: 2024-11-25 (reprinted 2024-12-02)"))
@@ -140,8 +149,10 @@ struct CardTests {
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;&#39;"))
         #expect(html.contains("张&lt;b&gt;三&lt;/b&gt;"))
         // Every tag on the page is one the renderer writes.
-        let allowed: Set<String> = ["!doctype", "html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "b", "strong",
-                                    "span", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "br", "ul", "ol", "li", "section", "div"]
+        let allowed: Set<String> = [
+            "!doctype", "html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "b", "strong",
+            "span", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "br", "ul", "ol", "li", "section", "div",
+        ]
         var tags = Set<String>()
         var rest = Substring(html)
         while let open = rest.firstIndex(of: "<") {

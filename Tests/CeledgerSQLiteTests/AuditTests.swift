@@ -1,8 +1,9 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 import GRDB
 import Testing
-import CeledgerLedger
+
 @testable import CeledgerSQLite
 
 @Suite struct AuditTrailTests {
@@ -64,7 +65,9 @@ import CeledgerLedger
         let path = try tempDir() + "/ledger.sqlite"
         _ = try importing(try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
         let plain = try DatabaseQueue(path: path)
-        #expect(throws: DatabaseError.self) { try plain.write { try $0.execute(sql: "UPDATE person SET name = '李四' WHERE id = 1") } }
+        #expect(throws: DatabaseError.self) {
+            try plain.write { try $0.execute(sql: "UPDATE person SET name = '李四' WHERE id = 1") }
+        }
         #expect(try plain.read { try String.fetchOne($0, sql: "SELECT name FROM person WHERE id = 1") } == "张三")
     }
 }
@@ -104,16 +107,21 @@ import CeledgerLedger
         // A v3 ledger's summary as it stood: three persons listed in 2024, one of whom met it.
         try q.write { db in
             for (i, n) in ["34052419800101001X", "11010519491231002X", "110105199003071234"].enumerated() {
-                try db.execute(sql: "INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at) VALUES (?, ?, 'male', '1980-01-01', 'x', 'x')",
-                               arguments: [n, "人\(i)"])
+                try db.execute(
+                    sql:
+                        "INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at) VALUES (?, ?, 'male', '1980-01-01', 'x', 'x')",
+                    arguments: [n, "人\(i)"])
             }
             try db.execute(sql: "DELETE FROM summary_dirty")
             try db.execute(sql: "INSERT INTO summary_year (year, rule_set, digest) VALUES (2024, 'jiangxi-2023', 'x')")
-            try db.execute(sql: "INSERT INTO person_year SELECT 2024, id, 0, 0, 0, 0, CASE WHEN id = 1 THEN 0 ELSE 900 END FROM person")
+            try db.execute(
+                sql: "INSERT INTO person_year SELECT 2024, id, 0, 0, 0, 0, CASE WHEN id = 1 THEN 0 ELSE 900 END FROM person")
         }
         try Schema.migrator.migrate(q, upTo: "v4")
         func counts(_ reader: any DatabaseReader) throws -> [Int] {
-            try reader.read { try Row.fetchOne($0, sql: "SELECT persons, met FROM summary_year WHERE year = 2024").map { [$0[0], $0[1]] } ?? [] }
+            try reader.read {
+                try Row.fetchOne($0, sql: "SELECT persons, met FROM summary_year WHERE year = 2024").map { [$0[0], $0[1]] } ?? []
+            }
         }
         #expect(try counts(q) == [3, 1])
         try q.close()
@@ -122,7 +130,9 @@ import CeledgerLedger
     @Test func theKeptCountsFollowEveryChangeToTheList() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        _ = try importing(l, .record, """
+        _ = try importing(
+            l, .record,
+            """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
             34052419800101001X,training,professional,A,2024-03-10,60,60
             34052419800101001X,training,public,B,2024-03-11,30,30
@@ -130,7 +140,8 @@ import CeledgerLedger
         func counts() throws -> YearSummary { try l.personSummary(PersonListQuery(year: 2024)) }
         #expect(try counts() == YearSummary(persons: 3, met: 1))
         // A person with no record deleted: their summary rows cascade, and are counted off.
-        let extra = try l.addPerson(Person(id: ResidentID.make(region: "360102", birth: Day(year: 1990, month: 1, day: 1)!, sequence: 5), name: "新人"))
+        let extra = try l.addPerson(
+            Person(id: ResidentID.make(region: "360102", birth: Day(year: 1990, month: 1, day: 1)!, sequence: 5), name: "新人"))
         #expect(try counts() == YearSummary(persons: 4, met: 1))
         try l.deletePerson(rowID: extra)
         #expect(try counts() == YearSummary(persons: 3, met: 1))
@@ -145,10 +156,11 @@ import CeledgerLedger
         let q = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(q, upTo: "v1")
         try q.write { db in
-            try db.execute(sql: """
-                INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at)
-                VALUES ('34052419800101001X', '张三', 'male', '1980-01-01', 'x', 'x')
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at)
+                    VALUES ('34052419800101001X', '张三', 'male', '1980-01-01', 'x', 'x')
+                    """)
         }
         try q.close()
         let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
@@ -157,10 +169,13 @@ import CeledgerLedger
         #expect(backups.count == 1)
         let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: SQLiteLedger.configuration(readonly: true))
         #expect(try saved.read { try String.fetchOne($0, sql: "SELECT name FROM person") } == "张三")
-        #expect(try saved.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history'") } == false)
+        #expect(
+            try saved.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history'") } == false)
         // Opening again migrates nothing and copies nothing.
         _ = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".backup-") && $0.hasSuffix(".sqlite") }.count == 1)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".backup-") && $0.hasSuffix(".sqlite") }
+                .count == 1)
     }
 }
 
@@ -174,14 +189,20 @@ import CeledgerLedger
     @Test func checkFindsWhatSlippedPastTheSchema() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        _ = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours,recognition\n34052419800101001X,training,professional,A,2024-03-10,8,rejected\n")
+        _ = try importing(
+            l, .record,
+            "id_number,mode,category,title,end_date,claimed_hours,recognition\n34052419800101001X,training,professional,A,2024-03-10,8,rejected\n"
+        )
         try l.db.write { db in
             // A check digit broken by hand, and a gender that contradicts the ID.
             try db.execute(sql: "UPDATE person SET id_number = '340524198001010013' WHERE name = '张三'")
             try db.execute(sql: "UPDATE person SET gender = 'male' WHERE name = '欧阳明辉'")
         }
         let findings = try l.check()
-        #expect(findings.contains { $0.severity == .error && $0.location.hasPrefix("person 1 ") && $0.message.en.contains("check character") })
+        #expect(
+            findings.contains {
+                $0.severity == .error && $0.location.hasPrefix("person 1 ") && $0.message.en.contains("check character")
+            })
         #expect(findings.contains { $0.severity == .error && $0.message.en == "gender contradicts the ID number" })
         #expect(findings.contains { $0.severity == .warning && $0.message.en == "rejected without a recorded reason" })
         #expect(!findings.contains { $0.location.contains("340524198001010013") })  // IDs are masked in findings

@@ -1,16 +1,19 @@
 import CeledgerDomain
 import CeledgerInterchange
+import CeledgerLedger
 import Foundation
 import GRDB
 import Testing
-import CeledgerLedger
+
 @testable import CeledgerSQLite
 
 /// An import writes its records many to a statement, and their history rows and summary marks set-wise
 /// afterwards (dropping and rebuilding slow indexes when the import is large): the ledger it leaves must be
 /// exactly the one the per-row triggers leave, duplicate for duplicate.
 @Suite struct BulkImportTests {
-    static let persons = (0..<12).map { ResidentID.make(region: "360102", birth: Day(year: 1975 + $0, month: 2, day: 3)!, sequence: 10 + $0) }
+    static let persons = (0..<12).map {
+        ResidentID.make(region: "360102", birth: Day(year: 1975 + $0, month: 2, day: 3)!, sequence: 10 + $0)
+    }
 
     static func personsCSV() -> String {
         "id_number,name\n" + persons.enumerated().map { "\($1.value),人\($0)" }.joined(separator: "\n")
@@ -31,26 +34,38 @@ import CeledgerLedger
                 continue
             }
             let person = persons.randomElement(using: &rng)!
-            let end = Day(year: Int.random(in: 2023...2025, using: &rng), month: Int.random(in: 1...12, using: &rng), day: Int.random(in: 1...28, using: &rng))!
+            let end = Day(
+                year: Int.random(in: 2023...2025, using: &rng), month: Int.random(in: 1...12, using: &rng),
+                day: Int.random(in: 1...28, using: &rng))!
             let mode = ["training", "online", "academic", "practice"].randomElement(using: &rng)!
             let category = ["public", "professional"].randomElement(using: &rng)!
             let hours = Int.random(in: 1...40, using: &rng)
             let recognition = ["recognized", "pending", "rejected"].randomElement(using: &rng)!
             let recognized = recognition == "rejected" ? "" : "\(hours)"
             let note = recognition == "rejected" ? "不符合" : ""
-            lines.append("\(person.value),\(mode),\(category),课程\(seed)-\(i),\(end.iso),\(hours),\(recognized),\(recognition),\(note)")
+            lines.append(
+                "\(person.value),\(mode),\(category),课程\(seed)-\(i),\(end.iso),\(hours),\(recognized),\(recognition),\(note)")
         }
-        return ("id_number,mode,category,title,end_date,claimed_hours,recognized_hours,recognition,recognition_note\n" + lines.joined(separator: "\n"), lines)
+        return (
+            "id_number,mode,category,title,end_date,claimed_hours,recognized_hours,recognition,recognition_note\n"
+                + lines.joined(separator: "\n"), lines
+        )
     }
 
     static func dump(_ l: SQLiteLedger) throws -> [String] {
         try l.db.read { db in
-            var out = try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
-            out += try Row.fetchAll(db, sql: """
-                SELECT id, person_id, mode, category, title, start_date, end_date, year, assessment, claimed_tenths,
-                       recognized_tenths, recognition, recognition_note, reviewed_by FROM record ORDER BY id
-                """).map(\.description)
-            out += try Row.fetchAll(db, sql: "SELECT id, actor, action, entity, entity_id, id_number, old_values, new_values FROM history ORDER BY id").map(\.description)
+            var out = try String.fetchAll(
+                db, sql: "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            out += try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, person_id, mode, category, title, start_date, end_date, year, assessment, claimed_tenths,
+                           recognized_tenths, recognition, recognition_note, reviewed_by FROM record ORDER BY id
+                    """
+            ).map(\.description)
+            out += try Row.fetchAll(
+                db, sql: "SELECT id, actor, action, entity, entity_id, id_number, old_values, new_values FROM history ORDER BY id"
+            ).map(\.description)
             out += try Row.fetchAll(db, sql: "SELECT * FROM person_year ORDER BY year, person_id").map(\.description)
             out += try Row.fetchAll(db, sql: "SELECT * FROM summary_dirty").map(\.description)
             return out
@@ -72,7 +87,9 @@ import CeledgerLedger
             for file in [first.csv, second.csv] {
                 let r = try importing(l, .record, file, options)
                 #expect(r.committed && r.errors.isEmpty)
-                lines.append("inserted \(r.inserted) duplicates \(r.duplicateCount): " + r.duplicates.map { "\($0.line)" }.joined(separator: " "))
+                lines.append(
+                    "inserted \(r.inserted) duplicates \(r.duplicateCount): "
+                        + r.duplicates.map { "\($0.line)" }.joined(separator: " "))
             }
             reports.append(lines)
             dumps.append(try Self.dump(l))
@@ -87,7 +104,9 @@ import CeledgerLedger
         var seen = Set(first.lines)
         var expected: [Int] = []
         for (i, line) in second.lines.enumerated() where !seen.insert(line).inserted { expected.append(i + 2) }
-        #expect(reports[0][1] == "inserted \(second.lines.count - expected.count) duplicates \(expected.count): " + expected.map(String.init).joined(separator: " "))
+        #expect(
+            reports[0][1] == "inserted \(second.lines.count - expected.count) duplicates \(expected.count): "
+                + expected.map(String.init).joined(separator: " "))
         // And the summary is what the domain makes of the records.
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, Self.personsCSV())
@@ -95,9 +114,12 @@ import CeledgerLedger
         try l.db.read { db in
             for year in 2023...2025 {
                 for person in try Int64.fetchAll(db, sql: "SELECT id FROM person") {
-                    let stored = try Row.fetchOne(db, sql: "SELECT total_tenths, needed_tenths FROM person_year WHERE year = ? AND person_id = ?", arguments: [year, person])
+                    let stored = try Row.fetchOne(
+                        db, sql: "SELECT total_tenths, needed_tenths FROM person_year WHERE year = ? AND person_id = ?",
+                        arguments: [year, person])
                     let live = try l.evaluate(personRowID: person, year: year, db).totals
-                    #expect(stored?["total_tenths"] == live.totalHours.tenths && stored?["needed_tenths"] == live.hoursNeeded.tenths)
+                    #expect(
+                        stored?["total_tenths"] == live.totalHours.tenths && stored?["needed_tenths"] == live.hoursNeeded.tenths)
                 }
             }
         }

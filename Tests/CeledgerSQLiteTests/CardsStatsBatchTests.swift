@@ -1,10 +1,11 @@
 import CeledgerDomain
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSheets
 import Foundation
 import GRDB
 import Testing
-import CeledgerLedger
+
 @testable import CeledgerSQLite
 
 private func ledgerWithPersons() throws -> SQLiteLedger {
@@ -31,26 +32,37 @@ struct CardNumberTests {
         let l = try ledgerWithPersons()
         let z = try rowID(l, zhang), o = try rowID(l, ouyang)
         let at = date("2024-11-25T03:00:00Z")
-        let first = try l.issueCard(personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "王芳", now: at, timeZone: utc)
+        let first = try l.issueCard(
+            personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "王芳", now: at, timeZone: utc)
         #expect(first.number == "JX-2024-000001")
         #expect(!first.reprint)
         #expect(first.issuedBy == "王芳" && first.issuedOn == Day(year: 2024, month: 11, day: 25)!)
         // Reprinted a week later by someone else: the same number, the first issue's date and clerk.
-        let again = try l.issueCard(personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "李静",
-                                    now: date("2024-12-02T03:00:00Z"), timeZone: utc)
+        let again = try l.issueCard(
+            personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "李静",
+            now: date("2024-12-02T03:00:00Z"), timeZone: utc)
         #expect(again.number == first.number && again.reprint && again.issuedBy == "王芳" && again.issuedOn == first.issuedOn)
-        let changed = try l.issueCard(personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "bbb", by: "王芳", now: at, timeZone: utc)
+        let changed = try l.issueCard(
+            personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "bbb", by: "王芳", now: at, timeZone: utc)
         #expect(changed.number == "JX-2024-000002" && !changed.reprint)
         // Back to the first content: the first number again.
-        #expect(try l.issueCard(personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "x", now: at, timeZone: utc).number == first.number)
-        let otherIssuer = try l.issueCard(personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市卫健委", digest: "aaa", by: "x", now: at, timeZone: utc)
-        let otherYears = try l.issueCard(personRowID: z, firstYear: 2023, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "x", now: at, timeZone: utc)
-        let otherPerson = try l.issueCard(personRowID: o, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "x", now: at, timeZone: utc)
-        #expect([otherIssuer.number, otherYears.number, otherPerson.number] == ["JX-2024-000003", "JX-2024-000004", "JX-2024-000005"])
+        #expect(
+            try l.issueCard(
+                personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "x", now: at, timeZone: utc
+            ).number == first.number)
+        let otherIssuer = try l.issueCard(
+            personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "南昌市卫健委", digest: "aaa", by: "x", now: at, timeZone: utc)
+        let otherYears = try l.issueCard(
+            personRowID: z, firstYear: 2023, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "x", now: at, timeZone: utc)
+        let otherPerson = try l.issueCard(
+            personRowID: o, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "aaa", by: "x", now: at, timeZone: utc)
+        #expect(
+            [otherIssuer.number, otherYears.number, otherPerson.number] == ["JX-2024-000003", "JX-2024-000004", "JX-2024-000005"])
         // A new issue year starts again at 1; the local day decides the year (UTC 16:30 on 31 December is 1 January in Beijing).
         let beijing = TimeZone(identifier: "Asia/Shanghai")!
-        let newYear = try l.issueCard(personRowID: o, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "ccc", by: "x",
-                                      now: date("2024-12-31T16:30:00Z"), timeZone: beijing)
+        let newYear = try l.issueCard(
+            personRowID: o, firstYear: 2024, lastYear: 2024, issuer: "南昌市第一医院", digest: "ccc", by: "x",
+            now: date("2024-12-31T16:30:00Z"), timeZone: beijing)
         #expect(newYear.number == "JX-2025-000001" && newYear.issuedOn == Day(year: 2025, month: 1, day: 1)!)
         let numbers = try l.cards(personRowID: z, timeZone: utc).map(\.card.number)
         #expect(numbers == ["JX-2024-000001", "JX-2024-000002", "JX-2024-000003", "JX-2024-000004"])
@@ -66,20 +78,24 @@ struct CardNumberTests {
         }
         let z = try rowID(l, zhang)
         try l.db.write { db in
-            try db.execute(sql: """
-                INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
-                VALUES ('JX-2024-999999', ?, 2024, 2024, 'x', 'old', '2024-01-01T00:00:00Z', 'x')
-                """, arguments: [z])
+            try db.execute(
+                sql: """
+                    INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
+                    VALUES ('JX-2024-999999', ?, 2024, 2024, 'x', 'old', '2024-01-01T00:00:00Z', 'x')
+                    """, arguments: [z])
         }
-        let next = try l.issueCard(personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "x", digest: "new", by: "x",
-                                   now: date("2024-06-01T00:00:00Z"), timeZone: utc)
+        let next = try l.issueCard(
+            personRowID: z, firstYear: 2024, lastYear: 2024, issuer: "x", digest: "new", by: "x",
+            now: date("2024-06-01T00:00:00Z"), timeZone: utc)
         #expect(next.number == "JX-2024-1000000")
     }
 
     @Test("the card's source is the person and each year's records under the rule set in force")
     func source() throws {
         let l = try ledgerWithPersons()
-        _ = try importing(l, .record, """
+        _ = try importing(
+            l, .record,
+            """
             身份证号,学习方式,科目类别,内容,开始日期,结束日期,申报学时,认定学时
             \(zhang),培训,专业,急诊技能培训,2023-04-01,2023-04-05,40,40
             \(zhang),网络学习,公需,公需课,2024-05-01,2024-05-20,30,30
@@ -115,7 +131,8 @@ struct StatisticsTests {
                     #expect(g.met == mine.filter { $0.totals.status == .met }.count)
                     #expect(g.hours == mine.reduce(.zero) { $0 + $1.totals.totalHours })
                     #expect(g.byCategory[.public, default: .zero] == mine.reduce(.zero) { $0 + $1.totals.publicHours })
-                    #expect(g.byCategory[.professional, default: .zero] == mine.reduce(.zero) { $0 + $1.totals.professionalHours })
+                    #expect(
+                        g.byCategory[.professional, default: .zero] == mine.reduce(.zero) { $0 + $1.totals.professionalHours })
                     #expect(Mode.allCases.reduce(Hours.zero) { $0 + (g.byMode[$1] ?? .zero) } == g.hours)
                 }
                 let total = stats.total
@@ -136,16 +153,18 @@ struct StatisticsTests {
         for i in 0..<50 {
             let id = ResidentID.make(region: "360102", birth: Day(year: 1970 + i % 30, month: 1, day: 1 + i % 28)!, sequence: i)
             let status = [EmploymentStatus.active, .active, .left].randomElement(using: &rng)!
-            let p = Person(id: id, name: "人\(i)", unit: ["甲", "乙", ""][i % 3], titleLevel: [nil, .junior, .senior][i % 3], status: status,
-                           statusDate: status == .active ? nil : Day(year: 2023, month: 6, day: 30))
+            let p = Person(
+                id: id, name: "人\(i)", unit: ["甲", "乙", ""][i % 3], titleLevel: [nil, .junior, .senior][i % 3], status: status,
+                statusDate: status == .active ? nil : Day(year: 2023, month: 6, day: 30))
             let recs = (0..<Int.random(in: 0...8, using: &rng)).map { j in
                 let recognition = [Recognition.recognized, .recognized, .pending, .rejected].randomElement(using: &rng)!
                 let h = Hours(tenths: Int.random(in: 1...400, using: &rng))
                 let end = Day(year: 2024, month: Int.random(in: 1...12, using: &rng), day: 10)!
-                return CeledgerDomain.Record(personID: id, mode: Mode.allCases.randomElement(using: &rng)!,
-                                             category: CeledgerDomain.Category.allCases.randomElement(using: &rng)!, title: "课\(j)",
-                                             startDate: end, endDate: end, assessment: Assessment.allCases.randomElement(using: &rng)!,
-                                             claimedHours: h, recognizedHours: recognition == .rejected ? nil : h, recognition: recognition)
+                return CeledgerDomain.Record(
+                    personID: id, mode: Mode.allCases.randomElement(using: &rng)!,
+                    category: CeledgerDomain.Category.allCases.randomElement(using: &rng)!, title: "课\(j)",
+                    startDate: end, endDate: end, assessment: Assessment.allCases.randomElement(using: &rng)!,
+                    claimedHours: h, recognizedHours: recognition == .rejected ? nil : h, recognition: recognition)
             }
             people.append((p, recs))
         }
@@ -191,10 +210,11 @@ struct StatisticsTests {
 
 @Suite("One class, many participants")
 struct BatchTests {
-    let record = CeledgerDomain.Record(personID: try! ResidentID.parse(zhang).get(), mode: .training, category: .professional,
-                                       title: "医疗质量安全培训", provider: "江西省卫健委", startDate: Day(year: 2024, month: 6, day: 1)!,
-                                       endDate: Day(year: 2024, month: 6, day: 2)!, assessment: .passed, claimedHours: Hours(whole: 16),
-                                       recognizedHours: Hours(whole: 16), recognition: .recognized)
+    let record = CeledgerDomain.Record(
+        personID: try! ResidentID.parse(zhang).get(), mode: .training, category: .professional,
+        title: "医疗质量安全培训", provider: "江西省卫健委", startDate: Day(year: 2024, month: 6, day: 1)!,
+        endDate: Day(year: 2024, month: 6, day: 2)!, assessment: .passed, claimedHours: Hours(whole: 16),
+        recognizedHours: Hours(whole: 16), recognition: .recognized)
 
     @Test("addRecords adds one record per person in one transaction, skips and names duplicates, settles the totals")
     func addRecords() throws {
@@ -204,7 +224,9 @@ struct BatchTests {
         let r = try l.addRecords(record, personRowIDs: [z, o, x, z], reviewer: "王芳")
         #expect(r.added == [z, x] && r.duplicates == [o])
         #expect(try recordCount(l) == 3)
-        let reviewers = try l.db.read { try String.fetchAll($0, sql: "SELECT reviewed_by FROM record WHERE person_id IN (?, ?)", arguments: [z, x]) }
+        let reviewers = try l.db.read {
+            try String.fetchAll($0, sql: "SELECT reviewed_by FROM record WHERE person_id IN (?, ?)", arguments: [z, x])
+        }
         #expect(reviewers == ["王芳", "王芳"])
         #expect(try annual(l, 2024)["李小明"]!.totals.professionalHours == Hours(whole: 16))
         try expectSummaryAgrees(l)
@@ -246,7 +268,9 @@ struct BatchTests {
         var recs: [String: CeledgerDomain.Record] = [:]
         try l.eachRecord { recs[$0.record.personID.value] = $0.record }
         #expect(recs[zhang]?.assessment == .excellent && recs[zhang]?.score == "95" && recs[zhang]?.recognition == .recognized)
-        #expect(recs[ouyang]?.assessment == .passed && recs[ouyang]?.recognition == .pending && recs[ouyang]?.provider == "江西省卫生健康委员会")
+        #expect(
+            recs[ouyang]?.assessment == .passed && recs[ouyang]?.recognition == .pending && recs[ouyang]?.provider == "江西省卫生健康委员会"
+        )
         #expect(recs[li]?.assessment == .failed)
         // Again: every participant is a duplicate, nothing fails.
         let again = try l.importClass(from: CSVReader(text: Self.classFile))
@@ -258,16 +282,17 @@ struct BatchTests {
     @Test("bad participants are reported by line and column, and nothing is imported")
     func badRows() throws {
         let l = try ledgerWithPersons()
-        let text = Self.classFile.replacingOccurrences(of: "\(ouyang),欧阳明辉,,,", with: "\(ouyang),欧阳明慧,,,")
+        let text =
+            Self.classFile.replacingOccurrences(of: "\(ouyang),欧阳明辉,,,", with: "\(ouyang),欧阳明慧,,,")
             + "340524198001010013,某人,,,\n360981199503060110,陌生人,,,\n\(li),李小明,及格,abc,\n"
         let r = try l.importClass(from: CSVReader(text: text))
         #expect(!r.committed && r.inserted == 0)
         #expect(try recordCount(l) == 0)
         let found = r.errors.map { "\($0.line) \($0.column)" }
-        #expect(found.contains("13 姓名"))       // name differs from the ledger's
-        #expect(found.contains("15 身份证号"))   // bad check character
-        #expect(found.contains("16 身份证号"))   // not in the ledger
-        #expect(found.contains("17 成绩"))       // score not a number
+        #expect(found.contains("13 姓名"))  // name differs from the ledger's
+        #expect(found.contains("15 身份证号"))  // bad check character
+        #expect(found.contains("16 身份证号"))  // not in the ledger
+        #expect(found.contains("17 成绩"))  // score not a number
         #expect(r.badRowCount == 4)
         // A dry run writes nothing and reports the same.
         let dry = try l.importClass(from: CSVReader(text: text), dryRun: true)
@@ -282,7 +307,8 @@ struct BatchTests {
         #expect(r.fileIsBroken && r.errors.count == 1 && r.errors[0].line == 7 && r.errors[0].column == "结束日期")
         let unknown = try l.importClass(from: CSVReader(text: "班级,一班\n" + Self.classFile))
         #expect(unknown.errors.first?.line == 1 && unknown.errors.first?.column == "班级")
-        let perPerson = try l.importClass(from: CSVReader(text: Self.classFile.replacingOccurrences(of: "身份证号,姓名,考核结果,成绩,认定学时", with: "身份证号,姓名,考核结果,成绩,内容")))
+        let perPerson = try l.importClass(
+            from: CSVReader(text: Self.classFile.replacingOccurrences(of: "身份证号,姓名,考核结果,成绩,认定学时", with: "身份证号,姓名,考核结果,成绩,内容")))
         #expect(perPerson.fileIsBroken && perPerson.errors.first?.column == "内容" && perPerson.errors.first?.line == 11)
         let none = try l.importClass(from: CSVReader(text: "学习方式,培训\n内容,x\n"))
         #expect(none.fileIsBroken && none.errors.first?.message.en.contains("no participants table") == true)

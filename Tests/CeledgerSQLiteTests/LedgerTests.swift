@@ -1,20 +1,23 @@
 import CeledgerDomain
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSheets
 import Foundation
 import GRDB
 import Testing
-import CeledgerLedger
+
 @testable import CeledgerSQLite
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let pinyin = PinyinIndex(table: try! String(contentsOf: repoRoot.appendingPathComponent("data/pinyin/initials.tsv"), encoding: .utf8))
+let pinyin = PinyinIndex(
+    table: try! String(contentsOf: repoRoot.appendingPathComponent("data/pinyin/initials.tsv"), encoding: .utf8))
 let shippedRules = [try! RuleSet.decode(Data(contentsOf: repoRoot.appendingPathComponent("data/rules/jiangxi-2023.json")))]
 let rules = RuleBook(shippedRules)
 
 /// The domain's totals of records that have no ledger row ids yet.
 func domainTotals(year: Int, records: [CeledgerDomain.Record]) -> AnnualTotals {
-    AnnualTotals.evaluate(year: year, records: records.enumerated().map { (Int64($0 + 1), $1) }, rules: rules.ruleSet(for: year)!).totals
+    AnnualTotals.evaluate(year: year, records: records.enumerated().map { (Int64($0 + 1), $1) }, rules: rules.ruleSet(for: year)!)
+        .totals
 }
 
 let personsCSV = """
@@ -25,7 +28,9 @@ let personsCSV = """
 
     """
 
-func importing(_ ledger: SQLiteLedger, _ kind: RowKind, _ text: String, _ options: ImportOptions = ImportOptions()) throws -> ImportReport {
+func importing(
+    _ ledger: SQLiteLedger, _ kind: RowKind, _ text: String, _ options: ImportOptions = ImportOptions()
+) throws -> ImportReport {
     try ledger.importRows(kind, from: CSVReader(text: text), options: options)
 }
 
@@ -118,7 +123,9 @@ func tempDir() throws -> String {
 
     @Test func dryRunWritesNothing() throws {
         let l = try ledgerWithPersons()
-        let r = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,培训,专业,A,2024-03-10,60\n", ImportOptions(dryRun: true))
+        let r = try importing(
+            l, .record, "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,培训,专业,A,2024-03-10,60\n",
+            ImportOptions(dryRun: true))
         #expect(r.errors.isEmpty && !r.committed)
         #expect(try recordCount(l) == 0)
     }
@@ -150,13 +157,18 @@ func tempDir() throws -> String {
 
     @Test func wrongFieldCountIsAnErrorOnItsLine() throws {
         let l = try ledgerWithPersons()
-        let r = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,training,professional,A,2024-03-10\n")
+        let r = try importing(
+            l, .record,
+            "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,training,professional,A,2024-03-10\n")
         #expect(r.errors.map(\.line) == [2])
     }
 
     @Test func aBrokenFileStopsTheImportWithNothingWritten() throws {
         let l = try ledgerWithPersons()
-        let r = try importing(l, .record, "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,training,professional,A,2024-03-10,8\n34052419800101001X,training,professional,\"B,2024-03-10,8\n")
+        let r = try importing(
+            l, .record,
+            "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,training,professional,A,2024-03-10,8\n34052419800101001X,training,professional,\"B,2024-03-10,8\n"
+        )
         #expect(!r.committed)
         #expect(r.errors.first?.line == 3)
         #expect(try recordCount(l) == 0)
@@ -172,18 +184,24 @@ func tempDir() throws -> String {
         for i in 0..<60 {
             let id = ResidentID.make(region: "360102", birth: Day(year: 1980, month: 1, day: 1 + i % 28)!, sequence: i)
             let status: EmploymentStatus = i % 10 == 0 ? .left : .active
-            let p = Person(id: id, name: "人\(i)", unit: i % 2 == 0 ? "甲" : "乙", status: status,
-                           statusDate: status == .left ? Day(year: 2023, month: 6, day: 1) : nil)
+            let p = Person(
+                id: id, name: "人\(i)", unit: i % 2 == 0 ? "甲" : "乙", status: status,
+                statusDate: status == .left ? Day(year: 2023, month: 6, day: 1) : nil)
             var recs: [CeledgerDomain.Record] = []
             for j in 0..<Int.random(in: 0...12, using: &rng) {
-                let end = Day(year: Int.random(in: 2023...2024, using: &rng), month: Int.random(in: 1...12, using: &rng), day: Int.random(in: 1...28, using: &rng))!
-                let recognition = [Recognition.recognized, .recognized, .recognized, .pending, .rejected].randomElement(using: &rng)!
+                let end = Day(
+                    year: Int.random(in: 2023...2024, using: &rng), month: Int.random(in: 1...12, using: &rng),
+                    day: Int.random(in: 1...28, using: &rng))!
+                let recognition = [Recognition.recognized, .recognized, .recognized, .pending, .rejected].randomElement(
+                    using: &rng)!
                 let h = Hours(tenths: Int.random(in: 0...400, using: &rng))
-                recs.append(Record(
-                    personID: id, mode: Mode.allCases.randomElement(using: &rng)!, category: CeledgerDomain.Category.allCases.randomElement(using: &rng)!,
-                    title: "课\(j)", startDate: end.adding(days: -Int.random(in: 0...400, using: &rng)), endDate: end,
-                    assessment: Assessment.allCases.randomElement(using: &rng)!, claimedHours: h,
-                    recognizedHours: recognition == .rejected ? nil : h, recognition: recognition))
+                recs.append(
+                    Record(
+                        personID: id, mode: Mode.allCases.randomElement(using: &rng)!,
+                        category: CeledgerDomain.Category.allCases.randomElement(using: &rng)!,
+                        title: "课\(j)", startDate: end.adding(days: -Int.random(in: 0...400, using: &rng)), endDate: end,
+                        assessment: Assessment.allCases.randomElement(using: &rng)!, claimedHours: h,
+                        recognizedHours: recognition == .rejected ? nil : h, recognition: recognition))
             }
             people.append((p, recs))
             byPerson[p.name] = (p, recs)
@@ -217,7 +235,8 @@ func tempDir() throws -> String {
         }
         for year in 2021...2025 {
             let names = try Set(annual(l, year).keys)
-            let expected = Set(cases.indices.filter { Person.isActive(status: cases[$0].0, statusDate: cases[$0].1, in: year) }.map { "P\($0)" })
+            let expected = Set(
+                cases.indices.filter { Person.isActive(status: cases[$0].0, statusDate: cases[$0].1, in: year) }.map { "P\($0)" })
             #expect(names == expected, "year \(year)")
         }
     }
@@ -300,7 +319,9 @@ func tempDir() throws -> String {
     }
 
     @Test func defaultPathHonoursXDG() {
-        #expect(SQLiteLedger.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/a"]) == "/x/data/celedger/ledger.sqlite")
+        #expect(
+            SQLiteLedger.defaultPath(environment: ["XDG_DATA_HOME": "/x/data", "HOME": "/home/a"])
+                == "/x/data/celedger/ledger.sqlite")
         #expect(SQLiteLedger.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/share/celedger/ledger.sqlite")
     }
 

@@ -3,6 +3,7 @@ import CeledgerInterchange
 import CeledgerSheets
 import Foundation
 import Testing
+
 @testable import CeledgerSQLite
 
 /// The spreadsheet and CSV fixtures of the formats' tests (made by their Fixtures/make_fixtures.py).
@@ -30,7 +31,8 @@ func tempFile(_ name: String) -> String {
     @Test func aFormulaInACellIsStoredAsTextAndExportedSafely() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        let csv = "id_number,mode,category,title,provider,end_date,claimed_hours\n34052419800101001X,training,professional,\"=HYPERLINK(\"\"x\"\")\",'-本单位,2024-03-10,8\n"
+        let csv =
+            "id_number,mode,category,title,provider,end_date,claimed_hours\n34052419800101001X,training,professional,\"=HYPERLINK(\"\"x\"\")\",'-本单位,2024-03-10,8\n"
         #expect(try importing(l, .record, csv).inserted == 1)
         var stored: CeledgerDomain.Record?
         try l.eachRecord { stored = $0.record }
@@ -43,7 +45,8 @@ func tempFile(_ name: String) -> String {
 
 @Suite("XLSX reader: files made by other writers, imported")
 struct XLSXImportTests {
-    @Test("an ID number as Excel stores a number (3.6010219800101E+17) is marked; the import reports it on its cell with the hint")
+    @Test(
+        "an ID number as Excel stores a number (3.6010219800101E+17) is marked; the import reports it on its cell with the hint")
     func idAsNumber() throws {
         let rows = try xlsxRows("id-as-number.xlsx")
         #expect(rows[1].fields[0] == "360102198001010000")
@@ -60,14 +63,16 @@ struct XLSXImportTests {
         #expect(e.message.zh.contains("请把该列设为文本格式后重新输入"))
         #expect(!report.committed)
         // With --skip-invalid the good row goes in.
-        let skip = try l.importRows(.person, from: XLSXReader(path: fixture("id-as-number.xlsx")), options: ImportOptions(skipInvalid: true))
+        let skip = try l.importRows(
+            .person, from: XLSXReader(path: fixture("id-as-number.xlsx")), options: ImportOptions(skipInvalid: true))
         #expect(skip.inserted == 1 && skip.rejected.map(\.line) == [2])
     }
 
     @Test("fixtures import: persons then records, the values a clerk sees")
     func importsIntoALedger() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
-        let p = try l.importRows(.person, from: XLSXReader(path: fixture("persons-shared.xlsx")), options: ImportOptions(skipInvalid: true))
+        let p = try l.importRows(
+            .person, from: XLSXReader(path: fixture("persons-shared.xlsx")), options: ImportOptions(skipInvalid: true))
         #expect(p.inserted == 3)
         #expect(p.rejected.map(\.line) == [6])
         let r = try l.importRows(.record, from: XLSXReader(path: fixture("records-shared.xlsx")))

@@ -1,8 +1,9 @@
 import CeledgerDomain
+import CeledgerLedger
 import Foundation
 import GRDB
 import Testing
-import CeledgerLedger
+
 @testable import CeledgerSQLite
 
 /// The example unit rules: the Jiangxi thresholds and conversions with per-year caps (online 45, academic 40,
@@ -13,10 +14,13 @@ let capRuleData = try! Data(contentsOf: repoRoot.appendingPathComponent("data/ru
 func stored(_ l: SQLiteLedger, _ year: Int) throws -> [String: [Int]] {
     try l.db.read { db in
         var out: [String: [Int]] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT p.id_number, y.public_tenths, y.professional_tenths, y.total_tenths, y.trimmed_tenths, y.needed_tenths
-            FROM person_year y JOIN person p ON p.id = y.person_id WHERE y.year = ?
-            """, arguments: [year]) {
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.id_number, y.public_tenths, y.professional_tenths, y.total_tenths, y.trimmed_tenths, y.needed_tenths
+                FROM person_year y JOIN person p ON p.id = y.person_id WHERE y.year = ?
+                """, arguments: [year])
+        {
             out[row[0]] = (1...5).map { row[$0] }
         }
         return out
@@ -33,7 +37,9 @@ func expected(_ l: SQLiteLedger, _ year: Int) throws -> [String: [Int]] {
     var out: [String: [Int]] = [:]
     for number in active {
         let t = AnnualTotals.evaluate(year: year, records: (byPerson[number] ?? []).map { ($0.0, $0.1) }, rules: set).totals
-        out[number] = [t.publicHours.tenths, t.professionalHours.tenths, t.totalHours.tenths, t.trimmedHours.tenths, t.hoursNeeded.tenths]
+        out[number] = [
+            t.publicHours.tenths, t.professionalHours.tenths, t.totalHours.tenths, t.trimmedHours.tenths, t.hoursNeeded.tenths,
+        ]
     }
     return out
 }
@@ -56,21 +62,29 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         var rng = SeededRandom(seed: seed)
         var people: [(Person, [CeledgerDomain.Record])] = []
         for i in 0..<persons {
-            let id = ResidentID.make(region: "360102", birth: Day(year: 1970 + i % 30, month: 1 + i % 12, day: 1 + i % 28)!, sequence: i)
+            let id = ResidentID.make(
+                region: "360102", birth: Day(year: 1970 + i % 30, month: 1 + i % 12, day: 1 + i % 28)!, sequence: i)
             let status = [EmploymentStatus.active, .active, .active, .left, .retired].randomElement(using: &rng)!
-            let p = Person(id: id, name: "人\(i)", unit: ["甲", "乙"][i % 2], status: status,
-                           statusDate: status == .active ? nil : Day(year: Int.random(in: 2022...2025, using: &rng), month: 6, day: 30))
+            let p = Person(
+                id: id, name: "人\(i)", unit: ["甲", "乙"][i % 2], status: status,
+                statusDate: status == .active ? nil : Day(year: Int.random(in: 2022...2025, using: &rng), month: 6, day: 30))
             var recs: [CeledgerDomain.Record] = []
             for j in 0..<Int.random(in: 0...14, using: &rng) {
-                let end = Day(year: Int.random(in: 2023...2025, using: &rng), month: Int.random(in: 1...12, using: &rng), day: Int.random(in: 1...28, using: &rng))!
-                let recognition = [Recognition.recognized, .recognized, .recognized, .pending, .rejected].randomElement(using: &rng)!
+                let end = Day(
+                    year: Int.random(in: 2023...2025, using: &rng), month: Int.random(in: 1...12, using: &rng),
+                    day: Int.random(in: 1...28, using: &rng))!
+                let recognition = [Recognition.recognized, .recognized, .recognized, .pending, .rejected].randomElement(
+                    using: &rng)!
                 let h = Hours(tenths: Int.random(in: 0...500, using: &rng))
-                recs.append(CeledgerDomain.Record(
-                    personID: id, mode: [Mode.online, .online, .academic, .training, .degree, .other, .practice].randomElement(using: &rng)!,
-                    category: CeledgerDomain.Category.allCases.randomElement(using: &rng)!, title: "课\(j)",
-                    startDate: end.adding(days: -Int.random(in: 0...20, using: &rng)), endDate: end,
-                    assessment: Assessment.allCases.randomElement(using: &rng)!, claimedHours: h,
-                    recognizedHours: recognition == .rejected ? nil : h, recognition: recognition))
+                recs.append(
+                    CeledgerDomain.Record(
+                        personID: id,
+                        mode: [Mode.online, .online, .academic, .training, .degree, .other, .practice].randomElement(
+                            using: &rng)!,
+                        category: CeledgerDomain.Category.allCases.randomElement(using: &rng)!, title: "课\(j)",
+                        startDate: end.adding(days: -Int.random(in: 0...20, using: &rng)), endDate: end,
+                        assessment: Assessment.allCases.randomElement(using: &rng)!, claimedHours: h,
+                        recognizedHours: recognition == .rejected ? nil : h, recognition: recognition))
             }
             people.append((p, recs))
         }
@@ -85,8 +99,16 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
             let (l, _) = try randomLedger(seed: seed)
             try expectSummaryAgrees(l)
             // The caps did bite somewhere: the test would be weaker otherwise.
-            let trimmed = try l.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM person_year WHERE trimmed_tenths > 0") ?? 0 }
-            let online = try l.db.read { try Int.fetchOne($0, sql: "SELECT max(s) FROM (SELECT sum(recognized_tenths) AS s FROM record WHERE mode = 'online' AND recognition = 'recognized' AND year >= 2024 GROUP BY person_id, year)") ?? 0 }
+            let trimmed = try l.db.read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM person_year WHERE trimmed_tenths > 0") ?? 0
+            }
+            let online = try l.db.read {
+                try Int.fetchOne(
+                    $0,
+                    sql:
+                        "SELECT max(s) FROM (SELECT sum(recognized_tenths) AS s FROM record WHERE mode = 'online' AND recognition = 'recognized' AND year >= 2024 GROUP BY person_id, year)"
+                ) ?? 0
+            }
             #expect(trimmed > 0, "most online hours in a year: \(online)")
         }
     }
@@ -94,21 +116,30 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
     @Test func everyKindOfChangeKeepsTheTotalsTrue() throws {
         let (l, ids) = try randomLedger(seed: 7)
         var rng = SeededRandom(seed: 99)
-        let pid = try #require(try l.db.read { try Int64.fetchOne($0, sql: "SELECT person_id FROM record WHERE year = 2025 LIMIT 1") })
+        let pid = try #require(
+            try l.db.read { try Int64.fetchOne($0, sql: "SELECT person_id FROM record WHERE year = 2025 LIMIT 1") })
         // Recognise a batch, reject some, reopen and change one, delete one: each a transaction of its own.
         let pending = try l.pendingRecords(year: nil).map(\.stored.rowID)
         try l.setRecognition(rowIDs: Array(pending.prefix(10)), to: .recognized, reason: "", reviewer: "审")
         try expectSummaryAgrees(l)
         try l.setRecognition(rowIDs: Array(pending.dropFirst(10).prefix(5)), to: .rejected, reason: "材料不全", reviewer: "审")
         try expectSummaryAgrees(l)
-        let recognised = try l.db.read { try Int64.fetchAll($0, sql: "SELECT id FROM record WHERE recognition = 'recognized' ORDER BY id LIMIT 5") }
+        let recognised = try l.db.read {
+            try Int64.fetchAll($0, sql: "SELECT id FROM record WHERE recognition = 'recognized' ORDER BY id LIMIT 5")
+        }
         try l.reopen(rowIDs: recognised, reason: "更正", reviewer: "审")
         try expectSummaryAgrees(l)
-        let moved = try #require(try l.db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [recognised[0]]).map { row in
-                StoredRecord(row: row, personID: try ResidentID.parse(try String.fetchOne(db, sql: "SELECT id_number FROM person WHERE id = ?", arguments: [row["person_id"]])!).get())
-            }
-        })
+        let moved = try #require(
+            try l.db.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM record WHERE id = ?", arguments: [recognised[0]]).map { row in
+                    StoredRecord(
+                        row: row,
+                        personID: try ResidentID.parse(
+                            try String.fetchOne(
+                                db, sql: "SELECT id_number FROM person WHERE id = ?", arguments: [row["person_id"]])!
+                        ).get())
+                }
+            })
         var r = moved.record
         r.endDate = Day(year: 2024, month: 12, day: 31)!  // into another year: both years change
         r.startDate = min(r.startDate, r.endDate)
@@ -129,7 +160,8 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         #expect(try stored(l, 2025)[p.person.id.value] == nil)
         #expect(try stored(l, 2024)[p.person.id.value] != nil)
         // A new person appears in every summarised year with zeros.
-        let newcomer = Person(id: ResidentID.make(region: "360102", birth: Day(year: 1999, month: 9, day: 9)!, sequence: 777), name: "新人")
+        let newcomer = Person(
+            id: ResidentID.make(region: "360102", birth: Day(year: 1999, month: 9, day: 9)!, sequence: 777), name: "新人")
         try l.addPerson(newcomer)
         try expectSummaryAgrees(l)
         #expect(try stored(l, 2023)[newcomer.id.value] == [0, 0, 0, 0, 900])
@@ -140,7 +172,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
         #expect(try stored(l, 2024).isEmpty)  // no record yet: no summarised year
-        _ = try importing(l, .record, """
+        _ = try importing(
+            l, .record,
+            """
             身份证号,学习方式,科目类别,内容,开始日期,结束日期,申报学时,认定学时
             34052419800101001X,培训,专业,A,2024-03-04,2024-03-10,60,60
             """)
@@ -156,7 +190,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         do {
             let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
             _ = try importing(l, .person, personsCSV)
-            _ = try importing(l, .record, """
+            _ = try importing(
+                l, .record,
+                """
                 id_number,mode,category,title,end_date,claimed_hours,recognized_hours
                 34052419800101001X,online,professional,A,2024-03-10,50,50
                 34052419800101001X,online,public,B,2024-04-10,30,30
@@ -180,7 +216,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
     @Test func addingAndRemovingARuleSetRecomputesTheYearsItJudges() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        _ = try importing(l, .record, """
+        _ = try importing(
+            l, .record,
+            """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
             34052419800101001X,online,professional,A,2023-03-10,60,60
             34052419800101001X,online,professional,B,2024-03-10,60,60
@@ -194,7 +232,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         #expect(try annual(l, 2024)["张三"]?.totals.professionalHours == Hours(whole: 60))
         // The removal is kept.
         #expect(try l.db.read { try String.fetchOne($0, sql: "SELECT removed_by FROM rule_set") } == "王芳")
-        #expect(throws: LedgerError.noOwnRuleSet(id: "example-unit-2024")) { try l.removeRuleSet(id: "example-unit-2024", by: "王芳") }
+        #expect(throws: LedgerError.noOwnRuleSet(id: "example-unit-2024")) {
+            try l.removeRuleSet(id: "example-unit-2024", by: "王芳")
+        }
         #expect(throws: LedgerError.self) { try l.addRuleSet(Data("{}".utf8), by: "王芳") }
     }
 
@@ -204,13 +244,14 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         let q = try DatabaseQueue(path: path, configuration: SQLiteLedger.configuration(actor: "old"))
         try Schema.migrator.migrate(q, upTo: "v2")
         try q.write { db in
-            try db.execute(sql: """
-                INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at)
-                VALUES ('34052419800101001X', '张三', 'male', '1980-01-01', 'x', 'x');
-                INSERT INTO record (person_id, mode, category, title, start_date, end_date, year, claimed_tenths, recognized_tenths,
-                                    recognition, created_at, updated_at)
-                VALUES (1, 'training', 'professional', 'A', '2024-03-01', '2024-03-02', 2024, 900, 900, 'recognized', 'x', 'x');
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at)
+                    VALUES ('34052419800101001X', '张三', 'male', '1980-01-01', 'x', 'x');
+                    INSERT INTO record (person_id, mode, category, title, start_date, end_date, year, claimed_tenths, recognized_tenths,
+                                        recognition, created_at, updated_at)
+                    VALUES (1, 'training', 'professional', 'A', '2024-03-01', '2024-03-02', 2024, 900, 900, 'recognized', 'x', 'x');
+                    """)
         }
         try q.close()
         let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
@@ -225,7 +266,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
     func recognised() throws -> (SQLiteLedger, Int64) {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        _ = try importing(l, .record, """
+        _ = try importing(
+            l, .record,
+            """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
             34052419800101001X,training,professional,A,2024-03-10,8,8
             """)
@@ -234,8 +277,11 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
 
     @Test func theDatabaseRefusesToChangeOrDeleteARecognisedRecord() throws {
         let (l, id) = try recognised()
-        for sql in ["UPDATE record SET title = 'B' WHERE id = ?", "UPDATE record SET recognized_tenths = 90 WHERE id = ?",
-                    "UPDATE record SET recognition = 'rejected', recognized_tenths = NULL WHERE id = ?", "DELETE FROM record WHERE id = ?"] {
+        for sql in [
+            "UPDATE record SET title = 'B' WHERE id = ?", "UPDATE record SET recognized_tenths = 90 WHERE id = ?",
+            "UPDATE record SET recognition = 'rejected', recognized_tenths = NULL WHERE id = ?",
+            "DELETE FROM record WHERE id = ?",
+        ] {
             do {
                 try l.db.write { try $0.execute(sql: sql, arguments: [id]) }
                 Issue.record("\(sql) was allowed")
@@ -266,7 +312,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
     @Test func anImportWithoutRecognisedHoursStoresTheSuggestionAndARecognisedRowTakesIt() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        let report = try importing(l, .record, """
+        let report = try importing(
+            l, .record,
+            """
             身份证号,学习方式,折算方式,科目类别,内容,开始日期,结束日期,折算数量,参与身份,申报学时,认定状态
             34052419800101001X,学术活动,全国性学术会议,专业,全国年会,2024-05-10,2024-05-12,,作报告,24,已认定
             34052419800101001X,培训,,专业,BIM 培训,2024-06-01,2024-06-05,,,40,
@@ -291,7 +339,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
     @Test func aBadConversionIsTheRowsErrorInItsColumn() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        let report = try importing(l, .record, """
+        let report = try importing(
+            l, .record,
+            """
             身份证号,学习方式,折算方式,科目类别,内容,结束日期,折算数量,申报学时
             34052419800101001X,网络学习,培训、进修、研修（按天）,专业,A,2024-05-10,,8
             34052419800101001X,学术活动,,专业,B,2024-05-10,3,8
@@ -305,12 +355,16 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
 @Suite struct WindowReportTests {
     @Test func aWindowGivesEachYearAndSkipsYearsNotRequired() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
-        _ = try importing(l, .person, """
+        _ = try importing(
+            l, .person,
+            """
             id_number,name,status,status_date
             34052419800101001X,张三,,
             11010519491231002X,欧阳明辉,retired,2023-06-30
             """)
-        _ = try importing(l, .record, """
+        _ = try importing(
+            l, .record,
+            """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
             34052419800101001X,training,professional,A,2022-03-10,90,90
             34052419800101001X,training,professional,B,2023-03-10,95,95
@@ -335,7 +389,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
     @Test func theListSortsByWhatIsStillNeededAndCountsWhoMet() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
-        _ = try importing(l, .record, """
+        _ = try importing(
+            l, .record,
+            """
             id_number,mode,category,title,end_date,claimed_hours,recognized_hours
             34052419800101001X,training,professional,A,2024-03-10,90,90
             11010519491231002X,training,public,B,2024-03-10,50,50
@@ -401,7 +457,10 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         let (l, _) = try SummaryTests().randomLedger(seed: 13, persons: 90)
         // Names that sort apart from the random ledger's 人N, and persons with no record (zeros).
         for (i, name) in ["张三", "张三丰", "赵四", "Anna Zhang", "周周", "章子", "欧阳明辉", "赵"].enumerated() {
-            _ = try l.addPerson(Person(id: ResidentID.make(region: "360102", birth: Day(year: 1988, month: 3, day: 1 + i)!, sequence: 500 + i), name: name))
+            _ = try l.addPerson(
+                Person(
+                    id: ResidentID.make(region: "360102", birth: Day(year: 1988, month: 3, day: 1 + i)!, sequence: 500 + i),
+                    name: name))
         }
         func answers(_ q: PersonListQuery, memory: Bool) throws -> [String] {
             l.searchesInMemory.withLock { $0 = memory }
@@ -420,7 +479,10 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
                 page = try l.personRows(q, from: page.first!.key, forward: false, limit: 3)
             }
             for row in whole.prefix(5) {
-                out.append("i " + (try l.personRows(q, from: row.key, including: true, limit: 2)).map { "\($0.rowID)" }.joined(separator: " "))
+                out.append(
+                    "i "
+                        + (try l.personRows(q, from: row.key, including: true, limit: 2)).map { "\($0.rowID)" }.joined(
+                            separator: " "))
             }
             return out
         }
@@ -454,9 +516,11 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         let zhang = try #require(try l.personRowID(idNumber: zhangID.value))
         for (category, hours) in [(CeledgerDomain.Category.professional, 60), (.public, 30)] {
             let day = Day(year: 2024, month: 5, day: hours / 10)!
-            _ = try l.addRecord(CeledgerDomain.Record(
-                personID: zhangID, mode: .training, category: category, title: "满学时", startDate: day, endDate: day,
-                claimedHours: Hours(whole: hours), recognizedHours: Hours(whole: hours), recognition: .recognized), personRowID: zhang, reviewer: "test")
+            _ = try l.addRecord(
+                CeledgerDomain.Record(
+                    personID: zhangID, mode: .training, category: category, title: "满学时", startDate: day, endDate: day,
+                    claimedHours: Hours(whole: hours), recognizedHours: Hours(whole: hours), recognition: .recognized),
+                personRowID: zhang, reviewer: "test")
         }
         #expect(try l.personSummary(q).met == before.met + 1)
     }
@@ -474,7 +538,12 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         #expect(needs == needs.sorted(by: >))  // who needs most first
         q.sort = .name
         let names = try l.personRows(q, from: nil, limit: 100)
-        let initials = try l.db.read { db in try names.map { try String.fetchOne(db, sql: "SELECT substr(name_initials, 1, 1) FROM person WHERE id = ?", arguments: [$0.rowID])! } }
+        let initials = try l.db.read { db in
+            try names.map {
+                try String.fetchOne(
+                    db, sql: "SELECT substr(name_initials, 1, 1) FROM person WHERE id = ?", arguments: [$0.rowID])!
+            }
+        }
         #expect(initials == initials.sorted())  // grouped by the surname's first pinyin letter
         #expect(try l.personKey(of: 999_999, in: q) == nil)
     }

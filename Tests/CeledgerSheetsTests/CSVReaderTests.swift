@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CeledgerSheets
 
 func rows(_ text: String) throws(CSVError) -> [CSVRow] {

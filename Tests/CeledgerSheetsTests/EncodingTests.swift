@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CeledgerSheets
 
 /// The fixtures folder beside this file (made by Fixtures/make_fixtures.py).
@@ -119,17 +120,23 @@ func gb18030(_ text: String) -> [UInt8] {
             Issue.record("expected an error")
         } catch {
             #expect(error.line == 3 && error.column == 2)
-            #expect(error.message.en.contains("the encoding changes here (earlier text is UTF-8, this looks like GB18030)"), "\(error.message.en)")
+            #expect(
+                error.message.en.contains("the encoding changes here (earlier text is UTF-8, this looks like GB18030)"),
+                "\(error.message.en)")
         }
     }
 
-    @Test("short samples valid in both: GBK 小 (also UTF-8 for Cyrillic С) reads as 小; UTF-8 Chinese, Latin, combining marks, emoji stay UTF-8")
+    @Test(
+        "short samples valid in both: GBK 小 (also UTF-8 for Cyrillic С) reads as 小; UTF-8 Chinese, Latin, combining marks, emoji stay UTF-8"
+    )
     func ambiguousSamples() throws {
         let gbk = gb18030("a,b\n1,小\n")
         #expect(EncodingSniffer.utf8ValidPrefix(gbk[4...]) == gbk.count - 4, "the test needs bytes valid in both")
         #expect(try allRows(CSVReader(bytes: gbk)).last?.fields == ["1", "小"])
         for cell in ["小", "Zoë", "\u{301}", "😀"] {
-            #expect(try allRows(CSVReader(bytes: Array("a,b\n1,".utf8) + Array(cell.utf8) + [0x0A])).last?.fields == ["1", cell], "\(cell)")
+            #expect(
+                try allRows(CSVReader(bytes: Array("a,b\n1,".utf8) + Array(cell.utf8) + [0x0A])).last?.fields == ["1", cell],
+                "\(cell)")
         }
     }
 

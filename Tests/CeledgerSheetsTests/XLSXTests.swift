@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZIPFoundation
+
 @testable import CeledgerSheets
 
 /// The IDs make_fixtures.py uses (`ResidentID.make` of regions 360102–360104: written out, since the formats'
@@ -24,7 +25,9 @@ func tempFile(_ name: String) -> String {
 struct XLSXReaderTests {
     typealias ID = FixtureIDs
 
-    @Test("shared strings (XlsxWriter): header first, empty rows skipped, missing cells empty, sheet row numbers as lines, the second sheet ignored")
+    @Test(
+        "shared strings (XlsxWriter): header first, empty rows skipped, missing cells empty, sheet row numbers as lines, the second sheet ignored"
+    )
     func sharedStrings() throws {
         let reader = try XLSXReader(path: fixture("persons-shared.xlsx"))
         #expect(reader.sheetName == "人员名单")
@@ -42,28 +45,43 @@ struct XLSXReaderTests {
         #expect(rows[4].fields.count == 7)
     }
 
-    @Test("dates with date formats (custom, built-in 14, Chinese, date and time) and as text; 8.1 stays 8.1, 40.0 is 40; rich text and phonetic runs")
+    @Test(
+        "dates with date formats (custom, built-in 14, Chinese, date and time) and as text; 8.1 stays 8.1, 40.0 is 40; rich text and phonetic runs"
+    )
     func valuesAsShown() throws {
         let rows = try xlsxRows("records-shared.xlsx")
         #expect(rows.map(\.line) == [1, 2, 3, 5, 6])
-        #expect(rows[1].fields == [ID.zhang, "培训班", "公需", "政策法规与职业道德", "江西省人社厅", "2024-03-04", "2024-03-05",
-                                   "合格", "86", "8.1", "8.1", "已认定", ""])
-        #expect(rows[2].fields == [ID.zhang, "进修班", "专业", "内科新进展研修", "南昌大学", "2024/3/4", "2024年3月8日",
-                                   "优秀", "95.5", "40", "40", "已认定", "第一行\n第二行"])
-        #expect(rows[3].fields == [ID.li, "网络学习", "公需科目", "在线课程", "", "2024-12-30", "2025-01-02",
-                                   "未考核", "", "12", "", "待认定", "=SUM(A1)"])
-        #expect(rows[4].fields == [ID.ouyang, "学术会议", "专业", "学术年会 2024", "", "2024-06-01", "2024-06-02",
-                                   "", "", "3", "3", "", ""])
+        #expect(
+            rows[1].fields == [
+                ID.zhang, "培训班", "公需", "政策法规与职业道德", "江西省人社厅", "2024-03-04", "2024-03-05",
+                "合格", "86", "8.1", "8.1", "已认定", "",
+            ])
+        #expect(
+            rows[2].fields == [
+                ID.zhang, "进修班", "专业", "内科新进展研修", "南昌大学", "2024/3/4", "2024年3月8日",
+                "优秀", "95.5", "40", "40", "已认定", "第一行\n第二行",
+            ])
+        #expect(
+            rows[3].fields == [
+                ID.li, "网络学习", "公需科目", "在线课程", "", "2024-12-30", "2025-01-02",
+                "未考核", "", "12", "", "待认定", "=SUM(A1)",
+            ])
+        #expect(
+            rows[4].fields == [
+                ID.ouyang, "学术会议", "专业", "学术年会 2024", "", "2024-06-01", "2024-06-02",
+                "", "", "3", "3", "", "",
+            ])
     }
 
     @Test("inline strings and rich inline strings (openpyxl), a boolean, a formula without a cached value")
     func inlineStrings() throws {
         let rows = try xlsxRows("persons-inline.xlsx")
-        #expect(rows.map(\.fields) == [
-            ["身份证号", "姓名", "单位", "部门"],
-            [ID.zhang, "张三", "南昌市第一医院", "TRUE"],
-            [ID.li, "李小明", "", "外科"],
-        ])
+        #expect(
+            rows.map(\.fields) == [
+                ["身份证号", "姓名", "单位", "部门"],
+                [ID.zhang, "张三", "南昌市第一医院", "TRUE"],
+                [ID.li, "李小明", "", "外科"],
+            ])
     }
 
     @Test("the 1904 date system")
@@ -73,7 +91,8 @@ struct XLSXReaderTests {
         #expect(rows.last?.fields.last == "2.5")
     }
 
-    @Test("bad packages: a corrupt zip, a zip that is no workbook, a workbook without sheets; each one clear error naming the file")
+    @Test(
+        "bad packages: a corrupt zip, a zip that is no workbook, a workbook without sheets; each one clear error naming the file")
     func badPackages() {
         let cases = [
             ("corrupt.xlsx", "not a valid xlsx file", "不是有效的 xlsx 文件"),
@@ -107,7 +126,8 @@ struct XLSXReaderTests {
         #expect(text("-12.5") == "-12.5")
         #expect(text("123456789012345") == "123456789012345", "15 digits are exact")
         #expect(text("0.30000000000000004") == "0.30000000000000004")
-        #expect(SpreadsheetNumber.text("360102850615123", isDate: false, date1904: false).1 == nil, "a legacy 15-digit ID survives")
+        #expect(
+            SpreadsheetNumber.text("360102850615123", isDate: false, date1904: false).1 == nil, "a legacy 15-digit ID survives")
         #expect(SpreadsheetNumber.text("1E+15", isDate: false, date1904: false).1 == .digitsLost)
         #expect(text("3.601041975112001E+17") == "360104197511200000")
         #expect(text("360102198001010013") == "360102198001010000", "what Excel would show")
@@ -125,12 +145,21 @@ struct XLSXReaderTests {
 
     @Test("date formats: built-in ids and custom codes")
     func dateFormats() {
-        for id in [14, 15, 17, 22, 27, 31, 36, 45, 50, 57, 58] { #expect(SpreadsheetNumber.isDateFormat(id: id, code: nil), "\(id)") }
-        for id in [0, 1, 2, 9, 10, 11, 12, 13, 23, 37, 44, 48, 49, 59] { #expect(!SpreadsheetNumber.isDateFormat(id: id, code: nil), "\(id)") }
-        for code in ["yyyy-mm-dd", "yyyy/m/d", "yyyy\"年\"m\"月\"d\"日\"", "[$-804]yyyy\"年\"m\"月\"", "d-mmm-yy", "mmm yyyy", "yyyy-mm-dd hh:mm:ss", "[DBNum1][$-804]yyyy\"年\"m\"月\"d\"日\""] {
+        for id in [14, 15, 17, 22, 27, 31, 36, 45, 50, 57, 58] {
+            #expect(SpreadsheetNumber.isDateFormat(id: id, code: nil), "\(id)")
+        }
+        for id in [0, 1, 2, 9, 10, 11, 12, 13, 23, 37, 44, 48, 49, 59] {
+            #expect(!SpreadsheetNumber.isDateFormat(id: id, code: nil), "\(id)")
+        }
+        for code in [
+            "yyyy-mm-dd", "yyyy/m/d", "yyyy\"年\"m\"月\"d\"日\"", "[$-804]yyyy\"年\"m\"月\"", "d-mmm-yy", "mmm yyyy",
+            "yyyy-mm-dd hh:mm:ss", "[DBNum1][$-804]yyyy\"年\"m\"月\"d\"日\"",
+        ] {
             #expect(SpreadsheetNumber.isDateFormat(id: 164, code: code), "\(code)")
         }
-        for code in ["General", "0.00", "#,##0", "@", "h:mm", "[h]:mm:ss", "0.0\"day\"", "\"Year\"0", "[Red]0.0", "mm:ss", "0.00E+00"] {
+        for code in [
+            "General", "0.00", "#,##0", "@", "h:mm", "[h]:mm:ss", "0.0\"day\"", "\"Year\"0", "[Red]0.0", "mm:ss", "0.00E+00",
+        ] {
             #expect(!SpreadsheetNumber.isDateFormat(id: 164, code: code), "\(code)")
         }
     }
@@ -150,23 +179,32 @@ struct XLSXReaderTests {
 
 @Suite("XLSX writer and reader together")
 struct XLSXRoundTripTests {
-    @Test("cells come back exactly: formulas as text, apostrophes, _xHHHH_ look-alikes, CR, LF, tab, control characters, edge spaces, CJK beyond the BMP")
+    @Test(
+        "cells come back exactly: formulas as text, apostrophes, _xHHHH_ look-alikes, CR, LF, tab, control characters, edge spaces, CJK beyond the BMP"
+    )
     func cellsRoundTrip() throws {
         let path = tempFile("cells.xlsx")
         defer { unlink(path) }
         let w = try XLSXWriter(path: path, sheetName: "测试")
-        let texts = ["=SUM(A1:A9)", "+86 123", "-坏账", "@cmd", "'quoted", "''=x", "_x0041_", "a_x005F_b", "x\r\ny\rz\n",
-                     "tab\there", "bell\u{7}", " edge ", "𠀀𠀁", "<&>\"'", "plain"]
+        let texts = [
+            "=SUM(A1:A9)", "+86 123", "-坏账", "@cmd", "'quoted", "''=x", "_x0041_", "a_x005F_b", "x\r\ny\rz\n",
+            "tab\there", "bell\u{7}", " edge ", "𠀀𠀁", "<&>\"'", "plain",
+        ]
         try w.header(texts.indices.map { TableColumn("c\($0)") })
         try w.row(texts.map(TableCell.text))
-        try w.row([.number("8.1"), .number("40"), .date("2024-03-04"), .date("1900-01-01"), .number("not"), .date("2024-02-30"), .text("")])
+        try w.row([
+            .number("8.1"), .number("40"), .date("2024-03-04"), .date("1900-01-01"), .number("not"), .date("2024-02-30"),
+            .text(""),
+        ])
         try w.finish(creator: "测试员", created: Date(timeIntervalSince1970: 1_700_000_000), title: "t")
         let rows = try allRows(XLSXReader(path: path))
         #expect(rows.count == 3)
         // The import removes one apostrophe (CSVWriter.plain) from every cell: that is what must give the text back.
         #expect(rows[1].fields.map(CSVWriter.plain) == texts)
-        #expect(rows[2].fields == ["8.1", "40", "2024-03-04", "1900-01-01", "not", "2024-02-30"] + Array(repeating: "", count: texts.count - 6),
-                "padded to the header's width")
+        #expect(
+            rows[2].fields == ["8.1", "40", "2024-03-04", "1900-01-01", "not", "2024-02-30"]
+                + Array(repeating: "", count: texts.count - 6),
+            "padded to the header's width")
         // A formula-looking text is a plain string cell, not a formula, and has no apostrophe.
         let sheet = try packagePart(path, "xl/worksheets/sheet1.xml")
         #expect(sheet.contains("<is><t>=SUM(A1:A9)</t></is>"))
@@ -180,13 +218,17 @@ struct XLSXRoundTripTests {
         let path = tempFile("p.xlsx")
         defer { unlink(path) }
         let w = try XLSXWriter(path: path, sheetName: "学习记录")
-        try w.header([TableColumn("id_number", .code), TableColumn("name"), TableColumn("hours", .number), TableColumn("end", .date)])
+        try w.header([
+            TableColumn("id_number", .code), TableColumn("name"), TableColumn("hours", .number), TableColumn("end", .date),
+        ])
         try w.row([.text("360102198001010013"), .text("欧阳明辉欧阳明辉"), .number("8.1"), .date("2024-03-04")])
         w.addSheet(name: "导出信息", columns: [TableColumn("项目"), TableColumn("内容")], rows: [[.text("行数"), .number("1")]])
         try w.finish(creator: "王芳 <&>", created: Date(timeIntervalSince1970: 1_700_000_000), title: "celedger export records")
         let names = try packageNames(path)
-        for part in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml",
-                     "xl/worksheets/sheet2.xml", "xl/styles.xml", "docProps/core.xml", "docProps/app.xml"] {
+        for part in [
+            "[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml",
+            "xl/worksheets/sheet2.xml", "xl/styles.xml", "docProps/core.xml", "docProps/app.xml",
+        ] {
             #expect(names.contains(part), "\(part) missing from \(names)")
         }
         let core = try packagePart(path, "docProps/core.xml")
@@ -203,7 +245,10 @@ struct XLSXRoundTripTests {
         #expect(try packagePart(path, "xl/workbook.xml").contains("<sheet name=\"导出信息\" sheetId=\"2\" r:id=\"rId2\"/>"))
         // Reading it gives the first sheet only.
         let rows = try allRows(XLSXReader(path: path))
-        #expect(rows.map(\.fields) == [["id_number", "name", "hours", "end"], ["360102198001010013", "欧阳明辉欧阳明辉", "8.1", "2024-03-04"]])
+        #expect(
+            rows.map(\.fields) == [
+                ["id_number", "name", "hours", "end"], ["360102198001010013", "欧阳明辉欧阳明辉", "8.1", "2024-03-04"],
+            ])
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
     }
 
@@ -238,17 +283,21 @@ struct XLSXRoundTripTests {
         let w = try XLSXWriter(path: path, sheetName: "long")
         // The columns of a records export (`ExportShape.columns(.record)`), written out.
         try w.header([
-            TableColumn("id_number", .code), TableColumn("mode"), TableColumn("category"), TableColumn("title"), TableColumn("provider"),
-            TableColumn("start_date", .date), TableColumn("end_date", .date), TableColumn("assessment"), TableColumn("score", .code),
+            TableColumn("id_number", .code), TableColumn("mode"), TableColumn("category"), TableColumn("title"),
+            TableColumn("provider"),
+            TableColumn("start_date", .date), TableColumn("end_date", .date), TableColumn("assessment"),
+            TableColumn("score", .code),
             TableColumn("claimed_hours", .number), TableColumn("recognized_hours", .number), TableColumn("recognition"),
             TableColumn("recognition_note"), TableColumn("certificate_no", .code), TableColumn("note"), TableColumn("basis"),
             TableColumn("quantity"), TableColumn("role"),
         ])
         let id = "34052419800101001X"
         for i in 0..<10_000 {
-            try w.row([.text(id), .text("training"), .text("public"), .text("课程 \(i)"), .text("江西省人社厅"), .date("2024-03-04"),
-                       .date("2024-03-05"), .text("passed"), .text("86"), .number("8.1"), .number("8.1"), .text("recognized"),
-                       .text(""), .text("C\(i)"), .text("")])
+            try w.row([
+                .text(id), .text("training"), .text("public"), .text("课程 \(i)"), .text("江西省人社厅"), .date("2024-03-04"),
+                .date("2024-03-05"), .text("passed"), .text("86"), .number("8.1"), .number("8.1"), .text("recognized"),
+                .text(""), .text("C\(i)"), .text(""),
+            ])
         }
         try w.finish(creator: "t", created: Date(), title: "t")
         let reader = try XLSXReader(path: path)
@@ -288,8 +337,10 @@ struct XLSXRoundTripTests {
         let size = 120 << 20
         let head = Data("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>".utf8)
         let spaces = Data(repeating: 0x20, count: 1 << 16)
-        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(size), compressionMethod: .deflate,
-                             bufferSize: 1 << 16) { position, chunk in
+        try archive.addEntry(
+            with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(size), compressionMethod: .deflate,
+            bufferSize: 1 << 16
+        ) { position, chunk in
             position == 0 ? head + spaces.prefix(chunk - head.count) : spaces.prefix(chunk)
         }
         do throws(SheetError) {
@@ -332,7 +383,11 @@ struct XLSXFuzzTests {
         defer { unlink(base) }
         let w = try XLSXWriter(path: base, sheetName: "s")
         try w.header([TableColumn("id", .code), TableColumn("name"), TableColumn("hours", .number), TableColumn("day", .date)])
-        for i in 0..<20 { try w.row([.text("36010219800101001\(i % 10)"), .text("名字 & <\(i)>"), .number("8.\(i % 10)"), .date("2024-03-0\(i % 9 + 1)")]) }
+        for i in 0..<20 {
+            try w.row([
+                .text("36010219800101001\(i % 10)"), .text("名字 & <\(i)>"), .number("8.\(i % 10)"), .date("2024-03-0\(i % 9 + 1)"),
+            ])
+        }
         try w.finish(creator: "t", created: Date(), title: "t")
         let xml = Array(try packagePart(base, "xl/worksheets/sheet1.xml").utf8)
         let specials: [UInt8] = Array("<>&;/\"'=#x_ \n".utf8) + [0x00, 0xFF, 0xE4]
@@ -355,7 +410,9 @@ struct XLSXFuzzTests {
             let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .update)
             try archive.remove(archive["xl/worksheets/sheet1.xml"]!)
             let data = Data(bytes)
-            try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { p, n in
+            try archive.addEntry(
+                with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+            ) { p, n in
                 data.subdata(in: Int(p)..<Int(p) + n)
             }
             do {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CeledgerTUI
 
 // What of the curses driver runs without a terminal: the pure mappings. The values are ncurses 6's ABI
@@ -64,9 +65,11 @@ import Testing
         let wheelUp: UInt32 = 1 << 16, wheelDown: UInt32 = 1 << 21  // BUTTON4_PRESSED, BUTTON5_PRESSED
         #expect(CursesTerminal.mouseKey(buttons: clicked, row: 3, column: 5) == .mouse(.init(kind: .click, row: 3, column: 5)))
         #expect(CursesTerminal.mouseKey(buttons: pressed, row: 0, column: 0) == .mouse(.init(kind: .click, row: 0, column: 0)))
-        #expect(CursesTerminal.mouseKey(buttons: double, row: 1, column: 2) == .mouse(.init(kind: .doubleClick, row: 1, column: 2)))
+        #expect(
+            CursesTerminal.mouseKey(buttons: double, row: 1, column: 2) == .mouse(.init(kind: .doubleClick, row: 1, column: 2)))
         #expect(CursesTerminal.mouseKey(buttons: wheelUp, row: 4, column: 9) == .mouse(.init(kind: .wheelUp, row: 4, column: 9)))
-        #expect(CursesTerminal.mouseKey(buttons: wheelDown, row: 4, column: 9) == .mouse(.init(kind: .wheelDown, row: 4, column: 9)))
+        #expect(
+            CursesTerminal.mouseKey(buttons: wheelDown, row: 4, column: 9) == .mouse(.init(kind: .wheelDown, row: 4, column: 9)))
         #expect(CursesTerminal.mouseKey(buttons: released, row: 0, column: 0) == nil)
         #expect(CursesTerminal.mouseKey(buttons: 1 << 7, row: 0, column: 0) == nil)  // BUTTON2_CLICKED
     }

@@ -1,6 +1,7 @@
 import CeledgerDomain
 import CeledgerText
 import Testing
+
 @testable import CeledgerTUI
 
 /// Every place a screen or box shows its keys, in both languages: the key bars, the `?` help of every

@@ -1,5 +1,6 @@
 import CeledgerDomain
 import Testing
+
 @testable import CeledgerTUI
 
 /// The keys as the help and the bar write them ("↑ ↓  j k", "[ ]", "Ctrl-L  R"), as keys.
@@ -112,10 +113,14 @@ func keyClashes<S>(_ map: Keymap<S>, _ s: S, _ app: App) -> [Key] {
     static let unnamed: [String: [Key]] = [
         "persons": [.control("b"), .control("f")],
         "persons searching": [.pageUp, .pageDown],
-        "person": [.pageUp, .pageDown, .control("b"), .control("f"), .character(" "), .home, .end, .character("g"), .character("G")],
+        "person": [
+            .pageUp, .pageDown, .control("b"), .control("f"), .character(" "), .home, .end, .character("g"), .character("G"),
+        ],
         "history": [.control("b"), .control("f"), .character(" "), .home, .end],
         "recognition": [.pageUp, .pageDown, .control("b"), .control("f"), .home, .end, .character("g"), .character("G")],
-        "stats": [.pageUp, .pageDown, .control("b"), .control("f"), .character(" "), .home, .end, .character("g"), .character("G")],
+        "stats": [
+            .pageUp, .pageDown, .control("b"), .control("f"), .character(" "), .home, .end, .character("g"), .character("G"),
+        ],
     ]
 
     @Test(arguments: keymapStates.map(\.0))

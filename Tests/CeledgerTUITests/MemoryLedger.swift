@@ -69,16 +69,22 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         return nextID
     }
 
-    private func log(_ action: HistoryEntry.Action, _ entity: HistoryEntry.Entity, _ id: Int64, _ idNumber: String,
-                     old: [String: String] = [:], new: [String: String] = [:]) {
-        entries.append(HistoryEntry(id: Int64(entries.count + 1), at: "2024-11-25T08:00:00.000Z", actor: actor, action: action,
-                                    entity: entity, entityID: id, idNumber: idNumber, old: old, new: new))
+    private func log(
+        _ action: HistoryEntry.Action, _ entity: HistoryEntry.Entity, _ id: Int64, _ idNumber: String,
+        old: [String: String] = [:], new: [String: String] = [:]
+    ) {
+        entries.append(
+            HistoryEntry(
+                id: Int64(entries.count + 1), at: "2024-11-25T08:00:00.000Z", actor: actor, action: action,
+                entity: entity, entityID: id, idNumber: idNumber, old: old, new: new))
     }
 
     private static func columns(_ r: Record) -> [String: String] {
-        ["title": r.title, "start_date": r.startDate.description, "end_date": r.endDate.description,
-         "recognition": r.recognition.rawValue, "claimed_tenths": String(r.claimedHours.tenths),
-         "recognized_tenths": r.recognizedHours.map { String($0.tenths) } ?? ""]
+        [
+            "title": r.title, "start_date": r.startDate.description, "end_date": r.endDate.description,
+            "recognition": r.recognition.rawValue, "claimed_tenths": String(r.claimedHours.tenths),
+            "recognized_tenths": r.recognizedHours.map { String($0.tenths) } ?? "",
+        ]
     }
 
     // MARK: Reading
@@ -99,7 +105,10 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             if let d = q.department, p.department != d { continue }
             let needle = q.search.trimmingCharacters(in: .whitespaces).lowercased()
             if !needle.isEmpty && !p.name.contains(needle) && !p.id.value.contains(needle)
-                && !pinyin.initials(of: p.name).lowercased().contains(needle) { continue }
+                && !pinyin.initials(of: p.name).lowercased().contains(needle)
+            {
+                continue
+            }
             let totals = try result(rowID, q.year).totals
             switch q.status {
             case .all: break
@@ -107,19 +116,22 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             case .short: if totals.status == .met { continue }
             case .professionalShort: if totals.shortfallProfessionalHours == .zero { continue }
             }
-            let sortValue: ListKey.Value = switch q.sort {
-            case .name: .text(nameKey(p.name))
-            case .idNumber: .text(p.id.value)
-            case .unit: .text(p.unit + "\u{0}" + p.department + "\u{0}" + nameKey(p.name))
-            case .title: .text(p.title)
-            case .publicHours: .int(Int64(totals.publicHours.tenths))
-            case .professionalHours: .int(Int64(totals.professionalHours.tenths))
-            case .totalHours: .int(Int64(totals.totalHours.tenths))
-            case .status: .int(Int64(-totals.hoursNeeded.tenths))
-            }
-            rows.append(PersonListRow(key: ListKey(values: [sortValue], id: rowID), rowID: rowID, idNumber: p.id.value, name: p.name,
-                                      unit: p.unit, department: p.department, title: p.title, titleLevel: p.titleLevel,
-                                      totals: totals))
+            let sortValue: ListKey.Value =
+                switch q.sort {
+                case .name: .text(nameKey(p.name))
+                case .idNumber: .text(p.id.value)
+                case .unit: .text(p.unit + "\u{0}" + p.department + "\u{0}" + nameKey(p.name))
+                case .title: .text(p.title)
+                case .publicHours: .int(Int64(totals.publicHours.tenths))
+                case .professionalHours: .int(Int64(totals.professionalHours.tenths))
+                case .totalHours: .int(Int64(totals.totalHours.tenths))
+                case .status: .int(Int64(-totals.hoursNeeded.tenths))
+                }
+            rows.append(
+                PersonListRow(
+                    key: ListKey(values: [sortValue], id: rowID), rowID: rowID, idNumber: p.id.value, name: p.name,
+                    unit: p.unit, department: p.department, title: p.title, titleLevel: p.titleLevel,
+                    totals: totals))
         }
         func less(_ a: ListKey, _ b: ListKey) -> Bool {
             switch (a.values[0], b.values[0]) {
@@ -139,8 +151,11 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         }
     }
 
-    func personRows(_ q: PersonListQuery, from key: ListKey?, forward: Bool, including: Bool, limit: Int) throws(LedgerError)
-        -> [PersonListRow] {
+    func personRows(
+        _ q: PersonListQuery, from key: ListKey?, forward: Bool, including: Bool, limit: Int
+    ) throws(LedgerError)
+        -> [PersonListRow]
+    {
         try locked { () throws(LedgerError) -> [PersonListRow] in
             let rows = try list(q)
             if forward {
@@ -160,10 +175,14 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func searchIsBeingPrepared(year: Int) -> Bool { lock.withLock { preparing.contains(year) } }
 
-    func units() throws(LedgerError) -> [String] { try locked { Set(persons.values.map(\.unit)).filter { !$0.isEmpty }.sorted() } }
+    func units() throws(LedgerError) -> [String] {
+        try locked { Set(persons.values.map(\.unit)).filter { !$0.isEmpty }.sorted() }
+    }
 
     func departments(unit: String?) throws(LedgerError) -> [String] {
-        try locked { Set(persons.values.filter { unit == nil || $0.unit == unit }.map(\.department)).filter { !$0.isEmpty }.sorted() }
+        try locked {
+            Set(persons.values.filter { unit == nil || $0.unit == unit }.map(\.department)).filter { !$0.isEmpty }.sorted()
+        }
     }
 
     func person(rowID: Int64) throws(LedgerError) -> StoredPerson? {
@@ -175,12 +194,18 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     }
 
     private func stored(_ id: Int64, _ row: StoredRow) -> StoredRecord {
-        StoredRecord(rowID: id, record: row.record, reviewedBy: row.reviewedBy, reviewedAt: row.reviewedBy.map { _ in "2024-11-25T08:00:00Z" })
+        StoredRecord(
+            rowID: id, record: row.record, reviewedBy: row.reviewedBy,
+            reviewedAt: row.reviewedBy.map { _ in "2024-11-25T08:00:00Z" })
     }
 
     private func recordsOf(_ personRowID: Int64, _ year: Int) -> [StoredRecord] {
         records.filter { $0.value.personRowID == personRowID && $0.value.record.year == year }
-            .sorted { ($0.value.record.startDate, $0.value.record.endDate, $0.key) < ($1.value.record.startDate, $1.value.record.endDate, $1.key) }
+            .sorted {
+                ($0.value.record.startDate, $0.value.record.endDate, $0.key) < (
+                    $1.value.record.startDate, $1.value.record.endDate, $1.key
+                )
+            }
             .map { stored($0.key, $0.value) }
     }
 
@@ -192,12 +217,20 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         try locked { () throws(LedgerError) -> (result: YearResult, notes: [Message]) in
             let r = try result(personRowID, year)
             guard let set = rules.ruleSet(for: year), !r.trims.isEmpty else { return (r, []) }
-            let titles = Dictionary(uniqueKeysWithValues: r.trims.compactMap { t in records[t.recordID].map { (t.recordID, $0.record.title) } })
-            return (r, zip(r.notes(set, titles: titles, lang: .zh), r.notes(set, titles: titles, lang: .en)).map { Message(zh: $0, en: $1) })
+            let titles = Dictionary(
+                uniqueKeysWithValues: r.trims.compactMap { t in records[t.recordID].map { (t.recordID, $0.record.title) } })
+            return (
+                r,
+                zip(r.notes(set, titles: titles, lang: .zh), r.notes(set, titles: titles, lang: .en)).map {
+                    Message(zh: $0, en: $1)
+                }
+            )
         }
     }
 
-    func history(idNumber: String) throws(LedgerError) -> [HistoryEntry] { try locked { entries.filter { $0.idNumber == idNumber } } }
+    func history(idNumber: String) throws(LedgerError) -> [HistoryEntry] {
+        try locked { entries.filter { $0.idNumber == idNumber } }
+    }
 
     func cardSource(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> CardSource? {
         try locked { () throws(LedgerError) -> CardSource? in
@@ -213,10 +246,15 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func pendingRecords(year: Int?, limit: Int) throws(LedgerError) -> [PendingRow] {
         try locked {
-            Array(records.filter { $0.value.record.recognition == .pending && (year == nil || $0.value.record.year == year) }
-                .sorted { ($0.value.record.endDate, $0.key) < ($1.value.record.endDate, $1.key) }
-                .map { PendingRow(personRowID: $0.value.personRowID, personName: persons[$0.value.personRowID]?.name ?? "", stored: stored($0.key, $0.value)) }
-                .prefix(limit))
+            Array(
+                records.filter { $0.value.record.recognition == .pending && (year == nil || $0.value.record.year == year) }
+                    .sorted { ($0.value.record.endDate, $0.key) < ($1.value.record.endDate, $1.key) }
+                    .map {
+                        PendingRow(
+                            personRowID: $0.value.personRowID, personName: persons[$0.value.personRowID]?.name ?? "",
+                            stored: stored($0.key, $0.value))
+                    }
+                    .prefix(limit))
         }
     }
 
@@ -240,7 +278,10 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                         inMode = true
                         categories.insert(cat)
                     }
-                    if inMode { c.personsWithMode[m, default: 0] += 1; any = true }
+                    if inMode {
+                        c.personsWithMode[m, default: 0] += 1
+                        any = true
+                    }
                 }
                 for cat in categories { c.personsWithCategory[cat, default: 0] += 1 }
                 if any { c.personsWithHours += 1 }
@@ -265,7 +306,9 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
         try writing("updatePerson") { () throws(LedgerError) in
             guard let old = persons[rowID] else { throw .gone }
-            if persons.contains(where: { $0.key != rowID && $0.value.id == p.id }) { throw .duplicatePerson(maskedID: p.id.masked) }
+            if persons.contains(where: { $0.key != rowID && $0.value.id == p.id }) {
+                throw .duplicatePerson(maskedID: p.id.masked)
+            }
             persons[rowID] = p
             log(.update, .person, rowID, p.id.value, old: ["name": old.name], new: ["name": p.name])
         }
@@ -309,7 +352,12 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             guard personRowIDs.allSatisfy({ persons[$0] != nil }) else { throw .gone }
             var added: [Int64] = [], duplicates: [Int64] = []
             for p in personRowIDs {
-                if isDuplicate(r, of: p) { duplicates.append(p) } else { _ = try insert(r, p, reviewer); added.append(p) }
+                if isDuplicate(r, of: p) {
+                    duplicates.append(p)
+                } else {
+                    _ = try insert(r, p, reviewer)
+                    added.append(p)
+                }
             }
             return BatchResult(added: added, duplicates: duplicates)
         }
@@ -322,7 +370,8 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             if isDuplicate(r, of: old.personRowID, except: rowID) { throw .duplicateRecord }
             var r = r
             r.personID = old.record.personID
-            records[rowID] = StoredRow(personRowID: old.personRowID, record: r, reviewedBy: r.recognition == .pending ? nil : reviewer)
+            records[rowID] = StoredRow(
+                personRowID: old.personRowID, record: r, reviewedBy: r.recognition == .pending ? nil : reviewer)
             log(.update, .record, rowID, r.personID.value, old: MemoryLedger.columns(old.record), new: MemoryLedger.columns(r))
         }
     }
@@ -336,7 +385,8 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         }
     }
 
-    func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int {
+    func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int
+    {
         if recognition == .rejected && reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .rejectionNeedsReason }
         if recognition == .pending { throw .pendingNeedsReopen }
         return try writing("setRecognition") { () throws(LedgerError) -> Int in
@@ -345,11 +395,14 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 guard var row = records[id], row.record.recognition == .pending else { continue }
                 let old = row.record
                 row.record.recognition = recognition
-                row.record.recognizedHours = recognition == .recognized ? (row.record.recognizedHours ?? row.record.claimedHours) : nil
+                row.record.recognizedHours =
+                    recognition == .recognized ? (row.record.recognizedHours ?? row.record.claimedHours) : nil
                 if !reason.isEmpty { row.record.recognitionNote = reason }
                 row.reviewedBy = reviewer
                 records[id] = row
-                log(.update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old), new: MemoryLedger.columns(row.record))
+                log(
+                    .update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old),
+                    new: MemoryLedger.columns(row.record))
                 n += 1
             }
             return n
@@ -367,7 +420,9 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 row.record.recognitionNote = reason
                 row.reviewedBy = reviewer
                 records[id] = row
-                log(.update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old), new: MemoryLedger.columns(row.record))
+                log(
+                    .update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old),
+                    new: MemoryLedger.columns(row.record))
                 n += 1
             }
             return n
@@ -383,14 +438,16 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             guard persons[personRowID] != nil else { throw .gone }
             let content = "\(personRowID)|\(firstYear)|\(lastYear)|\(issuer)|\(digest)"
             if let card = cards[content] {
-                return IssuedCard(number: card.number, issuedAt: card.issuedAt, issuedOn: card.issuedOn, issuedBy: card.issuedBy, reprint: true)
+                return IssuedCard(
+                    number: card.number, issuedAt: card.issuedAt, issuedOn: card.issuedOn, issuedBy: card.issuedBy, reprint: true)
             }
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = timeZone
             let c = calendar.dateComponents([.year, .month, .day], from: now)
             let day = Day(year: c.year!, month: c.month!, day: c.day!)!
             let number = "\(prefix)-\(day.year)-" + String(format: "%06d", cards.count + 1)
-            let card = IssuedCard(number: number, issuedAt: "2024-11-25T08:00:00Z", issuedOn: day, issuedBy: actor, reprint: false)
+            let card = IssuedCard(
+                number: number, issuedAt: "2024-11-25T08:00:00Z", issuedOn: day, issuedBy: actor, reprint: false)
             cards[content] = card
             return card
         }

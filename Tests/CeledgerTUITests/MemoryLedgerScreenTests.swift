@@ -2,6 +2,7 @@ import CeledgerDomain
 import CeledgerLedger
 import Foundation
 import Testing
+
 @testable import CeledgerTUI
 
 /// The screens on a ledger that is no database (`MemoryLedger`): what they show comes through the ledger
@@ -55,8 +56,9 @@ import Testing
         let app = try makeApp(ledger)
         app.press("j", "j", "j", "Enter", "j", "j")
         // The third record of 张三's 2024 (职业道德专题) is pending on screen; another clerk recognises it now.
-        let zhang = try #require(try ledger.personRows(PersonListQuery(year: 2024), from: nil, forward: true, including: false, limit: 10)
-            .first { $0.name == "张三" })
+        let zhang = try #require(
+            try ledger.personRows(PersonListQuery(year: 2024), from: nil, forward: true, including: false, limit: 10)
+                .first { $0.name == "张三" })
         let pending = try #require(try ledger.records(personRowID: zhang.rowID, year: 2024).first { $0.record.title == "职业道德专题" })
         #expect(try ledger.setRecognition(rowIDs: [pending.rowID], to: .recognized, reason: "", reviewer: "审核") == 1)
         app.press("d")

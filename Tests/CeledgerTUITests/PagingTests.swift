@@ -3,6 +3,7 @@ import CeledgerLedger
 import CeledgerSQLite
 import Foundation
 import Testing
+
 @testable import CeledgerTUI
 
 /// The persons list reads a screenful at a time through the list's keys: whatever the keys, the selected
@@ -16,12 +17,16 @@ import Testing
         var n = 0
         try l.bulkInsert(count: 150) {
             n += 1
-            let id = ResidentID.make(region: "360102", birth: Day(year: 1970 + n % 30, month: 1 + n % 12, day: 1 + n % 28)!, sequence: n)
-            let name = String(surnames[n % surnames.count]) + String(given[(n * 7) % given.count]) + (n % 3 == 0 ? String(given[n % given.count]) : "")
+            let id = ResidentID.make(
+                region: "360102", birth: Day(year: 1970 + n % 30, month: 1 + n % 12, day: 1 + n % 28)!, sequence: n)
+            let name =
+                String(surnames[n % surnames.count]) + String(given[(n * 7) % given.count])
+                + (n % 3 == 0 ? String(given[n % given.count]) : "")
             let p = Person(id: id, name: name, unit: n % 2 == 0 ? "南昌市第一医院" : "江西省建筑设计研究院")
-            let r = CeledgerDomain.Record(personID: id, mode: .training, category: n % 4 == 0 ? .public : .professional, title: "培训\(n)",
-                                          startDate: Day(year: 2024, month: 3, day: 1)!, endDate: Day(year: 2024, month: 3, day: 2)!,
-                                          claimedHours: Hours(whole: n % 120), recognizedHours: Hours(whole: n % 120), recognition: .recognized)
+            let r = CeledgerDomain.Record(
+                personID: id, mode: .training, category: n % 4 == 0 ? .public : .professional, title: "培训\(n)",
+                startDate: Day(year: 2024, month: 3, day: 1)!, endDate: Day(year: 2024, month: 3, day: 2)!,
+                claimedHours: Hours(whole: n % 120), recognizedHours: Hours(whole: n % 120), recognition: .recognized)
             return (p, [r])
         }
         return l
@@ -43,20 +48,30 @@ import Testing
             let line = app.screen.split(separator: "\n", omittingEmptySubsequences: false)[3 + screen.window.selected]
             #expect(line.contains(all[i]), "\(what): the selected row shows \(all[i])", sourceLocation: sourceLocation)
         }
-        for _ in 0..<30 { app.press("j"); index += 1 }
+        for _ in 0..<30 {
+            app.press("j")
+            index += 1
+        }
         expectAt(index, "30 × j")
-        app.press("PgDn"); index += 19
+        app.press("PgDn")
+        index += 19
         expectAt(index, "PgDn")
         app.press("PgDn", "PgDn", "PgDn", "PgDn", "PgDn", "PgDn", "PgDn")
         expectAt(149, "PgDn to the end")
-        app.press("k", "k"); index = 147
+        app.press("k", "k")
+        index = 147
         expectAt(index, "k at the end")
-        app.press("PgUp"); index -= 19
+        app.press("PgUp")
+        index -= 19
         expectAt(index, "PgUp")
-        app.press("g"); expectAt(0, "g")
-        app.press("k"); expectAt(0, "k at the top")
-        app.press("G"); expectAt(149, "G")
-        app.press("j"); expectAt(149, "j at the bottom")
+        app.press("g")
+        expectAt(0, "g")
+        app.press("k")
+        expectAt(0, "k at the top")
+        app.press("G")
+        expectAt(149, "G")
+        app.press("j")
+        expectAt(149, "j at the bottom")
         for _ in 0..<25 { app.press("k") }
         expectAt(124, "25 × k from the end")
         // Open the person and come back: the same person, on the same row.

@@ -4,6 +4,7 @@ import CeledgerSQLite
 import CeledgerText
 import Foundation
 import Testing
+
 @testable import CeledgerTUI
 
 /// A private folder for the cards a test prints.
@@ -99,8 +100,13 @@ private func fixedClock() -> Date {
         #expect(!text.split(separator: "\n").contains { $0.hasPrefix("*") })
         // 李四 now has 8 professional hours counted.
         #expect(text.split(separator: "\n").first { $0.contains("李四") }!.contains("8.0"))
-        let li = try #require(try ledger.personRowID(idNumber: ResidentID.make(region: "360403", birth: Day(year: 1992, month: 11, day: 30)!, sequence: 131).value))
-        #expect(try app.ledger.records(personRowID: li, year: 2024).contains { $0.record.title == "医疗质量安全培训" && $0.reviewedBy == "clerk" })
+        let li = try #require(
+            try ledger.personRowID(
+                idNumber: ResidentID.make(region: "360403", birth: Day(year: 1992, month: 11, day: 30)!, sequence: 131).value))
+        #expect(
+            try app.ledger.records(personRowID: li, year: 2024).contains {
+                $0.record.title == "医疗质量安全培训" && $0.reviewedBy == "clerk"
+            })
 
         // The same class for 欧阳明辉 again and 王五: one duplicate, named.
         app.press("Up", "m", "m")  // the cursor stayed on 王五, the row after the last marked
@@ -194,7 +200,8 @@ private func fixedClock() -> Date {
 
     @Test func theCardFolderDefaultsToTheHomeFolderAndCanBeSet() {
         #expect(CardSettings.fromEnvironment(["HOME": "/home/wang"]).directory == "/home/wang/celedger-cards")
-        #expect(CardSettings.fromEnvironment(["HOME": "/home/wang", "CELEDGER_CARD_DIR": "/srv/cards"]).directory == "/srv/cards")
+        #expect(
+            CardSettings.fromEnvironment(["HOME": "/home/wang", "CELEDGER_CARD_DIR": "/srv/cards"]).directory == "/srv/cards")
         #expect(CardSettings.fromEnvironment(["CELEDGER_ISSUER": " 某协会 "]).issuer == "某协会")
         #expect(CardSettings.fromEnvironment(["CELEDGER_ISSUER": ""]).issuer == nil)
         #expect(CardFiles.safe("../a/b\u{1}") == "_a_b_")

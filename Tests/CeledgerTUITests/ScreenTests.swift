@@ -4,6 +4,7 @@ import CeledgerSQLite
 import CeledgerText
 import Foundation
 import Testing
+
 @testable import CeledgerTUI
 
 @Suite struct PersonsScreenTests {

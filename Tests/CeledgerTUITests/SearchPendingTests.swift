@@ -1,8 +1,9 @@
 import CeledgerDomain
 import CeledgerLedger
-@testable import CeledgerSQLite
 import Foundation
 import Testing
+
+@testable import CeledgerSQLite
 @testable import CeledgerTUI
 
 /// On a big ledger the search index is read in the background for its first moments: a search typed

@@ -25,7 +25,8 @@ public enum TestBinary {
             for _ in 0..<6 {
                 let candidate = dir.appendingPathComponent("celedger").path
                 var isDir: ObjCBool = false
-                if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate) {
+                if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: candidate)
+                {
                     return candidate
                 }
                 dir = dir.deletingLastPathComponent()
@@ -36,7 +37,9 @@ public enum TestBinary {
 
     public static func require() throws -> String {
         guard let b = celedger else {
-            throw SetupError("cannot find the built celedger binary near \(Bundle.main.bundleURL.path); build with --build-tests or set CELEDGER_BIN")
+            throw SetupError(
+                "cannot find the built celedger binary near \(Bundle.main.bundleURL.path); build with --build-tests or set CELEDGER_BIN"
+            )
         }
         return b
     }
@@ -69,8 +72,10 @@ public struct CLIResult: Sendable {
 }
 
 /// Texts that only a crash prints. No run of the binary may print them.
-public let crashMarkers = ["Fatal error", "Stack dump", "Current stack trace", "Backtrace", "💣", "SIGSEGV", "SIGBUS", "SIGILL",
-                           "Illegal instruction", "Segmentation fault", "Bus error"]
+public let crashMarkers = [
+    "Fatal error", "Stack dump", "Current stack trace", "Backtrace", "💣", "SIGSEGV", "SIGBUS", "SIGILL",
+    "Illegal instruction", "Segmentation fault", "Bus error",
+]
 
 /// No crash text in the output, and no ending by a signal (a Swift trap, or the watchdog's timeout).
 public func expectNoCrash(_ r: CLIResult, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -93,8 +98,10 @@ public final class RunningProcess: @unchecked Sendable {
     private let group = DispatchGroup()
     public let started = Date()
 
-    public init(executable: String, arguments: [String], environment: [String: String], directory: URL,
-                stdin: Data? = nil, displayArguments: [String]? = nil, timeout: TimeInterval = 90) throws {
+    public init(
+        executable: String, arguments: [String], environment: [String: String], directory: URL,
+        stdin: Data? = nil, displayArguments: [String]? = nil, timeout: TimeInterval = 90
+    ) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -140,9 +147,10 @@ public final class RunningProcess: @unchecked Sendable {
     public func finish() -> CLIResult {
         group.wait()
         process.waitUntilExit()
-        return CLIResult(arguments: arguments, status: process.terminationStatus, stdoutData: outBox.data,
-                         stderrData: errBox.data, seconds: Date().timeIntervalSince(started),
-                         killedBySignal: process.terminationReason == .uncaughtSignal)
+        return CLIResult(
+            arguments: arguments, status: process.terminationStatus, stdoutData: outBox.data,
+            stderrData: errBox.data, seconds: Date().timeIntervalSince(started),
+            killedBySignal: process.terminationReason == .uncaughtSignal)
     }
 
     /// The same without blocking a Swift concurrency thread.

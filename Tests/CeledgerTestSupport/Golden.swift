@@ -11,27 +11,31 @@ public struct GoldenFiles: Sendable {
 
     /// Compares `actual` with the file `name` in the folder. `whole`, when given, is printed in full after
     /// the differing lines (a screen is easier to judge whole).
-    public func expect(_ name: String, _ actual: String, whole: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    public func expect(_ name: String, _ actual: String, whole: String? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+    {
         let url = folder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["CELEDGER_RECORD_GOLDEN"] == "1" {
             do {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(actual.utf8).write(to: url)
-                Issue.record("recorded golden file \(url.path); check it, then run again without CELEDGER_RECORD_GOLDEN",
-                             sourceLocation: sourceLocation)
+                Issue.record(
+                    "recorded golden file \(url.path); check it, then run again without CELEDGER_RECORD_GOLDEN",
+                    sourceLocation: sourceLocation)
             } catch {
                 Issue.record("cannot write golden file \(url.path): \(error)", sourceLocation: sourceLocation)
             }
             return
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("golden file \(url.path) is missing; record it with CELEDGER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "golden file \(url.path) is missing; record it with CELEDGER_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
             return
         }
         let expected = String(decoding: data, as: UTF8.self)
         if expected != actual {
-            Issue.record("output differs from golden \(name):\n\(lineDiff(expected, actual))\(whole.map { "\n--- got ---\n\($0)" } ?? "")",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "output differs from golden \(name):\n\(lineDiff(expected, actual))\(whole.map { "\n--- got ---\n\($0)" } ?? "")",
+                sourceLocation: sourceLocation)
         }
     }
 }

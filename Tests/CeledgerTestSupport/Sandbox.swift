@@ -66,7 +66,8 @@ open class TestSandbox: @unchecked Sendable {
     @discardableResult
     public func write(_ name: String, _ data: Data) throws -> String {
         let p = path(name)
-        try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: p))
         return p
     }

@@ -35,7 +35,9 @@ final class InProcessLock: @unchecked Sendable {
 
 @Suite("Two processes at once")
 struct ConcurrencyTests {
-    @Test("two imports of overlapping files started at once: each succeeds (one waits) or fails with one 'locked' line and exit 3; the count is exactly what the successful ones added")
+    @Test(
+        "two imports of overlapping files started at once: each succeeds (one waits) or fails with one 'locked' line and exit 3; the count is exactly what the successful ones added"
+    )
     func twoImportsAtOnce() async throws {
         let f = try await DemoFixture.get()
         let s = try Sandbox()
@@ -67,11 +69,17 @@ struct ConcurrencyTests {
         #expect(state.integrity == "ok")
         let expected = succeeded.count == 2 ? rows.count : succeeded == ["a.csv"] ? cutA : rows.count - cutB
         #expect(state.records == expected, "records after \(succeeded): \(state.records), expected \(expected)")
-        #expect(added == state.records, "the imports say they added \(added) records, the ledger has \(state.records): something was counted twice or lost")
-        print("two imports: \(succeeded) succeeded; a \(String(format: "%.2f", ra.seconds)) s, b \(String(format: "%.2f", rb.seconds)) s")
+        #expect(
+            added == state.records,
+            "the imports say they added \(added) records, the ledger has \(state.records): something was counted twice or lost")
+        print(
+            "two imports: \(succeeded) succeeded; a \(String(format: "%.2f", ra.seconds)) s, b \(String(format: "%.2f", rb.seconds)) s"
+        )
     }
 
-    @Test("while an import holds the write lock (stopped mid-transaction): report and export work at once and see the last committed state; a second writer waits 5 s, then exit 3 'locked'; the import then completes")
+    @Test(
+        "while an import holds the write lock (stopped mid-transaction): report and export work at once and see the last committed state; a second writer waits 5 s, then exit 3 'locked'; the import then completes"
+    )
     func readersDoNotWaitForAWriter() async throws {
         let f = try await DemoFixture.get()
         let s = try Sandbox()
@@ -104,7 +112,9 @@ struct ConcurrencyTests {
             #expect(r.status == 0, "a reader failed while an import holds the write lock: \(r.summary)")
             #expect(r.seconds < 4, "a reader waited for the writer (\(r.seconds) s): \(r.arguments)")
         }
-        #expect(er.stdout == committed, "export during the import shows uncommitted rows (\(dataLines(er.stdout).rows.count) records, committed 200)")
+        #expect(
+            er.stdout == committed,
+            "export during the import shows uncommitted rows (\(dataLines(er.stdout).rows.count) records, committed 200)")
         #expect(rr.stdout.hasPrefix("\u{FEFF}id_number,"), "\(rr.summary)")
 
         let w = await writer.finished()
@@ -125,7 +135,9 @@ struct ConcurrencyTests {
         #expect(!persons.contains("改过的部门"), "the refused person change is in the ledger")
     }
 
-    @Test("a write lock held longer than the 5 s timeout: import waits, then exit 3 and one line mentioning 'locked'; the ledger is unchanged")
+    @Test(
+        "a write lock held longer than the 5 s timeout: import waits, then exit 3 and one line mentioning 'locked'; the ledger is unchanged"
+    )
     func aLockHeldTooLong() async throws {
         let s = try Sandbox()
         let ids = personIDs(3)

@@ -35,8 +35,10 @@ enum KillMoment: CustomStringConvertible, Sendable {
 struct CrashSafetyTests {
     /// Kills `process` at `moment`. Returns true if it was killed, false if it ended by itself first.
     /// Without /proc (not Linux), progress moments fall back to the same fraction of `fullRun` seconds.
-    static func kill(_ process: RunningProcess, at moment: KillMoment, csv: String?, ledger: String,
-                     fullRun: Double, fullWAL: Int) async -> Bool {
+    static func kill(
+        _ process: RunningProcess, at moment: KillMoment, csv: String?, ledger: String,
+        fullRun: Double, fullWAL: Int
+    ) async -> Bool {
         let position = csv.map { ReadPosition(pid: process.pid, file: $0) }
         let csvSize = csv.map(fileSize) ?? 0
         let ledgerSize = fileSize(ledger)
@@ -62,7 +64,9 @@ struct CrashSafetyTests {
         return fired
     }
 
-    @Test("import records of a large file, SIGKILLed at 8 moments from startup to the checkpoint: integrity ok, all or nothing, then a normal import completes")
+    @Test(
+        "import records of a large file, SIGKILLed at 8 moments from startup to the checkpoint: integrity ok, all or nothing, then a normal import completes"
+    )
     func killedImportIsAllOrNothing() async throws {
         let f = try await DemoFixture.get()
         let s = try Sandbox()
@@ -73,12 +77,14 @@ struct CrashSafetyTests {
         let measured = s.path("measured.sqlite")
         try Probe.copyLedger(f.personsOnlyLedger, to: measured)
         let full = try await s.ok(["import", "records", f.recordsCSV], db: measured)
-        #expect(full.stdout.contains("imported records: \(grouped(f.records)) added"),
-                "\(full.summary)")
+        #expect(
+            full.stdout.contains("imported records: \(grouped(f.records)) added"),
+            "\(full.summary)")
         let fullRun = full.seconds
         let reference = try Probe.inspect(measured)
         #expect(reference.records == f.records)
-        #expect(reference.objects.isSuperset(of: ["record_insert_history", "summary_record_insert", "record_year", "history_person"]))
+        #expect(
+            reference.objects.isSuperset(of: ["record_insert_history", "summary_record_insert", "record_year", "history_person"]))
 
         let moments: [KillMoment] = [
             .afterMilliseconds(3), .readFraction(0.05), .ledgerGrows, .afterMilliseconds(40),
@@ -90,24 +96,32 @@ struct CrashSafetyTests {
             let killed = await Self.kill(p, at: moment, csv: f.recordsCSV, ledger: ledger, fullRun: fullRun, fullWAL: 0)
             let r = await p.finished()
             let state = try Probe.inspect(ledger)
-            log.append("\(moment): \(killed ? "killed after \(String(format: "%.3f", r.seconds)) s" : "ended by itself (exit \(r.status))") → \(state)")
+            log.append(
+                "\(moment): \(killed ? "killed after \(String(format: "%.3f", r.seconds)) s" : "ended by itself (exit \(r.status))") → \(state)"
+            )
 
             #expect(state.integrity == "ok", "after a kill at \(moment): \(state)")
             #expect(state.foreignKeyProblems == 0, "after a kill at \(moment): \(state)")
             #expect(state.persons == f.persons, "after a kill at \(moment): \(state)")
             // The triggers and indexes the import drops inside its transaction are there, whenever it died.
-            #expect(state.objects == reference.objects, "after a kill at \(moment): \(reference.objects.symmetricDifference(state.objects))")
-            #expect(state.records == 0 || state.records == f.records,
-                    "an import killed at \(moment) left \(state.records) of \(f.records) records: not all-or-nothing")
+            #expect(
+                state.objects == reference.objects,
+                "after a kill at \(moment): \(reference.objects.symmetricDifference(state.objects))")
+            #expect(
+                state.records == 0 || state.records == f.records,
+                "an import killed at \(moment) left \(state.records) of \(f.records) records: not all-or-nothing")
             if killed {
                 #expect(r.killedBySignal, "\(r.summary)")
                 switch moment {
                 case .readFraction where Paths.hasProcFDInfo:
                     // The file was not fully read yet: nothing can have been committed.
-                    #expect(state.records == 0, "killed at \(moment), before the end of the file, yet \(state.records) records are in")
+                    #expect(
+                        state.records == 0, "killed at \(moment), before the end of the file, yet \(state.records) records are in"
+                    )
                 case .ledgerGrows:
                     // The checkpoint copies a committed transaction: it is all in.
-                    #expect(state.records == f.records, "killed during the checkpoint after the commit, yet \(state.records) records")
+                    #expect(
+                        state.records == f.records, "killed during the checkpoint after the commit, yet \(state.records) records")
                 default: break
                 }
             } else {
@@ -135,11 +149,15 @@ struct CrashSafetyTests {
         // And the ledger reads back exactly what was imported.
         // Compared as bytes: String(contentsOfFile:encoding: .utf8) drops the byte-order mark exports start with.
         let exported = try await s.ok(["export", "records"], db: ledger).stdoutData
-        #expect(exported == FileManager.default.contents(atPath: f.recordsCSV), "export after the crashes differs from the imported file")
+        #expect(
+            exported == FileManager.default.contents(atPath: f.recordsCSV),
+            "export after the crashes differs from the imported file")
         print(log.joined(separator: "\n"))
     }
 
-    @Test("demo SIGKILLed while writing and during its checkpoint: integrity ok, no persons or all of them; demo then completes on the crashed ledger")
+    @Test(
+        "demo SIGKILLed while writing and during its checkpoint: integrity ok, no persons or all of them; demo then completes on the crashed ledger"
+    )
     func killedDemoIsAllOrNothing() async throws {
         let s = try Sandbox()
         let persons = 1500
@@ -149,7 +167,10 @@ struct CrashSafetyTests {
         let measured = s.path("measured.sqlite")
         let m = try s.start(args, db: measured)
         var fullWAL = 0
-        _ = await poll(while: m, limit: 60) { fullWAL = max(fullWAL, fileSize(measured + "-wal")); return false }
+        _ = await poll(while: m, limit: 60) {
+            fullWAL = max(fullWAL, fileSize(measured + "-wal"))
+            return false
+        }
         let full = await m.finished()
         #expect(full.status == 0, "\(full.summary)")
         let complete = try Probe.inspect(measured)
@@ -163,7 +184,8 @@ struct CrashSafetyTests {
         // can be many times the real one (the test's own tasks wake late). So the first kill comes by the
         // clock, 200 ms after the start, and not before the ledger exists (a busy machine can take longer
         // than that to start the process): the demo is still generating then.
-        let moments: [KillMoment] = watched
+        let moments: [KillMoment] =
+            watched
             ? [.afterMilliseconds(200), .walFraction(0.5), .ledgerGrows, .walFraction(0.85)]
             : [.afterMilliseconds(200), .afterMilliseconds(ms / 2), .ledgerGrows, .afterMilliseconds(ms * 85 / 100)]
         var log: [String] = ["full run: \(String(format: "%.2f", full.seconds)) s, -wal up to \(fullWAL) bytes, \(complete)"]
@@ -180,10 +202,13 @@ struct CrashSafetyTests {
             let killed = await Self.kill(p, at: moment, csv: nil, ledger: ledger, fullRun: full.seconds, fullWAL: fullWAL)
             let r = await p.finished()
             let state = try Probe.inspect(ledger)
-            log.append("\(moment): \(killed ? "killed after \(String(format: "%.3f", r.seconds)) s" : "ended by itself (exit \(r.status))") → \(state)")
+            log.append(
+                "\(moment): \(killed ? "killed after \(String(format: "%.3f", r.seconds)) s" : "ended by itself (exit \(r.status))") → \(state)"
+            )
             #expect(state.integrity == "ok", "after a kill at \(moment): \(state)")
-            #expect((state.persons == 0 && state.records == 0) || (state.persons == persons && state.records == complete.records),
-                    "demo killed at \(moment) left \(state): not all-or-nothing")
+            #expect(
+                (state.persons == 0 && state.records == 0) || (state.persons == persons && state.records == complete.records),
+                "demo killed at \(moment) left \(state): not all-or-nothing")
             if killed, case .walFraction = moment {
                 #expect(state.persons == 0, "killed at \(moment), before its commit, yet \(state)")
             }

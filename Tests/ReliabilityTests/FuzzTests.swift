@@ -1,6 +1,6 @@
 import CeledgerDomain
-import CeledgerLedger
 import CeledgerInterchange
+import CeledgerLedger
 import CeledgerSQLite
 import CeledgerSheets
 import CeledgerTestSupport
@@ -13,7 +13,9 @@ import Testing
 
 /// Pieces random strings are made of: separators, quotes, line breaks, CJK, emoji (with a ZWJ sequence),
 /// a combining mark (text in NFD, as macOS file names and some Excel exports have it), tabs.
-let csvPieces: [String] = ["a", "Z", "7", " ", ",", "\"", "\r", "\n", "\r\n", "中", "文", "😀", "👩‍💻", "\u{301}", "\t", ";", "\u{3000}"]
+let csvPieces: [String] = [
+    "a", "Z", "7", " ", ",", "\"", "\r", "\n", "\r\n", "中", "文", "😀", "👩‍💻", "\u{301}", "\t", ";", "\u{3000}",
+]
 
 extension RandomNumberGenerator {
     mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
@@ -63,24 +65,33 @@ struct FuzzTests {
     static let rules = [try! RuleSet.decode(Data(contentsOf: URL(fileURLWithPath: Paths.data + "/rules/jiangxi-2023.json")))]
     // MARK: (a) writer → reader round trip
 
-    @Test("any rows of random strings (commas, quotes, CR/LF, CJK, emoji, combining marks) written with CSVWriter.line read back identical")
+    @Test(
+        "any rows of random strings (commas, quotes, CR/LF, CJK, emoji, combining marks) written with CSVWriter.line read back identical"
+    )
     func writerReaderRoundTrip() async {
         let gen = Generator<[[String]], Shrink.None<[[String]]>>(run: { rng in randomRows(&rng) })
         await propertyCheck(count: 200, input: gen) { rows in
             let text = rows.map(CSVWriter.line).joined()
             let (read, error) = readAll(CSVReader(text: text))
-            #expect(error == nil, "the writer's output does not read back: \(String(describing: error)) for \(rows.debugDescription)")
-            #expect(read.map(\.fields) == rows, "written \(rows.debugDescription)\nas \(text.debugDescription)\nread back \(read.map(\.fields).debugDescription)")
+            #expect(
+                error == nil, "the writer's output does not read back: \(String(describing: error)) for \(rows.debugDescription)")
+            #expect(
+                read.map(\.fields) == rows,
+                "written \(rows.debugDescription)\nas \(text.debugDescription)\nread back \(read.map(\.fields).debugDescription)")
         }
     }
 
-    @Test("the writer quotes a field whose separator, quote or line break is part of a larger character: CRLF, a comma or quote with a combining mark")
+    @Test(
+        "the writer quotes a field whose separator, quote or line break is part of a larger character: CRLF, a comma or quote with a combining mark"
+    )
     func writerQuotesGraphemeClusters() {
         for field in ["a\r\nb", "备注第一行\r\n第二行", "a,\u{301}b", "\"\u{301}x"] {
             let text = CSVWriter.line(["left", field, "right"])
             let (rows, error) = readAll(CSVReader(text: text))
-            #expect(error == nil && rows.map(\.fields) == [["left", field, "right"]],
-                    "CSVWriter.line wrote \(field.debugDescription) as \(text.debugDescription): it reads back as \(rows.map(\.fields).debugDescription) \(error.map { "\($0)" } ?? "")")
+            #expect(
+                error == nil && rows.map(\.fields) == [["left", field, "right"]],
+                "CSVWriter.line wrote \(field.debugDescription) as \(text.debugDescription): it reads back as \(rows.map(\.fields).debugDescription) \(error.map { "\($0)" } ?? "")"
+            )
         }
     }
 
@@ -89,7 +100,13 @@ struct FuzzTests {
         let s = try Sandbox()
         let ids = personIDs(1)
         try await s.ok(["import", "persons", try s.write("p.csv", personsCSV(ids))])
-        try await s.ok(["import", "records", try s.write("r.csv", "id_number,mode,category,title,end_date,claimed_hours,note\r\n\(ids[0]),training,public,课程,2024-01-01,3,\"第一行\r\n第二行\"\r\n")])
+        try await s.ok([
+            "import", "records",
+            try s.write(
+                "r.csv",
+                "id_number,mode,category,title,end_date,claimed_hours,note\r\n\(ids[0]),training,public,课程,2024-01-01,3,\"第一行\r\n第二行\"\r\n"
+            ),
+        ])
         let exported = try s.write("exported.csv", try await s.ok(["export", "records"]).stdout)
         let other = s.path("other.sqlite")
         try await s.ok(["import", "persons", try s.write("p2.csv", try await s.ok(["export", "persons"]).stdout)], db: other)
@@ -97,15 +114,21 @@ struct FuzzTests {
         #expect(r.status == 0, "BUG: the exported file does not import back: \(r.summary)")
         if r.status == 0 {
             // As bytes: String(contentsOfFile:encoding: .utf8) drops the byte-order mark exports start with.
-            #expect(try await s.ok(["export", "records"], db: other).stdoutData == FileManager.default.contents(atPath: exported))
+            #expect(
+                try await s.ok(["export", "records"], db: other).stdoutData == FileManager.default.contents(atPath: exported))
         }
     }
 
     // MARK: (b) random bytes
 
-    @Test("random bytes (biased to quotes, separators, line breaks, BOM and UTF-8 pieces) never crash the reader; rows and errors carry plausible line numbers")
+    @Test(
+        "random bytes (biased to quotes, separators, line breaks, BOM and UTF-8 pieces) never crash the reader; rows and errors carry plausible line numbers"
+    )
     func readerOnRandomBytes() async {
-        let special: [UInt8] = [0x22, 0x22, 0x2C, 0x2C, 0x0D, 0x0A, 0x0A, 0x00, 0xEF, 0xBB, 0xBF, 0x61, 0xC3, 0xA9, 0xE4, 0xB8, 0xAD, 0xFF, 0x80, 0x20]
+        let special: [UInt8] = [
+            0x22, 0x22, 0x2C, 0x2C, 0x0D, 0x0A, 0x0A, 0x00, 0xEF, 0xBB, 0xBF, 0x61, 0xC3, 0xA9, 0xE4, 0xB8, 0xAD, 0xFF, 0x80,
+            0x20,
+        ]
         let gen = Generator<[UInt8], Shrink.None<[UInt8]>>(run: { rng in
             (0..<Int.random(in: 0...400, using: &rng)).map { _ in
                 Bool.random(using: &rng) ? rng.pick(special) : UInt8.random(in: 0...255, using: &rng)
@@ -137,7 +160,8 @@ struct FuzzTests {
             let target = Int.random(in: 60_000...200_000, using: &rng)
             while bytes.count < target {
                 let rows = randomRows(&rng, rows: 20...40)
-                bytes += Array(rows.map { $0.map(quoted).joined(separator: ",") + (Bool.random(using: &rng) ? "\r\n" : "\n") }.joined().utf8)
+                bytes += Array(
+                    rows.map { $0.map(quoted).joined(separator: ",") + (Bool.random(using: &rng) ? "\r\n" : "\n") }.joined().utf8)
                 if Int.random(in: 0..<50, using: &rng) == 0 { bytes.append(rng.pick([0x22, 0xFF, 0x00])) }
             }
             return bytes
@@ -159,7 +183,12 @@ struct FuzzTests {
 
     /// A valid records file as rows of cells (header first).
     static let validRows: [[String]] = {
-        var rows = [["id_number", "mode", "category", "title", "start_date", "end_date", "assessment", "claimed_hours", "recognized_hours", "recognition", "note"]]
+        var rows = [
+            [
+                "id_number", "mode", "category", "title", "start_date", "end_date", "assessment", "claimed_hours",
+                "recognized_hours", "recognition", "note",
+            ]
+        ]
         for (i, id) in ids.enumerated() {
             rows.append([id, "training", "public", "课程\(i)", "2024-03-01", "2024-03-02", "passed", "12", "12", "recognized", ""])
             rows.append([id, "online", "professional", "在线\(i)", "2024-05-01", "2024-05-01", "none", "8.1", "", "pending", "备注"])
@@ -168,15 +197,19 @@ struct FuzzTests {
     }()
 
     /// Values a mutated cell may take: valid ones from other columns, near misses, and hostile text.
-    static let cellValues = ["", " ", "x", "training", "培训班", "public", "专业", "passed", "不合格", "recognized", "rejected", "pending",
-                             "2024-02-30", "2024年3月4日", "２０２４-01-01", "1900-01-01", "2101-01-01", "-1", "0", "999.95", "1e9",
-                             "99999999999999999999", "8.15", "NaN", "\"", ",", "\n", "\r\n", "=1+1", "\u{0}", "\u{1B}[31m",
-                             String(repeating: "长", count: 300), ids[1], "36010219700101001X", "360102700101001"]
+    static let cellValues = [
+        "", " ", "x", "training", "培训班", "public", "专业", "passed", "不合格", "recognized", "rejected", "pending",
+        "2024-02-30", "2024年3月4日", "２０２４-01-01", "1900-01-01", "2101-01-01", "-1", "0", "999.95", "1e9",
+        "99999999999999999999", "8.15", "NaN", "\"", ",", "\n", "\r\n", "=1+1", "\u{0}", "\u{1B}[31m",
+        String(repeating: "长", count: 300), ids[1], "36010219700101001X", "360102700101001",
+    ]
 
     struct ImportCase: Sendable, CustomStringConvertible {
         let bytes: [UInt8]
         let skipInvalid: Bool
-        var description: String { "skipInvalid: \(skipInvalid), file: \(String(decoding: bytes, as: UTF8.self).debugDescription)" }
+        var description: String {
+            "skipInvalid: \(skipInvalid), file: \(String(decoding: bytes, as: UTF8.self).debugDescription)"
+        }
     }
 
     static func mutated<G: RandomNumberGenerator>(_ g: inout G) -> ImportCase {
@@ -205,7 +238,9 @@ struct FuzzTests {
         return ImportCase(bytes: bytes, skipInvalid: Int.random(in: 0..<4, using: &g) == 0)
     }
 
-    @Test("importing random mutations of a valid records file never crashes or throws, is all-or-nothing, and every error's line is in the file")
+    @Test(
+        "importing random mutations of a valid records file never crashes or throws, is all-or-nothing, and every error's line is in the file"
+    )
     func importOfMutatedFiles() async throws {
         let persons = personsCSV(Self.ids)
         let gen = Generator<ImportCase, Shrink.None<ImportCase>>(run: { rng in FuzzTests.mutated(&rng) })
@@ -215,7 +250,8 @@ struct FuzzTests {
             try #require(p.committed && p.inserted == Self.ids.count)
             let report: ImportReport
             do {
-                report = try ledger.importRows(.record, from: CSVReader(bytes: c.bytes), options: ImportOptions(skipInvalid: c.skipInvalid))
+                report = try ledger.importRows(
+                    .record, from: CSVReader(bytes: c.bytes), options: ImportOptions(skipInvalid: c.skipInvalid))
             } catch {
                 Issue.record("importRows threw instead of reporting rows: \(error) — \(c)")
                 return
@@ -226,20 +262,27 @@ struct FuzzTests {
                 #expect(report.committed == !report.fileIsBroken, "\(c)")
                 if !report.fileIsBroken { #expect(report.rejected.count == report.badRowCount, "\(c)") }
             } else {
-                #expect(report.committed == report.errors.isEmpty, "committed \(report.committed) with \(report.errors.count) errors — \(c)")
+                #expect(
+                    report.committed == report.errors.isEmpty,
+                    "committed \(report.committed) with \(report.errors.count) errors — \(c)")
             }
             if report.committed {
                 #expect(records == report.inserted, "\(records) records, report says \(report.inserted) inserted — \(c)")
                 if !c.skipInvalid {
-                    #expect(report.rows == report.inserted + report.duplicateCount, "\(report.rows) rows, \(report.inserted) inserted, \(report.duplicateCount) duplicates — \(c)")
+                    #expect(
+                        report.rows == report.inserted + report.duplicateCount,
+                        "\(report.rows) rows, \(report.inserted) inserted, \(report.duplicateCount) duplicates — \(c)")
                 }
             } else {
                 #expect(records == 0, "not committed, yet \(records) records are in — \(c)")
                 #expect(!report.errors.isEmpty, "nothing imported and no error said why — \(c)")
             }
-            #expect(report.errors.isEmpty == (report.badRowCount == 0), "\(report.badRowCount) bad rows, \(report.errors.count) errors — \(c)")
+            #expect(
+                report.errors.isEmpty == (report.badRowCount == 0),
+                "\(report.badRowCount) bad rows, \(report.errors.count) errors — \(c)")
             for e in report.errors + report.duplicates {
-                #expect(e.line >= 1 && e.line <= maxLine, "error on line \(e.line) of a \(maxLine)-line file: \(e.message) — \(c)")
+                #expect(
+                    e.line >= 1 && e.line <= maxLine, "error on line \(e.line) of a \(maxLine)-line file: \(e.message) — \(c)")
             }
         }
     }

@@ -30,7 +30,7 @@ let recordsHeader = "id_number,mode,category,title,end_date,claimed_hours"
 
 enum HostileFile: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case randomBytes, emptyFile, tenMBField, tenMBQuotedField, invalidUTF8, gbkEncoded, utf16, nulBytes,
-         fiveMBLineOfCommas, fiveMBLineWithoutNewline, fiveMBUnterminatedQuote, semicolonSeparated, tabSeparated
+        fiveMBLineOfCommas, fiveMBLineWithoutNewline, fiveMBUnterminatedQuote, semicolonSeparated, tabSeparated
 
     var testDescription: String { rawValue }
 
@@ -45,11 +45,14 @@ enum HostileFile: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .tenMBQuotedField:
             return Data("\(recordsHeader)\n\(row)\"".utf8) + big(10 << 20, UInt8(ascii: "y")) + Data("\",2024-01-01,3\n".utf8)
         case .invalidUTF8:
-            return Data("\(recordsHeader)\n\(row)ok,2024-01-01,3\n\(row)".utf8) + Data([0xC3, 0x28, 0xFF]) + Data(",2024-01-02,3\n".utf8)
+            return Data("\(recordsHeader)\n\(row)ok,2024-01-01,3\n\(row)".utf8) + Data([0xC3, 0x28, 0xFF])
+                + Data(",2024-01-02,3\n".utf8)
         case .gbkEncoded:
             // 身份证号,学习方式 in GBK, as a spreadsheet saved without "CSV UTF-8" writes it: read as GB18030,
             // a header that lacks the required columns.
-            return Data([0xC9, 0xED, 0xB7, 0xDD, 0xD6, 0xA4, 0xBA, 0xC5, 0x2C, 0xD1, 0xA7, 0xCF, 0xB0, 0xB7, 0xBD, 0xCA, 0xBD, 0x0A])
+            return Data([
+                0xC9, 0xED, 0xB7, 0xDD, 0xD6, 0xA4, 0xBA, 0xC5, 0x2C, 0xD1, 0xA7, 0xCF, 0xB0, 0xB7, 0xBD, 0xCA, 0xBD, 0x0A,
+            ])
         case .utf16:
             var d = Data([0xFF, 0xFE])
             for u in "\(recordsHeader)\n\(row)t,2024-01-01,3\n".utf16 { d += Data([UInt8(u & 0xFF), UInt8(u >> 8)]) }
@@ -62,12 +65,18 @@ enum HostileFile: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return Data("\(recordsHeader)\n\(row)".utf8) + big(5 << 20, UInt8(ascii: "z"))
         case .fiveMBUnterminatedQuote:
             var d = Data("\(recordsHeader)\n\(row)\"".utf8)
-            for _ in 0..<(5 << 20) / 64 { d += Data("a line of text, with a comma; still inside the quotes............\n".utf8.prefix(64)) }
+            for _ in 0..<(5 << 20) / 64 {
+                d += Data("a line of text, with a comma; still inside the quotes............\n".utf8.prefix(64))
+            }
             return d
         case .semicolonSeparated:
-            return Data("\(recordsHeader.replacingOccurrences(of: ",", with: ";"))\n\(row.replacingOccurrences(of: ",", with: ";"))t;2024-01-01;3\n".utf8)
+            return Data(
+                "\(recordsHeader.replacingOccurrences(of: ",", with: ";"))\n\(row.replacingOccurrences(of: ",", with: ";"))t;2024-01-01;3\n"
+                    .utf8)
         case .tabSeparated:
-            return Data("\(recordsHeader.replacingOccurrences(of: ",", with: "\t"))\n\(row.replacingOccurrences(of: ",", with: "\t"))t\t2024-01-01\t3\n".utf8)
+            return Data(
+                "\(recordsHeader.replacingOccurrences(of: ",", with: "\t"))\n\(row.replacingOccurrences(of: ",", with: "\t"))t\t2024-01-01\t3\n"
+                    .utf8)
         }
     }
 
@@ -101,8 +110,9 @@ struct HostileInputTests {
         return ids
     }
 
-    @Test("a hostile CSV given to import records: exit 1, one line per problem, no crash, the ledger unchanged",
-          arguments: HostileFile.allCases)
+    @Test(
+        "a hostile CSV given to import records: exit 1, one line per problem, no crash, the ledger unchanged",
+        arguments: HostileFile.allCases)
     func hostileCSV(_ kind: HostileFile) async throws {
         let s = try Sandbox(kind.rawValue)
         let ids = try await Self.smallLedger(s)
@@ -140,7 +150,9 @@ struct HostileInputTests {
         #expect(try await s.snapshot() == before)
     }
 
-    @Test("a bad value holding a line break or an escape sequence, or such a column name, is reported on one line without control characters")
+    @Test(
+        "a bad value holding a line break or an escape sequence, or such a column name, is reported on one line without control characters"
+    )
     func messagesNeverCarryLineBreaksOrEscapes() async throws {
         let s = try Sandbox()
         let ids = try await Self.smallLedger(s)
@@ -167,27 +179,36 @@ struct HostileInputTests {
     // MARK: - the ledger file itself
 
     /// Expects a refusal: exit 3, one line containing `text`, and the file byte for byte as it was.
-    static func expectRefused(_ s: Sandbox, db: String, _ args: [String], contains text: String,
-                              sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func expectRefused(
+        _ s: Sandbox, db: String, _ args: [String], contains text: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let bytes = s.bytes(db)
         let r = try await s.run(args, db: db, sourceLocation: sourceLocation)
         #expect(r.status == 3, "\(r.summary)", sourceLocation: sourceLocation)
         #expect(r.stderrLines.count == 1, "\(r.summary)", sourceLocation: sourceLocation)
         #expect(r.stderr.contains(text), "the message does not say \"\(text)\":\n\(r.summary)", sourceLocation: sourceLocation)
-        #expect(sameBytes(s.bytes(db), bytes), "BUG: \(args.joined(separator: " ")) changed the file given as --db (\(bytes?.count ?? -1) → \(s.bytes(db)?.count ?? -1) bytes)",
-                sourceLocation: sourceLocation)
+        #expect(
+            sameBytes(s.bytes(db), bytes),
+            "BUG: \(args.joined(separator: " ")) changed the file given as --db (\(bytes?.count ?? -1) → \(s.bytes(db)?.count ?? -1) bytes)",
+            sourceLocation: sourceLocation)
     }
 
     /// A ledger with persons and `perPerson` records each, closed cleanly (no -wal), and where its record
     /// table starts.
-    static func closedLedger(_ s: Sandbox, persons: Int = 3, perPerson: Int = 2) async throws -> (path: String, pageSize: Int, recordRoot: Int, records: String) {
+    static func closedLedger(
+        _ s: Sandbox, persons: Int = 3, perPerson: Int = 2
+    ) async throws -> (path: String, pageSize: Int, recordRoot: Int, records: String) {
         let ids = personIDs(persons)
         try await s.ok(["import", "persons", try s.write("persons.csv", personsCSV(ids))])
         try await s.ok(["import", "records", try s.write("records.csv", recordsCSV(ids, perPerson: perPerson))])
         let more = try s.write("more.csv", recordsCSV(ids, perPerson: perPerson + 4, tag: "加课"))
         let queue = try DatabaseQueue(path: s.db)
         let (pageSize, root) = try await queue.read { db in
-            (try Int.fetchOne(db, sql: "PRAGMA page_size")!, try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'record'")!)
+            (
+                try Int.fetchOne(db, sql: "PRAGMA page_size")!,
+                try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'record'")!
+            )
         }
         try queue.close()
         #expect(!FileManager.default.fileExists(atPath: s.db + "-wal"))
@@ -199,7 +220,8 @@ struct HostileInputTests {
         let s = try Sandbox()
         let ids = personIDs(1)
         let notes = try s.write("notes.txt", "这不是登记簿\nnot a ledger\n")
-        try await Self.expectRefused(s, db: notes, ["import", "persons", try s.write("p.csv", personsCSV(ids))], contains: "not a celedger ledger")
+        try await Self.expectRefused(
+            s, db: notes, ["import", "persons", try s.write("p.csv", personsCSV(ids))], contains: "not a celedger ledger")
         try await Self.expectRefused(s, db: notes, ["demo", "--persons", "3"], contains: "not a celedger ledger")
     }
 
@@ -233,7 +255,9 @@ struct HostileInputTests {
         return (l.path, l.records, bytes)
     }
 
-    @Test("a ledger whose record table is damaged where every insert goes (the root page's right-most child): import says 'corrupt … left untouched', exit 3, and the file must really be untouched")
+    @Test(
+        "a ledger whose record table is damaged where every insert goes (the root page's right-most child): import says 'corrupt … left untouched', exit 3, and the file must really be untouched"
+    )
     func damagedTableDetected() async throws {
         let s = try Sandbox()
         // From offset 8: the right-most child pointer of the interior page, and its cells.
@@ -241,7 +265,9 @@ struct HostileInputTests {
         try await Self.expectRefused(s, db: l.path, ["import", "records", l.records], contains: "corrupt")
     }
 
-    @Test("a ledger whose record table's root has damaged cells (new rows still find the intact right-most pointer): import refuses, because it reads its new rows back by id to write their history")
+    @Test(
+        "a ledger whose record table's root has damaged cells (new rows still find the intact right-most pointer): import refuses, because it reads its new rows back by id to write their history"
+    )
     func damagedCellsDetected() async throws {
         let s = try Sandbox()
         // From offset 12: the cells only. Inserting alone would not meet them (appending goes down the
@@ -251,22 +277,27 @@ struct HostileInputTests {
         try await Self.expectRefused(s, db: l.path, ["import", "records", l.records], contains: "corrupt")
     }
 
-    @Test("an immutable ledger (chattr +i: read-only even for root): import fails with exit 3 'read-only', the ledger unchanged; reading still works",
-          .enabled(if: Immutable.available, "needs root and chattr on the file system of /tmp"))
+    @Test(
+        "an immutable ledger (chattr +i: read-only even for root): import fails with exit 3 'read-only', the ledger unchanged; reading still works",
+        .enabled(if: Immutable.available, "needs root and chattr on the file system of /tmp"))
     func immutableLedger() async throws {
         let s = try Sandbox()
         let ids = try await Self.smallLedger(s)
         let before = try await s.snapshot()
         try #require(Immutable.set(s.db, true))
         defer { _ = Immutable.set(s.db, false) }
-        try await Self.expectRefused(s, db: s.db, ["import", "records", try s.write("r.csv", recordsCSV(ids, perPerson: 5, tag: "新"))], contains: "read-only")
-        try await Self.expectRefused(s, db: s.db, ["import", "persons", try s.write("p.csv", personsCSV(personIDs(5)))], contains: "read-only")
+        try await Self.expectRefused(
+            s, db: s.db, ["import", "records", try s.write("r.csv", recordsCSV(ids, perPerson: 5, tag: "新"))],
+            contains: "read-only")
+        try await Self.expectRefused(
+            s, db: s.db, ["import", "persons", try s.write("p.csv", personsCSV(personIDs(5)))], contains: "read-only")
         #expect(try await s.snapshot() == before)
         try await s.ok(["report", "annual", "--year", "2024"])
     }
 
-    @Test("a ledger on a read-only file system: import fails with exit 3 and a message that says read-only; the ledger unchanged",
-          .enabled(if: Tmpfs.available, "needs root allowed to mount a tmpfs"))
+    @Test(
+        "a ledger on a read-only file system: import fails with exit 3 and a message that says read-only; the ledger unchanged",
+        .enabled(if: Tmpfs.available, "needs root allowed to mount a tmpfs"))
     func ledgerOnReadOnlyFileSystem() async throws {
         let s = try Sandbox()
         let fs = try Tmpfs(at: s.path("ro"), kilobytes: 2048)
@@ -276,11 +307,14 @@ struct HostileInputTests {
         let ids = try await Self.smallLedger(s)
         try FileManager.default.copyItem(atPath: s.db, toPath: db)
         try fs.remountReadOnly()
-        try await Self.expectRefused(s, db: db, ["import", "records", try s.write("r.csv", recordsCSV(ids, perPerson: 5, tag: "新"))], contains: "read-only")
+        try await Self.expectRefused(
+            s, db: db, ["import", "records", try s.write("r.csv", recordsCSV(ids, perPerson: 5, tag: "新"))], contains: "read-only"
+        )
     }
 
-    @Test("a ledger on a read-only file system can still be read: export and report work",
-          .enabled(if: Tmpfs.available, "needs root allowed to mount a tmpfs"))
+    @Test(
+        "a ledger on a read-only file system can still be read: export and report work",
+        .enabled(if: Tmpfs.available, "needs root allowed to mount a tmpfs"))
     func readingFromReadOnlyFileSystem() async throws {
         let s = try Sandbox()
         let fs = try Tmpfs(at: s.path("ro"), kilobytes: 2048)
@@ -299,8 +333,9 @@ struct HostileInputTests {
         #expect(before.hasSuffix(r.stdout))
     }
 
-    @Test("a full disk (a 600 KB tmpfs): import fails with exit 3 'disk is full', the ledger passes integrity_check and holds what it held",
-          .enabled(if: Tmpfs.available, "needs root allowed to mount a tmpfs"))
+    @Test(
+        "a full disk (a 600 KB tmpfs): import fails with exit 3 'disk is full', the ledger passes integrity_check and holds what it held",
+        .enabled(if: Tmpfs.available, "needs root allowed to mount a tmpfs"))
     func fullDisk() async throws {
         let s = try Sandbox()
         let fs = try Tmpfs(at: s.path("small"), kilobytes: 600)
@@ -322,7 +357,8 @@ struct HostileInputTests {
         #expect(state.persons == 100 && state.records == 30, "\(state)")
         #expect(try await s.snapshot(db: db) == before, "the ledger changed")
         // A small import still fits after the failed one gave its space back.
-        let small = try await s.run(["import", "records", try s.write("r2.csv", recordsCSV(Array(ids.prefix(2)), perPerson: 1, tag: "小"))], db: db)
+        let small = try await s.run(
+            ["import", "records", try s.write("r2.csv", recordsCSV(Array(ids.prefix(2)), perPerson: 1, tag: "小"))], db: db)
         #expect(small.status == 0 || (small.status == 3 && small.stderr.contains("disk is full")), "\(small.summary)")
         #expect(try Probe.inspect(db).integrity == "ok")
     }

@@ -1,8 +1,9 @@
+import CeledgerLedger
 import CeledgerSheets
 import CeledgerTestSupport
 import PropertyBased
 import Testing
-import CeledgerLedger
+
 @testable import CeledgerSQLite
 
 @Test func csvReaderNeverCrashesOnRandomBytes() async {

@@ -32,7 +32,8 @@ final class Sandbox: TestSandbox, @unchecked Sendable {
     /// Starts the binary with `--db <ledger> --lang en` after the arguments.
     func start(_ args: [String], db: String? = nil, timeout: TimeInterval = 60) throws -> RunningProcess {
         let full = args + ["--db", db ?? self.db, "--lang", "en"]
-        return try RunningProcess(executable: binary, arguments: full, environment: environment(), directory: dir, timeout: timeout)
+        return try RunningProcess(
+            executable: binary, arguments: full, environment: environment(), directory: dir, timeout: timeout)
     }
 
     /// Runs to the end and checks that nothing looks like a crash.
@@ -68,12 +69,18 @@ func expectOneLinePerProblem(_ r: CLIResult, file: String? = nil, sourceLocation
     let name = file.map { ($0 as NSString).lastPathComponent }
     for line in r.stderrLines {
         let known = line.hasPrefix("celedger: ") || (name.map { line.hasPrefix("\($0): line ") } ?? false)
-        #expect(known, "a stderr line that is not a whole message (a message broken over lines?): \(line.debugDescription.prefix(300))\n\(r.summary)",
-                sourceLocation: sourceLocation)
+        #expect(
+            known,
+            "a stderr line that is not a whole message (a message broken over lines?): \(line.debugDescription.prefix(300))\n\(r.summary)",
+            sourceLocation: sourceLocation)
         // A tab is harmless; CR, ESC and the other controls can rewrite what the terminal shows.
-        let controls = line.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }
-        #expect(controls.isEmpty, "control characters \(controls.map { String(format: "U+%04X", $0.value) }) in the message \(line.debugDescription.prefix(300))",
-                sourceLocation: sourceLocation)
+        let controls = line.unicodeScalars.filter {
+            ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F || (0x80..<0xA0).contains($0.value)
+        }
+        #expect(
+            controls.isEmpty,
+            "control characters \(controls.map { String(format: "U+%04X", $0.value) }) in the message \(line.debugDescription.prefix(300))",
+            sourceLocation: sourceLocation)
     }
 }
 
@@ -86,7 +93,9 @@ struct LedgerState: Sendable, CustomStringConvertible {
     let records: Int
     /// The names of the ledger's triggers and indexes (an import drops some inside its transaction).
     var objects: Set<String> = []
-    var description: String { "integrity \(integrity), \(foreignKeyProblems) foreign-key problems, \(persons) persons, \(records) records" }
+    var description: String {
+        "integrity \(integrity), \(foreignKeyProblems) foreign-key problems, \(persons) persons, \(records) records"
+    }
 }
 
 enum Probe {
@@ -110,17 +119,23 @@ enum Probe {
             } catch {
                 return LedgerState(integrity: "\(error)", foreignKeyProblems: -1, persons: -1, records: -1)
             }
-            guard integrity == "ok" else { return LedgerState(integrity: integrity, foreignKeyProblems: -1, persons: -1, records: -1) }
+            guard integrity == "ok" else {
+                return LedgerState(integrity: integrity, foreignKeyProblems: -1, persons: -1, records: -1)
+            }
             let fk = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count
             // A ledger killed before its first migration has no tables yet: it holds nothing.
             func count(_ table: String) throws -> Int {
-                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]) == 1 else { return 0 }
+                guard
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]) == 1
+                else { return 0 }
                 return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? -1
             }
             let persons = try count("person")
             let records = try count("record")
             let objects = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
-            return LedgerState(integrity: integrity, foreignKeyProblems: fk, persons: persons, records: records, objects: Set(objects))
+            return LedgerState(
+                integrity: integrity, foreignKeyProblems: fk, persons: persons, records: records, objects: Set(objects))
         }
     }
 
@@ -279,11 +294,17 @@ enum Immutable {
         guard getuid() == 0 else { return false }
         let probe = "/tmp/celedger-chattr-probe-\(getpid())"
         FileManager.default.createFile(atPath: probe, contents: Data("x".utf8))
-        defer { _ = set(probe, false); try? FileManager.default.removeItem(atPath: probe) }
+        defer {
+            _ = set(probe, false)
+            try? FileManager.default.removeItem(atPath: probe)
+        }
         guard set(probe, true) else { return false }
         // Really refused?
         let fd = open(probe, O_WRONLY)
-        if fd >= 0 { close(fd); return false }
+        if fd >= 0 {
+            close(fd)
+            return false
+        }
         return true
     }()
 }
@@ -311,7 +332,8 @@ func recordsCSV(_ ids: [String], perPerson: Int, tag: String = "课程", note: S
     for id in ids {
         for k in 0..<perPerson {
             let day = String(format: "2024-%02d-%02d", 1 + k % 12, 1 + k % 28)
-            out += "\(id),training,\(k % 3 == 0 ? "public" : "professional"),\(tag)第\(k)讲,\(day),\(day),passed,8.1,8.1,recognized,\(note)\n"
+            out +=
+                "\(id),training,\(k % 3 == 0 ? "public" : "professional"),\(tag)第\(k)讲,\(day),\(day),passed,8.1,8.1,recognized,\(note)\n"
         }
     }
     return out
@@ -368,8 +390,9 @@ struct DemoFixture: Sendable {
         guard state.persons == personsCount, recordCount > 10_000 else {
             throw SetupError("fixture is not as expected: \(state), \(recordCount) records in the CSV")
         }
-        return DemoFixture(dir: dir, personsCSV: persons, recordsCSV: records, personsOnlyLedger: base,
-                           persons: personsCount, records: recordCount)
+        return DemoFixture(
+            dir: dir, personsCSV: persons, recordsCSV: records, personsOnlyLedger: base,
+            persons: personsCount, records: recordCount)
     }
 
     private static let shared = FixtureCache()

@@ -12,15 +12,17 @@ extension Schema {
     static func v4YearCounts(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE summary_year ADD COLUMN persons INTEGER NOT NULL DEFAULT 0")
         try db.execute(sql: "ALTER TABLE summary_year ADD COLUMN met INTEGER NOT NULL DEFAULT 0")
-        try db.execute(sql: """
-            UPDATE summary_year SET
-                persons = (SELECT count(*) FROM person_year y WHERE y.year = summary_year.year),
-                met = (SELECT count(*) FROM person_year y WHERE y.year = summary_year.year AND y.needed_tenths = 0)
-            """)
-        try db.execute(sql: """
-            CREATE TRIGGER person_year_uncount AFTER DELETE ON person_year BEGIN
-                UPDATE summary_year SET persons = persons - 1, met = met - (OLD.needed_tenths = 0) WHERE year = OLD.year;
-            END
-            """)
+        try db.execute(
+            sql: """
+                UPDATE summary_year SET
+                    persons = (SELECT count(*) FROM person_year y WHERE y.year = summary_year.year),
+                    met = (SELECT count(*) FROM person_year y WHERE y.year = summary_year.year AND y.needed_tenths = 0)
+                """)
+        try db.execute(
+            sql: """
+                CREATE TRIGGER person_year_uncount AFTER DELETE ON person_year BEGIN
+                    UPDATE summary_year SET persons = persons - 1, met = met - (OLD.needed_tenths = 0) WHERE year = OLD.year;
+                END
+                """)
     }
 }

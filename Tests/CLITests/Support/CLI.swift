@@ -27,25 +27,30 @@ final class Sandbox: TestSandbox, @unchecked Sendable {
     }
 
     /// Starts the binary. `db: true` appends `--db <ledger>` after the arguments.
-    func start(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
-               removingEnv: Set<String> = [], stdin: Data? = nil, umask mask: String? = nil) throws -> RunningProcess {
+    func start(
+        _ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+        removingEnv: Set<String> = [], stdin: Data? = nil, umask mask: String? = nil
+    ) throws -> RunningProcess {
         var full = args
         if withDB { full += ["--db", db] }
         if let lang { full += ["--lang", lang] }
         let env = environment(extra, removing: removingEnv)
         if let mask {
             // Through the shell only to set the umask; exec keeps the process the binary itself.
-            return try RunningProcess(executable: "/bin/sh", arguments: ["-c", "umask \(mask); exec \"$0\" \"$@\"", binary] + full,
-                                      environment: env, directory: dir, stdin: stdin, displayArguments: full)
+            return try RunningProcess(
+                executable: "/bin/sh", arguments: ["-c", "umask \(mask); exec \"$0\" \"$@\"", binary] + full,
+                environment: env, directory: dir, stdin: stdin, displayArguments: full)
         }
         return try RunningProcess(executable: binary, arguments: full, environment: env, directory: dir, stdin: stdin)
     }
 
     /// Runs the binary to the end and checks that nothing it printed looks like a crash.
     @discardableResult
-    func run(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
-             removingEnv: Set<String> = [], stdin: Data? = nil, umask mask: String? = nil,
-             sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+    func run(
+        _ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+        removingEnv: Set<String> = [], stdin: Data? = nil, umask mask: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> CLIResult {
         let r = try start(args, db: withDB, lang: lang, env: extra, removingEnv: removingEnv, stdin: stdin, umask: mask).finish()
         expectNoCrash(r, sourceLocation: sourceLocation)
         return r
@@ -53,8 +58,10 @@ final class Sandbox: TestSandbox, @unchecked Sendable {
 
     /// Same, without blocking a Swift concurrency thread (for the long runs).
     @discardableResult
-    func runAsync(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
-                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIResult {
+    func runAsync(
+        _ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> CLIResult {
         let r = try await start(args, db: withDB, lang: lang, env: extra).finished()
         expectNoCrash(r, sourceLocation: sourceLocation)
         return r
@@ -62,8 +69,10 @@ final class Sandbox: TestSandbox, @unchecked Sendable {
 
     /// Runs and expects exit 0.
     @discardableResult
-    func ok(_ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
-            sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+    func ok(
+        _ args: [String], db withDB: Bool = true, lang: String? = "en", env extra: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> CLIResult {
         let r = try run(args, db: withDB, lang: lang, env: extra, sourceLocation: sourceLocation)
         #expect(r.status == 0, "\(r.summary)", sourceLocation: sourceLocation)
         return r
@@ -73,7 +82,9 @@ final class Sandbox: TestSandbox, @unchecked Sendable {
 
     /// Imports a CSV text and expects success.
     @discardableResult
-    func importOK(_ kind: String, _ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+    func importOK(
+        _ kind: String, _ name: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> CLIResult {
         let p = try write(name, text)
         return try ok(["import", kind, p], sourceLocation: sourceLocation)
     }
@@ -83,10 +94,14 @@ final class Sandbox: TestSandbox, @unchecked Sendable {
     }
 
     /// `report annual --format json` parsed: one dictionary per person.
-    func annualJSON(_ year: Int, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
+    func annualJSON(
+        _ year: Int, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [[String: Any]] {
         let r = try ok(["report", "annual", "--year", String(year), "--format", "json"] + extra, sourceLocation: sourceLocation)
         let parsed = try JSONSerialization.jsonObject(with: r.stdoutData)
-        guard let rows = parsed as? [[String: Any]] else { throw SetupError("report JSON is not an array of objects:\n\(r.stdout)") }
+        guard let rows = parsed as? [[String: Any]] else {
+            throw SetupError("report JSON is not an array of objects:\n\(r.stdout)")
+        }
         return rows
     }
 }
@@ -119,18 +134,30 @@ func parseCSV(_ text: String) -> [[String]] {
         let c = scalars[i]
         if inQuotes {
             if c == "\"" {
-                if i + 1 < scalars.count && scalars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 } else { inQuotes = false; justClosedQuote = true }
+                if i + 1 < scalars.count && scalars[i + 1] == "\"" {
+                    field.unicodeScalars.append("\"")
+                    i += 1
+                } else {
+                    inQuotes = false
+                    justClosedQuote = true
+                }
             } else {
                 field.unicodeScalars.append(c)
             }
         } else {
             switch c {
             case "\"" where field.isEmpty && !justClosedQuote: inQuotes = true
-            case ",": row.append(field); field = ""; justClosedQuote = false
+            case ",":
+                row.append(field)
+                field = ""
+                justClosedQuote = false
             case "\r":
                 if i + 1 < scalars.count && scalars[i + 1] == "\n" { i += 1 }
-                endRow(); justClosedQuote = false
-            case "\n": endRow(); justClosedQuote = false
+                endRow()
+                justClosedQuote = false
+            case "\n":
+                endRow()
+                justClosedQuote = false
             default: field.unicodeScalars.append(c)
             }
         }
@@ -144,9 +171,12 @@ func parseCSV(_ text: String) -> [[String]] {
 func csvRecords(_ text: String) -> (header: [String], rows: [[String: String]]) {
     let rows = parseCSV(text)
     guard let header = rows.first else { return ([], []) }
-    return (header, rows.dropFirst().map { r in
-        Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset < r.count ? r[$0.offset] : "") })
-    })
+    return (
+        header,
+        rows.dropFirst().map { r in
+            Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset < r.count ? r[$0.offset] : "") })
+        }
+    )
 }
 
 /// "8.1" → 81 tenths, exactly, from the decimal text; nil for anything else.
@@ -163,7 +193,7 @@ func tenths(_ s: String) -> Int? {
 func jsonTenths(_ v: Any?) -> Int? {
     guard let n = v as? NSNumber, !(v is String) else { return nil }
     #if canImport(Darwin)
-    if CFGetTypeID(n) == CFBooleanGetTypeID() { return nil }
+        if CFGetTypeID(n) == CFBooleanGetTypeID() { return nil }
     #endif
     let t = (n.doubleValue * 10).rounded()
     guard abs(n.doubleValue * 10 - t) < 1e-6 else { return nil }
@@ -176,8 +206,8 @@ func cells(_ s: some StringProtocol) -> Int {
     s.unicodeScalars.reduce(0) { w, u in
         switch u.value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-             0x20000...0x3FFFD:
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+            0x20000...0x3FFFD:
             return w + 2
         case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F:
             return w
