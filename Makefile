@@ -11,7 +11,7 @@ DEMO_DB    ?= $(DEMO_DIR)/ledger.sqlite
 DEMO_ARGS  ?= --persons 3000 --seed 1
 BIN        := $(BUILD_DIR)/debug/celedger
 
-.PHONY: run test build deps demo release install bench man clean
+.PHONY: run test build deps demo release install bench man format clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -34,6 +34,8 @@ test: deps
 	@bash scripts/e2e-tmux.sh $(BIN)
 	@bash scripts/monkey-tmux.sh $(BIN)
 	@if command -v python3 >/dev/null 2>&1; then sh scripts/check-man.sh $(BIN); else echo "check-man: python3 not found, man page not checked"; fi
+	@if command -v python3 >/dev/null 2>&1; then python3 scripts/check-doc-names.py; else echo "check-doc-names: python3 not found, not checked"; fi
+	@bash scripts/check-format.sh
 
 release: deps
 	$(SWIFT) build -c release
@@ -52,6 +54,10 @@ bench: deps
 # The man page, generated from the command definitions (scripts/gen-man.py); make test checks it is current.
 man: build
 	python3 scripts/gen-man.py $(BIN) -o docs/celedger.1
+
+# Rewrites every Swift file as the toolchain's formatter does (.swift-format); make test checks it was done.
+format:
+	$(SWIFT) format -i -r --parallel --configuration .swift-format Sources Tests Package.swift
 
 clean:
 	rm -rf $(BUILD_DIR) $(DEMO_DIR)
