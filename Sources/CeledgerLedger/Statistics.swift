@@ -83,6 +83,34 @@ public struct YearStatistics: Sendable {
         self.ruleSet = ruleSet
     }
 
+    /// Counts one active person of the year, judged by the domain (`result`), in the cell of their unit,
+    /// department and title level. Every ledger builds its statistics through this, so the groupings sum
+    /// the same cells however the persons were read.
+    package mutating func add(unit: String, department: String, titleLevel: String, _ result: YearResult) {
+        let key = CellKey(unit: unit, department: department, level: titleLevel)
+        var c = cells[key] ?? Cell()
+        c.persons += 1
+        if result.totals.status == .met { c.met += 1 }
+        c.hours += result.totals.totalHours
+        var any = false
+        var categories = Set<Category>()
+        for (m, byCat) in result.counted {
+            var inMode = false
+            for (cat, h) in byCat where h != .zero {
+                c.counted[m, default: [:]][cat, default: .zero] += h
+                inMode = true
+                categories.insert(cat)
+            }
+            if inMode {
+                c.personsWithMode[m, default: 0] += 1
+                any = true
+            }
+        }
+        for cat in categories { c.personsWithCategory[cat, default: 0] += 1 }
+        if any { c.personsWithHours += 1 }
+        cells[key] = c
+    }
+
     /// Every person of the statistics together.
     public var total: StatsGroup {
         var g = StatsGroup(key: "")

@@ -17,29 +17,7 @@ extension SQLiteLedger {
         }
         try read { db in
             try evaluateYear(db, year: year, filter: filter, arguments: args) { row, result in
-                let key = YearStatistics.CellKey(
-                    unit: row["unit"], department: row["department"], level: row["title_level"] ?? "")
-                var c = stats.cells[key] ?? YearStatistics.Cell()
-                c.persons += 1
-                if result.totals.status == .met { c.met += 1 }
-                c.hours += result.totals.totalHours
-                var any = false
-                var categories = Set<Category>()
-                for (m, byCat) in result.counted {
-                    var inMode = false
-                    for (cat, h) in byCat where h != .zero {
-                        c.counted[m, default: [:]][cat, default: .zero] += h
-                        inMode = true
-                        categories.insert(cat)
-                    }
-                    if inMode {
-                        c.personsWithMode[m, default: 0] += 1
-                        any = true
-                    }
-                }
-                for cat in categories { c.personsWithCategory[cat, default: 0] += 1 }
-                if any { c.personsWithHours += 1 }
-                stats.cells[key] = c
+                stats.add(unit: row["unit"], department: row["department"], titleLevel: row["title_level"] ?? "", result)
             }
         }
         return stats

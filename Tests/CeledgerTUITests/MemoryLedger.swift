@@ -264,28 +264,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             var stats = YearStatistics(year: year, unit: unit, ruleSet: set)
             for (rowID, p) in persons where p.isActive(in: year) && (unit == nil || p.unit == unit) {
                 let r = try result(rowID, year)
-                let key = YearStatistics.CellKey(unit: p.unit, department: p.department, level: p.titleLevel?.rawValue ?? "")
-                var c = stats.cells[key] ?? YearStatistics.Cell()
-                c.persons += 1
-                if r.totals.status == .met { c.met += 1 }
-                c.hours += r.totals.totalHours
-                var any = false
-                var categories = Set<CeledgerDomain.Category>()
-                for (m, byCat) in r.counted {
-                    var inMode = false
-                    for (cat, h) in byCat where h != .zero {
-                        c.counted[m, default: [:]][cat, default: .zero] += h
-                        inMode = true
-                        categories.insert(cat)
-                    }
-                    if inMode {
-                        c.personsWithMode[m, default: 0] += 1
-                        any = true
-                    }
-                }
-                for cat in categories { c.personsWithCategory[cat, default: 0] += 1 }
-                if any { c.personsWithHours += 1 }
-                stats.cells[key] = c
+                stats.add(unit: p.unit, department: p.department, titleLevel: p.titleLevel?.rawValue ?? "", r)
             }
             return stats
         }

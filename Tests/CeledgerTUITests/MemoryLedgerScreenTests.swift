@@ -17,6 +17,10 @@ import Testing
         // 张三 is the fourth row in name order (李四, 欧阳明辉, 王五, 张三).
         app.press("j", "j", "j", "Enter")
         expectGolden("person-zhang-2024", app.screen)
+        // The statistics sum the same cells, whichever ledger evaluated the persons.
+        let stats = try makeApp(try memoryFixtureLedger())
+        stats.press("t")
+        expectGolden("stats-zh-120x24", stats.screen)
     }
 
     @Test func aSearchByInitialsFindsTheSamePersons() throws {
