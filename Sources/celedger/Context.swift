@@ -78,8 +78,6 @@ enum Context {
         }
     }
 
-    static func visible(_ s: String) -> String { TerminalText.sanitized(s) }
-
     /// The ledger's path: --db, else $CELEDGER_DB, else the XDG default.
     static func ledgerPath(_ option: String?) -> String {
         if let o = option, !o.isEmpty { return o }
