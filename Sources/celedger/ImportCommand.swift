@@ -143,7 +143,7 @@ struct ImportCommand: ParsableCommand {
                 "，有误跳过 \(n.grouped)（见 \(rejectedPath)）",
                 ", \(n.grouped) bad row\(n == 1 ? "" : "s") skipped (see \(rejectedPath))")
         }
-        print(summary)
+        Context.say(summary)
     }
 
     /// The file's rows: a workbook's first sheet, or CSV in its detected (or forced) encoding.
