@@ -49,7 +49,8 @@ let package = Package(
         // Screens as Swift state rendered to a text grid; one driver calls curses.
         .target(
             name: "CeledgerTUI",
-            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CNcursesw"]
+            // CeledgerSheets only for OutputFile, the one safe way to write a file a user names (files, no ledger).
+            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CeledgerSheets", "CNcursesw"]
         ),
         .executableTarget(
             name: "celedger",
@@ -107,6 +108,8 @@ let package = Package(
                 "celedger", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerSQLite", "CeledgerDomain",
                 "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                // Only to build hostile workbooks (ExpansionTests).
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ],

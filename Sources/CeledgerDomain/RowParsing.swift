@@ -27,6 +27,9 @@ public struct RowParser: Sendable {
     public static let maxNameLength = 40
     public static let maxTextLength = 200
     public static let maxNoteLength = 1000
+    /// Unicode scalars a text field may hold per character of its limit: 3 (a base letter and two
+    /// combining marks, as in Vietnamese), so that a 40-character name stays under 480 bytes.
+    public static let scalarsPerCharacter = 3
 
     // MARK: persons
 
@@ -188,15 +191,33 @@ public struct RowParser: Sendable {
     // MARK: cells
 
     private func checkText(_ s: String, _ f: Field, max: Int, _ issues: inout [FieldIssue], allowNewlines: Bool = false) {
-        if s.count > max {
+        // Characters, and scalars too: a character may carry thousands of combining marks.
+        let scalars = s.unicodeScalars.count
+        if scalars > max * Self.scalarsPerCharacter {
+            issues.append(
+                FieldIssue(
+                    f,
+                    Message(
+                        zh: "过长（\(scalars) 个 Unicode 码位，最多 \(max * Self.scalarsPerCharacter) 个）",
+                        en: "too long (\(scalars) Unicode scalars, at most \(max * Self.scalarsPerCharacter))")))
+        } else if s.count > max {
             issues.append(
                 FieldIssue(f, Message(zh: "过长（\(s.count)字，最多\(max)字）", en: "too long (\(s.count) characters, at most \(max))")))
         }
-        let bad = s.unicodeScalars.contains { c in
-            (c.value < 0x20 && !(allowNewlines && (c == "\n" || c == "\r" || c == "\t"))) || c.value == 0x7F
+        let bad = s.unicodeScalars.first { c in
+            c.value < 0x20 ? !(allowNewlines && (c == "\n" || c == "\r" || c == "\t")) : Message.isControlOrBidi(c)
         }
-        if bad {
-            issues.append(FieldIssue(f, Message(zh: "含有控制字符", en: "contains control characters")))
+        if let bad {
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            let code = "U+" + String(repeating: "0", count: Swift.max(0, 4 - hex.count)) + hex
+            issues.append(
+                FieldIssue(
+                    f,
+                    bad.value >= 0x200E
+                        ? Message(
+                            zh: "含有改变文字方向的控制字符（\(code)），请删去",
+                            en: "contains a text-direction control character (\(code)); remove it")
+                        : Message(zh: "含有控制字符（\(code)）", en: "contains control characters (\(code))")))
         }
     }
 
@@ -207,7 +228,8 @@ public struct RowParser: Sendable {
             FieldIssue(
                 V.field,
                 Message(
-                    zh: "“\(s)”不是可选值（\(V.choices(.zh))）", en: "\"\(s)\" is not one of: \(V.choices(.en))")))
+                    zh: "“\(Message.excerpt(s))”不是可选值（\(V.choices(.zh))）",
+                    en: "\"\(Message.excerpt(s))\" is not one of: \(V.choices(.en))")))
         return nil
     }
 
@@ -224,16 +246,19 @@ public struct RowParser: Sendable {
         switch Day.parse(s) {
         case .success(let d): return d
         case .failure(.notARealDate):
-            issues.append(FieldIssue(f, Message(zh: "日期“\(s)”不存在", en: "\"\(s)\" is not a real date")))
+            issues.append(
+                FieldIssue(f, Message(zh: "日期“\(Message.excerpt(s))”不存在", en: "\"\(Message.excerpt(s))\" is not a real date")))
         case .failure(.outOfRange):
-            issues.append(FieldIssue(f, Message(zh: "日期“\(s)”的年份不合理", en: "\"\(s)\" has an implausible year")))
+            issues.append(
+                FieldIssue(
+                    f, Message(zh: "日期“\(Message.excerpt(s))”的年份不合理", en: "\"\(Message.excerpt(s))\" has an implausible year")))
         case .failure(.unrecognised):
             issues.append(
                 FieldIssue(
                     f,
                     Message(
-                        zh: "无法识别日期“\(s)”（可写 2024-03-04、2024/3/4、2024.3.4 或 2024年3月4日）",
-                        en: "cannot read date \"\(s)\" (write 2024-03-04, 2024/3/4, 2024.3.4 or 2024年3月4日)")))
+                        zh: "无法识别日期“\(Message.excerpt(s))”（可写 2024-03-04、2024/3/4、2024.3.4 或 2024年3月4日）",
+                        en: "cannot read date \"\(Message.excerpt(s))\" (write 2024-03-04, 2024/3/4, 2024.3.4 or 2024年3月4日)")))
         }
         return nil
     }
@@ -243,13 +268,22 @@ public struct RowParser: Sendable {
         switch Hours.parse(s) {
         case .success(let h): return h
         case .failure(.negative):
-            issues.append(FieldIssue(f, Message(zh: "学时不能为负数（\(s)）", en: "hours cannot be negative (\(s))")))
+            issues.append(
+                FieldIssue(
+                    f, Message(zh: "学时不能为负数（\(Message.excerpt(s))）", en: "hours cannot be negative (\(Message.excerpt(s)))")))
         case .failure(.tooManyDecimals):
-            issues.append(FieldIssue(f, Message(zh: "学时最多一位小数（\(s)）", en: "hours take at most one decimal place (\(s))")))
+            issues.append(
+                FieldIssue(
+                    f,
+                    Message(
+                        zh: "学时最多一位小数（\(Message.excerpt(s))）", en: "hours take at most one decimal place (\(Message.excerpt(s)))")
+                ))
         case .failure(.tooLarge):
-            issues.append(FieldIssue(f, Message(zh: "学时过大（\(s)）", en: "hours too large (\(s))")))
+            issues.append(
+                FieldIssue(f, Message(zh: "学时过大（\(Message.excerpt(s))）", en: "hours too large (\(Message.excerpt(s)))")))
         case .failure(.notANumber):
-            issues.append(FieldIssue(f, Message(zh: "“\(s)”不是数字", en: "\"\(s)\" is not a number")))
+            issues.append(
+                FieldIssue(f, Message(zh: "“\(Message.excerpt(s))”不是数字", en: "\"\(Message.excerpt(s))\" is not a number")))
         }
         return nil
     }
@@ -260,7 +294,9 @@ public struct RowParser: Sendable {
         var n = 0
         for c in s {
             guard let d = c.asciiOrFullWidthDigit, n < 100_000 else {
-                issues.append(FieldIssue(f, Message(zh: "“\(s)”不是正整数", en: "\"\(s)\" is not a whole number")))
+                issues.append(
+                    FieldIssue(
+                        f, Message(zh: "“\(Message.excerpt(s))”不是正整数", en: "\"\(Message.excerpt(s))\" is not a whole number")))
                 return nil
             }
             n = n * 10 + d
@@ -278,7 +314,9 @@ public struct RowParser: Sendable {
             s.count <= 8 && s.first?.asciiOrFullWidthDigit != nil
             && s.filter({ $0 == "." }).count <= 1 && s.allSatisfy({ $0 == "." || $0.asciiOrFullWidthDigit != nil })
         guard ok else {
-            issues.append(FieldIssue(.score, Message(zh: "成绩“\(s)”不是数字", en: "score \"\(s)\" is not a number")))
+            issues.append(
+                FieldIssue(
+                    .score, Message(zh: "成绩“\(Message.excerpt(s))”不是数字", en: "score \"\(Message.excerpt(s))\" is not a number")))
             return nil
         }
         return String(s.map { c in c.asciiOrFullWidthDigit.map { Character(String($0)) } ?? c })

@@ -12,6 +12,9 @@ public struct ImportOptions: Sendable {
     /// How the store writes, for its tests: drop and rebuild the slow indexes from this many expected
     /// records on (nil: the store's own threshold; tests lower it).
     public var rebuildIndexesFrom: Int?
+    /// Where rejected rows go as they are found (with the file's header), when `skipInvalid`: streamed,
+    /// so that a file of millions of bad rows costs no memory. Nil: they are kept in `ImportReport.rejected`.
+    public var rejectedRows: (@Sendable (_ header: [String], _ row: RejectedRow) -> Void)?
     public init(skipInvalid: Bool = false, dryRun: Bool = false) {
         self.skipInvalid = skipInvalid
         self.dryRun = dryRun
@@ -52,7 +55,12 @@ public struct ImportReport: Sendable {
     public var errors: [RowError] = []
     public var duplicateCount = 0
     public var badRowCount = 0
-    public static let keptMessages = 10_000
+    /// The errors (and duplicates) kept to be printed: 1,000, several screens; the counts stay complete,
+    /// the CLI says how many more there are, and `--skip-invalid`'s file holds every bad row with its reasons.
+    public static let keptMessages = 1_000
+    /// Problems reported for a header: 20. A header of thousands of unknown columns is one mistake (the
+    /// wrong file, or the wrong separator), not thousands; the rest are counted in one more message.
+    public static let keptHeaderMessages = 20
     public var rejected: [RejectedRow] = []
     /// The header as written in the file, for writing rejected rows back out.
     public var header: [String] = []
@@ -108,6 +116,6 @@ extension RowError {
 }
 
 extension String {
-    /// At most 40 characters, for naming a cell in a message.
-    var truncatedForMessage: String { count > 40 ? String(prefix(40)) + "…" : self }
+    /// At most 40 characters (and 80 scalars), for naming a cell in a message.
+    var truncatedForMessage: String { Message.excerpt(self) }
 }

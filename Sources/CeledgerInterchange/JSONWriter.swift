@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerText
 
 /// The one JSON writer: strings escaped per RFC 8259, exact hours as numbers with one decimal, written
 /// straight into bytes (no intermediate strings: reports and exports write millions of values). Exports,
@@ -23,8 +24,35 @@ public struct JSONWriter: Sendable {
     /// Text that is already JSON (a value written before, a number as text).
     public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
-    /// A JSON string, escaped per RFC 8259.
+    /// A JSON string, escaped per RFC 8259. DEL, the C1 controls and the bidirectional formatting
+    /// characters are escaped too (`\u009b`, `\u202e`): the same text, and nothing in it can drive a
+    /// terminal the JSON is shown on.
     public mutating func string(_ s: String) {
+        // Lead bytes of DEL, C1 (U+0080–U+009F), U+061C and U+200E–U+2069: most strings have none.
+        if s.utf8.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }),
+            s.unicodeScalars.contains(where: TerminalText.isUnsafe)
+        {
+            bytes.append(0x22)
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": bytes.append(contentsOf: [0x5C, 0x22])
+                case "\\": bytes.append(contentsOf: [0x5C, 0x5C])
+                case "\n": bytes.append(contentsOf: [0x5C, 0x6E])
+                case "\r": bytes.append(contentsOf: [0x5C, 0x72])
+                case "\t": bytes.append(contentsOf: [0x5C, 0x74])
+                case _ where TerminalText.isUnsafe(u):
+                    let hex = String(u.value, radix: 16)
+                    bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                default: bytes.append(contentsOf: String(u).utf8)
+                }
+            }
+            bytes.append(0x22)
+            return
+        }
+        escapedString(s)
+    }
+
+    private mutating func escapedString(_ s: String) {
         bytes.append(0x22)
         var s = s
         s.withUTF8 { utf8 in

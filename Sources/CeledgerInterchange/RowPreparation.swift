@@ -42,16 +42,16 @@ public struct HeaderMap: Sendable {
                     RowError(
                         line: row.line, column: h.truncatedForMessage,
                         message: Message(
-                            zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
+                            zh: "未知的列“\(h.truncatedForMessage)”", en: "unknown column \"\(h.truncatedForMessage)\"")))
                 map.append(nil)
                 continue
             }
             if let first = seen[f] {
                 errors.append(
                     RowError(
-                        line: row.line, column: h,
+                        line: row.line, column: h.truncatedForMessage,
                         message: Message(
-                            zh: "与“\(first)”重复（同一列）", en: "repeats column \"\(first)\"")))
+                            zh: "与“\(first.truncatedForMessage)”重复（同一列）", en: "repeats column \"\(first.truncatedForMessage)\"")))
             }
             seen[f] = h
             map.append(f)
@@ -70,6 +70,15 @@ public struct HeaderMap: Sendable {
                         en: "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing")))
         }
         self.fields = map
+        let kept = ImportReport.keptHeaderMessages
+        if errors.count > kept {
+            let more = errors.count - kept
+            errors.removeLast(more)
+            errors.append(
+                RowError(
+                    line: row.line, column: "",
+                    message: Message(zh: "……表头另有 \(more) 处问题未列出", en: "… and \(more) more problems with the header not listed")))
+        }
         self.errors = errors
     }
 }

@@ -47,7 +47,9 @@ extension SQLiteLedger {
         func reject(_ row: CSVRow, _ errors: [RowError]) {
             report.badRowCount += 1
             if report.errors.count < ImportReport.keptMessages { report.errors.append(contentsOf: errors) }
-            if options.skipInvalid { report.rejected.append(RejectedRow(line: row.line, fields: row.fields, errors: errors)) }
+            guard options.skipInvalid else { return }
+            let rejected = RejectedRow(line: row.line, fields: row.fields, errors: errors)
+            if let sink = options.rejectedRows { sink(headerRow.fields, rejected) } else { report.rejected.append(rejected) }
         }
 
         do {

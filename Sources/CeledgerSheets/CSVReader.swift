@@ -85,7 +85,13 @@ public final class CSVReader: RowSource {
     private var fieldLine = 1
     private var fields: [String] = []
 
+    // The limits of a CSV file, in one place; reaching one is an error at the line and column.
+    /// Bytes in one cell: 1 MB. No ledger field is near it (a note is a few thousand characters), and the
+    /// reader holds one cell at a time, so this bounds its memory.
     public static let maxFieldBytes = 1 << 20
+    /// Cells in one row (the header too): 16,384, Excel's limit of columns. A ledger row has about 30; a
+    /// line of a million commas would otherwise be a million cells in memory and a million messages.
+    public static let maxFields = 16_384
 
     /// The encoding the caller asked for, if any.
     public let forcedEncoding: TextEncoding?
@@ -110,6 +116,21 @@ public final class CSVReader: RowSource {
         self.ownsFD = true
         self.totalBytes = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
         self.buffer = [UInt8](repeating: 0, count: 1 << 16)
+        self.forcedEncoding = encoding
+        self.encoding = encoding
+    }
+
+    /// Reads an open file (a pipe, a terminal: not seekable) whose first bytes, `head`, were already read
+    /// to tell its format: the reader starts with them, so nothing is lost. Takes ownership of `fd`.
+    public init(fd: Int32, head: [UInt8], encoding: TextEncoding? = nil) {
+        self.fd = fd
+        self.ownsFD = true
+        var st = stat()
+        self.totalBytes = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
+        var buffer = [UInt8](repeating: 0, count: Swift.max(1 << 16, head.count))
+        buffer.replaceSubrange(0..<head.count, with: head)
+        self.buffer = buffer
+        self.end = head.count
         self.forcedEncoding = encoding
         self.encoding = encoding
     }
@@ -180,6 +201,12 @@ public final class CSVReader: RowSource {
             throw CSVError(
                 line: fieldLine, column: fields.count + 1,
                 message: SheetMessage(zh: "含有 NUL 字节，不是文本文件", en: "contains NUL bytes; not a text file"))
+        }
+        if fields.count >= CSVReader.maxFields {
+            throw CSVError(
+                line: fieldLine, column: fields.count + 1,
+                message: SheetMessage(
+                    zh: "一行超过 \(CSVReader.maxFields) 个单元格", en: "a row has more than \(CSVReader.maxFields) cells"))
         }
         fields.append(try decode(field))
         field.removeAll(keepingCapacity: true)

@@ -29,26 +29,63 @@ public final class XLSXReader: RowSource {
     private let sharedStrings: [String]
     private let dateStyles: [Bool]
     private let date1904: Bool
+    private let limits: Limits
 
     private var inSheetData = false
     private var finished = false
     private var lastRow = 0
     private var headerWidth: Int?
 
-    /// Limits against zip bombs and absurd files: how large the parts may be once inflated.
+    /// What a workbook may hold, in one place. A spreadsheet is small on disk and may expand a
+    /// thousandfold, so every quantity that grows memory or output has a limit here, and reaching one is
+    /// an error naming the file and the part (and the row and column, inside the sheet), never a crash.
     public struct Limits: Sendable {
+        /// The sheet's XML once inflated: 4 GB, several times a million-row sheet of the widest ledger
+        /// rows; the sheet is streamed, so this bounds time, not memory.
         public var sheetBytes: UInt64
+        /// The shared-strings part once inflated: 512 MB. It is held in memory (as strings), so this and
+        /// `sharedStringsTextBytes` bound what the table costs.
         public var sharedStringsBytes: UInt64
+        /// Every other part (workbook, relationships, styles), read whole: 64 MB, a hundred times the
+        /// largest seen from Excel, WPS or LibreOffice.
         public var partBytes: UInt64
-        public init(sheetBytes: UInt64 = 4 << 30, sharedStringsBytes: UInt64 = 512 << 20, partBytes: UInt64 = 64 << 20) {
+        /// Text in one cell, shared or inline: 1 MB, as a CSV cell (`CSVReader.maxFieldBytes`). No ledger
+        /// field is near it (a note is a few thousand characters), and a bigger cell is an attack.
+        public var cellBytes: Int
+        /// Text in one row, all its cells together: 16 MB (16 cells at the cell limit; a ledger row has
+        /// about 30 columns of at most a few hundred bytes). Shared strings count each time they are used.
+        public var rowBytes: Int
+        /// Items in the shared-strings table: 4,000,000 (four distinct texts in every row of a
+        /// million-row sheet). Even empty items (`<si/>`, 5 bytes) cost a string each in memory.
+        public var sharedStrings: Int
+        /// The shared strings' text once decoded, all together: 256 MB.
+        public var sharedStringsTextBytes: Int
+        /// Sheets named by the workbook, and relationships of the workbook: 10,000 each, as many as the
+        /// parts a package may hold (`maxEntries`); Excel's own workbooks have a few of each.
+        public var sheets: Int
+        public var relationships: Int
+        public init(
+            sheetBytes: UInt64 = 4 << 30, sharedStringsBytes: UInt64 = 512 << 20, partBytes: UInt64 = 64 << 20,
+            cellBytes: Int = CSVReader.maxFieldBytes, rowBytes: Int = 16 << 20, sharedStrings: Int = 4_000_000,
+            sharedStringsTextBytes: Int = 256 << 20, sheets: Int = 10_000, relationships: Int = 10_000
+        ) {
             self.sheetBytes = sheetBytes
             self.sharedStringsBytes = sharedStringsBytes
             self.partBytes = partBytes
+            self.cellBytes = cellBytes
+            self.rowBytes = rowBytes
+            self.sharedStrings = sharedStrings
+            self.sharedStringsTextBytes = sharedStringsTextBytes
+            self.sheets = sheets
+            self.relationships = relationships
         }
     }
+    /// Files in the zip: 10,000. A workbook has a dozen parts plus a few per sheet.
     public static let maxEntries = 10_000
-    /// A part inflating more than this many times its compressed size, and to more than 100 MB, is refused.
+    /// A part inflating more than this many times its compressed size, and to more than 100 MB, is
+    /// refused: deflate rarely passes 100:1 on real sheets; a zip bomb passes 1,000:1.
     public static let maxRatio: UInt64 = 1_000
+    /// Columns in a sheet: 16,384, Excel's own limit (XFD); also the most cells a row may hold.
     public static let maxColumns = 16_384
 
     /// Whether the file starts as a zip archive does ("PK\u{3}\u{4}", or the empty archive's "PK\u{5}\u{6}").
@@ -60,6 +97,21 @@ public final class XLSXReader: RowSource {
     }
 
     /// Whether the file is an OLE compound document: a legacy .xls, or an .xlsx protected by a password.
+    enum ZipKind { case plain, encrypted, prefixed }
+
+    /// What an archive without readable entries is: one whose first entry is encrypted (bit 0 of its
+    /// flags), one with other bytes before its first entry (a self-extracting file), or an empty one.
+    static func zipKind(path: String) -> ZipKind {
+        guard let h = FileHandle(forReadingAtPath: path) else { return .plain }
+        defer { try? h.close() }
+        let head = [UInt8]((try? h.read(upToCount: 8)) ?? Data())
+        if head.count >= 8 && head[0..<4].elementsEqual([0x50, 0x4B, 0x03, 0x04]) {
+            return head[6] & 1 != 0 ? .encrypted : .plain
+        }
+        if head.count >= 4 && head[0..<4].elementsEqual([0x50, 0x4B, 0x05, 0x06]) { return .plain }
+        return .prefixed
+    }
+
     public static func looksLikeOLE(path: String) -> Bool {
         guard let h = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? h.close() }
@@ -104,8 +156,21 @@ public final class XLSXReader: RowSource {
             if entries[p] == nil { entries[p] = entry }
             if entries[p.lowercased()] == nil { entries[p.lowercased()] = entry }
         }
+        let kind = XLSXReader.zipKind(path: path)
+        if kind == .encrypted {
+            throw fail(
+                "是加密的 zip 文件，无法读取；请另存为不设密码的 .xlsx 或“CSV UTF-8”",
+                "an encrypted zip file, which cannot be read; save it as an .xlsx without a password, or as \"CSV UTF-8\"")
+        }
         if count == 0 {
-            throw fail("是空的 zip 文件，不是 xlsx 工作簿", "an empty zip file, not an xlsx workbook")
+            switch kind {
+            case .encrypted, .prefixed:
+                throw fail(
+                    "zip 数据前另有内容（自解压文件或拼接的文件），不是 xlsx 工作簿",
+                    "a zip with other data before it (self-extracting or joined), not an xlsx workbook")
+            case .plain:
+                throw fail("是空的 zip 文件，不是 xlsx 工作簿", "an empty zip file, not an xlsx workbook")
+            }
         }
         func entry(_ part: String) -> Entry? { entries[part] ?? entries[part.lowercased()] }
         func read(_ part: String, limit: UInt64) throws(SheetError) -> [UInt8]? {
@@ -119,6 +184,8 @@ public final class XLSXReader: RowSource {
         func parse<T>(_ part: String, _ parser: XMLPullParser, _ body: (XMLPullParser) throws -> T) throws(SheetError) -> T {
             do {
                 return try body(parser)
+            } catch let e as XMLSyntaxError where e.isLimit {
+                throw fail("\(part) 中\(e.message.zh)", "in \(part), \(e.message.en)")
             } catch let e as XMLSyntaxError {
                 throw fail("\(part) 不是有效的 XML：\(e.message.zh)", "\(part) is not valid XML: \(e.message.en)")
             } catch let e as Package.Problem {
@@ -142,15 +209,22 @@ public final class XLSXReader: RowSource {
             }
             throw fail("是 zip 文件，但不是 xlsx 工作簿（找不到 \(workbookPart)）", "a zip file but not an xlsx workbook (no \(workbookPart))")
         }
-        let workbook = try parse(workbookPart, XMLPullParser(bytes: workbookBytes)) { try Package.workbook($0) }
+        let workbook = try parse(workbookPart, XMLPullParser(bytes: workbookBytes)) {
+            try Package.workbook($0, part: workbookPart, maxSheets: limits.sheets)
+        }
         let base = Package.directory(of: workbookPart)
         let relsPart = base + "_rels/" + Package.fileName(of: workbookPart) + ".rels"
         var rels: [Package.Relationship] = []
         if let bytes = try read(relsPart, limit: limits.partBytes) {
-            rels = try parse(relsPart, XMLPullParser(bytes: bytes)) { try Package.relationships($0, base: base) }
+            rels = try parse(relsPart, XMLPullParser(bytes: bytes)) {
+                try Package.relationships($0, base: base, part: relsPart, max: limits.relationships)
+            }
         }
+        // By id, so that matching sheets to relationships is linear (the first of a repeated id wins).
+        var relByID: [String: Package.Relationship] = [:]
+        for rel in rels where relByID[rel.id] == nil { relByID[rel.id] = rel }
         let worksheets = workbook.sheets.compactMap { sheet -> (Package.Sheet, String)? in
-            if let rel = rels.first(where: { $0.id == sheet.relationshipID }) {
+            if let rel = relByID[sheet.relationshipID] {
                 return rel.type.hasSuffix("/worksheet") ? (sheet, rel.target) : nil
             }
             return nil
@@ -186,9 +260,12 @@ public final class XLSXReader: RowSource {
             }
             let s = EntryStream(archive: archive, entry: e, part: stringsPart, limit: limits.sharedStringsBytes)
             defer { s.cancel() }
-            strings = try parse(stringsPart, XMLPullParser(source: s)) { try Package.sharedStrings($0) }
+            strings = try parse(stringsPart, XMLPullParser(source: s)) {
+                try Package.sharedStrings($0, part: stringsPart, limits: limits)
+            }
         }
 
+        self.limits = limits
         self.sheetName = sheet.name
         self.sheetPart = sheetPart
         self.sharedStrings = strings
@@ -213,6 +290,10 @@ public final class XLSXReader: RowSource {
             return try nextRow()
         } catch let e as CSVError {
             throw e
+        } catch let e as XMLSyntaxError where e.isLimit {
+            throw CSVError(
+                line: max(lastRow, 1), column: nil,
+                message: SheetMessage(zh: "\(sheetPart) 中\(e.message.zh)", en: "in \(sheetPart), \(e.message.en)"))
         } catch let e as XMLSyntaxError {
             throw CSVError(
                 line: max(lastRow, 1), column: nil,
@@ -284,6 +365,7 @@ public final class XLSXReader: RowSource {
         var fields: [String] = []
         var damaged: [Int: CellDamage] = [:]
         var lastColumn = -1
+        var rowBytes = 0
         while true {
             switch try parser.next() {
             case .eof:
@@ -329,6 +411,14 @@ public final class XLSXReader: RowSource {
                 }
                 lastColumn = column
                 let (text, damage) = try readCell(row: number, column: column)
+                rowBytes += text.utf8.count
+                if rowBytes > limits.rowBytes {
+                    throw CSVError(
+                        line: number, column: column + 1,
+                        message: SheetMessage(
+                            zh: "这一行的单元格合计超过 \(limits.rowBytes >> 20) MB",
+                            en: "the cells of this row add up to more than \(limits.rowBytes >> 20) MB"))
+                }
                 if !text.isEmpty {
                     if fields.count <= column { fields += Array(repeating: "", count: column + 1 - fields.count) }
                     fields[column] = text
@@ -385,6 +475,9 @@ public final class XLSXReader: RowSource {
             case .text:
                 if collecting {
                     if inInline { try parser.appendText(to: &inline!) } else { try parser.appendText(to: &value!) }
+                    if (inline?.count ?? 0) > limits.cellBytes || (value?.count ?? 0) > limits.cellBytes {
+                        throw cellTooLarge(row: row, column: column)
+                    }
                 }
             }
         }
@@ -404,6 +497,7 @@ public final class XLSXReader: RowSource {
                             "shared string index \"\(String(decoding: value, as: UTF8.self))\" is out of range (the file is damaged)"
                     ))
             }
+            if sharedStrings[i].utf8.count > limits.cellBytes { throw cellTooLarge(row: row, column: column) }
             return (sharedStrings[i], nil)
         case .formulaString, .inlineString, .error, .other: return (string(value), nil)
         case .boolean: return (value == [0x31] ? "TRUE" : value == [0x30] ? "FALSE" : string(value), nil)
@@ -416,6 +510,13 @@ public final class XLSXReader: RowSource {
             let isDate = style >= 0 && style < dateStyles.count && dateStyles[style]
             return SpreadsheetNumber.text(text, isDate: isDate, date1904: date1904)
         }
+    }
+
+    private func cellTooLarge(row: Int, column: Int) -> CSVError {
+        let mb = limits.cellBytes >> 20
+        return CSVError(
+            line: row, column: column + 1,
+            message: SheetMessage(zh: "单元格超过 \(mb) MB", en: "a cell is larger than \(mb) MB"))
     }
 
     /// A cell's `t` attribute.
@@ -661,7 +762,7 @@ enum Package {
     }
 
     /// The relationships of a part, targets resolved against `base` (the folder of the part they belong to).
-    static func relationships(_ p: XMLPullParser, base: String) throws -> [Relationship] {
+    static func relationships(_ p: XMLPullParser, base: String, part: String = "", max: Int = .max) throws -> [Relationship] {
         var out: [Relationship] = []
         let kRel = Array("Relationship".utf8)
         while true {
@@ -675,13 +776,17 @@ enum Package {
                 let decoded = target.removingPercentEncoding ?? target
                 let resolved = decoded.hasPrefix("/") ? normalise(decoded) : normalise(base + decoded)
                 out.append(Relationship(id: id, type: type, target: resolved))
+                if out.count > max {
+                    throw Problem(
+                        "\(part) 中的关系超过 \(max) 个，不像 xlsx 工作簿", "\(part) has more than \(max) relationships; not an xlsx workbook")
+                }
             default: continue
             }
         }
     }
 
     /// The sheets in workbook order, and the date system.
-    static func workbook(_ p: XMLPullParser) throws -> Workbook {
+    static func workbook(_ p: XMLPullParser, part: String = "xl/workbook.xml", maxSheets: Int = .max) throws -> Workbook {
         var w = Workbook()
         let kSheet = Array("sheet".utf8), kPr = Array("workbookPr".utf8)
         while true {
@@ -695,6 +800,9 @@ enum Package {
                 let name = try p.attribute(Array("name".utf8)) ?? ""
                 let state = try p.attribute(Array("state".utf8)) ?? "visible"
                 w.sheets.append(Sheet(name: name, relationshipID: id, visible: state == "visible"))
+                if w.sheets.count > maxSheets {
+                    throw Problem("\(part) 中的工作表超过 \(maxSheets) 个", "\(part) names more than \(maxSheets) sheets")
+                }
             default: continue
             }
         }
@@ -729,8 +837,27 @@ enum Package {
     }
 
     /// The shared-strings table: each `<si>`'s text, rich-text runs joined, phonetic runs (`<rPh>`) left out.
-    static func sharedStrings(_ p: XMLPullParser) throws -> [String] {
+    static func sharedStrings(
+        _ p: XMLPullParser, part: String = "xl/sharedStrings.xml", limits: XLSXReader.Limits = .init()
+    )
+        throws -> [String]
+    {
         var out: [String] = []
+        var total = 0
+        func add(_ s: String) throws {
+            out.append(s)
+            total += s.utf8.count
+            if out.count > limits.sharedStrings {
+                throw Problem(
+                    "\(part) 中的共享字符串超过 \(limits.sharedStrings) 个",
+                    "\(part) holds more than \(limits.sharedStrings) shared strings")
+            }
+            if total > limits.sharedStringsTextBytes {
+                throw Problem(
+                    "\(part) 中的共享字符串合计超过 \(limits.sharedStringsTextBytes >> 20) MB",
+                    "the shared strings in \(part) add up to more than \(limits.sharedStringsTextBytes >> 20) MB")
+            }
+        }
         let kSi = Array("si".utf8), kT = Array("t".utf8), kRPh = Array("rPh".utf8), kSst = Array("sst".utf8)
         var current: [UInt8] = []
         var inItem = false, inText = false
@@ -744,7 +871,7 @@ enum Package {
                     out.reserveCapacity(min(max(n, 0), 1 << 20))
                 } else if p.isNamed(kSi) {
                     if p.selfClosing {
-                        out.append("")
+                        try add("")
                         continue
                     }
                     inItem = true
@@ -756,7 +883,7 @@ enum Package {
                 }
             case .end:
                 if p.isNamed(kSi) {
-                    out.append(OOXMLEscape.unescape(String(decoding: current, as: UTF8.self)))
+                    try add(OOXMLEscape.unescape(String(decoding: current, as: UTF8.self)))
                     inItem = false
                 } else if p.isNamed(kRPh) {
                     phonetic = max(0, phonetic - 1)
@@ -764,7 +891,15 @@ enum Package {
                     inText = false
                 }
             case .text:
-                if inText { try p.appendText(to: &current) }
+                if inText {
+                    try p.appendText(to: &current)
+                    if current.count > limits.cellBytes {
+                        throw Problem(
+                            "\(part) 中第 \(out.count + 1) 个共享字符串超过 \(limits.cellBytes >> 20) MB（单元格的上限）",
+                            "shared string \(out.count + 1) in \(part) is larger than \(limits.cellBytes >> 20) MB (the limit of a cell)"
+                        )
+                    }
+                }
             }
         }
     }

@@ -22,6 +22,8 @@ public final class XLSXWriter: TableSink {
     private let sheetName: String
     private let bodyPath: String
     private let packagePath: String
+    /// The target is a device or FIFO (`-o /dev/stdout`): the finished package is copied into it.
+    private let writeThrough: Bool
     private var body: Int32 = -1
     private var buffer: [UInt8] = []
     private var bodyBytes = 0
@@ -56,10 +58,17 @@ public final class XLSXWriter: TableSink {
         self.path = path
         self.sheetName = XLSXWriter.safeSheetName(sheetName)
         let pid = getpid()
-        bodyPath = path + ".sheet-tmp-\(pid)"
-        packagePath = path + ".tmp-\(pid)"
-        unlink(bodyPath)
-        body = open(bodyPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A symbolic link or a directory is refused here, before anything is written (`OutputFile`).
+        writeThrough = try OutputFile.target(path) == .through
+        let beside =
+            writeThrough
+            ? NSTemporaryDirectory() + "/.celedger-xlsx-\(pid)"
+            : ((path as NSString).deletingLastPathComponent.isEmpty ? "" : (path as NSString).deletingLastPathComponent + "/")
+                + "." + (path as NSString).lastPathComponent
+        bodyPath = beside + ".sheet-tmp-\(pid)"
+        packagePath = beside + ".tmp-\(pid)"
+        // Owner-only from the first byte, and never an existing file or link.
+        body = open(bodyPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if body < 0 { throw XLSXWriter.cannotWrite(path, errno) }
     }
 
@@ -374,7 +383,14 @@ public final class XLSXWriter: TableSink {
                 fsync(fd)
                 close(fd)
             }
-            if rename(packagePath, path) != 0 { throw Self.cannotWrite(path, errno) }
+            if writeThrough {
+                guard let data = FileManager.default.contents(atPath: packagePath) else { throw Self.cannotWrite(path, errno) }
+                try OutputFile.write(data, to: path)
+                unlink(packagePath)
+            } else {
+                if try OutputFile.target(path) != .replace { throw Self.cannotWrite(path, EEXIST) }
+                if rename(packagePath, path) != 0 { throw Self.cannotWrite(path, errno) }
+            }
             unlink(bodyPath)
         } catch {
             cleanUp()
@@ -383,10 +399,15 @@ public final class XLSXWriter: TableSink {
     }
 
     private func pack(creator: String, created: Date, title: String) throws(SheetError) {
-        unlink(packagePath)
         do {
-            let archive = try Archive(url: URL(fileURLWithPath: packagePath), accessMode: .create)
-            chmod(packagePath, 0o600)
+            // Created owner-only and exclusively, as an empty archive (its end record), then filled.
+            let fd = open(packagePath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd < 0 { throw Self.cannotWrite(path, errno) }
+            let emptyArchive: [UInt8] = [0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18)
+            let wrote = emptyArchive.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            if wrote != emptyArchive.count { throw Self.cannotWrite(path, errno) }
+            let archive = try Archive(url: URL(fileURLWithPath: packagePath), accessMode: .update)
             func add(_ part: String, _ text: String) throws {
                 let data = Data(text.utf8)
                 try archive.addEntry(

@@ -9,7 +9,12 @@ protocol ByteChunks: AnyObject {
 /// A problem with the XML of one part of a spreadsheet package.
 struct XMLSyntaxError: Error {
     let message: SheetMessage
-    init(_ zh: String, _ en: String) { message = SheetMessage(zh: zh, en: en) }
+    /// A limit of the parser was reached (the XML may be well formed): not said as "not valid XML".
+    var isLimit = false
+    init(_ zh: String, _ en: String, isLimit: Bool = false) {
+        message = SheetMessage(zh: zh, en: en)
+        self.isLimit = isLimit
+    }
 }
 
 /// A small streaming XML tokenizer for spreadsheet parts: start tags with their attributes, end tags and
@@ -31,7 +36,11 @@ final class XMLPullParser {
     private(set) var loaded = 0
     /// Bytes consumed by tokens so far.
     private(set) var consumed = 0
-    static let maxTokenBytes = 64 << 20
+    /// The largest tag or text run: 8 MB. A cell's text is limited to 1 MB once decoded
+    /// (`XLSXReader.Limits.cellBytes`), and written wholly as entities (`&quot;`, six bytes for one) it
+    /// still fits; no spreadsheet part has a bigger token. The buffer never holds much more than this.
+    static let maxTokenBytes = 8 << 20
+    static let maxTokenText = "\(maxTokenBytes >> 20) MB"
 
     // The current token.
     private(set) var selfClosing = false
@@ -69,7 +78,8 @@ final class XMLPullParser {
             return false
         }
         if buf.count - pos + chunk.count > XMLPullParser.maxTokenBytes + (1 << 20) {
-            throw XMLSyntaxError("有一个标记或文本超过 64 MB", "a single tag or text is larger than 64 MB")
+            throw XMLSyntaxError(
+                "有一个标记或文本超过 \(Self.maxTokenText)", "a single tag or text is larger than \(Self.maxTokenText)", isLimit: true)
         }
         buf.append(contentsOf: chunk)
         loaded += chunk.count
@@ -162,7 +172,8 @@ final class XMLPullParser {
             if second != 0x3F && second != 0x21 {
                 guard let gt = try tagEnd(from: pos + 1) else { throw eof(">") }
                 if gt - pos > XMLPullParser.maxTokenBytes {
-                    throw XMLSyntaxError("有一个标记超过 64 MB", "a tag is larger than 64 MB")
+                    throw XMLSyntaxError(
+                        "有一个标记超过 \(Self.maxTokenText)", "a tag is larger than \(Self.maxTokenText)", isLimit: true)
                 }
                 if second == 0x2F {  // </name>
                     var e = gt

@@ -1,6 +1,7 @@
 import CeledgerDomain
 import CeledgerLedger
 import CeledgerReports
+import CeledgerSheets
 import CeledgerText
 import Foundation
 
@@ -28,38 +29,44 @@ public struct CardSettings: Sendable {
 }
 
 enum CardFiles {
-    /// A name that is safe as a file name on any system: no folders, no control characters.
+    /// The most bytes of a card file's name before its suffix: 200, under the 255 of every common file
+    /// system with room for the number and ".html".
+    static let maxNameBytes = 200
+
+    /// A name that is safe as a file name on any system: no folders, no control or text-direction
+    /// characters (a right-to-left override would make "lmth.exe" read as "exe.html"), at most
+    /// `maxNameBytes` bytes (whole characters).
     static func safe(_ s: String) -> String {
         var out = ""
+        var bytes = 0
         for ch in s {
-            if ch == "/" || ch == "\\" || ch == ":" || ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-            {
-                out.append("_")
-            } else {
-                out.append(ch)
-            }
+            let bad =
+                ch == "/" || ch == "\\" || ch == ":" || ch.unicodeScalars.contains(where: { Message.isControlOrBidi($0) })
+            let piece = bad ? "_" : String(ch)
+            if bytes + piece.utf8.count > maxNameBytes { break }
+            out += piece
+            bytes += piece.utf8.count
         }
         while out.hasPrefix(".") { out.removeFirst() }
         return out.isEmpty ? "card" : out
     }
 
-    /// Writes the file owner-only, replacing one of the same name atomically; returns its path.
-    static func write(_ text: String, directory: String, name: String) throws(LedgerError) -> String {
-        let fm = FileManager.default
+    /// The cards folder, created 0700 if missing.
+    static func prepare(directory: String) throws(LedgerError) {
         do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw LedgerError.cannotCreateFolder(path: directory, reason: error.localizedDescription)
         }
+    }
+
+    /// Writes the file owner-only, replacing a regular file of the same name atomically (`OutputFile`: a
+    /// link there is refused); returns its path.
+    static func write(_ text: String, directory: String, name: String) throws -> String {
+        try prepare(directory: directory)
         let path = (directory as NSString).appendingPathComponent(name)
-        let temp = path + ".tmp-\(getpid())"
-        guard fm.createFile(atPath: temp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw LedgerError.cannotWrite(path: path)
-        }
-        if rename(temp, path) != 0 {
-            unlink(temp)
-            throw LedgerError.cannotWrite(path: path)
-        }
+        try OutputFile.write(Data(text.utf8), to: path)
         return path
     }
 
@@ -91,6 +98,9 @@ extension PersonScreen {
                 years: source.years.map {
                     RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
                 })
+            // The file's name and folder are settled before a number is used up.
+            let base = CardFiles.safe("\(sp.person.name)-\(year)")
+            try CardFiles.prepare(directory: app.cardSettings.directory)
             let issued = try app.ledger.issueCard(
                 personRowID: personRowID, firstYear: year, lastYear: year, issuer: issuer,
                 digest: card.digest, by: app.reviewer, now: app.cardSettings.clock())
@@ -99,7 +109,7 @@ extension PersonScreen {
             let html = CardHTML.render(card, issue: issue, lang: app.lang)
             let path = try CardFiles.write(
                 html, directory: app.cardSettings.directory,
-                name: CardFiles.safe("\(sp.person.name)-\(year)-\(issued.number)") + ".html")
+                name: base + "-" + CardFiles.safe(issued.number) + ".html")
             app.info(
                 issued.reprint
                     ? w.t(
@@ -108,6 +118,8 @@ extension PersonScreen {
                     : w.t(
                         "证明 \(issued.number) 已写入 \(CardFiles.shown(path))",
                         "card \(issued.number) written to \(CardFiles.shown(path))"))
+        } catch let e as SheetError {
+            app.error(Message(zh: e.message.zh, en: e.message.en))
         } catch {
             app.error(error)
         }

@@ -35,19 +35,19 @@ struct HistoryCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            print("[")
+            Context.data("[")
             for (i, e) in entries.enumerated() {
                 func values(_ d: [String: String]) -> String {
                     JSON.object(d.keys.sorted().map { ($0, JSON.string(d[$0]!)) })
                 }
-                print(
+                Context.data(
                     JSON.object([
                         ("at", JSON.string(e.at)), ("actor", JSON.string(e.actor)), ("action", JSON.string(e.action.rawValue)),
                         ("entity", JSON.string(e.entity.rawValue)), ("entity_id", String(e.entityID)),
                         ("old", e.old.isEmpty ? "null" : values(e.old)), ("new", e.new.isEmpty ? "null" : values(e.new)),
                     ]) + (i + 1 < entries.count ? "," : ""))
             }
-            print("]")
+            Context.data("]")
         case .table:
             let zh = Context.lang == .zh
             var table = TextTable(columns: [
@@ -55,7 +55,7 @@ struct HistoryCommand: ParsableCommand {
                 .init(zh ? "操作" : "What", maxWidth: 22), .init(zh ? "内容" : "Details", maxWidth: 200),
             ])
             for e in entries { table.append([e.when, e.actor, e.what(Context.lang), e.details(Context.lang)]) }
-            for line in table.render() { print(line) }
+            for line in table.render() { Context.say(line) }
         }
     }
 }
@@ -74,7 +74,7 @@ struct BackupCommand: ParsableCommand {
         let ledger = try Context.openLedger(global, access: .readOnly)
         try ledger.backup(to: file)
         let (p, r) = try ledger.counts()
-        print(
+        Context.say(
             Context.text(
                 "已备份：\(p.grouped) 人，\(r.grouped) 条记录 → \(file)", "backed up \(p.grouped) persons, \(r.grouped) records → \(file)")
         )
@@ -121,7 +121,7 @@ struct RestoreCommand: ParsableCommand {
         try ledger.backup(to: keep)
         try ledger.restore(from: file)
         let (p2, r2) = try ledger.counts()
-        print(
+        Context.say(
             Context.text(
                 "已恢复：\(p2.grouped) 人，\(r2.grouped) 条记录（原登记簿另存为 \(keep)）",
                 "restored \(p2.grouped) persons, \(r2.grouped) records (the previous ledger is kept as \(keep))"))
@@ -146,11 +146,11 @@ struct CheckCommand: ParsableCommand {
         let lang = Context.lang
         for f in findings {
             let sev = f.severity == .error ? Context.text("错误", "error") : Context.text("警告", "warning")
-            print("\(sev)  \(f.location): \(f.message.text(lang))")
+            Context.say("\(sev)  \(f.location): \(f.message.text(lang))")
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors
-        print(
+        Context.say(
             Context.text(
                 "检查了 \(p.grouped) 人、\(r.grouped) 条记录：\(errors) 个错误，\(warnings) 个警告",
                 "checked \(p.grouped) persons, \(r.grouped) records: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"

@@ -93,6 +93,8 @@ struct CardCommand: ParsableCommand {
             })
         let today = Self.today
         let actor = Context.actor(global)
+        // The output is opened (a link or folder refused) before a number is used up.
+        var out = try OutputSink(path: output)
         let issue: CardIssue
         var issued: IssuedCard?
         if draft {
@@ -107,7 +109,6 @@ struct CardCommand: ParsableCommand {
         let html =
             format == .html
             || (format == nil && output.map { $0.lowercased().hasSuffix(".html") || $0.lowercased().hasSuffix(".htm") } == true)
-        var out = try OutputSink(path: output)
         out.write(html ? CardHTML.render(card, issue: issue, lang: lang) : CardText.render(card, issue: issue, lang: lang))
         try out.close()
         if let output, output != "-" {
@@ -122,7 +123,7 @@ struct CardCommand: ParsableCommand {
             } else {
                 what = Context.text("草稿，未编号", "draft, not numbered")
             }
-            print(Context.text("已写入 \(output)：\(what)", "written \(output): \(what)"))
+            Context.say(Context.text("已写入 \(output)：\(what)", "written \(output): \(what)"))
         }
     }
 

@@ -27,6 +27,14 @@ struct GlobalOptions: ParsableArguments {
         if let lang, Lang(rawValue: lang) == nil {
             throw ValidationError(Context.text("--lang 只能是 zh 或 en", "--lang takes zh or en"))
         }
+        // The clerk's name goes into the history and is printed by `history` and `review list`.
+        if let user, let bad = user.unicodeScalars.first(where: Message.isControlOrBidi) {
+            let code = "U+" + String(bad.value, radix: 16, uppercase: true)
+            throw ValidationError(
+                Context.text(
+                    "--user 含有控制字符或改变文字方向的字符（\(code)），请只写姓名",
+                    "--user contains a control or text-direction character (\(code)); give a plain name"))
+        }
     }
 }
 
@@ -64,10 +72,11 @@ struct Celedger: ParsableCommand {
             let code = exitCode(for: error)
             let text = fullMessage(for: error)
             if code == .success {
-                print(text)
+                Context.say(text)
                 Foundation.exit(ExitStatus.ok)
             }
-            Context.printError(text)
+            // A usage message has several lines: each is printed as a line (sanitised, never a literal "\n").
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { Context.printError(String(line)) }
             Foundation.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
         }
     }
@@ -156,11 +165,11 @@ struct InitCommand: ParsableCommand {
             let progress = ProgressLine(Context.text("重算年度合计", "recomputing annual totals"))
             let n = try ledger.recomputeTotals(progress: progress.update)
             progress.finish()
-            print(Context.text("已重算 \(n.grouped) 个人年合计", "recomputed \(n.grouped) person-years"))
+            Context.say(Context.text("已重算 \(n.grouped) 个人年合计", "recomputed \(n.grouped) person-years"))
         }
         let (persons, records) = try ledger.counts()
         let version = try ledger.schemaVersion()
-        print(
+        Context.say(
             existed
                 ? Context.text(
                     "登记簿已就绪：\(path)（结构 \(version)；人员 \(persons.grouped)，记录 \(records.grouped)）",

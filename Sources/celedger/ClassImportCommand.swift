@@ -68,6 +68,6 @@ struct ClassImport {
                 "已导入培训班\(what)：新增 \(report.inserted.grouped)", "imported class \(what): \(report.inserted.grouped) added")
         }
         if dup > 0 { summary += Context.text("，重复跳过 \(dup.grouped)", ", \(dup.grouped) duplicate\(dup == 1 ? "" : "s") skipped") }
-        print(summary)
+        Context.say(summary)
     }
 }

@@ -2,6 +2,8 @@ import CeledgerDomain
 import CeledgerInterchange
 import CeledgerLedger
 import CeledgerSQLite
+import CeledgerSheets
+import CeledgerText
 import Foundation
 
 /// A failure the command line reports as one line on stderr with an exit status; never a trace.
@@ -53,25 +55,27 @@ enum Context {
         return environment["USER"] ?? "unknown"
     }
 
-    /// One line on stderr. Control characters from the user's data (a line break inside a cell, an escape
-    /// sequence) are shown as visible escapes, so a message stays one line and cannot drive the terminal.
+    /// One line on stderr, through the one sanitiser (`TerminalText`): control and text-direction
+    /// characters from the user's data (a line break inside a cell, an escape sequence) are shown as
+    /// visible escapes, so a message stays one line and cannot drive the terminal.
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((visible(line) + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.sanitized(line) + "\n").utf8))
     }
 
-    static func visible(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u.value {
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x00..<0x20, 0x7F..<0xA0:
-                out += "\\u{" + String(u.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(u)
-            }
+    /// Text for a person on stdout (a table, a summary line), through the same sanitiser; its own line
+    /// breaks and tabs are layout and stay.
+    static func say(_ text: String, terminator: String = "\n") {
+        Swift.print(TerminalText.sanitized(text, keepingLayout: true), terminator: terminator)
+    }
+
+    /// Data on stdout (CSV, JSON lines): exact for a program reading it, through the sanitiser when
+    /// stdout is a terminal (a person reads it there).
+    static func data(_ text: String, terminator: String = "\n") {
+        if OutputSink.stdoutIsTerminal {
+            say(text, terminator: terminator)
+        } else {
+            Swift.print(text, terminator: terminator)
         }
-        return out
     }
 
     /// The ledger's path: --db, else $CELEDGER_DB, else the XDG default.
@@ -158,26 +162,23 @@ final class ProgressLine {
     }
 }
 
-/// Writes output to a file atomically (temporary file, then rename) or to stdout.
+/// Writes a command's output to stdout, or to the file `-o` names through `OutputFile` (a regular file
+/// replaced atomically, a device or FIFO written through, a symbolic link refused; temporary files 0600).
 struct OutputSink {
     let path: String?
     private var buffer = Data()
-    private var handle: FileHandle?
-    private var tempPath: String?
+    private var file: OutputFile?
+    private var failure: SheetError?
+    static let stdoutIsTerminal = isatty(1) == 1
 
     init(path: String?) throws {
         self.path = path
         if let path, path != "-" {
-            let temp = path + ".tmp-\(getpid())"
-            guard FileManager.default.createFile(atPath: temp, contents: nil, attributes: [.posixPermissions: 0o600]),
-                let h = FileHandle(forWritingAtPath: temp)
-            else {
-                throw CLIFailure(
-                    zh: "无法写入 \(path)：\(String(cString: strerror(errno)))",
-                    en: "cannot write \(path): \(String(cString: strerror(errno)))")
+            do {
+                file = try OutputFile(path: path)
+            } catch {
+                throw CLIFailure(error.text)
             }
-            handle = h
-            tempPath = temp
         }
     }
 
@@ -193,27 +194,40 @@ struct OutputSink {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes what is buffered; a failure to write a file is kept and reported by `close`.
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        (handle ?? FileHandle.standardOutput).write(buffer)
+        if let file {
+            if failure == nil {
+                do { try file.write(buffer) } catch { failure = error }
+            }
+        } else {
+            // Data for a program stays exact; on a terminal it is shown through the sanitiser.
+            if Self.stdoutIsTerminal {
+                FileHandle.standardOutput.write(
+                    Data(TerminalText.sanitized(String(decoding: buffer, as: UTF8.self), keepingLayout: true).utf8))
+            } else {
+                FileHandle.standardOutput.write(buffer)
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
     mutating func close() throws {
         flush()
-        if let handle, let tempPath, let path {
-            try? handle.synchronize()
-            try? handle.close()
-            if rename(tempPath, path) != 0 {
-                unlink(tempPath)
-                throw CLIFailure(
-                    zh: "无法写入 \(path)：\(String(cString: strerror(errno)))",
-                    en: "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
+        guard let file else { return }
+        if let failure {
+            file.abandon()
+            throw CLIFailure(failure.text)
+        }
+        do {
+            try file.commit()
+        } catch {
+            throw CLIFailure(error.text)
         }
     }
 
     func abandon() {
-        if let tempPath { unlink(tempPath) }
+        file?.abandon()
     }
 }

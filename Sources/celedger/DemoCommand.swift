@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
         let progress = ProgressLine(Context.text("生成演示数据", "generating demo ledger"))
         let records = try ledger.bulkInsert(count: persons, progress: progress.update) { generator.next() }
         progress.finish()
-        print(
+        Context.say(
             Context.text(
                 "演示登记簿：\(persons.grouped) 人，\(records.grouped) 条记录，\(range.lowerBound)–\(range.upperBound) 年（种子 \(seed)）→ \(ledger.path)",
                 "demo ledger: \(persons.grouped) persons, \(records.grouped) records, \(range.lowerBound)–\(range.upperBound) (seed \(seed)) → \(ledger.path)"

@@ -73,9 +73,17 @@ struct ImportCommand: ParsableCommand {
         // A dry run reads only: it never changes the file, even to migrate it.
         let ledger = try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
         let progress = ProgressLine(Context.text("导入中", "importing"))
-        let report = try ledger.importRows(
-            kind.rowKind, from: reader, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun),
-            progress: progress.update)
+        var options = ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun)
+        // Rejected rows go to their file as they are found, never held (a file may have millions).
+        let rejectedFile = skipInvalid && !dryRun ? RejectedFile(path: rejectedPath()) : nil
+        if let rejectedFile { options.rejectedRows = { header, row in rejectedFile.add(header, row) } }
+        let report: ImportReport
+        do {
+            report = try ledger.importRows(kind.rowKind, from: reader, options: options, progress: progress.update)
+        } catch {
+            rejectedFile?.abandon()
+            throw error
+        }
         progress.finish()
 
         let name = (file as NSString).lastPathComponent
@@ -86,12 +94,19 @@ struct ImportCommand: ParsableCommand {
         }
         for e in report.errors { Context.printError(located(e)) }
         for d in report.duplicates { Context.printError(located(d)) }
+        if report.duplicateCount > report.duplicates.count {
+            let more = report.duplicateCount - report.duplicates.count
+            Context.printError(Context.text("……另有\(more.grouped)处重复未列出", "… and \(more.grouped) more duplicates not listed"))
+        }
         let unshown = report.badRowCount - Set(report.errors.map(\.line)).count
         if unshown > 0 {
             Context.printError(Context.text("……另有\(unshown.grouped)行有误未列出", "… and \(unshown.grouped) more bad rows not listed"))
         }
 
         let badRows = report.badRowCount
+        if report.fileIsBroken || (!report.errors.isEmpty && !skipInvalid) || !report.committed && !dryRun {
+            rejectedFile?.abandon()
+        }
         if report.fileIsBroken || (!report.errors.isEmpty && !skipInvalid) {
             throw CLIFailure(
                 zh: "\(name)：\(badRows)行有误，未导入任何数据",
@@ -99,8 +114,10 @@ struct ImportCommand: ParsableCommand {
                 code: ExitStatus.badInput)
         }
         var rejectedPath: String?
-        if skipInvalid && !dryRun && !report.rejected.isEmpty {
-            rejectedPath = try writeRejected(report)
+        var rejectedCount = 0
+        if let rejectedFile, report.committed, rejectedFile.count > 0 {
+            rejectedCount = rejectedFile.count
+            rejectedPath = try rejectedFile.close()
         }
         let dup = report.duplicateCount
         let what = kind == .persons ? Context.text("人员", "persons") : Context.text("记录", "records")
@@ -121,49 +138,76 @@ struct ImportCommand: ParsableCommand {
         }
         if dup > 0 { summary += Context.text("，重复跳过 \(dup.grouped)", ", \(dup.grouped) duplicate\(dup == 1 ? "" : "s") skipped") }
         if let rejectedPath {
-            let n = report.rejected.count
+            let n = rejectedCount
             summary += Context.text(
                 "，有误跳过 \(n.grouped)（见 \(rejectedPath)）",
                 ", \(n.grouped) bad row\(n == 1 ? "" : "s") skipped (see \(rejectedPath))")
         }
-        print(summary)
+        Context.say(summary)
     }
 
     /// The file's rows: a workbook's first sheet, or CSV in its detected (or forced) encoding.
     func source() throws -> any RowSource {
         do {
-            return isSpreadsheet ? try XLSXReader(path: file) : try CSVReader(path: file, encoding: encoding?.encoding)
+            return try RowFile.open(path: file, encoding: encoding?.encoding)
         } catch {
             throw CLIFailure(error.text, code: ExitStatus.badInput)
         }
     }
 
-    /// An .xlsx workbook: a zip by its first bytes, an OLE file (legacy .xls, or a workbook with a password,
-    /// which the reader explains), or named .xlsx/.xlsm/.xls.
-    var isSpreadsheet: Bool {
-        let lower = file.lowercased()
-        return XLSXReader.looksLikeZip(path: file) || XLSXReader.looksLikeOLE(path: file)
-            || [".xlsx", ".xlsm", ".xls"].contains { lower.hasSuffix($0) }
-    }
-
-    /// The rejected rows as they were, with line, column and reason first, beside the input file
-    /// (staff.csv or staff.xlsx → staff.rejected.csv).
-    func writeRejected(_ report: ImportReport) throws -> String {
+    /// Where the rejected rows go: beside the input file (staff.csv or staff.xlsx → staff.rejected.csv).
+    func rejectedPath() -> String {
         let lower = file.lowercased()
         let base =
             lower.hasSuffix(".csv")
             ? String(file.dropLast(4))
             : lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") ? String(file.dropLast(5)) : file
-        let path = base + ".rejected.csv"
-        var out = try OutputSink(path: path)
-        out.write("\u{FEFF}")
-        out.write(CSVWriter.line(["line", "column", "reason"] + report.header))
-        for row in report.rejected {
+        return base + ".rejected.csv"
+    }
+}
+
+/// The rejected rows as they were, with line, column and reason first, written as the import finds them
+/// (opened at the first one, put in place when the import commits, removed when it does not).
+/// Called from the import's writing thread only.
+final class RejectedFile: @unchecked Sendable {
+    let path: String
+    private var out: OutputSink?
+    private(set) var count = 0
+    private var failure: Error?
+
+    init(path: String) { self.path = path }
+
+    func add(_ header: [String], _ row: RejectedRow) {
+        if failure != nil { return }
+        do {
+            if out == nil {
+                var o = try OutputSink(path: path)
+                o.write("\u{FEFF}")
+                o.write(CSVWriter.line(["line", "column", "reason"] + header))
+                out = o
+            }
             let columns = row.errors.map(\.column).joined(separator: "; ")
             let reasons = row.errors.map { $0.message.text(Context.lang) }.joined(separator: "; ")
-            out.write(CSVWriter.line([String(row.line), columns, reasons] + row.fields))
+            out!.write(CSVWriter.line([String(row.line), columns, reasons] + row.fields))
+            count += 1
+        } catch {
+            failure = error
         }
-        try out.close()
+    }
+
+    /// Puts the file in place; its path.
+    func close() throws -> String {
+        if let failure {
+            abandon()
+            throw failure
+        }
+        try out?.close()
+        out = nil
         return path
+    }
+
+    func abandon() {
+        out?.abandon()
+        out = nil
     }
 }

@@ -137,7 +137,7 @@ struct ReviewList: ParsableCommand {
         ])
         var first = true
         if format == .csv {
-            print(
+            Context.say(
                 CSVWriter.line([
                     "record", "id_number", "name", "mode", "title", "start_date", "end_date", "claimed_hours",
                     "suggested_hours", "recognized_hours", "recognition", "reviewed_by", "reviewed_at", "working",
@@ -154,7 +154,7 @@ struct ReviewList: ParsableCommand {
                     r.recognition.label(lang), row.stored.reviewedBy ?? "",
                 ])
             case .csv:
-                print(
+                Context.data(
                     CSVWriter.line([
                         String(row.stored.rowID), r.personID.value, row.personName, r.mode.rawValue, r.title, r.startDate.iso,
                         r.endDate.iso, r.claimedHours.compact, s?.hours.compact ?? "", r.recognizedHours?.compact ?? "",
@@ -162,8 +162,8 @@ struct ReviewList: ParsableCommand {
                         s?.working.text(lang) ?? "",
                     ]), terminator: "")
             case .json:
-                print(first ? "[" : ",")
-                print(
+                Context.data(first ? "[" : ",")
+                Context.data(
                     JSON.object([
                         ("record", String(row.stored.rowID)), ("id_number", JSON.string(r.personID.value)),
                         ("name", JSON.string(row.personName)),
@@ -182,11 +182,11 @@ struct ReviewList: ParsableCommand {
         }
         switch format {
         case .table:
-            for line in table.render() { print(line) }
-            print(
+            for line in table.render() { Context.say(line) }
+            Context.say(
                 Context.text(
                     "共 \(table.rows.count.grouped) 条", "\(table.rows.count.grouped) record\(table.rows.count == 1 ? "" : "s")"))
-        case .json: print(first ? "[]" : "\n]")
+        case .json: Context.data(first ? "[]" : "\n]")
         case .csv: break
         }
     }
@@ -219,7 +219,7 @@ struct ReviewRecognize: ParsableCommand {
         let ids = rows.filter { $0.stored.record.recognition != .recognized }.map(\.stored.rowID)
         let who = ReviewCommand.reviewer(reviewer, global)
         if dryRun {
-            print(
+            Context.say(
                 Context.text(
                     "试运行：将认定 \(ids.count.grouped) 条记录（认定人 \(who)）；未写入任何数据",
                     "dry run: \(ids.count.grouped) record\(ids.count == 1 ? "" : "s") would be recognised (by \(who)); nothing written"
@@ -232,7 +232,7 @@ struct ReviewRecognize: ParsableCommand {
         if locked > 0 {
             line += Context.text("；\(locked) 条原已认定，未改动", "; \(locked) already recognised, left as they were")
         }
-        print(line)
+        Context.say(line)
     }
 }
 
@@ -271,7 +271,7 @@ struct ReviewReject: ParsableCommand {
         }
         let who = ReviewCommand.reviewer(reviewer, global)
         let n = try ledger.setRecognition(rowIDs: rows.map(\.stored.rowID), to: .rejected, reason: reason, reviewer: who)
-        print(
+        Context.say(
             Context.text("已将 \(n.grouped) 条记录设为不予认定（认定人 \(who)）", "rejected \(n.grouped) record\(n == 1 ? "" : "s") (by \(who))"))
     }
 }
@@ -308,6 +308,6 @@ struct ReviewReopen: ParsableCommand {
         var line = Context.text(
             "已重新打开 \(n.grouped) 条记录，改为待认定（\(who)）", "reopened \(n.grouped) record\(n == 1 ? "" : "s") as pending (by \(who))")
         if skipped > 0 { line += Context.text("；\(skipped) 条未认定，未改动", "; \(skipped) not recognised, left as they were") }
-        print(line)
+        Context.say(line)
     }
 }

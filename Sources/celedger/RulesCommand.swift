@@ -59,7 +59,7 @@ struct RulesList: ParsableCommand {
                 ?? (zh ? "随程序发布" : "shipped")
             table.append([set.id, set.name.text(lang), set.period(lang), whereFrom, Self.spans(judged)])
         }
-        for line in table.render() { print(line) }
+        for line in table.render() { Context.say(line) }
     }
 
     /// "2016–2022, 2024".
@@ -103,7 +103,7 @@ struct RulesShow: ParsableCommand {
                 zh: "没有规则“\(which)”（celedger rules list 列出全部）", en: "no rule set \(which) (celedger rules list shows them)",
                 code: ExitStatus.badInput)
         }
-        print(RulesShow.describe(set, Context.lang), terminator: "")
+        Context.say(RulesShow.describe(set, Context.lang), terminator: "")
     }
 
     static func describe(_ set: RuleSet, _ lang: Lang) -> String {
@@ -156,7 +156,7 @@ struct RulesCheck: ParsableCommand {
 
     func run() throws {
         let set = try RulesCheck.load(file)
-        print(
+        Context.say(
             Context.text(
                 "\(file)：有效 — \(set.id)，\(set.period(.zh))，合计 \(set.thresholds.totalHours.compact)、专业 \(set.thresholds.professionalHours.compact) 学时，\(set.conversions.count) 种折算方式，\(set.caps.count) 项年度上限",
                 "\(file): valid — \(set.id), \(set.period(.en)), \(set.thresholds.totalHours.compact) hours, \(set.thresholds.professionalHours.compact) professional, \(set.conversions.count) conversions, \(set.caps.count) caps"
@@ -196,7 +196,7 @@ struct RulesAdd: ParsableCommand {
         let years = try ledger.addRuleSet(data, by: Context.actor(global))
         let judged = RulesList.spans(
             ledger.rules.judgedYears(of: set, among: Day.plausibleYears.lowerBound...Self.currentYear + 1))
-        print(
+        Context.say(
             Context.text(
                 "已加入规则 \(set.id)（判定 \(judged)）；重算了 \(years.isEmpty ? "0 个年度" : RulesList.spans(years)) 的合计",
                 "added rule set \(set.id) (judges \(judged)); totals recomputed for \(years.isEmpty ? "no year" : RulesList.spans(years))"
@@ -217,7 +217,7 @@ struct RulesRemove: ParsableCommand {
     func run() throws {
         let ledger = try Context.openLedger(global)
         let years = try ledger.removeRuleSet(id: id, by: Context.actor(global))
-        print(
+        Context.say(
             Context.text(
                 "已停用规则 \(id)；重算了 \(years.isEmpty ? "0 个年度" : RulesList.spans(years)) 的合计",
                 "removed rule set \(id); totals recomputed for \(years.isEmpty ? "no year" : RulesList.spans(years))"))

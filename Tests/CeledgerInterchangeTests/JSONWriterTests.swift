@@ -27,6 +27,16 @@ import Testing
         #expect(parsed?["s"] == "\u{0}\u{8}\u{C}\"\\")
     }
 
+    @Test("DEL, C1 controls and text-direction characters are escaped too: valid JSON, the same text, nothing raw for a terminal")
+    func terminalUnsafeCharactersEscaped() throws {
+        let text = "张\u{9B}31m\u{202E}三\u{7F}“引号”…\u{1B}\"\\"
+        let json = JSON.string(text)
+        #expect(json == #""张\u009b31m\u202e三\u007f“引号”…\u001b\"\\""#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(JSON.object([("s", json)]).utf8)) as? [String: String]
+        #expect(parsed?["s"] == text)
+        #expect(JSON.string("“引号”…") == "\"“引号”…\"")
+    }
+
     @Test("arrays: ids in one line, items one a line, an empty list as []")
     func arrays() {
         var ids = JSONWriter()

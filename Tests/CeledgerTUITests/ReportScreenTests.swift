@@ -206,4 +206,15 @@ private func fixedClock() -> Date {
         #expect(CardSettings.fromEnvironment(["CELEDGER_ISSUER": ""]).issuer == nil)
         #expect(CardFiles.safe("../a/b\u{1}") == "_a_b_")
     }
+
+    @Test("a card file's name: no text-direction overrides, at most 200 bytes of whole characters (the 255 of a file system)")
+    func cardFileNamesAreSafe() {
+        #expect(CardFiles.safe("张三\u{202E}lmth.exe") == "张三_lmth.exe")
+        #expect(CardFiles.safe("a\u{9B}b\u{2066}c") == "a_b_c")
+        let marks = String(repeating: "a" + String(repeating: "\u{301}", count: 59), count: 40)
+        let safe = CardFiles.safe(marks + "-2024")
+        #expect(safe.utf8.count <= CardFiles.maxNameBytes)
+        #expect((safe + "-JX-2024-000001.html").utf8.count < 255)
+        #expect(CardFiles.safe(String(repeating: "张", count: 100)).utf8.count == 198)
+    }
 }
