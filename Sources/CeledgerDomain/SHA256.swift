@@ -1,6 +1,7 @@
-/// SHA-256 (FIPS 180-4) in plain Swift: the fingerprint of a card's content. Foundation on Linux has no
-/// digest API and the project takes no crypto dependency for one hash; the tests hold this to the
-/// standard's test vectors. (A rule set's version digest is FNV-1a, `RuleSet.fnv1a64`: a different job, and
+/// SHA-256 (FIPS 180-4) in plain Swift: the fingerprint of a card's content and the links of the
+/// history's hash chain (the one implementation: the reports and the ledger both use it). Foundation on
+/// Linux has no digest API and the project takes no crypto dependency for one hash; the tests hold this to
+/// the standard's test vectors. (A rule set's version digest is FNV-1a, `RuleSet.fnv1a64`: a different job, and
 /// kept in ledgers as it is.)
 public enum SHA256 {
     private static let k: [UInt32] = [
@@ -31,44 +32,54 @@ public enum SHA256 {
         message.append(0x80)
         while message.count % 64 != 56 { message.append(0) }
         for i in (0..<8).reversed() { message.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        var w = [UInt32](repeating: 0, count: 64)
         func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        for chunk in stride(from: 0, to: message.count, by: 64) {
-            for i in 0..<16 {
-                let j = chunk + i * 4
-                w[i] =
-                    UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16 | UInt32(message[j + 2]) << 8 | UInt32(message[j + 3])
+        // Through raw buffers: the chain hashes every history row an import writes, and checked array
+        // accesses in the inner loop are most of a debug build's time.
+        k.withUnsafeBufferPointer { k in
+            message.withUnsafeBufferPointer { m in
+                h.withUnsafeMutableBufferPointer { h in
+                    let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+                    defer { w.deallocate() }
+                    var chunk = 0
+                    while chunk < m.count {
+                        for i in 0..<16 {
+                            let j = chunk &+ i &* 4
+                            w[i] = UInt32(m[j]) << 24 | UInt32(m[j &+ 1]) << 16 | UInt32(m[j &+ 2]) << 8 | UInt32(m[j &+ 3])
+                        }
+                        for i in 16..<64 {
+                            let s0 = rotr(w[i &- 15], 7) ^ rotr(w[i &- 15], 18) ^ (w[i &- 15] >> 3)
+                            let s1 = rotr(w[i &- 2], 17) ^ rotr(w[i &- 2], 19) ^ (w[i &- 2] >> 10)
+                            w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
+                        }
+                        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+                        for i in 0..<64 {
+                            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                            let ch = (e & f) ^ (~e & g)
+                            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                            let maj = (a & b) ^ (a & c) ^ (b & c)
+                            let t2 = s0 &+ maj
+                            hh = g
+                            g = f
+                            f = e
+                            e = d &+ t1
+                            d = c
+                            c = b
+                            b = a
+                            a = t1 &+ t2
+                        }
+                        h[0] = h[0] &+ a
+                        h[1] = h[1] &+ b
+                        h[2] = h[2] &+ c
+                        h[3] = h[3] &+ d
+                        h[4] = h[4] &+ e
+                        h[5] = h[5] &+ f
+                        h[6] = h[6] &+ g
+                        h[7] = h[7] &+ hh
+                        chunk &+= 64
+                    }
+                }
             }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g
-                g = f
-                f = e
-                e = d &+ t1
-                d = c
-                c = b
-                b = a
-                a = t1 &+ t2
-            }
-            h[0] = h[0] &+ a
-            h[1] = h[1] &+ b
-            h[2] = h[2] &+ c
-            h[3] = h[3] &+ d
-            h[4] = h[4] &+ e
-            h[5] = h[5] &+ f
-            h[6] = h[6] &+ g
-            h[7] = h[7] &+ hh
         }
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - UInt32($0) * 8)) } }
     }

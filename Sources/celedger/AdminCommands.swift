@@ -150,6 +150,12 @@ struct CheckCommand: ParsableCommand {
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors
+        // The head to compare with what cards and reports printed: a history rewritten whole still differs.
+        // (Not of a damaged file: nothing read from it stands for the ledger.)
+        let damaged = findings.contains { $0.message.en.hasPrefix("SQLite integrity check") }
+        if !damaged, let h = try ledger.historyHead() {
+            print(Context.text("登记簿历史：\(h.line.zh)（完整：\(h.digest)）", "ledger history: \(h.line.en) (in full: \(h.digest))"))
+        }
         print(
             Context.text(
                 "检查了 \(p.grouped) 人、\(r.grouped) 条记录：\(errors) 个错误，\(warnings) 个警告",
