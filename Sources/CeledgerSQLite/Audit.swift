@@ -172,24 +172,44 @@ extension SQLiteLedger {
 
     /// Checks the ledger: SQLite's integrity and foreign keys, then the domain's rules on every row.
     public func check(progress: ProgressHandler? = nil) throws(LedgerError) -> [CheckFinding] {
+        // SQLite's integrity first, in a read of its own: damage can fail the end of the read too. Nothing
+        // more is read from a damaged file: its rows are not all there to check.
+        var findings: [CheckFinding] = []
+        var damage: [String] = []
+        do {
+            damage = try db.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" } }
+            for line in damage.prefix(20) {
+                findings.append(
+                    CheckFinding(
+                        severity: .error, location: "ledger",
+                        message: Message(zh: "SQLite 完整性检查：\(line)", en: "SQLite integrity check: \(line)")))
+            }
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT {
+            damage = ["unreadable"]
+            findings.append(
+                CheckFinding(
+                    severity: .error, location: "ledger",
+                    message: Message(
+                        zh: "SQLite 完整性检查：文件结构损坏，检查无法读完",
+                        en: "SQLite integrity check: the file's structure is damaged past reading")))
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+        if !damage.isEmpty {
+            findings.append(
+                CheckFinding(
+                    severity: .error, location: "ledger",
+                    message: Message(
+                        zh: "登记簿文件已损坏，其内容不可信；请从备份恢复：\(LedgerError.restoreCommand(path, zh: true))",
+                        en:
+                            "the ledger file is damaged and its content cannot be trusted; restore it from a backup: \(LedgerError.restoreCommand(path, zh: false))"
+                    )))
+            return findings
+        }
         do {
             return try db.read { db in
-                var findings: [CheckFinding] = []
                 func add(_ s: CheckFinding.Severity, _ where_: String, _ zh: String, _ en: String) {
                     findings.append(CheckFinding(severity: s, location: where_, message: Message(zh: zh, en: en)))
-                }
-                let damage = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
-                for line in damage.prefix(20) {
-                    add(.error, "ledger", "SQLite 完整性检查：\(line)", "SQLite integrity check: \(line)")
-                }
-                if !damage.isEmpty {
-                    // Nothing more is read from a damaged file: its rows are not all there to check.
-                    add(
-                        .error, "ledger",
-                        "登记簿文件已损坏（\(damage.count) 处），其内容不可信；请从备份恢复：\(LedgerError.restoreCommand(path, zh: true))",
-                        "the ledger file is damaged (\(damage.count) problems) and its content cannot be trusted; restore it from a backup: \(LedgerError.restoreCommand(path, zh: false))"
-                    )
-                    return findings
                 }
                 for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
                     let table: String = row["table"], rowid: Int64? = row["rowid"]

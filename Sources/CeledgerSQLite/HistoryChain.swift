@@ -3,6 +3,7 @@ import CeledgerInterchange
 import CeledgerLedger
 import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 /// The history's hash chain. Each history entry gets a link in `history_chain`: SHA-256 over the link
 /// before it and the entry's content, so that changing, inserting or removing an entry anywhere breaks
@@ -57,34 +58,55 @@ enum HistoryChain {
             """
     }
 
-    /// The link of an entry: SHA-256 over the link before, the tag, and each field as a netstring
-    /// (`<UTF-8 length>:<bytes>,`), a missing value as `~`.
-    static func link(_ previous: [UInt8], _ row: Row) -> [UInt8] {
-        var bytes = previous + tag
-        bytes.reserveCapacity(512)
-        for i in 0...9 {
-            let value = row[i] as DatabaseValue
-            switch value.storage {
-            case .null:
+    /// The link of an entry (the statement at a row of `entriesSQL`): SHA-256 over the link before, the
+    /// tag, and each field as a netstring (`<UTF-8 length>:<bytes>,`), a missing value as `~`. Read
+    /// through SQLite's C API into one buffer: no value is boxed or copied into a Swift string.
+    static func link(_ previous: [UInt8], _ s: OpaquePointer?, buffer bytes: inout [UInt8]) -> [UInt8] {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: previous)
+        bytes.append(contentsOf: tag)
+        for i: Int32 in 0...9 {
+            if sqlite3_column_type(s, i) == SQLITE_NULL {
                 bytes.append(UInt8(ascii: "~"))
-            case .int64(let n):
-                field(&bytes, Array(String(n).utf8))
-            case .string(let s):
-                field(&bytes, Array(s.utf8))
-            case .double(let d):
-                field(&bytes, Array(String(d).utf8))
-            case .blob(let data):
-                field(&bytes, Array(data))
+                continue
             }
+            // Integers as decimal digits, text as its UTF-8 bytes (SQLite's own rendering of the value).
+            let start = sqlite3_column_text(s, i)
+            let count = Int(sqlite3_column_bytes(s, i))
+            bytes.append(contentsOf: String(count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            if let start { bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count)) }
+            bytes.append(UInt8(ascii: ","))
         }
         return SHA256.digest(bytes)
     }
 
-    private static func field(_ bytes: inout [UInt8], _ value: [UInt8]) {
-        bytes.append(contentsOf: String(value.count).utf8)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(contentsOf: value)
-        bytes.append(UInt8(ascii: ","))
+    /// Steps through `entriesSQL(where:)` with SQLite's C API.
+    static func eachEntry(
+        _ db: Database, where condition: String, _ argument: Int64? = nil, _ body: (OpaquePointer?) throws -> Void
+    ) throws {
+        let statement = try db.makeStatement(sql: entriesSQL(where: condition))
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        if let argument { sqlite3_bind_int64(s, 1, argument) }
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            try body(s)
+        }
+    }
+
+    static func text(_ s: OpaquePointer?, _ i: Int32) -> String {
+        sqlite3_column_text(s, i).map { String(cString: $0) } ?? ""
+    }
+
+    static func blob(_ s: OpaquePointer?, _ i: Int32) -> [UInt8]? {
+        guard sqlite3_column_type(s, i) == SQLITE_BLOB, let p = sqlite3_column_blob(s, i) else { return nil }
+        return Array(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))))
     }
 
     /// Links every entry after `after` (the newest entry when the transaction began), in id order, to
@@ -103,10 +125,11 @@ enum HistoryChain {
                 arguments: StatementArguments(pending.flatMap { [$0.0 as any DatabaseValueConvertible, $0.1] }))
             pending.removeAll(keepingCapacity: true)
         }
-        let rows = try Row.fetchCursor(db, sql: entriesSQL(where: "h.id > ?"), arguments: [after])
-        while let row = try rows.next() {
-            previous = link(previous, row)
-            pending.append((row[0], Data(previous)))
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1024)
+        try eachEntry(db, where: "h.id > ?", after) { row in
+            previous = link(previous, row, buffer: &buffer)
+            pending.append((sqlite3_column_int64(row, 0), Data(previous)))
             if pending.count == batch { try flush() }
         }
         try flush()
@@ -161,35 +184,39 @@ extension SQLiteLedger {
                 ? try SQLiteLedger.personLocation(db, id, idNumber: number)
                 : try SQLiteLedger.recordLocation(db, id, idNumber: number)
         }
-        let rows = try Row.fetchCursor(db, sql: HistoryChain.entriesSQL(where: "1"))
         var n = 0
-        while let row = try rows.next() {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1024)
+        try HistoryChain.eachEntry(db, where: "1") { row in
             n += 1
             if n % 65536 == 0 { progress?(n, nil) }
-            let id: Int64 = row[0], action: String = row[3], entity: String = row[4], entityID: Int64 = row[5]
-            let number: String = row[6]
+            let id = sqlite3_column_int64(row, 0), entityID = sqlite3_column_int64(row, 5)
+            let action = HistoryChain.text(row, 3), entity = HistoryChain.text(row, 4)
             switch action {
             case "insert": alive[entity, default: []].insert(entityID)
             case "delete": alive[entity, default: []].remove(entityID)
             default: break
             }
-            let entry = "history \(id) (\(row[1] as String), \(row[2] as String), \(action) \(entity) \(entityID))"
-            guard let stored = row[11] as Data? else {
+            func entry() -> String {
+                "history \(id) (\(HistoryChain.text(row, 1)), \(HistoryChain.text(row, 2)), \(action) \(entity) \(entityID))"
+            }
+            let number = HistoryChain.text(row, 6)
+            guard let stored = HistoryChain.blob(row, 11) else {
                 unlinked += 1
                 if reported < limit {
                     reported += 1
                     add(
-                        .error, entry, "历史条目不在哈希链中：在 celedger 之外写入（\(ResidentID.mask(number))）",
+                        .error, entry(), "历史条目不在哈希链中：在 celedger 之外写入（\(ResidentID.mask(number))）",
                         "the history entry is not in the hash chain: written outside celedger (\(ResidentID.mask(number)))")
                 }
-                continue
+                return
             }
-            let expected = HistoryChain.link(previous, row)
-            if expected != Array(stored) {
+            if HistoryChain.link(previous, row, buffer: &buffer) != stored {
                 broken += 1
                 if reported < limit {
                     reported += 1
-                    if row[10] as Bool && !(row[9] as DatabaseValue).isNull {
+                    // An insert whose values are its row's as it is now: the row changed (or the entry did).
+                    if sqlite3_column_int64(row, 10) == 1 && sqlite3_column_type(row, 9) != SQLITE_NULL {
                         add(
                             .error, try location(entity, entityID, number),
                             "当前内容与历史记录不符：在 celedger 之外被改动（或历史条目 \(id) 被改动）",
@@ -197,13 +224,13 @@ extension SQLiteLedger {
                         )
                     } else {
                         add(
-                            .error, entry, "历史哈希链在此断开：该条目被改动、插入，或其前一条目被删除",
+                            .error, entry(), "历史哈希链在此断开：该条目被改动、插入，或其前一条目被删除",
                             "the history's hash chain breaks here: this entry was altered or inserted, or the one before it removed"
                         )
                     }
                 }
             }
-            previous = Array(stored)
+            previous = stored
         }
         // Links whose entry is gone.
         let orphans = try Int64.fetchAll(
