@@ -58,7 +58,8 @@ struct TamperTests {
         }
         try queue.close()
         for recompute in [false, true] {
-            if recompute { try await s.ok(["init"]) }
+            // The recompute the summary's error asks for makes the totals agree: the record is still named.
+            if recompute { try await s.ok(["init", "--recompute"]) }
             let r = try await s.run(["check"])
             #expect(r.status != 0, "\(r.summary)")
             let line = r.stdout.split(separator: "\n").first {
