@@ -9,6 +9,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case notALedger(path: String)
     /// The ledger cannot be read: its pages are damaged.
     case corrupt(path: String)
+    /// A backup's copy failed SQLite's check of its pages (the ledger copied is damaged): it was removed.
+    case damagedCopy(source: String, target: String)
     /// Another process holds the write lock and kept it longer than the ledger waits.
     case busy(path: String)
     /// The ledger cannot be written (file mode, read-only mount).
@@ -77,7 +79,17 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notALedger(let p):
             Message(zh: "\(p) 不是 celedger 登记簿（未做任何改动）", en: "\(p) is not a celedger ledger (left untouched)")
         case .corrupt(let p):
-            Message(zh: "\(p) 已损坏，无法读取（未做任何改动）", en: "\(p) is corrupt and cannot be read (left untouched)")
+            Message(
+                zh: "\(p) 已损坏，无法读取（未做任何改动）；请从备份恢复：\(LedgerError.restoreCommand(p, zh: true))",
+                en:
+                    "\(p) is corrupt and cannot be read (left untouched); restore it from a backup: \(LedgerError.restoreCommand(p, zh: false))"
+            )
+        case .damagedCopy(let source, let target):
+            Message(
+                zh: "备份失败：\(source) 已损坏，复制出的 \(target) 未通过完整性检查，已删除；请从更早的备份恢复：\(LedgerError.restoreCommand(source, zh: true))",
+                en:
+                    "backup failed: \(source) is damaged, so the copy \(target) failed SQLite's integrity check and was removed; restore from an earlier backup: \(LedgerError.restoreCommand(source, zh: false))"
+            )
         case .busy(let p):
             Message(
                 zh: "登记簿 \(p) 正被另一个程序写入，等待后仍未释放；请稍后再试",
@@ -169,4 +181,10 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { message.en }
+
+    /// The command that puts a backup in place of a damaged ledger.
+    public static func restoreCommand(_ path: String, zh: Bool) -> String {
+        let quoted = path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+".contains($0) } ? path : "'\(path)'"
+        return "celedger --db \(quoted) restore \(zh ? "备份文件" : "BACKUP-FILE")"
+    }
 }

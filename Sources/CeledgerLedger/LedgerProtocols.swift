@@ -47,6 +47,8 @@ public protocol LedgerReader: AnyObject, Sendable {
     func yearResult(personRowID: Int64, year: Int) throws(LedgerError) -> (result: YearResult, notes: [Message])
     /// The history of everything that happened to a person and their records, oldest first.
     func history(idNumber: String) throws(LedgerError) -> [HistoryEntry]
+    /// The head of the history's hash chain (nil when there is none), for what is printed.
+    func historyHead() throws(LedgerError) -> HistoryHead?
     /// What a record card is made from, read at one moment; nil when the person is not in the ledger.
     func cardSource(personRowID: Int64, years: ClosedRange<Int>) throws(LedgerError) -> CardSource?
 
@@ -102,6 +104,9 @@ extension LedgerReader {
     public func statistics(year: Int) throws(LedgerError) -> YearStatistics {
         try statistics(year: year, unit: nil)
     }
+
+    /// A ledger without a hash chain has no head to print.
+    public func historyHead() throws(LedgerError) -> HistoryHead? { nil }
 }
 
 extension LedgerWriter {

@@ -210,15 +210,19 @@ public struct CardIssue: Sendable, Hashable {
     public let printedOn: Day
     /// Who issued it (the clerk), as the ledger records it.
     public let issuedBy: String
+    /// The ledger's history chain when the card was printed (its entries and head), so that a history
+    /// rewritten later is caught against the paper; nil prints nothing.
+    public let history: HistoryHead?
 
-    public init(number: String?, issuedOn: Day, printedOn: Day, issuedBy: String) {
+    public init(number: String?, issuedOn: Day, printedOn: Day, issuedBy: String, history: HistoryHead? = nil) {
         self.number = number
         self.issuedOn = issuedOn
         self.printedOn = printedOn
         self.issuedBy = issuedBy
+        self.history = history
     }
 
-    public static func draft(on day: Day, by who: String) -> CardIssue {
-        CardIssue(number: nil, issuedOn: day, printedOn: day, issuedBy: who)
+    public static func draft(on day: Day, by who: String, history: HistoryHead? = nil) -> CardIssue {
+        CardIssue(number: nil, issuedOn: day, printedOn: day, issuedBy: who, history: history)
     }
 }

@@ -150,6 +150,9 @@ public enum CardHTML {
         add("<p>\(e(w.t("经办人：", "Clerk: ")))\(e(issue.issuedBy))</p>")
         add("<p>\(e(w.t("签发日期：", "Date: ")))\(e(w.issued(issue)))</p>")
         add("<p class=\"fp\">\(e(w.t("内容校验码：", "Fingerprint: ")))\(e(CardText.fingerprint(card.digest)))</p>")
+        if let h = issue.history {
+            add("<p class=\"fp\">\(e(w.t("登记簿历史：", "Ledger history: ")))\(e(h.line.text(w.lang)))</p>")
+        }
         add("</td><td class=\"seal-cell\"><div class=\"seal\">\(e(w.t("盖章处", "Seal")))</div></td></tr></table>")
         add("</main>")
         add("</body>")

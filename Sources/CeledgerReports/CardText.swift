@@ -131,6 +131,7 @@ public enum CardText {
         left.append(w.t("经办人：", "Clerk: ") + issue.issuedBy)
         left.append(w.t("签发日期：", "Date: ") + w.issued(issue))
         left.append(w.t("内容校验码：", "Fingerprint: ") + fingerprint(card.digest))
+        if let h = issue.history { left.append(w.t("登记簿历史：", "Ledger history: ") + h.line.text(w.lang)) }
         let boxWidth = 22
         let inner = boxWidth - 2
         var box = ["┌" + String(repeating: "─", count: inner) + "┐"]

@@ -72,9 +72,16 @@ extension SQLiteLedger {
         do {
             let copy = try DatabaseQueue(path: target)
             try db.backup(to: copy)
+            // The backup API copies pages as they are, damaged ones too: the copy is checked before it is
+            // called a backup (quick_check reads every page once; see docs/reliability.md for its cost).
+            let sound = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") } == ["ok"]
             try copy.close()
+            if !sound { throw LedgerError.damagedCopy(source: path, target: target) }
         } catch {
             try? FileManager.default.removeItem(atPath: target)
+            if let e = error as? LedgerError { throw e }
+            // The ledger read for the copy is the one that can be damaged.
+            if case .corrupt = LedgerError.from(error, path: path) { throw LedgerError.damagedCopy(source: path, target: target) }
             throw LedgerError.from(error, path: target)
         }
     }
@@ -165,14 +172,44 @@ extension SQLiteLedger {
 
     /// Checks the ledger: SQLite's integrity and foreign keys, then the domain's rules on every row.
     public func check(progress: ProgressHandler? = nil) throws(LedgerError) -> [CheckFinding] {
+        // SQLite's integrity first, in a read of its own: damage can fail the end of the read too. Nothing
+        // more is read from a damaged file: its rows are not all there to check.
+        var findings: [CheckFinding] = []
+        var damage: [String] = []
+        do {
+            damage = try db.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" } }
+            for line in damage.prefix(20) {
+                findings.append(
+                    CheckFinding(
+                        severity: .error, location: "ledger",
+                        message: Message(zh: "SQLite 完整性检查：\(line)", en: "SQLite integrity check: \(line)")))
+            }
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT {
+            damage = ["unreadable"]
+            findings.append(
+                CheckFinding(
+                    severity: .error, location: "ledger",
+                    message: Message(
+                        zh: "SQLite 完整性检查：文件结构损坏，检查无法读完",
+                        en: "SQLite integrity check: the file's structure is damaged past reading")))
+        } catch {
+            throw LedgerError.from(error, path: path)
+        }
+        if !damage.isEmpty {
+            findings.append(
+                CheckFinding(
+                    severity: .error, location: "ledger",
+                    message: Message(
+                        zh: "登记簿文件已损坏，其内容不可信；请从备份恢复：\(LedgerError.restoreCommand(path, zh: true))",
+                        en:
+                            "the ledger file is damaged and its content cannot be trusted; restore it from a backup: \(LedgerError.restoreCommand(path, zh: false))"
+                    )))
+            return findings
+        }
         do {
             return try db.read { db in
-                var findings: [CheckFinding] = []
                 func add(_ s: CheckFinding.Severity, _ where_: String, _ zh: String, _ en: String) {
                     findings.append(CheckFinding(severity: s, location: where_, message: Message(zh: zh, en: en)))
-                }
-                for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
-                    add(.error, "ledger", "SQLite 完整性检查：\(line)", "SQLite integrity check: \(line)")
                 }
                 for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
                     let table: String = row["table"], rowid: Int64? = row["rowid"]
@@ -240,6 +277,7 @@ extension SQLiteLedger {
                             SELECT count(*) FROM (SELECT 1 FROM record GROUP BY person_id, mode, title, start_date, end_date HAVING count(*) > 1)
                             """) ?? 0
                 if dups > 0 { add(.error, "ledger", "有\(dups)组重复的活动", "\(dups) activities are registered twice") }
+                try checkChain(db, progress: progress, add)
                 try checkSummary(db, add)
                 return findings
             }

@@ -64,6 +64,7 @@ extension SQLiteLedger {
         let now = SQLiteLedger.now()
         do {
             func pass(_ db: Database) throws -> Bool {
+                let chained = try HistoryChain.lastEntry(db)
                 var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: dryRun)
                 let nameOf = try db.cachedStatement(sql: "SELECT name FROM person WHERE id = ?")
                 while let row = try reader.next() {
@@ -100,7 +101,10 @@ extension SQLiteLedger {
                     report.badRowCount = 1
                 }
                 report.committed = report.errors.isEmpty && !dryRun
-                if report.committed { try settle(db) }
+                if report.committed {
+                    try settle(db)
+                    try HistoryChain.extend(db, after: chained)
+                }
                 return report.committed
             }
             if dryRun {

@@ -56,6 +56,7 @@ extension SQLiteLedger {
             // One pass over the file; the caller decides whether it runs in a write transaction or, for a
             // dry run, in a read transaction that cannot change the ledger.
             func pass(_ db: Database) throws -> Bool {
+                let chained = try HistoryChain.lastEntry(db)
                 var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
                 // A CSV row of a record takes a hundred bytes or more: a high guess of how many come.
                 let upkeep =
@@ -146,6 +147,7 @@ extension SQLiteLedger {
                 if report.committed {
                     try upkeep?.finish(db)
                     try settle(db)
+                    try HistoryChain.extend(db, after: chained)
                 }
                 return report.committed
             }

@@ -93,6 +93,9 @@ public final class SQLiteLedger: Sendable {
         let who = actor.isEmpty ? "unknown" : actor
         c.prepareDatabase { db in
             db.add(function: DatabaseFunction(Schema.actorFunction, argumentCount: 0, pure: false) { _ in who })
+            // Each b-tree page is checked further as it is read, so damage fails the read that meets it
+            // instead of passing for fewer rows.
+            try db.execute(sql: "PRAGMA cell_size_check = ON")
         }
         return c
     }
@@ -271,13 +274,15 @@ public final class SQLiteLedger: Sendable {
         return home + "/.local/share/celedger/ledger.sqlite"
     }
 
-    /// Runs `body` in one write transaction and settles the totals it changed before committing;
-    /// SQLite errors become clear ledger errors.
+    /// Runs `body` in one write transaction and settles the totals it changed and links the history
+    /// entries it wrote (`HistoryChain`) before committing; SQLite errors become clear ledger errors.
     func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try db.write { db in
+                let chained = try HistoryChain.lastEntry(db)
                 let value = try body(db)
                 try settle(db)
+                try HistoryChain.extend(db, after: chained)
                 return value
             }
         } catch {

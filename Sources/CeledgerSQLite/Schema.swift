@@ -14,6 +14,7 @@ enum Schema {
         m.registerMigration("v2", migrate: v2AuditTrail)
         m.registerMigration("v3", migrate: v3RecognitionAndSummary)
         m.registerMigration("v4", migrate: v4YearCounts)
+        m.registerMigration("v5", migrate: v5HistoryChain)
         return m
     }
 
@@ -26,7 +27,7 @@ enum Schema {
         "record_insert_history", "record_update_history", "record_delete_history", "record_locked_update", "record_locked_delete",
         "summary_record_insert", "summary_record_update", "summary_record_delete", "summary_person_insert",
         "summary_person_update",
-        "person_year_uncount",
+        "person_year_uncount", "history_chain_no_update", "history_chain_no_delete",
     ]
 
     /// The name of the SQL function the history triggers call for who made a change.

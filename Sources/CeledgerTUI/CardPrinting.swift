@@ -105,7 +105,8 @@ extension PersonScreen {
                 personRowID: personRowID, firstYear: year, lastYear: year, issuer: issuer,
                 digest: card.digest, by: app.reviewer, now: app.cardSettings.clock())
             let issue = CardIssue(
-                number: issued.number, issuedOn: issued.issuedOn, printedOn: app.today, issuedBy: issued.issuedBy)
+                number: issued.number, issuedOn: issued.issuedOn, printedOn: app.today, issuedBy: issued.issuedBy,
+                history: try app.ledger.historyHead())
             let html = CardHTML.render(card, issue: issue, lang: app.lang)
             let path = try CardFiles.write(
                 html, directory: app.cardSettings.directory,

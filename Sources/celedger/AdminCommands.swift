@@ -142,7 +142,6 @@ struct CheckCommand: ParsableCommand {
         let progress = ProgressLine(Context.text("检查中", "checking"))
         let findings = try ledger.check(progress: progress.update)
         progress.finish()
-        let (p, r) = try ledger.counts()
         let lang = Context.lang
         for f in findings {
             let sev = f.severity == .error ? Context.text("错误", "error") : Context.text("警告", "warning")
@@ -150,6 +149,17 @@ struct CheckCommand: ParsableCommand {
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors
+        // The head to compare with what cards and reports printed: a history rewritten whole still differs.
+        // (Not of a damaged file: nothing read from it stands for the ledger, nor can its rows be counted.)
+        let damaged = findings.contains { $0.message.en.hasPrefix("SQLite integrity check") }
+        if damaged {
+            Context.say(Context.text("登记簿文件已损坏：\(errors) 个错误", "the ledger file is damaged: \(errors) errors"))
+            throw ExitCode(ExitStatus.badInput)
+        }
+        let (p, r) = try ledger.counts()
+        if let h = try ledger.historyHead() {
+            Context.say(Context.text("登记簿历史：\(h.line.zh)（完整：\(h.digest)）", "ledger history: \(h.line.en) (in full: \(h.digest))"))
+        }
         Context.say(
             Context.text(
                 "检查了 \(p.grouped) 人、\(r.grouped) 条记录：\(errors) 个错误，\(warnings) 个警告",

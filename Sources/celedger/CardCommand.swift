@@ -98,13 +98,14 @@ struct CardCommand: ParsableCommand {
         let issue: CardIssue
         var issued: IssuedCard?
         if draft {
-            issue = .draft(on: today, by: actor)
+            issue = .draft(on: today, by: actor, history: try ledger.historyHead())
         } else {
             let i = try ledger.issueCard(
                 personRowID: rowID, firstYear: years.lowerBound, lastYear: years.upperBound, issuer: who,
                 digest: card.digest, by: actor)
             issued = i
-            issue = CardIssue(number: i.number, issuedOn: i.issuedOn, printedOn: today, issuedBy: i.issuedBy)
+            issue = CardIssue(
+                number: i.number, issuedOn: i.issuedOn, printedOn: today, issuedBy: i.issuedBy, history: try ledger.historyHead())
         }
         let html =
             format == .html

@@ -46,7 +46,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         if format == .xlsx { _ = try SpreadsheetOutput.requirePath(output) }
         let ledger = try Context.openLedger(global, access: .readOnly)
-        let info = ExportInfo(ledger: ledger, global: global)
+        let info = try ExportInfo(ledger: ledger, global: global)
         let title = kind == .persons ? Context.text("人员", "Persons") : Context.text("学习记录", "Records")
         if format == .xlsx {
             let writer = try SpreadsheetOutput.xlsx(output, sheet: title)
@@ -111,9 +111,12 @@ struct ExportInfo {
     let command: String
     let user: String
     let time: Date
+    /// The ledger's history chain at the export, so that paper can catch a history rewritten later.
+    var history: HistoryHead?
 
-    init(ledger: SQLiteLedger, global: GlobalOptions, time: Date = Date()) {
+    init(ledger: SQLiteLedger, global: GlobalOptions, time: Date = Date()) throws {
         ledgerName = (ledger.path as NSString).lastPathComponent
+        history = try ledger.historyHead()
         command = (["celedger"] + CommandLine.arguments.dropFirst().map(ExportInfo.quoted)).joined(separator: " ")
         user = Context.actor(global)
         self.time = time
@@ -144,9 +147,13 @@ struct ExportInfo {
         return f.string(from: time)
     }
 
-    /// "# celedger export records by 王芳 at 2025-01-05T08:00:00Z from ledger.sqlite, 120 rows"
+    /// "# celedger export records by 王芳 at 2025-01-05T08:00:00Z from ledger.sqlite; 120 rows; history 4711
+    /// entries · chain 0123456789abcdef"
     func stampParts(what: String, rows: Int) -> [String] {
-        ["\(what) by \(user) at \(utc) from \(ledgerName); \(rows) row\(rows == 1 ? "" : "s")"]
+        [
+            "\(what) by \(user) at \(utc) from \(ledgerName); \(rows) row\(rows == 1 ? "" : "s")"
+                + (history.map { "; history \($0.line.en)" } ?? "")
+        ]
     }
 
     func sheetRows(rows: Int) -> [[TableCell]] {
@@ -157,7 +164,7 @@ struct ExportInfo {
             [.text(Context.text("导出时间（UTC）", "Time (UTC)")), .text(utc)],
             [.text(Context.text("数据行数", "Rows")), .number(String(rows))],
             [.text(Context.text("程序", "Program")), .text("celedger \(Celedger.configuration.version)")],
-        ]
+        ] + (history.map { [[.text(Context.text("登记簿历史", "Ledger history")), .text($0.line.text(Context.lang))]] } ?? [])
     }
 
     /// Adds the export-information sheet and writes the workbook, naming the user and time in its properties.

@@ -55,6 +55,11 @@ struct AnnualReport: ParsableCommand {
     @Flag(name: .customLong("no-bom"), help: "CSV without the UTF-8 byte-order mark (for scripts).")
     var noBOM = false
 
+    @Flag(
+        name: .long,
+        help: "CSV: end with a '# celedger report annual …' line naming who made it, when, and the ledger's history chain.")
+    var stamp = false
+
     @Flag(name: .long, help: "Show full ID numbers in the table (masked by default).")
     var reveal = false
 
@@ -109,7 +114,16 @@ struct AnnualReport: ParsableCommand {
         case .csv:
             if !noBOM { out.write("\u{FEFF}") }
             out.write(CSVWriter.line(ExportShape.annualKeys))
-            try rows(ledger, year: year, filter: filter) { out.write(CSVWriter.line(ExportShape.annualCells($0, lang: lang))) }
+            var count = 0
+            try rows(ledger, year: year, filter: filter) {
+                count += 1
+                out.write(CSVWriter.line(ExportShape.annualCells($0, lang: lang)))
+            }
+            if stamp {
+                out.write(
+                    ExportStamp.line(
+                        try ExportInfo(ledger: ledger, global: global).stampParts(what: "report annual \(year)", rows: count)))
+            }
         case .table:
             let zh = lang == .zh
             var table = TextTable(columns: [
@@ -147,6 +161,9 @@ struct AnnualReport: ParsableCommand {
                     : "\(year)  \((met + short).grouped) persons · \(met.grouped) met · \(short.grouped) short\(listed)  rules: \(rule.name.en)\n"
             )
             for line in table.render() { out.write(line + "\n") }
+            if let h = try ledger.historyHead() {
+                out.write((zh ? "登记簿历史：" : "Ledger history: ") + h.line.text(lang) + "\n")
+            }
             if trimmedPersons > 0 {
                 out.write(
                     zh

@@ -325,7 +325,9 @@ struct CSVEncodingCLITests {
         let out = try s.ok(["export", "records", "--stamp", "--user", "王芳, 科长"]).stdout
         let last = out.components(separatedBy: "\r\n").filter { !$0.isEmpty }.last ?? ""
         #expect(last.hasPrefix("# celedger export records by 王芳， 科长 at 20"), "\(last)")
-        #expect(last.hasSuffix("Z from ledger.sqlite; 6 rows"), "\(last)")
+        // ... and the ledger's history chain (its head's first 16 hex digits), to compare with `celedger check`.
+        #expect(last.contains("Z from ledger.sqlite; 6 rows; history "), "\(last)")
+        #expect(last.range(of: #"; history \d+ entries · chain [0-9a-f]{16}$"#, options: .regularExpression) != nil, "\(last)")
         #expect(try s.export("records") + last + "\r\n" == out, "the stamp is only added at the end")
         let fresh = try Sandbox()
         try fresh.ok(["import", "persons", try fresh.write("p.csv", try s.export("persons", ["--stamp"]))])

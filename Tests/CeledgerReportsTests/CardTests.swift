@@ -92,6 +92,22 @@ struct CardTests {
         for line in text.split(separator: "\n") { #expect(line.displayWidth <= 80, "\(line)") }
     }
 
+    @Test("a card printed from a ledger carries its history chain's head (entries and 16 hex digits), text and HTML")
+    func historyHead() {
+        let head = HistoryHead(entries: 4711, digest: "0123456789abcdef" + String(repeating: "e", count: 48))
+        let withHead = CardIssue(
+            number: issue.number, issuedOn: issue.issuedOn, printedOn: issue.printedOn, issuedBy: issue.issuedBy, history: head)
+        let zh = CardText.render(fixtureCard(), issue: withHead, lang: .zh)
+        #expect(zh.contains("登记簿历史：共 4711 条 · 哈希链 0123456789abcdef"))
+        #expect(!zh.contains("eeeeeeee"))
+        #expect(
+            CardText.render(fixtureCard(), issue: withHead, lang: .en).contains(
+                "Ledger history: 4711 entries · chain 0123456789abcdef"))
+        #expect(CardHTML.render(fixtureCard(), issue: withHead, lang: .zh).contains("登记簿历史：共 4711 条 · 哈希链 0123456789abcdef</p>"))
+        // Without one (a ledger that has none, the golden cards), nothing is printed.
+        #expect(!CardText.render(fixtureCard(), issue: issue, lang: .zh).contains("登记簿历史"))
+    }
+
     @Test("the hours column lines up by display width whatever the content's script")
     func columnsLineUp() {
         let text = CardText.render(fixtureCard(years: 2024...2024), issue: issue, lang: .zh)

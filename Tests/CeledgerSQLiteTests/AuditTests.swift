@@ -95,6 +95,8 @@ import Testing
         #expect(try l.counts().persons == 2)
         try l.restore(from: dir + "/copy.sqlite")
         #expect(try l.counts().persons == 3)
+        // The backup's own chain came back with it, and verifies.
+        #expect(try l.check().filter { $0.severity == .error }.map(\.message.en) == [])
         #expect(throws: LedgerError.self) { try l.restore(from: dir + "/nothing-here.sqlite") }
     }
 
@@ -148,6 +150,37 @@ import Testing
         #expect(try l.check().filter { $0.severity == .error }.map(\.message.en) == [])
     }
 
+    @Test func aV4LedgerWithHistoryIsChainedInIdOrderByV5() throws {
+        let dir = try tempDir()
+        let path = dir + "/v4.sqlite"
+        try SQLiteLedger.create(path)
+        let q = try DatabaseQueue(path: path, configuration: SQLiteLedger.configuration(actor: "老版本"))
+        try Schema.migrator.migrate(q, upTo: "v4")
+        try q.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO person (id_number, name, gender, birth_date, created_at, updated_at)
+                    VALUES ('34052419800101001X', '张三', 'male', '1980-01-01', 'x', 'x')
+                    """)
+            try db.execute(sql: "UPDATE person SET name = '张叁' WHERE id = 1")
+        }
+        #expect(
+            try q.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history_chain'") } == false)
+        try q.close()
+        let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
+        #expect(try l.schemaVersion() == "v5")
+        let ids = try l.db.read { try Int64.fetchAll($0, sql: "SELECT history_id FROM history_chain ORDER BY history_id") }
+        #expect(ids == [1, 2])
+        #expect(try l.historyHead()?.entries == 2)
+        #expect(try l.check().filter { $0.severity == .error }.map(\.message.en) == [])
+        // A later change links to the migrated head.
+        let before = try #require(try l.historyHead())
+        _ = try importing(l, .person, personsCSV)
+        let after = try #require(try l.historyHead())
+        #expect(after.entries > before.entries && after.digest != before.digest)
+        #expect(try l.check().filter { $0.severity == .error }.map(\.message.en) == [])
+    }
+
     @Test func aMigrationCopiesTheLedgerAsideFirst() throws {
         let dir = try tempDir()
         let path = dir + "/old.sqlite"
@@ -164,7 +197,7 @@ import Testing
         }
         try q.close()
         let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
-        #expect(try l.schemaVersion() == "v4")
+        #expect(try l.schemaVersion() == "v5")
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("old.sqlite.backup-v1-") }
         #expect(backups.count == 1)
         let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: SQLiteLedger.configuration(readonly: true))
