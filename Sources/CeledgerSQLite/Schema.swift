@@ -14,6 +14,7 @@ enum Schema {
         m.registerMigration("v2", migrate: v2AuditTrail)
         m.registerMigration("v3", migrate: v3RecognitionAndSummary)
         m.registerMigration("v4", migrate: v4YearCounts)
+        m.registerMigration("v6", migrate: v6LedgerSettings)
         return m
     }
 

@@ -40,7 +40,7 @@ struct Celedger: ParsableCommand {
         subcommands: [
             UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
             DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
-            RestoreCommand.self, CheckCommand.self,
+            RestoreCommand.self, CheckCommand.self, SettingsCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )
@@ -148,6 +148,13 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .long, help: "Recompute every stored yearly total from the records (what check asks for when they disagree).")
     var recompute = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The employer this ledger belongs to: the unit of imported persons without one, and the issuer of its cards.",
+            valueName: "name"))
+    var employer: String?
+
     func run() throws {
         let path = Context.ledgerPath(global.db)
         let existed = FileManager.default.fileExists(atPath: path)
@@ -157,6 +164,10 @@ struct InitCommand: ParsableCommand {
             let n = try ledger.recomputeTotals(progress: progress.update)
             progress.finish()
             print(Context.text("已重算 \(n.grouped) 个人年合计", "recomputed \(n.grouped) person-years"))
+        }
+        if let employer {
+            try ledger.setEmployer(employer)
+            print(Context.text("用人单位：\(employer.trimmedField)", "employer: \(employer.trimmedField)"))
         }
         let (persons, records) = try ledger.counts()
         let version = try ledger.schemaVersion()

@@ -294,7 +294,7 @@ func tempDir() throws -> String {
         _ = try importing(try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
         let again = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try again.counts().persons == 3)
-        #expect(try again.schemaVersion() == "v4")
+        #expect(try again.schemaVersion() == "v6")
     }
 
     @Test func aFileThatIsNotALedgerIsNeverWritten() throws {
