@@ -197,7 +197,7 @@ struct XLSXCLITests {
         #expect(persons.first?["unit"] == "南昌市第一医院", "rich inline text joined")
     }
 
-    @Test("--skip-invalid with an XLSX file: the good rows go in, the bad ones go to staff.rejected.csv")
+    @Test("--skip-invalid with an XLSX file: the good rows go in, the bad ones go to staff.rejected.xlsx (IDs as text)")
     func skipInvalid() throws {
         let s = try Sandbox()
         try FileManager.default.copyItem(atPath: SheetFixtures.path("persons-shared.xlsx"), toPath: s.path("staff.xlsx"))
@@ -205,12 +205,15 @@ struct XLSXCLITests {
         #expect(r.status == 0, "\(r.summary)")
         #expect(
             r.stdout
-                == "imported persons: 3 added, 0 updated, 0 unchanged, 1 bad row skipped (see \(s.path("staff.rejected.csv")))\n",
+                == "imported persons: 3 added, 0 updated, 0 unchanged, 1 bad row skipped (see \(s.path("staff.rejected.xlsx")))\n",
             "\(r.summary)")
-        let (header, rows) = csvRecords(try s.read("staff.rejected.csv"))
-        #expect(header.prefix(4) == ["line", "column", "reason", "身份证号"])
-        #expect(rows.map { $0["line"] } == ["6"])
-        #expect(rows.first?["姓名"] == "王五")
+        #expect(!s.exists(s.path("staff.rejected.csv")))
+        guard Python.openpyxl else { return }
+        let book = try Python.dump(s.path("staff.rejected.xlsx"))
+        let rows = try #require(book["rows"] as? [[String]])
+        #expect(rows.first?.prefix(4) == ["line", "column", "reason", "身份证号"])
+        #expect(rows.count == 2 && rows[1].first == "6")
+        #expect(rows[1].contains("王五"))
     }
 
     @Test(
