@@ -64,7 +64,9 @@ struct Celedger: ParsableCommand {
             let code = exitCode(for: error)
             let text = fullMessage(for: error)
             if code == .success {
-                print(text)
+                // Help in the user's language (the definitions stay English for the man page).
+                let isHelp = text.hasPrefix("OVERVIEW:") || text.hasPrefix("USAGE:")
+                print(Context.lang == .zh && isHelp ? ChineseHelp.translate(text) : text)
                 Foundation.exit(ExitStatus.ok)
             }
             Context.printError(text)
@@ -103,7 +105,11 @@ struct UICommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("The year to open (default: the current year).", valueName: "year"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The year to open (default: the year last viewed, else the current year). Without --db the UI opens the ledger it had open last.",
+            valueName: "year"))
     var year: Int?
 
     func validate() throws {
@@ -119,9 +125,15 @@ struct UICommand: ParsableCommand {
                 en: "the terminal UI needs a terminal (standard input and output); scripts use the subcommands (celedger --help)",
                 code: ExitStatus.usage)
         }
+        // Plain `celedger`: the ledger used last, on the year last viewed (unless --db or $CELEDGER_DB says).
+        var global = self.global
+        let explicit = global.db?.isEmpty == false || Context.environment["CELEDGER_DB"]?.isEmpty == false
+        let last = explicit ? nil : LastOpened.load()
+        if let last { global.db = last.ledger }
         let ledger = try Context.openLedger(global)
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
         let today = Day(year: now.year!, month: now.month!, day: now.day!)!
+        let lastYear = last?.year.flatMap { Day.plausibleYears.contains($0) ? $0 : nil }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal()
@@ -131,8 +143,10 @@ struct UICommand: ParsableCommand {
         let size = terminal.size
         let app = App(
             ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
-            year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
+            year: year ?? lastYear ?? today.year, today: today, reviewer: Context.actor(global), width: size.width,
+            height: size.height)
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
+        LastOpened(ledger: LastOpened.absolute(ledger.path), year: app.year).save()
         // Ended by a signal: the shell's convention, 128 + the signal's number.
         if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }
     }
