@@ -123,7 +123,7 @@ struct AnnualPrintable {
         return [
             .text(""), .text(label), .text(zh ? "\(rows.count)人" : "\(rows.count) persons"), .text(""),
             .number(s[0].description), .number(s[1].description), .number(s[2].description), .number(s[3].description),
-            .text(zh ? "达标\(met)人，未达标\(rows.count - met)人" : "\(met) met, \(rows.count - met) short"),
+            .text(zh ? "达标 \(met)，未达标 \(rows.count - met)" : "\(met) met, \(rows.count - met) short"),
         ]
     }
 
@@ -166,7 +166,16 @@ struct AnnualPrintable {
             case .total: cls = " class=\"total\""
             }
             h += "<tr\(cls)>"
-            for (i, c) in cells(line).enumerated() {
+            let row = cells(line)
+            if case .person = line {
+            } else {
+                // A subtotal's or the total's label and count across the first four columns.
+                h += "<td colspan=\"4\">\(e(row[1].text))　\(e(row[2].text))</td>"
+                for c in row[4...] { h += "<td\(c.isNumber ? " class=\"n\"" : "")>\(e(c.text))</td>" }
+                h += "</tr>\n"
+                continue
+            }
+            for (i, c) in row.enumerated() {
                 let numeric: Bool
                 switch c {
                 case .number: numeric = true
@@ -196,6 +205,7 @@ struct AnnualPrintable {
         th, td { border: 0.6pt solid #000; padding: 1.2mm 1.5mm; vertical-align: middle; }
         th { background: #eee; font-weight: bold; text-align: center; white-space: nowrap; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        tr:not(.subtotal):not(.total) td:nth-child(2), tr:not(.subtotal):not(.total) td:nth-child(3), td:last-child { white-space: nowrap; }
         tr.subtotal td { font-weight: bold; background: #f4f4f4; }
         tr.total td { font-weight: bold; border-top: 1.2pt solid #000; }
         p.sign { margin: 8mm 0 0; font-size: 10.5pt; }
@@ -203,4 +213,11 @@ struct AnnualPrintable {
         @media print { html { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 
         """
+}
+
+extension TableCell {
+    var isNumber: Bool {
+        if case .number = self { return true }
+        return false
+    }
 }
