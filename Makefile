@@ -1,5 +1,5 @@
 # celedger — the two commands a newcomer needs:
-#   make run    build, create a demo ledger once, open the terminal UI on it
+#   make run    build, create a demo ledger once, put `celedger` on PATH (~/.local/bin), open the UI on it
 #   make test   build and run every test (unit, screen, CLI end to end, reliability, real terminal under
 #               tmux, and a monkey test of random keys and resizes)
 # Both first install what is missing on Debian/Ubuntu when run as root, and say what to install otherwise.
@@ -11,7 +11,7 @@ DEMO_DB    ?= $(DEMO_DIR)/ledger.sqlite
 DEMO_ARGS  ?= --persons 3000 --seed 1
 BIN        := $(BUILD_DIR)/debug/celedger
 
-.PHONY: run test build deps demo release install bench man format clean
+.PHONY: run test build deps demo release install link bench man format clean
 
 deps:
 	@sh scripts/ensure-deps.sh
@@ -25,7 +25,11 @@ $(DEMO_DB): | build
 
 demo: build $(DEMO_DB)
 
-run: build $(DEMO_DB)
+# `celedger` as a command: a symlink in ~/.local/bin to the built binary (no root needed).
+link: build
+	@sh scripts/link-bin.sh $(BIN)
+
+run: build $(DEMO_DB) link
 	$(BIN) --db $(DEMO_DB)
 
 test: deps

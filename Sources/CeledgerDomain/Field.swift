@@ -72,7 +72,7 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
     public func label(_ lang: Lang, in kind: RowKind) -> String { lang == .zh ? zh(in: kind) : key }
 
     /// Other headers seen in real spreadsheets.
-    static func synonyms(in kind: RowKind) -> [String: Field] {
+    public static func synonyms(in kind: RowKind) -> [String: Field] {
         var s: [String: Field] = [
             "身份证号码": .idNumber, "证件号码": .idNumber, "公民身份号码": .idNumber, "身份证": .idNumber,
             "工作单位": .unit, "单位名称": .unit, "科室": .department, "所在部门": .department,

@@ -39,13 +39,34 @@ public struct ClassFile: Sendable {
         public let record: CeledgerDomain.Record?
     }
 
+    /// The class's details given outside the file (the command line's `--mode`, `--title`…), each with the
+    /// name it was given by, for messages. A file with them may be a plain sign-in sheet: a title above the
+    /// participants' header, columns the ledger does not use, a total row.
+    public struct Given: Sendable {
+        public var cells: [Field: String] = [:]
+        public var names: [Field: String] = [:]
+        public init() {}
+        public mutating func set(_ f: Field, _ value: String?, name: String) {
+            guard let value else { return }
+            cells[f] = value
+            names[f] = name
+        }
+        public var isEmpty: Bool { cells.isEmpty }
+    }
+
+    /// Columns of a sign-in sheet the import read past (序号, 科室, 签名…), as written.
+    public let ignoredColumns: [String]
+    /// Whether the class came (partly) from outside the file: the sheet may then be a plain sign-in sheet.
+    public let signInSheet: Bool
+
     /// Reads the class lines and the participants' header from `reader`, which is then at the first
     /// participant.
-    public static func read(from reader: any RowSource, rules: RuleBook?) -> Result<ClassFile, Problems> {
+    public static func read(from reader: any RowSource, rules: RuleBook?, given: Given = Given()) -> Result<ClassFile, Problems> {
         var errors: [RowError] = []
+        let sheet = !given.isEmpty
         // The class lines, up to the participants' header.
-        var classCells: [Field: String] = [:]
-        var classLine: [Field: ClassLine] = [:]
+        var classCells: [Field: String] = given.cells
+        var classLine: [Field: ClassLine] = given.names.mapValues { ClassLine(line: 0, key: $0) }
         var header: CSVRow?
         var firstLine = 1
         var chinese = false
@@ -54,22 +75,37 @@ public struct ClassFile: Sendable {
                 let cells = row.fields.map { CSVWriter.plain($0).trimmedField }
                 guard let key = cells.first, !cells.allSatisfy(\.isEmpty) else { continue }
                 if key.hasPrefix("#") { continue }
-                if classLine.isEmpty && classCells.isEmpty { firstLine = row.line }
+                if classLine.values.allSatisfy({ $0.line == 0 }) { firstLine = row.line }
                 let field = Field.fromHeader(key, kind: .record)
-                if field == .idNumber {
+                // The participants' header: its first cell the ID number, or on a sign-in sheet any cell.
+                if field == .idNumber
+                    || (sheet && cells.contains { Field.fromHeader($0, kind: .record) == .idNumber })
+                {
                     header = row
                     break
                 }
+                // A sign-in sheet's title rows above the header.
+                if sheet && (field == nil || cells.dropFirst(2).contains { !$0.isEmpty }) { continue }
                 if key.unicodeScalars.contains(where: { !$0.isASCII }) { chinese = true }
                 guard let field else {
                     errors.append(
                         RowError(
                             line: row.line, column: key.truncatedForMessage,
                             message: Message(
-                                zh: "未知的项目“\(key)”（培训班信息每行为“项目,内容”；参加人员表以“身份证号”列开头）",
+                                zh:
+                                    "未知的项目“\(key)”（培训班信息每行为“项目,内容”；参加人员表以“身份证号”列开头；只有签到表的，可用 --mode、--category、--title、--end-date 等选项给出培训信息）",
                                 en:
-                                    "unknown key \"\(key)\" (class lines are key,value; the participants table starts with an id_number column)"
+                                    "unknown key \"\(key)\" (class lines are key,value; the participants table starts with an id_number column; for a plain sign-in sheet give the class with --mode, --category, --title, --end-date…)"
                             )))
+                    continue
+                }
+                if let first = classLine[field], first.line == 0 {
+                    errors.append(
+                        RowError(
+                            line: row.line, column: key,
+                            message: Message(
+                                zh: "“\(key)”在文件中和命令行（\(first.key)）都给出了；请只保留一处",
+                                en: "\"\(key)\" is given both in the file and on the command line (\(first.key)); keep one")))
                     continue
                 }
                 if let first = classLine[field] {
@@ -110,6 +146,7 @@ public struct ClassFile: Sendable {
         var map: [Field?] = []
         var nameColumn: Int?
         var seen: [Field: String] = [:]
+        var ignored: [String] = []
         for (i, raw) in header.fields.enumerated() {
             let h = CSVWriter.plain(raw).trimmedField
             if h.unicodeScalars.contains(where: { !$0.isASCII }) { chinese = true }
@@ -128,11 +165,19 @@ public struct ClassFile: Sendable {
                 continue
             }
             guard let f = Field.fromHeader(h, kind: .record) else {
+                map.append(nil)
+                if sheet {
+                    ignored.append(h)
+                    continue
+                }
                 errors.append(
                     RowError(
                         line: header.line, column: h.truncatedForMessage,
-                        message: Message(zh: "未知的列“\(h)”", en: "unknown column \"\(h)\"")))
-                map.append(nil)
+                        message: Message(
+                            zh: "未知的列“\(h)”（签到表可用 --mode、--title 等选项给出培训信息，其余列即被忽略）",
+                            en:
+                                "unknown column \"\(h)\" (a sign-in sheet takes the class from --mode, --title…, and its other columns are ignored)"
+                        )))
                 continue
             }
             if !participantFields.contains(f) {
@@ -160,6 +205,35 @@ public struct ClassFile: Sendable {
         // The class alone, with a stand-in person: what is wrong with it is wrong for everyone.
         let parser = RowParser(rules: rules)
         let standIn = ResidentID.make(region: "110105", birth: Day(year: 1949, month: 12, day: 31)!, sequence: 2)
+        // Claimed hours left out: the rule's suggestion, when it does not depend on them (by day, per item).
+        if classCells[.claimedHours] == nil && classCells[.recognizedHours] == nil && seen[.claimedHours] == nil
+            && seen[.recognizedHours] == nil
+        {
+            func suggested(_ claimed: String) -> Suggestion?? {
+                var p = classCells
+                p[.idNumber] = standIn.value
+                p[.claimedHours] = claimed
+                guard case .success(let r) = parser.record(p) else { return nil }
+                return .some(parser.suggestion(for: r))
+            }
+            // (A class that does not parse even with hours is reported below, as it is.)
+            if let a = suggested("1"), let b = suggested("2") {
+                if let a, let b, a.hours == b.hours, a.conversionID != nil {
+                    classCells[.claimedHours] = a.hours.description
+                    classLine[.claimedHours] = ClassLine(line: 0, key: "--claimed-hours")
+                } else {
+                    errors.append(
+                        RowError(
+                            line: sheet ? 0 : firstLine, column: sheet ? "--claimed-hours" : "",
+                            message: Message(
+                                zh: "缺少申报学时：此学习方式按实际学时计，规则不能代为建议；请用 --claimed-hours 给出（或在文件中写“申报学时”）",
+                                en:
+                                    "claimed hours are missing: this mode counts actual hours, so the rule cannot suggest them; give --claimed-hours (or a claimed_hours line in the file)"
+                            )))
+                    return .failure(Problems(errors: errors, record: nil))
+                }
+            }
+        }
         var probe = classCells
         probe[.idNumber] = standIn.value
         var record: CeledgerDomain.Record?
@@ -170,13 +244,14 @@ public struct ClassFile: Sendable {
                 let at = classLine[issue.field]
                 errors.append(
                     RowError(line: at?.line ?? firstLine, column: at?.key ?? label(issue.field), message: issue.message))
+                // (line 0: the value came from the command line, and the key is its option.)
             }
         }
         guard errors.isEmpty, let record else { return .failure(Problems(errors: errors, record: record)) }
         return .success(
             ClassFile(
                 record: record, header: header, nameColumn: nameColumn, classCells: classCells, classLine: classLine,
-                map: map, seen: seen, lang: lang, parser: parser))
+                map: map, seen: seen, lang: lang, parser: parser, ignoredColumns: ignored, signInSheet: sheet))
     }
 
     /// The column a field's problems are named by: as headed in the participants' table, else the class
@@ -197,6 +272,12 @@ public struct ClassFile: Sendable {
     public func participant(_ row: CSVRow) -> Participant? {
         let cells = row.fields.map { CSVWriter.plain($0) }
         if cells.allSatisfy({ $0.trimmedField.isEmpty }) || cells.first?.trimmedField.hasPrefix("#") == true { return nil }
+        // A sign-in sheet's total row, or a numbered line with nobody on it.
+        if signInSheet {
+            if RosterSource.totalCell(cells) != nil { return nil }
+            let used = map.indices.filter { map[$0] != nil || $0 == nameColumn }
+            if used.allSatisfy({ $0 >= cells.count || cells[$0].trimmedField.isEmpty }) { return nil }
+        }
         var errors: [RowError] = []
         func fail(_ column: String, _ m: Message) { errors.append(RowError(line: row.line, column: column, message: m)) }
         if cells.count > map.count, cells[map.count...].contains(where: { !$0.trimmedField.isEmpty }) {

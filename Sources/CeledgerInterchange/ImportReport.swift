@@ -6,6 +6,8 @@ public struct ImportOptions: Sendable {
     public var skipInvalid = false
     /// Validate only: nothing is written.
     public var dryRun = false
+    /// Refuse a column the ledger does not know (else it is ignored, and the caller says which).
+    public var strict = true
     /// How the store writes, for its tests: history rows and summary marks set-wise after the rows (its
     /// `DeferredUpkeep`) instead of by trigger; tests compare the two.
     public var deferUpkeep = true
@@ -15,9 +17,10 @@ public struct ImportOptions: Sendable {
     /// Where rejected rows go as they are found (with the file's header), when `skipInvalid`: streamed,
     /// so that a file of millions of bad rows costs no memory. Nil: they are kept in `ImportReport.rejected`.
     public var rejectedRows: (@Sendable (_ header: [String], _ row: RejectedRow) -> Void)?
-    public init(skipInvalid: Bool = false, dryRun: Bool = false) {
+    public init(skipInvalid: Bool = false, dryRun: Bool = false, strict: Bool = true) {
         self.skipInvalid = skipInvalid
         self.dryRun = dryRun
+        self.strict = strict
     }
 }
 
@@ -86,6 +89,9 @@ public struct ClassImportReport: Sendable {
     public var committed = false
     /// A problem with the file or the class lines rather than one participant: nothing can be imported.
     public var fileIsBroken = false
+    /// A sign-in sheet's columns the import read past, and the line of the participants' header.
+    public var ignoredColumns: [String] = []
+    public var headerLine = 0
     public init() {}
 }
 

@@ -6,15 +6,16 @@ import CeledgerText
 public struct HeaderMap: Sendable {
     /// Headers of the explanation columns a rejected file carries (line, column, reason): an import ignores
     /// them, so that a clerk can correct the rejected file and import it as it is.
-    public static let annotationHeaders: Set<String> = ["line", "column", "reason"]
+    public static let annotationHeaders: Set<String> = ["line", "column", "reason", "行号", "出错列", "原因"]
 
     /// The field of each column, nil for a column the import ignores.
     public let fields: [Field?]
     /// Unknown, repeated or missing required columns: errors on the header's line.
     public let errors: [RowError]
 
-    /// Maps a header row to fields. An unknown, repeated or missing required column is an error on line 1.
-    public init(_ row: CSVRow, kind: RowKind) {
+    /// Maps a header row to fields. A repeated or missing required column is an error on the header's line;
+    /// so is an unknown one when `strict`, else the import ignores it (`RosterSource.ignoredColumns` names it).
+    public init(_ row: CSVRow, kind: RowKind, strict: Bool = true) {
         var errors: [RowError] = []
         var seen: [Field: String] = [:]
         var map: [Field?] = []
@@ -33,17 +34,21 @@ public struct HeaderMap: Sendable {
         }
         for cell in row.fields {
             let h = cell.trimmedField
-            if HeaderMap.annotationHeaders.contains(h.lowercased()) {
+            if HeaderMap.annotationHeaders.contains(h.lowercased()) || HeaderMap.isCompanion(h, kind: kind) {
                 map.append(nil)
                 continue
             }
             guard let f = Field.fromHeader(h, kind: kind) else {
+                map.append(nil)
+                guard strict, !h.isEmpty else { continue }
                 errors.append(
                     RowError(
                         line: row.line, column: h.truncatedForMessage,
                         message: Message(
-                            zh: "未知的列“\(h.truncatedForMessage)”", en: "unknown column \"\(h.truncatedForMessage)\"")))
-                map.append(nil)
+                            zh: "未知的列“\(h.truncatedForMessage)”：请删去此列，或去掉 --strict 让导入忽略它",
+                            en:
+                                "unknown column \"\(h.truncatedForMessage)\": delete it, or leave out --strict to have the import ignore it"
+                        )))
                 continue
             }
             if let first = seen[f] {
@@ -61,13 +66,23 @@ public struct HeaderMap: Sendable {
             if seen[.startDate] == nil && seen[.endDate] == nil { required.append(.endDate) }
             if seen[.claimedHours] == nil && seen[.recognizedHours] == nil { required.append(.claimedHours) }
         }
+        let headers = row.fields.map(\.trimmedField).filter { !$0.isEmpty }
+        let template = kind == .person ? "persons" : "records"
         for f in required where seen[f] == nil {
-            errors.append(
-                RowError(
-                    line: row.line, column: f.label(.en, in: kind),
-                    message: Message(
-                        zh: "缺少必需的列“\(f.zh(in: kind))”（或 \(f.exportKey(in: kind))）",
-                        en: "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing")))
+            var zh = "缺少必需的列“\(f.zh(in: kind))”"
+            var en = "required column \(f.exportKey(in: kind)) (\(f.zh(in: kind))) is missing"
+            if let near = HeaderMap.nearest(to: f, kind: kind, among: headers) {
+                zh += "；文件中的“\(near)”是否就是它？请把该列表头改为“\(f.zh(in: kind))”"
+                en +=
+                    "; is the file's \"\(near)\" that column? rename its header to \(f.zh(in: kind)) or \(f.exportKey(in: kind))"
+            }
+            let list = headers.prefix(20).joined(separator: "、")
+            let listEn = headers.prefix(20).joined(separator: ", ")
+            zh += "。文件的第\(row.line)行被当作表头，其列为：\(list.isEmpty ? "（无）" : list)"
+            en += ". Line \(row.line) was read as the header; its columns: \(listEn.isEmpty ? "(none)" : listEn)"
+            zh += "。可用 celedger template \(template) 生成一份带全部列名的模板"
+            en += ". celedger template \(template) writes a template with every column"
+            errors.append(RowError(line: row.line, column: "", message: Message(zh: zh, en: en)))
         }
         self.fields = map
         let kept = ImportReport.keptHeaderMessages

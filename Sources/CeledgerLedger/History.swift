@@ -1,4 +1,5 @@
 import CeledgerDomain
+import Foundation
 
 /// One entry of the append-only history.
 public struct HistoryEntry: Sendable, Hashable {
@@ -105,6 +106,33 @@ extension HistoryEntry {
 
     /// "2026-11-25 15:22:27" (UTC).
     public var when: String { String(at.prefix(19)).replacingOccurrences(of: "T", with: " ") }
+
+    /// "2026-11-25 23:22:27": the time on the clock of `zone` (the user's).
+    public func when(in zone: TimeZone) -> String {
+        guard let date = HistoryEntry.date(at) else { return when }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.calendar = Calendar(identifier: .gregorian)
+        f.timeZone = zone
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: date)
+    }
+
+    static func date(_ iso: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = f.date(from: iso) { return d }
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: iso)
+    }
+
+    /// "UTC+08:00": how a zone stands to UTC now, to label local times.
+    public static func offsetLabel(_ zone: TimeZone, at date: Date = Date()) -> String {
+        let seconds = zone.secondsFromGMT(for: date)
+        let sign = seconds < 0 ? "-" : "+"
+        let m = abs(seconds) / 60
+        return "UTC\(sign)\(String(format: "%02d:%02d", m / 60, m % 60))"
+    }
 }
 
 /// Findings of `check`: each says where and what.

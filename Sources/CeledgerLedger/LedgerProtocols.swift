@@ -58,6 +58,12 @@ public protocol LedgerReader: AnyObject, Sendable {
     func pendingRecords(year: Int?, limit: Int) throws(LedgerError) -> [PendingRow]
     /// A year's statistics (of one unit, when given), every person evaluated by the domain.
     func statistics(year: Int, unit: String?) throws(LedgerError) -> YearStatistics
+
+    // MARK: The ledger's own settings
+
+    /// The employer a one-employer ledger belongs to, set once: the unit of rows without one and the
+    /// issuer of its cards; nil when not set.
+    func employer() throws(LedgerError) -> String?
 }
 
 /// Changing a ledger. Each call is one transaction that settles the totals it changed before it commits and
@@ -89,6 +95,9 @@ public protocol LedgerWriter: LedgerReader {
         personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String,
         now: Date, timeZone: TimeZone, prefix: String
     ) throws(LedgerError) -> IssuedCard
+
+    /// Sets the ledger's employer; nil or blank clears it.
+    func setEmployer(_ name: String?) throws(LedgerError)
 }
 
 extension LedgerReader {

@@ -45,14 +45,17 @@ extension SQLiteLedger {
     /// one person a line. Atomic like every import: one bad line and nothing is written. A participant who
     /// already has the activity is a duplicate: skipped and reported, not an error.
     public func importClass(
-        from reader: any RowSource, dryRun: Bool = false, progress: ProgressHandler? = nil
+        from reader: any RowSource, given: ClassFile.Given = ClassFile.Given(), dryRun: Bool = false,
+        progress: ProgressHandler? = nil
     ) throws(LedgerError) -> ClassImportReport {
         var report = ClassImportReport()
         let file: ClassFile
-        switch ClassFile.read(from: reader, rules: rules) {
+        switch ClassFile.read(from: reader, rules: rules, given: given) {
         case .success(let f):
             file = f
             report.record = f.record
+            report.ignoredColumns = f.ignoredColumns
+            report.headerLine = f.header.line
         case .failure(let problems):
             report.record = problems.record
             report.errors = problems.errors

@@ -32,7 +32,7 @@ extension SQLiteLedger {
             return report
         }
         report.header = headerRow.fields
-        let mapped = HeaderMap(headerRow, kind: kind)
+        let mapped = HeaderMap(headerRow, kind: kind, strict: options.strict)
         guard mapped.errors.isEmpty else {
             report.errors = mapped.errors
             report.badRowCount = 1

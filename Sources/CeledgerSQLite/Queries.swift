@@ -220,8 +220,18 @@ extension SQLiteLedger {
 
     /// Every record (of `year` when given), in ledger order.
     public func eachRecord(year: Int? = nil, _ each: (StoredRecord) throws -> Void) throws(LedgerError) {
+        try eachRecord(year: year, names: false) { r, _ in try each(r) }
+    }
+
+    /// Every record (of `year` when given) with its person's name, in ledger order: for outputs people read.
+    public func eachRecordNamed(year: Int? = nil, _ each: (StoredRecord, String) throws -> Void) throws(LedgerError) {
+        try eachRecord(year: year, names: true, each)
+    }
+
+    private func eachRecord(year: Int?, names: Bool, _ each: (StoredRecord, String) throws -> Void) throws(LedgerError) {
         var sql =
-            "SELECT r.*, p.id_number AS person_id_number, p.birth_date AS person_birth_date, p.gender AS person_gender FROM record r JOIN person p ON p.id = r.person_id"
+            "SELECT r.*, p.id_number AS person_id_number, p.birth_date AS person_birth_date, p.gender AS person_gender"
+            + (names ? ", p.name AS person_name" : "") + " FROM record r JOIN person p ON p.id = r.person_id"
         var args: StatementArguments = [:]
         if let year {
             sql += " WHERE r.year = :year"
@@ -242,7 +252,7 @@ extension SQLiteLedger {
                     gender: Gender(rawValue: row["person_gender"] ?? "") ?? .male)
                 lastID = (number, pid)
             }
-            try each(StoredRecord(row: row, personID: pid))
+            try each(StoredRecord(row: row, personID: pid), names ? row["person_name"] : "")
         }
     }
 

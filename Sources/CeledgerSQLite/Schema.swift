@@ -15,6 +15,7 @@ enum Schema {
         m.registerMigration("v3", migrate: v3RecognitionAndSummary)
         m.registerMigration("v4", migrate: v4YearCounts)
         m.registerMigration("v5", migrate: v5HistoryChain)
+        m.registerMigration("v6", migrate: v6LedgerSettings)
         return m
     }
 

@@ -31,7 +31,11 @@ public final class XLSXWriter: TableSink {
     private var letters: [String] = []
     private var widths: [Int] = []
     private var rows = 0
-    private var extraSheets: [(name: String, xml: String)] = []
+    private var extraSheets: [(name: String, xml: String, printTitleRow: Int?)] = []
+    /// Whether the first sheet prints on A4 fit to the page's width, its header row repeated on every page.
+    public var printFirstSheet = false
+    /// The first sheet's paper orientation when printed.
+    public var landscape = true
     private var done = false
     public var rowCount: Int { max(0, rows - 1) }
 
@@ -51,6 +55,72 @@ public final class XLSXWriter: TableSink {
         case date = 2
         case code = 3
         case wrapped = 4
+        case title = 5
+    }
+
+    /// A printable sheet's layout: a title and lines above the header, lines below the table (制表/审核/日期),
+    /// printed on A4 fit to the page's width with the header row repeated on every page.
+    public struct PrintLayout: Sendable {
+        public var title: String
+        public var above: [String]
+        public var below: [String]
+        public var landscape: Bool
+        public init(title: String, above: [String] = [], below: [String] = [], landscape: Bool = true) {
+            self.title = title
+            self.above = above
+            self.below = below
+            self.landscape = landscape
+        }
+    }
+
+    /// A further sheet laid out for printing: the title row and lines above the header merged across the
+    /// table, the header row repeated on every printed page (the workbook's _xlnm.Print_Titles), A4 fit to width.
+    public func addPrintSheet(name: String, columns: [TableColumn], rows: [[TableCell]], layout: PrintLayout) {
+        var widths = columns.map { max(Self.width($0.name), $0.minWidth) }
+        let count = max(columns.count, rows.map(\.count).max() ?? 0, 1)
+        let letters = (0..<count).map(Self.columnLetters)
+        let last = letters[count - 1]
+        var xml = ""
+        var merges: [String] = []
+        var n = 0
+        func line(_ text: String, style: Style) {
+            n += 1
+            xml += "<row r=\"\(n)\"\(style == .title ? " ht=\"24\" customHeight=\"1\"" : "")>"
+            xml +=
+                "<c r=\"A\(n)\" t=\"inlineStr\" s=\"\(style.rawValue)\"><is><t>\(OOXMLEscape.escapeText(text))</t></is></c></row>"
+            if count > 1 { merges.append("A\(n):\(last)\(n)") }
+        }
+        line(layout.title, style: .title)
+        for a in layout.above { line(a, style: .plain) }
+        n += 1
+        let headerRow = n
+        var ignored = widths
+        xml += Self.rowXML(n, columns.map { .text($0.name) }, columns: columns, letters: letters, header: true, widths: &ignored)
+        for r in rows {
+            n += 1
+            xml += Self.rowXML(n, r, columns: columns, letters: letters, header: false, widths: &widths)
+        }
+        if !layout.below.isEmpty { n += 1 }
+        for b in layout.below { line(b, style: .plain) }
+        var full = Self.sheetPrefix(
+            columns: columns, widths: widths, rows: n, frozen: false, selected: false, fitToPage: true)
+        full += xml + "</sheetData>"
+        full += Self.printTail(merges: merges, landscape: layout.landscape)
+        extraSheets.append((Self.safeSheetName(name), full, headerRow))
+    }
+
+    /// What follows a printable sheet's data: its merged cells and its page setup (A4, fit to one page wide).
+    static func printTail(merges: [String], landscape: Bool) -> String {
+        var s = ""
+        if !merges.isEmpty {
+            s += "<mergeCells count=\"\(merges.count)\">" + merges.map { "<mergeCell ref=\"\($0)\"/>" }.joined() + "</mergeCells>"
+        }
+        s += "<printOptions horizontalCentered=\"1\"/>"
+        s += "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>"
+        s +=
+            "<pageSetup paperSize=\"9\" orientation=\"\(landscape ? "landscape" : "portrait")\" fitToWidth=\"1\" fitToHeight=\"0\"/>"
+        s += "<headerFooter><oddFooter>&amp;C&amp;P / &amp;N</oddFooter></headerFooter>"
+        return s + "</worksheet>"
     }
 
     /// Starts a workbook that will be written to `path` when `finish` is called.
@@ -156,7 +226,7 @@ public final class XLSXWriter: TableSink {
         let full =
             Self.sheetPrefix(columns: columns, widths: widths, rows: rows.count + 1, frozen: frozenHeader, selected: false)
             + xml + Self.sheetSuffix
-        extraSheets.append((Self.safeSheetName(name), full))
+        extraSheets.append((Self.safeSheetName(name), full, nil))
     }
 
     // MARK: cells
@@ -249,8 +319,11 @@ public final class XLSXWriter: TableSink {
     static let mainNS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     static let relNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-    static func sheetPrefix(columns: [TableColumn], widths: [Int], rows: Int, frozen: Bool, selected: Bool) -> String {
+    static func sheetPrefix(
+        columns: [TableColumn], widths: [Int], rows: Int, frozen: Bool, selected: Bool, fitToPage: Bool = false
+    ) -> String {
         var s = xmlDeclaration + "<worksheet xmlns=\"\(mainNS)\" xmlns:r=\"\(relNS)\">"
+        if fitToPage { s += "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>" }
         let lastColumn = columnLetters(max(widths.count, 1) - 1)
         s += "<dimension ref=\"A1:\(lastColumn)\(max(rows, 1))\"/>"
         s += "<sheetViews><sheetView workbookViewId=\"0\"\(selected ? " tabSelected=\"1\"" : "")>"
@@ -279,19 +352,21 @@ public final class XLSXWriter: TableSink {
         xmlDeclaration + """
             <styleSheet xmlns="\(mainNS)">\
             <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>\
-            <fonts count="2">\
+            <fonts count="3">\
             <font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
             <font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
+            <font><b/><sz val="16"/><name val="等线"/><family val="2"/><charset val="134"/><scheme val="minor"/></font>\
             </fonts>\
             <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
             <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
             <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-            <cellXfs count="5">\
+            <cellXfs count="6">\
             <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
             <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
             <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
             <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
             <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
+            <xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>\
             </cellXfs>\
             <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
             </styleSheet>
@@ -325,13 +400,24 @@ public final class XLSXWriter: TableSink {
             </Relationships>
             """
 
-    static func workbook(_ names: [String]) -> String {
+    /// `printTitles`: the row repeated on every printed page, by sheet index (from 0).
+    static func workbook(_ names: [String], printTitles: [Int: Int] = [:]) -> String {
         var s = xmlDeclaration + "<workbook xmlns=\"\(mainNS)\" xmlns:r=\"\(relNS)\">"
         s += "<bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>"
         for (i, name) in names.enumerated() {
             s += "<sheet name=\"\(OOXMLEscape.escapeText(name, attribute: true))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>"
         }
-        return s + "</sheets></workbook>"
+        s += "</sheets>"
+        if !printTitles.isEmpty {
+            s += "<definedNames>"
+            for (sheet, row) in printTitles.sorted(by: { $0.key < $1.key }) {
+                let quoted = "'" + names[sheet].replacingOccurrences(of: "'", with: "''") + "'"
+                s += "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\(sheet)\">"
+                s += OOXMLEscape.escapeText("\(quoted)!$\(row):$\(row)") + "</definedName>"
+            }
+            s += "</definedNames>"
+        }
+        return s + "</workbook>"
     }
 
     static func workbookRelationships(sheets: Int) -> String {
@@ -422,13 +508,19 @@ public final class XLSXWriter: TableSink {
             try add("_rels/.rels", Self.rootRelationships)
             try add("docProps/core.xml", Self.core(creator: creator, created: created, title: title))
             try add("docProps/app.xml", Self.app)
-            try add("xl/workbook.xml", Self.workbook(names))
+            var printTitles: [Int: Int] = printFirstSheet ? [0: 1] : [:]
+            for (i, sheet) in extraSheets.enumerated() { if let row = sheet.printTitleRow { printTitles[i + 1] = row } }
+            try add("xl/workbook.xml", Self.workbook(names, printTitles: printTitles))
             try add("xl/_rels/workbook.xml.rels", Self.workbookRelationships(sheets: names.count))
             try add("xl/styles.xml", Self.styles)
 
             // The first sheet: the head (which needs the column widths, known only now), the streamed rows, the tail.
-            let head = Data(Self.sheetPrefix(columns: columns, widths: widths, rows: rows, frozen: true, selected: true).utf8)
-            let tail = Data(Self.sheetSuffix.utf8)
+            let head = Data(
+                Self.sheetPrefix(
+                    columns: columns, widths: widths, rows: rows, frozen: true, selected: true, fitToPage: printFirstSheet
+                ).utf8)
+            let tail = Data(
+                (printFirstSheet ? "</sheetData>" + Self.printTail(merges: [], landscape: landscape) : Self.sheetSuffix).utf8)
             guard let rowsFile = FileHandle(forReadingAtPath: bodyPath) else { throw Self.cannotWrite(path, errno) }
             defer { try? rowsFile.close() }
             let total = head.count + bodyBytes + tail.count

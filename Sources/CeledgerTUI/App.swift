@@ -1,6 +1,7 @@
 import CeledgerDomain
 import CeledgerLedger
 import CeledgerText
+import Foundation
 
 /// A full screen of the UI. Screens hold plain state, draw into a grid and change state on keys.
 protocol Screen: AnyObject {
@@ -58,6 +59,8 @@ public final class App {
     let words: Words
     /// The year every screen shows; changing it on one screen changes it for all.
     public private(set) var year: Int
+    /// The clock times are shown in (the history): the user's.
+    public var timeZone = TimeZone.current
 
     public static let minimumWidth = 72
     public static let minimumHeight = 16

@@ -85,12 +85,14 @@ extension PersonScreen {
         let w = app.words
         do {
             guard let source = try app.ledger.cardSource(personRowID: personRowID, years: year...year) else { return }
-            let issuer = (app.cardSettings.issuer ?? sp.person.unit).trimmedField
+            let issuer = (try app.ledger.employer() ?? app.cardSettings.issuer ?? sp.person.unit).trimmedField
             guard !issuer.isEmpty else {
                 app.error(
                     Message(
-                        zh: "此人未填单位，无法确定出具单位：先填写单位（E），或设置 CELEDGER_ISSUER",
-                        en: "this person has no unit to issue the card: fill it in (E), or set CELEDGER_ISSUER"))
+                        zh: "此人未填单位，无法确定出具单位：先填写单位（E），或设置本登记簿的用人单位（celedger settings --employer 单位名称）",
+                        en:
+                            "this person has no unit to issue the card: fill it in (E), or set the ledger's employer (celedger settings --employer NAME)"
+                    ))
                 return
             }
             let card = RecordCard.build(

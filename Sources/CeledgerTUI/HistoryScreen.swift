@@ -55,11 +55,13 @@ final class HistoryScreen: KeymapScreen {
                 "History  \(name)  \(entries.count.grouped) entries (append-only)"),
             right: w.t("? 帮助", "? help"))
         g.put(
-            w.t("时间为 UTC；修改行列出每个改动的字段：原值 → 新值", "Times are UTC; a change lists each field: before → after"),
+            w.t(
+                "时间为本机时间（\(HistoryEntry.offsetLabel(app.timeZone))）；修改行列出每个改动的字段：原值 → 新值",
+                "Times are local (\(HistoryEntry.offsetLabel(app.timeZone))); a change lists each field: before → after"),
             row: 1, column: 1, style: .dim, maxWidth: app.width - 2)
         let lay = ColumnLayout(
             [
-                ColumnSpec(key: "when", title: w.t("时间（UTC）", "When (UTC)"), width: 19),
+                ColumnSpec(key: "when", title: w.t("时间（本机）", "When (local)"), width: 19),
                 ColumnSpec(key: "who", title: w.t("操作人", "Who"), width: 10),
                 ColumnSpec(key: "what", title: w.t("操作", "What"), width: app.lang == .zh ? 14 : 20),
                 ColumnSpec(key: "details", title: w.t("内容", "Details"), width: 20, flexible: true),
@@ -71,7 +73,9 @@ final class HistoryScreen: KeymapScreen {
             let e = entries[index]
             let sel = index == cursor.selected
             if sel { g.fill(row: 3 + i, style: .reverse) }
-            lay.draw([e.when, e.actor, e.what(app.lang), e.details(app.lang)], into: &g, row: 3 + i, style: sel ? .reverse : [])
+            lay.draw(
+                [e.when(in: app.timeZone), e.actor, e.what(app.lang), e.details(app.lang)], into: &g, row: 3 + i,
+                style: sel ? .reverse : [])
         }
         // The selected entry in full on the lines below the list (as many as it needs, up to three).
         if let e = entries.indices.contains(cursor.selected) ? entries[cursor.selected] : nil, app.message == nil {

@@ -50,11 +50,13 @@ struct HistoryCommand: ParsableCommand {
             Context.data("]")
         case .table:
             let zh = Context.lang == .zh
+            let zone = HistoryEntry.offsetLabel(.current)
             var table = TextTable(columns: [
-                .init(zh ? "时间（UTC）" : "When (UTC)", maxWidth: 19), .init(zh ? "操作人" : "Who", maxWidth: 12),
+                .init(zh ? "时间（本机，\(zone)）" : "When (local, \(zone))", maxWidth: 26),
+                .init(zh ? "操作人" : "Who", maxWidth: 12),
                 .init(zh ? "操作" : "What", maxWidth: 22), .init(zh ? "内容" : "Details", maxWidth: 200),
             ])
-            for e in entries { table.append([e.when, e.actor, e.what(Context.lang), e.details(Context.lang)]) }
+            for e in entries { table.append([e.when(in: .current), e.actor, e.what(Context.lang), e.details(Context.lang)]) }
             for line in table.render() { Context.say(line) }
         }
     }

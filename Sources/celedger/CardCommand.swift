@@ -41,7 +41,9 @@ struct CardCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("The issuing unit (default: $CELEDGER_ISSUER, else the person's unit).", valueName: "name"))
+        help: ArgumentHelp(
+            "The issuing unit (default: the ledger's employer, else $CELEDGER_ISSUER, else the person's unit).", valueName: "name"
+        ))
     var issuer: String?
 
     @Flag(name: .long, help: "A draft: no number is issued or kept, and the card says it is not a proof.")
@@ -79,11 +81,13 @@ struct CardCommand: ParsableCommand {
         }
         // An empty or blank CELEDGER_ISSUER is no issuer, as in the interface.
         let fromEnvironment = Context.environment["CELEDGER_ISSUER"].flatMap { $0.trimmedField.isEmpty ? nil : $0 }
-        let who = (issuer ?? fromEnvironment ?? source.person.person.unit).trimmedField
+        let employer = try ledger.employer()
+        let who = (issuer ?? employer ?? fromEnvironment ?? source.person.person.unit).trimmedField
         guard !who.isEmpty else {
             throw CLIFailure(
-                zh: "需要出具单位：此人未填单位，请用 --issuer 指明（或设置 CELEDGER_ISSUER）",
-                en: "an issuing unit is needed: the person has no unit; give --issuer (or set CELEDGER_ISSUER)",
+                zh: "需要出具单位：此人未填单位。请设置本登记簿的用人单位（celedger settings --employer 单位名称，只需一次），或用 --issuer 指明",
+                en:
+                    "an issuing unit is needed: the person has no unit. Set the ledger's employer once (celedger settings --employer NAME), or give --issuer",
                 code: ExitStatus.usage)
         }
         let card = RecordCard.build(

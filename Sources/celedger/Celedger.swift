@@ -48,7 +48,7 @@ struct Celedger: ParsableCommand {
         subcommands: [
             UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
             DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
-            RestoreCommand.self, CheckCommand.self,
+            RestoreCommand.self, CheckCommand.self, SettingsCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )
@@ -72,7 +72,9 @@ struct Celedger: ParsableCommand {
             let code = exitCode(for: error)
             let text = fullMessage(for: error)
             if code == .success {
-                Context.say(text)
+                // Help in the user's language (the definitions stay English for the man page).
+                let isHelp = text.hasPrefix("OVERVIEW:") || text.hasPrefix("USAGE:")
+                Context.say(Context.lang == .zh && isHelp ? ChineseHelp.translate(text) : text)
                 Foundation.exit(ExitStatus.ok)
             }
             // A usage message has several lines: each is printed as a line (sanitised, never a literal "\n").
@@ -112,7 +114,11 @@ struct UICommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("The year to open (default: the current year).", valueName: "year"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The year to open (default: the year last viewed, else the current year). Without --db the UI opens the ledger it had open last.",
+            valueName: "year"))
     var year: Int?
 
     func validate() throws {
@@ -128,9 +134,15 @@ struct UICommand: ParsableCommand {
                 en: "the terminal UI needs a terminal (standard input and output); scripts use the subcommands (celedger --help)",
                 code: ExitStatus.usage)
         }
+        // Plain `celedger`: the ledger used last, on the year last viewed (unless --db or $CELEDGER_DB says).
+        var global = self.global
+        let explicit = global.db?.isEmpty == false || Context.environment["CELEDGER_DB"]?.isEmpty == false
+        let last = explicit ? nil : LastOpened.load()
+        if let last { global.db = last.ledger }
         let ledger = try Context.openLedger(global)
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
         let today = Day(year: now.year!, month: now.month!, day: now.day!)!
+        let lastYear = last?.year.flatMap { Day.plausibleYears.contains($0) ? $0 : nil }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal()
@@ -140,8 +152,10 @@ struct UICommand: ParsableCommand {
         let size = terminal.size
         let app = App(
             ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
-            year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
+            year: year ?? lastYear ?? today.year, today: today, reviewer: Context.actor(global), width: size.width,
+            height: size.height)
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
+        LastOpened(ledger: LastOpened.absolute(ledger.path), year: app.year).save()
         // Ended by a signal: the shell's convention, 128 + the signal's number.
         if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }
     }
@@ -157,6 +171,13 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .long, help: "Recompute every stored yearly total from the records (what check asks for when they disagree).")
     var recompute = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The employer this ledger belongs to: the unit of imported persons without one, and the issuer of its cards.",
+            valueName: "name"))
+    var employer: String?
+
     func run() throws {
         let path = Context.ledgerPath(global.db)
         let existed = FileManager.default.fileExists(atPath: path)
@@ -166,6 +187,10 @@ struct InitCommand: ParsableCommand {
             let n = try ledger.recomputeTotals(progress: progress.update)
             progress.finish()
             Context.say(Context.text("已重算 \(n.grouped) 个人年合计", "recomputed \(n.grouped) person-years"))
+        }
+        if let employer {
+            try ledger.setEmployer(employer)
+            print(Context.text("用人单位：\(employer.trimmedField)", "employer: \(employer.trimmedField)"))
         }
         let (persons, records) = try ledger.counts()
         let version = try ledger.schemaVersion()

@@ -23,6 +23,8 @@ struct ClassImport {
     let skipInvalid: Bool
     /// Opens the file as `import` does for persons and records (CSV in any encoding, or a workbook).
     let reader: () throws -> any RowSource
+    /// The class's details from the command line (`--mode`, `--title`…): the file may then be a sign-in sheet.
+    var given = ClassFile.Given()
 
     func run() throws {
         if skipInvalid {
@@ -34,14 +36,24 @@ struct ClassImport {
         let reader = try self.reader()
         let ledger = try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
         let progress = ProgressLine(Context.text("导入中", "importing"))
-        let report = try ledger.importClass(from: reader, dryRun: dryRun, progress: progress.update)
+        let report = try ledger.importClass(from: reader, given: given, dryRun: dryRun, progress: progress.update)
         progress.finish()
 
         let name = (file as NSString).lastPathComponent
         func located(_ e: RowError) -> String {
+            // Line 0: a value given on the command line, named by its option.
+            if e.line == 0 { return "\(e.column)" + (lang == .zh ? "：" : ": ") + e.message.text(lang) }
             var s = lang == .zh ? "\(name)：第\(e.line)行" : "\(name): line \(e.line)"
             if !e.column.isEmpty { s += lang == .zh ? "：\(e.column)" : ": \(e.column)" }
             return s + (lang == .zh ? "：" : ": ") + e.message.text(lang)
+        }
+        if !report.ignoredColumns.isEmpty {
+            let list = report.ignoredColumns
+            Context.printError(
+                lang == .zh
+                    ? "\(name)：第\(report.headerLine)行：忽略签到表中登记簿不用的列：\(list.joined(separator: "、"))"
+                    : "\(name): line \(report.headerLine): ignored columns the ledger does not use: \(list.joined(separator: ", "))"
+            )
         }
         for e in report.errors { Context.printError(located(e)) }
         for d in report.duplicates { Context.printError(located(d)) }

@@ -128,6 +128,11 @@ enum DataFiles {
     }
 
     static func read(_ relative: String) throws -> String { try run { folder throws(LedgerError) in try folder.read(relative) } }
+    /// Title → level (data/titles/title-levels.csv); empty when the table is missing.
+    static func titleLevels() -> [String: String] {
+        guard let text = try? folder?.read("titles/title-levels.csv") else { return [:] }
+        return RosterSource.titleLevels(csv: text)
+    }
     static func pinyin() throws -> PinyinIndex { PinyinIndex(table: try read("pinyin/initials.tsv")) }
     static func rules() throws -> [RuleSet] { try run { folder throws(LedgerError) in try folder.ruleSets() } }
 }

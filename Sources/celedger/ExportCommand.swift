@@ -13,7 +13,8 @@ enum DataFormat: String, ExpressibleByArgument, CaseIterable {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export persons or records as CSV (English keys; imports back exactly), XLSX or JSON.",
+        abstract:
+            "Export persons or records as CSV (English keys; imports back exactly), XLSX (for people: Chinese headers and values under a Chinese UI, records with the person's name; imports back too) or JSON.",
         discussion: """
             CSV is UTF-8 with a byte-order mark (Excel reads it right); --no-bom leaves the mark out, for \
             scripts. --stamp adds a last line '# celedger export … by <user> at <UTC time> …', which import \
@@ -51,7 +52,7 @@ struct ExportCommand: ParsableCommand {
         if format == .xlsx {
             let writer = try SpreadsheetOutput.xlsx(output, sheet: title)
             do {
-                try writeRows(to: writer, ledger)
+                try writePeopleRows(to: writer, ledger)
                 try info.finish(writer, title: "celedger export \(kind.rawValue)")
             } catch {
                 writer.abandon()
@@ -90,6 +91,24 @@ struct ExportCommand: ParsableCommand {
         }
         if stamp { csv.stamp(info.stampParts(what: "export \(kind.rawValue)", rows: csv.rowCount)) }
         try out.close()
+    }
+
+    /// A workbook for people: headers and values in the user's language, the records with the person's name.
+    func writePeopleRows(to sink: TableSink, _ ledger: SQLiteLedger) throws {
+        let out = SinkGuard(sink)
+        let lang = Context.lang
+        switch kind {
+        case .persons:
+            try out.header(PeopleShape.personColumns(lang))
+            try out.rows { try ledger.eachPerson(activeIn: year) { try out.row(PeopleShape.personCells($0.person, lang)) } }
+        case .records:
+            try out.header(PeopleShape.recordColumns(lang))
+            try out.rows {
+                try ledger.eachRecordNamed(year: year) { r, name in
+                    try out.row(PeopleShape.recordCells(r.record, name: name, lang))
+                }
+            }
+        }
     }
 
     func writeRows(to sink: TableSink, _ ledger: SQLiteLedger) throws {

@@ -63,23 +63,51 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Only validate; write nothing.")
     var dryRun = false
 
+    @Flag(
+        name: .long,
+        help: "Refuse columns the ledger does not know (by default they are ignored, and named).")
+    var strict = false
+
+    @OptionGroup(title: "A class from a sign-in sheet (import class)") var classDetails: ClassDetails
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The unit of persons whose row has none, for a file without a unit column (default: the ledger's employer).",
+            valueName: "name"))
+    var unit: String?
+
     func run() throws {
         if kind == .class {
-            return try ClassImport(global: global, file: file, dryRun: dryRun, skipInvalid: skipInvalid, reader: { try source() })
-                .run()
+            var run = ClassImport(global: global, file: file, dryRun: dryRun, skipInvalid: skipInvalid, reader: { try source() })
+            run.given = classDetails.given
+            return try run.run()
+        }
+        if !classDetails.given.isEmpty {
+            throw CLIFailure(
+                zh: "--mode、--title 等培训班选项只用于 import class",
+                en: "--mode, --title and the other class options are for import class only",
+                code: ExitStatus.usage)
         }
         let lang = Context.lang
-        let reader = try source()
+        let fileReader = try source()
         // A dry run reads only: it never changes the file, even to migrate it.
         let ledger = try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
+        let employer = kind == .persons ? try ledger.employer() : nil
+        let roster = RosterSource(
+            fileReader, kind: kind.rowKind,
+            filling: RosterSource.Filling(unit: unit ?? employer, titleLevels: kind == .persons ? DataFiles.titleLevels() : [:]))
         let progress = ProgressLine(Context.text("导入中", "importing"))
-        var options = ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun)
-        // Rejected rows go to their file as they are found, never held (a file may have millions).
-        let rejectedFile = skipInvalid && !dryRun ? RejectedFile(path: rejectedPath()) : nil
+        var options = ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun, strict: strict)
+        // Rejected rows go to their file as they are found, never held (a file may have millions); the file
+        // is of the input's kind, so Excel cannot mangle the ID numbers of a workbook's rows.
+        let rejectedFile =
+            skipInvalid && !dryRun
+            ? RejectedFile(base: rejectedBase(), spreadsheet: fileReader is XLSXReader, kind: kind.rowKind) : nil
         if let rejectedFile { options.rejectedRows = { header, row in rejectedFile.add(header, row) } }
         let report: ImportReport
         do {
-            report = try ledger.importRows(kind.rowKind, from: reader, options: options, progress: progress.update)
+            report = try ledger.importRows(kind.rowKind, from: roster, options: options, progress: progress.update)
         } catch {
             rejectedFile?.abandon()
             throw error
@@ -87,6 +115,7 @@ struct ImportCommand: ParsableCommand {
         progress.finish()
 
         let name = (file as NSString).lastPathComponent
+        describe(roster, report: report, name: name)
         func located(_ e: RowError) -> String {
             var s = lang == .zh ? "\(name)：第\(e.line)行" : "\(name): line \(e.line)"
             if !e.column.isEmpty { s += lang == .zh ? "：\(e.column)" : ": \(e.column)" }
@@ -146,7 +175,41 @@ struct ImportCommand: ParsableCommand {
         Context.say(summary)
     }
 
-    /// The file's rows: a workbook's first sheet, or CSV in its detected (or forced) encoding.
+    /// How many ignored columns the import names before it only counts the rest.
+    static let ignoredColumnsNamed = 20
+
+    /// What the roster made of the file, on stderr before the errors, each located like them ("file: line N:"):
+    /// where the header was found, the columns ignored, the rows left out.
+    func describe(_ roster: RosterSource, report: ImportReport, name: String) {
+        let zh = Context.lang == .zh
+        guard let h = roster.fileHeader else { return }
+        func note(_ line: Int, _ zhText: String, _ enText: String) {
+            Context.printError(zh ? "\(name)：第\(line)行：\(zhText)" : "\(name): line \(line): \(enText)")
+        }
+        let above = roster.skipped.filter { $0.reason == .aboveHeader }.count
+        if h.line != 1 && above > 0 {
+            note(
+                h.line, "是表头（其上\(above)行为标题，已跳过）",
+                "is the header (the \(above) row\(above == 1 ? "" : "s") above it, a title, skipped)")
+        }
+        let ignored = roster.ignoredColumns
+        if !ignored.isEmpty && !strict {
+            // Named, but only so many: a file of thousands of columns gets one readable line, not thousands.
+            let shown = ignored.prefix(Self.ignoredColumnsNamed).map { Message.excerpt($0) }
+            let more = ignored.count - shown.count
+            note(
+                h.line,
+                "忽略登记簿不用的列：\(shown.joined(separator: "、"))\(more > 0 ? "等，共\(ignored.count.grouped)列" : "")（用 --strict 则拒绝这些列）",
+                "ignored columns the ledger does not use: \(shown.joined(separator: ", "))\(more > 0 ? " and \(more.grouped) more" : "") (--strict refuses them)"
+            )
+        }
+        if unit != nil, h.fields.contains(where: { Field.fromHeader($0, kind: kind.rowKind) == .unit }) {
+            note(h.line, "文件有单位列，--unit 只填补其中的空单元格", "the file has a unit column; --unit fills only its empty cells")
+        }
+        for s in roster.skipped where s.reason != .aboveHeader { note(s.line, s.message.zh, s.message.en) }
+    }
+
+    /// The file's rows: a workbook's first sheet, or CSV in its detected (or forced) encoding; a pipe too.
     func source() throws -> any RowSource {
         do {
             return try RowFile.open(path: file, encoding: encoding?.encoding)
@@ -155,40 +218,70 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    /// Where the rejected rows go: beside the input file (staff.csv or staff.xlsx → staff.rejected.csv).
-    func rejectedPath() -> String {
+    /// Where the rejected rows go: beside the input file, without its extension (staff.csv → staff.rejected.csv,
+    /// staff.xlsx → staff.rejected.xlsx).
+    func rejectedBase() -> String {
         let lower = file.lowercased()
         let base =
             lower.hasSuffix(".csv")
             ? String(file.dropLast(4))
             : lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") ? String(file.dropLast(5)) : file
-        return base + ".rejected.csv"
+        return base + ".rejected"
     }
 }
 
 /// The rejected rows as they were, with line, column and reason first, written as the import finds them
-/// (opened at the first one, put in place when the import commits, removed when it does not).
-/// Called from the import's writing thread only.
+/// (opened at the first one, put in place when the import commits, removed when it does not): CSV for a CSV
+/// input, a workbook for a workbook (ID numbers as text cells). Called from the import's writing thread only.
 final class RejectedFile: @unchecked Sendable {
     let path: String
-    private var out: OutputSink?
+    private let spreadsheet: Bool
+    private let kind: RowKind
+    private var csv: OutputSink?
+    private var xlsx: XLSXWriter?
     private(set) var count = 0
     private var failure: Error?
+    private static let title = Context.text("有误的行", "bad rows")
 
-    init(path: String) { self.path = path }
+    init(base: String, spreadsheet: Bool, kind: RowKind) {
+        self.path = base + (spreadsheet ? ".xlsx" : ".csv")
+        self.spreadsheet = spreadsheet
+        self.kind = kind
+    }
+
+    private var annotations: [String] { Context.text("行号,出错列,原因", "line,column,reason").split(separator: ",").map(String.init) }
+
+    private func start(_ header: [String]) throws {
+        if spreadsheet {
+            let codes: Set<Field> = [.idNumber, .certificateNo, .score]
+            let columns =
+                annotations.map { TableColumn($0) }
+                + header.map { h in
+                    TableColumn(h, Field.fromHeader(h, kind: kind).map { codes.contains($0) } == true ? .code : .text)
+                }
+            let writer = try XLSXWriter(path: path, sheetName: RejectedFile.title)
+            try writer.header(columns)
+            xlsx = writer
+        } else {
+            var o = try OutputSink(path: path)
+            o.write("\u{FEFF}")
+            o.write(CSVWriter.line(annotations + header))
+            csv = o
+        }
+    }
 
     func add(_ header: [String], _ row: RejectedRow) {
         if failure != nil { return }
         do {
-            if out == nil {
-                var o = try OutputSink(path: path)
-                o.write("\u{FEFF}")
-                o.write(CSVWriter.line(["line", "column", "reason"] + header))
-                out = o
-            }
+            if csv == nil && xlsx == nil { try start(header) }
             let columns = row.errors.map(\.column).joined(separator: "; ")
             let reasons = row.errors.map { $0.message.text(Context.lang) }.joined(separator: "; ")
-            out!.write(CSVWriter.line([String(row.line), columns, reasons] + row.fields))
+            let fields = [String(row.line), columns, reasons] + row.fields
+            if let xlsx {
+                try xlsx.row(fields.enumerated().map { i, f in i == 0 ? .number(f) : .text(f) })
+            } else {
+                csv!.write(CSVWriter.line(fields))
+            }
             count += 1
         } catch {
             failure = error
@@ -199,15 +292,75 @@ final class RejectedFile: @unchecked Sendable {
     func close() throws -> String {
         if let failure {
             abandon()
+            if let e = failure as? SheetError { throw CLIFailure(e.text, code: ExitStatus.badInput) }
             throw failure
         }
-        try out?.close()
-        out = nil
+        do {
+            try xlsx?.finish(creator: Context.userName, created: Date(), title: RejectedFile.title)
+        } catch {
+            abandon()
+            throw CLIFailure(error.text, code: ExitStatus.badInput)
+        }
+        xlsx = nil
+        try csv?.close()
+        csv = nil
         return path
     }
 
     func abandon() {
-        out?.abandon()
-        out = nil
+        xlsx?.abandon()
+        xlsx = nil
+        csv?.abandon()
+        csv = nil
+    }
+}
+
+/// `import class`'s details of the class, named after the records file's keys, for a plain sign-in sheet
+/// (names and ID numbers, perhaps an assessment column): what the class lines of a class file would say.
+struct ClassDetails: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("How it was learned: training, practice, academic, online, degree, other (or 培训…).", valueName: "mode")
+    )
+    var mode: String?
+    @Option(name: .long, help: ArgumentHelp("public or professional (公需科目, 专业科目).", valueName: "category"))
+    var category: String?
+    @Option(name: .long, help: ArgumentHelp("The class's content (内容).", valueName: "text"))
+    var title: String?
+    @Option(name: .long, help: ArgumentHelp("Who held it (举办单位).", valueName: "name"))
+    var provider: String?
+    @Option(name: .customLong("start-date"), help: ArgumentHelp("The first day, yyyy-mm-dd.", valueName: "date"))
+    var startDate: String?
+    @Option(name: .customLong("end-date"), help: ArgumentHelp("The last day, yyyy-mm-dd.", valueName: "date"))
+    var endDate: String?
+    @Option(
+        name: .customLong("claimed-hours"),
+        help: ArgumentHelp(
+            "Hours claimed for each participant (default: the rule's suggestion, where it has one).", valueName: "hours"))
+    var claimedHours: String?
+    @Option(
+        name: .customLong("recognized-hours"), help: ArgumentHelp("Hours recognised for each participant.", valueName: "hours"))
+    var recognizedHours: String?
+    @Option(name: .long, help: ArgumentHelp("pending, recognized or rejected (待认定, 已认定, 不予认定).", valueName: "state"))
+    var recognition: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Everyone's assessment (a column of the sheet overrides it): passed, failed, none…", valueName: "result"))
+    var assessment: String?
+
+    var given: ClassFile.Given {
+        var g = ClassFile.Given()
+        g.set(.mode, mode, name: "--mode")
+        g.set(.category, category, name: "--category")
+        g.set(.title, title, name: "--title")
+        g.set(.provider, provider, name: "--provider")
+        g.set(.startDate, startDate, name: "--start-date")
+        g.set(.endDate, endDate, name: "--end-date")
+        g.set(.claimedHours, claimedHours, name: "--claimed-hours")
+        g.set(.recognizedHours, recognizedHours, name: "--recognized-hours")
+        g.set(.recognition, recognition, name: "--recognition")
+        g.set(.assessment, assessment, name: "--assessment")
+        return g
     }
 }

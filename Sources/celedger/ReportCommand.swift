@@ -14,7 +14,7 @@ struct ReportCommand: ParsableCommand {
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv, xlsx
+    case table, json, csv, xlsx, html
 }
 
 /// Formats of the reports that have no spreadsheet form.
@@ -42,7 +42,11 @@ struct AnnualReport: ParsableCommand {
     @Option(name: .long, help: "Only met or short.")
     var status: StatusFilter?
 
-    @Option(name: .long, help: "table, json, csv or xlsx (xlsx needs -o)")
+    @Option(
+        name: .long,
+        help:
+            "table, json, csv, xlsx (needs -o; a sheet of the rows and a printable sheet) or html (a printable A4 page: title, rule, subtotals by department, 制表/审核/日期)"
+    )
     var format: ReportFormat = .table
 
     @Option(
@@ -93,14 +97,22 @@ struct AnnualReport: ParsableCommand {
         if format == .xlsx { _ = try SpreadsheetOutput.requirePath(output) }
         let ledger = try Context.openLedger(global, access: .readOnly)
         let filter = ReportFilter(unit: unit, status: status?.status)
+        func printable() throws -> AnnualPrintable {
+            try AnnualPrintable.make(
+                ledger, year: year, filter: filter, unit: unit, lang: Context.lang, reveal: reveal,
+                preparedBy: Context.actor(global))
+        }
         if format == .xlsx {
-            return try AnnualSpreadsheet.write(ledger, global: global, year: year, output: output) { each in
+            let print = try printable()
+            return try AnnualSpreadsheet.write(ledger, global: global, year: year, output: output, printable: print) { each in
                 try rows(ledger, year: year, filter: filter, each)
             }
         }
         var out = try OutputSink(path: output)
         let lang = Context.lang
         switch format {
+        case .html:
+            out.write(try printable().html())
         case .json:
             var json = JSONWriter(capacity: 1 << 17)
             try rows(ledger, year: year, filter: filter) { row in
@@ -113,11 +125,11 @@ struct AnnualReport: ParsableCommand {
         case .xlsx: break
         case .csv:
             if !noBOM { out.write("\u{FEFF}") }
-            out.write(CSVWriter.line(ExportShape.annualKeys))
+            out.write(CSVWriter.line(PeopleShape.annualHeader(lang)))
             var count = 0
             try rows(ledger, year: year, filter: filter) {
                 count += 1
-                out.write(CSVWriter.line(ExportShape.annualCells($0, lang: lang)))
+                out.write(CSVWriter.line(PeopleShape.annualCells($0, lang)))
             }
             if stamp {
                 out.write(

@@ -53,7 +53,7 @@ struct StatsReport: ParsableCommand {
         switch format {
         case .json: out.write(StatsShape.json(stats, by: by, groups: groups))
         case .csv:
-            for line in StatsShape.csv(stats, by: by, groups: groups) { out.write(CSVWriter.line(line)) }
+            for line in StatsShape.csv(stats, by: by, groups: groups, lang: Context.lang) { out.write(CSVWriter.line(line)) }
         case .table:
             for line in StatsShape.table(stats, by: by, groups: groups, lang: Context.lang) { out.write(line + "\n") }
         }
@@ -219,6 +219,26 @@ enum StatsShape {
         groupJSON(s, total, by: by, isTotal: true, to: &out)
         out.raw("}\n")
         return out.text
+    }
+
+    /// The CSV for people: under Chinese the headers, the dimension and group names as the table shows them.
+    static func csv(_ s: YearStatistics, by: StatsDimension, groups: [StatsGroup], lang: Lang) -> [[String]] {
+        let rows = csv(s, by: by, groups: groups)
+        guard lang == .zh, let header = rows.first else { return rows }
+        let names: [String: String] = [
+            "by": "统计维度", "key": dimensionLabel(by, .zh), "unit": "单位", "department": "部门", "persons": "人数", "met": "达标人数",
+            "rate": "达标率（%）", "average_hours": "人均学时", "total_hours": "计入学时", "hours": "学时", "share": "占比（%）",
+        ]
+        let zhHeader = header.map { key in
+            names[key] ?? Mode(rawValue: key)?.zh ?? Category(rawValue: key).map { $0.zh } ?? key
+        }
+        let body = rows.dropFirst().enumerated().map { i, row -> [String] in
+            var r = row
+            r[0] = r[0] == "total" ? "合计" : dimensionLabel(by, .zh)
+            if i < groups.count { r[1] = label(groups[i], by: by, .zh) } else { r[1] = "" }
+            return r
+        }
+        return [zhHeader] + body
     }
 
     static func csv(_ s: YearStatistics, by: StatsDimension, groups: [StatsGroup]) -> [[String]] {

@@ -66,12 +66,21 @@ struct WindowReport: ParsableCommand {
             ])
         var first = true
         var persons = 0, complete = 0
+        // CSV is for people: Chinese headers and values under a Chinese UI, the keys under English.
         if format == .csv {
             out.write(
                 CSVWriter.line(
-                    ["id_number", "name", "unit", "department"]
-                        + years.flatMap { ["\($0)_total_hours", "\($0)_professional_hours", "\($0)_status"] }
-                        + ["years_met", "years_required", "window_total_hours", "all_met"]))
+                    zh
+                        ? ["身份证号", "姓名", "单位", "部门"]
+                            + years.flatMap { ["\($0)年合计学时", "\($0)年专业学时", "\($0)年达标情况"] }
+                            + ["达标年数", "应达标年数", "期间合计学时", "全部达标"]
+                        : ["id_number", "name", "unit", "department"]
+                            + years.flatMap { ["\($0)_total_hours", "\($0)_professional_hours", "\($0)_status"] }
+                            + ["years_met", "years_required", "window_total_hours", "all_met"]))
+        }
+        func statusText(_ t: AnnualTotals?) -> String {
+            guard zh else { return WindowReport.status(t) }
+            return t.map { $0.status.zh } ?? "不在职"
         }
         try ledger.windowReport(years: years, unit: unit) { row, w in
             persons += 1
@@ -100,10 +109,10 @@ struct WindowReport: ParsableCommand {
                     CSVWriter.line(
                         [row.idNumber, row.name, row.unit, row.department]
                             + w.years.flatMap { _, t in
-                                [t?.totalHours.description ?? "", t?.professionalHours.description ?? "", WindowReport.status(t)]
+                                [t?.totalHours.description ?? "", t?.professionalHours.description ?? "", statusText(t)]
                             } + [
                                 String(w.yearsMet), String(w.yearsRequired), w.windowTotalHours.description,
-                                w.allMet ? "true" : "false",
+                                zh ? (w.allMet ? "是" : "否") : w.allMet ? "true" : "false",
                             ]))
             case .table:
                 let place = row.department.isEmpty ? row.unit : row.unit + "/" + row.department

@@ -100,9 +100,15 @@ struct XLSXCLITests {
             let file = s.path("\(kind).xlsx")
             try s.ok(["export", kind, "--format", "xlsx", "-o", file, "--user", "王芳"])
             let book = try Python.dump(file)
-            let csv = parseCSV(try s.export(kind, ["--no-bom"])).map { row in
+            var csv = parseCSV(try s.export(kind, ["--no-bom"])).map { row in
                 // CSV neutralises formulas with an apostrophe; XLSX string cells need none.
                 row.map { $0.hasPrefix("'") ? String($0.dropFirst()) : $0 }
+            }
+            // The records workbook is for people: the person's name after the ID number.
+            if kind == "records" {
+                let names = Dictionary(
+                    uniqueKeysWithValues: parseCSV(try s.export("persons", ["--no-bom"])).dropFirst().map { ($0[0], $0[1]) })
+                csv = csv.enumerated().map { i, row in [row[0], i == 0 ? "name" : names[row[0]] ?? ""] + row.dropFirst() }
             }
             #expect(book["rows"] as? [[String]] == csv, "\(kind): openpyxl sees other cells than the CSV export has")
             #expect(book["sheets"] as? [String] == [kind == "persons" ? "Persons" : "Records", "Export info"])
@@ -128,9 +134,9 @@ struct XLSXCLITests {
             import sys, openpyxl, datetime
             ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
             row = [c.value for c in ws[2]]
-            assert isinstance(row[5], datetime.datetime) and isinstance(row[6], datetime.datetime), row
-            assert isinstance(row[9], (int, float)) and not isinstance(row[9], bool), row
-            assert isinstance(row[0], str) and isinstance(row[8], str), row
+            assert isinstance(row[6], datetime.datetime) and isinstance(row[7], datetime.datetime), row
+            assert isinstance(row[10], (int, float)) and not isinstance(row[10], bool), row
+            assert isinstance(row[0], str) and isinstance(row[9], str), row
             print("ok")
             """, s.path("records.xlsx"),
         ])
@@ -197,7 +203,7 @@ struct XLSXCLITests {
         #expect(persons.first?["unit"] == "南昌市第一医院", "rich inline text joined")
     }
 
-    @Test("--skip-invalid with an XLSX file: the good rows go in, the bad ones go to staff.rejected.csv")
+    @Test("--skip-invalid with an XLSX file: the good rows go in, the bad ones go to staff.rejected.xlsx (IDs as text)")
     func skipInvalid() throws {
         let s = try Sandbox()
         try FileManager.default.copyItem(atPath: SheetFixtures.path("persons-shared.xlsx"), toPath: s.path("staff.xlsx"))
@@ -205,12 +211,15 @@ struct XLSXCLITests {
         #expect(r.status == 0, "\(r.summary)")
         #expect(
             r.stdout
-                == "imported persons: 3 added, 0 updated, 0 unchanged, 1 bad row skipped (see \(s.path("staff.rejected.csv")))\n",
+                == "imported persons: 3 added, 0 updated, 0 unchanged, 1 bad row skipped (see \(s.path("staff.rejected.xlsx")))\n",
             "\(r.summary)")
-        let (header, rows) = csvRecords(try s.read("staff.rejected.csv"))
-        #expect(header.prefix(4) == ["line", "column", "reason", "身份证号"])
-        #expect(rows.map { $0["line"] } == ["6"])
-        #expect(rows.first?["姓名"] == "王五")
+        #expect(!s.exists(s.path("staff.rejected.csv")))
+        guard Python.openpyxl else { return }
+        let book = try Python.dump(s.path("staff.rejected.xlsx"))
+        let rows = try #require(book["rows"] as? [[String]])
+        #expect(rows.first?.prefix(4) == ["line", "column", "reason", "身份证号"])
+        #expect(rows.count == 2 && rows[1].first == "6")
+        #expect(rows[1].contains("王五"))
     }
 
     @Test(
@@ -414,6 +423,6 @@ struct TemplateCLITests {
             i == 0 ? row : row.map { $0.hasSuffix(".0") ? String($0.dropLast(2)) : $0 }
         }
         #expect(book["rows"] as? [[String]] == normalised)
-        #expect(book["sheets"] as? [String] == ["Annual 2024", "Export info"])
+        #expect(book["sheets"] as? [String] == ["Annual 2024", "Print", "Export info"])
     }
 }

@@ -91,6 +91,15 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func version() throws(LedgerError) -> Int64 { try locked { changes } }
 
+    private var employerName: String?
+    func employer() throws(LedgerError) -> String? { try locked { employerName } }
+    func setEmployer(_ name: String?) throws(LedgerError) {
+        try locked {
+            employerName = name.flatMap { $0.trimmedField.isEmpty ? nil : $0.trimmedField }
+            changes += 1
+        }
+    }
+
     private func result(_ personRowID: Int64, _ year: Int) throws(LedgerError) -> YearResult {
         guard let set = rules.ruleSet(for: year) else { throw .noRules(year: year) }
         let mine = records.filter { $0.value.personRowID == personRowID }.map { (rowID: $0.key, record: $0.value.record) }

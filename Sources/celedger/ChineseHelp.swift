@@ -1,0 +1,187 @@
+import CeledgerText
+
+/// `--help` under a Chinese UI. The command definitions stay English (the man page and
+/// `--experimental-dump-help` are made from them); the help the parser renders is rewritten here: its
+/// headings, the overview and the subcommands' summaries, and the options this table knows, each entry
+/// re-wrapped. An option it does not know keeps its English text.
+enum ChineseHelp {
+    static let headings: [(String, String)] = [
+        ("OVERVIEW:", "概述："), ("USAGE:", "用法："), ("OPTIONS:", "选项："), ("SUBCOMMANDS:", "子命令："),
+        ("ARGUMENTS:", "参数："), ("A CLASS FROM A SIGN-IN SHEET (IMPORT CLASS):", "签到表登记培训班（import class）："),
+    ]
+
+    /// Each command's summary, by its name as the help's usage line writes it ("import", "report annual").
+    static let abstracts: [String: String] = [
+        "": "继续教育登记簿（依据《江西省专业技术人员继续教育办法》）。不带子命令时打开终端界面。",
+        "ui": "打开终端界面（不带子命令时的默认操作）；不写 --db 时打开上次打开的登记簿和年度。",
+        "init": "新建登记簿，或把旧登记簿升级到当前结构；再次运行不会改变任何内容。",
+        "import": "从 CSV 或 XLSX 文件导入人员、学习记录或培训班（中文或英文表头，列序随意）。单位自己的花名册可以原样导入：自动找表头，忽略用不到的列，跳过空行和合计行；有误则整批不导入，并逐行说明原因和改法。",
+        "export": "导出人员或学习记录：CSV（英文代码，可原样导回）、XLSX（中文界面下为中文表头和取值，学习记录带姓名，也可导回）或 JSON。",
+        "template": "生成中文表头的空白导入模板（带 BOM 的 CSV，或带填写说明的 XLSX）。",
+        "report": "报表：年度达标（annual）、多年情况（window）、统计（stats）。",
+        "report annual": "每个人某年度已认定的学时与当年规则的对照；可输出表格、JSON、CSV、XLSX，或可打印的 A4 网页（--format html）。",
+        "report window": "多年情况：每个人在连续几年里每年是否达标（职称评审用）。",
+        "report stats": "年度统计（第二十条）：人数、达标人数、达标率、人均学时，按学习方式和科目类别分列。",
+        "demo": "在空登记簿里生成逼真的演示数据（同一种子结果相同）。",
+        "rules": "规则文件：列出、查看、检查，加入或删除本登记簿自己的规则。",
+        "review": "学时认定：列出记录，（批量）认定或不予认定，重新打开已认定的记录。",
+        "card": "打印某人一年或几年的继续教育学时证明：文本或 A4 网页，带证明编号。",
+        "history": "某人及其记录的全部修改记录：时间（本机时间）、操作人、内容（只增不改）。",
+        "backup": "把登记簿复制成一个新文件；使用中也能得到一致的副本。",
+        "restore": "用备份替换登记簿（先询问，或加 --yes）。",
+        "check": "检查登记簿：SQLite 完整性、外键，以及每一行是否符合规则；有问题时结束状态为 1。",
+        "settings": "查看或修改本登记簿的设置：--employer 单位名称（本单位，只需设置一次）。",
+    ]
+
+    /// Option help by the option's first name.
+    static let options: [String: String] = [
+        "--db": "登记簿文件（默认：$CELEDGER_DB，否则 $XDG_DATA_HOME/celedger/ledger.sqlite）。",
+        "--lang": "提示信息的语言：zh 或 en（默认跟随系统语言，非英文环境都用中文）。",
+        "--user": "操作人，记入修改记录（默认：系统登录用户名）。",
+        "--version": "显示版本。",
+        "-h, --help": "显示帮助。",
+        "--year": "年度（默认：今年）。",
+        "--unit": "只含此单位（用人单位）的人员。",
+        "import --unit": "没有单位的人员所属的单位，用于没有单位列的文件（默认：本登记簿的用人单位）。",
+        "import <kind>": "persons（人员）、records（学习记录）或 class（培训班）",
+        "import <file>": "CSV 或 XLSX 文件。",
+        "--format": "输出格式：table（表格）、json、csv，有的命令还有 xlsx（须写 -o）、html（可打印的 A4 网页）；见 docs/cli.md。",
+        "-o, --output": "写到此文件，而不是标准输出。",
+        "--encoding": "CSV 文件的编码：utf-8、gb18030 或 gbk（默认自动识别）。",
+        "--skip-invalid": "导入正确的行；有误的行连同原因写到原文件旁边的同类文件（staff.xlsx → staff.rejected.xlsx）。培训班不适用：整体导入或不导入。",
+        "--dry-run": "只检查，不写入任何数据。",
+        "--strict": "拒绝登记簿不认识的列（默认忽略，并说明忽略了哪些）。",
+        "--employer": "本登记簿的用人单位：导入的人员没有单位时即为此单位，也是证明上的出具单位。",
+        "--mode": "培训班的学习方式：培训、实践、学术活动、网络学习、学历教育、其他（或 training…）。",
+        "--category": "科目类别：公需科目或专业科目（public、professional）。",
+        "--title": "培训内容。",
+        "--provider": "举办单位。",
+        "--start-date": "开始日期（yyyy-mm-dd）。",
+        "--end-date": "结束日期（yyyy-mm-dd）。",
+        "--claimed-hours": "每人的申报学时（默认：规则的建议学时，规则能给出时）。",
+        "--recognized-hours": "每人的认定学时。",
+        "--recognition": "认定状态：待认定、已认定、不予认定。",
+        "--assessment": "所有人的考核结果（签到表中有考核一列时以每人的为准）。",
+        "--no-bom": "CSV 不带 UTF-8 BOM（给脚本用）。",
+        "--stamp": "CSV 最后加一行，写明操作人和时间（导入时跳过）。",
+        "--reveal": "表格中显示完整身份证号（默认打码）。",
+        "--status": "只列达标（met）或未达标（short）的人员。",
+        "--sort": "排序：unit（单位、部门、身份证号）或 needed（尚需学时多的在前）。",
+        "--recompute": "按记录重算所有年度合计。",
+        "--issuer": "出具单位（默认：本登记簿的用人单位，否则 $CELEDGER_ISSUER，否则此人的单位）。",
+    ]
+
+    static let footer = (
+        "See 'celedger help <subcommand>' for detailed help.", "子命令的详细帮助：celedger help <子命令>，或 celedger <子命令> --help。"
+    )
+
+    /// The help text rewritten in Chinese.
+    static func translate(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The command, from the usage line: "USAGE: celedger report annual [...]".
+        var command = ""
+        if let usage = lines.first(where: { $0.hasPrefix("USAGE: celedger") }) {
+            let words = usage.dropFirst("USAGE: celedger".count).split(separator: " ").map(String.init)
+            command = words.prefix { !$0.hasPrefix("[") && !$0.hasPrefix("<") && !$0.hasPrefix("-") }.joined(separator: " ")
+        }
+        var out: [String] = []
+        var i = 0
+        var section = ""
+        while i < lines.count {
+            let line = lines[i]
+            if line.hasPrefix("OVERVIEW:") {
+                // The overview paragraph(s) up to the usage line become the command's Chinese summary.
+                var j = i + 1
+                while j < lines.count && !lines[j].hasPrefix("USAGE:") { j += 1 }
+                if let zh = abstracts[command] {
+                    out += wrap("概述：" + zh, width: 80)
+                    out.append("")
+                    i = j
+                    continue
+                }
+                out.append(line.replacingOccurrences(of: "OVERVIEW:", with: "概述："))
+                i += 1
+                continue
+            }
+            if let h = headings.first(where: { line.hasPrefix($0.0) }) {
+                section = h.0
+                out.append(h.1 + line.dropFirst(h.0.count))
+                i += 1
+                continue
+            }
+            if line == footer.0 {
+                out.append(footer.1)
+                i += 1
+                continue
+            }
+            // An entry: "  name   help…" then continuation lines indented to the help column.
+            if section != "USAGE:", line.hasPrefix("  "), !line.hasPrefix("   ") {
+                let body = line.dropFirst(2)
+                let name: String
+                if let r = body.range(of: "  ") {
+                    name = String(body[..<r.lowerBound])
+                } else {
+                    name = String(body)
+                }
+                var j = i + 1
+                while j < lines.count, lines[j].hasPrefix(String(repeating: " ", count: 10)) { j += 1 }
+                let key =
+                    section == "SUBCOMMANDS:"
+                    ? subcommandKey(name, parent: command) : section == "ARGUMENTS:" ? name : optionKey(name)
+                let zh = section == "SUBCOMMANDS:" ? abstracts[key] : options[command + " " + key] ?? options[key]
+                if let zh {
+                    out += entry(name, zh)
+                } else {
+                    out += lines[i..<j]
+                }
+                i = j
+                continue
+            }
+            out.append(line)
+            i += 1
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func subcommandKey(_ name: String, parent: String) -> String {
+        let bare = name.replacingOccurrences(of: " (default)", with: "")
+        return parent.isEmpty ? bare : parent + " " + bare
+    }
+
+    /// "--year <year>" → "--year"; "-o, --output <file>" → "-o, --output".
+    static func optionKey(_ name: String) -> String {
+        name.split(separator: " ").filter { !$0.hasPrefix("<") }.joined(separator: " ")
+    }
+
+    /// A help entry: the name in a 24-cell column, the text wrapped at 80 cells.
+    static func entry(_ name: String, _ text: String) -> [String] {
+        let column = 26
+        let lines = wrap(text, width: 80 - column)
+        let head = "  " + name
+        let pad = String(repeating: " ", count: column)
+        var out: [String] = []
+        if DisplayWidth.of(head) + 2 <= column {
+            out.append(head + String(repeating: " ", count: column - DisplayWidth.of(head)) + (lines.first ?? ""))
+            out += lines.dropFirst().map { pad + $0 }
+        } else {
+            out.append(head)
+            out += lines.map { pad + $0 }
+        }
+        return out
+    }
+
+    /// Chinese text wrapped at `width` cells; a closing mark (。，、；：）”) never starts a line.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for ch in text {
+            if DisplayWidth.of(current + String(ch)) > width && !"。，、；：）”".contains(ch) && !current.isEmpty {
+                lines.append(current)
+                current = ""
+            }
+            current.append(ch)
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
