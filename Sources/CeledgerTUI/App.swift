@@ -32,6 +32,12 @@ extension Screen {
 protocol Overlay: AnyObject {
     func render(_ g: inout TextGrid, _ app: App)
     func handle(_ key: Key, _ app: App)
+    /// Ctrl-C while the box is up: quits, unless the box holds work a quit would lose (a form asks first).
+    func interrupt(_ app: App)
+}
+
+extension Overlay {
+    func interrupt(_ app: App) { app.quit() }
 }
 
 /// The terminal UI's state: a stack of screens, an optional overlay, a message line. Pure: it reads and
@@ -113,12 +119,13 @@ public final class App {
         return true
     }
 
-    /// True while the screen on top waits for something being prepared in the background.
-    public var waitsForTick: Bool { overlay == nil && screens.last?.waitsForTick == true }
+    /// True while the screen on top waits for something being prepared in the background, a box over it
+    /// or not: what it waited for is shown as soon as it is ready, never left half-drawn under a form.
+    public var waitsForTick: Bool { screens.last?.waitsForTick == true }
 
     /// Between keys: lets the screen on top finish what waited; true when it changed.
     @discardableResult
-    public func tick() -> Bool { overlay == nil && screens.last?.tick(self) == true }
+    public func tick() -> Bool { screens.last?.tick(self) == true }
 
     /// Re-reads the ledger for the current screen: after another program changed it, or on Ctrl-L.
     public func reload() {
@@ -137,7 +144,14 @@ public final class App {
             return
         }
         if key == .control("c") {
-            shouldQuit = true
+            // A form with changes asks first, as Esc does: Ctrl-C is what a spreadsheet user presses to copy.
+            if let o = overlay { o.interrupt(self) } else { shouldQuit = true }
+            return
+        }
+        // Ctrl-L re-reads and redraws under any box too (a form keeps what was typed).
+        if key == .control("l"), overlay != nil {
+            reload()
+            info(t("已重新读取登记簿", "ledger re-read"))
             return
         }
         if let o = overlay {
@@ -165,9 +179,11 @@ public final class App {
             app.reload()
             app.info(app.t("已重新读取登记簿", "ledger re-read"))
         },
-        // `handle` takes Ctrl-C before anything else (it quits over a box or a too small window as well);
+        // `handle` takes Ctrl-C before anything else (a form with changes asks first; a too small window quits);
         // this line is its entry in the help.
-        KeyBinding([.control("c")], help: ("Ctrl-C", "立即退出", "quit at once")) { app, _, _ in app.quit() },
+        KeyBinding([.control("c")], help: ("Ctrl-C", "退出（表单有未保存的修改时先问）", "quit (asks first over a form with unsaved changes)")) {
+            app, _, _ in app.quit()
+        },
     ])
 
     /// Draws the current state into a grid of the terminal's size.

@@ -134,6 +134,11 @@ final class Confirm: Overlay {
     ])
 
     func handle(_ key: Key, _ app: App) { Self.keymap.dispatch(key, self, app) }
+
+    /// Over a form, Ctrl-C asks the form's question (discard and quit?); else it quits.
+    func interrupt(_ app: App) {
+        if let over { over.interrupt(app) } else { app.quit() }
+    }
 }
 
 /// Asks for one line of text (a rejection's reason). Empty answers are refused when `required`.

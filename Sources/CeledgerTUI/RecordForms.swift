@@ -117,6 +117,20 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
                         )))
             }
         }
+        // More hours recognised than were claimed is an override too (the suggestion a form filled in
+        // counts as typed): it needs its reason.
+        if case .success(let r) = parsed(), r.recognition == .recognized, let h = r.recognizedHours, h > r.claimedHours,
+            r.recognitionNote.trimmedField.isEmpty, !issues.contains(where: { $0.field == .recognitionNote })
+        {
+            issues.append(
+                FieldIssue(
+                    .recognitionNote,
+                    Message(
+                        zh: "认定学时（\(h)）多于申报学时（\(r.claimedHours)），须在“认定说明”中写明理由",
+                        en:
+                            "more hours recognised (\(h)) than claimed (\(r.claimedHours)); give the reason in the recognition note"
+                    )))
+        }
         // A rejection needs its reason.
         if cells[.recognition] == Recognition.rejected.rawValue && (cells[.recognitionNote] ?? "").trimmedField.isEmpty {
             issues.append(
@@ -169,6 +183,15 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
             }
         }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
+    /// A recognised record is locked once saved: the form says so, with the hours, before the save (while
+    /// the form holds a record that could be saved).
+    override func lockNotice(_ app: App) -> String? {
+        guard cells[.recognition] == Recognition.recognized.rawValue else { return nil }
+        guard case .success(let r) = parsed(), let h = r.recognizedHours ?? r.suggestedHours else { return nil }
+        return app.t(
+            "保存后将锁定：认定 \(h) 学时（申报 \(r.claimedHours)）", "saving locks it: \(h) hours recognised (\(r.claimedHours) claimed)")
     }
 
     override func save(_ cells: [Field: String], _ app: App) -> String? {

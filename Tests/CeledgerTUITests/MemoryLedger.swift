@@ -32,6 +32,9 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     var preparing: Set<Int> = []
     /// Every write asked of the ledger, by name, in order (what a screen really did).
     private(set) var writes: [String] = []
+    /// Searches asked while their year was `preparing`: on the SQLite ledger each would have waited for the
+    /// index on the key's thread (up to its five seconds), so a screen must never ask one.
+    private(set) var searchesWhilePreparing = 0
 
     /// Names sort and are found by their pinyin initials, as on every ledger.
     private let pinyin: PinyinIndex
@@ -99,6 +102,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     /// The whole list of a query, in its order.
     private func list(_ q: PersonListQuery) throws(LedgerError) -> [PersonListRow] {
+        if !q.search.trimmingCharacters(in: .whitespaces).isEmpty && preparing.contains(q.year) { searchesWhilePreparing += 1 }
         var rows: [PersonListRow] = []
         for (rowID, p) in persons where p.isActive(in: q.year) {
             if let u = q.unit, p.unit != u { continue }
