@@ -89,6 +89,14 @@ extension SQLiteLedger {
     public func setRecognition(
         rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
     ) throws(LedgerError) -> Int {
+        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer).changed
+    }
+
+    /// `setRecognition`, saying for each record left unchanged why: recognised already, recognised (locked)
+    /// before a rejection, or gone. The states are read in the same transaction as the change.
+    public func decideRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+    ) throws(LedgerError) -> RecognitionOutcome {
         if recognition == .rejected && reason.trimmedField.isEmpty {
             throw LedgerError.rejectionNeedsReason
         }
@@ -111,12 +119,19 @@ extension SQLiteLedger {
                         recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
                     WHERE id = ? AND recognition <> 'recognized'
                     """)
-            var changed = 0
+            let state = try db.cachedStatement(sql: "SELECT recognition FROM record WHERE id = ?")
+            var outcome = RecognitionOutcome()
             for id in rowIDs {
-                try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
-                changed += db.changesCount
+                switch try String.fetchOne(state, arguments: [id]) {
+                case nil: outcome.gone += 1
+                case Recognition.recognized.rawValue:
+                    if recognition == .recognized { outcome.alreadyRecognized += 1 } else { outcome.locked += 1 }
+                default:
+                    try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
+                    outcome.changed += db.changesCount
+                }
             }
-            return changed
+            return outcome
         }
     }
 

@@ -369,8 +369,19 @@ enum RecognitionChoice {
 
     static func apply(_ app: App, _ ids: [Int64], _ r: Recognition, _ reason: String, _ done: (App) -> Void) {
         do {
-            let n = try app.ledger.setRecognition(rowIDs: ids, to: r, reason: reason, reviewer: app.reviewer)
-            app.info(app.t("已将 \(n) 条记录设为\(r.zh)", "\(n) record\(n == 1 ? "" : "s") set to \(r.en)"))
+            let outcome = try app.ledger.decideRecognition(rowIDs: ids, to: r, reason: reason, reviewer: app.reviewer)
+            let n = outcome.changed
+            // Records another window decided (or deleted) meanwhile are named with why, never as a bare 0.
+            if let why = outcome.refusals(app.lang) {
+                app.message = (
+                    n == 0
+                        ? app.t("未能设为\(r.zh)：", "not set to \(r.en): ") + why
+                        : app.t("已将 \(n) 条记录设为\(r.zh)；未改：", "\(n) set to \(r.en); unchanged: ") + why,
+                    true
+                )
+            } else {
+                app.info(app.t("已将 \(n) 条记录设为\(r.zh)", "\(n) record\(n == 1 ? "" : "s") set to \(r.en)"))
+            }
         } catch {
             app.error(error)
         }

@@ -171,3 +171,51 @@ import Testing
         #expect(app.shouldQuit)
     }
 }
+
+/// A refused decision says why for each kind of refusal; a recognised record's note is on screen.
+@Suite struct RefusalTests {
+    @Test func rejectingARecordAnotherWindowJustRecognisedSaysItIsLocked() throws {
+        let ledger = try memoryFixtureLedger()
+        let app = try makeApp(ledger)
+        app.press("r")
+        #expect(app.screen.contains("职业道德专题"))
+        let pending = try ledger.pendingRecords(year: 2024)
+        // Another window recognises every pending record now; this screen still lists them.
+        _ = try ledger.setRecognition(rowIDs: pending.map(\.stored.rowID), to: .recognized, reason: "", reviewer: "审核")
+        app.press("x")
+        app.type("材料不全")
+        app.press("Enter")
+        let text = app.screen
+        #expect(text.contains("未能设为不予认定：1 条已认定并锁定，须先按 u 重新打开"), "\(text)")
+        #expect(!text.contains("已将 0 条"))
+    }
+
+    @Test func recognisingSaysWhatWasAlreadyRecognisedAndWhatIsGone() throws {
+        let ledger = try memoryFixtureLedger()
+        let pending = try ledger.pendingRecords(year: 2024).map(\.stored.rowID)
+        #expect(pending.count == 2)
+        _ = try ledger.setRecognition(rowIDs: [pending[0]], to: .recognized, reason: "", reviewer: "审核")
+        let outcome = try ledger.decideRecognition(rowIDs: pending + [9_999], to: .recognized, reason: "", reviewer: "审核")
+        #expect(outcome == RecognitionOutcome(changed: 1, alreadyRecognized: 1, locked: 0, gone: 1))
+        #expect(outcome.refusals(.zh) == "1 条已是已认定（他人刚刚认定）；1 条已不在登记簿中")
+        #expect(outcome.refusals(.en) == "1 already recognised (just now, elsewhere); 1 no longer in the ledger")
+    }
+
+    @Test func thePersonScreenShowsARecognisedRecordsNote() throws {
+        let ledger = try memoryFixtureLedger()
+        let app = try makeApp(ledger)
+        let li = try #require(
+            try ledger.personRows(PersonListQuery(year: 2024), from: nil, forward: true, including: false, limit: 10).first)
+        var r = try #require(try ledger.records(personRowID: li.rowID, year: 2024).first).record
+        r.title = "院内讲座"
+        r.startDate = try Day.parse("2024-11-01").get()
+        r.endDate = r.startDate
+        r.claimedHours = try Hours.parse("8").get()
+        r.recognizedHours = try Hours.parse("6").get()
+        r.recognition = .recognized
+        r.recognitionNote = "实到 6 学时，按签到表"
+        _ = try ledger.addRecord(r, personRowID: li.rowID, reviewer: "审核")
+        app.press("Enter", "G")
+        #expect(app.screen.contains("认定说明：实到 6 学时，按签到表"), "\(app.screen)")
+    }
+}

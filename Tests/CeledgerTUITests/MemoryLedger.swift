@@ -391,12 +391,26 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int
     {
+        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer).changed
+    }
+
+    func decideRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+    ) throws(LedgerError) -> RecognitionOutcome {
         if recognition == .rejected && reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .rejectionNeedsReason }
         if recognition == .pending { throw .pendingNeedsReopen }
-        return try writing("setRecognition") { () throws(LedgerError) -> Int in
-            var n = 0
+        return try writing("setRecognition") { () throws(LedgerError) -> RecognitionOutcome in
+            var n = RecognitionOutcome()
             for id in rowIDs {
-                guard var row = records[id], row.record.recognition == .pending else { continue }
+                guard var row = records[id] else {
+                    n.gone += 1
+                    continue
+                }
+                if row.record.recognition == .recognized {
+                    if recognition == .recognized { n.alreadyRecognized += 1 } else { n.locked += 1 }
+                    continue
+                }
+                guard row.record.recognition == .pending else { continue }
                 let old = row.record
                 row.record.recognition = recognition
                 row.record.recognizedHours =
@@ -407,7 +421,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 log(
                     .update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old),
                     new: MemoryLedger.columns(row.record))
-                n += 1
+                n.changed += 1
             }
             return n
         }
