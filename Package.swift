@@ -49,7 +49,7 @@ let package = Package(
         // Screens as Swift state rendered to a text grid; one driver calls curses.
         .target(
             name: "CeledgerTUI",
-            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CNcursesw"]
+            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CeledgerSheets", "CNcursesw"]
         ),
         .executableTarget(
             name: "celedger",
@@ -94,7 +94,9 @@ let package = Package(
         .testTarget(
             name: "CeledgerTUITests",
             dependencies: [
-                "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
+                "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerSheets",
+                "CeledgerTestSupport",
+                grdb,
             ],
             exclude: ["Golden"]),
         // Shared by the test suites: running the built binary, a test's sandbox folder, golden files.

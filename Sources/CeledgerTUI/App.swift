@@ -1,6 +1,7 @@
 import CeledgerDomain
 import CeledgerLedger
 import CeledgerText
+import Foundation
 
 /// A full screen of the UI. Screens hold plain state, draw into a grid and change state on keys.
 protocol Screen: AnyObject {
@@ -19,6 +20,8 @@ protocol Screen: AnyObject {
     var waitsForTick: Bool { get }
     /// Finishes what waited, if it is ready; true when the screen changed.
     func tick(_ app: App) -> Bool
+    /// The commands the `:` palette offers here (a `KeymapScreen` reads its keymap).
+    func commands(_ app: App) -> [PaletteCommand]
 }
 
 extension Screen {
@@ -26,6 +29,7 @@ extension Screen {
     var waitsForTick: Bool { false }
     func tick(_ app: App) -> Bool { false }
     func returned(_ app: App) { reload(app) }
+    func commands(_ app: App) -> [PaletteCommand] { [] }
 }
 
 /// A box over the screen: forms, dialogs, choosers, help.
@@ -59,6 +63,11 @@ public final class App {
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
     var revealIDs = false
+    /// Pinyin initials for the palette's type-to-find (the CLI gives the shipped table; empty: none).
+    public var pinyin = PinyinIndex()
+    /// The environment (`CELEDGER_EXPORT_DIR`, `HOME`) and the clock of exports: injected by tests.
+    var environment = ProcessInfo.processInfo.environment
+    var clock: () -> Date = Date.init
     /// Where `p` writes record cards and who issues them (CardPrinting.swift).
     public var cardSettings = CardSettings.fromEnvironment()
     let words: Words
@@ -173,6 +182,16 @@ public final class App {
             app.overlay = HelpOverlay(entries: (app.screens.last?.helpEntries(app.words) ?? []) + App.keymap.help(app.words))
         },
         KeyBinding(
+            [.character(":")],
+            help: (
+                ":", "命令面板：本屏和各屏的全部命令，可按中文或拼音首字母查找",
+                "command palette: every command here and everywhere, found by words or pinyin initials"
+            )
+        ) {
+            app, _, _ in
+            app.overlay = PaletteOverlay(app)
+        },
+        KeyBinding(
             [.control("l"), .character("R")],
             help: ("Ctrl-L  R", "重新读取登记簿（其他程序的修改）", "re-read the ledger (changes by other programs)")
         ) { app, _, _ in
@@ -220,8 +239,20 @@ public final class App {
         g.put(right + " ", row: 0, column: max(0, width - right.displayWidth - 1), style: .reverse)
     }
 
-    /// The key hints on the bottom row.
+    /// The keys a clerk needs most: kept on a bar that is too narrow for all, the others dropped from the
+    /// end first (`?` lists every key).
+    static let barEssentials: Set<String> = ["p", "m", "A", "x", ":"]
+
+    /// The key hints on the bottom row, with the palette's `:` last; on a narrow terminal the keys that are
+    /// not essential go first, from the end.
     func keysBar(_ g: inout TextGrid, _ items: [(String, String)]) {
+        var items = items + [(":", t("命令", "commands"))]
+        let cells = { (list: [(String, String)]) in list.reduce(1) { $0 + $1.0.displayWidth + 1 + $1.1.displayWidth + 2 } }
+        while cells(items) > width + 1,
+            let drop = items.lastIndex(where: { !App.barEssentials.contains($0.0) }) ?? items.indices.last
+        {
+            items.remove(at: drop)
+        }
         var x = 1
         for (k, what) in items {
             let s = k + " " + what

@@ -118,6 +118,7 @@ final class PersonScreen: KeymapScreen {
                 if let p = s.person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
             },
             .year,
+            App.exportBinding(),
             Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide the full ID number")) { _, _, app in
                 app.revealIDs.toggle()
             },

@@ -178,6 +178,7 @@ final class PersonsScreen: KeymapScreen {
             s, _, app in
             app.push(RecognitionScreen(year: s.query.year))
         },
+        App.exportBinding(),
         Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide full ID numbers"), bar: ("v", "显示证号", "show IDs")) {
             _, _, app in
             app.revealIDs.toggle()
@@ -336,6 +337,15 @@ final class PersonsScreen: KeymapScreen {
         }
     }
 
+    static func statusLabel(_ s: StatusFilter, _ w: Words) -> String {
+        switch s {
+        case .all: w.t("全部", "all")
+        case .met: w.t("达标", "met")
+        case .short: w.t("未达标", "short")
+        case .professionalShort: w.t("专业不足", "prof. short")
+        }
+    }
+
     static func sortLabel(_ s: PersonSort, _ w: Words) -> String {
         switch s {
         case .name: w.t("姓名", "name")
@@ -401,13 +411,7 @@ final class PersonsScreen: KeymapScreen {
 
         // Filters, sort and search.
         let sortArrow = query.descending ? "↓" : "↑"
-        let statusLabel: String =
-            switch query.status {
-            case .all: w.t("全部", "all")
-            case .met: w.t("达标", "met")
-            case .short: w.t("未达标", "short")
-            case .professionalShort: w.t("专业不足", "prof. short")
-            }
+        let statusLabel = Self.statusLabel(query.status, w)
         var x = 1
         func item(_ label: String, _ value: String, highlight: Bool = false) {
             x = g.put(label + ": ", row: 1, column: x, style: .dim)

@@ -59,12 +59,14 @@ final class RecognitionScreen: KeymapScreen {
         ) { s, _, app in
             s.recognise(app)
         },
+        // `n` (no) rejects: `x` exports, on every list.
         Binding(
-            [.character("x")], help: ("x", "不予认定（须填写理由）", "reject (a reason is required)"), bar: ("x", "不予认定", "reject"),
-            hint: ("x 不予认定（填理由）", "x reject (reason)")
+            [.character("n")], help: ("n", "不予认定（须填写理由）", "reject (a reason is required)"), bar: ("n", "不予认定", "reject"),
+            hint: ("n 不予认定（填理由）", "n reject (reason)")
         ) { s, _, app in
             s.reject(app)
         },
+        App.exportBinding(),
         Binding([.character("o")], help: ("o", "打开此人", "open the person"), hint: ("o 打开此人", "o open person")) { s, _, app in
             if s.cursor.selected < s.pending.count {
                 app.push(PersonScreen(personRowID: s.pending[s.cursor.selected].personRowID, year: s.year))

@@ -132,6 +132,7 @@ struct UICommand: ParsableCommand {
         let app = App(
             ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
             year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
+        app.pinyin = (try? DataFiles.pinyin()) ?? PinyinIndex()
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         // Ended by a signal: the shell's convention, 128 + the signal's number.
         if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }

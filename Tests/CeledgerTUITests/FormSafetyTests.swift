@@ -182,7 +182,7 @@ import Testing
         let pending = try ledger.pendingRecords(year: 2024)
         // Another window recognises every pending record now; this screen still lists them.
         _ = try ledger.setRecognition(rowIDs: pending.map(\.stored.rowID), to: .recognized, reason: "", reviewer: "审核")
-        app.press("x")
+        app.press("n")
         app.type("材料不全")
         app.press("Enter")
         let text = app.screen

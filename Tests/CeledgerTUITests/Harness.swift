@@ -102,9 +102,11 @@ func memoryFixtureLedger() throws -> MemoryLedger {
 }
 
 func makeApp(_ ledger: (any LedgerWriter)? = nil, lang: Lang = .zh, width: Int = 120, height: Int = 24) throws -> App {
-    App(
+    let app = App(
         ledger: try ledger ?? fixtureLedger(), ledgerName: "ledger.sqlite", lang: lang, year: 2024,
         today: Day(year: 2024, month: 11, day: 25)!, reviewer: "clerk", width: width, height: height)
+    app.pinyin = pinyin
+    return app
 }
 
 extension App {

@@ -152,7 +152,7 @@ func keyClashes<S>(_ map: Keymap<S>, _ s: S, _ app: App) -> [Key] {
         app.press("Esc")
         let confirm = try #require(app.overlay as? Confirm)
         #expect(keyClashes(Confirm.keymap, confirm, app).isEmpty)
-        app.press("y", "r", "x")
+        app.press("y", "r", "n")
         let prompt = try #require(app.overlay as? Prompt)
         #expect(keyClashes(Prompt.keymap, prompt, app).isEmpty)
     }
