@@ -48,6 +48,7 @@ total_2024() {
 }
 check "before: 欧阳明辉 has 0.0 hours in 2024" test "$(total_2024)" = "0.0"
 
+export CELEDGER_EXPORT_DIR="$WORK/exports"
 t new-session -d -s e2e -x 120 -y 32 "'$BIN' --db '$DB' --year 2024; echo EXIT=\$? > '$WORK/exit'; sleep 60"
 check "the persons screen opens" wait_for "继续教育登记簿"
 check "it shows the year and counts" wait_for "2024年度"
@@ -80,6 +81,24 @@ t resize-window -t e2e -x 60 -y 12
 check "too small: asks to enlarge the window" wait_for "窗口太小"
 t resize-window -t e2e -x 100 -y 30
 check "resize redraws at the new size" wait_for "合计 40.0 / 90"
+
+# Ctrl-C in a form with changes asks first (a spreadsheet user presses it to copy); n keeps the form.
+t send-keys -t e2e a Tab Tab Tab Tab
+t send-keys -t e2e -l "半填的表"
+t send-keys -t e2e C-c
+check "Ctrl-C in a half-filled form asks before quitting" wait_for "放弃修改并退出？"
+t send-keys -t e2e n
+check "n keeps the form with what was typed" wait_for "半填的表"
+t send-keys -t e2e Escape
+check "Esc asks to discard" wait_for "放弃未保存的修改？"
+t send-keys -t e2e y
+check "y discards the form" wait_gone "半填的表"
+
+# x exports the person's records to the export folder and the status line names the file.
+t send-keys -t e2e x
+check "x names the exported file" wait_for "已导出 1 行到 $WORK/exports/"
+check "the export is an owner-only XLSX in the export folder" \
+  bash -c "ls '$WORK/exports/'*.xlsx >/dev/null && test \$(stat -c %a '$WORK/exports') = 700 && test \$(stat -c %a '$WORK/exports/'*.xlsx) = 600"
 
 t send-keys -t e2e Escape
 check "Esc goes back to the persons list" wait_for "人员 1 ·"
@@ -124,8 +143,8 @@ for delay in 0 0.002 0.005 0.01 0.03 0.1; do
   t send-keys -t e2e Tab C-u
   t send-keys -t e2e -l "2024-07-01"
   t send-keys -t e2e Tab Tab Tab Tab
-  t send-keys -t e2e -l "4"
-  wait_for "计入2024年度 4.0 学时" >/dev/null || true
+  t send-keys -t e2e -l "8"
+  wait_for "计入2024年度 8.0 学时" >/dev/null || true
   pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)
   t send-keys -t e2e C-s
   sleep "$delay"
