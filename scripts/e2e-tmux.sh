@@ -111,6 +111,18 @@ CSV
 check "an import runs while the UI is open" "$BIN" --db "$DB" import records "$WORK/more.csv"
 t send-keys -t e2e R
 check "R shows the other process's import at once" wait_for "60.0 ███"
+
+# U undoes the clerk's last change (the recognised BIM record): it is locked, so the undo asks for a reason.
+t send-keys -t e2e U
+check "U asks before undoing the last change" wait_for "撤销上一次修改：新增记录“BIM 应用培训”？"
+t send-keys -t e2e y
+check "the record is recognised, so the undo asks for the reopening's reason" wait_for "须先重新打开"
+t send-keys -t e2e -l "登记错了"
+t send-keys -t e2e Enter
+check "the undo is done and said" wait_for "已撤销：新增记录“BIM 应用培训”"
+check "the report agrees: back to the imported 20.0 hours" test "$(total_2024)" = "20.0"
+check "the history keeps the record's insert, reopening and delete" \
+  bash -c "'$BIN' --db '$DB' history 34052419800101001X | grep -c 'BIM 应用培训' | grep -qx 2"
 t send-keys -t e2e q
 for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
 check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"

@@ -82,6 +82,8 @@ public protocol LedgerWriter: LedgerReader {
     func decideRecognition(
         rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
     ) throws(LedgerError) -> RecognitionOutcome
+    /// Reverts an `Undoable` in one transaction (see `undo`); returns how many records it touched.
+    func revert(_ change: Undoable, reason: String, reviewer: String) throws(LedgerError) -> Int
     /// Reopens recognised records for correction, with a reason; returns how many were reopened.
     func reopen(rowIDs: [Int64], reason: String, reviewer: String) throws(LedgerError) -> Int
 
@@ -133,6 +135,8 @@ public struct RecognitionOutcome: Sendable, Hashable {
     public var locked = 0
     /// No longer in the ledger.
     public var gone = 0
+    /// The records that changed (for the undo of the decision).
+    public var changedRowIDs: [Int64] = []
     public init(changed: Int = 0, alreadyRecognized: Int = 0, locked: Int = 0, gone: Int = 0) {
         self.changed = changed
         self.alreadyRecognized = alreadyRecognized

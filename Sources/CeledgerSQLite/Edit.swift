@@ -6,7 +6,7 @@ internal import GRDB
 /// Single edits from the terminal UI (and later other front ends). Each is one transaction.
 extension SQLiteLedger {
     /// One write transaction for a record; the same activity twice is a duplicate.
-    private func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+    func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try write { db in
                 do {
@@ -18,7 +18,7 @@ extension SQLiteLedger {
         }
     }
 
-    private static func recordArguments(_ r: CeledgerDomain.Record) -> [String: DatabaseValueConvertible?] {
+    static func recordArguments(_ r: CeledgerDomain.Record) -> [String: DatabaseValueConvertible?] {
         [
             "mode": r.mode.rawValue, "category": r.category.rawValue, "title": r.title, "provider": r.provider,
             "start": r.startDate.iso, "end": r.endDate.iso, "year": r.year, "assessment": r.assessment.rawValue,
@@ -128,7 +128,10 @@ extension SQLiteLedger {
                     if recognition == .recognized { outcome.alreadyRecognized += 1 } else { outcome.locked += 1 }
                 default:
                     try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
-                    outcome.changed += db.changesCount
+                    if db.changesCount > 0 {
+                        outcome.changed += 1
+                        outcome.changedRowIDs.append(id)
+                    }
                 }
             }
             return outcome

@@ -63,6 +63,8 @@ public final class App {
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
     var revealIDs = false
+    /// The clerk's last change in this session, which Ctrl-Z / U takes back (UndoKeys.swift).
+    var lastChange: LastChange?
     /// Pinyin initials for the palette's type-to-find (the CLI gives the shipped table; empty: none).
     public var pinyin = PinyinIndex()
     /// The environment (`CELEDGER_EXPORT_DIR`, `HOME`) and the clock of exports: injected by tests.
@@ -190,6 +192,15 @@ public final class App {
         ) {
             app, _, _ in
             app.overlay = PaletteOverlay(app)
+        },
+        KeyBinding(
+            [.control("z"), .character("U")],
+            help: (
+                "Ctrl-Z  U", "撤销自己的上一次修改（新增、修改、删除记录，批量登记，认定），先确认",
+                "undo your last change (a record added, changed or deleted, a class, a recognition); asks first"
+            )
+        ) { app, _, _ in
+            app.undoLast()
         },
         KeyBinding(
             [.control("l"), .character("R")],

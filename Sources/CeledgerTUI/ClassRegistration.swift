@@ -136,6 +136,9 @@ final class ClassForm: RecordForm {
         guard case .success(let record) = parsed() else { return nil }
         do {
             let result = try app.ledger.addRecords(record, personRowIDs: persons, reviewer: app.reviewer)
+            app.made(
+                .classAdded(record, personRowIDs: result.added), "为 \(result.added.count) 人批量登记“\(record.title)”",
+                "\"\(record.title)\" registered for \(result.added.count)")
             app.overlay = nil
             onAdded(result, record, app)
             return nil

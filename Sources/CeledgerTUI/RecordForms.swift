@@ -199,9 +199,13 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         do {
             if let editing {
                 try app.ledger.updateRecord(rowID: editing.rowID, record, reviewer: app.reviewer)
+                app.made(
+                    .recordsChanged(before: [editing.rowID: editing.record]), "修改记录“\(record.title)”",
+                    "the change of \"\(record.title)\"")
                 onSaved(editing.rowID)
             } else {
                 let id = try app.ledger.addRecord(record, personRowID: personRowID, reviewer: app.reviewer)
+                app.made(.recordAdded(rowID: id), "新增记录“\(record.title)”", "the record \"\(record.title)\" added")
                 onSaved(id)
             }
             app.info(app.t("已保存", "saved"))

@@ -196,7 +196,8 @@ import Testing
         #expect(pending.count == 2)
         _ = try ledger.setRecognition(rowIDs: [pending[0]], to: .recognized, reason: "", reviewer: "审核")
         let outcome = try ledger.decideRecognition(rowIDs: pending + [9_999], to: .recognized, reason: "", reviewer: "审核")
-        #expect(outcome == RecognitionOutcome(changed: 1, alreadyRecognized: 1, locked: 0, gone: 1))
+        #expect(outcome.changed == 1 && outcome.alreadyRecognized == 1 && outcome.locked == 0 && outcome.gone == 1)
+        #expect(outcome.changedRowIDs == [pending[1]])
         #expect(outcome.refusals(.zh) == "1 条已是已认定（他人刚刚认定）；1 条已不在登记簿中")
         #expect(outcome.refusals(.en) == "1 already recognised (just now, elsewhere); 1 no longer in the ledger")
     }

@@ -9,7 +9,7 @@ func keysNamed(_ label: String, sourceLocation: SourceLocation = #_sourceLocatio
         "↑": [.up], "↓": [.down], "←": [.left], "→": [.right], "↑↓": [.up, .down],
         "PgUp": [.pageUp], "PgDn": [.pageDown], "Home": [.home], "End": [.end], "Space": [.character(" ")],
         "Enter": [.enter], "Esc": [.escape], "Delete": [.delete], "Insert": [.insert], "F1": [.function(1)],
-        "Ctrl-L": [.control("l")], "Ctrl-C": [.control("c")],
+        "Ctrl-L": [.control("l")], "Ctrl-C": [.control("c")], "Ctrl-Z": [.control("z")],
     ]
     return label.split(separator: " ").flatMap { token -> [Key] in
         if let keys = named[String(token)] { return keys }

@@ -422,8 +422,51 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                     .update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old),
                     new: MemoryLedger.columns(row.record))
                 n.changed += 1
+                n.changedRowIDs.append(id)
             }
             return n
+        }
+    }
+
+    func revert(_ change: Undoable, reason: String, reviewer: String) throws(LedgerError) -> Int {
+        try writing("revert") { () throws(LedgerError) -> Int in
+            let reason = reason.trimmingCharacters(in: .whitespaces)
+            // A recognised record is reopened first, which needs a reason (all checked before any change).
+            func ids() -> [Int64] {
+                switch change {
+                case .recordAdded(let id): return [id]
+                case .recordsChanged(let before): return Array(before.keys)
+                case .recordDeleted: return []
+                case .classAdded(let r, let ps):
+                    return records.filter { ps.contains($0.value.personRowID) && $0.value.record.title == r.title }.map(\.key)
+                }
+            }
+            let targets = ids()
+            if targets.contains(where: { records[$0]?.record.recognition == .recognized }) && reason.isEmpty {
+                throw .reopenNeedsReason
+            }
+            switch change {
+            case .recordAdded, .classAdded:
+                for id in targets {
+                    guard let old = records[id] else { continue }
+                    records[id] = nil
+                    log(.delete, .record, id, old.record.personID.value, old: MemoryLedger.columns(old.record))
+                }
+                return targets.count
+            case .recordsChanged(let before):
+                for (id, r) in before {
+                    guard let old = records[id] else { throw .gone }
+                    records[id] = StoredRow(personRowID: old.personRowID, record: r, reviewedBy: nil)
+                    log(
+                        .update, .record, id, r.personID.value, old: MemoryLedger.columns(old.record),
+                        new: MemoryLedger.columns(r))
+                }
+                return before.count
+            case .recordDeleted(let r, let person):
+                guard persons[person] != nil else { throw .gone }
+                _ = try insert(r, person, reviewer)
+                return 1
+            }
         }
     }
 
