@@ -302,22 +302,21 @@ final class PersonsScreen: KeymapScreen {
             guard let self else { return }
             switch choice {
             case 0:
-                let units = (try? app.ledger.units()) ?? []
-                app.overlay = Chooser(
-                    title: w.t("单位", "Unit"), options: [w.t("全部", "all")] + units,
-                    selected: query.unit.flatMap { units.firstIndex(of: $0).map { $0 + 1 } } ?? 0
-                ) { i, app in
-                    self.query.unit = i == 0 ? nil : units[i - 1]
+                // Sorted by pinyin and found by typing (a hospital has 150 departments).
+                app.overlay = FindChooser(
+                    title: w.t("单位", "Unit"), first: w.t("全部", "all"), options: (try? app.ledger.units()) ?? [],
+                    selected: query.unit, app: app
+                ) { unit, app in
+                    self.query.unit = unit
                     self.query.department = nil
                     self.requery(app)
                 }
             case 1:
-                let depts = (try? app.ledger.departments(unit: query.unit)) ?? []
-                app.overlay = Chooser(
-                    title: w.t("部门", "Department"), options: [w.t("全部", "all")] + depts,
-                    selected: query.department.flatMap { depts.firstIndex(of: $0).map { $0 + 1 } } ?? 0
-                ) { i, app in
-                    self.query.department = i == 0 ? nil : depts[i - 1]
+                app.overlay = FindChooser(
+                    title: w.t("部门", "Department"), first: w.t("全部", "all"),
+                    options: (try? app.ledger.departments(unit: query.unit)) ?? [], selected: query.department, app: app
+                ) { department, app in
+                    self.query.department = department
                     self.requery(app)
                 }
             case 2:
