@@ -48,7 +48,7 @@ total_2024() {
 }
 check "before: 欧阳明辉 has 0.0 hours in 2024" test "$(total_2024)" = "0.0"
 
-export CELEDGER_EXPORT_DIR="$WORK/exports"
+export CELEDGER_EXPORT_DIR="$WORK/exports" CELEDGER_CONFIG_DIR="$WORK/config"
 t new-session -d -s e2e -x 120 -y 32 "'$BIN' --db '$DB' --year 2024; echo EXIT=\$? > '$WORK/exit'; sleep 60"
 check "the persons screen opens" wait_for "继续教育登记簿"
 check "it shows the year and counts" wait_for "2024年度"
@@ -123,14 +123,21 @@ check "the undo is done and said" wait_for "已撤销：新增记录“BIM 应�
 check "the report agrees: back to the imported 20.0 hours" test "$(total_2024)" = "20.0"
 check "the history keeps the record's insert, reopening and delete" \
   bash -c "'$BIN' --db '$DB' history 34052419800101001X | grep -c 'BIM 应用培训' | grep -qx 2"
+# V saves the list as it is (the search for 欧阳明辉) as a named view.
+t send-keys -t e2e V Enter
+t send-keys -t e2e -l "欧阳"
+t send-keys -t e2e Enter
+check "V saves the list as a view" wait_for "已保存视图“欧阳”"
 t send-keys -t e2e q
 for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
 check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
 check "the terminal is given back (no UI left on screen)" wait_gone "继续教育登记簿"
 
 # SIGTERM also restores the terminal and ends the program.
-t respawn-pane -k -t e2e "'$BIN' --db '$DB' --year 2024; echo EXIT=\$? > '$WORK/exit2'; sleep 60"
+t respawn-pane -k -t e2e "'$BIN' --db '$DB' --year 2024 --view 欧阳; echo EXIT=\$? > '$WORK/exit2'; sleep 60"
 check "the UI opens again" wait_for "继续教育登记簿"
+check "--view opens the persons list in the saved view" wait_for "搜索: /oymh"
+check "the view's search is applied" wait_for "人员 1 ·"
 pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)
 [[ -n "$pid" ]] && kill -TERM "$pid"
 for _ in $(seq 1 200); do [[ -s "$WORK/exit2" ]] && break; sleep 0.05; done

@@ -106,6 +106,13 @@ struct UICommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The year to open (default: the current year).", valueName: "year"))
     var year: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Open the persons list in a view saved with V (filter, search, sort, year; kept in ~/.config/celedger/views.json).",
+            valueName: "name"))
+    var view: String?
+
     func validate() throws {
         if let year, !Day.plausibleYears.contains(year) {
             throw ValidationError(Context.text("--year 不合理：\(year)", "--year is implausible: \(year)"))
@@ -117,6 +124,12 @@ struct UICommand: ParsableCommand {
             throw CLIFailure(
                 zh: "终端界面需要在终端中运行（标准输入和输出都须是终端）；脚本请使用子命令（celedger --help）",
                 en: "the terminal UI needs a terminal (standard input and output); scripts use the subcommands (celedger --help)",
+                code: ExitStatus.usage)
+        }
+        if let view, SavedViews().named(view) == nil {
+            throw CLIFailure(
+                zh: "没有名为“\(view)”的视图（在人员列表按 V 保存）：\(SavedViews().file.path)",
+                en: "no view named \"\(view)\" (save one with V on the persons list): \(SavedViews().file.path)",
                 code: ExitStatus.usage)
         }
         let ledger = try Context.openLedger(global)
@@ -133,6 +146,7 @@ struct UICommand: ParsableCommand {
             ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
             year: year ?? today.year, today: today, reviewer: Context.actor(global), width: size.width, height: size.height)
         app.pinyin = (try? DataFiles.pinyin()) ?? PinyinIndex()
+        if let view { app.open(view: view) }
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         // Ended by a signal: the shell's convention, 128 + the signal's number.
         if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }

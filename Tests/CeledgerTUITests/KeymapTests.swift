@@ -10,6 +10,7 @@ func keysNamed(_ label: String, sourceLocation: SourceLocation = #_sourceLocatio
         "PgUp": [.pageUp], "PgDn": [.pageDown], "Home": [.home], "End": [.end], "Space": [.character(" ")],
         "Enter": [.enter], "Esc": [.escape], "Delete": [.delete], "Insert": [.insert], "F1": [.function(1)],
         "Ctrl-L": [.control("l")], "Ctrl-C": [.control("c")], "Ctrl-Z": [.control("z")],
+        "1-9": (1...9).map { .character(Character(String($0))) },
     ]
     return label.split(separator: " ").flatMap { token -> [Key] in
         if let keys = named[String(token)] { return keys }
