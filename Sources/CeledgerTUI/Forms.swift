@@ -194,7 +194,32 @@ class FormOverlay: Overlay {
         },
         KeyBinding([.enter, .control("s")], hint: ("Enter 或 Ctrl-S 保存", "Enter or Ctrl-S saves")) { f, _, app in f.submit(app) },
         KeyBinding([.escape], hint: ("Esc 取消", "Esc cancels")) { f, _, app in f.cancel(app) },
+        // F1 always, `?` where it is not text (a choice): the form's keys, the form kept under the help.
+        KeyBinding([.function(1), .character("?")], when: { f, _ in f.inputs[f.focus].isChoice }) { f, _, app in f.showHelp(app)
+        },
+        KeyBinding([.function(1)]) { f, _, app in f.showHelp(app) },
     ])
+
+    /// The form's keys in a help box over it; closing it comes back to the form as it was.
+    func showHelp(_ app: App) {
+        let w = app.words
+        app.overlay = HelpOverlay(
+            entries: [
+                ("Tab ↓  Shift-Tab ↑", w.t("下一项 / 上一项", "next / previous input")),
+                ("Space ← →", w.t("换选项（选择项）；移动光标（文字项）", "change a choice; move the cursor in text")),
+                (
+                    "Ctrl-U",
+                    w.t(
+                        "清空这一项（有内容的项进入时整项选中，输入即替换）", "empty the input (a filled one is all selected on entry: typing replaces it)"
+                    )
+                ),
+                ("Enter  Ctrl-S", w.t("保存（有误的项逐项列出原因）", "save (every bad input says why)")),
+                ("Esc", w.t("取消（有修改时先问）", "cancel (asks first when something changed)")),
+                ("Ctrl-C", w.t("退出（有修改时先问）", "quit (asks first when something changed)")),
+                ("Ctrl-L", w.t("重新读取登记簿（表单保留）", "re-read the ledger (the form stays)")),
+                ("F1  ?", w.t("本帮助（? 在选择项上）", "this help (? on a choice)")),
+            ], back: self)
+    }
 
     /// Esc: closes the form, asking first when something typed would be lost.
     func cancel(_ app: App) {

@@ -102,7 +102,8 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
 
     override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
         var issues: [FieldIssue] = []
-        switch parsed() {
+        let parsed = self.parsed()
+        switch parsed {
         case .failure(let p): issues = p.issues
         case .success(let r):
             // Hours set by hand against the rule need their reason.
@@ -119,7 +120,7 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         }
         // More hours recognised than were claimed is an override too (the suggestion a form filled in
         // counts as typed): it needs its reason.
-        if case .success(let r) = parsed(), r.recognition == .recognized, let h = r.recognizedHours, h > r.claimedHours,
+        if case .success(let r) = parsed, r.recognition == .recognized, let h = r.recognizedHours, h > r.claimedHours,
             r.recognitionNote.trimmedField.isEmpty, !issues.contains(where: { $0.field == .recognitionNote })
         {
             issues.append(

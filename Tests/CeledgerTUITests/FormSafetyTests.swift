@@ -220,3 +220,24 @@ import Testing
         #expect(app.screen.contains("认定说明：实到 6 学时，按签到表"), "\(app.screen)")
     }
 }
+
+@Suite struct FormHelpTests {
+    @Test func questionMarkOnAChoiceAndF1AnywhereShowTheFormsKeysAndComeBack() throws {
+        let app = try makeApp(try memoryFixtureLedger())
+        app.press("j", "j", "j", "Enter", "a", "Tab", "Tab", "Tab", "Tab")
+        app.type("院内讲座")
+        app.press("F1")
+        #expect(app.overlay is HelpOverlay)
+        #expect(app.screen.contains("有内容的项进入时整项选中"), "\(app.screen)")
+        app.press("Esc")
+        let form = try #require(app.overlay as? RecordForm)
+        #expect(form.cells[.title] == "院内讲座")
+        // On a text input ? is text; on a choice it is the help.
+        app.press("?")
+        #expect(form.cells[.title] == "院内讲座?")
+        app.press("BTab", "?")
+        #expect(app.overlay is HelpOverlay)
+        app.press("q")
+        #expect(app.overlay === form)
+    }
+}
