@@ -12,6 +12,12 @@ public enum Undoable: Sendable, Hashable {
     case recordsChanged(before: [Int64: Record])
     /// A record deleted, as it was: undo adds it again.
     case recordDeleted(Record, personRowID: Int64)
+    /// A person added: undo deletes them (refused while they have records, as a delete is).
+    case personAdded(rowID: Int64)
+    /// A person changed, with what they were: undo puts that back.
+    case personChanged(rowID: Int64, before: Person)
+    /// A person deleted (they had no records): undo adds them again.
+    case personDeleted(Person)
 }
 
 extension LedgerWriter {
@@ -19,6 +25,19 @@ extension LedgerWriter {
     /// reopened first, as `reopen` does, which needs a `reason` (`.reopenNeedsReason` without one).
     /// Returns how many records it touched.
     public func undo(_ change: Undoable, reason: String, reviewer: String) throws(LedgerError) -> Int {
-        try revert(change, reason: reason, reviewer: reviewer)
+        // A person's change is one of the writer's own calls (each one transaction); a record's is `revert`.
+        switch change {
+        case .personAdded(let id):
+            try deletePerson(rowID: id)
+            return 1
+        case .personChanged(let id, let before):
+            try updatePerson(rowID: id, before)
+            return 1
+        case .personDeleted(let p):
+            _ = try addPerson(p)
+            return 1
+        default:
+            return try revert(change, reason: reason, reviewer: reviewer)
+        }
     }
 }

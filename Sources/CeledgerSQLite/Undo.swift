@@ -91,6 +91,9 @@ extension SQLiteLedger {
                             :basis, :quantity, :role, :suggested, :now, :now)
                         """, arguments: StatementArguments(args))
                 return 1
+            case .personAdded, .personChanged, .personDeleted:
+                // `undo` takes these through the writer's own person calls.
+                throw LedgerError.gone
             }
         }
     }

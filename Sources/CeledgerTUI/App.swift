@@ -196,8 +196,8 @@ public final class App {
         KeyBinding(
             [.control("z"), .character("U")],
             help: (
-                "Ctrl-Z  U", "撤销自己的上一次修改（新增、修改、删除记录，批量登记，认定），先确认",
-                "undo your last change (a record added, changed or deleted, a class, a recognition); asks first"
+                "Ctrl-Z  U", "撤销自己的上一次修改（人员或记录的新增、修改、删除，批量登记，认定），先确认",
+                "undo your last change (a person or record added, changed or deleted, a class, a recognition); asks first"
             )
         ) { app, _, _ in
             app.undoLast()

@@ -245,8 +245,12 @@ final class PersonsScreen: KeymapScreen {
         }
         app.overlay = Confirm(w.t("删除人员“\(r.name)”？", "Delete the person \"\(r.name)\"?")) { [weak self] app in
             do {
+                let before = try app.ledger.person(rowID: r.rowID)
                 try app.ledger.deletePerson(rowID: r.rowID)
-                app.info(w.t("已删除", "deleted"))
+                if let before {
+                    app.made(.personDeleted(before.person), "删除人员“\(r.name)”", "the deletion of \(r.name)")
+                }
+                app.info(w.t("已删除（Ctrl-Z 或 U 撤销）", "deleted (Ctrl-Z or U undoes it)"))
             } catch {
                 app.error(error)
             }

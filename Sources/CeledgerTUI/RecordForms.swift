@@ -262,9 +262,14 @@ final class PersonForm: FormOverlay {
         do {
             if let editing {
                 try app.ledger.updatePerson(rowID: editing.rowID, person)
+                app.made(
+                    .personChanged(rowID: editing.rowID, before: editing.person), "修改人员“\(person.name)”",
+                    "the change of \(person.name)")
                 onSaved(editing.rowID)
             } else {
-                onSaved(try app.ledger.addPerson(person))
+                let id = try app.ledger.addPerson(person)
+                app.made(.personAdded(rowID: id), "新增人员“\(person.name)”", "\(person.name) added")
+                onSaved(id)
             }
             app.info(app.t("已保存", "saved"))
             return nil

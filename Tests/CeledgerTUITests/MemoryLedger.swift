@@ -436,7 +436,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 switch change {
                 case .recordAdded(let id): return [id]
                 case .recordsChanged(let before): return Array(before.keys)
-                case .recordDeleted: return []
+                case .recordDeleted, .personAdded, .personChanged, .personDeleted: return []
                 case .classAdded(let r, let ps):
                     return records.filter { ps.contains($0.value.personRowID) && $0.value.record.title == r.title }.map(\.key)
                 }
@@ -466,6 +466,8 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 guard persons[person] != nil else { throw .gone }
                 _ = try insert(r, person, reviewer)
                 return 1
+            case .personAdded, .personChanged, .personDeleted:
+                throw .gone  // `undo` takes these through the person calls
             }
         }
     }

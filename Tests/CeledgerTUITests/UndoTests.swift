@@ -90,3 +90,34 @@ import Testing
         #expect(app.screen.contains("已撤销：将 2 条记录设为已认定"), "\(app.screen)")
     }
 }
+
+@Suite struct PersonUndoTests {
+    @Test(arguments: UndoTests.ledgers) func aPersonAddedThenDeletedComesBackAndGoesAgain(_ kind: String) throws {
+        let ledger: any LedgerWriter = kind == "sqlite" ? try fixtureLedger() : try memoryFixtureLedger()
+        let app = try makeApp(ledger)
+        let count = { try ledger.personSummary(PersonListQuery(year: 2024)).persons }
+        let before = try count()
+        app.press("a")
+        app.type(id("360102", 1990, 1, 1, 111).value)
+        app.press("Tab")
+        app.type("高峰")
+        app.press("C-s")
+        #expect(try count() == before + 1, "\(app.screen)")
+        app.press("U", "y")
+        #expect(try count() == before, "\(app.screen)")
+        #expect(app.screen.contains("已撤销：新增人员“高峰”"))
+        // A person without records deleted, then the deletion undone.
+        app.press("a")
+        app.type(id("360102", 1991, 2, 2, 113).value)
+        app.press("Tab")
+        app.type("郭婷")
+        app.press("C-s")
+        let row = try #require(app.screens.last as? PersonsScreen).selectedRow
+        #expect(row?.name == "郭婷")
+        app.press("d", "y")
+        #expect(try count() == before)
+        app.press("C-z", "y")
+        #expect(try count() == before + 1)
+        #expect(app.screen.contains("已撤销：删除人员“郭婷”"), "\(app.screen)")
+    }
+}
