@@ -49,7 +49,7 @@ let package = Package(
         // Screens as Swift state rendered to a text grid; one driver calls curses.
         .target(
             name: "CeledgerTUI",
-            // CeledgerSheets only for OutputFile, the one safe way to write a file a user names (files, no ledger).
+            // CeledgerSheets for writing files a clerk names: OutputFile (cards) and XLSXWriter (x exports what is shown).
             dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CeledgerSheets", "CNcursesw"]
         ),
         .executableTarget(
@@ -95,7 +95,9 @@ let package = Package(
         .testTarget(
             name: "CeledgerTUITests",
             dependencies: [
-                "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerTestSupport", grdb,
+                "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerSheets",
+                "CeledgerTestSupport",
+                grdb,
             ],
             exclude: ["Golden"]),
         // Shared by the test suites: running the built binary, a test's sandbox folder, golden files.

@@ -48,6 +48,7 @@ total_2024() {
 }
 check "before: 欧阳明辉 has 0.0 hours in 2024" test "$(total_2024)" = "0.0"
 
+export CELEDGER_EXPORT_DIR="$WORK/exports" CELEDGER_CONFIG_DIR="$WORK/config"
 t new-session -d -s e2e -x 120 -y 32 "'$BIN' --db '$DB' --year 2024; echo EXIT=\$? > '$WORK/exit'; sleep 60"
 check "the persons screen opens" wait_for "继续教育登记簿"
 check "it shows the year and counts" wait_for "2024年度"
@@ -81,6 +82,24 @@ check "too small: asks to enlarge the window" wait_for "窗口太小"
 t resize-window -t e2e -x 100 -y 30
 check "resize redraws at the new size" wait_for "合计 40.0 / 90"
 
+# Ctrl-C in a form with changes asks first (a spreadsheet user presses it to copy); n keeps the form.
+t send-keys -t e2e a Tab Tab Tab Tab
+t send-keys -t e2e -l "半填的表"
+t send-keys -t e2e C-c
+check "Ctrl-C in a half-filled form asks before quitting" wait_for "放弃修改并退出？"
+t send-keys -t e2e n
+check "n keeps the form with what was typed" wait_for "半填的表"
+t send-keys -t e2e Escape
+check "Esc asks to discard" wait_for "放弃未保存的修改？"
+t send-keys -t e2e y
+check "y discards the form" wait_gone "半填的表"
+
+# x exports the person's records to the export folder and the status line names the file.
+t send-keys -t e2e x
+check "x names the exported file" wait_for "已导出 1 行到 $WORK/exports/"
+check "the export is an owner-only XLSX in the export folder" \
+  bash -c "ls '$WORK/exports/'*.xlsx >/dev/null && test \$(stat -c %a '$WORK/exports') = 700 && test \$(stat -c %a '$WORK/exports/'*.xlsx) = 600"
+
 t send-keys -t e2e Escape
 check "Esc goes back to the persons list" wait_for "人员 1 ·"
 
@@ -92,14 +111,33 @@ CSV
 check "an import runs while the UI is open" "$BIN" --db "$DB" import records "$WORK/more.csv"
 t send-keys -t e2e R
 check "R shows the other process's import at once" wait_for "60.0 ███"
+
+# U undoes the clerk's last change (the recognised BIM record): it is locked, so the undo asks for a reason.
+t send-keys -t e2e U
+check "U asks before undoing the last change" wait_for "撤销上一次修改：新增记录“BIM 应用培训”？"
+t send-keys -t e2e y
+check "the record is recognised, so the undo asks for the reopening's reason" wait_for "须先重新打开"
+t send-keys -t e2e -l "登记错了"
+t send-keys -t e2e Enter
+check "the undo is done and said" wait_for "已撤销：新增记录“BIM 应用培训”"
+check "the report agrees: back to the imported 20.0 hours" test "$(total_2024)" = "20.0"
+check "the history keeps the record's insert, reopening and delete" \
+  bash -c "'$BIN' --db '$DB' history 34052419800101001X | grep -c 'BIM 应用培训' | grep -qx 2"
+# V saves the list as it is (the search for 欧阳明辉) as a named view.
+t send-keys -t e2e V Enter
+t send-keys -t e2e -l "欧阳"
+t send-keys -t e2e Enter
+check "V saves the list as a view" wait_for "已保存视图“欧阳”"
 t send-keys -t e2e q
 for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
 check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
 check "the terminal is given back (no UI left on screen)" wait_gone "继续教育登记簿"
 
 # SIGTERM also restores the terminal and ends the program.
-t respawn-pane -k -t e2e "'$BIN' --db '$DB' --year 2024; echo EXIT=\$? > '$WORK/exit2'; sleep 60"
+t respawn-pane -k -t e2e "'$BIN' --db '$DB' --year 2024 --view 欧阳; echo EXIT=\$? > '$WORK/exit2'; sleep 60"
 check "the UI opens again" wait_for "继续教育登记簿"
+check "--view opens the persons list in the saved view" wait_for "搜索: /oymh"
+check "the view's search is applied" wait_for "人员 1 ·"
 pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)
 [[ -n "$pid" ]] && kill -TERM "$pid"
 for _ in $(seq 1 200); do [[ -s "$WORK/exit2" ]] && break; sleep 0.05; done
@@ -124,8 +162,8 @@ for delay in 0 0.002 0.005 0.01 0.03 0.1; do
   t send-keys -t e2e Tab C-u
   t send-keys -t e2e -l "2024-07-01"
   t send-keys -t e2e Tab Tab Tab Tab
-  t send-keys -t e2e -l "4"
-  wait_for "计入2024年度 4.0 学时" >/dev/null || true
+  t send-keys -t e2e -l "8"
+  wait_for "计入2024年度 8.0 学时" >/dev/null || true
   pid=$(pgrep -f -- "--db $DB --year 2024" | head -n 1 || true)
   t send-keys -t e2e C-s
   sleep "$delay"

@@ -86,6 +86,12 @@ public protocol LedgerWriter: LedgerReader {
     func deleteRecord(rowID: Int64) throws(LedgerError)
     /// Recognises or rejects records (a rejection needs a reason); returns how many changed.
     func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int
+    /// `setRecognition`, saying why each record left unchanged was left (recognised already, locked, gone).
+    func decideRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+    ) throws(LedgerError) -> RecognitionOutcome
+    /// Reverts an `Undoable` in one transaction (see `undo`); returns how many records it touched.
+    func revert(_ change: Undoable, reason: String, reviewer: String) throws(LedgerError) -> Int
     /// Reopens recognised records for correction, with a reason; returns how many were reopened.
     func reopen(rowIDs: [Int64], reason: String, reviewer: String) throws(LedgerError) -> Int
 
@@ -131,4 +137,40 @@ extension LedgerWriter {
 extension IssuedCard {
     /// The prefix of every certificate number: Jiangxi (江西).
     public static let jiangxiPrefix = "JX"
+}
+
+/// What a recognition decision did to the records it was asked for: how many changed, and why the others
+/// did not (another window or reviewer may have decided them a moment before).
+public struct RecognitionOutcome: Sendable, Hashable {
+    public var changed = 0
+    /// Asked to recognise, and recognised already.
+    public var alreadyRecognized = 0
+    /// Asked to reject, but recognised (locked: reopen it first).
+    public var locked = 0
+    /// No longer in the ledger.
+    public var gone = 0
+    /// The records that changed (for the undo of the decision).
+    public var changedRowIDs: [Int64] = []
+    public init(changed: Int = 0, alreadyRecognized: Int = 0, locked: Int = 0, gone: Int = 0) {
+        self.changed = changed
+        self.alreadyRecognized = alreadyRecognized
+        self.locked = locked
+        self.gone = gone
+    }
+
+    /// The records left unchanged and why, in the clerk's words ("1 条已被认定（已锁定）…"); nil when all changed.
+    public func refusals(_ lang: Lang) -> String? {
+        var parts: [String] = []
+        let zh = lang == .zh
+        if alreadyRecognized > 0 {
+            parts.append(
+                zh ? "\(alreadyRecognized) 条已是已认定（他人刚刚认定）" : "\(alreadyRecognized) already recognised (just now, elsewhere)")
+        }
+        if locked > 0 {
+            parts.append(
+                zh ? "\(locked) 条已认定并锁定，须先按 u 重新打开" : "\(locked) recognised and locked; reopen with u first")
+        }
+        if gone > 0 { parts.append(zh ? "\(gone) 条已不在登记簿中" : "\(gone) no longer in the ledger") }
+        return parts.isEmpty ? nil : parts.joined(separator: zh ? "；" : "; ")
+    }
 }

@@ -6,7 +6,7 @@ internal import GRDB
 /// Single edits from the terminal UI (and later other front ends). Each is one transaction.
 extension SQLiteLedger {
     /// One write transaction for a record; the same activity twice is a duplicate.
-    private func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+    func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try write { db in
                 do {
@@ -18,7 +18,7 @@ extension SQLiteLedger {
         }
     }
 
-    private static func recordArguments(_ r: CeledgerDomain.Record) -> [String: DatabaseValueConvertible?] {
+    static func recordArguments(_ r: CeledgerDomain.Record) -> [String: DatabaseValueConvertible?] {
         [
             "mode": r.mode.rawValue, "category": r.category.rawValue, "title": r.title, "provider": r.provider,
             "start": r.startDate.iso, "end": r.endDate.iso, "year": r.year, "assessment": r.assessment.rawValue,
@@ -89,6 +89,14 @@ extension SQLiteLedger {
     public func setRecognition(
         rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
     ) throws(LedgerError) -> Int {
+        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer).changed
+    }
+
+    /// `setRecognition`, saying for each record left unchanged why: recognised already, recognised (locked)
+    /// before a rejection, or gone. The states are read in the same transaction as the change.
+    public func decideRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+    ) throws(LedgerError) -> RecognitionOutcome {
         if recognition == .rejected && reason.trimmedField.isEmpty {
             throw LedgerError.rejectionNeedsReason
         }
@@ -111,12 +119,22 @@ extension SQLiteLedger {
                         recognition_note = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?
                     WHERE id = ? AND recognition <> 'recognized'
                     """)
-            var changed = 0
+            let state = try db.cachedStatement(sql: "SELECT recognition FROM record WHERE id = ?")
+            var outcome = RecognitionOutcome()
             for id in rowIDs {
-                try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
-                changed += db.changesCount
+                switch try String.fetchOne(state, arguments: [id]) {
+                case nil: outcome.gone += 1
+                case Recognition.recognized.rawValue:
+                    if recognition == .recognized { outcome.alreadyRecognized += 1 } else { outcome.locked += 1 }
+                default:
+                    try statement.execute(arguments: [reason.trimmedField, reviewer, now, now, id])
+                    if db.changesCount > 0 {
+                        outcome.changed += 1
+                        outcome.changedRowIDs.append(id)
+                    }
+                }
             }
-            return changed
+            return outcome
         }
     }
 

@@ -14,9 +14,12 @@ extension StoredRecord {
 
 public struct ReportFilter: Sendable {
     public var unit: String?
+    /// One department (of the unit, when one is given).
+    public var department: String?
     public var status: AnnualTotals.Status?
-    public init(unit: String? = nil, status: AnnualTotals.Status? = nil) {
+    public init(unit: String? = nil, department: String? = nil, status: AnnualTotals.Status? = nil) {
         self.unit = unit
+        self.department = department
         self.status = status
     }
 }
@@ -37,6 +40,10 @@ extension SQLiteLedger {
         if let u = filter.unit {
             unitClause = " AND p.unit = :unit"
             args["unit"] = u
+        }
+        if let d = filter.department {
+            unitClause += " AND p.department = :department"
+            args["department"] = d
         }
         func emit(_ db: Database, _ row: Row, _ totals: AnnualTotals, _ notes: () throws -> [Message]) throws {
             if let s = filter.status, totals.status != s { return }

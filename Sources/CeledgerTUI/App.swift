@@ -20,6 +20,8 @@ protocol Screen: AnyObject {
     var waitsForTick: Bool { get }
     /// Finishes what waited, if it is ready; true when the screen changed.
     func tick(_ app: App) -> Bool
+    /// The commands the `:` palette offers here (a `KeymapScreen` reads its keymap).
+    func commands(_ app: App) -> [PaletteCommand]
 }
 
 extension Screen {
@@ -27,12 +29,19 @@ extension Screen {
     var waitsForTick: Bool { false }
     func tick(_ app: App) -> Bool { false }
     func returned(_ app: App) { reload(app) }
+    func commands(_ app: App) -> [PaletteCommand] { [] }
 }
 
 /// A box over the screen: forms, dialogs, choosers, help.
 protocol Overlay: AnyObject {
     func render(_ g: inout TextGrid, _ app: App)
     func handle(_ key: Key, _ app: App)
+    /// Ctrl-C while the box is up: quits, unless the box holds work a quit would lose (a form asks first).
+    func interrupt(_ app: App)
+}
+
+extension Overlay {
+    func interrupt(_ app: App) { app.quit() }
 }
 
 /// The terminal UI's state: a stack of screens, an optional overlay, a message line. Pure: it reads and
@@ -54,6 +63,13 @@ public final class App {
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
     var revealIDs = false
+    /// The clerk's last change in this session, which Ctrl-Z / U takes back (UndoKeys.swift).
+    var lastChange: LastChange?
+    /// Pinyin initials for the palette's type-to-find (the CLI gives the shipped table; empty: none).
+    public var pinyin = PinyinIndex()
+    /// The environment (`CELEDGER_EXPORT_DIR`, `HOME`) and the clock of exports: injected by tests.
+    var environment = ProcessInfo.processInfo.environment
+    var clock: () -> Date = Date.init
     /// Where `p` writes record cards and who issues them (CardPrinting.swift).
     public var cardSettings = CardSettings.fromEnvironment()
     let words: Words
@@ -116,12 +132,13 @@ public final class App {
         return true
     }
 
-    /// True while the screen on top waits for something being prepared in the background.
-    public var waitsForTick: Bool { overlay == nil && screens.last?.waitsForTick == true }
+    /// True while the screen on top waits for something being prepared in the background, a box over it
+    /// or not: what it waited for is shown as soon as it is ready, never left half-drawn under a form.
+    public var waitsForTick: Bool { screens.last?.waitsForTick == true }
 
     /// Between keys: lets the screen on top finish what waited; true when it changed.
     @discardableResult
-    public func tick() -> Bool { overlay == nil && screens.last?.tick(self) == true }
+    public func tick() -> Bool { screens.last?.tick(self) == true }
 
     /// Re-reads the ledger for the current screen: after another program changed it, or on Ctrl-L.
     public func reload() {
@@ -140,7 +157,14 @@ public final class App {
             return
         }
         if key == .control("c") {
-            shouldQuit = true
+            // A form with changes asks first, as Esc does: Ctrl-C is what a spreadsheet user presses to copy.
+            if let o = overlay { o.interrupt(self) } else { shouldQuit = true }
+            return
+        }
+        // Ctrl-L re-reads and redraws under any box too (a form keeps what was typed).
+        if key == .control("l"), overlay != nil {
+            reload()
+            info(t("已重新读取登记簿", "ledger re-read"))
             return
         }
         if let o = overlay {
@@ -162,15 +186,36 @@ public final class App {
             app.overlay = HelpOverlay(entries: (app.screens.last?.helpEntries(app.words) ?? []) + App.keymap.help(app.words))
         },
         KeyBinding(
+            [.character(":")],
+            help: (
+                ":", "命令面板：本屏和各屏的全部命令，可按中文或拼音首字母查找",
+                "command palette: every command here and everywhere, found by words or pinyin initials"
+            )
+        ) {
+            app, _, _ in
+            app.overlay = PaletteOverlay(app)
+        },
+        KeyBinding(
+            [.control("z"), .character("U")],
+            help: (
+                "Ctrl-Z  U", "撤销自己的上一次修改（人员或记录的新增、修改、删除，批量登记，认定），先确认",
+                "undo your last change (a person or record added, changed or deleted, a class, a recognition); asks first"
+            )
+        ) { app, _, _ in
+            app.undoLast()
+        },
+        KeyBinding(
             [.control("l"), .character("R")],
             help: ("Ctrl-L  R", "重新读取登记簿（其他程序的修改）", "re-read the ledger (changes by other programs)")
         ) { app, _, _ in
             app.reload()
             app.info(app.t("已重新读取登记簿", "ledger re-read"))
         },
-        // `handle` takes Ctrl-C before anything else (it quits over a box or a too small window as well);
+        // `handle` takes Ctrl-C before anything else (a form with changes asks first; a too small window quits);
         // this line is its entry in the help.
-        KeyBinding([.control("c")], help: ("Ctrl-C", "立即退出", "quit at once")) { app, _, _ in app.quit() },
+        KeyBinding([.control("c")], help: ("Ctrl-C", "退出（表单有未保存的修改时先问）", "quit (asks first over a form with unsaved changes)")) {
+            app, _, _ in app.quit()
+        },
     ])
 
     /// Draws the current state into a grid of the terminal's size.
@@ -207,8 +252,20 @@ public final class App {
         g.put(right + " ", row: 0, column: max(0, width - right.displayWidth - 1), style: .reverse)
     }
 
-    /// The key hints on the bottom row.
+    /// The keys a clerk needs most: kept on a bar that is too narrow for all, the others dropped from the
+    /// end first (`?` lists every key).
+    static let barEssentials: Set<String> = ["p", "m", "A", "x", ":"]
+
+    /// The key hints on the bottom row, with the palette's `:` last; on a narrow terminal the keys that are
+    /// not essential go first, from the end.
     func keysBar(_ g: inout TextGrid, _ items: [(String, String)]) {
+        var items = items + [(":", t("命令", "commands"))]
+        let cells = { (list: [(String, String)]) in list.reduce(1) { $0 + $1.0.displayWidth + 1 + $1.1.displayWidth + 2 } }
+        while cells(items) > width + 1,
+            let drop = items.lastIndex(where: { !App.barEssentials.contains($0.0) }) ?? items.indices.last
+        {
+            items.remove(at: drop)
+        }
         var x = 1
         for (k, what) in items {
             let s = k + " " + what

@@ -132,7 +132,8 @@ extension PersonScreen {
     static let cardKeys: [Binding] = [
         Binding(
             [.character("p")],
-            help: ("p", "打印本年度继续教育学时证明（A4 网页文件，带证明编号）", "print the year's record card (an A4 HTML file, numbered)")
+            help: ("p", "打印本年度继续教育学时证明（A4 网页文件，带证明编号）", "print the year's record card (an A4 HTML file, numbered)"),
+            bar: ("p", "打印证明", "print card")
         ) { s, _, app in
             s.printCard(app)
         }

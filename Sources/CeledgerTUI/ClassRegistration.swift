@@ -34,14 +34,18 @@ extension PersonsScreen {
     /// `m` marks or unmarks the selected person and moves down, `M` clears the marks, `A` registers one
     /// class for every marked person (Art. 16), `t` opens the statistics. At the end of the persons list's keymap.
     static let batchKeys: [Binding] = [
-        Binding([.character("m")], help: ("m", "标记 / 取消标记所选人员（* 表示已标记）", "mark / unmark the selected person (* shows a mark)")) {
+        Binding(
+            [.character("m")], help: ("m", "标记 / 取消标记所选人员（* 表示已标记）", "mark / unmark the selected person (* shows a mark)"),
+            bar: ("m", "标记", "mark")
+        ) {
             s, _, app in
             s.toggleMark(app)
         },
         Binding([.character("M")], help: ("M", "清除所有标记", "clear every mark")) { s, _, app in s.clearMarks(app) },
         Binding(
             [.character("A")],
-            help: ("A", "为所有标记的人员登记同一培训（重复的跳过）", "register one class for every marked person (duplicates skipped)")
+            help: ("A", "为所有标记的人员登记同一培训（重复的跳过）", "register one class for every marked person (duplicates skipped)"),
+            bar: ("A", "批量登记", "register class")
         ) { s, _, app in
             s.openClassForm(app)
         },
@@ -132,6 +136,9 @@ final class ClassForm: RecordForm {
         guard case .success(let record) = parsed() else { return nil }
         do {
             let result = try app.ledger.addRecords(record, personRowIDs: persons, reviewer: app.reviewer)
+            app.made(
+                .classAdded(record, personRowIDs: result.added), "为 \(result.added.count) 人批量登记“\(record.title)”",
+                "\"\(record.title)\" registered for \(result.added.count)")
             app.overlay = nil
             onAdded(result, record, app)
             return nil

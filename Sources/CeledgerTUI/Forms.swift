@@ -47,6 +47,7 @@ class FormOverlay: Overlay {
     init(title: String, inputs: [FormInput]) {
         self.title = title
         self.inputs = inputs
+        if let first = inputs.first, !first.isChoice { self.inputs[0].text.selectAll() }
     }
 
     // Subclasses provide these.
@@ -92,10 +93,45 @@ class FormOverlay: Overlay {
         return out
     }
 
+    /// What is wrong, one line per field in the form's order (each field that was left or, after a save
+    /// was tried, every field; its label is marked ✗ too), a problem that is no field's first.
+    func shownProblems(_ app: App) -> [String] {
+        var out: [String] = formProblem.map { [$0] } ?? []
+        var seen = Set<Field>()
+        for input in inputs where !seen.contains(input.field) {
+            seen.insert(input.field)
+            if let m = problems[input.field], input.touched || triedToSave {
+                out.append(m.text(app.lang))
+            }
+        }
+        if triedToSave {
+            for (f, m) in problems.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !seen.contains(f) {
+                out.append(m.text(app.lang))
+            }
+        }
+        return out
+    }
+
+    /// What saving will make final, said before the save (a recognition locks the record); nil: nothing.
+    func lockNotice(_ app: App) -> String? { nil }
+
+    /// Something was typed or chosen that a save has not kept.
+    var hasUnsavedChanges: Bool { dirty }
+
     func render(_ g: inout TextGrid, _ app: App) {
         let rows = self.rows
         let width = min(g.width - 2, 76)
-        let height = rows.count + 5
+        let lock = lockNotice(app)
+        let lockLines = lock == nil ? 0 : 1
+        var problemLines = shownProblems(app)
+        let room = max(1, g.height - 1 - (rows.count + 5) - lockLines)
+        if problemLines.count > room {
+            let rest = problemLines.count - room + 1
+            problemLines =
+                Array(problemLines.prefix(room - 1))
+                + [app.t("另有 \(rest) 项有误（Tab 逐项查看）", "\(rest) more problems (Tab goes through them)")]
+        }
+        let height = rows.count + 4 + lockLines + max(1, problemLines.count)
         let (top, left) = centredBox(&g, height: height, width: width, title: title)
         let labelWidth = inputs.map { $0.label.displayWidth }.max() ?? 8
         let inner = width - 4
@@ -128,12 +164,13 @@ class FormOverlay: Overlay {
             g.put(n, row: line, column: left + 2, style: .dim, maxWidth: inner)
         }
         line += 1
-        let shown =
-            formProblem
-            ?? (problems[inputs[focus].field].flatMap { inputs[focus].touched || triedToSave ? $0.text(app.lang) : nil })
-            ?? (triedToSave ? problems.values.first?.text(app.lang) : nil)
-        if let shown {
-            g.put("✗ " + shown, row: line, column: left + 2, style: [.red, .bold], maxWidth: inner)
+        if let lock {
+            g.put(lock, row: line, column: left + 2, style: [.yellow, .bold], maxWidth: inner)
+            line += 1
+        }
+        for p in problemLines {
+            g.put("✗ " + p, row: line, column: left + 2, style: [.red, .bold], maxWidth: inner)
+            line += 1
         }
         g.put(
             FormOverlay.keymap.hint(self, app),
@@ -141,13 +178,14 @@ class FormOverlay: Overlay {
     }
 
     static let keymap: Keymap<FormOverlay> = Keymap([
-        KeyBinding([.tab, .down], hint: ("Tab 下一项", "Tab next")) { f, _, _ in
-            f.inputs[f.focus].touched = true
-            f.focus = (f.focus + 1) % f.inputs.count
-        },
-        KeyBinding([.backTab, .up]) { f, _, _ in
-            f.inputs[f.focus].touched = true
-            f.focus = (f.focus + f.inputs.count - 1) % f.inputs.count
+        KeyBinding([.tab, .down], hint: ("Tab 下一项", "Tab next")) { f, _, _ in f.move(to: f.focus + 1) },
+        KeyBinding([.backTab, .up]) { f, _, _ in f.move(to: f.focus - 1) },
+        // A filled text input is all selected on entry (typing replaces it); Ctrl-U empties it.
+        KeyBinding(
+            [.control("u")], hint: ("Ctrl-U 清空", "Ctrl-U clears"),
+            when: { f, _ in !f.inputs[f.focus].isChoice }
+        ) { f, key, app in
+            f.edit(key, app)
         },
         // A choice changes with them; a text input takes them as text and cursor moves (`edit` does both).
         KeyBinding([.character(" "), .left, .right, .character("h"), .character("l")], hint: ("Space/←→ 选择", "Space/←→ choose")) {
@@ -155,14 +193,63 @@ class FormOverlay: Overlay {
             f.edit(key, app)
         },
         KeyBinding([.enter, .control("s")], hint: ("Enter 或 Ctrl-S 保存", "Enter or Ctrl-S saves")) { f, _, app in f.submit(app) },
-        KeyBinding([.escape], hint: ("Esc 取消", "Esc cancels")) { f, _, app in
-            app.overlay =
-                f.dirty
-                ? Confirm(
-                    app.t("放弃未保存的修改？", "Discard unsaved changes?"), over: f, onYes: { _ in }, onNo: { app in app.overlay = f })
-                : nil
+        KeyBinding([.escape], hint: ("Esc 取消", "Esc cancels")) { f, _, app in f.cancel(app) },
+        // F1 always, `?` where it is not text (a choice): the form's keys, the form kept under the help.
+        KeyBinding([.function(1), .character("?")], when: { f, _ in f.inputs[f.focus].isChoice }) { f, _, app in f.showHelp(app)
         },
+        KeyBinding([.function(1)]) { f, _, app in f.showHelp(app) },
     ])
+
+    /// The form's keys in a help box over it; closing it comes back to the form as it was.
+    func showHelp(_ app: App) {
+        let w = app.words
+        app.overlay = HelpOverlay(
+            entries: [
+                ("Tab ↓  Shift-Tab ↑", w.t("下一项 / 上一项", "next / previous input")),
+                ("Space ← →", w.t("换选项（选择项）；移动光标（文字项）", "change a choice; move the cursor in text")),
+                (
+                    "Ctrl-U",
+                    w.t(
+                        "清空这一项（有内容的项进入时整项选中，输入即替换）", "empty the input (a filled one is all selected on entry: typing replaces it)"
+                    )
+                ),
+                ("Enter  Ctrl-S", w.t("保存（有误的项逐项列出原因）", "save (every bad input says why)")),
+                ("Esc", w.t("取消（有修改时先问）", "cancel (asks first when something changed)")),
+                ("Ctrl-C", w.t("退出（有修改时先问）", "quit (asks first when something changed)")),
+                ("Ctrl-L", w.t("重新读取登记簿（表单保留）", "re-read the ledger (the form stays)")),
+                ("F1  ?", w.t("本帮助（? 在选择项上）", "this help (? on a choice)")),
+            ], back: self)
+    }
+
+    /// Esc: closes the form, asking first when something typed would be lost.
+    func cancel(_ app: App) {
+        app.overlay =
+            dirty
+            ? Confirm(
+                app.t("放弃未保存的修改？", "Discard unsaved changes?"), over: self, onYes: { _ in },
+                onNo: { [self] app in app.overlay = self })
+            : nil
+    }
+
+    /// Ctrl-C over the form: quits, asking first when something typed would be lost (as Esc does).
+    func interrupt(_ app: App) {
+        guard dirty else {
+            app.quit()
+            return
+        }
+        app.overlay = Confirm(
+            app.t("表单有未保存的修改。放弃修改并退出？", "The form has unsaved changes. Discard them and quit?"), over: self,
+            onYes: { app in app.quit() }, onNo: { [self] app in app.overlay = self })
+    }
+
+    /// Focus on another input (wrapping around); the one left counts as visited, a filled text input
+    /// entered is all selected.
+    func move(to index: Int) {
+        inputs[focus].touched = true
+        inputs[focus].text.allSelected = false
+        focus = (index + inputs.count) % inputs.count
+        if !inputs[focus].isChoice { inputs[focus].text.selectAll() }
+    }
 
     /// A command, else an edit of the focused input.
     func handle(_ key: Key, _ app: App) {
@@ -173,7 +260,7 @@ class FormOverlay: Overlay {
         triedToSave = true
         revalidate(app)
         guard problems.isEmpty else {
-            if let first = inputs.firstIndex(where: { problems[$0.field] != nil }) { focus = first }
+            if let first = inputs.firstIndex(where: { problems[$0.field] != nil }) { move(to: first) }
             return
         }
         if let problem = save(cells, app) {

@@ -15,9 +15,12 @@ func centredBox(_ g: inout TextGrid, height h: Int, width w: Int, title: String)
 final class HelpOverlay: Overlay {
     let entries: [(String, String)]
     var cursor = ListCursor()
+    /// The box the help is about (a form): back on top when the help closes, as it was.
+    let back: Overlay?
 
-    init(entries: [(String, String)]) {
+    init(entries: [(String, String)], back: Overlay? = nil) {
         self.entries = entries
+        self.back = back
         cursor.count = entries.count
     }
 
@@ -39,8 +42,9 @@ final class HelpOverlay: Overlay {
     func scrolls(_ app: App) -> Bool { entries.count > app.height - 5 }
 
     static let keymap: Keymap<HelpOverlay> = Keymap([
-        KeyBinding([.escape, .character("q"), .character("?"), .enter], hint: ("Esc 或 q 关闭", "Esc or q closes")) { _, _, app in
-            app.overlay = nil
+        KeyBinding([.escape, .character("q"), .character("?"), .enter, .function(1)], hint: ("Esc 或 q 关闭", "Esc or q closes")) {
+            o, _, app in
+            app.overlay = o.back
         },
         KeyBinding(
             [.up, .character("k"), .down, .character("j")], hint: ("↑↓ 滚动", "↑↓ scroll"), when: { o, app in o.scrolls(app) }
@@ -134,6 +138,18 @@ final class Confirm: Overlay {
     ])
 
     func handle(_ key: Key, _ app: App) { Self.keymap.dispatch(key, self, app) }
+
+    /// Over a form, Ctrl-C asks the form's question (discard and quit?); else it quits.
+    func interrupt(_ app: App) {
+        if let over { over.interrupt(app) } else { app.quit() }
+    }
+}
+
+extension HelpOverlay {
+    /// Ctrl-C over a form's help asks as the form does.
+    func interrupt(_ app: App) {
+        if let back { back.interrupt(app) } else { app.quit() }
+    }
 }
 
 /// Asks for one line of text (a rejection's reason). Empty answers are refused when `required`.

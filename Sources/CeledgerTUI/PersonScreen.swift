@@ -92,7 +92,7 @@ final class PersonScreen: KeymapScreen {
                 bar: ("r", "认定", "recognise")
             ) { s, _, app in
                 guard let r = s.unlockedSelection(app) else { return }
-                app.overlay = RecognitionChoice.menu(app, rowIDs: [r.rowID], about: r.record.title) { [weak s] app in
+                app.overlay = RecognitionChoice.menu(app, before: [r.rowID: r.record], about: r.record.title) { [weak s] app in
                     s?.reload(app)
                 }
             },
@@ -118,6 +118,7 @@ final class PersonScreen: KeymapScreen {
                 if let p = s.person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
             },
             .year,
+            App.exportBinding(),
             Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide the full ID number")) { _, _, app in
                 app.revealIDs.toggle()
             },
@@ -157,7 +158,12 @@ final class PersonScreen: KeymapScreen {
         app.overlay = Confirm(w.t("删除记录“\(r.record.title)”？", "Delete the record \"\(r.record.title)\"?")) { [weak self] app in
             do {
                 try app.ledger.deleteRecord(rowID: r.rowID)
-                app.info(w.t("已删除", "deleted"))
+                if let person = self?.personRowID {
+                    app.made(
+                        .recordDeleted(r.record, personRowID: person), "删除记录“\(r.record.title)”",
+                        "the deletion of \"\(r.record.title)\"")
+                }
+                app.info(w.t("已删除（Ctrl-Z 或 U 撤销）", "deleted (Ctrl-Z or U undoes it)"))
             } catch {
                 app.error(error)
             }
@@ -347,7 +353,9 @@ final class PersonScreen: KeymapScreen {
 /// The recognition decision for one or more records.
 enum RecognitionChoice {
     /// `about` names what the decision touches ("张三 · 职业道德专题", "3 条记录") in the titles.
-    static func menu(_ app: App, rowIDs: [Int64], about: String, done: @escaping (App) -> Void) -> Overlay {
+    /// `before`: the records as the screen has them, by row id (what an undo puts back).
+    static func menu(_ app: App, before: [Int64: Record], about: String, done: @escaping (App) -> Void) -> Overlay {
+        let rowIDs = before.keys.sorted()
         let w = app.words
         return Chooser(
             title: w.t("认定：", "Recognition: ") + about,
@@ -357,20 +365,38 @@ enum RecognitionChoice {
             ]
         ) { choice, app in
             switch choice {
-            case 0: apply(app, rowIDs, .recognized, "", done)
+            case 0: apply(app, rowIDs, before, .recognized, "", done)
             default:
                 app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + about, label: w.t("理由", "Reason"), required: true) {
                     reason, app in
-                    apply(app, rowIDs, .rejected, reason, done)
+                    apply(app, rowIDs, before, .rejected, reason, done)
                 }
             }
         }
     }
 
-    static func apply(_ app: App, _ ids: [Int64], _ r: Recognition, _ reason: String, _ done: (App) -> Void) {
+    static func apply(
+        _ app: App, _ ids: [Int64], _ before: [Int64: Record], _ r: Recognition, _ reason: String, _ done: (App) -> Void
+    ) {
         do {
-            let n = try app.ledger.setRecognition(rowIDs: ids, to: r, reason: reason, reviewer: app.reviewer)
-            app.info(app.t("已将 \(n) 条记录设为\(r.zh)", "\(n) record\(n == 1 ? "" : "s") set to \(r.en)"))
+            let outcome = try app.ledger.decideRecognition(rowIDs: ids, to: r, reason: reason, reviewer: app.reviewer)
+            let n = outcome.changed
+            if n > 0 {
+                app.made(
+                    .recordsChanged(before: before.filter { outcome.changedRowIDs.contains($0.key) }),
+                    "将 \(n) 条记录设为\(r.zh)", "\(n) record\(n == 1 ? "" : "s") set to \(r.en)")
+            }
+            // Records another window decided (or deleted) meanwhile are named with why, never as a bare 0.
+            if let why = outcome.refusals(app.lang) {
+                app.message = (
+                    n == 0
+                        ? app.t("未能设为\(r.zh)：", "not set to \(r.en): ") + why
+                        : app.t("已将 \(n) 条记录设为\(r.zh)；未改：", "\(n) set to \(r.en); unchanged: ") + why,
+                    true
+                )
+            } else {
+                app.info(app.t("已将 \(n) 条记录设为\(r.zh)", "\(n) record\(n == 1 ? "" : "s") set to \(r.en)"))
+            }
         } catch {
             app.error(error)
         }

@@ -178,6 +178,7 @@ final class PersonsScreen: KeymapScreen {
             s, _, app in
             app.push(RecognitionScreen(year: s.query.year))
         },
+        App.exportBinding(),
         Binding([.character("v")], help: ("v", "显示 / 隐藏完整身份证号", "show / hide full ID numbers"), bar: ("v", "显示证号", "show IDs")) {
             _, _, app in
             app.revealIDs.toggle()
@@ -188,7 +189,7 @@ final class PersonsScreen: KeymapScreen {
 
     static let keymap: Keymap<PersonsScreen> = Keymap(
         searchKeys.map { $0.only { s, _ in s.search != nil } }
-            + (listKeys + batchKeys).map { $0.only { s, _ in s.search == nil } })  // batchKeys: ClassRegistration.swift
+            + (listKeys + batchKeys + viewKeys).map { $0.only { s, _ in s.search == nil } })  // batchKeys: ClassRegistration.swift, viewKeys: SavedViews.swift
 
     /// Typed into the search field, when it is open: the list narrows as the search changes.
     func input(_ key: Key, _ app: App) {
@@ -244,8 +245,12 @@ final class PersonsScreen: KeymapScreen {
         }
         app.overlay = Confirm(w.t("删除人员“\(r.name)”？", "Delete the person \"\(r.name)\"?")) { [weak self] app in
             do {
+                let before = try app.ledger.person(rowID: r.rowID)
                 try app.ledger.deletePerson(rowID: r.rowID)
-                app.info(w.t("已删除", "deleted"))
+                if let before {
+                    app.made(.personDeleted(before.person), "删除人员“\(r.name)”", "the deletion of \(r.name)")
+                }
+                app.info(w.t("已删除（Ctrl-Z 或 U 撤销）", "deleted (Ctrl-Z or U undoes it)"))
             } catch {
                 app.error(error)
             }
@@ -301,22 +306,21 @@ final class PersonsScreen: KeymapScreen {
             guard let self else { return }
             switch choice {
             case 0:
-                let units = (try? app.ledger.units()) ?? []
-                app.overlay = Chooser(
-                    title: w.t("单位", "Unit"), options: [w.t("全部", "all")] + units,
-                    selected: query.unit.flatMap { units.firstIndex(of: $0).map { $0 + 1 } } ?? 0
-                ) { i, app in
-                    self.query.unit = i == 0 ? nil : units[i - 1]
+                // Sorted by pinyin and found by typing (a hospital has 150 departments).
+                app.overlay = FindChooser(
+                    title: w.t("单位", "Unit"), first: w.t("全部", "all"), options: (try? app.ledger.units()) ?? [],
+                    selected: query.unit, app: app
+                ) { unit, app in
+                    self.query.unit = unit
                     self.query.department = nil
                     self.requery(app)
                 }
             case 1:
-                let depts = (try? app.ledger.departments(unit: query.unit)) ?? []
-                app.overlay = Chooser(
-                    title: w.t("部门", "Department"), options: [w.t("全部", "all")] + depts,
-                    selected: query.department.flatMap { depts.firstIndex(of: $0).map { $0 + 1 } } ?? 0
-                ) { i, app in
-                    self.query.department = i == 0 ? nil : depts[i - 1]
+                app.overlay = FindChooser(
+                    title: w.t("部门", "Department"), first: w.t("全部", "all"),
+                    options: (try? app.ledger.departments(unit: query.unit)) ?? [], selected: query.department, app: app
+                ) { department, app in
+                    self.query.department = department
                     self.requery(app)
                 }
             case 2:
@@ -333,6 +337,15 @@ final class PersonsScreen: KeymapScreen {
                 self.query.status = .all
                 self.requery(app)
             }
+        }
+    }
+
+    static func statusLabel(_ s: StatusFilter, _ w: Words) -> String {
+        switch s {
+        case .all: w.t("全部", "all")
+        case .met: w.t("达标", "met")
+        case .short: w.t("未达标", "short")
+        case .professionalShort: w.t("专业不足", "prof. short")
         }
     }
 
@@ -401,13 +414,7 @@ final class PersonsScreen: KeymapScreen {
 
         // Filters, sort and search.
         let sortArrow = query.descending ? "↓" : "↑"
-        let statusLabel: String =
-            switch query.status {
-            case .all: w.t("全部", "all")
-            case .met: w.t("达标", "met")
-            case .short: w.t("未达标", "short")
-            case .professionalShort: w.t("专业不足", "prof. short")
-            }
+        let statusLabel = Self.statusLabel(query.status, w)
         var x = 1
         func item(_ label: String, _ value: String, highlight: Bool = false) {
             x = g.put(label + ": ", row: 1, column: x, style: .dim)

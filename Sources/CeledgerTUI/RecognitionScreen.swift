@@ -59,12 +59,14 @@ final class RecognitionScreen: KeymapScreen {
         ) { s, _, app in
             s.recognise(app)
         },
+        // `n` (no) rejects: `x` exports, on every list.
         Binding(
-            [.character("x")], help: ("x", "不予认定（须填写理由）", "reject (a reason is required)"), bar: ("x", "不予认定", "reject"),
-            hint: ("x 不予认定（填理由）", "x reject (reason)")
+            [.character("n")], help: ("n", "不予认定（须填写理由）", "reject (a reason is required)"), bar: ("n", "不予认定", "reject"),
+            hint: ("n 不予认定（填理由）", "n reject (reason)")
         ) { s, _, app in
             s.reject(app)
         },
+        App.exportBinding(),
         Binding([.character("o")], help: ("o", "打开此人", "open the person"), hint: ("o 打开此人", "o open person")) { s, _, app in
             if s.cursor.selected < s.pending.count {
                 app.push(PersonScreen(personRowID: s.pending[s.cursor.selected].personRowID, year: s.year))
@@ -87,7 +89,7 @@ final class RecognitionScreen: KeymapScreen {
     func decide(_ app: App) {
         let ids = targets
         guard !ids.isEmpty else { return }
-        app.overlay = RecognitionChoice.menu(app, rowIDs: ids, about: describe(ids, app)) { [weak self] app in
+        app.overlay = RecognitionChoice.menu(app, before: before(ids), about: describe(ids, app)) { [weak self] app in
             self?.marked.removeAll()
             self?.reload(app)
         }
@@ -98,7 +100,7 @@ final class RecognitionScreen: KeymapScreen {
         let ids = targets
         guard !ids.isEmpty else { return }
         app.overlay = Confirm(w.t("将 \(describe(ids, app)) 认定为已认定？", "Recognise \(describe(ids, app))?")) { [weak self] app in
-            RecognitionChoice.apply(app, ids, .recognized, "") { app in
+            RecognitionChoice.apply(app, ids, self?.before(ids) ?? [:], .recognized, "") { app in
                 self?.marked.removeAll()
                 self?.reload(app)
             }
@@ -111,11 +113,19 @@ final class RecognitionScreen: KeymapScreen {
         guard !ids.isEmpty else { return }
         app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + describe(ids, app), label: w.t("理由", "Reason"), required: true) {
             [weak self] reason, app in
-            RecognitionChoice.apply(app, ids, .rejected, reason) { app in
+            RecognitionChoice.apply(app, ids, self?.before(ids) ?? [:], .rejected, reason) { app in
                 self?.marked.removeAll()
                 self?.reload(app)
             }
         }
+    }
+
+    /// The listed records of `ids` as they are on screen (what an undo of the decision puts back).
+    func before(_ ids: [Int64]) -> [Int64: Record] {
+        let wanted = Set(ids)
+        return Dictionary(
+            pending.filter { wanted.contains($0.stored.rowID) }.map { ($0.stored.rowID, $0.stored.record) },
+            uniquingKeysWith: { a, _ in a })
     }
 
     /// "张三 · 职业道德专题" for one record, "3 条记录" for several: what a decision is about to touch.

@@ -102,7 +102,8 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
 
     override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
         var issues: [FieldIssue] = []
-        switch parsed() {
+        let parsed = self.parsed()
+        switch parsed {
         case .failure(let p): issues = p.issues
         case .success(let r):
             // Hours set by hand against the rule need their reason.
@@ -116,6 +117,20 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
                                 "the recognised hours differ from the rule's suggestion (\(s)); give the reason in the recognition note"
                         )))
             }
+        }
+        // More hours recognised than were claimed is an override too (the suggestion a form filled in
+        // counts as typed): it needs its reason.
+        if case .success(let r) = parsed, r.recognition == .recognized, let h = r.recognizedHours, h > r.claimedHours,
+            r.recognitionNote.trimmedField.isEmpty, !issues.contains(where: { $0.field == .recognitionNote })
+        {
+            issues.append(
+                FieldIssue(
+                    .recognitionNote,
+                    Message(
+                        zh: "认定学时（\(h)）多于申报学时（\(r.claimedHours)），须在“认定说明”中写明理由",
+                        en:
+                            "more hours recognised (\(h)) than claimed (\(r.claimedHours)); give the reason in the recognition note"
+                    )))
         }
         // A rejection needs its reason.
         if cells[.recognition] == Recognition.rejected.rawValue && (cells[.recognitionNote] ?? "").trimmedField.isEmpty {
@@ -171,14 +186,27 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
+    /// A recognised record is locked once saved: the form says so, with the hours, before the save (while
+    /// the form holds a record that could be saved).
+    override func lockNotice(_ app: App) -> String? {
+        guard cells[.recognition] == Recognition.recognized.rawValue else { return nil }
+        guard case .success(let r) = parsed(), let h = r.recognizedHours ?? r.suggestedHours else { return nil }
+        return app.t(
+            "保存后将锁定：认定 \(h) 学时（申报 \(r.claimedHours)）", "saving locks it: \(h) hours recognised (\(r.claimedHours) claimed)")
+    }
+
     override func save(_ cells: [Field: String], _ app: App) -> String? {
         guard case .success(let record) = parsed() else { return nil }
         do {
             if let editing {
                 try app.ledger.updateRecord(rowID: editing.rowID, record, reviewer: app.reviewer)
+                app.made(
+                    .recordsChanged(before: [editing.rowID: editing.record]), "修改记录“\(record.title)”",
+                    "the change of \"\(record.title)\"")
                 onSaved(editing.rowID)
             } else {
                 let id = try app.ledger.addRecord(record, personRowID: personRowID, reviewer: app.reviewer)
+                app.made(.recordAdded(rowID: id), "新增记录“\(record.title)”", "the record \"\(record.title)\" added")
                 onSaved(id)
             }
             app.info(app.t("已保存", "saved"))
@@ -234,9 +262,14 @@ final class PersonForm: FormOverlay {
         do {
             if let editing {
                 try app.ledger.updatePerson(rowID: editing.rowID, person)
+                app.made(
+                    .personChanged(rowID: editing.rowID, before: editing.person), "修改人员“\(person.name)”",
+                    "the change of \(person.name)")
                 onSaved(editing.rowID)
             } else {
-                onSaved(try app.ledger.addPerson(person))
+                let id = try app.ledger.addPerson(person)
+                app.made(.personAdded(rowID: id), "新增人员“\(person.name)”", "\(person.name) added")
+                onSaved(id)
             }
             app.info(app.t("已保存", "saved"))
             return nil

@@ -47,6 +47,7 @@ final class StatsScreen: KeymapScreen {
             s.listSelectedUnit(app)
         },
         .year,
+        App.exportBinding(),
         Binding([.escape, .character("q"), .character("t")], help: ("Esc  q  t", "返回", "back"), bar: ("Esc", "返回", "back")) {
             _, _, app in
             app.pop()

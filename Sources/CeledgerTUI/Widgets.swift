@@ -49,9 +49,14 @@ struct ListCursor: Equatable {
 }
 
 /// A one-line text input: wide characters, a cursor, backspace removes a whole character.
+///
+/// Like a spreadsheet cell, a field entered with text in it has all of it selected (`selectAll`): what is
+/// typed then replaces it, Backspace or Delete clears it, and a cursor move keeps it and edits from there.
 struct TextField: Equatable {
     var characters: [Character]
     var cursor: Int
+    /// The whole text is selected: the next typed character replaces it.
+    var allSelected = false
 
     init(_ text: String = "") {
         characters = Array(text)
@@ -60,8 +65,28 @@ struct TextField: Equatable {
 
     var text: String { String(characters) }
 
+    /// Selects the whole text (when there is any), as entering a filled cell does.
+    mutating func selectAll() {
+        allSelected = !characters.isEmpty
+        cursor = characters.count
+    }
+
     /// Editing keys; returns true when the key was an edit or cursor move.
     mutating func handle(_ key: Key) -> Bool {
+        if allSelected {
+            allSelected = false
+            switch key {
+            case .character(let c) where !c.isNewline && c.unicodeScalars.allSatisfy({ $0.value >= 0x20 }):
+                characters = [c]
+                cursor = 1
+                return true
+            case .backspace, .control("h"), .delete, .control("d"):
+                characters.removeAll()
+                cursor = 0
+                return true
+            default: break
+            }
+        }
         switch key {
         case .character(let c) where !c.isNewline && c.unicodeScalars.allSatisfy({ $0.value >= 0x20 }):
             characters.insert(c, at: cursor)
@@ -99,7 +124,9 @@ struct TextField: Equatable {
             visible.append(ch)
             used += w
         }
-        g.put(visible.fitted(toWidth: width), row: row, column: column, style: style, maxWidth: width)
+        // Selected text reads as selected in monochrome too: bold and underlined.
+        let shown: Style = allSelected ? style.union([.bold, .underline]) : style
+        g.put(visible.fitted(toWidth: width), row: row, column: column, style: shown, maxWidth: width)
         return column + DisplayWidth.of(String(characters[start..<cursor]))
     }
 }

@@ -121,6 +121,13 @@ struct UICommand: ParsableCommand {
             valueName: "year"))
     var year: Int?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Open the persons list in a view saved with V (filter, search, sort, year; kept in ~/.config/celedger/views.json).",
+            valueName: "name"))
+    var view: String?
+
     func validate() throws {
         if let year, !Day.plausibleYears.contains(year) {
             throw ValidationError(Context.text("--year 不合理：\(year)", "--year is implausible: \(year)"))
@@ -139,6 +146,12 @@ struct UICommand: ParsableCommand {
         let explicit = global.db?.isEmpty == false || Context.environment["CELEDGER_DB"]?.isEmpty == false
         let last = explicit ? nil : LastOpened.load()
         if let last { global.db = last.ledger }
+        if let view, SavedViews().named(view) == nil {
+            throw CLIFailure(
+                zh: "没有名为“\(view)”的视图（在人员列表按 V 保存）：\(SavedViews().file.path)",
+                en: "no view named \"\(view)\" (save one with V on the persons list): \(SavedViews().file.path)",
+                code: ExitStatus.usage)
+        }
         let ledger = try Context.openLedger(global)
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
         let today = Day(year: now.year!, month: now.month!, day: now.day!)!
@@ -154,6 +167,8 @@ struct UICommand: ParsableCommand {
             ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
             year: year ?? lastYear ?? today.year, today: today, reviewer: Context.actor(global), width: size.width,
             height: size.height)
+        app.pinyin = (try? DataFiles.pinyin()) ?? PinyinIndex()
+        if let view { app.open(view: view) }
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         LastOpened(ledger: LastOpened.absolute(ledger.path), year: app.year).save()
         // Ended by a signal: the shell's convention, 128 + the signal's number.

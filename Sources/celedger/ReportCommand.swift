@@ -39,6 +39,9 @@ struct AnnualReport: ParsableCommand {
     @Option(name: .long, help: "Only persons of this unit (employer).")
     var unit: String?
 
+    @Option(name: .long, help: "Only persons of this department (of --unit, when given).")
+    var department: String?
+
     @Option(name: .long, help: "Only met or short.")
     var status: StatusFilter?
 
@@ -96,7 +99,7 @@ struct AnnualReport: ParsableCommand {
         let year = self.year ?? Self.currentYear
         if format == .xlsx { _ = try SpreadsheetOutput.requirePath(output) }
         let ledger = try Context.openLedger(global, access: .readOnly)
-        let filter = ReportFilter(unit: unit, status: status?.status)
+        let filter = ReportFilter(unit: unit, department: department, status: status?.status)
         func printable() throws -> AnnualPrintable {
             try AnnualPrintable.make(
                 ledger, year: year, filter: filter, unit: unit, lang: Context.lang, reveal: reveal,
@@ -151,7 +154,7 @@ struct AnnualReport: ParsableCommand {
             var trimmedPersons = 0
             // The summary counts everyone in the year (and unit); the rows are those the filter asks for.
             var met = 0, short = 0
-            try rows(ledger, year: year, filter: ReportFilter(unit: unit)) { row in
+            try rows(ledger, year: year, filter: ReportFilter(unit: unit, department: department)) { row in
                 let t = row.totals
                 if t.status == .met { met += 1 } else { short += 1 }
                 if let wanted = status?.status, t.status != wanted { return }

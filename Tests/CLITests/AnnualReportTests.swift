@@ -158,6 +158,10 @@ struct AnnualReportTests {
         #expect(
             try s.annualJSON(2024, ["--status", "short"]).compactMap { jsonTenths($0["hours_needed"]) } == [900, 900, 600, 50])
         #expect(try ids(["--unit", "南昌市第一医院", "--status", "short"]) == [Staff.li])
+        // --department reports as --unit does (of the unit when both are given).
+        #expect(try ids(["--department", "结构所"]) == [Staff.ouyang])
+        #expect(try ids(["--unit", "南昌市第一医院", "--department", "内科"]) == [Staff.zhang, Staff.sun])
+        #expect(try ids(["--unit", "江西省建筑设计院", "--department", "内科"]).isEmpty)
         #expect(try ids(["--unit", "没有这个单位"]).isEmpty)
         #expect(try ids(["--unit", "江西省建筑设计院"]).count == 2, "2024 excludes 王五 who left")
 

@@ -293,6 +293,13 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         // Recognising again leaves it as it was.
         #expect(try l.setRecognition(rowIDs: [id], to: .recognized, reason: "", reviewer: "x") == 0)
         #expect(try l.setRecognition(rowIDs: [id], to: .rejected, reason: "r", reviewer: "x") == 0)
+        // And says why, for each kind of refusal.
+        #expect(
+            try l.decideRecognition(rowIDs: [id, 987_654], to: .recognized, reason: "", reviewer: "x")
+                == RecognitionOutcome(changed: 0, alreadyRecognized: 1, locked: 0, gone: 1))
+        #expect(
+            try l.decideRecognition(rowIDs: [id], to: .rejected, reason: "r", reviewer: "x")
+                == RecognitionOutcome(changed: 0, alreadyRecognized: 0, locked: 1, gone: 0))
     }
 
     @Test func reopeningNeedsAReasonAndThenTheRecordCanChange() throws {

@@ -107,6 +107,7 @@ func makeApp(_ ledger: (any LedgerWriter)? = nil, lang: Lang = .zh, width: Int =
         today: Day(year: 2024, month: 11, day: 25)!, reviewer: "clerk", width: width, height: height)
     // Golden screens show times as they would be in Jiangxi, whatever the machine's zone.
     app.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    app.pinyin = pinyin
     return app
 }
 

@@ -25,7 +25,7 @@ import Testing
         ("stats ?", ["t", "?"], 40),
         ("filter chooser", ["f"], 24),
         ("confirm", ["Enter", "d"], 24),
-        ("prompt", ["r", "x"], 24),
+        ("prompt", ["r", "n"], 24),
         ("record form", ["Enter", "a"], 24),
         ("discard changes", ["Enter", "a", "Tab", "Tab", "Tab", "Tab", "x", "Esc"], 24),
         ("person form", ["a"], 24),

@@ -9,7 +9,8 @@ func keysNamed(_ label: String, sourceLocation: SourceLocation = #_sourceLocatio
         "↑": [.up], "↓": [.down], "←": [.left], "→": [.right], "↑↓": [.up, .down],
         "PgUp": [.pageUp], "PgDn": [.pageDown], "Home": [.home], "End": [.end], "Space": [.character(" ")],
         "Enter": [.enter], "Esc": [.escape], "Delete": [.delete], "Insert": [.insert], "F1": [.function(1)],
-        "Ctrl-L": [.control("l")], "Ctrl-C": [.control("c")],
+        "Ctrl-L": [.control("l")], "Ctrl-C": [.control("c")], "Ctrl-Z": [.control("z")],
+        "1-9": (1...9).map { .character(Character(String($0))) },
     ]
     return label.split(separator: " ").flatMap { token -> [Key] in
         if let keys = named[String(token)] { return keys }
@@ -152,7 +153,7 @@ func keyClashes<S>(_ map: Keymap<S>, _ s: S, _ app: App) -> [Key] {
         app.press("Esc")
         let confirm = try #require(app.overlay as? Confirm)
         #expect(keyClashes(Confirm.keymap, confirm, app).isEmpty)
-        app.press("y", "r", "x")
+        app.press("y", "r", "n")
         let prompt = try #require(app.overlay as? Prompt)
         #expect(keyClashes(Prompt.keymap, prompt, app).isEmpty)
     }

@@ -32,6 +32,9 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     var preparing: Set<Int> = []
     /// Every write asked of the ledger, by name, in order (what a screen really did).
     private(set) var writes: [String] = []
+    /// Searches asked while their year was `preparing`: on the SQLite ledger each would have waited for the
+    /// index on the key's thread (up to its five seconds), so a screen must never ask one.
+    private(set) var searchesWhilePreparing = 0
 
     /// Names sort and are found by their pinyin initials, as on every ledger.
     private let pinyin: PinyinIndex
@@ -108,6 +111,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     /// The whole list of a query, in its order.
     private func list(_ q: PersonListQuery) throws(LedgerError) -> [PersonListRow] {
+        if !q.search.trimmingCharacters(in: .whitespaces).isEmpty && preparing.contains(q.year) { searchesWhilePreparing += 1 }
         var rows: [PersonListRow] = []
         for (rowID, p) in persons where p.isActive(in: q.year) {
             if let u = q.unit, p.unit != u { continue }
@@ -375,12 +379,26 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int
     {
+        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer).changed
+    }
+
+    func decideRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+    ) throws(LedgerError) -> RecognitionOutcome {
         if recognition == .rejected && reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .rejectionNeedsReason }
         if recognition == .pending { throw .pendingNeedsReopen }
-        return try writing("setRecognition") { () throws(LedgerError) -> Int in
-            var n = 0
+        return try writing("setRecognition") { () throws(LedgerError) -> RecognitionOutcome in
+            var n = RecognitionOutcome()
             for id in rowIDs {
-                guard var row = records[id], row.record.recognition == .pending else { continue }
+                guard var row = records[id] else {
+                    n.gone += 1
+                    continue
+                }
+                if row.record.recognition == .recognized {
+                    if recognition == .recognized { n.alreadyRecognized += 1 } else { n.locked += 1 }
+                    continue
+                }
+                guard row.record.recognition == .pending else { continue }
                 let old = row.record
                 row.record.recognition = recognition
                 row.record.recognizedHours =
@@ -391,9 +409,54 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 log(
                     .update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old),
                     new: MemoryLedger.columns(row.record))
-                n += 1
+                n.changed += 1
+                n.changedRowIDs.append(id)
             }
             return n
+        }
+    }
+
+    func revert(_ change: Undoable, reason: String, reviewer: String) throws(LedgerError) -> Int {
+        try writing("revert") { () throws(LedgerError) -> Int in
+            let reason = reason.trimmingCharacters(in: .whitespaces)
+            // A recognised record is reopened first, which needs a reason (all checked before any change).
+            func ids() -> [Int64] {
+                switch change {
+                case .recordAdded(let id): return [id]
+                case .recordsChanged(let before): return Array(before.keys)
+                case .recordDeleted, .personAdded, .personChanged, .personDeleted: return []
+                case .classAdded(let r, let ps):
+                    return records.filter { ps.contains($0.value.personRowID) && $0.value.record.title == r.title }.map(\.key)
+                }
+            }
+            let targets = ids()
+            if targets.contains(where: { records[$0]?.record.recognition == .recognized }) && reason.isEmpty {
+                throw .reopenNeedsReason
+            }
+            switch change {
+            case .recordAdded, .classAdded:
+                for id in targets {
+                    guard let old = records[id] else { continue }
+                    records[id] = nil
+                    log(.delete, .record, id, old.record.personID.value, old: MemoryLedger.columns(old.record))
+                }
+                return targets.count
+            case .recordsChanged(let before):
+                for (id, r) in before {
+                    guard let old = records[id] else { throw .gone }
+                    records[id] = StoredRow(personRowID: old.personRowID, record: r, reviewedBy: nil)
+                    log(
+                        .update, .record, id, r.personID.value, old: MemoryLedger.columns(old.record),
+                        new: MemoryLedger.columns(r))
+                }
+                return before.count
+            case .recordDeleted(let r, let person):
+                guard persons[person] != nil else { throw .gone }
+                _ = try insert(r, person, reviewer)
+                return 1
+            case .personAdded, .personChanged, .personDeleted:
+                throw .gone  // `undo` takes these through the person calls
+            }
         }
     }
 
