@@ -5,6 +5,17 @@ internal import GRDB
 
 /// Single edits from the terminal UI (and later other front ends). Each is one transaction.
 extension SQLiteLedger {
+    /// One record inserted from `recordArguments` plus :person, :now, :reviewer and :reviewed (adding a
+    /// record, and undoing its deletion).
+    static let insertRecordSQL = """
+        INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+            claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
+            basis, quantity, role, suggested_tenths, created_at, updated_at)
+        VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
+            :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed,
+            :basis, :quantity, :role, :suggested, :now, :now)
+        """
+
     /// One write transaction for a record; the same activity twice is a duplicate.
     func editing<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
@@ -39,15 +50,7 @@ extension SQLiteLedger {
             args["now"] = now
             args["reviewer"] = r.recognition == .pending ? nil : reviewer
             args["reviewed"] = r.recognition == .pending ? nil : now
-            try db.execute(
-                sql: """
-                    INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                        claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
-                        basis, quantity, role, suggested_tenths, created_at, updated_at)
-                    VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
-                        :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed,
-                        :basis, :quantity, :role, :suggested, :now, :now)
-                    """, arguments: StatementArguments(args))
+            try db.execute(sql: SQLiteLedger.insertRecordSQL, arguments: StatementArguments(args))
             return db.lastInsertedRowID
         }
     }

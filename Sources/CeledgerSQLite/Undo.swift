@@ -81,15 +81,7 @@ extension SQLiteLedger {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM person WHERE id = ?", arguments: [person]) != nil else {
                     throw LedgerError.gone
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                            claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
-                            basis, quantity, role, suggested_tenths, created_at, updated_at)
-                        VALUES (:person, :mode, :category, :title, :provider, :start, :end, :year, :assessment, :score,
-                            :claimed, :recognized, :recognition, :certificate, :note, :recognitionNote, :reviewer, :reviewed,
-                            :basis, :quantity, :role, :suggested, :now, :now)
-                        """, arguments: StatementArguments(args))
+                try db.execute(sql: SQLiteLedger.insertRecordSQL, arguments: StatementArguments(args))
                 return 1
             case .personAdded, .personChanged, .personDeleted:
                 // `undo` takes these through the writer's own person calls.
