@@ -312,7 +312,7 @@ run_language() {
   escgone "$(L '┌─ 帮助' '┌─ Help')"
   keys Space Space; wait_for "$(L '已选 2' '2 marked')"
   snap recognition-marked
-  keys x; wait_for "$(L '不予认定：2 条记录' 'Reject: 2 records')"
+  keys n; wait_for "$(L '不予认定：2 条记录' 'Reject: 2 records')"
   keys Enter; wait_for "$(L '必须填写' 'required')"
   snap reject-required
   type_text "$(L '证明材料不全，请补交结业证书' 'no certificate; please hand it in')"
