@@ -142,9 +142,13 @@ public struct CheckFinding: Sendable, Hashable {
     /// "person 12 (3601**********1235)", "record 340", "ledger".
     public let location: String
     public let message: Message
-    public init(severity: Severity, location: String, message: Message) {
+    /// The file itself is damaged (SQLite's integrity check failed): nothing read from it stands for the
+    /// ledger, and the clerk is pointed to a backup.
+    public let damagesFile: Bool
+    public init(severity: Severity, location: String, message: Message, damagesFile: Bool = false) {
         self.severity = severity
         self.location = location
         self.message = message
+        self.damagesFile = damagesFile
     }
 }

@@ -182,7 +182,8 @@ extension SQLiteLedger {
                 findings.append(
                     CheckFinding(
                         severity: .error, location: "ledger",
-                        message: Message(zh: "SQLite 完整性检查：\(line)", en: "SQLite integrity check: \(line)")))
+                        message: Message(zh: "SQLite 完整性检查：\(line)", en: "SQLite integrity check: \(line)"),
+                        damagesFile: true))
             }
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT {
             damage = ["unreadable"]
@@ -191,7 +192,8 @@ extension SQLiteLedger {
                     severity: .error, location: "ledger",
                     message: Message(
                         zh: "SQLite 完整性检查：文件结构损坏，检查无法读完",
-                        en: "SQLite integrity check: the file's structure is damaged past reading")))
+                        en: "SQLite integrity check: the file's structure is damaged past reading"),
+                    damagesFile: true))
         } catch {
             throw LedgerError.from(error, path: path)
         }

@@ -153,7 +153,7 @@ struct CheckCommand: ParsableCommand {
         let warnings = findings.count - errors
         // The head to compare with what cards and reports printed: a history rewritten whole still differs.
         // (Not of a damaged file: nothing read from it stands for the ledger, nor can its rows be counted.)
-        let damaged = findings.contains { $0.message.en.hasPrefix("SQLite integrity check") }
+        let damaged = findings.contains(where: \.damagesFile)
         if damaged {
             Context.say(Context.text("登记簿文件已损坏：\(errors) 个错误", "the ledger file is damaged: \(errors) errors"))
             throw ExitCode(ExitStatus.badInput)
