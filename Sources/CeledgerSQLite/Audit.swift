@@ -157,14 +157,14 @@ extension SQLiteLedger {
             if counts[0] as Int != counts[2] as Int || counts[1] as Int != counts[3] as Int {
                 add(
                     .error, "\(year)",
-                    "\(year)年记下的人数（\(counts[0] as Int)人，达标\(counts[1] as Int)人）与合计不符（\(counts[2] as Int)人，达标\(counts[3] as Int)人）；运行 celedger init 重算",
-                    "\(year): the counts kept (\(counts[0] as Int) persons, \(counts[1] as Int) met) disagree with the totals (\(counts[2] as Int), \(counts[3] as Int)); run celedger init to recompute"
+                    "\(year)年记下的人数（\(counts[0] as Int)人，达标\(counts[1] as Int)人）与合计不符（\(counts[2] as Int)人，达标\(counts[3] as Int)人）；运行 celedger init --recompute 重算",
+                    "\(year): the counts kept (\(counts[0] as Int) persons, \(counts[1] as Int) met) disagree with the totals (\(counts[2] as Int), \(counts[3] as Int)); run celedger init --recompute to recompute"
                 )
             }
             if mismatches > 0 {
                 add(
-                    .error, "\(year)", "\(year)年有\(mismatches)人的合计与记录不符（如 \(first ?? "?")）；运行 celedger init 重算",
-                    "\(year): the stored totals of \(mismatches) persons disagree with their records (e.g. \(first ?? "?")); run celedger init to recompute"
+                    .error, "\(year)", "\(year)年有\(mismatches)人的合计与记录不符（如 \(first ?? "?")）；运行 celedger init --recompute 重算",
+                    "\(year): the stored totals of \(mismatches) persons disagree with their records (e.g. \(first ?? "?")); run celedger init --recompute to recompute"
                 )
             }
         }

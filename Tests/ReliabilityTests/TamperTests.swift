@@ -67,6 +67,14 @@ struct TamperTests {
             }
             #expect(line?.contains(Self.masked(owner)) == true, "\(r.summary)")
             #expect(!r.stdout.contains(owner), "the ID number is printed unmasked")
+            // Before the recompute the totals disagree and check names the command that mends them; after it
+            // they agree and only the edited record is left.
+            let totals = r.stdout.split(separator: "\n").filter { $0.contains("disagree with their records") }
+            if recompute {
+                #expect(totals.isEmpty, "\(r.summary)")
+            } else {
+                #expect(totals.count == 1 && totals[0].contains("run celedger init --recompute"), "\(r.summary)")
+            }
         }
     }
 
