@@ -62,14 +62,20 @@ public struct PinyinIndex: Sendable {
     /// so Li comes just before 李; separators (·, spaces, hyphens) give nothing; any other character sorts
     /// after z as its code point. The name itself follows a space, for ties. Computed here, not in SQL, so
     /// that every store orders names alike.
-    public func nameKey(of name: String) -> String {
+    public func nameKey(of name: String) -> String { key(of: name, surnames: true) }
+
+    /// The same order for other text (units, departments: the pickers), without surname readings: 乐平市 is
+    /// lè, 单县医院 dān (a picker's order need only be predictable; the name key must be a surname's).
+    public func textKey(of text: String) -> String { key(of: text, surnames: false) }
+
+    private func key(of name: String, surnames: Bool) -> String {
         let scalars = Array(name.unicodeScalars)
         var key: [UInt8] = []
         key.reserveCapacity(scalars.count * 9 + name.utf8.count + 1)
         func appendScalar(_ ch: Unicode.Scalar) { key.append(contentsOf: Array(String(ch).utf8)) }
         var i = 0
-        var first = true
-        if scalars.count >= 3, let readings = compounds[String(String.UnicodeScalarView(scalars[0..<2]))] {
+        var first = surnames
+        if surnames, scalars.count >= 3, let readings = compounds[String(String.UnicodeScalarView(scalars[0..<2]))] {
             for (k, r) in readings.enumerated() {
                 key.append(contentsOf: r)
                 appendScalar(scalars[k])

@@ -93,3 +93,14 @@ import Testing
         #expect(order == ["郭婷", "高峰"])  // 郭 U+90ED before 高 U+9AD8: why the readings are shipped
     }
 }
+
+@Suite struct TextKeyTests {
+    let index = NameKeyTests().index
+
+    @Test func otherTextHasNoSurnameReadings() {
+        // 单县 is read dān here, as 乐平 lè: only a person's name starts with a surname.
+        #expect(index.textKey(of: "单县医院").hasPrefix("dan1"))
+        #expect(index.nameKey(of: "单县医院").hasPrefix("shan4"))
+        #expect(index.textKey(of: "尉迟医院").hasPrefix("wei4"))
+    }
+}
