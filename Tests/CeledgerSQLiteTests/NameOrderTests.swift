@@ -172,3 +172,36 @@ import Testing
         try keysAgree(l)
     }
 }
+
+/// The pickers' lists, found seek by seek, are exactly what DISTINCT finds.
+@Suite struct FilterListTests {
+    @Test func unitsAndDepartmentsAreTheDistinctOnesInOrder() throws {
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let places = [
+            ("南昌市第一医院", "外科"), ("南昌市第一医院", "内科"), ("南昌市第一医院", "外科"), ("九江学院", ""), ("", "后勤"),
+            ("江西省建筑设计研究院", "结构所"), ("九江学院", "外科"), ("", ""), ("Zeta", "a"), ("南昌市第一医院", ""),
+        ]
+        for (n, (unit, department)) in places.enumerated() {
+            var p = Person(id: NameOrderTests.id(n), name: "张\(n)")
+            p.unit = unit
+            p.department = department
+            try l.addPerson(p)
+        }
+        func distinct(_ sql: String, _ args: StatementArguments = []) throws -> [String] {
+            try l.db.read { try String.fetchAll($0, sql: sql, arguments: args) }
+        }
+        #expect(try l.units() == distinct("SELECT DISTINCT unit FROM person WHERE unit <> '' ORDER BY unit"))
+        #expect(try l.units().count == 4)
+        #expect(
+            try l.departments(unit: nil)
+                == distinct("SELECT DISTINCT department FROM person WHERE department <> '' ORDER BY department"))
+        for unit in try l.units() + ["", "无此单位"] {
+            #expect(
+                try l.departments(unit: unit)
+                    == distinct(
+                        "SELECT DISTINCT department FROM person WHERE unit = ? AND department <> '' ORDER BY department", [unit]),
+                "\(unit)")
+        }
+        #expect(try l.departments(unit: "南昌市第一医院") == ["内科", "外科"])
+    }
+}
