@@ -331,7 +331,8 @@ $trigger;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
-  local c=$WORK/migrate.txt b=$WORK/migrate-base.txt one=$WORK/one.sqlite update_trigger
+  local c=$WORK/migrate.txt b=$WORK/migrate-base.txt one=$WORK/one.sqlite update_trigger size
+  size=$(( $(stat -c %s "$v6") / 1048576 ))
   update_trigger=$(sqlite3 "$v6" "SELECT sql FROM sqlite_master WHERE name = 'person_update_history'")
   : >"$c"; : >"$b"
   for ((i = 1; i <= runs; i++)); do
@@ -355,7 +356,7 @@ SQL
   cw=$(median "$c" 1); bw=$(median "$b" 1)
   row "migrate v6 → v9, $persons persons (wall; CPU)" "$(calc "%.2f s" "$cw"); $(calc "%.2f s" "$(cpu_median "$c")")" \
       "$(calc "%.2f s" "$bw"); $(calc "%.2f s" "$(cpu_median "$b")")" "$(calc "%.1f" "$cw / $bw")×" "—" "" \
-      "$runs runs, $(calc "%.2f" "$(minimum "$c" 1)")–$(calc "%.2f" "$(maximum "$c" 1)") s; celedger's includes copying the ledger aside and reading the pinyin tables; peak memory $(calc "%.0f MiB" "$(median "$c" 4) / 1024")"
+      "$runs runs, $(calc "%.2f" "$(minimum "$c" 1)")–$(calc "%.2f" "$(maximum "$c" 1)") s; the v6 ledger $size MiB; celedger's includes copying it aside and reading the pinyin tables; peak memory $(calc "%.0f MiB" "$(median "$c" 4) / 1024")"
 }
 
 # Runs the driver, on a pseudo-terminal through the real curses driver when BENCH_CURSES=1.
