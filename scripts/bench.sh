@@ -17,13 +17,20 @@
 #   tui      first screen: wall time of a process that opens the ledger and draws the first screen
 #            (celedger-bench first-screen)  vs  the same binary exiting at once (the process floor);
 #            keys: celedger-bench drives the real screens with scripted keys through TUIRunner and times
-#            each key (handle + render + compare + draw), pooled over the runs, p99 per kind of key
+#            each key (handle + render + compare + draw), pooled over the runs, p99 per kind of key; the
+#            newer keys too: the palette `:` (open, type initials, close), the unit and department pickers
+#            (open, type to find, pick: the list filtered by unit), `S` (the order by name reversed) and
+#            saved views 1-4 (written to a config folder of the run's own)
+#   migrate  `celedger init` migrating a ledger of the previous schema (v6) with a million persons to v9
+#            (every person's name key computed in Swift)  vs  the sqlite3 shell running the same SQL with
+#            a key SQL can compute
 #
 # Environment:
 #   BENCH_RUNS (5)  BENCH_TUI_ROUNDS (10)  BENCH_SEED (1)  BENCH_YEARS (2021-2025)  BENCH_YEAR (2024)
 #   BENCH_PERSONS (43000)  BENCH_10M (0)  BENCH_PERSONS_10M (430000)  BENCH_RUNS_10M (3)
 #   BENCH_TUI_ROUNDS_10M (10)
-#   BENCH_ONLY (import,report,tui)  BENCH_SKIP_1M (0)  BENCH_REGEN (0: reuse a cached ledger whose key
+#   BENCH_ONLY (import,report,tui,migrate)  BENCH_MIGRATE_PERSONS (1000000)  BENCH_RUNS_MIGRATE (3)
+#   BENCH_SKIP_1M (0)  BENCH_REGEN (0: reuse a cached ledger whose key
 #   matches)  BENCH_DIR (.bench)  BENCH_CURSES (0: 1 also draws each key through the real curses
 #   driver on a pseudo-terminal, via script(1))  SWIFT (swift)
 #
@@ -46,7 +53,7 @@ PERSONS=${BENCH_PERSONS:-43000}
 PERSONS_10M=${BENCH_PERSONS_10M:-430000}
 RUNS_10M=${BENCH_RUNS_10M:-3}
 TUI_ROUNDS_10M=${BENCH_TUI_ROUNDS_10M:-10}
-ONLY=${BENCH_ONLY:-import,report,tui}
+ONLY=${BENCH_ONLY:-import,report,tui,migrate}
 BENCH_DIR=${BENCH_DIR:-.bench}
 SWIFT=${SWIFT:-swift}
 TUI_WIDTH=120
@@ -127,7 +134,7 @@ fingerprint() {
     sqlite3 "$db" "SELECT identifier FROM grdb_migrations ORDER BY rowid"
     for f in Sources/CeledgerDomain/Demo.swift Sources/celedger/DemoCommand.swift Sources/CeledgerSQLite/DeferredUpkeep.swift \
              Sources/CeledgerInterchange/ExportShape.swift Sources/CeledgerSheets/CSVWriter.swift Sources/celedger/ExportCommand.swift \
-             data/pinyin/initials.tsv data/demo/*; do
+             data/pinyin/initials.tsv data/pinyin/readings.tsv Sources/CeledgerDomain/Pinyin.swift data/demo/*; do
       printf '== %s\n' "$f"
       if [ -f "$f" ]; then cat "$f"; fi
     done
@@ -275,6 +282,83 @@ bench_report() { # LABEL RUNS
   RSS[report:$label]=$(median "$c" 4)
 }
 
+# The v9 migration (the name key, filled in Swift for every person) on a ledger of the previous schema
+# with BENCH_MIGRATE_PERSONS persons (1,000,000): a fresh ledger taken back to v6's shape (name_key
+# generated from the first initial) and filled by sqlite3 with random two- and three-character names.
+# celedger: `celedger init`, which copies the ledger aside and migrates it; baseline: the sqlite3 shell
+# doing the same SQL on a copy with a key SQL can compute (name_initials || name) and no trigger set aside.
+downgrade_sql() {
+  cat <<'SQL'
+DROP INDEX person_name_key;
+DROP INDEX person_unit_name;
+ALTER TABLE person DROP COLUMN name_key;
+ALTER TABLE person ADD COLUMN name_key TEXT GENERATED ALWAYS AS (substr(name_initials, 1, 1) || name) VIRTUAL;
+CREATE INDEX person_name_key ON person(name_key);
+CREATE INDEX person_unit_name ON person(unit, department, name_key);
+DELETE FROM grdb_migrations WHERE identifier > 'v6';
+SQL
+}
+
+bench_migrate() { # RUNS
+  local runs=$1 persons=${BENCH_MIGRATE_PERSONS:-1000000} v6=$WORK/v6.sqlite i
+  say "migrate: a v6 ledger of $persons persons (sqlite3, not timed)"
+  rm -f "$v6"*
+  "$CELEDGER" --db "$v6" init >/dev/null || die "celedger init failed"
+  [ "$(sqlite3 "$v6" "SELECT max(identifier) FROM grdb_migrations")" = v9 ] || die "the current schema is not v9: update bench_migrate"
+  sqlite3 "$v6" "$(downgrade_sql)" || die "could not take the ledger back to v6"
+  local surnames="王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解仇朴区查乐翟欧阳"
+  local given="伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力鹏宇浩凯婷雪琳晨欣怡佳俊峰"
+  # The history trigger asks celedger for the actor, which the shell cannot answer: the persons' history
+  # rows are written set-wise instead, and the trigger put back as it was.
+  local trigger
+  trigger=$(sqlite3 "$v6" "SELECT sql FROM sqlite_master WHERE name = 'person_insert_history'")
+  [ -n "$trigger" ] || die "no person_insert_history trigger in a fresh ledger"
+  sqlite3 "$v6" >/dev/null <<SQL || die "could not fill the v6 ledger"
+PRAGMA journal_mode = WAL;
+BEGIN;
+DROP TRIGGER person_insert_history;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $persons)
+INSERT INTO person (id_number, name, name_initials, gender, birth_date, created_at, updated_at)
+SELECT printf('360102%011dX', i),
+       substr('$surnames', abs(random()) % length('$surnames') + 1, 1)
+         || substr('$given', abs(random()) % length('$given') + 1, 1)
+         || CASE WHEN i % 3 = 0 THEN '' ELSE substr('$given', abs(random()) % length('$given') + 1, 1) END,
+       '', 'male', '1980-01-01', 'x', 'x'
+FROM n;
+INSERT INTO history (at, actor, action, entity, entity_id, id_number)
+SELECT '2026-01-01T00:00:00.000Z', 'bench', 'insert', 'person', id, id_number FROM person;
+$trigger;
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+  local c=$WORK/migrate.txt b=$WORK/migrate-base.txt one=$WORK/one.sqlite update_trigger size
+  size=$(( $(stat -c %s "$v6") / 1048576 ))
+  update_trigger=$(sqlite3 "$v6" "SELECT sql FROM sqlite_master WHERE name = 'person_update_history'")
+  : >"$c"; : >"$b"
+  for ((i = 1; i <= runs; i++)); do
+    say "migrate run $i/$runs: celedger init on a v6 ledger of $persons persons"
+    rm -f "$one"* "$one".backup-*
+    cp "$v6" "$one"
+    measure "$c" /dev/null "$CELEDGER" --db "$one" init
+    [ "$(sqlite3 "$one" "SELECT count(*) FROM person WHERE name_key = ''")" = 0 ] || die "the migration left persons without a key"
+    rm -f "$one"* "$one".backup-*
+    say "migrate run $i/$runs: the same SQL in the sqlite3 shell (baseline)"
+    cp "$v6" "$one"
+    measure "$b" /dev/null sqlite3 "$one" "BEGIN; DROP INDEX person_name_key; DROP INDEX person_unit_name;
+      ALTER TABLE person DROP COLUMN name_key; ALTER TABLE person ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+      DROP TRIGGER person_update_history; UPDATE person SET name_key = name_initials || name; $update_trigger;
+      CREATE INDEX person_name_key ON person(name_key); CREATE INDEX person_unit_name ON person(unit, department, name_key);
+      COMMIT;"
+    rm -f "$one"*
+  done
+  rm -f "$v6"*
+  local cw bw
+  cw=$(median "$c" 1); bw=$(median "$b" 1)
+  row "migrate v6 → v9, $persons persons (wall; CPU)" "$(calc "%.2f s" "$cw"); $(calc "%.2f s" "$(cpu_median "$c")")" \
+      "$(calc "%.2f s" "$bw"); $(calc "%.2f s" "$(cpu_median "$b")")" "$(calc "%.1f" "$cw / $bw")×" "—" "" \
+      "$runs runs, $(calc "%.2f" "$(minimum "$c" 1)")–$(calc "%.2f" "$(maximum "$c" 1)") s; the v6 ledger $size MiB; celedger's includes copying it aside and reading the pinyin tables; peak memory $(calc "%.0f MiB" "$(median "$c" 4) / 1024")"
+}
+
 # Runs the driver, on a pseudo-terminal through the real curses driver when BENCH_CURSES=1.
 driver() { # MEASURE-FILE ARGS...
   local file=$1; shift
@@ -312,7 +396,7 @@ bench_tui() { # LABEL RUNS ROUNDS
     KEYS_PER_RUN["$label"]="$rounds rounds, $(sed -n 's/^keys //p' "$WORK/tui.out") keys"
   done
   local kind line p50 p99 max cnt spread
-  for kind in move page jump search year open back; do
+  for kind in move page jump search year open back palette picker sort view; do
     line=$(awk -v k="$kind" '$1 == k { print $2 }' "$samples" | sort -g | awk '
       { v[NR] = $1 }
       END {
@@ -354,6 +438,7 @@ declare -A KEYS_PER_RUN
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 if [ "${BENCH_SKIP_1M:-0}" != 1 ]; then bench_ledger "$PERSONS" "$RUNS" "$TUI_ROUNDS"; fi
+if wants migrate; then bench_migrate "${BENCH_RUNS_MIGRATE:-3}"; fi
 if [ "${BENCH_10M:-0}" = 1 ]; then
   bench_ledger "$PERSONS_10M" "$RUNS_10M" "$TUI_ROUNDS_10M"
   if [ "${#LABELS[@]}" = 2 ]; then

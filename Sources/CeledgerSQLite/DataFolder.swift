@@ -40,17 +40,22 @@ public struct DataFolder: Sendable {
         return s
     }
 
-    /// The pinyin table, read when first needed; its absence is an error at once.
+    /// The pinyin tables (initials and full readings), read when first needed; their absence is an error at once.
     public func pinyinLoader() throws(LedgerError) -> @Sendable () -> PinyinIndex {
-        let file = path + "/pinyin/initials.tsv"
-        guard FileManager.default.isReadableFile(atPath: file) else {
+        let initials = path + "/pinyin/initials.tsv"
+        let readings = path + "/pinyin/readings.tsv"
+        for file in [initials, readings] where !FileManager.default.isReadableFile(atPath: file) {
             throw LedgerError.unreadableDataFile(path: file)
         }
         return {
-            let data = FileManager.default.contents(atPath: file) ?? Data()
-            return PinyinIndex(table: String(decoding: data, as: UTF8.self))
+            let a = FileManager.default.contents(atPath: initials) ?? Data()
+            let b = FileManager.default.contents(atPath: readings) ?? Data()
+            return PinyinIndex(table: String(decoding: a, as: UTF8.self), readings: String(decoding: b, as: UTF8.self))
         }
     }
+
+    /// Both pinyin tables at once.
+    public func pinyin() throws(LedgerError) -> PinyinIndex { try pinyinLoader()() }
 
     /// Every rule set under rules/; a bad file stops with its name and the path of the bad value in it.
     public func ruleSets() throws(LedgerError) -> [RuleSet] {

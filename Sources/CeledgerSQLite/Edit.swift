@@ -189,12 +189,13 @@ extension SQLiteLedger {
             }
             try db.execute(
                 sql: """
-                    UPDATE person SET id_number = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
+                    UPDATE person SET id_number = ?, name = ?, name_initials = ?, name_key = ?, gender = ?, birth_date = ?, unit = ?, department = ?,
                         title = ?, title_level = ?, specialty = ?, status = ?, status_date = ?, category = ?, updated_at = ?
                     WHERE id = ?
                     """,
                 arguments: [
-                    p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso, p.unit,
+                    p.id.value, p.name, pinyin.initials(of: p.name), pinyin.nameKey(of: p.name), p.gender.rawValue,
+                    p.birthDate.iso, p.unit,
                     p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
                     p.statusDate?.iso, p.category.rawValue, now, rowID,
                 ])

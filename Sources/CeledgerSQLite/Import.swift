@@ -274,12 +274,12 @@ struct RowWriter {
             }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
+                    INSERT INTO person (id_number, name, name_initials, name_key, gender, birth_date, unit, department, title, title_level,
                         specialty, status, status_date, category, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
-                p.id.value, p.name, values.initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department,
+                p.id.value, p.name, values.initials, values.nameKey, p.gender.rawValue, p.birthDate.iso, p.unit, p.department,
                 p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso,
                 p.category.rawValue, now, now,
             ])
@@ -316,14 +316,18 @@ struct RowWriter {
 /// A person's columns as the ledger stores them.
 struct PersonColumns {
     let initials: String
+    /// The name's place in the order by name (`PinyinIndex.nameKey(of:)`).
+    let nameKey: String
     /// (field, column, value) for the columns an import may change.
     let updatable: [(Field, String, DatabaseValueConvertible?)]
 
     init(_ p: Person, pinyin: PinyinIndex) {
         initials = pinyin.initials(of: p.name)
+        nameKey = pinyin.nameKey(of: p.name)
         updatable = [
             (.name, "name", p.name),
             (.name, "name_initials", initials),
+            (.name, "name_key", nameKey),
             (.unit, "unit", p.unit),
             (.department, "department", p.department),
             (.title, "title", p.title),

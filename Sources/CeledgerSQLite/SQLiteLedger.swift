@@ -9,11 +9,9 @@ public final class SQLiteLedger: Sendable {
     /// Where the ledger lives, for messages.
     public let path: String
     let db: any DatabaseWriter
-    /// Fills each person's search initials. Loaded on first use: most commands never write a name, and
-    /// parsing the table is most of a reading command's start-up.
-    private let pinyinLoader: @Sendable () -> PinyinIndex
-    nonisolated(unsafe) private var loadedPinyin: PinyinIndex?
-    private let pinyinLock = NSLock()
+    /// Fills each person's search initials and name key. Loaded on first use: most commands never write a
+    /// name, and parsing the table is most of a reading command's start-up.
+    let pinyinSource: PinyinSource
     /// The persons list's search index, while the ledger does not change.
     let cachedSearch = Locked<SearchIndex?>(nil)
     /// Signalled when the search index `prepareSearch` reads in the background is ready.
@@ -26,14 +24,7 @@ public final class SQLiteLedger: Sendable {
     /// SQL's answer).
     let searchesInMemory = Locked(true)
 
-    var pinyin: PinyinIndex {
-        pinyinLock.lock()
-        defer { pinyinLock.unlock() }
-        if let p = loadedPinyin { return p }
-        let p = pinyinLoader()
-        loadedPinyin = p
-        return p
-    }
+    var pinyin: PinyinIndex { pinyinSource.index }
     /// The rule sets shipped with the program (data/rules); the ledger adds its own.
     let shippedRules: [RuleSet]
     private let ruleLock = NSLock()
@@ -43,11 +34,11 @@ public final class SQLiteLedger: Sendable {
     public static let busyTimeout: TimeInterval = 5
 
     init(
-        path: String, db: any DatabaseWriter, pinyin: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet]
+        path: String, db: any DatabaseWriter, pinyin: PinyinSource, rules: [RuleSet]
     ) throws(LedgerError) {
         self.path = path
         self.db = db
-        self.pinyinLoader = pinyin
+        self.pinyinSource = pinyin
         self.shippedRules = rules
         self.book = RuleBook(rules)
         try reloadRules()
@@ -76,14 +67,19 @@ public final class SQLiteLedger: Sendable {
     public static func inMemory(
         pinyin: PinyinIndex = PinyinIndex(), actor: String = "test", rules: [RuleSet]
     ) throws -> SQLiteLedger {
-        let queue = try DatabaseQueue(configuration: configuration(actor: actor))
+        let source = PinyinSource { pinyin }
+        let queue = try DatabaseQueue(configuration: configuration(actor: actor, pinyin: source))
         try Schema.migrator.migrate(queue)
-        let ledger = try SQLiteLedger(path: ":memory:", db: queue, pinyin: { pinyin }, rules: rules)
+        let ledger = try SQLiteLedger(path: ":memory:", db: queue, pinyin: source, rules: rules)
         try ledger.refreshTotals()
         return ledger
     }
 
-    static func configuration(readonly: Bool = false, actor: String = "celedger") -> Configuration {
+    static func configuration(
+        readonly: Bool = false, actor: String = "celedger", pinyin: PinyinSource? = nil
+    )
+        -> Configuration
+    {
         var c = Configuration()
         c.foreignKeysEnabled = true
         c.readonly = readonly
@@ -93,6 +89,14 @@ public final class SQLiteLedger: Sendable {
         let who = actor.isEmpty ? "unknown" : actor
         c.prepareDatabase { db in
             db.add(function: DatabaseFunction(Schema.actorFunction, argumentCount: 0, pure: false) { _ in who })
+            // A name's key in the order by name, for the migration that fills the existing rows' keys.
+            if let pinyin {
+                db.add(
+                    function: DatabaseFunction(Schema.nameKeyFunction, argumentCount: 1, pure: true) { values in
+                        guard let name = String.fromDatabaseValue(values[0]) else { return nil }
+                        return pinyin.index.nameKey(of: name)
+                    })
+            }
             // Each b-tree page is checked further as it is read, so damage fails the read that meets it
             // instead of passing for fewer rows.
             try db.execute(sql: "PRAGMA cell_size_check = ON")
@@ -122,7 +126,7 @@ public final class SQLiteLedger: Sendable {
         path: String, pinyinLoader: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet], access: Access = .readWrite,
         actor: String = "celedger"
     ) throws(LedgerError) -> SQLiteLedger {
-        let pinyin = pinyinLoader
+        let pinyin = PinyinSource(pinyinLoader)
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
@@ -142,7 +146,7 @@ public final class SQLiteLedger: Sendable {
                 // One connection: the CLI and the UI write from one thread, and other processes still read
                 // beside it because the file is in WAL mode. (A pool would write to the file on opening,
                 // to set WAL up, even when the command then writes nothing.)
-                var config = configuration(actor: actor)
+                var config = configuration(actor: actor, pinyin: pinyin)
                 config.prepareDatabase { db in
                     // Persistent in the file; a no-op read when it is already WAL.
                     if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
@@ -330,5 +334,23 @@ public final class SQLiteLedger: Sendable {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f.string(from: Date())
+    }
+}
+
+/// The pinyin tables, read once when first needed and shared by the ledger's writes and its connection's
+/// key function (the migration that fills the name keys).
+final class PinyinSource: Sendable {
+    private let loader: @Sendable () -> PinyinIndex
+    private let loaded = Locked<PinyinIndex?>(nil)
+
+    init(_ loader: @escaping @Sendable () -> PinyinIndex) { self.loader = loader }
+
+    var index: PinyinIndex {
+        loaded.withLock { value in
+            if let value { return value }
+            let p = loader()
+            value = p
+            return p
+        }
     }
 }

@@ -16,6 +16,7 @@ enum Schema {
         m.registerMigration("v4", migrate: v4YearCounts)
         m.registerMigration("v5", migrate: v5HistoryChain)
         m.registerMigration("v6", migrate: v6LedgerSettings)
+        m.registerMigration("v9", migrate: v9NameKey)
         return m
     }
 
@@ -33,4 +34,8 @@ enum Schema {
 
     /// The name of the SQL function the history triggers call for who made a change.
     static let actorFunction = "celedger_actor"
+
+    /// The name of the SQL function that gives a name's key in the order by name (`PinyinIndex.nameKey(of:)`),
+    /// for v9 to fill the existing rows; writes bind the key they compute.
+    static let nameKeyFunction = "celedger_name_key"
 }

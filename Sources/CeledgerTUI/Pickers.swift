@@ -25,15 +25,15 @@ final class FindChooser: Overlay {
         if let selected, let i = self.options.firstIndex(where: { $0.text == selected }) { cursor.selected = i + 1 }
     }
 
-    /// By the initials of the first reading of each character, then by the characters themselves.
+    /// In full pinyin order (`PinyinIndex.textKey(of:)`, the persons list's order without surname readings),
+    /// each with its initials for type-to-find: every variant, space-separated (乐平 is found by lp and yp).
     static func sorted(_ names: [String], _ pinyin: PinyinIndex) -> [(text: String, initials: String)] {
-        var keyed: [(text: String, initials: String)] = []
+        var keyed: [(key: [UInt8], text: String, initials: String)] = []
         for n in names {
-            let first: Substring = pinyin.initials(of: n).split(separator: " ").first ?? ""
-            keyed.append((text: n, initials: String(first)))
+            keyed.append((key: Array(pinyin.textKey(of: n).utf8), text: n, initials: pinyin.initials(of: n)))
         }
-        keyed.sort { a, b in a.initials != b.initials ? a.initials < b.initials : a.text < b.text }
-        return keyed
+        keyed.sort { a, b in a.key.lexicographicallyPrecedes(b.key) }
+        return keyed.map { (text: $0.text, initials: $0.initials) }
     }
 
     func refilter() {

@@ -190,8 +190,28 @@ func round() -> [(String, String)] {
     add("jump", ["g"])
     add("open", ["Enter"])
     add("back", ["Esc"])
+    // The newer keys a clerk presses on a big ledger. The palette: open, find by initials, close.
+    add("palette", [":", "d", "c", "BSpace", "BSpace", "Esc"])
+    // The unit picker (every unit, in pinyin order), type to find, pick: the list by that unit; the
+    // department picker of that unit, pick all; Esc clears the filter.
+    add("picker", ["f", "Enter", "n", "Enter", "f", "Down", "Enter", "Enter"])
+    add("back", ["Esc"])
+    // Reversing the order by name and back (the name key's index both ways).
+    add("sort", ["S", "PgDn", "S"])
+    // Saved views 1-4 (`viewsFile`): short, by total hours, by name reversed, everyone by name.
+    add("view", ["1", "2", "3", "4"])
     return s
 }
+
+/// The saved views the script recalls with 1-4, written to a config folder of the run's own.
+let viewsJSON = """
+    [
+      {"name": "未达标", "status": "short", "search": "", "sort": "name", "descending": false},
+      {"name": "按学时", "status": "all", "search": "", "sort": "totalHours", "descending": true},
+      {"name": "姓名倒序", "status": "all", "search": "", "sort": "name", "descending": true},
+      {"name": "全部", "status": "all", "search": "", "sort": "name", "descending": false}
+    ]
+    """
 
 func keyScript(rounds: Int) -> [(key: Key, kind: String)] {
     (0..<max(0, rounds)).flatMap { _ in round() }.map { (name, kind) in
@@ -261,10 +281,20 @@ let script = options.mode == "tui" ? keyScript(rounds: options.rounds) : []
 let terminal = ScriptedTerminal(width: width, height: height, inner: inner, script: script)
 terminal.stopAfterFirstDraw = options.mode == "first-screen"
 
+// Saved views and exports in a folder of this run's own, never the user's (App reads the environment).
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("celedger-bench-\(getpid())")
+try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+guard FileManager.default.createFile(atPath: scratch.appendingPathComponent("views.json").path, contents: Data(viewsJSON.utf8))
+else { fail("cannot write the saved views to \(scratch.path)") }
+setenv("CELEDGER_CONFIG_DIR", scratch.path, 1)
+setenv("CELEDGER_EXPORT_DIR", scratch.path, 1)
+
 let appStart = nowNanoseconds()
 let app = App(
     ledger: ledger, ledgerName: (dbPath as NSString).lastPathComponent, lang: options.lang,
     year: options.year ?? today.year, today: today, reviewer: "celedger-bench", width: width, height: height)
+// As UICommand.run: the palette's and the pickers' pinyin.
+app.pinyin = (try? data.pinyin()) ?? PinyinIndex()
 terminal.searchPreparing = { ledger.searchIsBeingPrepared(year: app.year) }
 TUIRunner.run(app, on: terminal) { terminal.finished }
 let end = nowNanoseconds()
@@ -307,3 +337,4 @@ if options.mode == "tui" {
     }
 }
 flushOutput()
+try? FileManager.default.removeItem(at: scratch)

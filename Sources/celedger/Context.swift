@@ -133,7 +133,7 @@ enum DataFiles {
         guard let text = try? folder?.read("titles/title-levels.csv") else { return [:] }
         return RosterSource.titleLevels(csv: text)
     }
-    static func pinyin() throws -> PinyinIndex { PinyinIndex(table: try read("pinyin/initials.tsv")) }
+    static func pinyin() throws -> PinyinIndex { try run { folder throws(LedgerError) in try folder.pinyin() } }
     static func rules() throws -> [RuleSet] { try run { folder throws(LedgerError) in try folder.ruleSets() } }
 }
 

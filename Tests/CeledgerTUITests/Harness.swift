@@ -9,7 +9,8 @@ import Testing
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let pinyin = PinyinIndex(
-    table: try! String(contentsOf: repoRoot.appendingPathComponent("data/pinyin/initials.tsv"), encoding: .utf8))
+    table: try! String(contentsOf: repoRoot.appendingPathComponent("data/pinyin/initials.tsv"), encoding: .utf8),
+    readings: try! String(contentsOf: repoRoot.appendingPathComponent("data/pinyin/readings.tsv"), encoding: .utf8))
 let shippedRules = ["national-2015", "jiangxi-2023"].map {
     try! RuleSet.decode(Data(contentsOf: repoRoot.appendingPathComponent("data/rules/\($0).json")))
 }

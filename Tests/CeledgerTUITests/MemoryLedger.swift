@@ -45,8 +45,8 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         self.actor = actor
     }
 
-    /// The name's order: its first pinyin initial, then the name (the SQLite ledger's `name_key`).
-    private func nameKey(_ name: String) -> String { String(pinyin.initials(of: name).prefix(1)) + name }
+    /// The name's order: full pinyin (the SQLite ledger's `name_key`, the same function).
+    private func nameKey(_ name: String) -> String { pinyin.nameKey(of: name) }
 
     private func locked<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
         lock.lock()
