@@ -32,7 +32,10 @@ let package = Package(
             name: "CeledgerSheets", dependencies: ["CeledgerText", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Between files and ledger rows: headers mapped to fields, rows prepared (checked and parsed by the
         // domain), class files read, the export shapes, the one JSON writer. No SQL.
-        .target(name: "CeledgerInterchange", dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSheets"]),
+        // CeledgerLedger for `LedgerImporter`, the import a ledger offers beside its protocols (the graph stays
+        // one-way: the ledger's protocols know no files).
+        .target(
+            name: "CeledgerInterchange", dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerSheets", "CeledgerLedger"]),
         // The ledger in a SQLite file: GRDB over the system SQLite, migrations, the writing of imports, queries.
         .target(
             name: "CeledgerSQLite",
@@ -49,8 +52,12 @@ let package = Package(
         // Screens as Swift state rendered to a text grid; one driver calls curses.
         .target(
             name: "CeledgerTUI",
-            // CeledgerSheets for writing files a clerk names: OutputFile (cards) and XLSXWriter (x exports what is shown).
-            dependencies: ["CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CeledgerSheets", "CNcursesw"]
+            // CeledgerSheets for writing files a clerk names: OutputFile (cards) and XLSXWriter (x exports what is shown);
+            // CeledgerInterchange for the import screen (a roster read, `LedgerImporter`, the rejected rows' file).
+            dependencies: [
+                "CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerReports", "CeledgerSheets", "CeledgerInterchange",
+                "CNcursesw",
+            ]
         ),
         .executableTarget(
             name: "celedger",
@@ -96,7 +103,7 @@ let package = Package(
             name: "CeledgerTUITests",
             dependencies: [
                 "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerSheets",
-                "CeledgerTestSupport",
+                "CeledgerInterchange", "CeledgerTestSupport",
                 grdb,
             ],
             exclude: ["Golden"]),

@@ -71,8 +71,16 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
     /// The name used in a message: the key in English, the header in Chinese.
     public func label(_ lang: Lang, in kind: RowKind) -> String { lang == .zh ? zh(in: kind) : key }
 
-    /// Other headers seen in real spreadsheets.
+    /// Other headers seen in real spreadsheets: built once per kind (a header is looked up many times, per
+    /// candidate row while the header is searched for, per column, per rejected file).
     public static func synonyms(in kind: RowKind) -> [String: Field] {
+        kind == .person ? personSynonyms : recordSynonyms
+    }
+
+    private static let personSynonyms = makeSynonyms(.person)
+    private static let recordSynonyms = makeSynonyms(.record)
+
+    private static func makeSynonyms(_ kind: RowKind) -> [String: Field] {
         var s: [String: Field] = [
             "身份证号码": .idNumber, "证件号码": .idNumber, "公民身份号码": .idNumber, "身份证": .idNumber,
             "工作单位": .unit, "单位名称": .unit, "科室": .department, "所在部门": .department,
@@ -137,7 +145,8 @@ public enum Field: String, Sendable, CaseIterable, Hashable {
         for f in fields(for: kind) where f.key == lower || f.zh(in: kind) == h {
             return f
         }
-        if let f = synonyms(in: kind)[h] ?? synonyms(in: kind)[lower], fields(for: kind).contains(f) { return f }
+        let table = synonyms(in: kind)
+        if let f = table[h] ?? table[lower], fields(for: kind).contains(f) { return f }
         return nil
     }
 

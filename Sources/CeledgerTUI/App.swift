@@ -70,6 +70,14 @@ public final class App {
     /// The environment (`CELEDGER_EXPORT_DIR`, `HOME`) and the clock of exports: injected by tests.
     var environment = ProcessInfo.processInfo.environment
     var clock: () -> Date = Date.init
+    /// What the file chooser reads of folders, and the folder it starts from: injected by tests.
+    public var files = FileSystemAccess.real
+    public var workingDirectory = FileManager.default.currentDirectoryPath
+    /// Runs long work (an import) off the key loop; the screen that started it looks for its end in
+    /// `tick`. Tests run it at once, on the calling thread.
+    var runInBackground: (@escaping @Sendable () -> Void) -> Void = { work in Thread.detachNewThread(work) }
+    /// Title → title level (data/titles/title-levels.csv), for an imported roster's rows without a level.
+    public var titleLevels: [String: String] = [:]
     /// Where `p` writes record cards and who issues them (CardPrinting.swift).
     public var cardSettings = CardSettings.fromEnvironment()
     let words: Words
@@ -254,7 +262,7 @@ public final class App {
 
     /// The keys a clerk needs most: kept on a bar that is too narrow for all, the others dropped from the
     /// end first (`?` lists every key).
-    static let barEssentials: Set<String> = ["p", "m", "A", "x", ":"]
+    static let barEssentials: Set<String> = ["p", "m", "A", "x", "I", ":"]
 
     /// The key hints on the bottom row, with the palette's `:` last; on a narrow terminal the keys that are
     /// not essential go first, from the end.

@@ -189,7 +189,7 @@ final class PersonsScreen: KeymapScreen {
 
     static let keymap: Keymap<PersonsScreen> = Keymap(
         searchKeys.map { $0.only { s, _ in s.search != nil } }
-            + (listKeys + batchKeys + viewKeys).map { $0.only { s, _ in s.search == nil } })  // batchKeys: ClassRegistration.swift, viewKeys: SavedViews.swift
+            + (listKeys + batchKeys + viewKeys + importKeys).map { $0.only { s, _ in s.search == nil } })  // batchKeys: ClassRegistration.swift, viewKeys: SavedViews.swift, importKeys: ImportScreen.swift
 
     /// Typed into the search field, when it is open: the list narrows as the search changes.
     func input(_ key: Key, _ app: App) {

@@ -168,6 +168,8 @@ struct UICommand: ParsableCommand {
             year: year ?? lastYear ?? today.year, today: today, reviewer: Context.actor(global), width: size.width,
             height: size.height)
         app.pinyin = (try? DataFiles.pinyin()) ?? PinyinIndex()
+        // The import screen fills a roster's title levels from the same table `import persons` uses.
+        app.titleLevels = DataFiles.titleLevels()
         if let view { app.open(view: view) }
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         LastOpened(ledger: LastOpened.absolute(ledger.path), year: app.year).save()

@@ -31,6 +31,15 @@ enum ChineseHelp {
         "restore": "用备份替换登记簿（先询问，或加 --yes）。",
         "check": "检查登记簿：SQLite 完整性、外键，以及每一行是否符合规则；有问题时结束状态为 1。",
         "settings": "查看或修改本登记簿的设置：--employer 单位名称（本单位，只需设置一次）。",
+        "rules list": "本登记簿知道的全部规则（随附的和本登记簿自己的）及各自判断的年度。",
+        "rules show": "规则的学时要求、折算方式和上限，每个数字都注明出处。",
+        "rules check": "检查规则文件：有误的值会指出它在文件中的位置；有误时结束状态为 1。",
+        "rules add": "把规则文件存入登记簿（本单位自己的规则，或某规则的新版本），并重算它判断的年度。",
+        "rules remove": "停用本登记簿自己的某个规则（停用记入修改记录），并重算它判断过的年度。",
+        "review list": "列出记录及其认定状态：默认列出待认定的，早的在前。",
+        "review recognize": "认定记录：按认定学时，否则按规则的建议学时，否则按申报学时；认定后锁定。",
+        "review reject": "不予认定记录，须写明理由；已认定的记录须先重新打开。",
+        "review reopen": "重新打开已认定的记录以便更正：回到待认定并写明理由；修改记录里保留原样。",
     ]
 
     /// Option help by the option's first name.
@@ -63,17 +72,76 @@ enum ChineseHelp {
         "--recognition": "认定状态：待认定、已认定、不予认定。",
         "--assessment": "所有人的考核结果（签到表中有考核一列时以每人的为准）。",
         "--no-bom": "CSV 不带 UTF-8 BOM（给脚本用）。",
-        "--stamp": "CSV 最后加一行，写明操作人和时间（导入时跳过）。",
+        "--stamp": "CSV 最后加一行“# celedger …”，写明操作人和时间（导入时跳过）。",
         "--reveal": "表格中显示完整身份证号（默认打码）。",
         "--status": "只列达标（met）或未达标（short）的人员。",
-        "--sort": "排序：unit（单位、部门、身份证号）或 needed（尚需学时多的在前）。",
+        "--sort": "排序：unit（单位、部门、身份证号）或 needed（尚需学时多的在前；--status short 时默认如此）。",
         "--recompute": "按记录重算所有年度合计。",
         "--issuer": "出具单位（默认：本登记簿的用人单位，否则 $CELEDGER_ISSUER，否则此人的单位）。",
+        "ui --year": "打开的年度（默认：上次查看的年度，否则今年）。不写 --db 时打开上次打开的登记簿。",
+        "ui --view": "用按 V 保存的视图打开人员列表（筛选、搜索、排序、年度；存于 ~/.config/celedger/views.json）。",
+        "init --recompute": "按记录重算所有存储的年度合计（check 发现不一致时要求这样做）。",
+        "export <kind>": "persons（人员）或 records（学习记录）",
+        "template <kind>": "persons（人员）或 records（学习记录）",
+        "export --year": "只导出此年度：结束日期在此年度的记录，此年度在职的人员。",
+        "export --format": "csv、xlsx 或 json（默认 csv）。",
+        "template --format": "csv 或 xlsx（默认 csv）。",
+        "card --format": "txt 或 html（默认：输出文件以 .html 结尾时为 html，否则 txt）。",
+        "history --format": "table（表格，默认）或 json。",
+        "report annual --format": "table（表格，默认）、json、csv、xlsx（须写 -o：明细表和可打印的表）或 html（可打印的 A4 网页：标题、所用规则、按部门小计、制表/审核/日期）。",
+        "report window --format": "table（表格，默认）、json 或 csv。",
+        "report stats --format": "table（表格，默认）、json 或 csv。",
+        "review list --format": "table（表格，默认）、csv 或 json。",
+        "report annual --department": "只含此部门的人员（给了 --unit 时为该单位的部门）。",
+        "report annual --stamp": "CSV 最后加一行“# celedger report annual …”，写明制表人、时间和登记簿修改记录链的链头。",
+        "report window --from": "第一个年度。",
+        "report window --to": "最后一个年度。",
+        "report window --incomplete": "只列在须达标的年度中有未达标的人员。",
+        "report stats --by": "分组方式：unit（单位，默认）、department（部门）、title_level（职称级别）、mode（学习方式）或 category（科目类别）。",
+        "demo --persons": "人数（1 到 10,000,000；每人每年四五条记录；默认 500）。",
+        "demo --years": "年度范围，如 2021-2025（默认：最近五年）。",
+        "demo --seed": "随机数种子（同一种子结果相同；默认 1）。",
+        "rules list --years": "显示这些年度各由哪个规则判断（默认：最近十年）。",
+        "rules show <id|year>": "规则的编号，或一个年度（即判断该年度的规则）。",
+        "rules check <file>": "规则文件（JSON）。",
+        "rules add <file>": "规则文件（JSON）。",
+        "rules remove <id>": "规则的编号。",
+        "<record>": "记录编号（review list 和 history 显示的编号，带不带 # 均可）。",
+        "--id": "只含此人（身份证号）。",
+        "review list --mode": "只含此学习方式的记录（training、practice、academic、online、degree、other，或中文名称）。",
+        "review list --year": "只含此年度的记录（按结束日期）。",
+        "review recognize --mode": "只含此学习方式的记录（training、practice、academic、online、degree、other，或中文名称）。",
+        "review recognize --year": "只含此年度的记录（按结束日期）。",
+        "review reject --mode": "只含此学习方式的记录（training、practice、academic、online、degree、other，或中文名称）。",
+        "review reject --year": "只含此年度的记录（按结束日期）。",
+        "review reopen --mode": "只含此学习方式的记录（training、practice、academic、online、degree、other，或中文名称）。",
+        "review reopen --year": "只含此年度的记录（按结束日期）。",
+        "review list --state": "pending（待认定，默认）、recognized（已认定）、rejected（不予认定）或 all（全部）。",
+        "review recognize --all": "过滤条件找到的全部待认定记录。",
+        "review reject --all": "过滤条件找到的全部待认定记录。",
+        "review reopen --all": "过滤条件找到的全部已认定记录。",
+        "review reject --reason": "不予认定的理由（必填）。",
+        "review reopen --reason": "重新打开的理由（必填）。",
+        "review recognize --reviewer": "认定人（默认：--user，否则系统登录用户名）。",
+        "review reject --reviewer": "作出决定的人（默认：--user，否则系统登录用户名）。",
+        "review reopen --reviewer": "重新打开的人（默认：--user，否则系统登录用户名）。",
+        "review recognize --dry-run": "只说明将认定哪些记录，不写入。",
+        "<id-number>": "此人的身份证号。",
+        "card --year": "（第一个）年度（默认：今年）。",
+        "card --to": "最后一个年度，用于跨几年的证明（最多 10 年）。",
+        "card --draft": "草稿：不编号也不留存，证明上写明不作证明之用。",
+        "backup <file>": "新文件（不能已存在）。",
+        "restore <file>": "要恢复的备份文件。",
+        "restore --yes": "不询问（给脚本用）。",
     ]
 
-    static let footer = (
-        "See 'celedger help <subcommand>' for detailed help.", "子命令的详细帮助：celedger help <子命令>，或 celedger <子命令> --help。"
-    )
+    /// "See 'celedger help [report ]<subcommand>' for detailed help." in Chinese.
+    static func footer(_ line: String) -> String? {
+        let start = "See 'celedger help ", end = "<subcommand>' for detailed help."
+        guard line.hasPrefix(start), line.hasSuffix(end) else { return nil }
+        let parent = line.dropFirst(start.count).dropLast(end.count)
+        return "子命令的详细帮助：celedger help \(parent)<子命令>，或 celedger \(parent)<子命令> --help。"
+    }
 
     /// The help text rewritten in Chinese.
     static func translate(_ text: String) -> String {
@@ -109,19 +177,30 @@ enum ChineseHelp {
                 i += 1
                 continue
             }
-            if line == footer.0 {
-                out.append(footer.1)
+            if let zh = footer(line.trimmingCharacters(in: .whitespaces)) {
+                out.append(String(line.prefix { $0 == " " }) + zh)
                 i += 1
                 continue
             }
             // An entry: "  name   help…" then continuation lines indented to the help column.
             if section != "USAGE:", line.hasPrefix("  "), !line.hasPrefix("   ") {
                 let body = line.dropFirst(2)
-                let name: String
+                var name: String
                 if let r = body.range(of: "  ") {
                     name = String(body[..<r.lowerBound])
                 } else {
                     name = String(body)
+                }
+                // A name as wide as its column leaves one space before the help: the name is its option
+                // words ("-o,", "--claimed-hours", "<hours>"), the rest is help.
+                if section != "SUBCOMMANDS:" {
+                    let words = name.split(separator: " ", omittingEmptySubsequences: false)
+                    var count = 0
+                    for w in words {
+                        guard w.hasPrefix("-") || w.hasPrefix("<") else { break }
+                        count += 1
+                    }
+                    if count > 0 && count < words.count { name = words.prefix(count).joined(separator: " ") }
                 }
                 var j = i + 1
                 while j < lines.count, lines[j].hasPrefix(String(repeating: " ", count: 10)) { j += 1 }
@@ -144,7 +223,8 @@ enum ChineseHelp {
     }
 
     static func subcommandKey(_ name: String, parent: String) -> String {
-        let bare = name.replacingOccurrences(of: " (default)", with: "")
+        // "recognize, recognise, approve": the command and its aliases, known by the first.
+        let bare = String(name.replacingOccurrences(of: " (default)", with: "").split(separator: ",").first ?? "")
         return parent.isEmpty ? bare : parent + " " + bare
     }
 

@@ -230,89 +230,30 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// The rejected rows as they were, with line, column and reason first, written as the import finds them
-/// (opened at the first one, put in place when the import commits, removed when it does not): CSV for a CSV
-/// input, a workbook for a workbook (ID numbers as text cells). Called from the import's writing thread only.
+/// The rejected rows of `--skip-invalid`, written as the import finds them (opened at the first one, put
+/// in place when the import commits, removed when it does not) by the writer the TUI's import screen uses
+/// too (`RejectedRowsFile`): CSV for a CSV input, a workbook for a workbook.
 final class RejectedFile: @unchecked Sendable {
-    let path: String
-    private let spreadsheet: Bool
-    private let kind: RowKind
-    private var csv: OutputSink?
-    private var xlsx: XLSXWriter?
-    private(set) var count = 0
-    private var failure: Error?
-    private static let title = Context.text("有误的行", "bad rows")
+    private let file: RejectedRowsFile
+    var path: String { file.path }
+    var count: Int { file.count }
 
     init(base: String, spreadsheet: Bool, kind: RowKind) {
-        self.path = base + (spreadsheet ? ".xlsx" : ".csv")
-        self.spreadsheet = spreadsheet
-        self.kind = kind
+        file = RejectedRowsFile(base: base, spreadsheet: spreadsheet, kind: kind, lang: Context.lang, creator: Context.userName)
     }
 
-    private var annotations: [String] { Context.text("行号,出错列,原因", "line,column,reason").split(separator: ",").map(String.init) }
-
-    private func start(_ header: [String]) throws {
-        if spreadsheet {
-            let codes: Set<Field> = [.idNumber, .certificateNo, .score]
-            let columns =
-                annotations.map { TableColumn($0) }
-                + header.map { h in
-                    TableColumn(h, Field.fromHeader(h, kind: kind).map { codes.contains($0) } == true ? .code : .text)
-                }
-            let writer = try XLSXWriter(path: path, sheetName: RejectedFile.title)
-            try writer.header(columns)
-            xlsx = writer
-        } else {
-            var o = try OutputSink(path: path)
-            o.write("\u{FEFF}")
-            o.write(CSVWriter.line(annotations + header))
-            csv = o
-        }
-    }
-
-    func add(_ header: [String], _ row: RejectedRow) {
-        if failure != nil { return }
-        do {
-            if csv == nil && xlsx == nil { try start(header) }
-            let columns = row.errors.map(\.column).joined(separator: "; ")
-            let reasons = row.errors.map { $0.message.text(Context.lang) }.joined(separator: "; ")
-            let fields = [String(row.line), columns, reasons] + row.fields
-            if let xlsx {
-                try xlsx.row(fields.enumerated().map { i, f in i == 0 ? .number(f) : .text(f) })
-            } else {
-                csv!.write(CSVWriter.line(fields))
-            }
-            count += 1
-        } catch {
-            failure = error
-        }
-    }
+    func add(_ header: [String], _ row: RejectedRow) { file.add(header, row) }
 
     /// Puts the file in place; its path.
     func close() throws -> String {
-        if let failure {
-            abandon()
-            if let e = failure as? SheetError { throw CLIFailure(e.text, code: ExitStatus.badInput) }
-            throw failure
-        }
         do {
-            try xlsx?.finish(creator: Context.userName, created: Date(), title: RejectedFile.title)
-        } catch {
-            abandon()
-            throw CLIFailure(error.text, code: ExitStatus.badInput)
+            return try file.close()
+        } catch let e as SheetError {
+            throw CLIFailure(e.text, code: ExitStatus.badInput)
         }
-        xlsx = nil
-        try csv?.close()
-        csv = nil
-        return path
     }
 
-    func abandon() {
-        xlsx?.abandon()
-        xlsx = nil
-        csv?.abandon()
-        csv = nil
-    }
+    func abandon() { file.abandon() }
 }
 
 /// `import class`'s details of the class, named after the records file's keys, for a plain sign-in sheet
