@@ -48,7 +48,9 @@ let package = Package(
         // The ledger on a PostgreSQL server: the same protocols and promises as the SQLite file, kept by the
         // server (triggers, row locks), through libpq. No GRDB.
         .target(
-            name: "CeledgerPostgres", dependencies: ["CeledgerDomain", "CeledgerLedger", "CeledgerText", "CLibpq"]),
+            name: "CeledgerPostgres",
+            // CeledgerInterchange for the rows reports and imports are made of (AnnualRow), as the SQLite ledger.
+            dependencies: ["CeledgerDomain", "CeledgerLedger", "CeledgerText", "CeledgerInterchange", "CLibpq"]),
         // Printable documents (the record card): pure values in, text or HTML out.
         .target(name: "CeledgerReports", dependencies: ["CeledgerDomain", "CeledgerText"]),
         // The only C: a shim over ncursesw for what Swift cannot import.
@@ -114,7 +116,10 @@ let package = Package(
             dependencies: ["CeledgerLedger", "CeledgerSQLite", "CeledgerPostgres", "CeledgerDomain", grdb]),
         // Shared by the test suites: running the built binary, a test's sandbox folder, golden files.
         .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
-        .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain", "CeledgerTestSupport"], exclude: ["Golden"]),
+        // CeledgerPostgres only to make each PostgreSQL test a database of its own.
+        .testTarget(
+            name: "CLITests", dependencies: ["celedger", "CeledgerDomain", "CeledgerPostgres", "CeledgerTestSupport"],
+            exclude: ["Golden"]),
         // Crash safety, concurrency, hostile input and fuzzing: the real binary and the store under stress.
         .testTarget(
             name: "ReliabilityTests",

@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerLedger
 import Foundation
 
@@ -10,7 +11,7 @@ extension PostgresLedger {
     /// empty or non-empty ledger; a person whose ID number is taken is skipped with their records, a
     /// record already there (same activity) too. Returns the records written.
     public func bulkInsert(
-        count: Int, progress: ((Int, Int?) -> Void)? = nil, _ next: () -> (Person, [CeledgerDomain.Record])
+        count: Int, progress: ProgressHandler? = nil, _ next: () -> (Person, [CeledgerDomain.Record])
     ) throws(LedgerError) -> Int {
         let now = PostgresLedger.now()
         let pinyin = self.pinyin

@@ -416,13 +416,21 @@ extension PostgresLedger {
     /// Every person active in `year` (of `unit` when given) in ledger order, with the year evaluated live
     /// from their records; `each` gets the person's row (`personColumns`).
     func eachYearResult(year: Int, unit: String?, _ each: ([String?], YearResult) throws -> Void) throws(LedgerError) {
+        try read { () throws in try eachYearResultInTransaction(year: year, unit: unit, department: nil, each) }
+    }
+
+    /// `eachYearResult` inside a transaction already open.
+    func eachYearResultInTransaction(
+        year: Int, unit: String?, department: String?, _ each: ([String?], YearResult) throws -> Void
+    ) throws {
         guard let set = rules.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
         var p = Parameters()
         let y = p.add(String(year))
         var filter = PostgresLedger.activeSQL(p.add(PostgresLedger.yearStart(year)))
         if let unit { filter += " AND p.unit = \(p.add(unit))" }
+        if let department { filter += " AND p.department = \(p.add(department))" }
         let values = p.values
-        try read { () throws in
+        do {
             let rows = try exec(
                 """
                 SELECT \(PostgresLedger.personColumns), \(PostgresLedger.yearItemColumns)
