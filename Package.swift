@@ -49,8 +49,11 @@ let package = Package(
         // server (triggers, row locks), through libpq. No GRDB.
         .target(
             name: "CeledgerPostgres",
-            // CeledgerInterchange for the rows reports and imports are made of (AnnualRow), as the SQLite ledger.
-            dependencies: ["CeledgerDomain", "CeledgerLedger", "CeledgerText", "CeledgerInterchange", "CLibpq"]),
+            // CeledgerInterchange and CeledgerSheets for the rows reports and imports are made of (AnnualRow, the
+            // files' rows checked by the domain's parser), as the SQLite ledger.
+            dependencies: [
+                "CeledgerDomain", "CeledgerLedger", "CeledgerText", "CeledgerInterchange", "CeledgerSheets", "CLibpq",
+            ]),
         // Printable documents (the record card): pure values in, text or HTML out.
         .target(name: "CeledgerReports", dependencies: ["CeledgerDomain", "CeledgerText"]),
         // The only C: a shim over ncursesw for what Swift cannot import.

@@ -105,7 +105,10 @@ public final class PostgresLedger: @unchecked Sendable {
     /// A transaction the server chose to end for a deadlock or a serialization failure (another writer
     /// at the same moment) is run again from the start, a few times: the body only talks to the database,
     /// so a second run is the same change made a moment later.
-    func write<T>(_ body: () throws -> T) throws(LedgerError) -> T {
+    ///
+    /// `keep` decides from the body's value whether to commit: false rolls everything back (a dry run, an
+    /// import with bad rows), and the value is still returned.
+    func write<T>(keep: ((T) -> Bool)? = nil, _ body: () throws -> T) throws(LedgerError) -> T {
         lock.lock()
         defer { lock.unlock() }
         var attempt = 0
@@ -117,6 +120,10 @@ public final class PostgresLedger: @unchecked Sendable {
                 do {
                     try connection.exec("SELECT set_config('celedger.actor', $1, true)", [actor])
                     let value = try body()
+                    if let keep, !keep(value) {
+                        try connection.exec("ROLLBACK")
+                        return value
+                    }
                     try settle()
                     try extendChain()
                     try connection.exec("COMMIT")

@@ -3,6 +3,7 @@ import CeledgerInterchange
 import CeledgerLedger
 import CeledgerPostgres
 import CeledgerSQLite
+import CeledgerSheets
 import Foundation
 
 /// What the report and export commands read beyond the ledger protocols (whole-ledger streams in report
@@ -28,6 +29,25 @@ protocol DemoTarget {
 }
 
 extension SQLiteLedger: DemoTarget {}
+
+/// What `import` writes into (records only, so far, on a server).
+protocol RowImporter: LedgerReader {
+    func importRows(
+        _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
+    ) throws(LedgerError) -> ImportReport
+}
+
+extension SQLiteLedger: RowImporter {}
+
+extension PostgresLedger: RowImporter {
+    func importRows(
+        _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
+    ) throws(LedgerError) -> ImportReport {
+        // `import` refuses persons on a server before it gets here (`Context.notOnServer`).
+        precondition(kind == .record, "only records import on a server")
+        return try importRecords(from: reader, options: options, progress: progress)
+    }
+}
 extension PostgresLedger: DemoTarget {}
 
 extension SQLiteLedger: ReportLedger {

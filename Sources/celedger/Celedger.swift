@@ -11,7 +11,9 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("Ledger file (default: $CELEDGER_DB, else $XDG_DATA_HOME/celedger/ledger.sqlite).", valueName: "path"))
+        help: ArgumentHelp(
+            "Ledger file, or a PostgreSQL server's ledger as postgresql://user@host:port/db (default: $CELEDGER_DB, else $XDG_DATA_HOME/celedger/ledger.sqlite).",
+            valueName: "path"))
     var db: String?
 
     @Option(

@@ -84,4 +84,55 @@ struct PostgresCLITests {
         let h = try server.ok(["history", String(someone), "--format", "json"])
         #expect(h.stdout.contains("\"action\":\"insert\"") || h.stdout.contains("\"action\": \"insert\""), "\(h.summary)")
     }
+
+    @Test("import records on a server: the same rows written, the same duplicates and refusals as on a file")
+    func importRecordsAsOnAFile() throws {
+        guard let uri = try PostgresCLITests.newDatabase() else { return }
+        let file = try Sandbox()
+        let server = try Sandbox()
+        server.db = uri
+        for s in [file, server] { try s.ok(["demo", "--persons", "40", "--seed", "3", "--years", "2024-2024"]) }
+        let persons = try file.ok(["export", "persons", "--format", "csv"]).stdoutLines.dropFirst().map {
+            String($0.split(separator: ",").first!)
+        }
+        let existing = try #require(try file.ok(["export", "records", "--format", "csv"]).stdoutLines.dropFirst().first)
+        let header = "id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours,recognition"
+        let rows = [
+            "\(persons[0]),training,public,新法规解读,2024-05-06,2024-05-07,8,8,recognized",
+            "\(persons[1]),online,professional,线上课程,2024-06-01,2024-06-03,12.5,,pending",
+            "\(persons[1]),online,professional,线上课程,2024-06-01,2024-06-03,12.5,,pending",
+            "360102199005170422,training,public,无此人,2024-03-04,2024-03-05,6,6,recognized",
+            "\(persons[2]),training,public,坏日期,2024-13-04,2024-03-05,6,6,recognized",
+        ]
+        let csv = header + "\n" + rows.joined(separator: "\n") + "\n"
+        // Without --skip-invalid a bad row means nothing is written, on both.
+        for s in [file, server] {
+            let p = try s.write("r.csv", csv)
+            let refused = try s.run(["import", "records", p])
+            #expect(refused.status == 1, "\(refused.summary)")
+            #expect(refused.stderr.contains("nothing imported"), "\(refused.summary)")
+        }
+        let a = try file.run(["import", "records", try file.write("r.csv", csv), "--skip-invalid"])
+        let b = try server.run(["import", "records", try server.write("r.csv", csv), "--skip-invalid"])
+        #expect(a.status == b.status)
+        // The same report, but for the folder each sandbox keeps the rejected rows in.
+        func here(_ text: String, _ s: Sandbox) -> String { text.replacingOccurrences(of: s.dir.path, with: "DIR") }
+        #expect(here(a.stdout, file) == here(b.stdout, server), "\(a.summary)\n\(b.summary)")
+        #expect(here(a.stderr, file) == here(b.stderr, server), "\(a.summary)\n\(b.summary)")
+        #expect(a.stdout.contains("2 added, 1 duplicate skipped, 2 bad rows skipped"), "\(a.summary)")
+        // A record already in the ledger is a duplicate on both.
+        let fields = existing.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let exportHeader = try file.ok(["export", "records", "--format", "csv"]).stdoutLines.first!
+        for s in [file, server] {
+            let r = try s.run([
+                "import", "records", try s.write("again.csv", exportHeader + "\n" + fields.joined(separator: ",") + "\n"),
+            ])
+            #expect(r.status == 0 && r.stdout.contains("1 duplicate skipped"), "\(r.summary)")
+        }
+        for args in [["export", "records", "--format", "json"], ["report", "annual", "--year", "2024", "--format", "csv"]] {
+            #expect(try file.ok(args).stdout == (try server.ok(args).stdout), "\(args)")
+        }
+        let h = try server.ok(["history", persons[0], "--format", "json"])
+        #expect(h.stdout.contains("新法规解读"), "\(h.summary)")
+    }
 }
