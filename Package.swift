@@ -75,7 +75,7 @@ let package = Package(
         // The headless TUI latency driver of `make bench` (scripts/bench.sh); built, never installed.
         .executableTarget(
             name: "celedger-bench",
-            dependencies: ["CeledgerTUI", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", grdb]
+            dependencies: ["CeledgerTUI", "CeledgerLedger", "CeledgerSQLite", "CeledgerPostgres", "CeledgerDomain", grdb]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the store's

@@ -372,6 +372,15 @@ extension PostgresLedger {
         return try reviewRecords(filter, limit: limit)
     }
 
+    /// `reviewRecords`, one row at a time (the rows are read in one transaction first).
+    public func eachReviewRecord(
+        _ filter: RecordFilter, limit: Int? = nil, _ each: (PendingRow) throws -> Void
+    ) throws(LedgerError) {
+        for row in try reviewRecords(filter, limit: limit) {
+            do { try each(row) } catch { throw mapped(error) }
+        }
+    }
+
     /// Records matching a filter, oldest first (by end date, then as entered), with whose they are.
     public func reviewRecords(_ filter: RecordFilter, limit: Int? = nil) throws(LedgerError) -> [PendingRow] {
         var p = Parameters()

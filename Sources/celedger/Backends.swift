@@ -60,7 +60,31 @@ extension PostgresLedger: ReportLedger {
     }
 }
 
+/// What `settings`, `card` and `review` use beyond the protocols, on either backend.
+protocol CommandLedger: LedgerWriter {
+    func personRowID(idNumber: String) throws(LedgerError) -> Int64?
+    func reviewRecords(_ filter: RecordFilter, limit: Int?) throws(LedgerError) -> [PendingRow]
+    func eachReviewRecord(_ filter: RecordFilter, limit: Int?, _ each: (PendingRow) throws -> Void) throws(LedgerError)
+}
+
+extension SQLiteLedger: CommandLedger {}
+extension PostgresLedger: CommandLedger {}
+
+extension CommandLedger {
+    func reviewRecords(_ filter: RecordFilter) throws(LedgerError) -> [PendingRow] { try reviewRecords(filter, limit: nil) }
+    func eachReviewRecord(_ filter: RecordFilter, _ each: (PendingRow) throws -> Void) throws(LedgerError) {
+        try eachReviewRecord(filter, limit: nil, each)
+    }
+}
+
 extension Context {
+    /// The ledger of a command that works on both backends; `access` is the file's (a server's ledger
+    /// is always opened for writing, and a reading command writes nothing there).
+    static func openCommandLedger(_ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite) throws -> any CommandLedger {
+        if isServer(global) { return try openPostgres(global) }
+        return try openLedger(global, access: access)
+    }
+
     /// Whether `--db` (else CELEDGER_DB) names a PostgreSQL server rather than a file.
     static func isServer(_ global: GlobalOptions) -> Bool { PostgresURI.isServer(ledgerPath(global.db)) }
 

@@ -26,7 +26,7 @@ struct PostgresCLITests {
         let s = try Sandbox()
         s.db = "postgresql://clerk@127.0.0.1:1/ledger"
         let csv = try s.write("p.csv", "id_number,name\n")
-        for args in [["import", "persons", csv], ["check"], ["review", "list"], ["backup", "b.sqlite"]] {
+        for args in [["import", "persons", csv], ["check"], ["rules", "list"], ["backup", "b.sqlite"]] {
             let r = try s.run(args)
             #expect(r.status == 2, "\(r.summary)")
             #expect(r.stderr.contains("does not work on a PostgreSQL ledger yet"), "\(r.summary)")
@@ -134,5 +134,39 @@ struct PostgresCLITests {
         }
         let h = try server.ok(["history", persons[0], "--format", "json"])
         #expect(h.stdout.contains("新法规解读"), "\(h.summary)")
+    }
+
+    @Test("settings, review and card on a server: the same answers and the same refusals as on a file")
+    func reviewAndCardsAsOnAFile() throws {
+        guard let uri = try PostgresCLITests.newDatabase() else { return }
+        let file = try Sandbox()
+        let server = try Sandbox()
+        server.db = uri
+        for s in [file, server] { try s.ok(["demo", "--persons", "30", "--seed", "5", "--years", "2024-2024"]) }
+        let pending = try file.ok(["review", "list", "--year", "2024", "--format", "csv"])
+        let record = try #require(pending.stdoutLines.dropFirst().first?.split(separator: ",").first.map(String.init))
+        let person = try #require(
+            try file.ok(["export", "persons", "--format", "csv"]).stdoutLines.dropFirst().first?.split(separator: ",").first
+                .map(String.init))
+        func withoutHead(_ text: String) -> String {
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.hasPrefix("Ledger history:") ? String(line.prefix { $0 != "·" }) : String(line)
+            }.joined(separator: "\n")
+        }
+        for args in [
+            ["settings", "--employer", "南昌市第一医院"],
+            ["review", "list", "--year", "2024", "--format", "csv"],
+            ["review", "recognize", record],
+            ["review", "reject", record, "--reason", "无证明"],
+            ["review", "reopen", record, "--reason", "学时有误"],
+            ["review", "list", "--state", "all", "--id", person],
+            ["card", person, "--year", "2024"],
+            ["card", person, "--year", "2024"],
+        ] {
+            let a = try file.run(args), b = try server.run(args)
+            #expect(a.status == b.status, "\(args): \(a.summary)\n\(b.summary)")
+            #expect(withoutHead(a.stdout) == withoutHead(b.stdout), "\(args)")
+            #expect(a.stderr == b.stderr, "\(args)")
+        }
     }
 }
