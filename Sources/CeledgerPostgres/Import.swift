@@ -165,7 +165,14 @@ extension PostgresLedger {
         let idColumn = preparer.columnName[.idNumber] ?? "id_number"
         let titleColumn = preparer.columnName[.title] ?? "title"
         let activity = "t.mode = s.mode AND t.title = s.title AND t.start_date = s.start_date AND t.end_date = s.end_date"
+        // A transaction the server asks to run again (`write`) starts from what the file alone said.
+        let fileReport = report
+        // Lines whose person is not in the ledger: rejected once the transaction is over (so that a
+        // run again does not send a row to the rejected file twice).
+        var missing: [Int] = []
         let outcome = try write(keep: { $0 }) { () throws -> Bool in
+            report = fileReport
+            missing = []
             try exec(
                 """
                 CREATE TEMP TABLE staging_import (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
@@ -177,19 +184,7 @@ extension PostgresLedger {
             try exec(
                 "ALTER TABLE staging_import ADD COLUMN person_id BIGINT, ADD COLUMN duplicate BOOLEAN NOT NULL DEFAULT false")
             try exec("UPDATE staging_import s SET person_id = p.id FROM person p WHERE p.id_number = s.id_number")
-            for row in try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows {
-                let line = row.int(0)
-                let p = pending[line]!
-                reject(
-                    line, p.fields,
-                    [
-                        RowError(
-                            line: line, column: idColumn,
-                            message: Message(
-                                zh: "登记簿中没有此人（\(p.masked)），请先导入人员",
-                                en: "no person with this ID number (\(p.masked)) in the ledger; import persons first"))
-                    ])
-            }
+            missing = try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows.map { $0.int(0) }
             // The same activity in the ledger already, or on an earlier line of the file: the first one counts.
             try exec(
                 """
@@ -207,7 +202,7 @@ extension PostgresLedger {
                             zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
                             en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
             }
-            let ok = errors.isEmpty || options.skipInvalid
+            let ok = (errors.isEmpty && missing.isEmpty) || options.skipInvalid
             report.committed = ok && !options.dryRun
             if options.dryRun {
                 report.inserted =
@@ -231,6 +226,18 @@ extension PostgresLedger {
             return true
         }
         _ = outcome
+        for line in missing {
+            let p = pending[line]!
+            reject(
+                line, p.fields,
+                [
+                    RowError(
+                        line: line, column: idColumn,
+                        message: Message(
+                            zh: "登记簿中没有此人（\(p.masked)），请先导入人员",
+                            en: "no person with this ID number (\(p.masked)) in the ledger; import persons first"))
+                ])
+        }
         errors.sort { $0.line < $1.line }
         report.errors = Array(errors.prefix(ImportReport.keptMessages))
         if !report.committed && !options.dryRun { report.inserted = 0 }
