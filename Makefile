@@ -32,9 +32,14 @@ link: build
 run: build $(DEMO_DB) link
 	$(BIN) --db $(DEMO_DB)
 
+# The PostgreSQL half of the tests runs on a throwaway cluster started here (scripts/pg-cluster.sh) and
+# always stopped, whatever the tests do; CELEDGER_TEST_PG tells the tests (and the real-terminal test on a
+# server, scripts/e2e-tmux-pg.sh) where it is.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@bash -c 'set -e; eval "$$(bash scripts/pg-cluster.sh start)"; \
+	  trap "bash scripts/pg-cluster.sh stop \"$$CELEDGER_TEST_PG_DIR\"" EXIT; \
+	  $(SWIFT) test --skip-build; bash scripts/e2e-tmux-pg.sh $(BIN)'
 	@bash scripts/e2e-tmux.sh $(BIN)
 	@bash scripts/monkey-tmux.sh $(BIN)
 	@if command -v python3 >/dev/null 2>&1; then sh scripts/check-man.sh $(BIN); else echo "check-man: python3 not found, man page not checked"; fi

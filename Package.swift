@@ -45,6 +45,18 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // libpq, PostgreSQL's C client: synchronous like the TUI's loop, COPY and LISTEN/NOTIFY built in, and no
+        // Swift package to build (a system library: seconds, where postgres-nio adds minutes).
+        .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The ledger on a PostgreSQL server: the same protocols and promises as the SQLite file, kept by the
+        // server (triggers, row locks), through libpq. No GRDB.
+        .target(
+            name: "CeledgerPostgres",
+            // CeledgerInterchange and CeledgerSheets for the rows reports and imports are made of (AnnualRow, the
+            // files' rows checked by the domain's parser), as the SQLite ledger.
+            dependencies: [
+                "CeledgerDomain", "CeledgerLedger", "CeledgerText", "CeledgerInterchange", "CeledgerSheets", "CLibpq",
+            ]),
         // Printable documents (the record card): pure values in, text or HTML out.
         .target(name: "CeledgerReports", dependencies: ["CeledgerDomain", "CeledgerText"]),
         // The only C: a shim over ncursesw for what Swift cannot import.
@@ -63,14 +75,14 @@ let package = Package(
             name: "celedger",
             dependencies: [
                 "CeledgerDomain", "CeledgerText", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerSQLite",
-                "CeledgerTUI", "CeledgerReports", grdb,
+                "CeledgerPostgres", "CeledgerTUI", "CeledgerReports", grdb,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The headless TUI latency driver of `make bench` (scripts/bench.sh); built, never installed.
         .executableTarget(
             name: "celedger-bench",
-            dependencies: ["CeledgerTUI", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", grdb]
+            dependencies: ["CeledgerTUI", "CeledgerLedger", "CeledgerSQLite", "CeledgerPostgres", "CeledgerDomain", grdb]
         ),
         .testTarget(name: "CeledgerDomainTests", dependencies: ["CeledgerDomain"]),
         // Fixtures (spreadsheets and CSV files made by other writers) are read through #filePath; the store's
@@ -107,9 +119,17 @@ let package = Package(
                 grdb,
             ],
             exclude: ["Golden"]),
+        // The ledger contract: the same behaviour asked of every backend (SQLite and PostgreSQL), through the
+        // protocols. The PostgreSQL half needs a server: CELEDGER_TEST_PG (make test starts one).
+        .testTarget(
+            name: "CeledgerLedgerContractTests",
+            dependencies: ["CeledgerLedger", "CeledgerSQLite", "CeledgerPostgres", "CeledgerDomain", grdb]),
         // Shared by the test suites: running the built binary, a test's sandbox folder, golden files.
         .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
-        .testTarget(name: "CLITests", dependencies: ["celedger", "CeledgerDomain", "CeledgerTestSupport"], exclude: ["Golden"]),
+        // CeledgerPostgres only to make each PostgreSQL test a database of its own.
+        .testTarget(
+            name: "CLITests", dependencies: ["celedger", "CeledgerDomain", "CeledgerPostgres", "CeledgerTestSupport"],
+            exclude: ["Golden"]),
         // Crash safety, concurrency, hostile input and fuzzing: the real binary and the store under stress.
         .testTarget(
             name: "ReliabilityTests",

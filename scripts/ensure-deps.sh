@@ -2,12 +2,13 @@
 # Installs what celedger needs on Debian/Ubuntu when run as root; otherwise says what to install.
 # The system SQLite and ncursesw (headers and libraries), zlib (ZIPFoundation inflates .xlsx files with it),
 # tmux for the real-terminal tests, the sqlite3 command-line shell for the benchmarks' baseline, and GNU time
-# for their peak memory. Also, when Python is there, openpyxl: the tests read celedger's .xlsx files with it
+# for their peak memory, the PostgreSQL server and libpq (the PostgreSQL ledger; the tests start a throwaway
+# cluster). Also, when Python is there, openpyxl: the tests read celedger's .xlsx files with it
 # (they skip that check without it, so a missing pip is no failure).
 set -eu
 missing=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in libsqlite3-dev libncursesw5-dev zlib1g-dev tmux sqlite3 time; do
+for p in libsqlite3-dev libncursesw5-dev zlib1g-dev tmux sqlite3 time postgresql libpq-dev; do
   if command -v dpkg-query >/dev/null 2>&1; then
     have_pkg "$p" || missing="$missing $p"
   fi

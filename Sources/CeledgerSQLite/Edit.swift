@@ -48,8 +48,11 @@ extension SQLiteLedger {
             var args = SQLiteLedger.recordArguments(r)
             args["person"] = personRowID
             args["now"] = now
-            args["reviewer"] = r.recognition == .pending ? nil : reviewer
-            args["reviewed"] = r.recognition == .pending ? nil : now
+            // A nil assigned through the subscript would remove the argument: updateValue keeps it as NULL.
+            let who: String? = r.recognition == .pending ? nil : reviewer
+            let when: String? = r.recognition == .pending ? nil : now
+            args.updateValue(who, forKey: "reviewer")
+            args.updateValue(when, forKey: "reviewed")
             try db.execute(sql: SQLiteLedger.insertRecordSQL, arguments: StatementArguments(args))
             return db.lastInsertedRowID
         }

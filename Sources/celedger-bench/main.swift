@@ -15,6 +15,7 @@
 
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerPostgres
 import CeledgerSQLite
 import CeledgerTUI
 import Foundation
@@ -253,15 +254,22 @@ if options.mode == "noop" {
 }
 
 guard let dbPath = options.db else { fail("--db LEDGER is required") }
-guard FileManager.default.fileExists(atPath: dbPath) else { fail("no ledger at \(dbPath)") }
+let onServer = PostgresURI.isServer(dbPath)
+guard onServer || FileManager.default.fileExists(atPath: dbPath) else { fail("no ledger at \(dbPath)") }
 let data = dataFolder(options.data)
 // As UICommand.run: the ledger opened read-write through the data folder, exactly as every command opens it.
 let started = nowNanoseconds()
-let ledger: SQLiteLedger
+// A PostgreSQL URI opens the server's ledger: the same keys over loopback (docs/postgresql.md).
+let ledger: any LedgerWriter
 do {
-    ledger = try data.openLedger(path: dbPath, access: .readWrite, actor: "celedger-bench")
+    if onServer {
+        ledger = try PostgresLedger.open(
+            uri: dbPath, pinyinLoader: try data.pinyinLoader(), rules: try data.ruleSets(), actor: "celedger-bench")
+    } else {
+        ledger = try data.openLedger(path: dbPath, access: .readWrite, actor: "celedger-bench")
+    }
 } catch {
-    fail("cannot open \(dbPath): \(error.message.en)")
+    fail("cannot open \(PostgresURI.masked(dbPath)): \(error.message.en)")
 }
 let opened = nowNanoseconds()
 let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())

@@ -26,7 +26,7 @@ struct HistoryCommand: ParsableCommand {
         case .success(let v): id = v
         case .failure(let p): throw CLIFailure(p.message, code: ExitStatus.badInput)
         }
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openForReports(global)
         let entries = try ledger.history(idNumber: id.value)
         if try entries.isEmpty && ledger.personRowID(idNumber: id.value) == nil {
             throw CLIFailure(

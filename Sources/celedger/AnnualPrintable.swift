@@ -129,7 +129,7 @@ struct AnnualPrintable {
 
     /// Gathers the report's rows in unit and department order, and names its unit.
     static func make(
-        _ ledger: SQLiteLedger, year: Int, filter: ReportFilter, unit: String?, lang: Lang, reveal: Bool, preparedBy: String
+        _ ledger: any ReportLedger, year: Int, filter: ReportFilter, unit: String?, lang: Lang, reveal: Bool, preparedBy: String
     ) throws -> AnnualPrintable {
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
         var rows: [AnnualRow] = []

@@ -71,7 +71,7 @@ struct CardCommand: ParsableCommand {
         }
         let first = year ?? Self.currentYear
         let years = first...(to ?? first)
-        let ledger = try Context.openLedger(global, access: draft ? .readOnly : .readWrite)
+        let ledger = try Context.openCommandLedger(global, access: draft ? .readOnly : .readWrite)
         guard let rowID = try ledger.personRowID(idNumber: id.value),
             let source = try ledger.cardSource(personRowID: rowID, years: years)
         else {

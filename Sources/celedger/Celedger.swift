@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerPostgres
 import CeledgerSQLite
 import CeledgerTUI
 import CeledgerText
@@ -10,7 +11,9 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("Ledger file (default: $CELEDGER_DB, else $XDG_DATA_HOME/celedger/ledger.sqlite).", valueName: "path"))
+        help: ArgumentHelp(
+            "Ledger file, or a PostgreSQL server's ledger as postgresql://user@host:port/db (default: $CELEDGER_DB, else $XDG_DATA_HOME/celedger/ledger.sqlite).",
+            valueName: "path"))
     var db: String?
 
     @Option(
@@ -152,7 +155,7 @@ struct UICommand: ParsableCommand {
                 en: "no view named \"\(view)\" (save one with V on the persons list): \(SavedViews().file.path)",
                 code: ExitStatus.usage)
         }
-        let ledger = try Context.openLedger(global)
+        let (ledger, location) = try Context.openWriter(global)
         let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
         let today = Day(year: now.year!, month: now.month!, day: now.day!)!
         let lastYear = last?.year.flatMap { Day.plausibleYears.contains($0) ? $0 : nil }
@@ -164,7 +167,8 @@ struct UICommand: ParsableCommand {
         }
         let size = terminal.size
         let app = App(
-            ledger: ledger, ledgerName: (ledger.path as NSString).lastPathComponent, lang: Context.lang,
+            ledger: ledger,
+            ledgerName: PostgresURI.isServer(location) ? location : (location as NSString).lastPathComponent, lang: Context.lang,
             year: year ?? lastYear ?? today.year, today: today, reviewer: Context.actor(global), width: size.width,
             height: size.height)
         app.pinyin = (try? DataFiles.pinyin()) ?? PinyinIndex()
@@ -172,7 +176,12 @@ struct UICommand: ParsableCommand {
         app.titleLevels = DataFiles.titleLevels()
         if let view { app.open(view: view) }
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
-        LastOpened(ledger: LastOpened.absolute(ledger.path), year: app.year).save()
+        // A server's URI is kept as given, unless it carries a password: that is never written to a file.
+        if !PostgresURI.isServer(location) {
+            LastOpened(ledger: LastOpened.absolute(location), year: app.year).save()
+        } else if PostgresURI.masked(location) == location {
+            LastOpened(ledger: Context.ledgerPath(global.db), year: app.year).save()
+        }
         // Ended by a signal: the shell's convention, 128 + the signal's number.
         if let signal = terminal.interruptSignal { Foundation.exit(128 + signal) }
     }
@@ -196,6 +205,7 @@ struct InitCommand: ParsableCommand {
     var employer: String?
 
     func run() throws {
+        if Context.isServer(global) { return try runOnServer() }
         let path = Context.ledgerPath(global.db)
         let existed = FileManager.default.fileExists(atPath: path)
         let ledger = try Context.openLedger(global)
@@ -217,6 +227,26 @@ struct InitCommand: ParsableCommand {
                     "登记簿已就绪：\(path)（结构 \(version)；人员 \(persons.grouped)，记录 \(records.grouped)）",
                     "ledger ready: \(path) (schema \(version); \(persons.grouped) persons, \(records.grouped) records)")
                 : Context.text("已创建登记簿：\(path)（结构 \(version)）", "created ledger: \(path) (schema \(version))"))
+    }
+
+    /// `init` on a PostgreSQL server: the schema is created (or migrated) in the database by opening it.
+    func runOnServer() throws {
+        let ledger = try Context.openPostgres(global)
+        if recompute {
+            let n = try ledger.recomputeTotals()
+            Context.say(Context.text("已重算 \(n.grouped) 个人年合计", "recomputed \(n.grouped) person-years"))
+        }
+        if let employer {
+            try ledger.setEmployer(employer)
+            print(Context.text("用人单位：\(employer.trimmedField)", "employer: \(employer.trimmedField)"))
+        }
+        let (persons, records) = try ledger.counts()
+        let version = try ledger.schemaVersion()
+        Context.say(
+            Context.text(
+                "服务器登记簿已就绪：\(ledger.location)（结构 \(version)；人员 \(persons.grouped)，记录 \(records.grouped)）",
+                "server ledger ready: \(ledger.location) (schema \(version); \(persons.grouped) persons, \(records.grouped) records)"
+            ))
     }
 }
 

@@ -44,7 +44,8 @@ enum ChineseHelp {
 
     /// Option help by the option's first name.
     static let options: [String: String] = [
-        "--db": "登记簿文件（默认：$CELEDGER_DB，否则 $XDG_DATA_HOME/celedger/ledger.sqlite）。",
+        "--db":
+            "登记簿文件，或 PostgreSQL 服务器上的登记簿 postgresql://用户@主机:端口/数据库（默认：$CELEDGER_DB，否则 $XDG_DATA_HOME/celedger/ledger.sqlite）。",
         "--lang": "提示信息的语言：zh 或 en（默认跟随系统语言，非英文环境都用中文）。",
         "--user": "操作人，记入修改记录（默认：系统登录用户名）。",
         "--version": "显示版本。",

@@ -90,6 +90,9 @@ enum Context {
     /// A ledger opened for writing first brings its stored totals up to date (a ledger just migrated, or
     /// rules that changed), with progress on a terminal.
     static func openLedger(_ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite) throws -> SQLiteLedger {
+        // A server's URI is no file name: a command made for the file alone refuses it (never creates a
+        // folder "postgresql:"); those that run on a server open it through `openPostgres`.
+        if isServer(global) { throw notOnServer(global) }
         let folder = try DataFiles.require()
         var progress: ProgressLine?
         defer { progress?.finish() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CeledgerDomain
 import CeledgerLedger
+import CeledgerPostgres
 import CeledgerSQLite
 import CeledgerText
 import Foundation
@@ -52,12 +53,12 @@ struct DemoCommand: ParsableCommand {
                 zh: "演示数据 \(p.file) 第\(p.line)行：\(p.message)", en: "demo pool \(p.file) line \(p.line): \(p.message)",
                 code: ExitStatus.ledger)
         }
-        let ledger = try Context.openLedger(global)
+        let ledger: any DemoTarget = Context.isServer(global) ? try Context.openPostgres(global) : try Context.openLedger(global)
         guard try ledger.isEmpty() else {
             throw CLIFailure(
-                zh: "登记簿 \(ledger.path) 已有人员；演示数据只写入空登记簿（用 --db 指定新文件）",
+                zh: "登记簿 \(ledger.location) 已有人员；演示数据只写入空登记簿（用 --db 指定新文件）",
                 en:
-                    "the ledger \(ledger.path) already has persons; demo data goes only into an empty ledger (pick a new file with --db)"
+                    "the ledger \(ledger.location) already has persons; demo data goes only into an empty ledger (pick a new file with --db)"
             )
         }
         // Activities end by today: a demo of the current year looks like a ledger in the middle of it.
@@ -69,8 +70,8 @@ struct DemoCommand: ParsableCommand {
         progress.finish()
         Context.say(
             Context.text(
-                "演示登记簿：\(persons.grouped) 人，\(records.grouped) 条记录，\(range.lowerBound)–\(range.upperBound) 年（种子 \(seed)）→ \(ledger.path)",
-                "demo ledger: \(persons.grouped) persons, \(records.grouped) records, \(range.lowerBound)–\(range.upperBound) (seed \(seed)) → \(ledger.path)"
+                "演示登记簿：\(persons.grouped) 人，\(records.grouped) 条记录，\(range.lowerBound)–\(range.upperBound) 年（种子 \(seed)）→ \(ledger.location)",
+                "demo ledger: \(persons.grouped) persons, \(records.grouped) records, \(range.lowerBound)–\(range.upperBound) (seed \(seed)) → \(ledger.location)"
             ))
     }
 }

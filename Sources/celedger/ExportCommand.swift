@@ -2,6 +2,7 @@ import ArgumentParser
 import CeledgerDomain
 import CeledgerInterchange
 import CeledgerLedger
+import CeledgerPostgres
 import CeledgerSQLite
 import CeledgerSheets
 import Foundation
@@ -46,7 +47,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         if format == .xlsx { _ = try SpreadsheetOutput.requirePath(output) }
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openForReports(global)
         let info = try ExportInfo(ledger: ledger, global: global)
         let title = kind == .persons ? Context.text("人员", "Persons") : Context.text("学习记录", "Records")
         if format == .xlsx {
@@ -94,7 +95,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// A workbook for people: headers and values in the user's language, the records with the person's name.
-    func writePeopleRows(to sink: TableSink, _ ledger: SQLiteLedger) throws {
+    func writePeopleRows(to sink: TableSink, _ ledger: any ReportLedger) throws {
         let out = SinkGuard(sink)
         let lang = Context.lang
         switch kind {
@@ -111,7 +112,7 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    func writeRows(to sink: TableSink, _ ledger: SQLiteLedger) throws {
+    func writeRows(to sink: TableSink, _ ledger: any ReportLedger) throws {
         let out = SinkGuard(sink)
         try out.header(ExportShape.columns(kind.rowKind))
         try out.rows {
@@ -133,8 +134,9 @@ struct ExportInfo {
     /// The ledger's history chain at the export, so that paper can catch a history rewritten later.
     var history: HistoryHead?
 
-    init(ledger: SQLiteLedger, global: GlobalOptions, time: Date = Date()) throws {
-        ledgerName = (ledger.path as NSString).lastPathComponent
+    init(ledger: any ReportLedger, global: GlobalOptions, time: Date = Date()) throws {
+        // A file by its name; a server by its masked URI (the database's name alone says too little).
+        ledgerName = PostgresURI.isServer(ledger.location) ? ledger.location : (ledger.location as NSString).lastPathComponent
         history = try ledger.historyHead()
         command = (["celedger"] + CommandLine.arguments.dropFirst().map(ExportInfo.quoted)).joined(separator: " ")
         user = Context.actor(global)

@@ -81,7 +81,7 @@ struct AnnualReport: ParsableCommand {
     }
 
     /// The report's rows in the order asked for: streamed by unit, or gathered and sorted by what is missing.
-    func rows(_ ledger: SQLiteLedger, year: Int, filter: ReportFilter, _ each: (AnnualRow) throws -> Void) throws {
+    func rows(_ ledger: any ReportLedger, year: Int, filter: ReportFilter, _ each: (AnnualRow) throws -> Void) throws {
         guard (sort ?? (status == .short ? .needed : .unit)) == .needed else {
             return try ledger.annualReport(year: year, filter: filter, each)
         }
@@ -98,7 +98,7 @@ struct AnnualReport: ParsableCommand {
     func run() throws {
         let year = self.year ?? Self.currentYear
         if format == .xlsx { _ = try SpreadsheetOutput.requirePath(output) }
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openForReports(global)
         let filter = ReportFilter(unit: unit, department: department, status: status?.status)
         func printable() throws -> AnnualPrintable {
             try AnnualPrintable.make(

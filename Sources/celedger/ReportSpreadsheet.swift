@@ -11,7 +11,7 @@ import Foundation
 enum AnnualSpreadsheet {
     /// `rows` gives the report's rows in the order asked for.
     static func write(
-        _ ledger: SQLiteLedger, global: GlobalOptions, year: Int, output: String?, printable: AnnualPrintable,
+        _ ledger: any ReportLedger, global: GlobalOptions, year: Int, output: String?, printable: AnnualPrintable,
         rows: (_ each: (AnnualRow) throws -> Void) throws -> Void
     ) throws {
         let writer = try SpreadsheetOutput.xlsx(output, sheet: Context.text("\(year)年度达标", "Annual \(year)"))

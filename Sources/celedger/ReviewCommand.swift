@@ -77,7 +77,7 @@ struct RecordSelection: ParsableArguments {
 extension ReviewCommand {
     /// The records a decision applies to: named ones, or with --all those the filters find in `state`.
     static func targets(
-        _ ledger: SQLiteLedger, _ selection: RecordSelection, all: Bool, state: Recognition?
+        _ ledger: any CommandLedger, _ selection: RecordSelection, all: Bool, state: Recognition?
     ) throws -> [PendingRow] {
         if selection.records.isEmpty && !all {
             throw CLIFailure(
@@ -122,7 +122,7 @@ struct ReviewList: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openCommandLedger(global, access: .readOnly)
         var f = try selection.filter()
         f.recognition = state.recognition
         let lang = Context.lang, zh = lang == .zh
@@ -213,7 +213,7 @@ struct ReviewRecognize: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let ledger = try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
+        let ledger = try Context.openCommandLedger(global, access: dryRun ? .readOnly : .readWrite)
         let rows = try ReviewCommand.targets(ledger, selection, all: all, state: .pending)
         let locked = rows.filter { $0.stored.record.recognition == .recognized }.count
         let ids = rows.filter { $0.stored.record.recognition != .recognized }.map(\.stored.rowID)
@@ -260,7 +260,7 @@ struct ReviewReject: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try Context.openLedger(global)
+        let ledger = try Context.openCommandLedger(global)
         let rows = try ReviewCommand.targets(ledger, selection, all: all, state: .pending)
         let locked = rows.filter { $0.stored.record.recognition == .recognized }
         if let first = locked.first, !selection.records.isEmpty {
@@ -300,7 +300,7 @@ struct ReviewReopen: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try Context.openLedger(global)
+        let ledger = try Context.openCommandLedger(global)
         let rows = try ReviewCommand.targets(ledger, selection, all: all, state: .recognized)
         let who = ReviewCommand.reviewer(reviewer, global)
         let n = try ledger.reopen(rowIDs: rows.map(\.stored.rowID), reason: reason, reviewer: who)

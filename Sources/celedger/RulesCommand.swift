@@ -15,6 +15,7 @@ struct RulesCommand: ParsableCommand {
 
 /// The rule book a reading command sees: the ledger's when there is one, else the shipped sets alone.
 func ruleBookForReading(_ global: GlobalOptions) throws -> (book: RuleBook, own: [OwnRuleSet], ledger: SQLiteLedger?) {
+    if Context.isServer(global) { throw Context.notOnServer(global) }
     let path = Context.ledgerPath(global.db)
     guard FileManager.default.fileExists(atPath: path) else { return (RuleBook(try DataFiles.rules()), [], nil) }
     let ledger = try Context.openLedger(global, access: .readOnly)

@@ -23,7 +23,7 @@ struct SettingsCommand: ParsableCommand {
     var employer: String?
 
     func run() throws {
-        let ledger = try Context.openLedger(global, access: employer == nil ? .readOnly : .readWrite)
+        let ledger = try Context.openCommandLedger(global, access: employer == nil ? .readOnly : .readWrite)
         if let employer { try ledger.setEmployer(employer) }
         let current = try ledger.employer()
         print(

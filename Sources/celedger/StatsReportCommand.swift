@@ -46,7 +46,7 @@ struct StatsReport: ParsableCommand {
 
     func run() throws {
         let year = self.year ?? Self.currentYear
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openForReports(global)
         let stats = try ledger.statistics(year: year, unit: unit)
         let groups = stats.groups(by: by)
         var out = try OutputSink(path: output)

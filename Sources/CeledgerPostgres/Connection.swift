@@ -1,0 +1,212 @@
+import CLibpq
+import CeledgerLedger
+import Foundation
+
+/// A PostgreSQL connection URI as a clerk may see it: the password (in the URI's user part or a
+/// `password=` parameter) replaced by `***`, so that no message, log or screen ever shows it.
+public enum PostgresURI {
+    /// True for what `--db` and CELEDGER_DB take as a server rather than a file: libpq's URI schemes.
+    public static func isServer(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    public static func masked(_ uri: String) -> String {
+        var s = uri
+        // scheme://user:password@host…
+        if let scheme = s.range(of: "://") {
+            let rest = s[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@"),
+                let colon = rest[..<at].firstIndex(of: ":")
+            {
+                s.replaceSubrange(s.index(after: colon)..<at, with: "***")
+            }
+        }
+        // …?password=secret&…
+        if let r = s.range(of: "password=", options: .caseInsensitive) {
+            let end = s[r.upperBound...].firstIndex(of: "&") ?? s.endIndex
+            s.replaceSubrange(r.upperBound..<end, with: "***")
+        }
+        return s
+    }
+}
+
+/// What the server said when a statement failed: its SQLSTATE (five characters) and the constraint it
+/// names, for mapping to a `LedgerError`. The server's own words are kept only for tests and never
+/// reach a clerk.
+struct PGFailure: Error {
+    let sqlState: String
+    let constraint: String?
+    let serverMessage: String
+}
+
+/// The rows of one statement, every value as libpq's text (nil for NULL).
+struct PGRows {
+    let columns: [String]
+    let rows: [[String?]]
+    /// Rows a DML statement changed (PQcmdTuples).
+    let changed: Int
+
+    var first: [String?]? { rows.first }
+
+    func column(_ name: String) -> Int { columns.firstIndex(of: name)! }
+}
+
+extension [String?] {
+    func int(_ i: Int) -> Int { Int(self[i] ?? "") ?? 0 }
+    func int64(_ i: Int) -> Int64 { Int64(self[i] ?? "") ?? 0 }
+    func text(_ i: Int) -> String { self[i] ?? "" }
+}
+
+/// One libpq connection, used synchronously: each call sends a statement and waits for its result, as
+/// the TUI's loop and the commands do with SQLite. Parameters go as text (`$1`, `$2` …), never spliced
+/// into SQL. Not thread-safe by itself: `PostgresLedger` serialises its use.
+final class PGConnection {
+    private let conn: OpaquePointer
+    /// For messages: the URI with its password masked.
+    let maskedURI: String
+
+    init(uri: String) throws(LedgerError) {
+        maskedURI = PostgresURI.masked(uri)
+        guard let c = PQconnectdb(uri) else { throw LedgerError.cannotOpen(path: maskedURI) }
+        conn = c
+        // (A failed connection is finished by deinit, which runs once every property is set.)
+        guard PQstatus(c) == CONNECTION_OK else { throw LedgerError.cannotOpen(path: maskedURI) }
+        // Notices (a table that exists already …) are the server's words: never printed.
+        PQsetNoticeProcessor(c, { _, _ in }, nil)
+        _ = try? exec("SET client_encoding = 'UTF8'")
+    }
+
+    deinit { PQfinish(conn) }
+
+    /// Runs one statement (or, without parameters, several separated by semicolons).
+    @discardableResult
+    func exec(_ sql: String, _ params: [String?] = []) throws(PGFailure) -> PGRows {
+        let result: OpaquePointer?
+        if params.isEmpty {
+            result = PQexec(conn, sql)
+        } else {
+            // Each parameter as a C string kept alive for the call; NULL as a null pointer.
+            let cStrings: [UnsafeMutablePointer<CChar>?] = params.map { $0.map { strdup($0) } ?? nil }
+            defer { for p in cStrings { free(p) } }
+            result = cStrings.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: params.count) { values in
+                    PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+                }
+            }
+        }
+        guard let result else {
+            throw PGFailure(sqlState: "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            break
+        default:
+            func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
+            throw PGFailure(
+                sqlState: field(Int32(UInt8(ascii: "C"))) ?? "XX000", constraint: field(Int32(UInt8(ascii: "n"))),
+                serverMessage: String(cString: PQresultErrorMessage(result)))
+        }
+        let nColumns = PQnfields(result), nRows = PQntuples(result)
+        let columns = (0..<nColumns).map { String(cString: PQfname(result, $0)) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(nRows))
+        for r in 0..<nRows {
+            var row: [String?] = []
+            row.reserveCapacity(Int(nColumns))
+            for c in 0..<nColumns {
+                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+            rows.append(row)
+        }
+        let changed = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return PGRows(columns: columns, rows: rows, changed: changed)
+    }
+
+    /// Whether the connection still stands (a server restart breaks it).
+    var isOK: Bool { PQstatus(conn) == CONNECTION_OK }
+
+    /// Reconnects after the server dropped the connection; false when it cannot.
+    func reset() -> Bool {
+        PQreset(conn)
+        return isOK
+    }
+
+    /// Sends rows to `COPY … FROM STDIN` (text format, tab-separated, `\N` for NULL) and returns how many
+    /// the server took.
+    func copyIn(_ sql: String, rows: [[String?]]) throws(PGFailure) -> Int {
+        guard let start = PQexec(conn, sql) else {
+            throw PGFailure(sqlState: "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
+        }
+        let status = PQresultStatus(start)
+        PQclear(start)
+        guard status == PGRES_COPY_IN else {
+            throw PGFailure(sqlState: "XX000", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
+        }
+        var buffer = ""
+        func flush() {
+            guard !buffer.isEmpty else { return }
+            let bytes = Array(buffer.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    _ = PQputCopyData(conn, $0, Int32(bytes.count))
+                }
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for row in rows {
+            buffer += row.map { v in v.map(PGConnection.copyEscaped) ?? "\\N" }.joined(separator: "\t")
+            buffer += "\n"
+            if buffer.utf8.count >= 1 << 16 { flush() }
+        }
+        flush()
+        _ = PQputCopyEnd(conn, nil)
+        var taken = 0
+        var failure: PGFailure?
+        while let r = PQgetResult(conn) {
+            if PQresultStatus(r) != PGRES_COMMAND_OK {
+                let code = PQresultErrorField(r, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "XX000"
+                failure = PGFailure(sqlState: code, constraint: nil, serverMessage: String(cString: PQresultErrorMessage(r)))
+            } else {
+                taken = Int(String(cString: PQcmdTuples(r))) ?? 0
+            }
+            PQclear(r)
+        }
+        if let failure { throw failure }
+        return taken
+    }
+
+    /// COPY's text format: backslash, tab, line feed and carriage return escaped.
+    static func copyEscaped(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return s }
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension LedgerError {
+    /// The clerk's words for what the server refused: a case the ledger knows (a locked record, a
+    /// duplicate, a busy or vanished server), else the SQLSTATE alone, never the server's message (it can
+    /// quote a row's values, or be English to a Chinese clerk).
+    static func from(_ f: PGFailure, at location: String) -> LedgerError {
+        switch f.sqlState {
+        case PostgresSchema.lockedState: return .locked
+        case "23505": return .duplicateRecord
+        case "40001", "40P01", "55P03", "57014": return .busy(path: location)
+        case "25006": return .readOnly(path: location)
+        case "53100": return .diskFull(path: location)
+        case "08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03": return .cannotOpen(path: location)
+        default: return .database(path: location, detail: "SQLSTATE \(f.sqlState)")
+        }
+    }
+}

@@ -1,0 +1,246 @@
+import CeledgerDomain
+import CeledgerInterchange
+import CeledgerLedger
+import CeledgerSheets
+import Foundation
+
+/// Many rows at once: COPY into staging tables of the transaction's own, then set-wise statements into
+/// the ledger's tables. The server's triggers still write every history row and mark every person-year,
+/// so a bulk write keeps the same promises as one edit; all of it is one transaction.
+extension PostgresLedger {
+    /// Persons and their records, as `next` gives them (the demo generator, `celedger demo`), into an
+    /// empty or non-empty ledger; a person whose ID number is taken is skipped with their records, a
+    /// record already there (same activity) too. Returns the records written.
+    public func bulkInsert(
+        count: Int, progress: ProgressHandler? = nil, _ next: () -> (Person, [CeledgerDomain.Record])
+    ) throws(LedgerError) -> Int {
+        let now = PostgresLedger.now()
+        let pinyin = self.pinyin
+        var persons: [[String?]] = [], records: [[String?]] = []
+        persons.reserveCapacity(count)
+        for i in 0..<count {
+            let (p, recs) = next()
+            persons.append(
+                [String(i)] + PostgresLedger.personParameters(p, initials: pinyin.initials(of: p.name)))
+            for r in recs {
+                var row = PostgresLedger.insertParameters(r, person: Int64(i), reviewer: nil, reviewedAt: nil, now: now)
+                if r.recognition != .pending {
+                    row[16] = actor
+                    row[17] = now
+                }
+                records.append([String(records.count)] + row)
+            }
+            if i % 1000 == 999 { progress?(i + 1, count) }
+        }
+        return try write { () throws in
+            try exec(
+                """
+                CREATE TEMP TABLE staging_person (seq BIGINT, id_number TEXT, name TEXT, name_initials TEXT, gender TEXT,
+                    birth_date TEXT, unit TEXT, department TEXT, title TEXT, title_level TEXT, specialty TEXT, status TEXT,
+                    status_date TEXT, category TEXT) ON COMMIT DROP;
+                CREATE TEMP TABLE staging_record (ord BIGINT, person_seq BIGINT, mode TEXT, category TEXT, title TEXT, provider TEXT,
+                    start_date TEXT, end_date TEXT, year INTEGER, assessment TEXT, score TEXT, claimed_tenths INTEGER,
+                    recognized_tenths INTEGER, recognition TEXT, certificate_no TEXT, note TEXT, recognition_note TEXT,
+                    reviewed_by TEXT, reviewed_at TEXT, basis TEXT, quantity INTEGER, role TEXT, suggested_tenths INTEGER,
+                    created_at TEXT) ON COMMIT DROP
+                """)
+            _ = try connection.copyIn("COPY staging_person FROM STDIN", rows: persons)
+            _ = try connection.copyIn("COPY staging_record FROM STDIN", rows: records)
+            try exec(
+                """
+                CREATE TEMP TABLE staging_ids ON COMMIT DROP AS
+                WITH added AS (
+                    INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title,
+                        title_level, specialty, status, status_date, category, created_at, updated_at)
+                    SELECT id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
+                        specialty, status, status_date, category, $1, $1
+                    FROM (SELECT DISTINCT ON (id_number) * FROM staging_person ORDER BY id_number, seq) s
+                    -- in the order given: row ids follow it, as in the SQLite ledger
+                    ORDER BY seq
+                    ON CONFLICT (id_number) DO NOTHING RETURNING id, id_number)
+                SELECT s.seq, a.id FROM added a JOIN staging_person s ON s.id_number = a.id_number
+                """, [now])
+            let written = try exec(
+                """
+                INSERT INTO record (\(PostgresLedger.recordColumns))
+                SELECT i.id, mode, category, title, provider, start_date, end_date, year, assessment, score, claimed_tenths,
+                    recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at, basis,
+                    quantity, role, suggested_tenths, created_at, created_at
+                FROM staging_record r JOIN staging_ids i ON i.seq = r.person_seq
+                -- in the order given: row ids follow it, as in the SQLite ledger
+                ORDER BY r.ord
+                ON CONFLICT ON CONSTRAINT record_activity DO NOTHING
+                """
+            ).changed
+            progress?(count, count)
+            return written
+        }
+    }
+
+    /// Whether the ledger has no persons (demo data goes only into an empty ledger).
+    public func isEmpty() throws(LedgerError) -> Bool {
+        try read { () throws in try exec("SELECT NOT EXISTS (SELECT 1 FROM person)").first?[0] == "t" }
+    }
+}
+
+/// `import records` on a server: the file's rows checked and parsed by the same `RowPreparer` as on
+/// SQLite, then sent by COPY into a staging table of the transaction's own and written set-wise: the
+/// persons found by ID number, duplicates (the same activity already in the ledger, or earlier in the
+/// file) skipped and named, the rest inserted by one statement. The server's triggers write every history
+/// row and mark every person-year; one transaction, all or nothing as on SQLite.
+extension PostgresLedger {
+    public func importRecords(
+        from reader: any RowSource, options: ImportOptions = ImportOptions(), progress: ProgressHandler? = nil
+    ) throws(LedgerError) -> ImportReport {
+        var report = ImportReport()
+        let headerRow: CSVRow
+        do {
+            guard let h = try reader.next() else {
+                report.errors.append(
+                    RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
+                report.badRowCount = 1
+                report.fileIsBroken = true
+                return report
+            }
+            headerRow = h
+        } catch {
+            report.errors.append(RowError(error))
+            report.badRowCount = 1
+            report.fileIsBroken = true
+            return report
+        }
+        report.header = headerRow.fields
+        let mapped = HeaderMap(headerRow, kind: .record, strict: options.strict)
+        guard mapped.errors.isEmpty else {
+            report.errors = mapped.errors
+            report.badRowCount = 1
+            report.fileIsBroken = true
+            return report
+        }
+        let preparer = RowPreparer(kind: .record, header: headerRow, map: mapped.fields, rules: rules)
+        var errors: [RowError] = []
+        func reject(_ line: Int, _ fields: [String], _ rowErrors: [RowError]) {
+            report.badRowCount += 1
+            errors.append(contentsOf: rowErrors)
+            guard options.skipInvalid else { return }
+            let rejected = RejectedRow(line: line, fields: fields, errors: rowErrors)
+            if let sink = options.rejectedRows { sink(headerRow.fields, rejected) } else { report.rejected.append(rejected) }
+        }
+        // The rows that parsed, as the staging table's columns; their file rows for a later rejection.
+        var staged: [[String?]] = []
+        var pending: [Int: (fields: [String], masked: String)] = [:]
+        let now = PostgresLedger.now()
+        do {
+            while let row = try reader.next() {
+                report.rows += 1
+                if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
+                switch preparer.prepare(row) {
+                case .fieldCount:
+                    reject(row.line, row.fields, [preparer.fieldCountError(row)])
+                case .person:
+                    continue
+                case .record(let parsed, let damage):
+                    switch parsed {
+                    case .failure(let p): reject(row.line, row.fields, preparer.errors(line: row.line, p, damage: damage))
+                    case .success(let record):
+                        if !damage.isEmpty {
+                            reject(row.line, row.fields, damage)
+                            continue
+                        }
+                        var values = PostgresLedger.insertParameters(
+                            record, person: 0, reviewer: nil, reviewedAt: nil, now: now)
+                        values[0] = record.personID.value
+                        staged.append([String(row.line)] + values.prefix(16) + values[18..<22])
+                        pending[row.line] = (row.fields, record.personID.masked)
+                    }
+                }
+            }
+        } catch {
+            report.badRowCount += 1
+            report.fileIsBroken = true
+            report.errors = errors.prefix(ImportReport.keptMessages) + [RowError(error, header: headerRow.fields)]
+            return report
+        }
+        progress?(reader.bytesRead, reader.totalBytes)
+        let idColumn = preparer.columnName[.idNumber] ?? "id_number"
+        let titleColumn = preparer.columnName[.title] ?? "title"
+        let activity = "t.mode = s.mode AND t.title = s.title AND t.start_date = s.start_date AND t.end_date = s.end_date"
+        // A transaction the server asks to run again (`write`) starts from what the file alone said.
+        let fileReport = report
+        // Lines whose person is not in the ledger: rejected once the transaction is over (so that a
+        // run again does not send a row to the rejected file twice).
+        var missing: [Int] = []
+        let outcome = try write(keep: { $0 }) { () throws -> Bool in
+            report = fileReport
+            missing = []
+            try exec(
+                """
+                CREATE TEMP TABLE staging_import (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
+                    provider TEXT, start_date TEXT, end_date TEXT, year INTEGER, assessment TEXT, score TEXT,
+                    claimed_tenths INTEGER, recognized_tenths INTEGER, recognition TEXT, certificate_no TEXT, note TEXT,
+                    recognition_note TEXT, basis TEXT, quantity INTEGER, role TEXT, suggested_tenths INTEGER) ON COMMIT DROP
+                """)
+            _ = try connection.copyIn("COPY staging_import FROM STDIN", rows: staged)
+            try exec(
+                "ALTER TABLE staging_import ADD COLUMN person_id BIGINT, ADD COLUMN duplicate BOOLEAN NOT NULL DEFAULT false")
+            try exec("UPDATE staging_import s SET person_id = p.id FROM person p WHERE p.id_number = s.id_number")
+            missing = try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows.map { $0.int(0) }
+            // The same activity in the ledger already, or on an earlier line of the file: the first one counts.
+            try exec(
+                """
+                UPDATE staging_import s SET duplicate = true WHERE s.person_id IS NOT NULL AND (
+                    EXISTS (SELECT 1 FROM record t WHERE t.person_id = s.person_id AND \(activity))
+                    OR EXISTS (SELECT 1 FROM staging_import t WHERE t.person_id = s.person_id AND t.line < s.line AND \(activity)))
+                """)
+            for row in try exec("SELECT line FROM staging_import WHERE duplicate ORDER BY line").rows {
+                report.duplicateCount += 1
+                guard report.duplicates.count < ImportReport.keptMessages else { continue }
+                report.duplicates.append(
+                    RowError(
+                        line: row.int(0), column: titleColumn,
+                        message: Message(
+                            zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
+                            en: "duplicate: this person already has this activity (same mode, title and dates); skipped")))
+            }
+            let ok = (errors.isEmpty && missing.isEmpty) || options.skipInvalid
+            report.committed = ok && !options.dryRun
+            if options.dryRun {
+                report.inserted =
+                    try exec("SELECT count(*) FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate").first?.int(0)
+                    ?? 0
+                return false
+            }
+            guard report.committed else { return false }
+            // A record that arrives decided was decided by whoever imports it, then (as on SQLite).
+            report.inserted =
+                try exec(
+                    """
+                    INSERT INTO record (\(PostgresLedger.recordColumns))
+                    SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                        claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
+                        CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
+                        basis, quantity, role, suggested_tenths, $2, $2
+                    FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
+                    """, [actor, now]
+                ).changed
+            return true
+        }
+        _ = outcome
+        for line in missing {
+            let p = pending[line]!
+            reject(
+                line, p.fields,
+                [
+                    RowError(
+                        line: line, column: idColumn,
+                        message: Message(
+                            zh: "登记簿中没有此人（\(p.masked)），请先导入人员",
+                            en: "no person with this ID number (\(p.masked)) in the ledger; import persons first"))
+                ])
+        }
+        errors.sort { $0.line < $1.line }
+        report.errors = Array(errors.prefix(ImportReport.keptMessages))
+        if !report.committed && !options.dryRun { report.inserted = 0 }
+        return report
+    }
+}

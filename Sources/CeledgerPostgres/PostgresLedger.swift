@@ -1,0 +1,263 @@
+import CeledgerDomain
+import CeledgerLedger
+import Foundation
+
+/// The ledger on a PostgreSQL server, behind the same protocols as the SQLite file, so that every screen
+/// works on it unchanged. One libpq connection, used synchronously under a lock (the TUI's loop and the
+/// commands are synchronous; a second connection would be a second session with its own transaction).
+///
+/// Each writer call is one transaction: the change, its history rows (written by the server's triggers,
+/// naming `actor` through the session's `celedger.actor`), the settling of the totals it changed (the
+/// domain's `AnnualTotals.evaluate`, under a row lock on each person so that concurrent writers settle
+/// one after another and never from a stale read), and the links of the history's hash chain; all of it
+/// or none. Each reader call is one REPEATABLE READ transaction: one consistent moment of the ledger.
+///
+/// The methods are grouped by what they serve, one file each (Reads, Writes, Summary, Chain), as the
+/// SQLite ledger's are; a protocol's new method is one more function in the file of its kind.
+public final class PostgresLedger: @unchecked Sendable {
+    /// The URI with its password masked: the ledger's name in every message.
+    public let location: String
+    let connection: PGConnection
+    /// Serialises the connection: one statement at a time, one transaction at a time.
+    let lock = NSRecursiveLock()
+    let actor: String
+    private let pinyinLoader: @Sendable () -> PinyinIndex
+    private var loadedPinyin: PinyinIndex?
+    let shippedRules: [RuleSet]
+    private var book: RuleBook
+
+    var pinyin: PinyinIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let p = loadedPinyin { return p }
+        let p = pinyinLoader()
+        loadedPinyin = p
+        return p
+    }
+
+    public var rules: RuleBook {
+        lock.lock()
+        defer { lock.unlock() }
+        return book
+    }
+
+    func setRules(_ next: RuleBook) {
+        lock.lock()
+        book = next
+        lock.unlock()
+    }
+
+    private init(
+        location: String, connection: PGConnection, actor: String, pinyin: @escaping @Sendable () -> PinyinIndex,
+        rules: [RuleSet]
+    ) {
+        self.location = location
+        self.connection = connection
+        self.actor = actor.isEmpty ? "unknown" : actor
+        self.pinyinLoader = pinyin
+        self.shippedRules = rules
+        self.book = RuleBook(rules)
+    }
+
+    /// Connects to the server at `uri` (libpq's URI: host, port, dbname, user, sslmode; the password from
+    /// PGPASSWORD or ~/.pgpass), creates or migrates the schema in an empty database, and brings the
+    /// stored totals up to date for this program's rules. A database with other tables and no celedger
+    /// schema is `.notALedger` and left untouched.
+    public static func open(
+        uri: String, pinyinLoader: @escaping @Sendable () -> PinyinIndex, rules: [RuleSet], actor: String
+    ) throws(LedgerError) -> PostgresLedger {
+        let connection = try PGConnection(uri: uri)
+        let location = connection.maskedURI
+        do {
+            switch try PostgresSchema.migrate(connection) {
+            case .notALedger: throw LedgerError.notALedger(path: location)
+            case .newer: throw LedgerError.newerSchema(path: location)
+            case .current, .migrated: break
+            }
+        } catch let f as PGFailure {
+            throw LedgerError.from(f, at: location)
+        } catch let e as LedgerError {
+            throw e
+        } catch {
+            throw LedgerError.unexpected(path: location, detail: "\(type(of: error))")
+        }
+        let ledger = PostgresLedger(
+            location: location, connection: connection, actor: actor, pinyin: pinyinLoader, rules: rules)
+        try ledger.reloadRules()
+        try ledger.refreshTotals()
+        return ledger
+    }
+
+    public static func open(
+        uri: String, pinyin: PinyinIndex, rules: [RuleSet], actor: String
+    ) throws(LedgerError)
+        -> PostgresLedger
+    {
+        try open(uri: uri, pinyinLoader: { pinyin }, rules: rules, actor: actor)
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one write transaction, then settles the totals it changed and links the history
+    /// entries it wrote, and commits; any failure rolls all of it back. Server errors become the clerk's
+    /// `LedgerError`s (`LedgerError.from`), never the server's words.
+    ///
+    /// A transaction the server chose to end for a deadlock or a serialization failure (another writer
+    /// at the same moment) is run again from the start, a few times: the body only talks to the database,
+    /// so a second run is the same change made a moment later.
+    ///
+    /// `keep` decides from the body's value whether to commit: false rolls everything back (a dry run, an
+    /// import with bad rows), and the value is still returned.
+    func write<T>(keep: ((T) -> Bool)? = nil, _ body: () throws -> T) throws(LedgerError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try reconnectIfNeeded()
+                try connection.exec("BEGIN")
+                do {
+                    try connection.exec("SELECT set_config('celedger.actor', $1, true)", [actor])
+                    let value = try body()
+                    if let keep, !keep(value) {
+                        try connection.exec("ROLLBACK")
+                        return value
+                    }
+                    try settle()
+                    try extendChain()
+                    try connection.exec("COMMIT")
+                    return value
+                } catch {
+                    _ = try? connection.exec("ROLLBACK")
+                    throw error
+                }
+            } catch let f as PGFailure where PostgresLedger.retried.contains(f.sqlState) && attempt < 4 {
+                continue
+            } catch {
+                throw mapped(error)
+            }
+        }
+    }
+
+    /// Deadlock detected, serialization failure: the server's "run it again".
+    static let retried: Set<String> = ["40P01", "40001"]
+
+    /// Runs `body` in one read-only REPEATABLE READ transaction: every statement sees the same moment.
+    func read<T>(_ body: () throws -> T) throws(LedgerError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            try reconnectIfNeeded()
+            try connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let value = try body()
+                try connection.exec("COMMIT")
+                return value
+            } catch {
+                _ = try? connection.exec("ROLLBACK")
+                throw error
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    private func reconnectIfNeeded() throws(LedgerError) {
+        if !connection.isOK && !connection.reset() { throw LedgerError.cannotOpen(path: location) }
+    }
+
+    func mapped(_ error: any Error) -> LedgerError {
+        switch error {
+        case let e as LedgerError: return e
+        case let f as PGFailure: return LedgerError.from(f, at: location)
+        default: return LedgerError.unexpected(path: location, detail: "\(type(of: error))")
+        }
+    }
+
+    /// One statement inside a transaction this ledger opened.
+    @discardableResult
+    func exec(_ sql: String, _ params: [String?] = []) throws(PGFailure) -> PGRows {
+        try connection.exec(sql, params)
+    }
+
+    // MARK: Values as libpq's text
+
+    /// Timestamps in the ledger: UTC, second precision, ISO 8601 (as SQLite's).
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+
+    /// A PostgreSQL array literal of integers, for `= ANY($1::bigint[])`.
+    static func array(_ ids: some Sequence<Int64>) -> String { "{" + ids.map(String.init).joined(separator: ",") + "}" }
+
+    /// A PostgreSQL array literal of text (each element quoted, `"` and `\` escaped).
+    static func textArray(_ values: some Sequence<String?>) -> String {
+        "{"
+            + values.map { v in
+                guard let v else { return "NULL" }
+                return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    + "\""
+            }.joined(separator: ",") + "}"
+    }
+
+    /// The first day of `year`, as ISO text: "active in year" compares a status date with it.
+    static func yearStart(_ year: Int) -> String {
+        let y = String(year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-01-01"
+    }
+
+    /// SQL for "active in year $n" on person `p`: the rule of `Person.isActive(in:)`.
+    static func activeSQL(_ parameter: String) -> String {
+        "(p.status = 'active' OR p.status_date >= \(parameter))"
+    }
+
+    // MARK: Rules
+
+    func composeRules(own: [RuleSet]) -> RuleBook {
+        let ownIDs = Set(own.map(\.id))
+        return RuleBook(shippedRules.filter { !ownIDs.contains($0.id) } + own)
+    }
+
+    func ownRuleSets() throws(PGFailure) -> [RuleSet] {
+        try exec("SELECT id, json FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").rows.compactMap { row in
+            try? RuleSet.decode(Data(row.text(1).utf8))
+        }
+    }
+
+    func reloadRules() throws(LedgerError) {
+        let own = try read { () throws in try ownRuleSets() }
+        setRules(composeRules(own: own))
+    }
+
+    // MARK: Counts for a status line
+
+    public func counts() throws(LedgerError) -> (persons: Int, records: Int) {
+        try read { () throws in
+            let row = try exec("SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM record)").first!
+            return (row.int(0), row.int(1))
+        }
+    }
+
+    public func schemaVersion() throws(LedgerError) -> String {
+        try read { () throws in
+            try exec("SELECT version FROM schema_version ORDER BY version DESC LIMIT 1").first?.text(0) ?? "none"
+        }
+    }
+
+    /// Moves whenever the ledger's content may have changed, by this process or another (a sequence the
+    /// server's statement triggers advance; it is not rolled back, so a failed write moves it too, which
+    /// costs a screen one needless read).
+    public func version() throws(LedgerError) -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            try reconnectIfNeeded()
+            return try exec("SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM ledger_change").first?.int64(0) ?? 0
+        } catch {
+            throw mapped(error)
+        }
+    }
+}

@@ -1,0 +1,288 @@
+import CeledgerDomain
+import CeledgerLedger
+import Foundation
+
+/// Each person's totals per year, kept in `person_year` and computed by the domain
+/// (`AnnualTotals.evaluate`), never by SQL, as in the SQLite ledger: the triggers mark what changed in
+/// `summary_dirty`, and every write transaction settles it before it commits.
+///
+/// Concurrent writers: each transaction sees only its own uncommitted dirty rows. Before reading a
+/// person's records to settle them it locks the person rows (`FOR NO KEY UPDATE`, in id order: it does
+/// not conflict with the key-share lock a record's foreign key took on the person, so two writers of
+/// one person never deadlock, and id order keeps writers of several persons apart); a second writer of the same person waits there until the first
+/// commits, and its next statement (READ COMMITTED takes a new snapshot per statement) reads the first
+/// one's records too. So the stored totals are always those of all committed records.
+extension PostgresLedger {
+    static let yearItemColumns = """
+        r.id AS r_id, r.mode AS r_mode, r.category AS r_category, r.recognition AS r_recognition,
+        r.assessment AS r_assessment, r.recognized_tenths AS r_recognized, r.end_date AS r_end
+        """
+
+    /// The record in a row selected with `yearItemColumns` from column `at` on, or nil for an outer join's
+    /// empty side.
+    static func yearItem(_ row: [String?], at i: Int) -> YearItem? {
+        guard let id = row[i].flatMap({ Int64($0) }) else { return nil }
+        return YearItem(
+            recordID: id, mode: Mode(rawValue: row.text(i + 1))!, category: Category(rawValue: row.text(i + 2))!,
+            recognition: Recognition(rawValue: row.text(i + 3))!, assessment: Assessment(rawValue: row.text(i + 4))!,
+            recognizedHours: row[i + 5].flatMap { Int($0) }.map(Hours.init(tenths:)),
+            endDate: Day.parse(row.text(i + 6)).successValue!)
+    }
+
+    /// Recomputes every person-year this transaction (or an unsettled earlier one) marked dirty.
+    func settle() throws {
+        guard try exec("SELECT EXISTS (SELECT 1 FROM summary_dirty)").first?[0] == "t" else { return }
+        let book = rules
+        // A year enters the summary with its first record; everyone active in it gets a row.
+        let newYears = try exec(
+            """
+            SELECT DISTINCT d.year FROM summary_dirty d
+            WHERE NOT EXISTS (SELECT 1 FROM summary_year s WHERE s.year = d.year)
+              AND EXISTS (SELECT 1 FROM record r WHERE r.year = d.year)
+            """
+        ).rows.map { $0.int(0) }
+        for year in newYears {
+            guard let set = book.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
+            // Another writer may enter the same year at once: the first one's insert wins, the other waits
+            // for it and then finds the year there.
+            let entered = try exec(
+                "INSERT INTO summary_year (year, rule_set, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                [String(year), set.id, set.digest]
+            ).changed
+            if entered > 0 {
+                let zero = AnnualTotals.zero(year: year, thresholds: set.thresholds)
+                try exec(
+                    """
+                    INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
+                    SELECT $1, p.id, 0, 0, 0, 0, $2 FROM person p WHERE \(PostgresLedger.activeSQL("$3"))
+                    ON CONFLICT DO NOTHING
+                    """, [String(year), String(zero.hoursNeeded.tenths), PostgresLedger.yearStart(year)])
+            }
+        }
+        // The persons settled, locked first (see above).
+        try exec(
+            "SELECT id FROM person WHERE id IN (SELECT DISTINCT person_id FROM summary_dirty) ORDER BY id FOR NO KEY UPDATE")
+        let rows = try exec(
+            """
+            SELECT d.year, d.person_id, p.status, p.status_date, o.public_tenths, o.professional_tenths, o.total_tenths,
+                   o.trimmed_tenths, o.needed_tenths, \(PostgresLedger.yearItemColumns)
+            FROM (SELECT DISTINCT person_id, year FROM summary_dirty) d
+            JOIN summary_year s ON s.year = d.year
+            LEFT JOIN person p ON p.id = d.person_id
+            LEFT JOIN person_year o ON o.year = d.year AND o.person_id = d.person_id
+            LEFT JOIN record r ON r.year = d.year AND r.person_id = d.person_id
+            ORDER BY d.year, d.person_id, r.id
+            """
+        ).rows
+        var upserts: [[String]] = [], removals: [(Int, Int64)] = []
+        var current: (year: Int, person: Int64, active: Bool, stored: [Int]?)?
+        var items: [YearItem] = []
+        func flush() {
+            guard let c = current else { return }
+            guard c.active, let set = book.ruleSet(for: c.year) else {
+                if c.stored != nil { removals.append((c.year, c.person)) }
+                return
+            }
+            let t = AnnualTotals.evaluate(year: c.year, items: items, rules: set).totals
+            let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map(\.tenths)
+            guard values != c.stored else { return }
+            upserts.append([String(c.year), String(c.person)] + values.map(String.init))
+        }
+        for row in rows {
+            let year = row.int(0), person = row.int64(1)
+            if current?.year != year || current?.person != person {
+                flush()
+                let active =
+                    row[2].map {
+                        Person.isActive(
+                            status: EmploymentStatus(rawValue: $0) ?? .active,
+                            statusDate: row[3].flatMap { Day.parse($0).successValue }, in: year)
+                    } ?? false
+                let stored = row[4].map { _ in (4...8).map { row.int($0) } }
+                current = (year, person, active, stored)
+                items.removeAll(keepingCapacity: true)
+            }
+            if let item = PostgresLedger.yearItem(row, at: 9) { items.append(item) }
+        }
+        flush()
+        // Written set-wise: one statement for all the changed rows, one for the removed.
+        if !upserts.isEmpty {
+            let columns = (0..<7).map { i in "{" + upserts.map { $0[i] }.joined(separator: ",") + "}" }
+            try exec(
+                """
+                INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
+                SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[])
+                ON CONFLICT (year, person_id) DO UPDATE SET public_tenths = excluded.public_tenths,
+                    professional_tenths = excluded.professional_tenths, total_tenths = excluded.total_tenths,
+                    trimmed_tenths = excluded.trimmed_tenths, needed_tenths = excluded.needed_tenths
+                """, columns)
+        }
+        if !removals.isEmpty {
+            try exec(
+                """
+                DELETE FROM person_year WHERE (year, person_id) IN (SELECT * FROM unnest($1::int[], $2::bigint[]))
+                """,
+                [
+                    "{" + removals.map { String($0.0) }.joined(separator: ",") + "}",
+                    PostgresLedger.array(removals.map(\.1)),
+                ])
+        }
+        try exec("DELETE FROM summary_dirty")
+    }
+
+    /// Years whose summary another rule set (or another version of its file) made.
+    func staleYears() throws(PGFailure) -> [Int] {
+        let book = rules
+        return try exec("SELECT year, rule_set, digest FROM summary_year ORDER BY year").rows.compactMap { row in
+            let set = book.ruleSet(for: row.int(0))
+            return set?.id != row.text(1) || set?.digest != row.text(2) ? row.int(0) : nil
+        }
+    }
+
+    /// Recomputes what the summary needs for this program's rules (stale years, anything left dirty by a
+    /// write from outside celedger). Writes only when there is something to do; returns the years redone.
+    @discardableResult
+    public func refreshTotals() throws(LedgerError) -> [Int] {
+        let needed = try read { () throws in
+            try exec("SELECT EXISTS (SELECT 1 FROM summary_dirty)").first?[0] == "t" || !(try staleYears()).isEmpty
+        }
+        guard needed else { return [] }
+        return try write { () throws in
+            let stale = try staleYears()
+            for year in stale {
+                try exec("DELETE FROM person_year WHERE year = $1", [String(year)])
+                try exec("DELETE FROM summary_year WHERE year = $1", [String(year)])
+                try exec("INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM record WHERE year = $1", [String(year)])
+            }
+            return stale
+        }
+    }
+
+    /// Recomputes every summarised year from the records. Returns the person-years now kept.
+    @discardableResult
+    public func recomputeTotals() throws(LedgerError) -> Int {
+        try write { () throws in
+            try exec("DELETE FROM person_year")
+            try exec("DELETE FROM summary_year")
+            try exec("INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM record")
+            try settle()
+            return try exec("SELECT count(*) FROM person_year").first?.int(0) ?? 0
+        }
+    }
+
+    /// Whether `year`'s stored totals can be read as they are, for this process's rules.
+    enum YearSource { case summary, empty, live }
+
+    func source(of year: Int) throws(PGFailure) -> YearSource {
+        let y = String(year)
+        let row = try exec(
+            """
+            SELECT (SELECT rule_set FROM summary_year WHERE year = $1), (SELECT digest FROM summary_year WHERE year = $1),
+                   EXISTS (SELECT 1 FROM summary_dirty WHERE year = $1), EXISTS (SELECT 1 FROM record WHERE year = $1)
+            """, [y]
+        ).first!
+        let dirty = row[2] == "t"
+        guard let ruleSet = row[0] else { return row[3] == "t" || dirty ? .live : .empty }
+        let set = rules.ruleSet(for: year)
+        return !dirty && set?.id == ruleSet && set?.digest == row[1] ? .summary : .live
+    }
+}
+
+/// The history's hash chain, as the SQLite ledger keeps it (`HistoryChain` there): SHA-256 over the link
+/// before and each entry's fields as netstrings, computed in Swift in the same transaction as the change,
+/// just before it commits. On a server, writers run at once and their entries' ids interleave, so each
+/// transaction links only its own entries (`history.tx`), under an advisory lock held to its commit:
+/// links follow one another in commit order (`history_chain.seq`), never forking.
+///
+/// The encoding is tagged "celedger-history-pg-v1": the fields are SQLite's ten (the insert's values
+/// included, which PostgreSQL's insert triggers store in `new_values`), but the JSON texts are
+/// PostgreSQL's rendering, so a head is comparable only with heads of the same backend.
+extension PostgresLedger {
+    static let chainTag = Array("celedger-history-pg-v1".utf8)
+
+    func extendChain() throws(PGFailure) {
+        guard try exec("SELECT EXISTS (SELECT 1 FROM history WHERE tx = txid_current())").first?[0] == "t" else { return }
+        try exec("SELECT pg_advisory_xact_lock($1)", [String(PostgresSchema.chainLock)])
+        let head = try exec("SELECT seq, encode(digest, 'hex') FROM history_chain ORDER BY seq DESC LIMIT 1").first
+        var seq = head?.int64(0) ?? 0
+        var previous = head.map { PostgresLedger.bytes(hex: $0.text(1)) } ?? [UInt8](repeating: 0, count: 32)
+        let entries = try exec(
+            """
+            SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values,
+                   CASE WHEN action = 'insert' THEN new_values END
+            FROM history WHERE tx = txid_current() ORDER BY id
+            """
+        ).rows
+        var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
+        var buffer: [UInt8] = []
+        for e in entries {
+            previous = PostgresLedger.link(previous, e, buffer: &buffer)
+            seq += 1
+            seqs.append(seq)
+            ids.append(e.int64(0))
+            digests.append(PostgresLedger.hex(previous))
+        }
+        try exec(
+            """
+            INSERT INTO history_chain (seq, history_id, digest)
+            SELECT s, h, decode(d, 'hex') FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(s, h, d)
+            """, [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
+    }
+
+    /// SHA-256 over the link before, the tag, and each field as a netstring (`~` for a missing value).
+    static func link(_ previous: [UInt8], _ fields: [String?], buffer bytes: inout [UInt8]) -> [UInt8] {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: previous)
+        bytes.append(contentsOf: chainTag)
+        for field in fields.prefix(10) {
+            guard let field else {
+                bytes.append(UInt8(ascii: "~"))
+                continue
+            }
+            let utf8 = Array(field.utf8)
+            bytes.append(contentsOf: String(utf8.count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: ","))
+        }
+        return SHA256.digest(bytes)
+    }
+
+    /// Bytes as lower-case hexadecimal (SHA256.hex would hash them first).
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex, let j = hex.index(i, offsetBy: 2, limitedBy: hex.endIndex) {
+            out.append(UInt8(hex[i..<j], radix: 16) ?? 0)
+            i = j
+        }
+        return out
+    }
+
+    /// Recomputes the chain from its start and says whether every stored link matches: false when an
+    /// entry was changed, inserted or removed behind the triggers' back.
+    public func verifyChain() throws(LedgerError) -> Bool {
+        try read { () throws in
+            let rows = try exec(
+                """
+                SELECT h.id, h.at, h.actor, h.action, h.entity, h.entity_id, h.id_number, h.old_values, h.new_values,
+                       CASE WHEN h.action = 'insert' THEN h.new_values END, encode(c.digest, 'hex')
+                FROM history_chain c LEFT JOIN history h ON h.id = c.history_id ORDER BY c.seq
+                """
+            ).rows
+            var previous = [UInt8](repeating: 0, count: 32)
+            var buffer: [UInt8] = []
+            for r in rows {
+                guard r[0] != nil else { return false }
+                previous = PostgresLedger.link(previous, r, buffer: &buffer)
+                if PostgresLedger.hex(previous) != r.text(10) { return false }
+            }
+            let unlinked = try exec("SELECT count(*) FROM history WHERE id NOT IN (SELECT history_id FROM history_chain)")
+            return unlinked.first?.int(0) == 0
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import CeledgerDomain
+import CeledgerInterchange
+import CeledgerLedger
+import CeledgerPostgres
+import CeledgerSQLite
+import CeledgerSheets
+import Foundation
+
+/// What the report and export commands read beyond the ledger protocols (whole-ledger streams in report
+/// order), so that they run on either backend: the SQLite file or a PostgreSQL server.
+protocol ReportLedger: LedgerReader {
+    /// The ledger's name in messages and stamps: the file's path, or the server's URI with its password
+    /// masked.
+    var location: String { get }
+    func annualReport(year: Int, filter: ReportFilter, _ each: (AnnualRow) throws -> Void) throws(LedgerError)
+    func eachPerson(activeIn year: Int?, _ each: (StoredPerson) throws -> Void) throws(LedgerError)
+    func eachRecord(year: Int?, _ each: (StoredRecord) throws -> Void) throws(LedgerError)
+    func eachRecordNamed(year: Int?, _ each: (StoredRecord, String) throws -> Void) throws(LedgerError)
+    func personRowID(idNumber: String) throws(LedgerError) -> Int64?
+}
+
+/// What `demo` writes into: an empty ledger of either backend, filled in one transaction.
+protocol DemoTarget {
+    var location: String { get }
+    func isEmpty() throws(LedgerError) -> Bool
+    func bulkInsert(
+        count: Int, progress: ProgressHandler?, _ next: () -> (Person, [CeledgerDomain.Record])
+    ) throws(LedgerError) -> Int
+}
+
+extension SQLiteLedger: DemoTarget {}
+
+/// What `import` writes into (records only, so far, on a server).
+protocol RowImporter: LedgerReader {
+    func importRows(
+        _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
+    ) throws(LedgerError) -> ImportReport
+}
+
+extension SQLiteLedger: RowImporter {}
+
+extension PostgresLedger: RowImporter {
+    func importRows(
+        _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
+    ) throws(LedgerError) -> ImportReport {
+        // `import` refuses persons on a server before it gets here (`Context.notOnServer`).
+        precondition(kind == .record, "only records import on a server")
+        return try importRecords(from: reader, options: options, progress: progress)
+    }
+}
+extension PostgresLedger: DemoTarget {}
+
+extension SQLiteLedger: ReportLedger {
+    var location: String { path }
+}
+
+extension PostgresLedger: ReportLedger {
+    func annualReport(year: Int, filter: ReportFilter, _ each: (AnnualRow) throws -> Void) throws(LedgerError) {
+        try annualReport(year: year, unit: filter.unit, department: filter.department, status: filter.status, each)
+    }
+}
+
+/// What `settings`, `card` and `review` use beyond the protocols, on either backend.
+protocol CommandLedger: LedgerWriter {
+    func personRowID(idNumber: String) throws(LedgerError) -> Int64?
+    func reviewRecords(_ filter: RecordFilter, limit: Int?) throws(LedgerError) -> [PendingRow]
+    func eachReviewRecord(_ filter: RecordFilter, limit: Int?, _ each: (PendingRow) throws -> Void) throws(LedgerError)
+}
+
+extension SQLiteLedger: CommandLedger {}
+extension PostgresLedger: CommandLedger {}
+
+extension CommandLedger {
+    func reviewRecords(_ filter: RecordFilter) throws(LedgerError) -> [PendingRow] { try reviewRecords(filter, limit: nil) }
+    func eachReviewRecord(_ filter: RecordFilter, _ each: (PendingRow) throws -> Void) throws(LedgerError) {
+        try eachReviewRecord(filter, limit: nil, each)
+    }
+}
+
+extension Context {
+    /// The ledger of a command that works on both backends; `access` is the file's (a server's ledger
+    /// is always opened for writing, and a reading command writes nothing there).
+    static func openCommandLedger(_ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite) throws -> any CommandLedger {
+        if isServer(global) { return try openPostgres(global) }
+        return try openLedger(global, access: access)
+    }
+
+    /// Whether `--db` (else CELEDGER_DB) names a PostgreSQL server rather than a file.
+    static func isServer(_ global: GlobalOptions) -> Bool { PostgresURI.isServer(ledgerPath(global.db)) }
+
+    /// Opens the PostgreSQL ledger `--db` names (creating its schema in an empty database), or fails
+    /// with the clerk's message and exit status 3. The history names `Context.actor` (the clerks issue
+    /// will make the connecting login role the clerk).
+    static func openPostgres(_ global: GlobalOptions) throws -> PostgresLedger {
+        let folder = try DataFiles.require()
+        do {
+            return try PostgresLedger.open(
+                uri: ledgerPath(global.db), pinyinLoader: try folder.pinyinLoader(), rules: try folder.ruleSets(),
+                actor: actor(global))
+        } catch {
+            throw CLIFailure(error.message, code: ExitStatus.ledger)
+        }
+    }
+
+    /// The ledger for a command that reads reports, on either backend.
+    static func openForReports(_ global: GlobalOptions) throws -> any ReportLedger {
+        if isServer(global) { return try openPostgres(global) }
+        return try openLedger(global, access: .readOnly)
+    }
+
+    /// The ledger for the screens, on either backend.
+    static func openWriter(_ global: GlobalOptions) throws -> (ledger: any LedgerWriter, location: String) {
+        if isServer(global) {
+            let l = try openPostgres(global)
+            return (l, l.location)
+        }
+        let l = try openLedger(global)
+        return (l, l.path)
+    }
+
+    /// What a command not yet made for PostgreSQL says there, before it touches anything.
+    static func notOnServer(_ global: GlobalOptions) -> CLIFailure {
+        let location = PostgresURI.masked(ledgerPath(global.db))
+        // The subcommand's words as typed ("report window"), the global options and their values left out.
+        var words: [String] = []
+        var args = CommandLine.arguments.dropFirst()[...]
+        while let a = args.popFirst() {
+            if a == "--db" || a == "--lang" || a == "--user" {
+                _ = args.popFirst()
+            } else if a.hasPrefix("-") {
+                break
+            } else {
+                words.append(a)
+                if words.count == 2 { break }
+            }
+        }
+        let command = words.joined(separator: " ")
+        return CLIFailure(
+            zh: "“\(command)”命令尚不支持 PostgreSQL 登记簿（\(location)）；可用于服务器登记簿的命令见 docs/postgresql.md",
+            en:
+                "the \(command) command does not work on a PostgreSQL ledger yet (\(location)); docs/postgresql.md lists the commands that do",
+            code: ExitStatus.usage)
+    }
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The real-terminal end-to-end test on a PostgreSQL ledger: the real binary in tmux (own socket, fixed size,
+# C.UTF-8), driven with keys, read back with capture-pane, polling for text instead of sleeping; the ledger
+# a new database on the server CELEDGER_TEST_PG names (make test starts a throwaway cluster).
+# Usage: scripts/e2e-tmux-pg.sh path/to/celedger
+set -euo pipefail
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${CELEDGER_TEST_PG:-}" ]; then
+  echo "e2e-tmux-pg: skipped, CELEDGER_TEST_PG is not set (make test starts a throwaway cluster)"
+  exit 0
+fi
+WORK=$(mktemp -d)
+SOCK="$WORK/tmux.sock"
+NAME="e2e_$(date +%s)_$$"
+psql -q "$CELEDGER_TEST_PG" -c "CREATE DATABASE $NAME" >/dev/null
+DB="${CELEDGER_TEST_PG%/*}/$NAME"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 CELEDGER_DATA="$ROOT/data"
+unset TMUX
+passed=0 failed=0
+
+cleanup() {
+  tmux -S "$SOCK" kill-server 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+t() { tmux -S "$SOCK" -f /dev/null "$@"; }
+screen() { t capture-pane -p -t e2e; }
+
+. "$ROOT/scripts/tmux-poll.sh"
+wait_for() { poll_screen present "$@"; }
+
+check() {
+  local name=$1; shift
+  if "$@"; then
+    echo "ok - $name"; passed=$((passed + 1))
+  else
+    echo "not ok - $name"; failed=$((failed + 1))
+  fi
+}
+
+# Demo colleagues with records in 2023 and 2024 only: 2022 starts empty for everyone.
+"$BIN" --db "$DB" --user 演示 demo --persons 300 --years 2023-2024 --seed 5 >/dev/null
+ID=$("$BIN" --db "$DB" export persons --format csv | sed -n 2p | cut -d, -f1)
+total_2022() {
+  "$BIN" --db "$DB" report annual --year 2022 --format csv | awk -F, -v id="$ID" '$1==id{print $8}'
+}
+check "before: the person has 0.0 hours in 2022" test "$(total_2022)" = "0.0"
+
+export CELEDGER_EXPORT_DIR="$WORK/exports" CELEDGER_CONFIG_DIR="$WORK/config"
+t new-session -d -s e2e -x 120 -y 32 "'$BIN' --db '$DB' --user 李会计 --year 2022; echo EXIT=\$? > '$WORK/exit'; sleep 60"
+check "the persons screen opens on the server" wait_for "继续教育登记簿"
+check "it names the server, not a file" wait_for "postgresql://"
+check "it shows the year and counts" wait_for "2022年度"
+
+t send-keys -t e2e /
+t send-keys -t e2e -l "$ID"
+check "search by ID number narrows the list to one person" wait_for "人员 1 ·"
+t send-keys -t e2e Enter Enter
+check "Enter opens the person" wait_for "合计 0.0 / 90"
+
+t send-keys -t e2e a
+check "a opens the record form" wait_for "新增学习记录"
+t send-keys -t e2e Tab Tab Tab Tab
+t send-keys -t e2e -l "BIM 应用培训"
+t send-keys -t e2e Tab
+t send-keys -t e2e -l "江西省建设厅"
+t send-keys -t e2e Tab C-u
+t send-keys -t e2e -l "2022-06-01"
+t send-keys -t e2e Tab C-u
+t send-keys -t e2e -l "2022-06-05"
+t send-keys -t e2e Tab Tab Tab Tab
+t send-keys -t e2e -l "40"
+check "the form explains what the record will count" wait_for "计入2022年度 40.0 学时"
+t send-keys -t e2e C-s
+check "saving closes the form and the totals change at once" wait_for "合计 40.0 / 90"
+check "the new record is listed" wait_for "BIM 应用培训"
+check "the report from the server agrees: 40.0 hours in 2022" test "$(total_2022)" = "40.0"
+check "the server's history names the clerk" sh -c "'$BIN' --db '$DB' history '$ID' | grep -q 李会计"
+
+t send-keys -t e2e Escape
+t send-keys -t e2e q
+for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
+check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
+
+echo "e2e-tmux-pg: $passed passed, $failed failed"
+(( failed == 0 ))
