@@ -48,8 +48,10 @@ extension SQLiteLedger {
             var args = SQLiteLedger.recordArguments(r)
             args["person"] = personRowID
             args["now"] = now
-            args["reviewer"] = r.recognition == .pending ? nil : reviewer
-            args["reviewed"] = r.recognition == .pending ? nil : now
+            // `.some(nil)`: a NULL argument; assigning a plain nil would remove the key, and the statement
+            // would then lack :reviewer (a pending record could not be added).
+            args["reviewer"] = .some(r.recognition == .pending ? nil : reviewer)
+            args["reviewed"] = .some(r.recognition == .pending ? nil : now)
             try db.execute(sql: SQLiteLedger.insertRecordSQL, arguments: StatementArguments(args))
             return db.lastInsertedRowID
         }
