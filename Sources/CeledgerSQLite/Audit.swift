@@ -31,6 +31,8 @@ extension SQLiteLedger {
             "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note", "basis",
             "quantity", "role", "suggested_tenths",
         ],
+        // As the v8 triggers write them; the digest stands for the bytes.
+        .evidence: ["record_id", "name", "size", "type", "sha256", "removed_reason"],
     ]
 
     /// A person's history (their own entries and their records'), oldest first. An insert's values are

@@ -31,6 +31,11 @@ enum ChineseHelp {
         "restore": "用备份替换登记簿（先询问，或加 --yes）。",
         "check": "检查登记簿：SQLite 完整性、外键，以及每一行是否符合规则；有问题时结束状态为 1。",
         "settings": "查看或修改本登记簿的设置：--employer 单位名称（本单位，只需设置一次）。",
+        "evidence": "证明材料：为学习记录添加扫描的证书、成绩单（PDF、JPEG、PNG、OFD，每个最多 20 MiB，存于登记簿内），列出、取出、移除。",
+        "evidence add": "为一条学习记录添加证明材料（全部添加或全不添加）。",
+        "evidence list": "列出证明材料：某条记录的（记录编号）、某人的（--id），或全部。",
+        "evidence get": "把证明材料原样写到文件（-o）。",
+        "evidence remove": "移除证明材料，须写明理由（文件仍保留在登记簿及修改记录中）。",
     ]
 
     /// Option help by the option's first name.

@@ -168,7 +168,7 @@ import Testing
             try q.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history_chain'") } == false)
         try q.close()
         let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
-        #expect(try l.schemaVersion() == "v6")
+        #expect(try l.schemaVersion() == "v8")
         let ids = try l.db.read { try Int64.fetchAll($0, sql: "SELECT history_id FROM history_chain ORDER BY history_id") }
         #expect(ids == [1, 2])
         #expect(try l.historyHead()?.entries == 2)
@@ -197,7 +197,7 @@ import Testing
         }
         try q.close()
         let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
-        #expect(try l.schemaVersion() == "v6")
+        #expect(try l.schemaVersion() == "v8")
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("old.sqlite.backup-v1-") }
         #expect(backups.count == 1)
         let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: SQLiteLedger.configuration(readonly: true))
