@@ -120,4 +120,48 @@ struct EvidenceCLITests {
         #expect(got.status != 0 && got.stderr.contains("symbolic link"), "\(got.summary)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: real)) == Self.pdf, "the link's target is untouched")
     }
+
+    @Test("review list --missing-evidence, the card's proof list by name and digest, and the bundle zip")
+    func reviewCardAndBundle() throws {
+        let s = try ledger()
+        try s.importOK(
+            "records", "r2.csv",
+            """
+            id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours,recognition
+            \(Staff.zhang),online,public,公需网课,2024-05-01,2024-05-03,20,20,recognized
+            \(Staff.zhang),training,professional,待定培训,2024-06-01,2024-06-02,16,,pending
+
+            """)
+        let missing = try s.ok(["review", "list", "--missing-evidence", "--format", "csv"]).stdout
+        #expect(missing.contains("心血管研修") && missing.contains("公需网课") && !missing.contains("待定培训"), "\(missing)")
+        try s.ok(["evidence", "add", "1", try s.write("结业证书.pdf", Self.pdf)])
+        let after = try s.ok(["review", "list", "--missing-evidence", "--format", "csv"]).stdout
+        #expect(!after.contains("心血管研修") && after.contains("公需网课"), "\(after)")
+        // Removed proof is no proof.
+        try s.ok(["evidence", "remove", "E1", "--reason", "错传"])
+        #expect(try s.ok(["review", "list", "--missing-evidence", "--format", "csv"]).stdout.contains("心血管研修"))
+        try s.ok(["evidence", "add", "1", try s.write("证书.pdf", Self.pdf)])
+
+        let digest = try s.ok(["evidence", "list", "1", "--format", "json"]).stdout.components(separatedBy: "\"sha256\":\"")[1]
+            .prefix(64)
+        let card = try s.ok(["card", Staff.zhang, "--year", "2024", "--draft"], lang: "zh").stdout
+        #expect(card.contains("证明材料（文件名与 SHA-256"), "\(card)")
+        #expect(card.contains("2024 心血管研修（2024-03-04~2024-03-05）：证书.pdf") && card.contains("SHA-256 \(digest)"))
+        let html = try s.ok(["card", Staff.zhang, "--year", "2024", "--draft", "--format", "html"], lang: "zh").stdout
+        #expect(html.contains("<td>证书.pdf</td>") && html.contains("<code>\(digest)</code>"))
+
+        let zip = s.path("申请.zip")
+        let b = try s.ok(["card", Staff.zhang, "--year", "2024", "--bundle", zip], lang: "zh")
+        #expect(b.stdout.contains("已写入 \(zip)：学时证明 JX-") && b.stdout.contains("及 1 个证明材料"), "\(b.summary)")
+        let listing = try Python.run([
+            "-c",
+            "import zipfile,sys,hashlib\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): print(n, hashlib.sha256(z.read(n)).hexdigest())",
+            zip,
+        ])
+        #expect(listing.status == 0, "\(listing.summary)")
+        let lines = listing.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0].hasPrefix("学时证明-张三-2024.html "), "\(lines)")
+        #expect(lines[1] == "证明材料/E2-证书.pdf \(digest)", "\(lines)")
+        #expect(try FileManager.default.attributesOfItem(atPath: zip)[.posixPermissions] as? Int == 0o600)
+    }
 }
