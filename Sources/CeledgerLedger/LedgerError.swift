@@ -82,6 +82,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Proof removed already (removal is once, with its reason).
     case evidenceRemoved(id: Int64)
     case evidenceRemovalNeedsReason
+    /// Recognition asked for records whose activity has not ended (`Plausibility`): nothing was decided.
+    case notEnded(count: Int, lastEnd: Day)
 
     public var message: Message {
         switch self {
@@ -196,6 +198,12 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(zh: "证明材料 E\(id) 已被移除", en: "proof E\(id) was removed already")
         case .evidenceRemovalNeedsReason:
             Message(zh: "移除证明材料须写明理由（--reason）", en: "removing proof needs a reason (--reason)")
+        case .notEnded(let n, let end):
+            Message(
+                zh: "\(n) 条记录的活动尚未结束（最晚 \(end.iso) 结束），不能认定；结束后再认定（未做任何改动）",
+                en:
+                    "\(n) record\(n == 1 ? "'s" : "s'") activity has not ended (the last ends \(end.iso)): recognise after it ends (nothing changed)"
+            )
         }
     }
 

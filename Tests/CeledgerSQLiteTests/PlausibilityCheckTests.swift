@@ -40,4 +40,33 @@ import Testing
         let reason = try #require(plausibility.first { $0.location.contains("多认定无理由") })
         #expect(reason.severity == .warning && reason.message.zh.contains("须在“认定说明”中写明理由"))
     }
+
+    @Test func aPendingRecordThatHasNotEndedCannotBeRecognisedByReview() throws {
+        let l = try SQLiteLedger.inMemory(pinyin: pinyin, rules: shippedRules)
+        let id = ResidentID.make(region: "360102", birth: Day(year: 1980, month: 1, day: 1)!, sequence: 1)
+        let pid = try l.addPerson(Person(id: id, name: "张三"))
+        let ahead = try l.addRecord(
+            CeledgerDomain.Record(
+                personID: id, mode: .training, category: .professional, title: "预告的培训",
+                startDate: Day(year: 2099, month: 5, day: 1)!,
+                endDate: Day(year: 2099, month: 5, day: 2)!, claimedHours: Hours(whole: 16)),
+            personRowID: pid, reviewer: "审")
+        let past = try l.addRecord(
+            CeledgerDomain.Record(
+                personID: id, mode: .training, category: .professional, title: "已结束的培训",
+                startDate: Day(year: 2024, month: 5, day: 1)!,
+                endDate: Day(year: 2024, month: 5, day: 2)!, claimedHours: Hours(whole: 16)),
+            personRowID: pid, reviewer: "审")
+        let head = try l.historyHead()
+        #expect(throws: LedgerError.notEnded(count: 1, lastEnd: Day(year: 2099, month: 5, day: 2)!)) {
+            try l.decideRecognition(rowIDs: [past, ahead], to: .recognized, reason: "", reviewer: "审")
+        }
+        #expect(try l.historyHead() == head, "the batch is refused whole")
+        #expect(
+            LedgerError.notEnded(count: 1, lastEnd: Day(year: 2099, month: 5, day: 2)!).message.zh.contains(
+                "尚未结束（最晚 2099-05-02 结束），不能认定"))
+        // Rejecting it is allowed (a cancelled class), and the ended one is recognised.
+        #expect(try l.decideRecognition(rowIDs: [past], to: .recognized, reason: "", reviewer: "审").changed == 1)
+        #expect(try l.decideRecognition(rowIDs: [ahead], to: .rejected, reason: "培训取消", reviewer: "审").changed == 1)
+    }
 }

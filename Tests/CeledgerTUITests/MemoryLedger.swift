@@ -390,6 +390,13 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         if recognition == .rejected && reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .rejectionNeedsReason }
         if recognition == .pending { throw .pendingNeedsReopen }
         return try writing("setRecognition") { () throws(LedgerError) -> RecognitionOutcome in
+            // Nothing is recognised before it ends, as on SQLite (the fixtures' "today" is 2024-11-25).
+            if recognition == .recognized {
+                let late = rowIDs.compactMap { records[$0] }.filter {
+                    $0.record.recognition == .pending && $0.record.endDate > Day(year: 2024, month: 11, day: 25)!
+                }.map(\.record.endDate)
+                if let last = late.max() { throw .notEnded(count: late.count, lastEnd: last) }
+            }
             var n = RecognitionOutcome()
             for id in rowIDs {
                 guard var row = records[id] else {
