@@ -21,8 +21,15 @@ public struct RowParser: Sendable {
     /// quantity are checked, the recognised hours are suggested, and a record marked recognised without
     /// recognised hours takes the suggestion. Without one, such a record is refused.
     public let rules: RuleBook?
+    /// With the day it is, a record is also held to `Plausibility` (not recognised before it ends, no more
+    /// hours than its span holds, a reason for recognising more than was claimed). Every entry point that
+    /// writes records passes it; nil only where a row is read for something else (a suggestion).
+    public let today: Day?
 
-    public init(rules: RuleBook? = nil) { self.rules = rules }
+    public init(rules: RuleBook? = nil, today: Day? = nil) {
+        self.rules = rules
+        self.today = today
+    }
 
     public static let maxNameLength = 40
     public static let maxTextLength = 200
@@ -169,14 +176,18 @@ public struct RowParser: Sendable {
         guard issues.isEmpty, let id, let category else { return .failure(RowProblems(issues)) }
         var recognizedHours = recognition == .rejected ? nil : recognized
         if recognition == .recognized && recognizedHours == nil { recognizedHours = suggestion?.hours }
-        return .success(
-            Record(
-                personID: id, mode: mode, category: category, title: title, provider: text(.provider),
-                startDate: start, endDate: end, assessment: assessment, score: score, claimedHours: claimedHours,
-                recognizedHours: recognizedHours, recognition: recognition,
-                certificateNo: text(.certificateNo), note: text(.note), recognitionNote: text(.recognitionNote),
-                basis: suggestion?.conversionID.flatMap { id in basis.isEmpty ? nil : id } ?? (basis.isEmpty ? nil : basis),
-                quantity: quantity, role: role, suggestedHours: suggestion?.hours))
+        let record = Record(
+            personID: id, mode: mode, category: category, title: title, provider: text(.provider),
+            startDate: start, endDate: end, assessment: assessment, score: score, claimedHours: claimedHours,
+            recognizedHours: recognizedHours, recognition: recognition,
+            certificateNo: text(.certificateNo), note: text(.note), recognitionNote: text(.recognitionNote),
+            basis: suggestion?.conversionID.flatMap { id in basis.isEmpty ? nil : id } ?? (basis.isEmpty ? nil : basis),
+            quantity: quantity, role: role, suggestedHours: suggestion?.hours)
+        if let today {
+            let implausible = Plausibility.problems(record, today: today, rules: rules)
+            if !implausible.isEmpty { return .failure(RowProblems(implausible)) }
+        }
+        return .success(record)
     }
 
     /// The suggestion for a record as the rule set of its year makes it (nil without rules).

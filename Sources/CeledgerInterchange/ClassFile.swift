@@ -61,7 +61,11 @@ public struct ClassFile: Sendable {
 
     /// Reads the class lines and the participants' header from `reader`, which is then at the first
     /// participant.
-    public static func read(from reader: any RowSource, rules: RuleBook?, given: Given = Given()) -> Result<ClassFile, Problems> {
+    /// `today`: the day the class is judged on (`Plausibility`; nil judges no plausibility, for tests of the
+    /// file's shape alone).
+    public static func read(
+        from reader: any RowSource, rules: RuleBook?, today: Day?, given: Given = Given()
+    ) -> Result<ClassFile, Problems> {
         var errors: [RowError] = []
         let sheet = !given.isEmpty
         // The class lines, up to the participants' header.
@@ -203,7 +207,9 @@ public struct ClassFile: Sendable {
         func label(_ f: Field) -> String { seen[f] ?? classLine[f]?.key ?? f.label(lang, in: .record) }
 
         // The class alone, with a stand-in person: what is wrong with it is wrong for everyone.
-        let parser = RowParser(rules: rules)
+        let parser = RowParser(rules: rules, today: today)
+        // The probe for a suggestion judges no plausibility: its claimed hours are stand-ins.
+        let probeParser = RowParser(rules: rules)
         let standIn = ResidentID.make(region: "110105", birth: Day(year: 1949, month: 12, day: 31)!, sequence: 2)
         // Claimed hours left out: the rule's suggestion, when it does not depend on them (by day, per item).
         if classCells[.claimedHours] == nil && classCells[.recognizedHours] == nil && seen[.claimedHours] == nil
@@ -213,7 +219,7 @@ public struct ClassFile: Sendable {
                 var p = classCells
                 p[.idNumber] = standIn.value
                 p[.claimedHours] = claimed
-                guard case .success(let r) = parser.record(p) else { return nil }
+                guard case .success(let r) = probeParser.record(p) else { return nil }
                 return .some(parser.suggestion(for: r))
             }
             // (A class that does not parse even with hours is reported below, as it is.)

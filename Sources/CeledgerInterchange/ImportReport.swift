@@ -17,6 +17,9 @@ public struct ImportOptions: Sendable {
     /// Where rejected rows go as they are found (with the file's header), when `skipInvalid`: streamed,
     /// so that a file of millions of bad rows costs no memory. Nil: they are kept in `ImportReport.rejected`.
     public var rejectedRows: (@Sendable (_ header: [String], _ row: RejectedRow) -> Void)?
+    /// The day the rows are judged on (`Plausibility`: nothing recognised before it ends); nil: the local
+    /// calendar day when the import runs. Tests fix it.
+    public var today: Day?
     public init(skipInvalid: Bool = false, dryRun: Bool = false, strict: Bool = true) {
         self.skipInvalid = skipInvalid
         self.dryRun = dryRun
@@ -65,6 +68,10 @@ public struct ImportReport: Sendable {
     /// wrong file, or the wrong separator), not thousands; the rest are counted in one more message.
     public static let keptHeaderMessages = 20
     public var rejected: [RejectedRow] = []
+    /// Rows imported whose recognised hours are far from the rule's suggestion (`Plausibility.farFromSuggestion`):
+    /// not refused, listed in the summary for a second look; the first `keptMessages`, and their count.
+    public var farFromSuggestion: [RowError] = []
+    public var farFromSuggestionCount = 0
     /// The header as written in the file, for writing rejected rows back out.
     public var header: [String] = []
     /// Whether the rows were written to the ledger.
@@ -92,6 +99,8 @@ public struct ClassImportReport: Sendable {
     /// A sign-in sheet's columns the import read past, and the line of the participants' header.
     public var ignoredColumns: [String] = []
     public var headerLine = 0
+    /// Participants whose recognised hours are far from the rule's suggestion (listed, not refused).
+    public var farFromSuggestion: [RowError] = []
     public init() {}
 }
 

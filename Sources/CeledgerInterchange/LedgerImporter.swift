@@ -21,7 +21,9 @@ public protocol LedgerImporter: LedgerWriter {
         _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
     ) throws(LedgerError) -> ImportReport
 
+    /// `today`: the day the class is judged on (nil: the real today) — an activity that has not ended
+    /// cannot arrive recognised.
     func importClass(
-        from reader: any RowSource, given: ClassFile.Given, dryRun: Bool, progress: ProgressHandler?
+        from reader: any RowSource, given: ClassFile.Given, dryRun: Bool, today: Day?, progress: ProgressHandler?
     ) throws(LedgerError) -> ClassImportReport
 }

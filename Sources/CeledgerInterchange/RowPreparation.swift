@@ -122,7 +122,8 @@ public struct RowPreparer: Sendable {
     public let present: Set<Field>
     let parser: RowParser
 
-    public init(kind: RowKind, header: CSVRow, map: [Field?], rules: RuleBook?) {
+    /// `today`: the day records are judged on (`RowParser.today`).
+    public init(kind: RowKind, header: CSVRow, map: [Field?], rules: RuleBook?, today: Day?) {
         self.kind = kind
         self.map = map
         self.header = header.fields
@@ -130,7 +131,7 @@ public struct RowPreparer: Sendable {
             map.enumerated().compactMap { i, f in f.map { ($0, header.fields[i].trimmedField) } },
             uniquingKeysWith: { a, _ in a })
         self.present = Set(map.compactMap { $0 })
-        self.parser = RowParser(rules: rules)
+        self.parser = RowParser(rules: rules, today: today)
     }
 
     /// The row checked cell by cell and parsed by the domain.

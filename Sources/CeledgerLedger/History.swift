@@ -4,7 +4,11 @@ import Foundation
 /// One entry of the append-only history.
 public struct HistoryEntry: Sendable, Hashable {
     public enum Action: String, Sendable { case insert, update, delete }
-    public enum Entity: String, Sendable { case person, record }
+    public enum Entity: String, Sendable {
+        case person, record
+        /// A proof file of a record (issue 19): `entityID` is the evidence number.
+        case evidence
+    }
 
     public let id: Int64
     /// UTC, ISO 8601 with milliseconds.
@@ -53,12 +57,25 @@ extension HistoryEntry {
         case (.insert, .record): return zh ? "新增记录 #\(entityID)" : "record #\(entityID) added"
         case (.update, .record): return zh ? "修改记录 #\(entityID)" : "record #\(entityID) changed"
         case (.delete, .record): return zh ? "删除记录 #\(entityID)" : "record #\(entityID) deleted"
+        case (.insert, .evidence): return zh ? "添加证明 E\(entityID)" : "proof E\(entityID) added"
+        case (.update, .evidence): return zh ? "移除证明 E\(entityID)" : "proof E\(entityID) removed"
+        case (.delete, .evidence): return zh ? "删除证明 E\(entityID)" : "proof E\(entityID) deleted"
         }
     }
 
     /// The details: the record's content and dates, the person's name, or each changed field as
     /// "认定状态: 已认定 → 不予认定", in the clerk's words (hours as hours, values as labels).
     public func details(_ lang: Lang) -> String {
+        // Proof: the file, its record and its digest (what the bytes were); a removal, its reason.
+        if entity == .evidence {
+            let v = new.isEmpty ? old : new
+            var s =
+                "\(v["name"] ?? "") · \(lang == .zh ? "记录" : "record") #\(v["record_id"] ?? "?") · SHA-256 \(v["sha256"] ?? "")"
+            if action == .update, let reason = new["removed_reason"], !reason.isEmpty {
+                s += lang == .zh ? " · 理由：\(reason)" : " · reason: \(reason)"
+            }
+            return s
+        }
         switch action {
         case .insert, .delete:
             let v = action == .insert ? new : old

@@ -74,6 +74,17 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadableStoredRuleSet(id: String, at: String, Message)
     case noOwnRuleSet(id: String)
 
+    // Proof of records (issue 19).
+    /// A proof file that cannot be kept (empty, too large, not a kind known, a bad name): the domain's words.
+    case evidenceRefused(name: String, Message)
+    /// No proof with this number.
+    case noEvidence(id: Int64)
+    /// Proof removed already (removal is once, with its reason).
+    case evidenceRemoved(id: Int64)
+    case evidenceRemovalNeedsReason
+    /// Recognition asked for records whose activity has not ended (`Plausibility`): nothing was decided.
+    case notEnded(count: Int, lastEnd: Day)
+
     public var message: Message {
         switch self {
         case .notALedger(let p):
@@ -177,6 +188,22 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(zh: "登记簿中的规则“\(id)”无法读取：\(at) \(m.zh)", en: "the ledger's rule set \(id) cannot be read: \(at) \(m.en)")
         case .noOwnRuleSet(let id):
             Message(zh: "登记簿中没有自有规则“\(id)”", en: "the ledger has no rule set of its own with id \(id)")
+        case .evidenceRefused(let name, let m):
+            Message(zh: "\(name)：\(m.zh)；未添加", en: "\(name): \(m.en); not added")
+        case .noEvidence(let id):
+            Message(
+                zh: "没有编号为 E\(id) 的证明材料（celedger evidence list 列出编号）",
+                en: "no proof numbered E\(id) (celedger evidence list shows the numbers)")
+        case .evidenceRemoved(let id):
+            Message(zh: "证明材料 E\(id) 已被移除", en: "proof E\(id) was removed already")
+        case .evidenceRemovalNeedsReason:
+            Message(zh: "移除证明材料须写明理由（--reason）", en: "removing proof needs a reason (--reason)")
+        case .notEnded(let n, let end):
+            Message(
+                zh: "\(n) 条记录的活动尚未结束（最晚 \(end.iso) 结束），不能认定；结束后再认定（未做任何改动）",
+                en:
+                    "\(n) record\(n == 1 ? "'s" : "s'") activity has not ended (the last ends \(end.iso)): recognise after it ends (nothing changed)"
+            )
         }
     }
 

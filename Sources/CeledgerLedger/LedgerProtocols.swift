@@ -64,6 +64,15 @@ public protocol LedgerReader: AnyObject, Sendable {
     /// The employer a one-employer ledger belongs to, set once: the unit of rows without one and the
     /// issuer of its cards; nil when not set.
     func employer() throws(LedgerError) -> String?
+
+    // MARK: Proof of records (issue 19)
+
+    /// The proof of these records (removed files too when `includingRemoved`), by record then number.
+    func evidence(recordRowIDs: [Int64], includingRemoved: Bool) throws(LedgerError) -> [EvidenceItem]
+    /// One proof file by its number, removed or not; nil when there is none.
+    func evidenceItem(id: Int64) throws(LedgerError) -> EvidenceItem?
+    /// The bytes of a proof file, exactly as added (`.noEvidence` when there is none).
+    func evidenceBytes(id: Int64) throws(LedgerError) -> [UInt8]
 }
 
 /// Changing a ledger. Each call is one transaction that settles the totals it changed before it commits and
@@ -104,6 +113,16 @@ public protocol LedgerWriter: LedgerReader {
 
     /// Sets the ledger's employer; nil or blank clears it.
     func setEmployer(_ name: String?) throws(LedgerError)
+
+    // MARK: Proof of records (issue 19)
+
+    /// Keeps a proof file of a record in the ledger, checked by `Evidence.admit` (name, size, kind by
+    /// content), with its SHA-256; one transaction with its history entry. `.gone` when the record is not
+    /// in the ledger, `.evidenceRefused` for a file that cannot be kept. `clerk` is who added it.
+    func addEvidence(recordRowID: Int64, name: String, bytes: [UInt8], clerk: String) throws(LedgerError) -> EvidenceItem
+    /// Removes a proof file with a reason: it stays in the ledger and its history, marked removed (who,
+    /// when, why). `.noEvidence`, `.evidenceRemoved` (once only), `.evidenceRemovalNeedsReason`.
+    func removeEvidence(id: Int64, reason: String, clerk: String) throws(LedgerError) -> EvidenceItem
 }
 
 extension LedgerReader {

@@ -58,5 +58,7 @@ public struct RecordFilter: Sendable, Hashable {
     public var idNumber: String?
     public var mode: Mode?
     public var recordIDs: [Int64]?
+    /// Only records without proof (issue 19): no file attached, or every one removed.
+    public var withoutEvidence = false
     public init() {}
 }

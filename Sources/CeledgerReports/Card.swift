@@ -10,12 +10,16 @@ public struct RecordCard: Sendable, Hashable {
     public let issuer: String
     /// One entry a year, in order.
     public let years: [CardYear]
+    /// The proof kept with the card's records (issue 19), each by its file's name and SHA-256, in the
+    /// card's order: what an application attaches, and what the digest lets a reader check.
+    public var proof: [CardProof] = []
 
-    public init(person: Person, issuer: String, years: [CardYear]) {
+    public init(person: Person, issuer: String, years: [CardYear], proof: [CardProof] = []) {
         precondition(!years.isEmpty, "a card covers at least one year")
         self.person = person
         self.issuer = issuer
         self.years = years
+        self.proof = proof
     }
 
     public var firstYear: Int { years.first!.year }
@@ -48,7 +52,31 @@ public struct RecordCard: Sendable, Hashable {
     /// Builds the card. Each year's totals are `AnnualTotals.evaluate`, the one definition every report
     /// uses; the records that count are listed with the hours they add after the caps, the others apart
     /// with the reason they add nothing.
-    public static func build(person: Person, issuer: String, years: [YearInput]) -> RecordCard {
+    /// `proof`: each record's proof files (name, SHA-256), by row id; listed on the card after the years.
+    public static func build(
+        person: Person, issuer: String, years: [YearInput], proof: [Int64: [(name: String, sha256: String)]] = [:]
+    ) -> RecordCard {
+        var listed: [CardProof] = []
+        for input in years {
+            let records = input.records.filter { $0.record.year == input.year }
+                .sorted {
+                    ($0.record.startDate, $0.record.endDate, $0.rowID) < ($1.record.startDate, $1.record.endDate, $1.rowID)
+                }
+            for (rowID, r) in records {
+                for f in proof[rowID] ?? [] {
+                    listed.append(
+                        CardProof(
+                            year: input.year, title: r.title, startDate: r.startDate, endDate: r.endDate, name: f.name,
+                            sha256: f.sha256))
+                }
+            }
+        }
+        var card = make(person: person, issuer: issuer, years: years)
+        card.proof = listed
+        return card
+    }
+
+    static func make(person: Person, issuer: String, years: [YearInput]) -> RecordCard {
         RecordCard(
             person: person, issuer: issuer,
             years: years.map { input in
@@ -142,11 +170,33 @@ public struct RecordCard: Sendable, Hashable {
                         + t.items.map { "\($0.item)=\($0.hours.tenths)" })
             }
         }
+        // Proof only when there is some: a card without proof keeps the fingerprint it always had.
+        for f in proof {
+            line("proof", [String(f.year), f.title, f.startDate.iso, f.endDate.iso, f.name, f.sha256])
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// SHA-256 of `canonical`, 64 hex digits: what the ledger keeps with the certificate number.
     public var digest: String { SHA256.hex(canonical) }
+}
+
+/// A proof file listed on a card: its record (year, content, dates), its name and its SHA-256.
+public struct CardProof: Sendable, Hashable {
+    public let year: Int
+    public let title: String
+    public let startDate: Day
+    public let endDate: Day
+    public let name: String
+    public let sha256: String
+    public init(year: Int, title: String, startDate: Day, endDate: Day, name: String, sha256: String) {
+        self.year = year
+        self.title = title
+        self.startDate = startDate
+        self.endDate = endDate
+        self.name = name
+        self.sha256 = sha256
+    }
 }
 
 /// One year of a card.

@@ -140,6 +140,26 @@ public enum CardHTML {
             add("</section>")
         }
 
+        if !card.proof.isEmpty {
+            add("<section class=\"proof\">")
+            add(
+                "<h3>\(e(w.t("证明材料（文件名与 SHA-256，可用于核对所附文件）", "Proof (file name and SHA-256, to check the files attached)")))</h3>"
+            )
+            add("<table class=\"records\">")
+            add(
+                "<thead><tr>" + [w.t("年度", "Year"), w.t("内容", "Content"), w.t("文件名", "File"), "SHA-256"].map(th).joined()
+                    + "</tr></thead>")
+            add("<tbody>")
+            for f in card.proof {
+                add(
+                    "<tr><td>\(f.year)</td><td>\(e(f.title))</td><td>\(e(f.name))</td><td class=\"digest\"><code>\(f.sha256)</code></td></tr>"
+                )
+            }
+            add("</tbody>")
+            add("</table>")
+            add("</section>")
+        }
+
         add("<section class=\"notes\">")
         add("<h3>\(e(w.t("说明", "Notes")))</h3>")
         add("<ol>" + w.notes.map { "<li>\(e($0))</li>" }.joined() + "</ol>")

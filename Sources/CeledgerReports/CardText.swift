@@ -113,6 +113,20 @@ public enum CardText {
                     "\(win.windowTotalHours) hours in all; \(win.yearsMet) of \(win.yearsRequired) required years met"))
         }
 
+        if !card.proof.isEmpty {
+            out.append("")
+            out.append(heavy)
+            out.append(w.t("证明材料（文件名与 SHA-256，可用于核对所附文件）", "Proof (file name and SHA-256, to check the files attached)"))
+            for f in card.proof {
+                for (k, l) in wrap("\(f.year) \(f.title)（\(f.startDate.iso)~\(f.endDate.iso)）：\(f.name)", width: width - 2)
+                    .enumerated()
+                {
+                    out.append((k == 0 ? "- " : "  ") + l)
+                }
+                out.append("  SHA-256 \(f.sha256)")
+            }
+        }
+
         out.append("")
         out.append(heavy)
         out.append(w.t("说明：", "Notes:"))

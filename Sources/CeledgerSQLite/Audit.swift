@@ -31,6 +31,8 @@ extension SQLiteLedger {
             "recognized_tenths", "recognition", "recognition_note", "reviewed_by", "certificate_no", "note", "basis",
             "quantity", "role", "suggested_tenths",
         ],
+        // As the v8 triggers write them; the digest stands for the bytes.
+        .evidence: ["record_id", "name", "size", "type", "sha256", "removed_reason"],
     ]
 
     /// A person's history (their own entries and their records'), oldest first. An insert's values are
@@ -170,8 +172,11 @@ extension SQLiteLedger {
         }
     }
 
-    /// Checks the ledger: SQLite's integrity and foreign keys, then the domain's rules on every row.
-    public func check(progress: ProgressHandler? = nil) throws(LedgerError) -> [CheckFinding] {
+    /// Checks the ledger: SQLite's integrity and foreign keys, then the domain's rules on every row, with
+    /// `Plausibility` judged on `today` (nil: the local calendar day): rows that came in before the rules,
+    /// or through `sqlite3`, are named with their person.
+    public func check(today: Day? = nil, progress: ProgressHandler? = nil) throws(LedgerError) -> [CheckFinding] {
+        let today = today ?? Day.today()
         // SQLite's integrity first, in a read of its own: damage can fail the end of the read too. Nothing
         // more is read from a damaged file: its rows are not all there to check.
         var findings: [CheckFinding] = []
@@ -242,11 +247,25 @@ extension SQLiteLedger {
                         }
                     }
                 }
+                // A record as the domain sees it, for `Plausibility` (the fields it reads).
+                func plausibility(_ r: Row, start: Day, end: Day) -> [FieldIssue] {
+                    guard let mode = Mode(rawValue: r["mode"]), let category = Category(rawValue: r["category"]),
+                        let recognition = Recognition(rawValue: r["recognition"]),
+                        let person = ResidentID.parse(r["id_number"] as String? ?? "").successValue
+                    else { return [] }
+                    let record = CeledgerDomain.Record(
+                        personID: person, mode: mode, category: category, title: r["title"], startDate: start, endDate: end,
+                        claimedHours: Hours(tenths: r["claimed_tenths"]),
+                        recognizedHours: (r["recognized_tenths"] as Int?).map(Hours.init(tenths:)), recognition: recognition,
+                        recognitionNote: r["recognition_note"], basis: r["basis"],
+                        suggestedHours: (r["suggested_tenths"] as Int?).map(Hours.init(tenths:)))
+                    return Plausibility.problems(record, today: today, rules: rules)
+                }
                 let records = try Row.fetchCursor(
                     db,
                     sql: """
                         SELECT r.id, r.start_date, r.end_date, r.year, r.recognition, r.recognized_tenths, r.recognition_note,
-                               r.title, p.name, p.id_number
+                               r.title, p.name, p.id_number, r.mode, r.category, r.claimed_tenths, r.suggested_tenths, r.basis
                         FROM record r LEFT JOIN person p ON p.id = r.person_id
                         """)
                 var n = 0
@@ -270,6 +289,13 @@ extension SQLiteLedger {
                     }
                     if recognition == "rejected" && (r["recognition_note"] as String).isEmpty {
                         add(.warning, at, "不予认定但没有记录理由", "rejected without a recorded reason")
+                    }
+                    // Hours that cannot be true count in the totals: an error; a missing reason is a warning.
+                    for issue in plausibility(r, start: start, end: end) {
+                        add(
+                            issue.field == .recognitionNote ? .warning : .error, at,
+                            "\(issue.field.zh(in: .record))：\(issue.message.zh)",
+                            "\(issue.field.exportKey(in: .record)): \(issue.message.en)")
                     }
                 }
                 let dups =

@@ -434,6 +434,9 @@ extension SQLiteLedger {
             args["mode"] = m.rawValue
         }
         if let ids = filter.recordIDs { wheres.append("r.id IN (\(ids.map(String.init).joined(separator: ",")))") }
+        if filter.withoutEvidence {
+            wheres.append("NOT EXISTS (SELECT 1 FROM evidence e WHERE e.record_id = r.id AND e.removed_at IS NULL)")
+        }
         var sql = """
             SELECT r.*, p.id_number AS pid, p.name AS pname, p.birth_date AS pbirth, p.gender AS pgender
             FROM record r JOIN person p ON p.id = r.person_id

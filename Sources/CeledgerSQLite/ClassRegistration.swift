@@ -45,12 +45,12 @@ extension SQLiteLedger {
     /// one person a line. Atomic like every import: one bad line and nothing is written. A participant who
     /// already has the activity is a duplicate: skipped and reported, not an error.
     public func importClass(
-        from reader: any RowSource, given: ClassFile.Given = ClassFile.Given(), dryRun: Bool = false,
+        from reader: any RowSource, given: ClassFile.Given = ClassFile.Given(), dryRun: Bool = false, today: Day? = nil,
         progress: ProgressHandler? = nil
     ) throws(LedgerError) -> ClassImportReport {
         var report = ClassImportReport()
         let file: ClassFile
-        switch ClassFile.read(from: reader, rules: rules, given: given) {
+        switch ClassFile.read(from: reader, rules: rules, today: today ?? Day.today(), given: given) {
         case .success(let f):
             file = f
             report.record = f.record
@@ -94,6 +94,12 @@ extension SQLiteLedger {
                     guard let record = participant.record, let personRowID else { continue }
                     if try writer.insert(record, personRowID: personRowID) {
                         report.inserted += 1
+                        if let far = Plausibility.farFromSuggestion(record),
+                            report.farFromSuggestion.count < ImportReport.keptMessages
+                        {
+                            report.farFromSuggestion.append(
+                                RowError(line: row.line, column: file.label(.recognizedHours), message: far))
+                        }
                     } else if report.duplicates.count < ImportReport.keptMessages {
                         report.duplicates.append(file.duplicate(line: row.line))
                     }

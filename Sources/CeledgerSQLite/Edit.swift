@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerLedger
 import Foundation
 internal import GRDB
@@ -110,7 +111,19 @@ extension SQLiteLedger {
             throw LedgerError.pendingNeedsReopen
         }
         let now = SQLiteLedger.now()
+        let today = Day.today()
         return try editing { db in
+            // Nothing is recognised before it ends (`Plausibility`): such a batch is refused whole.
+            if recognition == .recognized {
+                let ends = try db.cachedStatement(sql: "SELECT end_date FROM record WHERE id = ? AND recognition = 'pending'")
+                var late: [Day] = []
+                for id in rowIDs {
+                    if let e = try String.fetchOne(ends, arguments: [id]).flatMap({ Day.parse($0).successValue }), e > today {
+                        late.append(e)
+                    }
+                }
+                if let last = late.max() { throw LedgerError.notEnded(count: late.count, lastEnd: last) }
+            }
             let statement = try db.cachedStatement(
                 sql: recognition == .recognized
                     ? """

@@ -39,13 +39,16 @@ enum HistoryChain {
 
     /// The entries after `after`, oldest first, with what a link covers: the columns (0...8), the values
     /// an insert's row had (9), whether they are the current row's (10), and the stored link (11).
-    static func entriesSQL(where condition: String) -> String {
+    /// `evidence`: whether the ledger has proof (schema v8); before it (a v5 migration of an old ledger) the
+    /// table is not there to name.
+    static func entriesSQL(where condition: String, evidence: Bool = true) -> String {
         let later = """
             (SELECT n.old_values FROM history n WHERE n.entity = h.entity AND n.entity_id = h.entity_id
              AND n.action <> 'insert' AND n.id > h.id ORDER BY n.id LIMIT 1)
             """
         let current = """
             CASE h.entity WHEN 'person' THEN (SELECT \(object("person", "p")) FROM person p WHERE p.id = h.entity_id)
+            \(evidence ? "WHEN 'evidence' THEN (SELECT \(object("evidence", "e")) FROM evidence e WHERE e.id = h.entity_id)" : "")
             ELSE (SELECT \(object("record", "r")) FROM record r WHERE r.id = h.entity_id) END
             """
         return """
@@ -85,7 +88,7 @@ enum HistoryChain {
     static func eachEntry(
         _ db: Database, where condition: String, _ argument: Int64? = nil, _ body: (OpaquePointer?) throws -> Void
     ) throws {
-        let statement = try db.makeStatement(sql: entriesSQL(where: condition))
+        let statement = try db.makeStatement(sql: entriesSQL(where: condition, evidence: try db.tableExists("evidence")))
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
         if let argument { sqlite3_bind_int64(s, 1, argument) }
@@ -176,13 +179,16 @@ extension SQLiteLedger {
         _ db: Database, progress: ProgressHandler?, _ add: (CheckFinding.Severity, String, String, String) -> Void
     ) throws {
         var previous = HistoryChain.origin
-        var alive: [String: Set<Int64>] = ["person": [], "record": []]
+        var alive: [String: Set<Int64>] = ["person": [], "record": [], "evidence": []]
+        let entities = try db.tableExists("evidence") ? ["person", "record", "evidence"] : ["person", "record"]
         var broken = 0, unlinked = 0, reported = 0
         let limit = 50
         func location(_ entity: String, _ id: Int64, _ number: String) throws -> String {
-            entity == "person"
-                ? try SQLiteLedger.personLocation(db, id, idNumber: number)
-                : try SQLiteLedger.recordLocation(db, id, idNumber: number)
+            switch entity {
+            case "person": return try SQLiteLedger.personLocation(db, id, idNumber: number)
+            case "evidence": return "evidence \(id) (\(ResidentID.mask(number)))"
+            default: return try SQLiteLedger.recordLocation(db, id, idNumber: number)
+            }
         }
         var n = 0
         var buffer: [UInt8] = []
@@ -239,13 +245,18 @@ extension SQLiteLedger {
             add(.error, "history \(id)", "历史条目 \(id) 已被删除", "history entry \(id) was removed")
         }
         // Rows the history does not know, and rows the history has but the ledger lost.
-        for entity in ["person", "record"] {
+        for entity in entities {
             var expected = alive[entity] ?? []
             let ids = try Row.fetchCursor(
                 db,
                 sql: entity == "person"
                     ? "SELECT id, id_number FROM person"
-                    : "SELECT r.id, coalesce(p.id_number, '') FROM record r LEFT JOIN person p ON p.id = r.person_id")
+                    : entity == "record"
+                        ? "SELECT r.id, coalesce(p.id_number, '') FROM record r LEFT JOIN person p ON p.id = r.person_id"
+                        : """
+                        SELECT e.id, coalesce(p.id_number, '') FROM evidence e
+                        LEFT JOIN record r ON r.id = e.record_id LEFT JOIN person p ON p.id = r.person_id
+                        """)
             while let r = try ids.next() {
                 let id: Int64 = r[0]
                 if expected.remove(id) == nil, reported < limit {
@@ -266,8 +277,8 @@ extension SQLiteLedger {
             }
         }
         // A row whose last change is an update holds that update's new values.
-        for entity in ["person", "record"] {
-            let alias = entity == "person" ? "p" : "r"
+        for entity in entities {
+            let alias = entity == "person" ? "p" : entity == "record" ? "r" : "e"
             let changed = try Row.fetchAll(
                 db,
                 sql: """

@@ -40,7 +40,8 @@ extension SQLiteLedger {
             return report
         }
         // What a row becomes before it meets the ledger: checked cell by cell and parsed by the domain.
-        let preparer = RowPreparer(kind: kind, header: headerRow, map: mapped.fields, rules: rules)
+        let preparer = RowPreparer(
+            kind: kind, header: headerRow, map: mapped.fields, rules: rules, today: options.today ?? Day.today())
         let present = preparer.present
         let now = SQLiteLedger.now()
         let totalBytes = reader.totalBytes
@@ -127,6 +128,13 @@ extension SQLiteLedger {
                                             ))
                                     ])
                                 continue
+                            }
+                            if let far = Plausibility.farFromSuggestion(record) {
+                                report.farFromSuggestionCount += 1
+                                if report.farFromSuggestion.count < ImportReport.keptMessages {
+                                    report.farFromSuggestion.append(
+                                        RowError(line: row.line, column: preparer.column(.recognizedHours), message: far))
+                                }
                             }
                             if batch != nil {
                                 if let outcome = try batch!.add(record, personRowID: personRowID, line: row.line) {

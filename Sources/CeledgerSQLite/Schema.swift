@@ -16,6 +16,7 @@ enum Schema {
         m.registerMigration("v4", migrate: v4YearCounts)
         m.registerMigration("v5", migrate: v5HistoryChain)
         m.registerMigration("v6", migrate: v6LedgerSettings)
+        m.registerMigration("v8", migrate: v8Evidence)
         m.registerMigration("v9", migrate: v9NameKey)
         return m
     }
@@ -30,6 +31,7 @@ enum Schema {
         "summary_record_insert", "summary_record_update", "summary_record_delete", "summary_person_insert",
         "summary_person_update",
         "person_year_uncount", "history_chain_no_update", "history_chain_no_delete",
+        "evidence_no_delete", "evidence_kept", "evidence_insert_history", "evidence_update_history",
     ]
 
     /// The name of the SQL function the history triggers call for who made a change.

@@ -80,6 +80,8 @@ public final class App {
     public var titleLevels: [String: String] = [:]
     /// Where `p` writes record cards and who issues them (CardPrinting.swift).
     public var cardSettings = CardSettings.fromEnvironment()
+    /// How `f` on the person screen opens a proof file (Proof.swift): `xdg-open`, or a test's stand-in.
+    public var proofViewer = ProofViewer.system
     let words: Words
     /// The year every screen shows; changing it on one screen changes it for all.
     public private(set) var year: Int

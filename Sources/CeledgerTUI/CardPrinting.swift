@@ -95,11 +95,13 @@ extension PersonScreen {
                     ))
                 return
             }
+            let items = try app.ledger.evidence(
+                recordRowIDs: source.years.flatMap { $0.records.map(\.rowID) }, includingRemoved: false)
             let card = RecordCard.build(
                 person: source.person.person, issuer: issuer,
                 years: source.years.map {
                     RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
-                })
+                }, proof: Dictionary(grouping: items, by: \.recordRowID).mapValues { $0.map { ($0.name, $0.sha256) } })
             // The file's name and folder are settled before a number is used up.
             let base = CardFiles.safe("\(sp.person.name)-\(year)")
             try CardFiles.prepare(directory: app.cardSettings.directory)

@@ -117,7 +117,7 @@ extension ImportOutcome {
         do {
             if subject == .class {
                 return ImportOutcome(
-                    classReport: try importer.importClass(from: source, given: given, dryRun: false, progress: progress))
+                    classReport: try importer.importClass(from: source, given: given, dryRun: false, today: nil, progress: progress))
             }
             let roster = RosterSource(source, kind: subject.rowKind, filling: filling)
             let report = try importer.importRows(
@@ -142,7 +142,7 @@ extension ImportPreview {
         p.spreadsheet = source is XLSXReader
         do {
             if subject == .class {
-                let report = try importer.importClass(from: source, given: given, dryRun: true, progress: progress)
+                let report = try importer.importClass(from: source, given: given, dryRun: true, today: nil, progress: progress)
                 p.classReport = report
                 p.ignored = report.ignoredColumns
                 p.headerLine = report.headerLine > 0 ? report.headerLine : nil
@@ -193,7 +193,7 @@ extension ImportPreview {
         guard let header = try? roster.next() else { return }
         let map = HeaderMap(header, kind: kind, strict: false)
         guard map.errors.isEmpty else { return }
-        let preparer = RowPreparer(kind: kind, header: header, map: map.fields, rules: nil)
+        let preparer = RowPreparer(kind: kind, header: header, map: map.fields, rules: nil, today: nil)
         let zh = lang == .zh
         let id = { (s: String) in revealIDs ? s : ResidentID.mask(s) }
         sampleHeader =

@@ -14,6 +14,10 @@ final class PersonScreen: KeymapScreen {
     var notes: [Message] = []
     var cursor = ListCursor()
     var follow: Int64?
+    /// Each shown record's proof files (Proof.swift), by record row id.
+    var proof: [Int64: [EvidenceItem]] = [:]
+    /// `F`: only the records without proof (the ones to chase a certificate for).
+    var withoutProofOnly = false
 
     init(personRowID: Int64, year: Int) {
         self.personRowID = personRowID
@@ -54,6 +58,8 @@ final class PersonScreen: KeymapScreen {
                 return
             }
             records = try app.ledger.records(personRowID: personRowID, year: year)
+            try loadProof(app)
+            if withoutProofOnly { records = records.filter { (proof[$0.rowID] ?? []).isEmpty } }
             history = try app.ledger.yearTotals(personRowID: personRowID, years: (year - 4)...year)
             (result, notes) = try app.ledger.yearResult(personRowID: personRowID, year: year)
             cursor.count = records.count
@@ -116,6 +122,22 @@ final class PersonScreen: KeymapScreen {
                 bar: ("h", "修改记录", "history")
             ) { s, _, app in
                 if let p = s.person { app.push(HistoryScreen(idNumber: p.person.id.value, name: p.person.name)) }
+            },
+            Binding(
+                [.character("f")],
+                help: ("f", "证明材料：添加文件、打开、移除", "proof: attach a file, open or remove one"), bar: ("f", "证明", "proof")
+            ) { s, _, app in
+                s.proofMenu(app)
+            },
+            Binding(
+                [.character("F")], help: ("F", "只显示没有证明材料的记录 / 全部", "only the records without proof / all")
+            ) { s, _, app in
+                s.withoutProofOnly.toggle()
+                s.reload(app)
+                app.info(
+                    s.withoutProofOnly
+                        ? app.t("只显示没有证明材料的记录（F 显示全部）", "only records without proof (F shows all)")
+                        : app.t("显示全部记录", "all records"))
             },
             .year,
             App.exportBinding(),
@@ -213,6 +235,7 @@ final class PersonScreen: KeymapScreen {
                 ColumnSpec(key: "claimed", title: w.t("申报", "Claimed"), width: 7, align: .right),
                 ColumnSpec(key: "recognized", title: w.t("认定", "Recog."), width: 7, align: .right),
                 ColumnSpec(key: "state", title: w.t("状态", "State"), width: app.lang == .zh ? 10 : 11),
+                ColumnSpec(key: "proof", title: w.t("证明", "Proof"), width: 5),
             ], totalWidth: app.width)
     }
 
@@ -299,6 +322,10 @@ final class PersonScreen: KeymapScreen {
                     if r.assessment == .failed { styles[ci] = .red }
                 case "claimed": cells.append(r.claimedHours.description)
                 case "recognized": cells.append(r.recognizedHours?.description ?? "—")
+                case "proof":
+                    let mark = proofMark(records[index], app)
+                    cells.append(mark.text)
+                    styles[ci] = mark.style
                 default:
                     switch r.contribution {
                     case .counts:
@@ -322,7 +349,10 @@ final class PersonScreen: KeymapScreen {
             lay.draw(cells, into: &g, row: 5 + i, style: sel ? .reverse : [], styles: sel ? [:] : styles)
         }
         if records.isEmpty {
-            g.put(w.t("本年度没有记录。按 a 新增。", "No records this year. Press a to add one."), row: 6, column: 2, style: .dim)
+            g.put(
+                withoutProofOnly
+                    ? w.t("本年度的记录都有证明材料。按 F 显示全部。", "Every record this year has proof. Press F to show all.")
+                    : w.t("本年度没有记录。按 a 新增。", "No records this year. Press a to add one."), row: 6, column: 2, style: .dim)
         }
         // Why the selected record does not count, or its recognition note.
         if app.message == nil, let s = selected {
@@ -339,6 +369,9 @@ final class PersonScreen: KeymapScreen {
                     text += w.t("（认定 \(h)，与建议不同）", " (recognised \(h), differs)")
                 }
                 why.append(text)
+            }
+            if let items = proof[s.rowID], !items.isEmpty {
+                why.append(w.t("证明：", "proof: ") + items.map { "\($0.number) \($0.name)" }.joined(separator: w.t("、", ", ")))
             }
             if !s.record.recognitionNote.isEmpty { why.append(w.t("认定说明：", "recognition note: ") + s.record.recognitionNote) }
             if !s.record.note.isEmpty { why.append(w.t("备注：", "note: ") + s.record.note) }

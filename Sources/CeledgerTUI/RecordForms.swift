@@ -12,6 +12,8 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
     let onSaved: (Int64) -> Void
     let rules: RuleBook
     let year: Int
+    /// The day the record is judged on (`Plausibility`).
+    let today: Day
     /// While the recognised hours were not typed by hand they follow the suggestion.
     var recognizedFollowsSuggestion: Bool
 
@@ -25,6 +27,7 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         self.onSaved = onSaved
         self.rules = app.rules
         self.year = app.year
+        self.today = app.today
         let w = app.words
         let r = editing?.record
         let lang = app.lang
@@ -97,6 +100,14 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
     func parsed() -> Result<Record, RowProblems> {
         var c = cells
         c[.idNumber] = personID.value
+        return RowParser(rules: rules, today: today).record(c)
+    }
+
+    /// The record as typed, before `Plausibility`: what the form's notes describe (the days, what it
+    /// would count, what saving locks) while the clerk still has to correct what cannot be true.
+    func parsedAsTyped() -> Result<Record, RowProblems> {
+        var c = cells
+        c[.idNumber] = personID.value
         return RowParser(rules: rules).record(c)
     }
 
@@ -118,20 +129,9 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
                         )))
             }
         }
-        // More hours recognised than were claimed is an override too (the suggestion a form filled in
-        // counts as typed): it needs its reason.
-        if case .success(let r) = parsed, r.recognition == .recognized, let h = r.recognizedHours, h > r.claimedHours,
-            r.recognitionNote.trimmedField.isEmpty, !issues.contains(where: { $0.field == .recognitionNote })
-        {
-            issues.append(
-                FieldIssue(
-                    .recognitionNote,
-                    Message(
-                        zh: "认定学时（\(h)）多于申报学时（\(r.claimedHours)），须在“认定说明”中写明理由",
-                        en:
-                            "more hours recognised (\(h)) than claimed (\(r.claimedHours)); give the reason in the recognition note"
-                    )))
-        }
+        // More hours recognised than were claimed (the suggestion a form filled in counts as typed), a
+        // record recognised before it ends, hours its span cannot hold: the domain's `Plausibility`, which
+        // the parser applies as it does for an import or a class file.
         // A rejection needs its reason.
         if cells[.recognition] == Recognition.rejected.rawValue && (cells[.recognitionNote] ?? "").trimmedField.isEmpty {
             issues.append(
@@ -175,7 +175,7 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
         case .failure(let issue)?: parts.append(app.t("无法建议：", "no suggestion: ") + issue.message.text(app.lang))
         case nil: break
         }
-        if case .success(let r) = parsed() {
+        if case .success(let r) = parsedAsTyped() {
             let days = r.startDate.days(through: r.endDate)
             parts.append(app.t("共 \(days) 天", "\(days) day\(days == 1 ? "" : "s")"))
             switch r.contribution {
@@ -190,7 +190,7 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
     /// the form holds a record that could be saved).
     override func lockNotice(_ app: App) -> String? {
         guard cells[.recognition] == Recognition.recognized.rawValue else { return nil }
-        guard case .success(let r) = parsed(), let h = r.recognizedHours ?? r.suggestedHours else { return nil }
+        guard case .success(let r) = parsedAsTyped(), let h = r.recognizedHours ?? r.suggestedHours else { return nil }
         return app.t(
             "保存后将锁定：认定 \(h) 学时（申报 \(r.claimedHours)）", "saving locks it: \(h) hours recognised (\(r.claimedHours) claimed)")
     }

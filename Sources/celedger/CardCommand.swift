@@ -3,6 +3,7 @@ import CeledgerDomain
 import CeledgerLedger
 import CeledgerReports
 import CeledgerSQLite
+import CeledgerSheets
 import CeledgerText
 import Foundation
 
@@ -49,6 +50,13 @@ struct CardCommand: ParsableCommand {
     @Flag(name: .long, help: "A draft: no number is issued or kept, and the card says it is not a proof.")
     var draft = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write a zip for an application: the card as A4 HTML and each record's proof files (Art. 21).", valueName: "file.zip")
+    )
+    var bundle: String?
+
     func validate() throws {
         let first = year ?? Self.currentYear
         if !Day.plausibleYears.contains(first)
@@ -90,11 +98,17 @@ struct CardCommand: ParsableCommand {
                     "an issuing unit is needed: the person has no unit. Set the ledger's employer once (celedger settings --employer NAME), or give --issuer",
                 code: ExitStatus.usage)
         }
+        // Each record's proof, listed on the card by name and digest (and packed with it in a bundle).
+        let items = try ledger.evidence(
+            recordRowIDs: source.years.flatMap { $0.records.map(\.rowID) }, includingRemoved: false)
         let card = RecordCard.build(
             person: source.person.person, issuer: who,
             years: source.years.map {
                 RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
-            })
+            }, proof: Dictionary(grouping: items, by: \.recordRowID).mapValues { $0.map { ($0.name, $0.sha256) } })
+        if bundle != nil && output != nil {
+            throw CLIFailure(zh: "--bundle 和 -o 只能给一个", en: "give --bundle or -o, not both", code: ExitStatus.usage)
+        }
         let today = Self.today
         let actor = Context.actor(global)
         // The output is opened (a link or folder refused) before a number is used up.
@@ -114,6 +128,11 @@ struct CardCommand: ParsableCommand {
         let html =
             format == .html
             || (format == nil && output.map { $0.lowercased().hasSuffix(".html") || $0.lowercased().hasSuffix(".htm") } == true)
+        if let bundle {
+            out.abandon()
+            try writeBundle(bundle, card: card, issue: issue, items: items, ledger: ledger, name: source.person.person.name)
+            return
+        }
         out.write(html ? CardHTML.render(card, issue: issue, lang: lang) : CardText.render(card, issue: issue, lang: lang))
         try out.close()
         if let output, output != "-" {
@@ -130,6 +149,39 @@ struct CardCommand: ParsableCommand {
             }
             Context.say(Context.text("已写入 \(output)：\(what)", "written \(output): \(what)"))
         }
+    }
+
+    /// The card (A4 HTML) and its proof files in one zip: `证明-姓名-年度.html` and `证明材料/E12-文件名`,
+    /// each file checked against its digest first.
+    func writeBundle(
+        _ path: String, card: RecordCard, issue: CardIssue, items: [EvidenceItem], ledger: SQLiteLedger, name: String
+    ) throws {
+        let years = card.firstYear == card.lastYear ? "\(card.firstYear)" : "\(card.firstYear)-\(card.lastYear)"
+        var entries: [(name: String, bytes: Data)] = [
+            (
+                Context.text("学时证明", "card") + "-\(name)-\(years).html",
+                Data(CardHTML.render(card, issue: issue, lang: Context.lang).utf8)
+            )
+        ]
+        for item in items {
+            let bytes = try EvidenceCommand.asInput { try ledger.evidenceBytes(id: item.id) }
+            guard SHA256.hex(bytes) == item.sha256 else {
+                throw CLIFailure(
+                    zh: "证明材料 \(item.number) 的内容与其 SHA-256 不符：请运行 celedger check",
+                    en: "proof \(item.number) does not match its SHA-256: run celedger check", code: ExitStatus.ledger)
+            }
+            entries.append((Context.text("证明材料", "proof") + "/\(item.number)-\(item.name)", Data(bytes)))
+        }
+        do {
+            try ZipBundle.write(entries, to: path)
+        } catch {
+            throw CLIFailure(error.text)
+        }
+        Context.say(
+            Context.text(
+                "已写入 \(path)：学时证明\(issue.number.map { " \($0)" } ?? "（草稿）")及 \(items.count) 个证明材料",
+                "written \(path): the card\(issue.number.map { " \($0)" } ?? " (draft)") and \(items.count) proof file\(items.count == 1 ? "" : "s")"
+            ))
     }
 
     /// Today by the local clock.

@@ -51,7 +51,7 @@ struct Celedger: ParsableCommand {
         subcommands: [
             UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
             DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
-            RestoreCommand.self, CheckCommand.self, SettingsCommand.self,
+            RestoreCommand.self, CheckCommand.self, SettingsCommand.self, EvidenceCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )

@@ -40,6 +40,11 @@ enum ChineseHelp {
         "review recognize": "认定记录：按认定学时，否则按规则的建议学时，否则按申报学时；认定后锁定。",
         "review reject": "不予认定记录，须写明理由；已认定的记录须先重新打开。",
         "review reopen": "重新打开已认定的记录以便更正：回到待认定并写明理由；修改记录里保留原样。",
+        "evidence": "证明材料：为学习记录添加扫描的证书、成绩单（PDF、JPEG、PNG、OFD，每个最多 20 MiB，存于登记簿内），列出、取出、移除。",
+        "evidence add": "为一条学习记录添加证明材料（全部添加或全不添加）。",
+        "evidence list": "列出证明材料：某条记录的（记录编号）、某人的（--id），或全部。",
+        "evidence get": "把证明材料原样写到文件（-o）。",
+        "evidence remove": "移除证明材料，须写明理由（文件仍保留在登记簿及修改记录中）。",
     ]
 
     /// Option help by the option's first name.
@@ -61,6 +66,10 @@ enum ChineseHelp {
         "--skip-invalid": "导入正确的行；有误的行连同原因写到原文件旁边的同类文件（staff.xlsx → staff.rejected.xlsx）。培训班不适用：整体导入或不导入。",
         "--dry-run": "只检查，不写入任何数据。",
         "--strict": "拒绝登记簿不认识的列（默认忽略，并说明忽略了哪些）。",
+        "--missing-evidence": "只列出已认定但没有证明材料的记录（隐含 --state recognized）。",
+        "--bundle": "写一个压缩包供申报使用：A4 网页版证明，加上每条记录的证明材料（第二十一条）。",
+        "--removed": "也列出已移除的证明材料（谁移除、理由）。",
+        "evidence remove --reason": "移除的理由（必填，记入修改记录）。",
         "--employer": "本登记簿的用人单位：导入的人员没有单位时即为此单位，也是证明上的出具单位。",
         "--mode": "培训班的学习方式：培训、实践、学术活动、网络学习、学历教育、其他（或 training…）。",
         "--category": "科目类别：公需科目或专业科目（public、professional）。",

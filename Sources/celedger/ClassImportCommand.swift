@@ -81,5 +81,10 @@ struct ClassImport {
         }
         if dup > 0 { summary += Context.text("，重复跳过 \(dup.grouped)", ", \(dup.grouped) duplicate\(dup == 1 ? "" : "s") skipped") }
         Context.say(summary)
+        if !report.farFromSuggestion.isEmpty {
+            Context.printError(
+                Context.text("认定学时与规则建议相差悬殊，请核对：", "recognised hours far from the rule's suggestion; check them:"))
+            for e in report.farFromSuggestion { Context.printError("  " + located(e)) }
+        }
     }
 }

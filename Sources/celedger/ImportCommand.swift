@@ -177,6 +177,19 @@ struct ImportCommand: ParsableCommand {
                 ", \(n.grouped) bad row\(n == 1 ? "" : "s") skipped (see \(rejectedPath))")
         }
         Context.say(summary)
+        // Imported, but worth a second look: recognised hours far from the rule's suggestion.
+        if report.farFromSuggestionCount > 0 {
+            let n = report.farFromSuggestionCount
+            Context.printError(
+                Context.text(
+                    "其中 \(n.grouped) 行的认定学时与规则建议相差悬殊，请核对：",
+                    "\(n.grouped) row\(n == 1 ? "" : "s") with recognised hours far from the rule's suggestion; check them:"))
+            for e in report.farFromSuggestion { Context.printError("  " + located(e)) }
+            if n > report.farFromSuggestion.count {
+                let more = n - report.farFromSuggestion.count
+                Context.printError(Context.text("  ……另有\(more.grouped)行未列出", "  … and \(more.grouped) more not listed"))
+            }
+        }
     }
 
     /// How many ignored columns the import names before it only counts the rest.

@@ -113,6 +113,11 @@ struct ReviewList: ParsableCommand {
     @Option(name: .long, help: "pending, recognized, rejected or all")
     var state: State = .pending
 
+    @Flag(
+        name: .long,
+        help: "Recognised records without proof (no file attached with `celedger evidence add`); implies --state recognized.")
+    var missingEvidence = false
+
     @Option(name: .long, help: "table, csv or json")
     var format: TextFormat = .table
 
@@ -125,6 +130,10 @@ struct ReviewList: ParsableCommand {
         let ledger = try Context.openCommandLedger(global, access: .readOnly)
         var f = try selection.filter()
         f.recognition = state.recognition
+        if missingEvidence {
+            f.recognition = .recognized
+            f.withoutEvidence = true
+        }
         let lang = Context.lang, zh = lang == .zh
         let parser = RowParser(rules: ledger.rules)
         var table = TextTable(columns: [

@@ -42,7 +42,7 @@ struct AnnualReportTests {
             "\(Staff.li),degree,professional,考核不合格课程,2024-07-01,2024-07-31,failed,40,40,recognized",
             "\(Staff.li),online,public,未考核网课,2024-08-01,2024-08-01,none,10,10,recognized",
             "\(Staff.wang),training,professional,离职前培训,2023-05-01,2023-05-02,passed,12,12,recognized",
-            "\(Staff.wang),training,professional,离职后培训,2024-05-01,2024-05-02,passed,90,90,recognized",
+            "\(Staff.wang),training,professional,离职后培训,2024-05-01,2024-05-04,passed,90,90,recognized",
             "\(Staff.zhao),training,public,公需大课,2024-02-01,2024-02-05,passed,40,40,recognized",
             "\(Staff.zhao),training,professional,专业课,2024-03-01,2024-03-07,excellent,55,55,recognized",
         ]

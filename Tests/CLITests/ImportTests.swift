@@ -311,9 +311,9 @@ struct ImportBadRowsTests {
         let good = try s.write(
             "r.csv",
             """
-            id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-            \(Staff.zhang),training,public,a,2024-01-01,30,30
-            \(Staff.zhang),training,professional,b,2024-01-02,60,60
+            id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+            \(Staff.zhang),training,public,a,2024-01-01,2024-01-02,30,30
+            \(Staff.zhang),training,professional,b,2024-01-02,2024-01-04,60,60
 
             """)
         let r = try s.run(["import", "records", good, "--dry-run"])
@@ -428,7 +428,7 @@ struct ImportDuplicateTests {
         id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours,recognition
         \(Staff.zhang),training,public,公需科目培训,2024-03-04,2024-03-08,30,30,已认定
         \(Staff.zhang),training,professional,专业科目培训,2024-04-01,2024-04-10,60,60,已认定
-        \(Staff.li),online,professional,网络课程,2024-05-01,2024-05-01,20.5,20.5,已认定
+        \(Staff.li),online,professional,网络课程,2024-05-01,2024-05-03,20.5,20.5,已认定
 
         """
 

@@ -132,8 +132,8 @@ struct CardCLITests {
             "records", "r.csv",
             """
             id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
-            \(Staff.zhang),online,professional,网课一,2024-03-01,2024-03-01,30,30
-            \(Staff.zhang),online,professional,网课二,2024-04-01,2024-04-01,30,30
+            \(Staff.zhang),online,professional,网课一,2024-03-01,2024-03-02,30,30
+            \(Staff.zhang),online,professional,网课二,2024-04-01,2024-04-02,30,30
 
             """)
         let r = try s.ok(["card", Staff.zhang, "--year", "2024"], lang: "zh")
@@ -226,10 +226,10 @@ struct StatsCLITests {
         try s.importOK(
             "records", "r.csv",
             """
-            id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-            \(Staff.zhang),training,professional,专业课,2024-03-01,60,60
-            \(Staff.zhang),online,public,公需课,2024-04-01,30,30
-            \(Staff.li),online,public,公需课,2024-04-01,30,30
+            id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+            \(Staff.zhang),training,professional,专业课,2024-02-27,2024-03-01,60,60
+            \(Staff.zhang),online,public,公需课,2024-03-31,2024-04-01,30,30
+            \(Staff.li),online,public,公需课,2024-03-31,2024-04-01,30,30
 
             """)
         let zh = try s.ok(["report", "stats", "--year", "2024"], lang: "zh").stdout

@@ -9,8 +9,8 @@ import Testing
 @Suite struct AuditTrailTests {
 
     let recordsCSV = """
-        id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-        34052419800101001X,training,professional,A,2024-03-10,60,60
+        id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+        34052419800101001X,training,professional,A,2024-03-08,2024-03-10,60,60
         """
 
     @Test func everyChangeWritesAHistoryRowWithWhoAndWhat() throws {
@@ -135,9 +135,9 @@ import Testing
         _ = try importing(
             l, .record,
             """
-            id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-            34052419800101001X,training,professional,A,2024-03-10,60,60
-            34052419800101001X,training,public,B,2024-03-11,30,30
+            id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+            34052419800101001X,training,professional,A,2024-03-08,2024-03-10,60,60
+            34052419800101001X,training,public,B,2024-03-10,2024-03-11,30,30
             """)
         func counts() throws -> YearSummary { try l.personSummary(PersonListQuery(year: 2024)) }
         #expect(try counts() == YearSummary(persons: 3, met: 1))

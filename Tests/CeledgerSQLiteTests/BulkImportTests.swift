@@ -43,11 +43,13 @@ import Testing
             let recognition = ["recognized", "pending", "rejected"].randomElement(using: &rng)!
             let recognized = recognition == "rejected" ? "" : "\(hours)"
             let note = recognition == "rejected" ? "不符合" : ""
+            // Two days: up to 48 hours fit the span (Plausibility).
             lines.append(
-                "\(person.value),\(mode),\(category),课程\(seed)-\(i),\(end.iso),\(hours),\(recognized),\(recognition),\(note)")
+                "\(person.value),\(mode),\(category),课程\(seed)-\(i),\(end.adding(days: -1).iso),\(end.iso),\(hours),\(recognized),\(recognition),\(note)"
+            )
         }
         return (
-            "id_number,mode,category,title,end_date,claimed_hours,recognized_hours,recognition,recognition_note\n"
+            "id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours,recognition,recognition_note\n"
                 + lines.joined(separator: "\n"), lines
         )
     }

@@ -101,7 +101,7 @@ func tempDir() throws -> String {
         let l = try ledgerWithPersons()
         let csv = """
             id_number,mode,category,title,end_date,claimed_hours
-            34052419800101001X,training,professional,A,2024-03-10,60
+            34052419800101001X,training,professional,A,2024-03-10,16
             34052419800101001X,training,professional,B,2024-03-10,-1
             """
         let r = try importing(l, .record, csv, ImportOptions(skipInvalid: true))
@@ -125,7 +125,7 @@ func tempDir() throws -> String {
     @Test func dryRunWritesNothing() throws {
         let l = try ledgerWithPersons()
         let r = try importing(
-            l, .record, "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,培训,专业,A,2024-03-10,60\n",
+            l, .record, "id_number,mode,category,title,end_date,claimed_hours\n34052419800101001X,培训,专业,A,2024-03-10,16\n",
             ImportOptions(dryRun: true))
         #expect(r.errors.isEmpty && !r.committed)
         #expect(try recordCount(l) == 0)

@@ -75,6 +75,7 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
                     day: Int.random(in: 1...28, using: &rng))!
                 let recognition = [Recognition.recognized, .recognized, .recognized, .pending, .rejected].randomElement(
                     using: &rng)!
+                // At most 24 hours a day of the span it is given below (Plausibility: `check` would say so).
                 let h = Hours(tenths: Int.random(in: 0...500, using: &rng))
                 recs.append(
                     CeledgerDomain.Record(
@@ -82,7 +83,7 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
                         mode: [Mode.online, .online, .academic, .training, .degree, .other, .practice].randomElement(
                             using: &rng)!,
                         category: CeledgerDomain.Category.allCases.randomElement(using: &rng)!, title: "课\(j)",
-                        startDate: end.adding(days: -Int.random(in: 0...20, using: &rng)), endDate: end,
+                        startDate: end.adding(days: -max(Int.random(in: 0...20, using: &rng), h.tenths / 240)), endDate: end,
                         assessment: Assessment.allCases.randomElement(using: &rng)!, claimedHours: h,
                         recognizedHours: recognition == .rejected ? nil : h, recognition: recognition))
             }
@@ -193,9 +194,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
             _ = try importing(
                 l, .record,
                 """
-                id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-                34052419800101001X,online,professional,A,2024-03-10,50,50
-                34052419800101001X,online,public,B,2024-04-10,30,30
+                id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+                34052419800101001X,online,professional,A,2024-03-08,2024-03-10,50,50
+                34052419800101001X,online,public,B,2024-04-09,2024-04-10,30,30
                 """)
         }
         // Another program whose rules cap online learning at 45 a year.
@@ -219,9 +220,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         _ = try importing(
             l, .record,
             """
-            id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-            34052419800101001X,online,professional,A,2023-03-10,60,60
-            34052419800101001X,online,professional,B,2024-03-10,60,60
+            id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+            34052419800101001X,online,professional,A,2023-03-08,2023-03-10,60,60
+            34052419800101001X,online,professional,B,2024-03-08,2024-03-10,60,60
             """)
         let years = try l.addRuleSet(capRuleData, by: "王芳")
         #expect(years == [2024])  // in force from 2024: 2023 keeps the Jiangxi set
@@ -372,12 +373,12 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         _ = try importing(
             l, .record,
             """
-            id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-            34052419800101001X,training,professional,A,2022-03-10,90,90
-            34052419800101001X,training,professional,B,2023-03-10,95,95
-            34052419800101001X,training,professional,C,2024-03-10,60,60
-            11010519491231002X,training,professional,D,2022-03-10,90,90
-            11010519491231002X,training,professional,E,2023-03-10,90,90
+            id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+            34052419800101001X,training,professional,A,2022-03-07,2022-03-10,90,90
+            34052419800101001X,training,professional,B,2023-03-07,2023-03-10,95,95
+            34052419800101001X,training,professional,C,2024-03-08,2024-03-10,60,60
+            11010519491231002X,training,professional,D,2022-03-07,2022-03-10,90,90
+            11010519491231002X,training,professional,E,2023-03-07,2023-03-10,90,90
             """)
         var got: [String: WindowResult] = [:]
         try l.windowReport(years: 2022...2024) { row, w in got[row.name] = w }
@@ -399,9 +400,9 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
         _ = try importing(
             l, .record,
             """
-            id_number,mode,category,title,end_date,claimed_hours,recognized_hours
-            34052419800101001X,training,professional,A,2024-03-10,90,90
-            11010519491231002X,training,public,B,2024-03-10,50,50
+            id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours
+            34052419800101001X,training,professional,A,2024-03-07,2024-03-10,90,90
+            11010519491231002X,training,public,B,2024-03-08,2024-03-10,50,50
             """)
         var q = PersonListQuery(year: 2024)
         q.sort = .status

@@ -241,3 +241,66 @@ import Testing
         #expect(app.overlay === form)
     }
 }
+
+/// The domain's `Plausibility` in the forms: the same rules, the same words as an import's.
+@Suite struct FormPlausibilityTests {
+    func newRecordForm() throws -> (App, MemoryLedger, RecordForm) {
+        let ledger = try memoryFixtureLedger()
+        let app = try makeApp(ledger)
+        app.press("j", "j", "j", "Enter", "a")
+        return (app, ledger, try #require(app.overlay as? RecordForm))
+    }
+
+    func fill(_ app: App, _ form: RecordForm, _ values: [(Field, String)]) {
+        for (field, value) in values {
+            form.focus = form.index(field)
+            app.press("C-u")
+            app.type(value)
+        }
+    }
+
+    @Test func aRecordThatHasNotEndedCannotBeRecognisedButMayBePending() throws {
+        let (app, ledger, form) = try newRecordForm()
+        let before = ledger.writes.filter { $0 == "addRecord" }.count
+        // The screen's today is 2024-11-25: a class in December is announced ahead.
+        fill(app, form, [(.title, "年终培训"), (.startDate, "2024-12-09"), (.endDate, "2024-12-10"), (.claimedHours, "16")])
+        app.press("C-s")
+        #expect(app.screen.contains("✗ 活动尚未结束（2024-12-10 结束，今天 2024-11-25），只能登记为待认定"), "\(app.screen)")
+        #expect(ledger.writes.filter { $0 == "addRecord" }.count == before)
+        form.focus = form.index(.recognition)
+        app.press("Space", "Space")  // 已认定 → 不予认定 → 待认定
+        #expect(form.cells[.recognition] == Recognition.pending.rawValue)
+        app.press("C-s")
+        #expect(app.overlay == nil, "\(app.screen)")
+        #expect(ledger.writes.filter { $0 == "addRecord" }.count == before + 1)
+    }
+
+    @Test func hoursTheDaysCannotHoldAreRefusedInTheForm() throws {
+        let (app, ledger, form) = try newRecordForm()
+        let before = ledger.writes.filter { $0 == "addRecord" }.count
+        fill(
+            app, form,
+            [
+                (.title, "两天培训"), (.startDate, "2024-06-10"), (.endDate, "2024-06-11"), (.claimedHours, "9999"),
+                (.recognizedHours, "9999"),
+            ])
+        app.press("C-s")
+        #expect(app.screen.contains("✗ 申报学时9999 超过活动时间所能容纳的 48"), "\(app.screen)")
+        #expect(ledger.writes.filter { $0 == "addRecord" }.count == before)
+        #expect(app.overlay is RecordForm)
+    }
+
+    @Test func aClassThatHasNotEndedCannotBeRegisteredAsRecognised() throws {
+        let ledger = try fixtureLedger()
+        let app = try makeApp(ledger)
+        let before = try ledger.counts().records
+        app.press("m", "m", "A")
+        let form = try #require(app.overlay as? RecordForm)
+        fill(app, form, [(.title, "明年的培训"), (.startDate, "2025-01-06"), (.endDate, "2025-01-07"), (.claimedHours, "16")])
+        app.press("Enter")
+        #expect(app.overlay != nil)
+        #expect(app.screen.contains("活动尚未结束"), "\(app.screen)")
+        app.press("Esc", "y")
+        #expect(try ledger.counts().records == before)
+    }
+}

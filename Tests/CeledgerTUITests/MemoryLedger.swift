@@ -22,6 +22,8 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     private var records: [Int64: StoredRow] = [:]
     private var entries: [HistoryEntry] = []
     private var cards: [String: IssuedCard] = [:]
+    /// Proof of records (issue 19): the items and their bytes, by evidence number.
+    private var proofs: [Int64: (item: EvidenceItem, bytes: [UInt8])] = [:]
     private var nextID: Int64 = 1
     private var changes: Int64 = 0
     private let actor: String
@@ -388,6 +390,13 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         if recognition == .rejected && reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .rejectionNeedsReason }
         if recognition == .pending { throw .pendingNeedsReopen }
         return try writing("setRecognition") { () throws(LedgerError) -> RecognitionOutcome in
+            // Nothing is recognised before it ends, as on SQLite (the fixtures' "today" is 2024-11-25).
+            if recognition == .recognized {
+                let late = rowIDs.compactMap { records[$0] }.filter {
+                    $0.record.recognition == .pending && $0.record.endDate > Day(year: 2024, month: 11, day: 25)!
+                }.map(\.record.endDate)
+                if let last = late.max() { throw .notEnded(count: late.count, lastEnd: last) }
+            }
             var n = RecognitionOutcome()
             for id in rowIDs {
                 guard var row = records[id] else {
@@ -501,6 +510,63 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 number: number, issuedAt: "2024-11-25T08:00:00Z", issuedOn: day, issuedBy: actor, reprint: false)
             cards[content] = card
             return card
+        }
+    }
+
+    // MARK: Proof of records (issue 19)
+
+    func evidence(recordRowIDs: [Int64], includingRemoved: Bool) throws(LedgerError) -> [EvidenceItem] {
+        try locked {
+            let wanted = Set(recordRowIDs)
+            return proofs.values.map(\.item).filter { wanted.contains($0.recordRowID) && (includingRemoved || !$0.isRemoved) }
+                .sorted { ($0.recordRowID, $0.id) < ($1.recordRowID, $1.id) }
+        }
+    }
+
+    func evidenceItem(id: Int64) throws(LedgerError) -> EvidenceItem? { try locked { proofs[id]?.item } }
+
+    func evidenceBytes(id: Int64) throws(LedgerError) -> [UInt8] {
+        try locked { () throws(LedgerError) -> [UInt8] in
+            guard let p = proofs[id] else { throw .noEvidence(id: id) }
+            return p.bytes
+        }
+    }
+
+    private func proofColumns(_ e: EvidenceItem) -> [String: String] {
+        [
+            "record_id": String(e.recordRowID), "name": e.name, "size": String(e.size), "type": e.kind.rawValue,
+            "sha256": e.sha256, "removed_reason": e.removedReason ?? "",
+        ]
+    }
+
+    func addEvidence(recordRowID: Int64, name: String, bytes: [UInt8], clerk: String) throws(LedgerError) -> EvidenceItem {
+        let (stored, kind) = try Evidence.admit(name: name, bytes: bytes)
+        return try writing("addEvidence") { () throws(LedgerError) -> EvidenceItem in
+            guard let row = records[recordRowID], let p = persons[row.personRowID] else { throw .gone }
+            // Numbered on their own, E1 first, as the SQLite ledger's evidence table numbers them.
+            let id = Int64(proofs.count + 1)
+            let item = EvidenceItem(
+                id: id, recordRowID: recordRowID, name: stored, size: bytes.count, kind: kind, sha256: SHA256.hex(bytes),
+                addedAt: "2024-11-25T08:00:00Z", addedBy: clerk)
+            proofs[id] = (item, bytes)
+            log(.insert, .evidence, id, p.id.value, new: proofColumns(item))
+            return item
+        }
+    }
+
+    func removeEvidence(id: Int64, reason: String, clerk: String) throws(LedgerError) -> EvidenceItem {
+        guard !reason.trimmedField.isEmpty else { throw .evidenceRemovalNeedsReason }
+        return try writing("removeEvidence") { () throws(LedgerError) -> EvidenceItem in
+            guard let (old, bytes) = proofs[id] else { throw .noEvidence(id: id) }
+            if old.isRemoved { throw .evidenceRemoved(id: id) }
+            let item = EvidenceItem(
+                id: id, recordRowID: old.recordRowID, name: old.name, size: old.size, kind: old.kind, sha256: old.sha256,
+                addedAt: old.addedAt, addedBy: old.addedBy, removedAt: "2024-11-25T08:00:00Z", removedBy: clerk,
+                removedReason: reason.trimmedField)
+            proofs[id] = (item, bytes)
+            let number = records[old.recordRowID].flatMap { persons[$0.personRowID] }?.id.value ?? ""
+            log(.update, .evidence, id, number, old: proofColumns(old), new: proofColumns(item))
+            return item
         }
     }
 }
