@@ -332,7 +332,7 @@ extension SQLiteLedger {
     public func person(rowID: Int64) throws(LedgerError) -> StoredPerson? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [rowID]).map {
-                StoredPerson(rowID: $0["id"], person: SQLiteLedger.person(from: $0))
+                StoredPerson(row: $0)
             }
         }
     }

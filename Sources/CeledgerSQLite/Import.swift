@@ -305,6 +305,7 @@ struct RowWriter {
         guard !sets.isEmpty else { return .unchanged }
         if dryRun { return .updated }
         sets.append("updated_at = ?")
+        sets.append("version = version + 1")
         args.append(now)
         args.append(p.id.value)
         try db.cachedStatement(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?").execute(

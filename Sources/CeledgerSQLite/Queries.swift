@@ -8,7 +8,15 @@ extension StoredRecord {
     init(row: Row, personID: ResidentID) {
         self.init(
             rowID: row["id"], record: SQLiteLedger.record(from: row, personID: personID),
-            reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"])
+            reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"], version: row["version"],
+            enteredBy: row["entered_by"], changedBy: row["changed_by"])
+    }
+}
+
+extension StoredPerson {
+    /// A person row (`SELECT *`) with its version.
+    init(row: Row) {
+        self.init(rowID: row["id"], person: SQLiteLedger.person(from: row), version: row["version"])
     }
 }
 
@@ -222,7 +230,7 @@ extension SQLiteLedger {
             args = ["year": year]
         }
         sql += " ORDER BY p.id"
-        try readEach(sql, args) { row in try each(StoredPerson(rowID: row["id"], person: SQLiteLedger.person(from: row))) }
+        try readEach(sql, args) { row in try each(StoredPerson(row: row)) }
     }
 
     /// Every record (of `year` when given), in ledger order.

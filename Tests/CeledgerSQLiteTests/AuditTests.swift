@@ -168,7 +168,7 @@ import Testing
             try q.read { try Bool.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'history_chain'") } == false)
         try q.close()
         let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
-        #expect(try l.schemaVersion() == "v6")
+        #expect(try l.schemaVersion() == "v7")
         let ids = try l.db.read { try Int64.fetchAll($0, sql: "SELECT history_id FROM history_chain ORDER BY history_id") }
         #expect(ids == [1, 2])
         #expect(try l.historyHead()?.entries == 2)
@@ -197,7 +197,7 @@ import Testing
         }
         try q.close()
         let l = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
-        #expect(try l.schemaVersion() == "v6")
+        #expect(try l.schemaVersion() == "v7")
         let backups = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("old.sqlite.backup-v1-") }
         #expect(backups.count == 1)
         let saved = try DatabaseQueue(path: dir + "/" + backups[0], configuration: SQLiteLedger.configuration(readonly: true))
@@ -228,8 +228,8 @@ import Testing
         )
         try l.db.write { db in
             // A check digit broken by hand, and a gender that contradicts the ID.
-            try db.execute(sql: "UPDATE person SET id_number = '340524198001010013' WHERE name = '张三'")
-            try db.execute(sql: "UPDATE person SET gender = 'male' WHERE name = '欧阳明辉'")
+            try db.execute(sql: "UPDATE person SET id_number = '340524198001010013', version = version + 1 WHERE name = '张三'")
+            try db.execute(sql: "UPDATE person SET gender = 'male', version = version + 1 WHERE name = '欧阳明辉'")
         }
         let findings = try l.check()
         #expect(

@@ -295,7 +295,7 @@ func tempDir() throws -> String {
         _ = try importing(try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules), .person, personsCSV)
         let again = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules)
         #expect(try again.counts().persons == 3)
-        #expect(try again.schemaVersion() == "v6")
+        #expect(try again.schemaVersion() == "v7")
     }
 
     @Test func aFileThatIsNotALedgerIsNeverWritten() throws {
