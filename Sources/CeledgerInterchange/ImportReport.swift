@@ -17,6 +17,8 @@ public struct ImportOptions: Sendable {
     /// Where rejected rows go as they are found (with the file's header), when `skipInvalid`: streamed,
     /// so that a file of millions of bad rows costs no memory. Nil: they are kept in `ImportReport.rejected`.
     public var rejectedRows: (@Sendable (_ header: [String], _ row: RejectedRow) -> Void)?
+    /// The file's name, for what the ledger notes about rows that arrive already decided ("来自 X").
+    public var source: String?
     public init(skipInvalid: Bool = false, dryRun: Bool = false, strict: Bool = true) {
         self.skipInvalid = skipInvalid
         self.dryRun = dryRun

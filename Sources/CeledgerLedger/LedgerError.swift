@@ -30,7 +30,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case incompleteSchema(type: String, name: String)
     /// Another program recomputed the totals under different rules while this one had the ledger open.
     case summaryOutdated
-    /// An error of the database this case does not know; `detail` is the database's own words.
+    /// An error of the database this case does not know; `detail` is the database's own words, kept for
+    /// tests and debugging but never shown: a clerk reads what happened and what to do, not SQLite's text.
     case database(path: String, detail: String)
     /// Something other than the database failed while the ledger worked (rare: a bug or the system).
     case unexpected(path: String, detail: String)
@@ -141,8 +142,12 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(
                 zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿",
                 en: "another program recomputed the totals under different rules; reopen the ledger")
-        case .database(let p, let detail):
-            Message(zh: "登记簿 \(p) 出错：\(detail)", en: "ledger \(p) error: \(detail)")
+        case .database(let p, _):
+            Message(
+                zh: "登记簿 \(p) 未能完成这项操作（未做任何改动）；请运行 celedger check 检查登记簿，仍不行请告诉管理员你刚才做了什么",
+                en:
+                    "the ledger \(p) could not do this (nothing changed); run celedger check on it, and if that does not help tell your administrator what you did"
+            )
         case .unexpected(let p, let detail):
             Message(zh: "\(p)：\(detail)", en: "\(p): \(detail)")
         case .cannotCreateFolder(let p, let reason):
@@ -252,7 +257,10 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { message.en }
+    public var description: String {
+        if case .database(_, let d) = self { return message.en + " [" + d + "]" }
+        return message.en
+    }
 
     /// "3、5、8" / "3, 5, 8", the first ten and how many more.
     static func lineList(_ lines: [Int], zh: Bool) -> String {

@@ -100,6 +100,8 @@ extension SQLiteLedger {
             personWheres.append("p.unit = :unit")
             args["unit"] = u
         }
+        let limit = try unitLimitSQL(db)
+        if !limit.isEmpty { personWheres.append(String(limit.dropFirst(5))) }
         if let d = q.department {
             personWheres.append("p.department = :dept")
             args["dept"] = d
@@ -180,8 +182,9 @@ extension SQLiteLedger {
 
     func memorySearch(_ q: PersonListQuery, _ db: Database) throws -> MemorySearch? {
         let search = q.search.trimmedField
+        // (The in-memory index knows no units: a unit-limited clerk's search goes through SQL.)
         guard !search.isEmpty, q.unit == nil, q.department == nil, q.status != .professionalShort,
-            rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary
+            rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary, try unitLimitSQL(db).isEmpty
         else { return nil }
         let index = try searchIndex(db)
         return MemorySearch(
@@ -308,30 +311,37 @@ extension SQLiteLedger {
 
     public func recordCount(personRowID: Int64) throws(LedgerError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [personRowID]) ?? 0
+            try requireReach(db, personRowID: personRowID)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [personRowID]) ?? 0
         }
     }
 
     /// Units and departments present, for the filter menus.
     public func units() throws(LedgerError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT unit FROM person WHERE unit <> '' ORDER BY unit") }
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT unit FROM person p WHERE unit <> ''\(try unitLimitSQL(db)) ORDER BY unit")
+        }
     }
 
     public func departments(unit: String?) throws(LedgerError) -> [String] {
         try read { db in
             if let unit {
                 return try String.fetchAll(
-                    db, sql: "SELECT DISTINCT department FROM person WHERE unit = ? AND department <> '' ORDER BY department",
+                    db,
+                    sql:
+                        "SELECT DISTINCT department FROM person p WHERE unit = ? AND department <> ''\(try unitLimitSQL(db)) ORDER BY department",
                     arguments: [unit])
             }
             return try String.fetchAll(
-                db, sql: "SELECT DISTINCT department FROM person WHERE department <> '' ORDER BY department")
+                db,
+                sql: "SELECT DISTINCT department FROM person p WHERE department <> ''\(try unitLimitSQL(db)) ORDER BY department")
         }
     }
 
     public func person(rowID: Int64) throws(LedgerError) -> StoredPerson? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [rowID]).map {
+            try Row.fetchOne(db, sql: "SELECT * FROM person p WHERE id = ?\(try unitLimitSQL(db))", arguments: [rowID]).map {
                 StoredPerson(row: $0)
             }
         }
@@ -344,7 +354,10 @@ extension SQLiteLedger {
     /// A person's records of one year, by date.
     public func records(personRowID: Int64, year: Int) throws(LedgerError) -> [StoredRecord] {
         try read { db in
-            guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else {
+            guard
+                let p = try Row.fetchOne(
+                    db, sql: "SELECT * FROM person p WHERE id = ?\(try unitLimitSQL(db))", arguments: [personRowID])
+            else {
                 return []
             }
             let person = SQLiteLedger.person(from: p)
@@ -361,6 +374,7 @@ extension SQLiteLedger {
     /// what the caps trimmed and the notes that say so.
     public func yearResult(personRowID: Int64, year: Int) throws(LedgerError) -> (result: YearResult, notes: [Message]) {
         try read { db in
+            try requireReach(db, personRowID: personRowID)
             let result = try evaluate(personRowID: personRowID, year: year, db)
             return (result, try capNotes(result, db))
         }
@@ -411,6 +425,8 @@ extension SQLiteLedger {
             args["mode"] = m.rawValue
         }
         if let ids = filter.recordIDs { wheres.append("r.id IN (\(ids.map(String.init).joined(separator: ",")))") }
+        let reach = try unitLimitSQL()
+        if !reach.isEmpty { wheres.append(String(reach.dropFirst(5))) }
         var sql = """
             SELECT r.*, p.id_number AS pid, p.name AS pname, p.birth_date AS pbirth, p.gender AS pgender
             FROM record r JOIN person p ON p.id = r.person_id

@@ -129,6 +129,7 @@ extension SQLiteLedger {
             sets[y] = set
         }
         return try read { db in
+            try requireReach(db, personRowID: personRowID)
             guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else {
                 return nil
             }

@@ -54,11 +54,28 @@ extension SQLiteLedger {
         if let clerk, !clerk.reaches(unit: unit) { throw LedgerError.outsideUnits(name: clerk.name, unit: unit) }
     }
 
-    /// The units a read is limited to (the acting clerk's), nil for all: a clerk with `--unit` reaches only
-    /// those units' persons, in every read.
-    func unitLimit() throws(LedgerError) -> [String]? {
-        guard let c = try actingClerk(), !c.units.isEmpty else { return nil }
-        return c.units
+    /// " AND p.unit IN (…)": the condition every read of persons adds for a clerk with units (they reach
+    /// only those units' persons: lists, search, a person, their records and history, cards, review,
+    /// statistics, reports, exports); "" for everyone else. The names are quoted as SQL literals.
+    func unitLimitSQL(_ db: Database, _ alias: String = "p") throws -> String {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM clerk_unit)") == true,
+            let c = try SQLiteLedger.clerk(named: actor, db), !c.units.isEmpty
+        else { return "" }
+        let list = c.units.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+        return " AND \(alias).unit IN (\(list))"
+    }
+
+    func unitLimitSQL(_ alias: String = "p") throws(LedgerError) -> String {
+        try read { db in try unitLimitSQL(db, alias) }
+    }
+
+    /// Refuses a read of a person the acting clerk does not reach (`.outsideUnits`); nil when the person
+    /// is not in the ledger.
+    func requireReach(_ db: Database, personRowID: Int64) throws {
+        guard try !unitLimitSQL(db).isEmpty,
+            let unit = try String.fetchOne(db, sql: "SELECT unit FROM person WHERE id = ?", arguments: [personRowID])
+        else { return }
+        try SQLiteLedger.reach(try SQLiteLedger.clerk(named: actor, db), unit: unit)
     }
 
     /// The name decisions are recorded under: the acting clerk's in a ledger with clerks (nobody decides in

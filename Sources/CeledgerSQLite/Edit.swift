@@ -55,6 +55,13 @@ extension SQLiteLedger {
         return c.entries.isEmpty ? .gone : .changedMeanwhile(c)
     }
 
+    /// `.locked` for a recognised record (the triggers would refuse the change anyway; said first).
+    static func refuseLocked(_ db: Database, _ rowID: Int64) throws {
+        if try String.fetchOne(db, sql: "SELECT recognition FROM record WHERE id = ?", arguments: [rowID]) == "recognized" {
+            throw LedgerError.locked
+        }
+    }
+
     /// The unit of a record's person, for the clerk's reach; nil when the record is gone.
     static func unitOfRecord(_ db: Database, _ rowID: Int64) throws -> String? {
         try String.fetchOne(
@@ -73,8 +80,11 @@ extension SQLiteLedger {
             var args = SQLiteLedger.recordArguments(r)
             args["person"] = personRowID
             args["now"] = now
-            args["reviewer"] = r.recognition == .pending ? nil : decider(clerk, reviewer)
-            args["reviewed"] = r.recognition == .pending ? nil : now
+            // A nil assigned through the subscript would remove the argument: updateValue keeps it as NULL.
+            let who: String? = r.recognition == .pending ? nil : decider(clerk, reviewer)
+            let when: String? = r.recognition == .pending ? nil : now
+            args.updateValue(who, forKey: "reviewer")
+            args.updateValue(when, forKey: "reviewed")
             try db.execute(sql: SQLiteLedger.insertRecordSQL, arguments: StatementArguments(args))
             return db.lastInsertedRowID
         }
@@ -84,6 +94,8 @@ extension SQLiteLedger {
         let now = SQLiteLedger.now()
         try editing { db in
             var clerk = try gate(db, .enter)
+            // Recognised meanwhile: the lock is the reason that matters (reopen first), before the version.
+            try SQLiteLedger.refuseLocked(db, rowID)
             try checkVersion(db, .record, rowID: rowID, expected: expected)
             try SQLiteLedger.reach(clerk, unit: try SQLiteLedger.unitOfRecord(db, rowID) ?? "")
             let was = try String.fetchOne(db, sql: "SELECT recognition FROM record WHERE id = ?", arguments: [rowID])
@@ -115,6 +127,7 @@ extension SQLiteLedger {
     public func deleteRecord(rowID: Int64, expected: Int64?) throws(LedgerError) {
         try editing { db in
             let clerk = try gate(db, .enter)
+            try SQLiteLedger.refuseLocked(db, rowID)
             try checkVersion(db, .record, rowID: rowID, expected: expected)
             try SQLiteLedger.reach(clerk, unit: try SQLiteLedger.unitOfRecord(db, rowID) ?? "")
             try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [rowID])
@@ -165,12 +178,12 @@ extension SQLiteLedger {
                     continue
                 }
                 try SQLiteLedger.reach(clerk, unit: row["unit"])
-                if let v = expected[id], v != row["version"] as Int64 {
-                    outcome.changedMeanwhile += 1
-                    continue
-                }
                 if row["recognition"] as String == Recognition.recognized.rawValue {
                     if recognition == .recognized { outcome.alreadyRecognized += 1 } else { outcome.locked += 1 }
+                    continue
+                }
+                if let v = expected[id], v != row["version"] as Int64 {
+                    outcome.changedMeanwhile += 1
                     continue
                 }
                 if let clerk, recognition == .recognized {

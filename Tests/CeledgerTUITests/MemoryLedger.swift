@@ -412,6 +412,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func updateRecord(rowID: Int64, _ r: Record, reviewer: String, expected: Int64?) throws(LedgerError) {
         try writing("updateRecord") { () throws(LedgerError) in
+            if records[rowID]?.record.recognition == .recognized { throw .locked }
             try check(.record, rowID, exists: records[rowID] != nil, expected: expected)
             guard let old = records[rowID] else { throw .gone }
             if old.record.recognition == .recognized { throw .locked }
@@ -427,6 +428,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func deleteRecord(rowID: Int64, expected: Int64?) throws(LedgerError) {
         try writing("deleteRecord") { () throws(LedgerError) in
+            if records[rowID]?.record.recognition == .recognized { throw .locked }
             try check(.record, rowID, exists: records[rowID] != nil, expected: expected)
             guard let old = records[rowID] else { throw .gone }
             if old.record.recognition == .recognized { throw .locked }
@@ -447,12 +449,12 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                     n.gone += 1
                     continue
                 }
-                if let v = expected[id], v != version(of: id) {
-                    n.changedMeanwhile += 1
-                    continue
-                }
                 if row.record.recognition == .recognized {
                     if recognition == .recognized { n.alreadyRecognized += 1 } else { n.locked += 1 }
+                    continue
+                }
+                if let v = expected[id], v != version(of: id) {
+                    n.changedMeanwhile += 1
                     continue
                 }
                 guard row.record.recognition == .pending else { continue }
