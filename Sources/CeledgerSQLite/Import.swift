@@ -117,11 +117,14 @@ extension SQLiteLedger {
                                 reject(row, damage)
                                 continue
                             }
-                            if outside(row, person.unit) { continue }
-                            if clerk?.units.isEmpty == false, let id = try writer.personRowID(person.id.value),
-                                let unit = try String.fetchOne(unitOf, arguments: [id]), outside(row, unit)
-                            {
-                                continue
+                            if clerk?.units.isEmpty == false {
+                                // A person already there is reached by the unit they have; the file's unit
+                                // counts when it is a column of the file (or the person is new).
+                                let id = try writer.personRowID(person.id.value)
+                                if let id, let unit = try String.fetchOne(unitOf, arguments: [id]), outside(row, unit) {
+                                    continue
+                                }
+                                if (id == nil || present.contains(.unit)) && outside(row, person.unit) { continue }
                             }
                             switch try writer.upsert(person, present: present) {
                             case .inserted: report.inserted += 1
