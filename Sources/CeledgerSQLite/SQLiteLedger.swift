@@ -166,9 +166,6 @@ public final class SQLiteLedger: Sendable {
                         try backupBeforeMigration(pool, path: path, from: last)
                     }
                     try Schema.migrator.migrate(pool)
-                    // Each migration rewrote the schema's pages into the WAL; fold them into the file now, so a
-                    // new ledger on a small disk does not start with the WAL holding every step's copy.
-                    try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
                 }
                 return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules, actor: actor)
             case .readOnly:

@@ -101,6 +101,8 @@ public final class App {
         self.year = year
         let home = PersonsScreen(year: year)
         screens = [home]
+        // The version the first screen was read at: a change before the first idle tick still shows.
+        seenVersion = try? ledger.version()
         home.reload(self)
     }
 

@@ -45,9 +45,13 @@ struct LastOpened: Equatable {
 
 /// The clerk each ledger's user chose last (asked once by the terminal UI when a ledger has clerks and no
 /// name was given), kept beside `LastOpened` in the user's config (…/celedger/clerks) as "ledger<TAB>name"
-/// lines: one OS account may be a different clerk on different ledgers. `--user` and `$CELEDGER_USER` win.
+/// lines (`$CELEDGER_CONFIG_DIR/clerks` when that is set, as the saved views): one OS account may be a
+/// different clerk on different ledgers. `--user` and `$CELEDGER_USER` win.
 enum RememberedClerk {
-    static var file: String? { LastOpened.file.map { ($0 as NSString).deletingLastPathComponent + "/clerks" } }
+    static var file: String? {
+        if let d = Context.environment["CELEDGER_CONFIG_DIR"], !d.isEmpty { return d + "/clerks" }
+        return LastOpened.file.map { ($0 as NSString).deletingLastPathComponent + "/clerks" }
+    }
 
     static func all() -> [String: String] {
         guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) else { return [:] }
