@@ -177,5 +177,44 @@ done
 t respawn-pane -k -t e2e "sleep 60"
 check "after the kills, celedger check finds the ledger sound" "$BIN" --db "$DB" check
 
+# Clerks on one ledger (issue 17): a stale save is refused naming the other clerk, and an open screen shows
+# another process's change by itself.
+DB2="$WORK/clerks.sqlite"
+"$BIN" --db "$DB2" init >/dev/null
+"$BIN" --db "$DB2" import persons "$WORK/persons.csv" --user 管理员 >/dev/null
+"$BIN" --db "$DB2" clerk add 管理员 --role admin --user 管理员 >/dev/null
+"$BIN" --db "$DB2" clerk add 王芳 --role reviewer --user 管理员 >/dev/null
+"$BIN" --db "$DB2" clerk add 李明 --role recorder --user 管理员 >/dev/null
+moved() {
+  printf '身份证号,姓名,部门\n34052419800101001X,欧阳明辉,%s\n' "$1" > "$WORK/moved.csv"
+  "$BIN" --db "$DB2" import persons "$WORK/moved.csv" --user 王芳 >/dev/null
+}
+t resize-window -t e2e -x 140 -y 32  # wide enough for the unit/department column in full
+t respawn-pane -k -t e2e "'$BIN' --db '$DB2' --year 2024 --user 李明; sleep 60"
+check "clerks: the UI opens as 李明" wait_for "欧阳明辉"
+t send-keys -t e2e e
+check "clerks: e opens 欧阳明辉's form" wait_for "编辑人员"
+t send-keys -t e2e Tab Tab Tab Tab Tab
+t send-keys -t e2e -l "高级工程师"
+moved "结构二所"
+t send-keys -t e2e C-s
+check "clerks: the stale save is refused, naming the other clerk" wait_for "王芳 于"
+check "clerks: the box says what changed" wait_for "部门: 结构所 → 结构二所"
+check "clerks: nothing of the stale save was written" \
+  bash -c "'$BIN' --db '$DB2' export persons | grep -q '工程师' && ! '$BIN' --db '$DB2' export persons | grep -q '高级工程师'"
+t send-keys -t e2e r
+check "clerks: r reloads the form with the other clerk's change" wait_for "部门     结构二所"
+t send-keys -t e2e Escape
+check "clerks: Esc closes the reloaded form" wait_gone "编辑人员"
+check "clerks: the list shows the department" wait_for "结构二所"
+moved "结构三所"
+check "clerks: the screen shows another process's change without a key" wait_for "结构三所"
+t respawn-pane -k -t e2e "XDG_CONFIG_HOME='$WORK/xdg' CELEDGER_CONFIG_DIR= '$BIN' --db '$DB2' --year 2024; sleep 60"
+check "clerks: without a name the UI asks which clerk, once" wait_for "你是哪一位"
+t send-keys -t e2e Enter
+check "clerks: the chosen clerk is said" wait_for "经办人：李明"
+check "clerks: the choice is remembered for the ledger" grep -q "李明" "$WORK/xdg/celedger/clerks"
+t respawn-pane -k -t e2e "sleep 60"
+
 echo "e2e-tmux: $passed passed, $failed failed"
 (( failed == 0 ))

@@ -20,6 +20,8 @@ public struct ImportOptions: Sendable {
     /// The day the rows are judged on (`Plausibility`: nothing recognised before it ends); nil: the local
     /// calendar day when the import runs. Tests fix it.
     public var today: Day?
+    /// The file's name, for what the ledger notes about rows that arrive already decided ("来自 X").
+    public var source: String?
     public init(skipInvalid: Bool = false, dryRun: Bool = false, strict: Bool = true) {
         self.skipInvalid = skipInvalid
         self.dryRun = dryRun

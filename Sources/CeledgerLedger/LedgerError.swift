@@ -1,4 +1,5 @@
 import CeledgerDomain
+import Foundation
 
 /// Everything that can go wrong with a ledger, whatever database stands behind it. Callers and tests match
 /// the case (`.locked`, `.duplicateRecord`, `.busy`); the clerk reads `message`, computed from the case in
@@ -29,7 +30,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case incompleteSchema(type: String, name: String)
     /// Another program recomputed the totals under different rules while this one had the ledger open.
     case summaryOutdated
-    /// An error of the database this case does not know; `detail` is the database's own words.
+    /// An error of the database this case does not know; `detail` is the database's own words, kept for
+    /// tests and debugging but never shown: a clerk reads what happened and what to do, not SQLite's text.
     case database(path: String, detail: String)
     /// Something other than the database failed while the ledger worked (rare: a bug or the system).
     case unexpected(path: String, detail: String)
@@ -58,6 +60,32 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case personHasRecords(count: Int)
     /// A card's first year is after its last.
     case yearsReversed
+
+    // Clerks (a ledger with clerks: every write names an active clerk, held to their role and units).
+    /// The row changed or was deleted since the save read it (another clerk, window or process).
+    case changedMeanwhile(ConcurrentChange)
+    /// The name the write is made under is no clerk of this ledger.
+    case notAClerk(name: String)
+    /// The clerk was removed; the history keeps the name, but they write no more.
+    case clerkRemoved(name: String)
+    /// The clerk's role does not allow the action.
+    case roleForbids(name: String, role: ClerkRole, action: ClerkAction)
+    /// A recognition of records the deciding clerk entered or last changed (how many).
+    case ownEntries(count: Int)
+    /// A person outside the units the clerk reaches (the unit named).
+    case outsideUnits(name: String, unit: String)
+    /// An import by a recorder whose file holds decided rows: the lines and the column that decides them.
+    case decidedRowsNeedReviewer(name: String, lines: [Int], column: String)
+    case clerkExists(name: String)
+    case noSuchClerk(name: String)
+    /// A ledger's first clerk must be an admin, or nobody could manage the clerks after.
+    case firstClerkMustBeAdmin
+    /// The last active admin cannot be removed or made something else.
+    case lastAdmin(name: String)
+    /// A clerk's name that cannot be one (blank, a control character).
+    case badClerkName
+    /// Something this kind of ledger cannot do yet (`what` in the clerk's words).
+    case notOnThisLedger(what: Message)
 
     // Rules and the data folder.
     case noRules(year: Int)
@@ -127,8 +155,12 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(
                 zh: "另一程序用不同的规则重算了年度合计；请重新打开登记簿",
                 en: "another program recomputed the totals under different rules; reopen the ledger")
-        case .database(let p, let detail):
-            Message(zh: "登记簿 \(p) 出错：\(detail)", en: "ledger \(p) error: \(detail)")
+        case .database(let p, _):
+            Message(
+                zh: "登记簿 \(p) 未能完成这项操作（未做任何改动）；请运行 celedger check 检查登记簿，仍不行请告诉管理员你刚才做了什么",
+                en:
+                    "the ledger \(p) could not do this (nothing changed); run celedger check on it, and if that does not help tell your administrator what you did"
+            )
         case .unexpected(let p, let detail):
             Message(zh: "\(p)：\(detail)", en: "\(p): \(detail)")
         case .cannotCreateFolder(let p, let reason):
@@ -165,6 +197,57 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(zh: "此人还有\(n)条记录，不能删除", en: "this person still has \(n) records and cannot be deleted")
         case .yearsReversed:
             Message(zh: "起始年度晚于结束年度", en: "the first year is after the last")
+        case .changedMeanwhile(let c):
+            LedgerError.changedMessage(c)
+        case .notAClerk(let name):
+            Message(
+                zh: "“\(name)”不是本登记簿的经办人，不能修改（未做任何改动）；请用 --user 或 CELEDGER_USER 写明经办人，或请管理员用 celedger clerk add 添加",
+                en:
+                    "“\(name)” is not a clerk of this ledger and cannot change it (nothing changed); name a clerk with --user or CELEDGER_USER, or ask an admin to add you with celedger clerk add"
+            )
+        case .clerkRemoved(let name):
+            Message(
+                zh: "经办人“\(name)”已被移除，不能再修改登记簿（未做任何改动）",
+                en: "the clerk “\(name)” was removed and can no longer change the ledger (nothing changed)")
+        case .roleForbids(let name, let role, let action):
+            Message(
+                zh: "“\(name)”是\(role.label(.zh))，不能\(action.label(.zh))（需要\(ClerkRole.least(for: action).label(.zh))或以上；未做任何改动）",
+                en:
+                    "“\(name)” is a \(role.label(.en)) and may not \(action.label(.en)) (that needs a \(ClerkRole.least(for: action).label(.en)) or above; nothing changed)"
+            )
+        case .ownEntries(let n):
+            Message(
+                zh: "不能认定自己录入或最后修改的记录（\(n) 条）；请另一位审核员认定",
+                en: "nobody recognises a record they entered or last changed (\(n) such); ask another reviewer")
+        case .outsideUnits(let name, let unit):
+            Message(
+                zh: "“\(name)”不负责“\(unit.isEmpty ? "未填单位" : unit)”的人员，不能修改（未做任何改动）",
+                en: "“\(name)” does not look after the persons of “\(unit.isEmpty ? "no unit" : unit)” (nothing changed)")
+        case .decidedRowsNeedReviewer(let name, let lines, let column):
+            Message(
+                zh:
+                    "“\(name)”是录入员，文件第 \(LedgerError.lineList(lines, zh: true)) 行的“\(column)”已是已认定或不予认定：导入已认定的记录需要审核员或管理员（未导入任何记录）",
+                en:
+                    "“\(name)” is a recorder, and line\(lines.count == 1 ? "" : "s") \(LedgerError.lineList(lines, zh: false)) of the file arrive already decided in “\(column)”: importing decided records needs a reviewer or an admin (nothing imported)"
+            )
+        case .clerkExists(let name):
+            Message(zh: "已有经办人“\(name)”", en: "there is a clerk “\(name)” already")
+        case .noSuchClerk(let name):
+            Message(zh: "没有经办人“\(name)”（celedger clerk list 列出全部）", en: "no clerk “\(name)” (celedger clerk list shows them)")
+        case .firstClerkMustBeAdmin:
+            Message(
+                zh: "登记簿的第一位经办人须是管理员（--role admin），否则以后无人能管理经办人",
+                en: "a ledger's first clerk must be an admin (--role admin), or nobody could manage the clerks afterwards")
+        case .lastAdmin(let name):
+            Message(
+                zh: "“\(name)”是最后一位管理员，不能移除或改为其他角色；请先添加另一位管理员",
+                en: "“\(name)” is the last admin and cannot be removed or given another role; add another admin first")
+        case .notOnThisLedger(let what):
+            Message(
+                zh: "此登记簿（PostgreSQL 服务器上的）尚不支持\(what.zh)；未做任何改动",
+                en: "this ledger (on a PostgreSQL server) cannot \(what.en) yet; nothing changed")
+        case .badClerkName:
+            Message(zh: "经办人姓名不能为空，也不能含有控制字符", en: "a clerk's name cannot be blank or hold control characters")
         case .noRules(let year):
             Message(zh: "没有可用于\(year)年的规则", en: "no rule set applies to \(year)")
         case .dataFolderNotFound:
@@ -207,7 +290,39 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { message.en }
+    public var description: String {
+        if case .database(_, let d) = self { return message.en + " [" + d + "]" }
+        return message.en
+    }
+
+    /// "3、5、8" / "3, 5, 8", the first ten and how many more.
+    static func lineList(_ lines: [Int], zh: Bool) -> String {
+        let shown = lines.prefix(10).map(String.init).joined(separator: zh ? "、" : ", ")
+        if lines.count <= 10 { return shown }
+        return shown + (zh ? " 等 \(lines.count) " : " and \(lines.count - 10) more")
+    }
+
+    /// A stale save: who changed (or deleted) the row, when, and what, in the clerk's words.
+    static func changedMessage(_ c: ConcurrentChange) -> Message {
+        let zone = TimeZone.current
+        func text(_ lang: Lang) -> String {
+            let zh = lang == .zh
+            let what = c.entity == .person ? (zh ? "此人员" : "this person") : (zh ? "此记录" : "this record")
+            let when = c.when(in: zone).map { zh ? "于 \($0) " : " at \($0)" } ?? ""
+            if c.deleted {
+                return zh
+                    ? "未保存：\(what)已被 \(c.who(.zh)) \(when)删除，不在登记簿中了；你的修改没有写入"
+                    : "not saved: \(what) was deleted by \(c.who(.en))\(when) and is no longer in the ledger; your change was not written"
+            }
+            let changes = c.changes(lang)
+            let detail =
+                changes.isEmpty ? "" : (zh ? "（\(changes.joined(separator: "；"))）" : " (\(changes.joined(separator: "; ")))")
+            return zh
+                ? "未保存：你打开之后，\(what)已被 \(c.who(.zh)) \(when)修改\(detail)；请重新载入后再改"
+                : "not saved: since you opened it, \(what) was changed by \(c.who(.en))\(when)\(detail); reload it and make your change again"
+        }
+        return Message(zh: text(.zh), en: text(.en))
+    }
 
     /// The command that puts a backup in place of a damaged ledger.
     public static func restoreCommand(_ path: String, zh: Bool) -> String {

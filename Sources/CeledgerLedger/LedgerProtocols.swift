@@ -73,6 +73,15 @@ public protocol LedgerReader: AnyObject, Sendable {
     func evidenceItem(id: Int64) throws(LedgerError) -> EvidenceItem?
     /// The bytes of a proof file, exactly as added (`.noEvidence` when there is none).
     func evidenceBytes(id: Int64) throws(LedgerError) -> [UInt8]
+    // MARK: Clerks
+
+    /// Every clerk the ledger has had, removed ones too, by name; empty for a ledger without clerks (open
+    /// to whoever opens it, as before clerks existed).
+    func clerks() throws(LedgerError) -> [Clerk]
+    /// The clerk this ledger object acts as (the name it was opened with), nil when the ledger has no
+    /// clerks or the name is none of them. In a ledger with clerks every write names an active clerk and
+    /// is held to their role; a clerk with units reads and writes only those units' persons.
+    func actingClerk() throws(LedgerError) -> Clerk?
 }
 
 /// Changing a ledger. Each call is one transaction that settles the totals it changed before it commits and
@@ -80,9 +89,13 @@ public protocol LedgerReader: AnyObject, Sendable {
 public protocol LedgerWriter: LedgerReader {
     /// Adds a person; `.duplicatePerson` when the ID number is taken. Returns the new row id.
     func addPerson(_ p: Person) throws(LedgerError) -> Int64
-    func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError)
-    /// Deletes a person without records (`.personHasRecords` otherwise: nothing disappears by accident).
-    func deletePerson(rowID: Int64) throws(LedgerError)
+    /// Replaces a person's details. `expected` is the `StoredPerson.version` the edit was read from: when
+    /// the row changed since, nothing is written and `.changedMeanwhile` says who changed what and when
+    /// (also when it was deleted). nil saves whatever the row is now (undo, bulk commands, tests).
+    func updatePerson(rowID: Int64, _ p: Person, expected version: Int64?) throws(LedgerError)
+    /// Deletes a person without records (`.personHasRecords` otherwise: nothing disappears by accident);
+    /// `expected` as for `updatePerson`.
+    func deletePerson(rowID: Int64, expected version: Int64?) throws(LedgerError)
 
     /// Adds a record for a person; `.duplicateRecord` for the same activity twice. `reviewer` is who
     /// decided a recognition the record arrives with.
@@ -90,14 +103,18 @@ public protocol LedgerWriter: LedgerReader {
     /// The same activity for many persons (one class): all or nothing; those who have it already are
     /// skipped and named, a person no longer in the ledger fails the whole batch (`.gone`).
     func addRecords(_ r: Record, personRowIDs: [Int64], reviewer: String) throws(LedgerError) -> BatchResult
-    /// `.locked` for a recognised record, `.gone` for one deleted meanwhile.
-    func updateRecord(rowID: Int64, _ r: Record, reviewer: String) throws(LedgerError)
-    func deleteRecord(rowID: Int64) throws(LedgerError)
-    /// Recognises or rejects records (a rejection needs a reason); returns how many changed.
-    func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int
-    /// `setRecognition`, saying why each record left unchanged was left (recognised already, locked, gone).
+    /// `.locked` for a recognised record; `expected` (the `StoredRecord.version` read) as for `updatePerson`:
+    /// `.changedMeanwhile` when the record changed or went since.
+    func updateRecord(rowID: Int64, _ r: Record, reviewer: String, expected version: Int64?) throws(LedgerError)
+    func deleteRecord(rowID: Int64, expected version: Int64?) throws(LedgerError)
+    /// Recognises or rejects records (a rejection needs a reason), saying why each record left unchanged
+    /// was left (recognised already, locked, gone, changed since it was read, the clerk's own entry).
+    /// `expected` holds the versions the records were shown at; a record whose version differs is left
+    /// (`changedMeanwhile`): nobody decides on content they have not seen. Records missing from it are not
+    /// checked. In a ledger with clerks a record the deciding clerk entered or last changed is left too
+    /// (`ownEntries`).
     func decideRecognition(
-        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String, expected versions: [Int64: Int64]
     ) throws(LedgerError) -> RecognitionOutcome
     /// Reverts an `Undoable` in one transaction (see `undo`); returns how many records it touched.
     func revert(_ change: Undoable, reason: String, reviewer: String) throws(LedgerError) -> Int
@@ -123,6 +140,14 @@ public protocol LedgerWriter: LedgerReader {
     /// Removes a proof file with a reason: it stays in the ledger and its history, marked removed (who,
     /// when, why). `.noEvidence`, `.evidenceRemoved` (once only), `.evidenceRemovalNeedsReason`.
     func removeEvidence(id: Int64, reason: String, clerk: String) throws(LedgerError) -> EvidenceItem
+    // MARK: Clerks (an admin's, except the first clerk of a ledger, who must be an admin)
+
+    /// Adds a clerk; `.clerkExists` for a name taken (a removed clerk's too: the history keeps it).
+    func addClerk(name: String, role: ClerkRole, units: [String]) throws(LedgerError) -> Clerk
+    /// Changes a clerk's role or units (nil leaves it); `.lastAdmin` when it would leave no admin.
+    func changeClerk(name: String, role: ClerkRole?, units: [String]?) throws(LedgerError) -> Clerk
+    /// Removes a clerk, softly: the row stays with when and by whom, and the name writes no more.
+    func removeClerk(name: String) throws(LedgerError)
 }
 
 extension LedgerReader {
@@ -144,6 +169,28 @@ extension LedgerReader {
 }
 
 extension LedgerWriter {
+    /// An edit saved against whatever the row is now (nothing was read before it: undo, bulk commands).
+    public func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
+        try updatePerson(rowID: rowID, p, expected: nil)
+    }
+    public func deletePerson(rowID: Int64) throws(LedgerError) { try deletePerson(rowID: rowID, expected: nil) }
+    public func updateRecord(rowID: Int64, _ r: Record, reviewer: String) throws(LedgerError) {
+        try updateRecord(rowID: rowID, r, reviewer: reviewer, expected: nil)
+    }
+    public func deleteRecord(rowID: Int64) throws(LedgerError) { try deleteRecord(rowID: rowID, expected: nil) }
+    public func decideRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+    ) throws(LedgerError) -> RecognitionOutcome {
+        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer, expected: [:])
+    }
+    /// Recognises or rejects records (a rejection needs a reason); returns how many changed.
+    @discardableResult
+    public func setRecognition(
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String, expected: [Int64: Int64] = [:]
+    ) throws(LedgerError) -> Int {
+        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer, expected: expected).changed
+    }
+
     public func issueCard(
         personRowID: Int64, firstYear: Int, lastYear: Int, issuer: String, digest: String, by actor: String, now: Date = Date()
     ) throws(LedgerError) -> IssuedCard {
@@ -168,13 +215,22 @@ public struct RecognitionOutcome: Sendable, Hashable {
     public var locked = 0
     /// No longer in the ledger.
     public var gone = 0
+    /// Changed since they were shown (their version moved): left for the clerk to look at again.
+    public var changedMeanwhile = 0
+    /// Entered or last changed by the deciding clerk: somebody else recognises them.
+    public var ownEntries = 0
     /// The records that changed (for the undo of the decision).
     public var changedRowIDs: [Int64] = []
-    public init(changed: Int = 0, alreadyRecognized: Int = 0, locked: Int = 0, gone: Int = 0) {
+    public init(
+        changed: Int = 0, alreadyRecognized: Int = 0, locked: Int = 0, gone: Int = 0, changedMeanwhile: Int = 0,
+        ownEntries: Int = 0
+    ) {
         self.changed = changed
         self.alreadyRecognized = alreadyRecognized
         self.locked = locked
         self.gone = gone
+        self.changedMeanwhile = changedMeanwhile
+        self.ownEntries = ownEntries
     }
 
     /// The records left unchanged and why, in the clerk's words ("1 条已被认定（已锁定）…"); nil when all changed.
@@ -190,6 +246,16 @@ public struct RecognitionOutcome: Sendable, Hashable {
                 zh ? "\(locked) 条已认定并锁定，须先按 u 重新打开" : "\(locked) recognised and locked; reopen with u first")
         }
         if gone > 0 { parts.append(zh ? "\(gone) 条已不在登记簿中" : "\(gone) no longer in the ledger") }
+        if changedMeanwhile > 0 {
+            parts.append(
+                zh ? "\(changedMeanwhile) 条在显示后已被他人修改，请刷新后再看" : "\(changedMeanwhile) changed by someone since shown; look again")
+        }
+        if ownEntries > 0 {
+            parts.append(
+                zh
+                    ? "\(ownEntries) 条是你自己录入或最后修改的，须由另一位审核员认定"
+                    : "\(ownEntries) entered or last changed by you; another reviewer decides them")
+        }
         return parts.isEmpty ? nil : parts.joined(separator: zh ? "；" : "; ")
     }
 }

@@ -1,12 +1,16 @@
 import CeledgerDomain
 
-/// A person as stored, with the ledger's row id.
+/// A person as stored, with the ledger's row id and the version of the row it was read from.
 public struct StoredPerson: Sendable, Hashable {
     public let rowID: Int64
     public let person: Person
-    public init(rowID: Int64, person: Person) {
+    /// Moves with every change of the row (by anyone): an edit hands it back (`updatePerson(…expected:)`),
+    /// and a save against a row that changed since is refused instead of overwriting the other change.
+    public let version: Int64
+    public init(rowID: Int64, person: Person, version: Int64 = 1) {
         self.rowID = rowID
         self.person = person
+        self.version = version
     }
 }
 
@@ -17,11 +21,23 @@ public struct StoredRecord: Sendable, Hashable {
     /// Who decided the recognition, and when (UTC, ISO 8601); nil while nobody has.
     public let reviewedBy: String?
     public let reviewedAt: String?
-    public init(rowID: Int64, record: CeledgerDomain.Record, reviewedBy: String? = nil, reviewedAt: String? = nil) {
+    /// The version of the row it was read from (see `StoredPerson.version`).
+    public let version: Int64
+    /// Who entered the record and who last changed its content (not its recognition); nil when the ledger
+    /// does not know (written before it kept them): nobody recognises a record they entered or last changed.
+    public let enteredBy: String?
+    public let changedBy: String?
+    public init(
+        rowID: Int64, record: CeledgerDomain.Record, reviewedBy: String? = nil, reviewedAt: String? = nil, version: Int64 = 1,
+        enteredBy: String? = nil, changedBy: String? = nil
+    ) {
         self.rowID = rowID
         self.record = record
         self.reviewedBy = reviewedBy
         self.reviewedAt = reviewedAt
+        self.version = version
+        self.enteredBy = enteredBy
+        self.changedBy = changedBy
     }
 }
 

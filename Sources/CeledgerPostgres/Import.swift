@@ -117,7 +117,8 @@ extension PostgresLedger {
             report.fileIsBroken = true
             return report
         }
-        let preparer = RowPreparer(kind: .record, header: headerRow, map: mapped.fields, rules: rules, today: options.today ?? Day.today())
+        let preparer = RowPreparer(
+            kind: .record, header: headerRow, map: mapped.fields, rules: rules, today: options.today ?? Day.today())
         var errors: [RowError] = []
         func reject(_ line: Int, _ fields: [String], _ rowErrors: [RowError]) {
             report.badRowCount += 1

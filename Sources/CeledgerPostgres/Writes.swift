@@ -76,7 +76,7 @@ extension PostgresLedger: LedgerWriter {
         ]
     }
 
-    public func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
+    public func updatePerson(rowID: Int64, _ p: Person, expected version: Int64?) throws(LedgerError) {
         let now = PostgresLedger.now()
         let initials = pinyin.initials(of: p.name)
         try write { () throws in
@@ -95,7 +95,7 @@ extension PostgresLedger: LedgerWriter {
         }
     }
 
-    public func deletePerson(rowID: Int64) throws(LedgerError) {
+    public func deletePerson(rowID: Int64, expected version: Int64?) throws(LedgerError) {
         try write { () throws in
             let n = try exec("SELECT count(*) FROM record WHERE person_id = $1", [String(rowID)]).first?.int(0) ?? 0
             if n > 0 { throw LedgerError.personHasRecords(count: n) }
@@ -145,7 +145,9 @@ extension PostgresLedger: LedgerWriter {
         }
     }
 
-    public func updateRecord(rowID: Int64, _ r: CeledgerDomain.Record, reviewer: String) throws(LedgerError) {
+    public func updateRecord(
+        rowID: Int64, _ r: CeledgerDomain.Record, reviewer: String, expected version: Int64?
+    ) throws(LedgerError) {
         let now = PostgresLedger.now()
         try write { () throws in
             let changed = try exec(
@@ -161,22 +163,14 @@ extension PostgresLedger: LedgerWriter {
         }
     }
 
-    public func deleteRecord(rowID: Int64) throws(LedgerError) {
+    public func deleteRecord(rowID: Int64, expected version: Int64?) throws(LedgerError) {
         try write { () throws in
             if try exec("DELETE FROM record WHERE id = $1", [String(rowID)]).changed == 0 { throw LedgerError.gone }
         }
     }
 
-    public func setRecognition(
-        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
-    )
-        throws(LedgerError) -> Int
-    {
-        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer).changed
-    }
-
     public func decideRecognition(
-        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String, expected versions: [Int64: Int64]
     ) throws(LedgerError) -> RecognitionOutcome {
         if recognition == .rejected && reason.trimmedField.isEmpty { throw LedgerError.rejectionNeedsReason }
         if recognition == .pending { throw LedgerError.pendingNeedsReopen }

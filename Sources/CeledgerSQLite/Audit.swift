@@ -39,6 +39,11 @@ extension SQLiteLedger {
     /// filled in from the entity's next change (its old values) or, when it never changed, its current row.
     public func history(idNumber: String) throws(LedgerError) -> [HistoryEntry] {
         try read { db in
+            if try !unitLimitSQL(db).isEmpty {
+                // A unit-limited clerk reads the history of their units' persons only (of one in the ledger).
+                let unit = try String.fetchOne(db, sql: "SELECT unit FROM person WHERE id_number = ?", arguments: [idNumber])
+                try SQLiteLedger.reach(try SQLiteLedger.clerk(named: actor, db), unit: unit ?? "")
+            }
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM history WHERE id_number = ? ORDER BY id", arguments: [idNumber])
             var entries = rows.map { r in
                 HistoryEntry(

@@ -100,6 +100,8 @@ extension SQLiteLedger {
             personWheres.append("p.unit = :unit")
             args["unit"] = u
         }
+        let limit = try unitLimitSQL(db)
+        if !limit.isEmpty { personWheres.append(String(limit.dropFirst(5))) }
         if let d = q.department {
             personWheres.append("p.department = :dept")
             args["dept"] = d
@@ -180,8 +182,9 @@ extension SQLiteLedger {
 
     func memorySearch(_ q: PersonListQuery, _ db: Database) throws -> MemorySearch? {
         let search = q.search.trimmedField
+        // (The in-memory index knows no units: a unit-limited clerk's search goes through SQL.)
         guard !search.isEmpty, q.unit == nil, q.department == nil, q.status != .professionalShort,
-            rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary
+            rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary, try unitLimitSQL(db).isEmpty
         else { return nil }
         let index = try searchIndex(db)
         return MemorySearch(
@@ -308,7 +311,8 @@ extension SQLiteLedger {
 
     public func recordCount(personRowID: Int64) throws(LedgerError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [personRowID]) ?? 0
+            try requireReach(db, personRowID: personRowID)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE person_id = ?", arguments: [personRowID]) ?? 0
         }
     }
 
@@ -317,16 +321,24 @@ extension SQLiteLedger {
     /// found to the next: as many steps as units, where DISTINCT read every person's entry (a 43,000-person
     /// ledger's units took 1-30 ms by load; 0.2 ms so).
     public func units() throws(LedgerError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: Self.nextUnitSQL) }
+        try read { db in
+            let all = try String.fetchAll(db, sql: Self.nextUnitSQL)
+            guard let reach = try reachableUnits(db) else { return all }
+            return all.filter(reach.contains)
+        }
     }
 
     public func departments(unit: String?) throws(LedgerError) -> [String] {
         try read { db in
-            if let unit { return try String.fetchAll(db, sql: Self.nextDepartmentSQL, arguments: [unit]) }
+            let reach = try reachableUnits(db)
+            if let unit {
+                if let reach, !reach.contains(unit) { return [] }
+                return try String.fetchAll(db, sql: Self.nextDepartmentSQL, arguments: [unit])
+            }
             // Every unit's, the unnamed unit's too, merged in byte order (SQL's ORDER BY department).
             let statement = try db.cachedStatement(sql: Self.nextDepartmentSQL)
             var all = Set<String>()
-            for u in [""] + (try String.fetchAll(db, sql: Self.nextUnitSQL)) {
+            for u in [""] + (try String.fetchAll(db, sql: Self.nextUnitSQL)) where reach?.contains(u) ?? true {
                 all.formUnion(try String.fetchAll(statement, arguments: [u]))
             }
             return all.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
@@ -354,8 +366,8 @@ extension SQLiteLedger {
 
     public func person(rowID: Int64) throws(LedgerError) -> StoredPerson? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [rowID]).map {
-                StoredPerson(rowID: $0["id"], person: SQLiteLedger.person(from: $0))
+            try Row.fetchOne(db, sql: "SELECT * FROM person p WHERE id = ?\(try unitLimitSQL(db))", arguments: [rowID]).map {
+                StoredPerson(row: $0)
             }
         }
     }
@@ -367,7 +379,10 @@ extension SQLiteLedger {
     /// A person's records of one year, by date.
     public func records(personRowID: Int64, year: Int) throws(LedgerError) -> [StoredRecord] {
         try read { db in
-            guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else {
+            guard
+                let p = try Row.fetchOne(
+                    db, sql: "SELECT * FROM person p WHERE id = ?\(try unitLimitSQL(db))", arguments: [personRowID])
+            else {
                 return []
             }
             let person = SQLiteLedger.person(from: p)
@@ -384,6 +399,7 @@ extension SQLiteLedger {
     /// what the caps trimmed and the notes that say so.
     public func yearResult(personRowID: Int64, year: Int) throws(LedgerError) -> (result: YearResult, notes: [Message]) {
         try read { db in
+            try requireReach(db, personRowID: personRowID)
             let result = try evaluate(personRowID: personRowID, year: year, db)
             return (result, try capNotes(result, db))
         }
@@ -437,6 +453,8 @@ extension SQLiteLedger {
         if filter.withoutEvidence {
             wheres.append("NOT EXISTS (SELECT 1 FROM evidence e WHERE e.record_id = r.id AND e.removed_at IS NULL)")
         }
+        let reach = try unitLimitSQL()
+        if !reach.isEmpty { wheres.append(String(reach.dropFirst(5))) }
         var sql = """
             SELECT r.*, p.id_number AS pid, p.name AS pname, p.birth_date AS pbirth, p.gender AS pgender
             FROM record r JOIN person p ON p.id = r.person_id

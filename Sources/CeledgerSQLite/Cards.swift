@@ -23,6 +23,11 @@ extension SQLiteLedger {
             return try db.writeWithoutTransaction { db in
                 var issued: IssuedCard!
                 try db.inTransaction(.immediate) {
+                    // Issuing is a write of the acting clerk's (any role) in the units they reach.
+                    let clerk = try gate(db, .enter)
+                    if let unit = try String.fetchOne(db, sql: "SELECT unit FROM person WHERE id = ?", arguments: [personRowID]) {
+                        try SQLiteLedger.reach(clerk, unit: unit)
+                    }
                     if let row = try Row.fetchOne(
                         db,
                         sql: """
@@ -58,8 +63,10 @@ extension SQLiteLedger {
                         sql: """
                             INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            """, arguments: [number, personRowID, firstYear, lastYear, issuer, digest, stamp, actor])
-                    issued = IssuedCard(number: number, issuedAt: stamp, issuedOn: day, issuedBy: actor, reprint: false)
+                            """,
+                        arguments: [number, personRowID, firstYear, lastYear, issuer, digest, stamp, decider(clerk, actor)])
+                    issued = IssuedCard(
+                        number: number, issuedAt: stamp, issuedOn: day, issuedBy: decider(clerk, actor), reprint: false)
                     return .commit
                 }
                 return issued
@@ -122,6 +129,7 @@ extension SQLiteLedger {
             sets[y] = set
         }
         return try read { db in
+            try requireReach(db, personRowID: personRowID)
             guard let p = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [personRowID]) else {
                 return nil
             }
@@ -136,7 +144,7 @@ extension SQLiteLedger {
                             """, arguments: [personRowID, y]
                     ).map { StoredRecord(row: $0, personID: person.id) })
             }
-            return CardSource(person: StoredPerson(rowID: personRowID, person: person), years: years)
+            return CardSource(person: StoredPerson(row: p), years: years)
         }
     }
 }

@@ -14,21 +14,27 @@ extension SQLiteLedger {
     {
         let now = SQLiteLedger.now()
         return try write { db in
-            let exists = try db.cachedStatement(sql: "SELECT 1 FROM person WHERE id = ?")
+            let clerk = try gate(db, r.recognition == .pending ? .enter : .decide)
+            if clerk != nil && r.recognition == .recognized { throw LedgerError.ownEntries(count: personRowIDs.count) }
+            let exists = try db.cachedStatement(sql: "SELECT unit FROM person WHERE id = ?")
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO record (person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
                         claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at,
-                        basis, quantity, role, suggested_tenths, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        basis, quantity, role, suggested_tenths, created_at, updated_at, entered_by, changed_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                        \(Schema.actorFunction)(), \(Schema.actorFunction)())
                     ON CONFLICT (person_id, mode, title, start_date, end_date) DO NOTHING
                     """)
-            let reviewedBy: String? = r.recognition == .pending ? nil : reviewer
+            let reviewedBy: String? = r.recognition == .pending ? nil : decider(clerk, reviewer)
             let reviewedAt: String? = r.recognition == .pending ? nil : now
             var added: [Int64] = [], duplicates: [Int64] = []
             var seen = Set<Int64>()
             for person in personRowIDs where seen.insert(person).inserted {
-                guard try Bool.fetchOne(exists, arguments: [person]) != nil else { throw LedgerError.gone }
+                guard let unit = try String.fetchOne(exists, arguments: [person]) else {
+                    throw try SQLiteLedger.personGone(db, person)
+                }
+                try SQLiteLedger.reach(clerk, unit: unit)
                 try insert.execute(arguments: [
                     person, r.mode.rawValue, r.category.rawValue, r.title, r.provider, r.startDate.iso, r.endDate.iso, r.year,
                     r.assessment.rawValue, r.score, r.claimedHours.tenths, r.recognizedHours?.tenths, r.recognition.rawValue,

@@ -46,7 +46,15 @@ extension SQLiteLedger {
     }
 
     public func evidenceBytes(id: Int64) throws(LedgerError) -> [UInt8] {
-        let data = try read { db in try Data.fetchOne(db, sql: "SELECT bytes FROM evidence WHERE id = ?", arguments: [id]) }
+        let data = try read { db -> Data? in
+            // A clerk limited to units reads only their persons' proof.
+            if let personRowID = try Int64.fetchOne(
+                db, sql: "SELECT r.person_id FROM evidence e JOIN record r ON r.id = e.record_id WHERE e.id = ?", arguments: [id])
+            {
+                try requireReach(db, personRowID: personRowID)
+            }
+            return try Data.fetchOne(db, sql: "SELECT bytes FROM evidence WHERE id = ?", arguments: [id])
+        }
         guard let data else { throw LedgerError.noEvidence(id: id) }
         return Array(data)
     }
@@ -66,9 +74,16 @@ extension SQLiteLedger {
         }
         let now = SQLiteLedger.now()
         let ids = try write { db -> [Int64]? in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM record WHERE id = ?", arguments: [recordRowID]) != nil else {
+            // Proof is entering: held to the clerk's role and units like any record change.
+            let acting = try gate(db, .enter)
+            guard
+                let personRowID = try Int64.fetchOne(
+                    db, sql: "SELECT person_id FROM record WHERE id = ?", arguments: [recordRowID])
+            else {
                 return nil
             }
+            try requireReach(db, personRowID: personRowID)
+            let clerk = decider(acting, clerk)
             var ids: [Int64] = []
             for f in admitted {
                 try db.execute(
@@ -97,8 +112,17 @@ extension SQLiteLedger {
         guard !why.isEmpty else { throw LedgerError.evidenceRemovalNeedsReason }
         let now = SQLiteLedger.now()
         let outcome = try write { db -> Int in
-            guard let removed = try Row.fetchOne(db, sql: "SELECT removed_at FROM evidence WHERE id = ?", arguments: [id])
+            let acting = try gate(db, .enter)
+            guard
+                let removed = try Row.fetchOne(
+                    db, sql: "SELECT removed_at, record_id FROM evidence WHERE id = ?", arguments: [id])
             else { return 0 }
+            if let personRowID = try Int64.fetchOne(
+                db, sql: "SELECT person_id FROM record WHERE id = ?", arguments: [removed["record_id"] as Int64])
+            {
+                try requireReach(db, personRowID: personRowID)
+            }
+            let clerk = decider(acting, clerk)
             if (removed["removed_at"] as String?) != nil { return 1 }
             try db.execute(
                 sql: "UPDATE evidence SET removed_at = ?, removed_by = ?, removed_reason = ? WHERE id = ?",

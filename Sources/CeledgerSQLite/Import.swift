@@ -58,6 +58,23 @@ extension SQLiteLedger {
             // dry run, in a read transaction that cannot change the ledger.
             func pass(_ db: Database) throws -> Bool {
                 let chained = try HistoryChain.lastEntry(db)
+                // Who imports: a clerk (in a ledger with clerks), who reaches only their units' persons.
+                let clerk = try gate(db, .enter)
+                let unitOf = try db.cachedStatement(sql: "SELECT unit FROM person WHERE id = ?")
+                func outside(_ row: CSVRow, _ unit: String) -> Bool {
+                    guard let clerk, !clerk.reaches(unit: unit) else { return false }
+                    reject(
+                        row,
+                        [
+                            RowError(
+                                line: row.line, column: preparer.columnName[.unit] ?? preparer.columnName[.idNumber] ?? "unit",
+                                message: LedgerError.outsideUnits(name: clerk.name, unit: unit).message)
+                        ])
+                    return true
+                }
+                // Rows that arrive decided (recognised or rejected elsewhere): a reviewer's or an admin's to
+                // import; a recorder's file with any is refused whole, naming them.
+                var decidedLines: [Int] = []
                 var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
                 // A CSV row of a record takes a hundred bytes or more: a high guess of how many come.
                 let upkeep =
@@ -101,6 +118,15 @@ extension SQLiteLedger {
                                 reject(row, damage)
                                 continue
                             }
+                            if clerk?.units.isEmpty == false {
+                                // A person already there is reached by the unit they have; the file's unit
+                                // counts when it is a column of the file (or the person is new).
+                                let id = try writer.personRowID(person.id.value)
+                                if let id, let unit = try String.fetchOne(unitOf, arguments: [id]), outside(row, unit) {
+                                    continue
+                                }
+                                if (id == nil || present.contains(.unit)) && outside(row, person.unit) { continue }
+                            }
                             switch try writer.upsert(person, present: present) {
                             case .inserted: report.inserted += 1
                             case .updated: report.updated += 1
@@ -110,10 +136,21 @@ extension SQLiteLedger {
                     case .record(let parsed, let damage):
                         switch parsed {
                         case .failure(let p): reject(row, rowErrors(p, damage))
-                        case .success(let record):
+                        case .success(var record):
                             if !damage.isEmpty {
                                 reject(row, damage)
                                 continue
+                            }
+                            if record.recognition != .pending, let clerk {
+                                if !clerk.role.allows(.importDecided) {
+                                    decidedLines.append(row.line)
+                                    continue
+                                }
+                                // The history (the record's values at its insert) says it arrived decided, and from where.
+                                // (In the ledger's language, as its other notes.)
+                                let said = "导入时即为\(record.recognition.zh)（来自 \(options.source ?? "导入文件")）"
+                                record.recognitionNote =
+                                    record.recognitionNote.isEmpty ? said : record.recognitionNote + "；" + said
                             }
                             guard let personRowID = try writer.personRowID(record.personID.value) else {
                                 reject(
@@ -127,6 +164,11 @@ extension SQLiteLedger {
                                                     "no person with this ID number (\(record.personID.masked)) in the ledger; import persons first"
                                             ))
                                     ])
+                                continue
+                            }
+                            if clerk?.units.isEmpty == false, let unit = try String.fetchOne(unitOf, arguments: [personRowID]),
+                                outside(row, unit)
+                            {
                                 continue
                             }
                             if let far = Plausibility.farFromSuggestion(record) {
@@ -149,6 +191,11 @@ extension SQLiteLedger {
                     }
                 }
                 if batch != nil { count(try batch!.flush()) }
+                if let clerk, !decidedLines.isEmpty {
+                    throw LedgerError.decidedRowsNeedReviewer(
+                        name: clerk.name, lines: decidedLines,
+                        column: preparer.columnName[.recognition] ?? Field.recognition.label(.zh, in: .record))
+                }
                 progress?(rows.bytesRead, totalBytes)
                 let ok = report.errors.isEmpty || options.skipInvalid
                 report.committed = ok && !options.dryRun
@@ -313,6 +360,7 @@ struct RowWriter {
         guard !sets.isEmpty else { return .unchanged }
         if dryRun { return .updated }
         sets.append("updated_at = ?")
+        sets.append("version = version + 1")
         args.append(now)
         args.append(p.id.value)
         try db.cachedStatement(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?").execute(

@@ -14,7 +14,7 @@ struct MultiRowRecordInsert {
     private static let columns = """
         person_id, mode, category, title, provider, start_date, end_date, year, assessment,
         score, claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
-        basis, quantity, role, suggested_tenths, created_at, updated_at, reviewed_by, reviewed_at
+        basis, quantity, role, suggested_tenths, created_at, updated_at, reviewed_by, reviewed_at, entered_by, changed_by
         """
     private static let bound = 22
 
@@ -45,7 +45,7 @@ struct MultiRowRecordInsert {
             let params = (1...bound).map { "?\(b + $0)" }.joined(separator: ", ")
             // A record that arrives decided was decided by whoever imports it, then.
             values.append(
-                "(\(params), CASE WHEN ?\(b + 13) <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?\(b + 13) <> 'pending' THEN ?\(b + 21) END)"
+                "(\(params), CASE WHEN ?\(b + 13) <> 'pending' THEN \(Schema.actorFunction)() END, CASE WHEN ?\(b + 13) <> 'pending' THEN ?\(b + 21) END, \(Schema.actorFunction)(), \(Schema.actorFunction)())"
             )
         }
         return

@@ -8,7 +8,15 @@ extension StoredRecord {
     init(row: Row, personID: ResidentID) {
         self.init(
             rowID: row["id"], record: SQLiteLedger.record(from: row, personID: personID),
-            reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"])
+            reviewedBy: row["reviewed_by"], reviewedAt: row["reviewed_at"], version: row["version"],
+            enteredBy: row["entered_by"], changedBy: row["changed_by"])
+    }
+}
+
+extension StoredPerson {
+    /// A person row (`SELECT *`) with its version.
+    init(row: Row) {
+        self.init(rowID: row["id"], person: SQLiteLedger.person(from: row), version: row["version"])
     }
 }
 
@@ -35,10 +43,10 @@ extension SQLiteLedger {
         year: Int, filter: ReportFilter = ReportFilter(), _ each: (AnnualRow) throws -> Void
     ) throws(LedgerError) {
         guard let ruleSet = rules.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
-        var unitClause = ""
+        var unitClause = try unitLimitSQL()
         var args: [String: DatabaseValueConvertible?] = ["year": year]
         if let u = filter.unit {
-            unitClause = " AND p.unit = :unit"
+            unitClause += " AND p.unit = :unit"
             args["unit"] = u
         }
         if let d = filter.department {
@@ -116,9 +124,9 @@ extension SQLiteLedger {
         var args: [String: DatabaseValueConvertible?] = [
             "year": years.lowerBound, "from": years.lowerBound, "to": years.upperBound,
         ]
-        var unitClause = ""
+        var unitClause = try unitLimitSQL()
         if let unit {
-            unitClause = " AND p.unit = :unit"
+            unitClause += " AND p.unit = :unit"
             args["unit"] = unit
         }
         do {
@@ -215,14 +223,14 @@ extension SQLiteLedger {
 
     /// Every person (active in `year` when given), in ledger order.
     public func eachPerson(activeIn year: Int? = nil, _ each: (StoredPerson) throws -> Void) throws(LedgerError) {
-        var sql = "SELECT p.* FROM person p"
+        var sql = "SELECT p.* FROM person p WHERE 1" + (try unitLimitSQL())
         var args: StatementArguments = [:]
         if let year {
-            sql += " WHERE \(SQLiteLedger.activeInYearSQL)"
+            sql += " AND \(SQLiteLedger.activeInYearSQL)"
             args = ["year": year]
         }
         sql += " ORDER BY p.id"
-        try readEach(sql, args) { row in try each(StoredPerson(rowID: row["id"], person: SQLiteLedger.person(from: row))) }
+        try readEach(sql, args) { row in try each(StoredPerson(row: row)) }
     }
 
     /// Every record (of `year` when given), in ledger order.
@@ -238,10 +246,11 @@ extension SQLiteLedger {
     private func eachRecord(year: Int?, names: Bool, _ each: (StoredRecord, String) throws -> Void) throws(LedgerError) {
         var sql =
             "SELECT r.*, p.id_number AS person_id_number, p.birth_date AS person_birth_date, p.gender AS person_gender"
-            + (names ? ", p.name AS person_name" : "") + " FROM record r JOIN person p ON p.id = r.person_id"
+            + (names ? ", p.name AS person_name" : "") + " FROM record r JOIN person p ON p.id = r.person_id WHERE 1"
+            + (try unitLimitSQL())
         var args: StatementArguments = [:]
         if let year {
-            sql += " WHERE r.year = :year"
+            sql += " AND r.year = :year"
             args = ["year": year]
         }
         sql += " ORDER BY r.id"

@@ -76,6 +76,7 @@ extension SQLiteLedger {
         let before = rules
         do {
             return try write { db in
+                _ = try gate(db, .manageRules)
                 try change(db, SQLiteLedger.now())
                 setRules(composeRules(own: try SQLiteLedger.ownRuleSets(db).map(\.set)))
                 let stale = try staleYears(db).sorted()

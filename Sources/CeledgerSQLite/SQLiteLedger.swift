@@ -8,6 +8,9 @@ internal import GRDB
 public final class SQLiteLedger: Sendable {
     /// Where the ledger lives, for messages.
     public let path: String
+    /// Who this ledger object acts as: the name the history records for its changes (`--user`, else
+    /// `$CELEDGER_USER`, else the remembered clerk, else the OS user); in a ledger with clerks, a clerk's name.
+    public let actor: String
     let db: any DatabaseWriter
     /// Fills each person's search initials and name key. Loaded on first use: most commands never write a
     /// name, and parsing the table is most of a reading command's start-up.
@@ -34,9 +37,11 @@ public final class SQLiteLedger: Sendable {
     public static let busyTimeout: TimeInterval = 5
 
     init(
-        path: String, db: any DatabaseWriter, pinyin: PinyinSource, rules: [RuleSet]
+        path: String, db: any DatabaseWriter, pinyin: PinyinSource, rules: [RuleSet],
+        actor: String
     ) throws(LedgerError) {
         self.path = path
+        self.actor = SQLiteLedger.actorName(actor)
         self.db = db
         self.pinyinSource = pinyin
         self.shippedRules = rules
@@ -70,7 +75,7 @@ public final class SQLiteLedger: Sendable {
         let source = PinyinSource { pinyin }
         let queue = try DatabaseQueue(configuration: configuration(actor: actor, pinyin: source))
         try Schema.migrator.migrate(queue)
-        let ledger = try SQLiteLedger(path: ":memory:", db: queue, pinyin: source, rules: rules)
+        let ledger = try SQLiteLedger(path: ":memory:", db: queue, pinyin: source, rules: rules, actor: actor)
         try ledger.refreshTotals()
         return ledger
     }
@@ -86,7 +91,7 @@ public final class SQLiteLedger: Sendable {
         c.busyMode = .timeout(busyTimeout)
         c.label = "celedger"
         // Who makes the changes: the history triggers ask each connection.
-        let who = actor.isEmpty ? "unknown" : actor
+        let who = actorName(actor)
         c.prepareDatabase { db in
             db.add(function: DatabaseFunction(Schema.actorFunction, argumentCount: 0, pure: false) { _ in who })
             // A name's key in the order by name, for the migration that fills the existing rows' keys.
@@ -103,6 +108,9 @@ public final class SQLiteLedger: Sendable {
         }
         return c
     }
+
+    /// The name recorded for an actor: "unknown" for none.
+    static func actorName(_ actor: String) -> String { actor.isEmpty ? "unknown" : actor }
 
     /// Opens the ledger at `path`, creating it (mode 0600, parent folders 0700) when it does not exist,
     /// and migrating it to the current schema. A file that is not a ledger is never written to.
@@ -163,7 +171,7 @@ public final class SQLiteLedger: Sendable {
                     }
                     try Schema.migrator.migrate(pool)
                 }
-                return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules)
+                return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules, actor: actor)
             case .readOnly:
                 let reader: any DatabaseWriter
                 if needsImmutableOpen(path) {
@@ -178,7 +186,7 @@ public final class SQLiteLedger: Sendable {
                 if try pool.read({ try !Schema.migrator.hasCompletedMigrations($0) }) {
                     throw LedgerError.olderSchema(path: path)
                 }
-                return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules)
+                return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules, actor: actor)
             }
         } catch let e as LedgerError {
             throw e

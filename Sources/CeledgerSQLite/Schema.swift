@@ -16,6 +16,7 @@ enum Schema {
         m.registerMigration("v4", migrate: v4YearCounts)
         m.registerMigration("v5", migrate: v5HistoryChain)
         m.registerMigration("v6", migrate: v6LedgerSettings)
+        m.registerMigration("v7", migrate: v7Clerks)
         m.registerMigration("v8", migrate: v8Evidence)
         m.registerMigration("v9", migrate: v9NameKey)
         return m
@@ -32,6 +33,7 @@ enum Schema {
         "summary_person_update",
         "person_year_uncount", "history_chain_no_update", "history_chain_no_delete",
         "evidence_no_delete", "evidence_kept", "evidence_insert_history", "evidence_update_history",
+        "person_version", "record_version", "clerk_log_no_update", "clerk_log_no_delete", "clerk_no_delete",
     ]
 
     /// The name of the SQL function the history triggers call for who made a change.

@@ -15,6 +15,7 @@ extension SQLiteLedger {
     public func setEmployer(_ name: String?) throws(LedgerError) {
         let value = name?.trimmedField ?? ""
         try write { db in
+            _ = try gate(db, .changeSettings)
             if value.isEmpty {
                 try db.execute(sql: "DELETE FROM setting WHERE key = 'employer'")
             } else {

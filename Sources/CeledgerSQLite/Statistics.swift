@@ -16,7 +16,7 @@ extension SQLiteLedger {
             args["unit"] = unit
         }
         try read { db in
-            try evaluateYear(db, year: year, filter: filter, arguments: args) { row, result in
+            try evaluateYear(db, year: year, filter: filter + (try unitLimitSQL(db)), arguments: args) { row, result in
                 stats.add(unit: row["unit"], department: row["department"], titleLevel: row["title_level"] ?? "", result)
             }
         }

@@ -10,17 +10,21 @@ extension SQLiteLedger {
         let now = SQLiteLedger.now()
         let reason = reason.trimmedField
         return try editing { db in
+            var clerk = try gate(db, .enter)
             let state = try db.cachedStatement(sql: "SELECT recognition FROM record WHERE id = ?")
             /// Reopens a recognised record (a reason needed); false when the record is gone.
             func unlock(_ id: Int64) throws -> Bool {
                 guard let r = try String.fetchOne(state, arguments: [id]) else { return false }
+                if let unit = try SQLiteLedger.unitOfRecord(db, id) { try SQLiteLedger.reach(clerk, unit: unit) }
                 if r == Recognition.recognized.rawValue {
                     guard !reason.isEmpty else { throw LedgerError.reopenNeedsReason }
+                    // Reopening is a decision: a decider's.
+                    clerk = try gate(db, .decide)
                     try db.execute(
                         sql: """
                             UPDATE record SET recognition = 'pending', recognition_note = ?, reviewed_by = ?, reviewed_at = ?,
-                                updated_at = ? WHERE id = ?
-                            """, arguments: [reason, reviewer, now, now, id])
+                                updated_at = ?, version = version + 1 WHERE id = ?
+                            """, arguments: [reason, decider(clerk, reviewer), now, now, id])
                 }
                 return true
             }
@@ -49,10 +53,12 @@ extension SQLiteLedger {
                 var n = 0
                 for (id, r) in before.sorted(by: { $0.key < $1.key }) {
                     guard try unlock(id) else { throw LedgerError.gone }
+                    // Putting a decision back is a decision too.
+                    if r.recognition != .pending { clerk = try gate(db, .decide) }
                     var args = SQLiteLedger.recordArguments(r)
                     args["id"] = id
                     args["now"] = now
-                    let who: String? = r.recognition == .pending ? nil : reviewer
+                    let who: String? = r.recognition == .pending ? nil : decider(clerk, reviewer)
                     args.updateValue(who, forKey: "reviewer")
                     // Back to what it was, its recognition too (its reviewer and time as the undo's).
                     try db.execute(
@@ -63,24 +69,24 @@ extension SQLiteLedger {
                                 recognition_note = :recognitionNote, certificate_no = :certificate, note = :note,
                                 reviewed_by = CASE WHEN :recognition = 'pending' THEN NULL ELSE :reviewer END,
                                 reviewed_at = CASE WHEN :recognition = 'pending' THEN NULL ELSE :now END,
-                                basis = :basis, quantity = :quantity, role = :role, suggested_tenths = :suggested, updated_at = :now
+                                basis = :basis, quantity = :quantity, role = :role, suggested_tenths = :suggested, updated_at = :now,
+                                changed_by = \(Schema.actorFunction)(), version = version + 1
                             WHERE id = :id
                             """, arguments: StatementArguments(args))
                     n += db.changesCount
                 }
                 return n
             case .recordDeleted(let r, let person):
+                if r.recognition != .pending { clerk = try gate(db, .decide) }
                 var args = SQLiteLedger.recordArguments(r)
                 args["person"] = person
                 args["now"] = now
                 // A nil assigned through the subscript would remove the argument: updateValue keeps it as NULL.
-                let who: String? = r.recognition == .pending ? nil : reviewer
+                let who: String? = r.recognition == .pending ? nil : decider(clerk, reviewer)
                 let when: String? = r.recognition == .pending ? nil : now
                 args.updateValue(who, forKey: "reviewer")
                 args.updateValue(when, forKey: "reviewed")
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM person WHERE id = ?", arguments: [person]) != nil else {
-                    throw LedgerError.gone
-                }
+                try requirePerson(db, person, clerk)
                 try db.execute(sql: SQLiteLedger.insertRecordSQL, arguments: StatementArguments(args))
                 return 1
             case .personAdded, .personChanged, .personDeleted:

@@ -48,11 +48,16 @@ extension Overlay {
 /// writes the ledger but never touches the terminal, so tests drive it with keys and read the grid.
 public final class App {
     /// The ledger, through its protocols only: screens never know which database stands behind it.
-    public let ledger: any LedgerWriter
+    public private(set) var ledger: any LedgerWriter
     /// The rule sets that judge the ledger's years (shipped and the ledger's own).
     public var rules: RuleBook { ledger.rules }
     public let lang: Lang
-    public let reviewer: String
+    public private(set) var reviewer: String
+    /// The clerk the ledger acts as (nil in a ledger without clerks), read when the app starts: a new
+    /// record's form starts pending in a ledger with clerks, since nobody recognises their own entry.
+    public private(set) var clerk: Clerk?
+    /// The ledger's version when the screens were last brought up to date (`idle`).
+    var seenVersion: Int64?
     /// Today's date, for a new record's default dates (injected so screens stay reproducible in tests).
     let today: Day
     let ledgerName: String
@@ -99,12 +104,15 @@ public final class App {
         self.ledgerName = ledgerName
         self.lang = lang
         self.reviewer = reviewer
+        self.clerk = try? ledger.actingClerk()
         self.width = width
         self.height = height
         self.words = Words(lang: lang)
         self.year = year
         let home = PersonsScreen(year: year)
         screens = [home]
+        // The version the first screen was read at: a change before the first idle tick still shows.
+        seenVersion = try? ledger.version()
         home.reload(self)
     }
 
@@ -149,6 +157,37 @@ public final class App {
     /// Between keys: lets the screen on top finish what waited; true when it changed.
     @discardableResult
     public func tick() -> Bool { screens.last?.tick(self) == true }
+
+    /// Asks who is working, once: a ledger with clerks opened without a clerk's name (no --user, no
+    /// $CELEDGER_USER, nothing remembered). `choose` opens the ledger as the chosen clerk (and remembers the
+    /// name); Esc leaves the ledger as it was opened, where every write is refused with the reason.
+    public func askWhoIsWorking(_ names: [String], choose: @escaping (String) -> (any LedgerWriter)?) {
+        overlay = Chooser(
+            title: t("本登记簿有经办人：你是哪一位？（只问这一次）", "This ledger has clerks: which one are you? (asked once)"),
+            options: names
+        ) { i, app in
+            guard let next = choose(names[i]) else { return }
+            app.ledger = next
+            app.reviewer = names[i]
+            app.clerk = try? next.actingClerk()
+            app.seenVersion = nil
+            app.screens.last?.reload(app)
+            app.info(app.t("经办人：\(names[i])", "working as \(names[i])"))
+        }
+    }
+
+    /// Between keys, when nothing waits: looks whether the ledger changed (another window's or process's
+    /// commit, SQLite's data_version) and, if it did, reads the screen on top again — keeping its
+    /// selection on the same person or record — so an open screen shows another clerk's change within a
+    /// fraction of a second, without a key press. True when the screen was read again.
+    @discardableResult
+    public func idle() -> Bool {
+        guard let v = try? ledger.version() else { return false }
+        defer { seenVersion = v }
+        guard let seen = seenVersion, seen != v else { return false }
+        screens.last?.reload(self)
+        return true
+    }
 
     /// Re-reads the ledger for the current screen: after another program changed it, or on Ctrl-L.
     public func reload() {

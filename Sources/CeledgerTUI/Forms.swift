@@ -43,6 +43,11 @@ class FormOverlay: Overlay {
     var formProblem: String?
     var triedToSave = false
     var dirty = false
+    /// The version of the row the form edits, handed to the save; "keep mine" moves it to the version the
+    /// other clerk's change made.
+    var expectedVersion: Int64?
+    /// Set by a save the ledger refused because the row changed meanwhile: the box over the form says so.
+    var conflict: ConcurrentChange?
 
     init(title: String, inputs: [FormInput]) {
         self.title = title
@@ -56,6 +61,19 @@ class FormOverlay: Overlay {
     func save(_ cells: [Field: String], _ app: App) -> String? { nil }
     /// A line under the inputs (derived values, suggestions).
     func note(_ app: App) -> String? { nil }
+    /// "Reload" in the conflict box: the form again on the row as it is now.
+    func reloadAfterConflict(_ app: App, _ change: ConcurrentChange) {}
+    /// "Keep mine": the form's values saved over the version the other change made.
+    func keepMine(_ app: App, _ change: ConcurrentChange) {
+        expectedVersion = change.current
+        submit(app)
+    }
+
+    /// A ledger error as the form shows it; a change made meanwhile also opens the conflict box.
+    func problem(_ error: LedgerError, _ app: App) -> String {
+        if case .changedMeanwhile(let c) = error, !c.deleted { conflict = c }
+        return error.message.text(app.lang)
+    }
     /// Called after an input changed.
     func changed(_ index: Int, _ app: App) {}
 
@@ -263,8 +281,10 @@ class FormOverlay: Overlay {
             if let first = inputs.firstIndex(where: { problems[$0.field] != nil }) { move(to: first) }
             return
         }
+        conflict = nil
         if let problem = save(cells, app) {
             formProblem = problem
+            if let c = conflict { app.overlay = ConflictBox(form: self, change: c) }
         } else {
             app.overlay = nil
         }

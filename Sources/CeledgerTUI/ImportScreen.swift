@@ -117,7 +117,8 @@ extension ImportOutcome {
         do {
             if subject == .class {
                 return ImportOutcome(
-                    classReport: try importer.importClass(from: source, given: given, dryRun: false, today: nil, progress: progress))
+                    classReport: try importer.importClass(
+                        from: source, given: given, dryRun: false, today: nil, progress: progress))
             }
             let roster = RosterSource(source, kind: subject.rowKind, filling: filling)
             let report = try importer.importRows(

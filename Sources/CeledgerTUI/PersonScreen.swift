@@ -98,7 +98,9 @@ final class PersonScreen: KeymapScreen {
                 bar: ("r", "认定", "recognise")
             ) { s, _, app in
                 guard let r = s.unlockedSelection(app) else { return }
-                app.overlay = RecognitionChoice.menu(app, before: [r.rowID: r.record], about: r.record.title) { [weak s] app in
+                app.overlay = RecognitionChoice.menu(
+                    app, before: [r.rowID: r.record], versions: [r.rowID: r.version], about: r.record.title
+                ) { [weak s] app in
                     s?.reload(app)
                 }
             },
@@ -179,7 +181,7 @@ final class PersonScreen: KeymapScreen {
         guard let r = unlockedSelection(app) else { return }
         app.overlay = Confirm(w.t("删除记录“\(r.record.title)”？", "Delete the record \"\(r.record.title)\"?")) { [weak self] app in
             do {
-                try app.ledger.deleteRecord(rowID: r.rowID)
+                try app.ledger.deleteRecord(rowID: r.rowID, expected: r.version)
                 if let person = self?.personRowID {
                     app.made(
                         .recordDeleted(r.record, personRowID: person), "删除记录“\(r.record.title)”",
@@ -387,7 +389,10 @@ final class PersonScreen: KeymapScreen {
 enum RecognitionChoice {
     /// `about` names what the decision touches ("张三 · 职业道德专题", "3 条记录") in the titles.
     /// `before`: the records as the screen has them, by row id (what an undo puts back).
-    static func menu(_ app: App, before: [Int64: Record], about: String, done: @escaping (App) -> Void) -> Overlay {
+    /// `versions`: what the records were shown at; one changed since is left and said so.
+    static func menu(
+        _ app: App, before: [Int64: Record], versions: [Int64: Int64] = [:], about: String, done: @escaping (App) -> Void
+    ) -> Overlay {
         let rowIDs = before.keys.sorted()
         let w = app.words
         return Chooser(
@@ -398,21 +403,23 @@ enum RecognitionChoice {
             ]
         ) { choice, app in
             switch choice {
-            case 0: apply(app, rowIDs, before, .recognized, "", done)
+            case 0: apply(app, rowIDs, before, versions, .recognized, "", done)
             default:
                 app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + about, label: w.t("理由", "Reason"), required: true) {
                     reason, app in
-                    apply(app, rowIDs, before, .rejected, reason, done)
+                    apply(app, rowIDs, before, versions, .rejected, reason, done)
                 }
             }
         }
     }
 
     static func apply(
-        _ app: App, _ ids: [Int64], _ before: [Int64: Record], _ r: Recognition, _ reason: String, _ done: (App) -> Void
+        _ app: App, _ ids: [Int64], _ before: [Int64: Record], _ versions: [Int64: Int64], _ r: Recognition, _ reason: String,
+        _ done: (App) -> Void
     ) {
         do {
-            let outcome = try app.ledger.decideRecognition(rowIDs: ids, to: r, reason: reason, reviewer: app.reviewer)
+            let outcome = try app.ledger.decideRecognition(
+                rowIDs: ids, to: r, reason: reason, reviewer: app.reviewer, expected: versions)
             let n = outcome.changed
             if n > 0 {
                 app.made(

@@ -243,10 +243,12 @@ final class PersonsScreen: KeymapScreen {
             app.error(error)
             return
         }
+        // The person as asked about: deleting them after another clerk changed them meanwhile is refused.
+        let asked = try? app.ledger.person(rowID: r.rowID)
         app.overlay = Confirm(w.t("删除人员“\(r.name)”？", "Delete the person \"\(r.name)\"?")) { [weak self] app in
             do {
-                let before = try app.ledger.person(rowID: r.rowID)
-                try app.ledger.deletePerson(rowID: r.rowID)
+                let before = asked
+                try app.ledger.deletePerson(rowID: r.rowID, expected: asked?.version)
                 if let before {
                     app.made(.personDeleted(before.person), "删除人员“\(r.name)”", "the deletion of \(r.name)")
                 }

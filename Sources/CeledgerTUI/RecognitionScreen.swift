@@ -89,7 +89,8 @@ final class RecognitionScreen: KeymapScreen {
     func decide(_ app: App) {
         let ids = targets
         guard !ids.isEmpty else { return }
-        app.overlay = RecognitionChoice.menu(app, before: before(ids), about: describe(ids, app)) { [weak self] app in
+        app.overlay = RecognitionChoice.menu(app, before: before(ids), versions: versions(ids), about: describe(ids, app)) {
+            [weak self] app in
             self?.marked.removeAll()
             self?.reload(app)
         }
@@ -100,7 +101,7 @@ final class RecognitionScreen: KeymapScreen {
         let ids = targets
         guard !ids.isEmpty else { return }
         app.overlay = Confirm(w.t("将 \(describe(ids, app)) 认定为已认定？", "Recognise \(describe(ids, app))?")) { [weak self] app in
-            RecognitionChoice.apply(app, ids, self?.before(ids) ?? [:], .recognized, "") { app in
+            RecognitionChoice.apply(app, ids, self?.before(ids) ?? [:], self?.versions(ids) ?? [:], .recognized, "") { app in
                 self?.marked.removeAll()
                 self?.reload(app)
             }
@@ -113,7 +114,7 @@ final class RecognitionScreen: KeymapScreen {
         guard !ids.isEmpty else { return }
         app.overlay = Prompt(title: w.t("不予认定：", "Reject: ") + describe(ids, app), label: w.t("理由", "Reason"), required: true) {
             [weak self] reason, app in
-            RecognitionChoice.apply(app, ids, self?.before(ids) ?? [:], .rejected, reason) { app in
+            RecognitionChoice.apply(app, ids, self?.before(ids) ?? [:], self?.versions(ids) ?? [:], .rejected, reason) { app in
                 self?.marked.removeAll()
                 self?.reload(app)
             }
@@ -121,6 +122,14 @@ final class RecognitionScreen: KeymapScreen {
     }
 
     /// The listed records of `ids` as they are on screen (what an undo of the decision puts back).
+    /// The versions the records were shown at: one changed since is left for the reviewer to look at again.
+    func versions(_ ids: [Int64]) -> [Int64: Int64] {
+        let wanted = Set(ids)
+        return Dictionary(
+            pending.filter { wanted.contains($0.stored.rowID) }.map { ($0.stored.rowID, $0.stored.version) },
+            uniquingKeysWith: { a, _ in a })
+    }
+
     func before(_ ids: [Int64]) -> [Int64: Record] {
         let wanted = Set(ids)
         return Dictionary(

@@ -16,6 +16,9 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
     let today: Day
     /// While the recognised hours were not typed by hand they follow the suggestion.
     var recognizedFollowsSuggestion: Bool
+    /// A decision another clerk made while this form was open ("keep mine" saves over it but keeps it):
+    /// the recognition, its hours and its note, as the history last wrote them.
+    var decisionKept: (recognition: Recognition, hours: Hours?, note: String)?
 
     init(
         app: App, personRowID: Int64, personID: ResidentID, editing: StoredRecord?, defaultDay: Day?,
@@ -49,16 +52,47 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
                 .text(.score, w.t("成绩", "Score"), r?.score ?? ""),
                 .text(.claimedHours, w.t("申报学时", "Claimed h"), r?.claimedHours.compact ?? ""),
                 .text(.recognizedHours, w.t("认定学时", "Recognised h"), r?.recognizedHours?.compact ?? ""),
-                .choice(.recognition, w.t("认定状态", "Recognition"), Recognition.self, r?.recognition ?? .recognized, lang: lang),
+                // In a ledger with clerks a new record is pending: somebody else recognises it.
+                .choice(
+                    .recognition, w.t("认定状态", "Recognition"), Recognition.self,
+                    r?.recognition ?? (app.clerk == nil ? .recognized : .pending), lang: lang),
                 .text(.certificateNo, w.t("证明编号", "Certificate"), r?.certificateNo ?? ""),
                 .text(.recognitionNote, w.t("认定说明", "Recog. note"), r?.recognitionNote ?? "", wide: true),
                 .text(.note, w.t("备注", "Note"), r?.note ?? "", wide: true),
             ])
+        expectedVersion = editing?.version
         refreshConversions(app, keeping: r?.basis)
         revalidate(app)
     }
 
     func index(_ f: Field) -> Int { inputs.firstIndex { $0.field == f }! }
+
+    override func reloadAfterConflict(_ app: App, _ change: ConcurrentChange) {
+        guard let editing else { return }
+        // The record as it is now: in the year the other change left it in (its end date may have moved).
+        let newYear = change.entries.last?.new["end_date"].flatMap { Int($0.prefix(4)) }
+        let fresh = [newYear, editing.record.year].compactMap { $0 }.lazy.compactMap { y in
+            (try? app.ledger.records(personRowID: self.personRowID, year: y))?.first { $0.rowID == editing.rowID }
+        }.first
+        guard let fresh else {
+            app.error(LedgerError.gone)
+            return
+        }
+        app.overlay = RecordForm(
+            app: app, personRowID: personRowID, personID: personID, editing: fresh, defaultDay: nil, onSaved: onSaved)
+    }
+
+    override func keepMine(_ app: App, _ change: ConcurrentChange) {
+        // Keeping mine never undoes a decision made meanwhile: the latest recognition stays.
+        if let latest = change.entries.last?.new, let r = latest["recognition"].flatMap(Recognition.init(rawValue:)),
+            r != .pending, r != editing?.record.recognition
+        {
+            decisionKept = (
+                r, latest["recognized_tenths"].flatMap(Int.init).map(Hours.init(tenths:)), latest["recognition_note"] ?? ""
+            )
+        }
+        super.keepMine(app, change)
+    }
 
     /// The rule set of the record's year: by its end date as typed, else the screen's year.
     var ruleSet: RuleSet? {
@@ -196,10 +230,15 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
     }
 
     override func save(_ cells: [Field: String], _ app: App) -> String? {
-        guard case .success(let record) = parsed() else { return nil }
+        guard case .success(var record) = parsed() else { return nil }
+        if let kept = decisionKept {
+            record.recognition = kept.recognition
+            record.recognizedHours = kept.hours
+            record.recognitionNote = kept.note
+        }
         do {
             if let editing {
-                try app.ledger.updateRecord(rowID: editing.rowID, record, reviewer: app.reviewer)
+                try app.ledger.updateRecord(rowID: editing.rowID, record, reviewer: app.reviewer, expected: expectedVersion)
                 app.made(
                     .recordsChanged(before: [editing.rowID: editing.record]), "修改记录“\(record.title)”",
                     "the change of \"\(record.title)\"")
@@ -212,7 +251,7 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
             app.info(app.t("已保存", "saved"))
             return nil
         } catch {
-            return error.message.text(app.lang)
+            return problem(error, app)
         }
     }
 }
@@ -242,7 +281,17 @@ final class PersonForm: FormOverlay {
                 .text(.statusDate, w.t("状态日期", "Status date"), p?.statusDate?.iso ?? ""),
                 .choice(.personCategory, w.t("人员类别", "Category"), PersonCategory.self, p?.category ?? .employee, lang: lang),
             ])
+        expectedVersion = editing?.version
         revalidate(app)
+    }
+
+    override func reloadAfterConflict(_ app: App, _ change: ConcurrentChange) {
+        guard let editing else { return }
+        guard let fresh = try? app.ledger.person(rowID: editing.rowID) else {
+            app.error(LedgerError.gone)
+            return
+        }
+        app.overlay = PersonForm(app: app, editing: fresh, onSaved: onSaved)
     }
 
     override func validate(_ cells: [Field: String], _ app: App) -> [FieldIssue] {
@@ -261,7 +310,7 @@ final class PersonForm: FormOverlay {
         guard case .success(let person) = RowParser().person(cells) else { return nil }
         do {
             if let editing {
-                try app.ledger.updatePerson(rowID: editing.rowID, person)
+                try app.ledger.updatePerson(rowID: editing.rowID, person, expected: expectedVersion)
                 app.made(
                     .personChanged(rowID: editing.rowID, before: editing.person), "修改人员“\(person.name)”",
                     "the change of \(person.name)")
@@ -274,7 +323,7 @@ final class PersonForm: FormOverlay {
             app.info(app.t("已保存", "saved"))
             return nil
         } catch {
-            return error.message.text(app.lang)
+            return problem(error, app)
         }
     }
 }

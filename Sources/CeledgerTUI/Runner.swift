@@ -17,6 +17,13 @@ public enum TUIRunner {
                 if app.waitsForTick, app.tick() {
                     last = app.render()
                     terminal.draw(last)
+                } else if !app.waitsForTick, app.idle() {
+                    // Another clerk's change, shown without a key press (at most 250 ms late).
+                    let next = app.render()
+                    if next != last {
+                        terminal.draw(next)
+                        last = next
+                    }
                 }
                 continue
             }

@@ -154,7 +154,7 @@ struct CardCommand: ParsableCommand {
     /// The card (A4 HTML) and its proof files in one zip: `证明-姓名-年度.html` and `证明材料/E12-文件名`,
     /// each file checked against its digest first.
     func writeBundle(
-        _ path: String, card: RecordCard, issue: CardIssue, items: [EvidenceItem], ledger: SQLiteLedger, name: String
+        _ path: String, card: RecordCard, issue: CardIssue, items: [EvidenceItem], ledger: any LedgerReader, name: String
     ) throws {
         let years = card.firstYear == card.lastYear ? "\(card.firstYear)" : "\(card.firstYear)-\(card.lastYear)"
         var entries: [(name: String, bytes: Data)] = [

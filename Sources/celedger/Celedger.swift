@@ -23,7 +23,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Who is making the changes, for the history (default: the operating-system user).", valueName: "name"))
+        help: ArgumentHelp(
+            "Who is working, for the history, cards and exports; in a ledger with clerks, a clerk's name (default: $CELEDGER_USER, else the clerk the UI remembered for this ledger, else the operating-system user).",
+            valueName: "name"))
     var user: String?
 
     func validate() throws {
@@ -51,7 +53,7 @@ struct Celedger: ParsableCommand {
         subcommands: [
             UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
             DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
-            RestoreCommand.self, CheckCommand.self, SettingsCommand.self, EvidenceCommand.self,
+            RestoreCommand.self, CheckCommand.self, SettingsCommand.self, EvidenceCommand.self, ClerkCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )
@@ -175,6 +177,16 @@ struct UICommand: ParsableCommand {
         // The import screen fills a roster's title levels from the same table `import persons` uses.
         app.titleLevels = DataFiles.titleLevels()
         if let view { app.open(view: view) }
+        // A ledger with clerks, and no clerk named: asked once, then remembered for this ledger.
+        let clerks = try ledger.clerks().filter(\.isActive)
+        if !clerks.isEmpty, Context.explicitUser(global) == nil, (try ledger.actingClerk())?.isActive != true {
+            let ledgerPath = LastOpened.absolute(location)
+            let opened = global
+            app.askWhoIsWorking(clerks.map(\.name)) { name in
+                RememberedClerk.remember(name, forLedger: ledgerPath)
+                return try? Context.openLedger(opened, as: name)
+            }
+        }
         TUIRunner.run(app, on: terminal) { terminal.interrupted }
         // A server's URI is kept as given, unless it carries a password: that is never written to a file.
         if !PostgresURI.isServer(location) {

@@ -45,6 +45,11 @@ enum ChineseHelp {
         "evidence list": "列出证明材料：某条记录的（记录编号）、某人的（--id），或全部。",
         "evidence get": "把证明材料原样写到文件（-o）。",
         "evidence remove": "移除证明材料，须写明理由（文件仍保留在登记簿及修改记录中）。",
+        "clerk": "经办人：添加、列出、修改、移除（角色：录入员 recorder、审核员 reviewer、管理员 admin）。",
+        "clerk add": "添加经办人（登记簿的第一位经办人须是管理员）。",
+        "clerk list": "列出本登记簿的全部经办人（含已移除的）：角色、负责单位、由谁添加。",
+        "clerk set": "修改经办人的角色或负责单位（管理员操作）。",
+        "clerk remove": "移除经办人（修改记录和经办人列表仍保留其姓名）。",
     ]
 
     /// Option help by the option's first name.
@@ -52,7 +57,11 @@ enum ChineseHelp {
         "--db":
             "登记簿文件，或 PostgreSQL 服务器上的登记簿 postgresql://用户@主机:端口/数据库（默认：$CELEDGER_DB，否则 $XDG_DATA_HOME/celedger/ledger.sqlite）。",
         "--lang": "提示信息的语言：zh 或 en（默认跟随系统语言，非英文环境都用中文）。",
-        "--user": "操作人，记入修改记录（默认：系统登录用户名）。",
+        "--user": "经办人，记入修改记录、证明和导出（默认：$CELEDGER_USER，否则界面记住的经办人，否则系统登录用户名）。",
+        "--role": "角色：recorder（录入员）、reviewer（审核员）或 admin（管理员）。",
+        "clerk add --unit": "经办人负责的单位（可重复；不写则负责全部单位）。",
+        "clerk set --unit": "经办人此后负责的单位（可重复；替换原有的）。",
+        "--all-units": "经办人重新负责全部单位。",
         "--version": "显示版本。",
         "-h, --help": "显示帮助。",
         "--year": "年度（默认：今年）。",

@@ -43,10 +43,24 @@ enum Context {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
-    /// Who the history names for changes: `--user`, else the operating-system user.
+    /// Who is working, as the history, cards and exports name them: `--user`, else `$CELEDGER_USER`, else the
+    /// clerk this OS account chose last time for this ledger (`RememberedClerk`, asked once by the UI), else
+    /// the operating-system user. In a ledger with clerks the name must be an active clerk's for any write.
     static func actor(_ global: GlobalOptions) -> String {
-        if let u = global.user?.trimmingCharacters(in: .whitespaces), !u.isEmpty { return u }
+        if let u = explicitUser(global) { return u }
+        if let name = RememberedClerk.name(forLedger: LastOpened.absolute(ledgerPath(global.db))) { return name }
         return userName
+    }
+
+    /// The name given for this run (`--user`, else `$CELEDGER_USER`), nil when none was.
+    static func explicitUser(_ global: GlobalOptions) -> String? {
+        if let u = global.user?.trimmingCharacters(in: .whitespaces), !u.isEmpty { return u }
+        if let e = environment["CELEDGER_USER"]?.trimmingCharacters(in: .whitespaces), !e.isEmpty,
+            !e.unicodeScalars.contains(where: Message.isControlOrBidi)
+        {
+            return e
+        }
+        return nil
     }
 
     /// The operating-system user.
@@ -89,7 +103,9 @@ enum Context {
     /// wait for a writer and work on a read-only copy.
     /// A ledger opened for writing first brings its stored totals up to date (a ledger just migrated, or
     /// rules that changed), with progress on a terminal.
-    static func openLedger(_ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite) throws -> SQLiteLedger {
+    static func openLedger(
+        _ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite, as name: String? = nil
+    ) throws -> SQLiteLedger {
         // A server's URI is no file name: a command made for the file alone refuses it (never creates a
         // folder "postgresql:"); those that run on a server open it through `openPostgres`.
         if isServer(global) { throw notOnServer(global) }
@@ -97,7 +113,7 @@ enum Context {
         var progress: ProgressLine?
         defer { progress?.finish() }
         do {
-            return try folder.openLedger(path: ledgerPath(global.db), access: access, actor: actor(global)) {
+            return try folder.openLedger(path: ledgerPath(global.db), access: access, actor: name ?? actor(global)) {
                 progress = ProgressLine(text("重算年度合计", "recomputing annual totals"))
                 return progress!.update
             }

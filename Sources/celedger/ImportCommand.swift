@@ -103,6 +103,7 @@ struct ImportCommand: ParsableCommand {
             filling: RosterSource.Filling(unit: unit ?? employer, titleLevels: kind == .persons ? DataFiles.titleLevels() : [:]))
         let progress = ProgressLine(Context.text("导入中", "importing"))
         var options = ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun, strict: strict)
+        options.source = (file as NSString).lastPathComponent
         // Rejected rows go to their file as they are found, never held (a file may have millions); the file
         // is of the input's kind, so Excel cannot mangle the ID numbers of a workbook's rows.
         let rejectedFile =

@@ -42,3 +42,37 @@ struct LastOpened: Equatable {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }
+
+/// The clerk each ledger's user chose last (asked once by the terminal UI when a ledger has clerks and no
+/// name was given), kept beside `LastOpened` in the user's config (…/celedger/clerks) as "ledger<TAB>name"
+/// lines (`$CELEDGER_CONFIG_DIR/clerks` when that is set, as the saved views): one OS account may be a
+/// different clerk on different ledgers. `--user` and `$CELEDGER_USER` win.
+enum RememberedClerk {
+    static var file: String? {
+        if let d = Context.environment["CELEDGER_CONFIG_DIR"], !d.isEmpty { return d + "/clerks" }
+        return LastOpened.file.map { ($0 as NSString).deletingLastPathComponent + "/clerks" }
+    }
+
+    static func all() -> [String: String] {
+        guard let file, let text = try? String(contentsOfFile: file, encoding: .utf8) else { return [:] }
+        var out: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            if parts.count == 2, !parts[1].isEmpty { out[parts[0]] = parts[1] }
+        }
+        return out
+    }
+
+    static func name(forLedger ledger: String) -> String? { all()[ledger] }
+
+    /// Remembers; a failure to write (a read-only home) only means the UI asks again next time.
+    static func remember(_ name: String, forLedger ledger: String) {
+        guard let file else { return }
+        var names = all()
+        names[ledger] = name
+        let dir = (file as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let text = names.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)\n" }.joined()
+        try? text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+}

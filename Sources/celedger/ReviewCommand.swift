@@ -97,6 +97,27 @@ extension ReviewCommand {
         return rows
     }
 
+    /// Who a decision is recorded under: in a ledger with clerks the acting clerk, whatever --reviewer says
+    /// (nobody decides in another's name).
+    static func decider(_ ledger: any LedgerReader, _ given: String) throws -> String {
+        try ledger.actingClerk()?.name ?? given
+    }
+
+    /// The versions the records were read at: one changed between the read and the write is left.
+    static func versions(_ rows: [PendingRow]) -> [Int64: Int64] {
+        Dictionary(rows.map { ($0.stored.rowID, $0.stored.version) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Records left unchanged, and why, on stderr; a decision that changed nothing fails (exit 1).
+    static func report(_ outcome: RecognitionOutcome) throws {
+        guard let why = outcome.refusals(Context.lang) else { return }
+        if outcome.changed == 0 {
+            throw CLIFailure(
+                zh: "未改动任何记录：" + (outcome.refusals(.zh) ?? ""), en: "no record changed: " + (outcome.refusals(.en) ?? ""))
+        }
+        Context.printError(Context.text("未改动：", "left unchanged: ") + why)
+    }
+
     static func reviewer(_ option: String?, _ global: GlobalOptions) -> String {
         if let r = option?.trimmingCharacters(in: .whitespaces), !r.isEmpty { return r }
         return Context.actor(global)
@@ -226,7 +247,7 @@ struct ReviewRecognize: ParsableCommand {
         let rows = try ReviewCommand.targets(ledger, selection, all: all, state: .pending)
         let locked = rows.filter { $0.stored.record.recognition == .recognized }.count
         let ids = rows.filter { $0.stored.record.recognition != .recognized }.map(\.stored.rowID)
-        let who = ReviewCommand.reviewer(reviewer, global)
+        let who = try ReviewCommand.decider(ledger, ReviewCommand.reviewer(reviewer, global))
         if dryRun {
             Context.say(
                 Context.text(
@@ -235,13 +256,16 @@ struct ReviewRecognize: ParsableCommand {
                 ))
             return
         }
-        let n = try ledger.setRecognition(rowIDs: ids, to: .recognized, reason: "", reviewer: who)
+        let outcome = try ledger.decideRecognition(
+            rowIDs: ids, to: .recognized, reason: "", reviewer: who, expected: ReviewCommand.versions(rows))
+        let n = outcome.changed
         var line = Context.text(
             "已认定 \(n.grouped) 条记录（认定人 \(who)）", "recognised \(n.grouped) record\(n == 1 ? "" : "s") (by \(who))")
         if locked > 0 {
             line += Context.text("；\(locked) 条原已认定，未改动", "; \(locked) already recognised, left as they were")
         }
         Context.say(line)
+        try ReviewCommand.report(outcome)
     }
 }
 
@@ -278,10 +302,14 @@ struct ReviewReject: ParsableCommand {
                 en: "record #\(first.stored.rowID) is recognised and locked; reopen it first with celedger review reopen",
                 code: ExitStatus.badInput)
         }
-        let who = ReviewCommand.reviewer(reviewer, global)
-        let n = try ledger.setRecognition(rowIDs: rows.map(\.stored.rowID), to: .rejected, reason: reason, reviewer: who)
+        let who = try ReviewCommand.decider(ledger, ReviewCommand.reviewer(reviewer, global))
+        let outcome = try ledger.decideRecognition(
+            rowIDs: rows.map(\.stored.rowID), to: .rejected, reason: reason, reviewer: who, expected: ReviewCommand.versions(rows)
+        )
+        let n = outcome.changed
         Context.say(
             Context.text("已将 \(n.grouped) 条记录设为不予认定（认定人 \(who)）", "rejected \(n.grouped) record\(n == 1 ? "" : "s") (by \(who))"))
+        try ReviewCommand.report(outcome)
     }
 }
 

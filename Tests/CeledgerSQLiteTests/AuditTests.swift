@@ -228,8 +228,8 @@ import Testing
         )
         try l.db.write { db in
             // A check digit broken by hand, and a gender that contradicts the ID.
-            try db.execute(sql: "UPDATE person SET id_number = '340524198001010013' WHERE name = '张三'")
-            try db.execute(sql: "UPDATE person SET gender = 'male' WHERE name = '欧阳明辉'")
+            try db.execute(sql: "UPDATE person SET id_number = '340524198001010013', version = version + 1 WHERE name = '张三'")
+            try db.execute(sql: "UPDATE person SET gender = 'male', version = version + 1 WHERE name = '欧阳明辉'")
         }
         let findings = try l.check()
         #expect(

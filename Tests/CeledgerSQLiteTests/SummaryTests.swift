@@ -279,8 +279,10 @@ func expectSummaryAgrees(_ l: SQLiteLedger, sourceLocation: SourceLocation = #_s
     @Test func theDatabaseRefusesToChangeOrDeleteARecognisedRecord() throws {
         let (l, id) = try recognised()
         for sql in [
-            "UPDATE record SET title = 'B' WHERE id = ?", "UPDATE record SET recognized_tenths = 90 WHERE id = ?",
-            "UPDATE record SET recognition = 'rejected', recognized_tenths = NULL WHERE id = ?",
+            // Each moves the row version as every update must (v7), so only the lock stands in the way.
+            "UPDATE record SET title = 'B', version = version + 1 WHERE id = ?",
+            "UPDATE record SET recognized_tenths = 90, version = version + 1 WHERE id = ?",
+            "UPDATE record SET recognition = 'rejected', recognized_tenths = NULL, version = version + 1 WHERE id = ?",
             "DELETE FROM record WHERE id = ?",
         ] {
             do {

@@ -26,7 +26,11 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     private var proofs: [Int64: (item: EvidenceItem, bytes: [UInt8])] = [:]
     private var nextID: Int64 = 1
     private var changes: Int64 = 0
-    private let actor: String
+    /// Who writes: a test switches it (`acting`) to play another clerk in another window.
+    private var actor: String
+    /// Each row's version, moved by every change (as the SQLite ledger's `version` column).
+    private var versions: [Int64: Int64] = [:]
+    private var clerkList: [Clerk] = []
 
     /// The next write fails with this error, changing nothing.
     var refuseNext: LedgerError?
@@ -56,17 +60,56 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         return try body()
     }
 
-    private func writing<T>(_ name: String, _ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+    private func writing<T>(
+        _ name: String, _ action: ClerkAction = .enter, _ body: () throws(LedgerError) -> T
+    ) throws(LedgerError) -> T {
         try locked { () throws(LedgerError) -> T in
             writes.append(name)
             if let e = refuseNext {
                 refuseNext = nil
                 throw e
             }
+            try gate(action)
             let value = try body()
             changes += 1
             return value
         }
+    }
+
+    /// Runs `body` as another clerk (another window of the same ledger).
+    func acting<T>(as name: String, _ body: () throws -> T) rethrows -> T {
+        let mine = lock.withLock { actor }
+        lock.withLock { actor = name }
+        defer { lock.withLock { actor = mine } }
+        return try body()
+    }
+
+    /// The clerk rules, as the SQLite ledger keeps them: no clerks, no rules.
+    private func gate(_ action: ClerkAction) throws(LedgerError) {
+        guard !clerkList.isEmpty else { return }
+        guard let c = clerkList.first(where: { $0.name == actor }) else { throw .notAClerk(name: actor) }
+        guard c.isActive else { throw .clerkRemoved(name: actor) }
+        guard c.role.allows(action) else { throw .roleForbids(name: c.name, role: c.role, action: action) }
+    }
+
+    private func bump(_ id: Int64) { versions[id, default: 1] += 1 }
+    private func version(of id: Int64) -> Int64 { versions[id, default: 1] }
+
+    /// Refuses a save read at another version, with the entries since (the SQLite ledger's rule).
+    private func check(_ entity: HistoryEntry.Entity, _ id: Int64, exists: Bool, expected: Int64?) throws(LedgerError) {
+        guard let expected else {
+            if !exists { throw .gone }
+            return
+        }
+        if exists && version(of: id) == expected { return }
+        let mine = entries.filter { $0.entity == entity && $0.entityID == id }
+        let since =
+            exists
+            ? Array(mine.filter { $0.action == .update }.suffix(Int(max(0, version(of: id) - expected))))
+            : Array(mine.filter { $0.action == .delete }.suffix(1))
+        throw .changedMeanwhile(
+            ConcurrentChange(
+                entity: entity, rowID: id, expected: expected, current: exists ? version(of: id) : nil, entries: since))
     }
 
     private func newID() -> Int64 {
@@ -201,7 +244,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     }
 
     func person(rowID: Int64) throws(LedgerError) -> StoredPerson? {
-        try locked { persons[rowID].map { StoredPerson(rowID: rowID, person: $0) } }
+        try locked { persons[rowID].map { StoredPerson(rowID: rowID, person: $0, version: version(of: rowID)) } }
     }
 
     func recordCount(personRowID: Int64) throws(LedgerError) -> Int {
@@ -211,7 +254,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     private func stored(_ id: Int64, _ row: StoredRow) -> StoredRecord {
         StoredRecord(
             rowID: id, record: row.record, reviewedBy: row.reviewedBy,
-            reviewedAt: row.reviewedBy.map { _ in "2024-11-25T08:00:00Z" })
+            reviewedAt: row.reviewedBy.map { _ in "2024-11-25T08:00:00Z" }, version: version(of: id))
     }
 
     private func recordsOf(_ personRowID: Int64, _ year: Int) -> [StoredRecord] {
@@ -297,19 +340,24 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         }
     }
 
-    func updatePerson(rowID: Int64, _ p: Person) throws(LedgerError) {
+    func updatePerson(rowID: Int64, _ p: Person, expected: Int64?) throws(LedgerError) {
         try writing("updatePerson") { () throws(LedgerError) in
+            try check(.person, rowID, exists: persons[rowID] != nil, expected: expected)
             guard let old = persons[rowID] else { throw .gone }
             if persons.contains(where: { $0.key != rowID && $0.value.id == p.id }) {
                 throw .duplicatePerson(maskedID: p.id.masked)
             }
             persons[rowID] = p
-            log(.update, .person, rowID, p.id.value, old: ["name": old.name], new: ["name": p.name])
+            bump(rowID)
+            log(
+                .update, .person, rowID, p.id.value, old: ["name": old.name, "department": old.department],
+                new: ["name": p.name, "department": p.department])
         }
     }
 
-    func deletePerson(rowID: Int64) throws(LedgerError) {
+    func deletePerson(rowID: Int64, expected: Int64?) throws(LedgerError) {
         try writing("deletePerson") { () throws(LedgerError) in
+            try check(.person, rowID, exists: persons[rowID] != nil, expected: expected)
             let n = records.values.filter { $0.personRowID == rowID }.count
             if n > 0 { throw .personHasRecords(count: n) }
             guard let old = persons.removeValue(forKey: rowID) else { throw .gone }
@@ -325,7 +373,14 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     }
 
     private func insert(_ r: Record, _ personRowID: Int64, _ reviewer: String) throws(LedgerError) -> Int64 {
-        guard let p = persons[personRowID] else { throw .gone }
+        guard let p = persons[personRowID] else {
+            // Deleted meanwhile: said with who deleted them, as the SQLite ledger says it.
+            if let e = entries.last(where: { $0.entity == .person && $0.entityID == personRowID && $0.action == .delete }) {
+                throw .changedMeanwhile(
+                    ConcurrentChange(entity: .person, rowID: personRowID, expected: 0, current: nil, entries: [e]))
+            }
+            throw .gone
+        }
         var r = r
         r.personID = p.id
         let id = newID()
@@ -357,8 +412,10 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         }
     }
 
-    func updateRecord(rowID: Int64, _ r: Record, reviewer: String) throws(LedgerError) {
+    func updateRecord(rowID: Int64, _ r: Record, reviewer: String, expected: Int64?) throws(LedgerError) {
         try writing("updateRecord") { () throws(LedgerError) in
+            if records[rowID]?.record.recognition == .recognized { throw .locked }
+            try check(.record, rowID, exists: records[rowID] != nil, expected: expected)
             guard let old = records[rowID] else { throw .gone }
             if old.record.recognition == .recognized { throw .locked }
             if isDuplicate(r, of: old.personRowID, except: rowID) { throw .duplicateRecord }
@@ -366,12 +423,15 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             r.personID = old.record.personID
             records[rowID] = StoredRow(
                 personRowID: old.personRowID, record: r, reviewedBy: r.recognition == .pending ? nil : reviewer)
+            bump(rowID)
             log(.update, .record, rowID, r.personID.value, old: MemoryLedger.columns(old.record), new: MemoryLedger.columns(r))
         }
     }
 
-    func deleteRecord(rowID: Int64) throws(LedgerError) {
+    func deleteRecord(rowID: Int64, expected: Int64?) throws(LedgerError) {
         try writing("deleteRecord") { () throws(LedgerError) in
+            if records[rowID]?.record.recognition == .recognized { throw .locked }
+            try check(.record, rowID, exists: records[rowID] != nil, expected: expected)
             guard let old = records[rowID] else { throw .gone }
             if old.record.recognition == .recognized { throw .locked }
             records[rowID] = nil
@@ -379,17 +439,12 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         }
     }
 
-    func setRecognition(rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String) throws(LedgerError) -> Int
-    {
-        try decideRecognition(rowIDs: rowIDs, to: recognition, reason: reason, reviewer: reviewer).changed
-    }
-
     func decideRecognition(
-        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String
+        rowIDs: [Int64], to recognition: Recognition, reason: String, reviewer: String, expected: [Int64: Int64]
     ) throws(LedgerError) -> RecognitionOutcome {
         if recognition == .rejected && reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .rejectionNeedsReason }
         if recognition == .pending { throw .pendingNeedsReopen }
-        return try writing("setRecognition") { () throws(LedgerError) -> RecognitionOutcome in
+        return try writing("setRecognition", .decide) { () throws(LedgerError) -> RecognitionOutcome in
             // Nothing is recognised before it ends, as on SQLite (the fixtures' "today" is 2024-11-25).
             if recognition == .recognized {
                 let late = rowIDs.compactMap { records[$0] }.filter {
@@ -407,6 +462,10 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                     if recognition == .recognized { n.alreadyRecognized += 1 } else { n.locked += 1 }
                     continue
                 }
+                if let v = expected[id], v != version(of: id) {
+                    n.changedMeanwhile += 1
+                    continue
+                }
                 guard row.record.recognition == .pending else { continue }
                 let old = row.record
                 row.record.recognition = recognition
@@ -415,6 +474,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 if !reason.isEmpty { row.record.recognitionNote = reason }
                 row.reviewedBy = reviewer
                 records[id] = row
+                bump(id)
                 log(
                     .update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old),
                     new: MemoryLedger.columns(row.record))
@@ -454,6 +514,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 for (id, r) in before {
                     guard let old = records[id] else { throw .gone }
                     records[id] = StoredRow(personRowID: old.personRowID, record: r, reviewedBy: nil)
+                    bump(id)
                     log(
                         .update, .record, id, r.personID.value, old: MemoryLedger.columns(old.record),
                         new: MemoryLedger.columns(r))
@@ -471,7 +532,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     func reopen(rowIDs: [Int64], reason: String, reviewer: String) throws(LedgerError) -> Int {
         if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .reopenNeedsReason }
-        return try writing("reopen") { () throws(LedgerError) -> Int in
+        return try writing("reopen", .decide) { () throws(LedgerError) -> Int in
             var n = 0
             for id in rowIDs {
                 guard var row = records[id], row.record.recognition == .recognized else { continue }
@@ -480,6 +541,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 row.record.recognitionNote = reason
                 row.reviewedBy = reviewer
                 records[id] = row
+                bump(id)
                 log(
                     .update, .record, id, row.record.personID.value, old: MemoryLedger.columns(old),
                     new: MemoryLedger.columns(row.record))
@@ -567,6 +629,52 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             let number = records[old.recordRowID].flatMap { persons[$0.personRowID] }?.id.value ?? ""
             log(.update, .evidence, id, number, old: proofColumns(old), new: proofColumns(item))
             return item
+        }
+    }
+
+    // MARK: Clerks
+
+    func clerks() throws(LedgerError) -> [Clerk] { try locked { clerkList.sorted { $0.name < $1.name } } }
+
+    func actingClerk() throws(LedgerError) -> Clerk? { try locked { clerkList.first { $0.name == actor } } }
+
+    func addClerk(name: String, role: ClerkRole, units: [String]) throws(LedgerError) -> Clerk {
+        try locked { () throws(LedgerError) -> Clerk in
+            if clerkList.isEmpty {
+                guard role == .admin else { throw .firstClerkMustBeAdmin }
+            } else {
+                try gate(.manageClerks)
+            }
+            if clerkList.contains(where: { $0.name == name }) { throw .clerkExists(name: name) }
+            let c = Clerk(name: name, role: role, units: units, createdAt: "2024-11-25T08:00:00Z", createdBy: actor)
+            clerkList.append(c)
+            changes += 1
+            return c
+        }
+    }
+
+    func changeClerk(name: String, role: ClerkRole?, units: [String]?) throws(LedgerError) -> Clerk {
+        try locked { () throws(LedgerError) -> Clerk in
+            try gate(.manageClerks)
+            guard let i = clerkList.firstIndex(where: { $0.name == name && $0.isActive }) else { throw .noSuchClerk(name: name) }
+            let old = clerkList[i]
+            let c = Clerk(
+                name: name, role: role ?? old.role, units: units ?? old.units, createdAt: old.createdAt, createdBy: old.createdBy)
+            clerkList[i] = c
+            changes += 1
+            return c
+        }
+    }
+
+    func removeClerk(name: String) throws(LedgerError) {
+        try locked { () throws(LedgerError) in
+            try gate(.manageClerks)
+            guard let i = clerkList.firstIndex(where: { $0.name == name && $0.isActive }) else { throw .noSuchClerk(name: name) }
+            let old = clerkList[i]
+            clerkList[i] = Clerk(
+                name: name, role: old.role, units: old.units, createdAt: old.createdAt, createdBy: old.createdBy,
+                removedAt: "2024-11-25T09:00:00Z", removedBy: actor)
+            changes += 1
         }
     }
 }
