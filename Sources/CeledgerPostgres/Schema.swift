@@ -76,7 +76,7 @@ enum PostgresSchema {
             created_at    TEXT NOT NULL,
             updated_at    TEXT NOT NULL,
             -- the list's orders, as SQLite's v3 generates them
-            name_key      TEXT COLLATE "C" GENERATED ALWAYS AS (substr(name_initials, 1, 1) || name) STORED,
+            name_key      TEXT COLLATE "C" NOT NULL DEFAULT '',
             title_rank    INTEGER GENERATED ALWAYS AS (CASE title_level WHEN 'junior' THEN 1 WHEN 'intermediate' THEN 2
                               WHEN 'deputy_senior' THEN 3 WHEN 'senior' THEN 4 ELSE 5 END) STORED,
             CHECK ((status = 'active') = (status_date IS NULL))

