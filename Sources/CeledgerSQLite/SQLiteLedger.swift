@@ -162,9 +162,6 @@ public final class SQLiteLedger: Sendable {
                         try backupBeforeMigration(pool, path: path, from: last)
                     }
                     try Schema.migrator.migrate(pool)
-                    // The WAL holds every migration's pages (a new ledger's nine): give the space back
-                    // at once, so that a ledger on a small volume has it for its first writes.
-                    try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
                 }
                 return try SQLiteLedger(path: path, db: pool, pinyin: pinyin, rules: rules)
             case .readOnly:
