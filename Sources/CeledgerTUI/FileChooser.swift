@@ -95,6 +95,8 @@ final class FileChooser: Overlay {
     let onCancel: (App) -> Void
 
     static let spreadsheets = [".xlsx", ".csv", ".txt", ".tsv"]
+    /// What a proof file may be (`Evidence.admit` decides by content; the ending only narrows the list).
+    static let proofFiles = [".pdf", ".jpg", ".jpeg", ".png", ".ofd"]
 
     init(
         title: String, extensions: [String] = FileChooser.spreadsheets, app: App, onCancel: @escaping (App) -> Void = { _ in },

@@ -53,7 +53,7 @@ extension PersonScreen {
     func proofMenu(_ app: App) {
         guard let r = selected else { return }
         let items = proof[r.rowID] ?? []
-        var options = [app.t("添加文件…（输入路径）", "attach a file… (type its path)")]
+        var options = [app.t("添加文件…", "attach a file…")]
         options += items.map {
             app.t(
                 "打开 \($0.number) \($0.name)（\(Evidence.size($0.size))）",
@@ -72,13 +72,13 @@ extension PersonScreen {
         }
     }
 
-    /// A path entry box (a folder chooser can take its place: it only has to hand over a path).
+    /// The same file chooser as the import screen's (the usual folders, newest first; a typed path with Tab
+    /// completion), showing the kinds of file a proof may be.
     func attach(to r: StoredRecord, _ app: App) {
-        app.overlay = Prompt(
-            title: app.t("添加证明材料：", "Attach proof: ") + r.record.title, label: app.t("文件路径", "File path"), required: true
-        ) {
-            [weak self] text, app in
-            self?.attach(path: text, to: r, app)
+        app.overlay = FileChooser(
+            title: app.t("添加证明材料：", "Attach proof: ") + r.record.title, extensions: FileChooser.proofFiles, app: app
+        ) { [weak self] path, app in
+            self?.attach(path: path, to: r, app)
         }
     }
 
