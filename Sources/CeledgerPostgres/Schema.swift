@@ -25,13 +25,15 @@ enum PostgresSchema {
     static let lockedState = "CL001"
     /// What a write without `celedger.actor` raises.
     static let noActorState = "CL002"
+    /// What an update that does not move a row's version raises (pg2).
+    static let versionState = "CL003"
     /// Serialises migrations between processes opening the same ledger at once.
     static let migrationLock: Int64 = 0x4345_4C47_0001
     /// Serialises the hash chain's extension: links are appended in commit order.
     static let chainLock: Int64 = 0x4345_4C47_0002
 
     /// In order; the name is what `schema_version` keeps.
-    static let migrations: [(version: String, sql: String)] = [("pg1", v1)]
+    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2)]
 
     static var current: String { migrations.last!.version }
 
@@ -298,6 +300,27 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION ledger_changed();
         CREATE TRIGGER rule_set_changed AFTER INSERT OR UPDATE OR DELETE ON rule_set
             FOR EACH STATEMENT EXECUTE FUNCTION ledger_changed();
+        """
+
+    /// pg2: no lost updates (issue 17), as SQLite's v7. Persons and records carry a row version that every
+    /// update moves by exactly one, in the statement itself (`version = version + 1`); a save carries the
+    /// version it read and is refused when the row moved since (`PostgresLedger.checkVersion`). The trigger
+    /// refuses an update that forgets it, so that no writer (celedger or psql) can change a row without the
+    /// next save noticing.
+    static let v2 = """
+        ALTER TABLE person ADD COLUMN version BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1);
+        ALTER TABLE record ADD COLUMN version BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1);
+        CREATE FUNCTION celedger_version_moves() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.version IS DISTINCT FROM OLD.version + 1 THEN
+                RAISE EXCEPTION 'celedger: an update must set version = version + 1' USING ERRCODE = '\(versionState)';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER person_version BEFORE UPDATE ON person
+            FOR EACH ROW EXECUTE FUNCTION celedger_version_moves();
+        CREATE TRIGGER record_version BEFORE UPDATE ON record
+            FOR EACH ROW EXECUTE FUNCTION celedger_version_moves();
         """
 
     /// Brings the database to the current schema in one transaction, under an advisory lock so that two

@@ -80,6 +80,7 @@ extension PostgresLedger: LedgerWriter {
         let now = PostgresLedger.now()
         let initials = pinyin.initials(of: p.name)
         try write { () throws in
+            try checkVersion(.person, rowID: rowID, expected: version)
             if let other = try exec("SELECT id FROM person WHERE id_number = $1", [p.id.value]).first?.int64(0), other != rowID {
                 throw LedgerError.duplicatePerson(maskedID: p.id.masked)
             }
@@ -87,7 +88,7 @@ extension PostgresLedger: LedgerWriter {
                 """
                 UPDATE person SET id_number = $1, name = $2, name_initials = $3, gender = $4, birth_date = $5, unit = $6,
                     department = $7, title = $8, title_level = $9, specialty = $10, status = $11, status_date = $12,
-                    category = $13, updated_at = $14
+                    category = $13, updated_at = $14, version = version + 1
                 WHERE id = $15
                 """, PostgresLedger.personParameters(p, initials: initials) + [now, String(rowID)]
             ).changed
@@ -97,6 +98,7 @@ extension PostgresLedger: LedgerWriter {
 
     public func deletePerson(rowID: Int64, expected version: Int64?) throws(LedgerError) {
         try write { () throws in
+            try checkVersion(.person, rowID: rowID, expected: version)
             let n = try exec("SELECT count(*) FROM record WHERE person_id = $1", [String(rowID)]).first?.int(0) ?? 0
             if n > 0 { throw LedgerError.personHasRecords(count: n) }
             if try exec("DELETE FROM person WHERE id = $1", [String(rowID)]).changed == 0 { throw LedgerError.gone }
@@ -110,7 +112,7 @@ extension PostgresLedger: LedgerWriter {
         let pending = r.recognition == .pending
         return try write { () throws in
             guard try exec("SELECT 1 FROM person WHERE id = $1", [String(personRowID)]).first != nil else {
-                throw LedgerError.gone
+                throw try personGone(personRowID)
             }
             return try exec(
                 PostgresLedger.insertRecordSQL + " RETURNING id",
@@ -132,7 +134,7 @@ extension PostgresLedger: LedgerWriter {
             var seen = Set<Int64>()
             for person in personRowIDs where seen.insert(person).inserted {
                 guard try exec("SELECT 1 FROM person WHERE id = $1", [String(person)]).first != nil else {
-                    throw LedgerError.gone
+                    throw try personGone(person)
                 }
                 let n = try exec(
                     PostgresLedger.insertRecordSQL + " ON CONFLICT ON CONSTRAINT record_activity DO NOTHING",
@@ -150,12 +152,15 @@ extension PostgresLedger: LedgerWriter {
     ) throws(LedgerError) {
         let now = PostgresLedger.now()
         try write { () throws in
+            // Recognised meanwhile: the lock is the reason that matters (reopen first), before the version.
+            try refuseLocked(rowID)
+            try checkVersion(.record, rowID: rowID, expected: version)
             let changed = try exec(
                 """
                 UPDATE record SET \(PostgresLedger.contentAssignments),
                     reviewed_by = CASE WHEN recognition <> $12 THEN $20 ELSE reviewed_by END,
                     reviewed_at = CASE WHEN recognition <> $12 THEN $21 ELSE reviewed_at END,
-                    updated_at = $21
+                    updated_at = $21, version = version + 1
                 WHERE id = $22
                 """, PostgresLedger.contentParameters(r) + [reviewer, now, String(rowID)]
             ).changed
@@ -165,6 +170,8 @@ extension PostgresLedger: LedgerWriter {
 
     public func deleteRecord(rowID: Int64, expected version: Int64?) throws(LedgerError) {
         try write { () throws in
+            try refuseLocked(rowID)
+            try checkVersion(.record, rowID: rowID, expected: version)
             if try exec("DELETE FROM record WHERE id = $1", [String(rowID)]).changed == 0 { throw LedgerError.gone }
         }
     }
@@ -182,22 +189,26 @@ extension PostgresLedger: LedgerWriter {
             UPDATE record SET recognition = 'recognized',
                 recognized_tenths = COALESCE(recognized_tenths, suggested_tenths, claimed_tenths),
                 recognition_note = CASE WHEN $1 = '' AND recognition = 'pending' THEN recognition_note ELSE $1 END,
-                reviewed_by = $2, reviewed_at = $3, updated_at = $3
+                reviewed_by = $2, reviewed_at = $3, updated_at = $3, version = version + 1
             WHERE id = $4 AND recognition <> 'recognized'
             """
             : """
             UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,
-                recognition_note = $1, reviewed_by = $2, reviewed_at = $3, updated_at = $3
+                recognition_note = $1, reviewed_by = $2, reviewed_at = $3, updated_at = $3, version = version + 1
             WHERE id = $4 AND recognition <> 'recognized'
             """
         return try write { () throws in
             var outcome = RecognitionOutcome()
             for id in rowIDs {
                 // The state read under the row's lock: another reviewer's decision is seen, not overwritten.
-                switch try exec("SELECT recognition FROM record WHERE id = $1 FOR UPDATE", [String(id)]).first?[0] {
+                let row = try exec("SELECT recognition, version FROM record WHERE id = $1 FOR UPDATE", [String(id)]).first
+                switch row?[0] {
                 case nil: outcome.gone += 1
                 case Recognition.recognized.rawValue:
                     if recognition == .recognized { outcome.alreadyRecognized += 1 } else { outcome.locked += 1 }
+                case _ where versions[id].map({ $0 != row!.int64(1) }) ?? false:
+                    // Changed since it was shown: decided on what the reviewer saw, or not at all.
+                    outcome.changedMeanwhile += 1
                 default:
                     if try exec(sql, [note, reviewer, now, String(id)]).changed > 0 {
                         outcome.changed += 1
@@ -219,7 +230,7 @@ extension PostgresLedger: LedgerWriter {
                     try exec(
                         """
                         UPDATE record SET recognition = 'pending', recognition_note = $1, reviewed_by = $2, reviewed_at = $3,
-                            updated_at = $3
+                            updated_at = $3, version = version + 1
                         WHERE id = $4 AND recognition = 'recognized'
                         """, [reason.trimmedField, reviewer, now, String(id)]
                     ).changed
@@ -242,7 +253,7 @@ extension PostgresLedger: LedgerWriter {
                     try exec(
                         """
                         UPDATE record SET recognition = 'pending', recognition_note = $1, reviewed_by = $2, reviewed_at = $3,
-                            updated_at = $3 WHERE id = $4
+                            updated_at = $3, version = version + 1 WHERE id = $4
                         """, [reason, reviewer, now, String(id)])
                 }
                 return true
@@ -277,7 +288,7 @@ extension PostgresLedger: LedgerWriter {
                             UPDATE record SET \(PostgresLedger.contentAssignments),
                                 reviewed_by = CASE WHEN $12 = 'pending' THEN NULL ELSE $20 END,
                                 reviewed_at = CASE WHEN $12 = 'pending' THEN NULL ELSE $21 END,
-                                updated_at = $21
+                                updated_at = $21, version = version + 1
                             WHERE id = $22
                             """, PostgresLedger.contentParameters(r) + [who, now, String(id)]
                         ).changed

@@ -91,15 +91,19 @@ import Testing
         let rid = try l.addRecord(record(p, recognition: .recognized), personRowID: pid, reviewer: "审核员")
         let raw = try psql(uri)
         // Without saying who, nothing is written.
-        #expect(failureState(raw, "UPDATE person SET name = '陈二' WHERE id = \(pid)") == PostgresSchema.noActorState)
+        #expect(
+            failureState(raw, "UPDATE person SET name = '陈二', version = version + 1 WHERE id = \(pid)")
+                == PostgresSchema.noActorState)
         try raw.exec("SET celedger.actor = 'psql 用户'")
+        // An update that does not move the row's version would let a stale save overwrite it: refused.
+        #expect(failureState(raw, "UPDATE person SET name = '陈二' WHERE id = \(pid)") == PostgresSchema.versionState)
         #expect(failureState(raw, "UPDATE record SET claimed_tenths = 999 WHERE id = \(rid)") == PostgresSchema.lockedState)
         #expect(failureState(raw, "DELETE FROM record WHERE id = \(rid)") == PostgresSchema.lockedState)
         #expect(failureState(raw, "DELETE FROM history") != nil)
         #expect(failureState(raw, "UPDATE history SET actor = 'x'") != nil)
         #expect(failureState(raw, "TRUNCATE history") != nil)
         // A change from psql is in the history under its actor, and the totals settle on the next write.
-        try raw.exec("UPDATE person SET department = '外科' WHERE id = \(pid)")
+        try raw.exec("UPDATE person SET department = '外科', version = version + 1 WHERE id = \(pid)")
         #expect(try l.history(idNumber: p.id.value).last?.actor == "psql 用户")
         #expect(try l.verifyChain() == false)  // psql's entry has no link: check names it
         _ = try l.addRecord(record(p, title: "另一课"), personRowID: pid, reviewer: "审核员")
