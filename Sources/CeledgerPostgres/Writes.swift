@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerLedger
 import Foundation
 
@@ -197,7 +198,18 @@ extension PostgresLedger: LedgerWriter {
                 recognition_note = $1, reviewed_by = $2, reviewed_at = $3, updated_at = $3, version = version + 1
             WHERE id = $4 AND recognition <> 'recognized'
             """
+        let today = Day.today()
         return try write { () throws in
+            // Nothing is recognised before it ends (`Plausibility`, issue 19): such a batch is refused whole,
+            // as on SQLite, so that the reviewer sees the dates rather than a batch half decided.
+            if recognition == .recognized {
+                let ends = try exec(
+                    "SELECT end_date FROM record WHERE id = ANY($1::bigint[]) AND recognition = 'pending'",
+                    [PostgresLedger.array(rowIDs)]
+                ).rows.compactMap { $0[0].flatMap { Day.parse($0).successValue } }
+                let late = ends.filter { $0 > today }
+                if let last = late.max() { throw LedgerError.notEnded(count: late.count, lastEnd: last) }
+            }
             var outcome = RecognitionOutcome()
             for id in rowIDs {
                 // The state read under the row's lock: another reviewer's decision is seen, not overwritten.

@@ -93,3 +93,30 @@ import Testing
         #expect(failure { try mine.deleteRecord(rowID: kept.rowID, expected: kept.version) } == .locked)
     }
 }
+
+/// Nothing recognised before it ends (issue 19), asked of both backends.
+@Suite struct NotEndedContractTests {
+    @Test(arguments: Backend.allCases)
+    func recognisingABatchWithAnActivityNotYetEndedIsRefusedWholeNamingTheLastEnd(_ backend: Backend) throws {
+        guard let l = try backend.make() else { return }
+        let p = person("赵六", "36010219800101004")
+        let pid = try l.addPerson(p)
+        let ended = try l.addRecord(record(p), personRowID: pid, reviewer: "审核员")
+        let start = today(), end = today().adding(days: 40)
+        let running = try l.addRecord(
+            record(p, title: "规培在读", start: start.iso, end: end.iso), personRowID: pid, reviewer: "审核员")
+        let e = failure {
+            _ = try l.decideRecognition(rowIDs: [ended, running], to: .recognized, reason: "", reviewer: "审核员", expected: [:])
+        }
+        #expect(e == .notEnded(count: 1, lastEnd: end))
+        #expect(e?.message.zh.contains(end.iso) == true && e?.message.zh.contains("未做任何改动") == true)
+        // The whole batch was left: the ended record is still pending too.
+        #expect(try l.records(personRowID: pid, year: 2024).first?.record.recognition == .pending)
+        #expect(try l.records(personRowID: pid, year: end.year).first { $0.rowID == running }?.record.recognition == .pending)
+        // Once the batch holds only ended activities, it goes through; a rejection needs no end.
+        let ok = try l.decideRecognition(rowIDs: [ended], to: .recognized, reason: "", reviewer: "审核员", expected: [:])
+        #expect(ok.changed == 1)
+        let no = try l.decideRecognition(rowIDs: [running], to: .rejected, reason: "尚未结业", reviewer: "审核员", expected: [:])
+        #expect(no.changed == 1)
+    }
+}
