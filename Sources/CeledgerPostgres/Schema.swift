@@ -33,7 +33,7 @@ enum PostgresSchema {
     static let chainLock: Int64 = 0x4345_4C47_0002
 
     /// In order; the name is what `schema_version` keeps.
-    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2)]
+    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2), ("pg3", v3)]
 
     static var current: String { migrations.last!.version }
 
@@ -321,6 +321,83 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION celedger_version_moves();
         CREATE TRIGGER record_version BEFORE UPDATE ON record
             FOR EACH ROW EXECUTE FUNCTION celedger_version_moves();
+        """
+
+    /// What the proof table's trigger raises for a delete or a change other than one removal.
+    static let evidenceKeptState = "CL004"
+
+    static let evidenceHistoryColumns = ["record_id", "name", "size", "type", "sha256", "removed_reason"]
+
+    /// pg3: proof of records (issue 19), as SQLite's v8. The bytes live in the ledger (`bytea` beside the
+    /// name, size, kind and SHA-256) so that a dump carries them and no path outside can go missing.
+    /// Nothing is ever deleted: a removal is an update setting who, when and why, refused a second time;
+    /// the bytes and the other columns never change (the trigger, whoever writes). `record_id` has no
+    /// foreign key on purpose: a deleted record keeps its proof, so that undoing the deletion (which
+    /// reinserts the record with its id) brings both back. The history gets entity `evidence` with the
+    /// columns SQLite's triggers name (record, name, size, kind, SHA-256 standing for the bytes, removal
+    /// reason); an insert carries its values, as pg1's person and record entries do (SQLite reads them from
+    /// the row instead).
+    static let v3 = """
+        CREATE TABLE evidence (
+            id             BIGSERIAL PRIMARY KEY,
+            record_id      BIGINT NOT NULL,
+            name           TEXT NOT NULL CHECK (char_length(name) BETWEEN 1 AND 120 AND strpos(name, '/') = 0),
+            size           INTEGER NOT NULL CHECK (size BETWEEN 1 AND 20971520),
+            type           TEXT NOT NULL CHECK (type IN ('pdf', 'jpeg', 'png', 'ofd')),
+            sha256         TEXT NOT NULL CHECK (length(sha256) = 64),
+            added_at       TEXT NOT NULL,
+            added_by       TEXT NOT NULL,
+            removed_at     TEXT,
+            removed_by     TEXT,
+            removed_reason TEXT,
+            bytes          BYTEA NOT NULL CHECK (length(bytes) = size),
+            CHECK ((removed_at IS NULL) = (removed_reason IS NULL))
+        );
+        CREATE INDEX evidence_record ON evidence(record_id, id);
+
+        CREATE FUNCTION evidence_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                RAISE EXCEPTION 'celedger: proof is removed with a reason, never deleted' USING ERRCODE = '\(evidenceKeptState)';
+            END IF;
+            IF OLD.removed_at IS NOT NULL OR NEW.removed_at IS NULL OR NEW.id IS DISTINCT FROM OLD.id
+               OR NEW.record_id IS DISTINCT FROM OLD.record_id OR NEW.name IS DISTINCT FROM OLD.name
+               OR NEW.size IS DISTINCT FROM OLD.size OR NEW.type IS DISTINCT FROM OLD.type
+               OR NEW.sha256 IS DISTINCT FROM OLD.sha256 OR NEW.added_at IS DISTINCT FROM OLD.added_at
+               OR NEW.added_by IS DISTINCT FROM OLD.added_by OR NEW.bytes IS DISTINCT FROM OLD.bytes THEN
+                RAISE EXCEPTION 'celedger: proof is only ever removed, once' USING ERRCODE = '\(evidenceKeptState)';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER evidence_kept BEFORE UPDATE OR DELETE ON evidence
+            FOR EACH ROW EXECUTE FUNCTION evidence_kept();
+        CREATE TRIGGER evidence_no_truncate BEFORE TRUNCATE ON evidence
+            FOR EACH STATEMENT EXECUTE FUNCTION celedger_append_only();
+
+        ALTER TABLE history DROP CONSTRAINT history_entity_check;
+        ALTER TABLE history ADD CONSTRAINT history_entity_check CHECK (entity IN ('person', 'record', 'evidence'));
+
+        -- The person of the record, or (the record deleted since) the person the proof's history names.
+        CREATE FUNCTION evidence_history() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE who text;
+        BEGIN
+            who := coalesce(
+                (SELECT p.id_number FROM record r JOIN person p ON p.id = r.person_id WHERE r.id = NEW.record_id),
+                (SELECT h.id_number FROM history h WHERE h.entity = 'evidence' AND h.entity_id = NEW.id ORDER BY h.id LIMIT 1));
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values)
+                VALUES (\(now), celedger_actor(), 'insert', 'evidence', NEW.id, who, \(object(evidenceHistoryColumns, "NEW")));
+            ELSE
+                INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, new_values)
+                VALUES (\(now), celedger_actor(), 'update', 'evidence', NEW.id, who,
+                        \(object(evidenceHistoryColumns, "OLD")), \(object(evidenceHistoryColumns, "NEW")));
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER evidence_history AFTER INSERT OR UPDATE ON evidence
+            FOR EACH ROW EXECUTE FUNCTION evidence_history();
+        CREATE TRIGGER evidence_changed AFTER INSERT OR UPDATE ON evidence
+            FOR EACH STATEMENT EXECUTE FUNCTION ledger_changed();
         """
 
     /// Brings the database to the current schema in one transaction, under an advisory lock so that two

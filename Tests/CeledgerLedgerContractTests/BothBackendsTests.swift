@@ -110,6 +110,25 @@ import Testing
         #expect(try l.verifyChain() == false)
     }
 
+    @Test func rawSQLCannotDeleteOrAlterProofAndItsEntriesAreChained() throws {
+        guard let uri = try Backend.newDatabase() else { return }
+        let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "审核员")
+        let p = person("陈四", "36010219800101013")
+        let pid = try l.addPerson(p)
+        let rid = try l.addRecord(record(p), personRowID: pid, reviewer: "审核员")
+        let e = try l.addEvidence(recordRowID: rid, name: "证书.pdf", bytes: EvidenceContractTests.pdf, clerk: "审核员")
+        let raw = try psql(uri)
+        try raw.exec("SET celedger.actor = 'psql 用户'")
+        #expect(failureState(raw, "DELETE FROM evidence WHERE id = \(e.id)") == PostgresSchema.evidenceKeptState)
+        #expect(failureState(raw, "UPDATE evidence SET bytes = '\\x00' WHERE id = \(e.id)") == PostgresSchema.evidenceKeptState)
+        #expect(failureState(raw, "TRUNCATE evidence") != nil)
+        _ = try l.removeEvidence(id: e.id, reason: "重复", clerk: "审核员")
+        #expect(
+            failureState(raw, "UPDATE evidence SET removed_reason = '改' WHERE id = \(e.id)") == PostgresSchema.evidenceKeptState)
+        #expect(try l.evidenceBytes(id: e.id) == EvidenceContractTests.pdf)
+        #expect(try l.verifyChain())
+    }
+
     @Test func theChainVerifiesAndNoticesAnEntryChangedBehindTheTriggers() throws {
         guard let uri = try Backend.newDatabase() else { return }
         let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "r")
