@@ -39,7 +39,7 @@ extension PostgresLedger {
     static let recordColumns_ = """
         r.id, r.mode, r.category, r.title, r.provider, r.start_date, r.end_date, r.assessment, r.score, r.claimed_tenths,
         r.recognized_tenths, r.recognition, r.certificate_no, r.note, r.recognition_note, r.basis, r.quantity, r.role,
-        r.suggested_tenths, r.reviewed_by, r.reviewed_at, r.version
+        r.suggested_tenths, r.reviewed_by, r.reviewed_at, r.version, r.entered_by, r.changed_by
         """
 
     /// A record from `recordColumns_` read from column `i` on.
@@ -57,7 +57,7 @@ extension PostgresLedger {
             suggestedHours: row[i + 18].flatMap { Int($0) }.map(Hours.init(tenths:)))
         return StoredRecord(
             rowID: row.int64(i), record: r, reviewedBy: row[i + 19], reviewedAt: row[i + 20],
-            version: row[i + 21].flatMap { Int64($0) } ?? 1)
+            version: row[i + 21].flatMap { Int64($0) } ?? 1, enteredBy: row[i + 22], changedBy: row[i + 23])
     }
 
     // MARK: The persons list
@@ -405,10 +405,10 @@ extension PostgresLedger {
         return try read { () throws in
             try exec(sql, values).rows.map { row in
                 let pid = ResidentID(
-                    unchecked: row.text(23), birthDate: Day.parse(row.text(25)).successValue ?? Day.firstOf(year: 1900),
-                    gender: Gender(rawValue: row.text(26)) ?? .male)
+                    unchecked: row.text(25), birthDate: Day.parse(row.text(27)).successValue ?? Day.firstOf(year: 1900),
+                    gender: Gender(rawValue: row.text(28)) ?? .male)
                 return PendingRow(
-                    personRowID: row.int64(22), personName: row.text(24), stored: PostgresLedger.record(row, personID: pid))
+                    personRowID: row.int64(24), personName: row.text(26), stored: PostgresLedger.record(row, personID: pid))
             }
         }
     }

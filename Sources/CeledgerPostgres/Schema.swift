@@ -33,7 +33,7 @@ enum PostgresSchema {
     static let chainLock: Int64 = 0x4345_4C47_0002
 
     /// In order; the name is what `schema_version` keeps.
-    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2), ("pg3", v3)]
+    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2), ("pg3", v3), ("pg4", v4)]
 
     static var current: String { migrations.last!.version }
 
@@ -398,6 +398,23 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION evidence_history();
         CREATE TRIGGER evidence_changed AFTER INSERT OR UPDATE ON evidence
             FOR EACH STATEMENT EXECUTE FUNCTION ledger_changed();
+        """
+
+    /// pg4: who entered a record and who last changed its content, on the row (as SQLite's v7), so that a
+    /// screen shows them without reading the history. An insert names the session's actor unless the
+    /// statement names someone (every insert path, the imports' COPY too, gets it from the trigger); an
+    /// edit of the content sets `changed_by` in its statement. Records from before pg4 keep NULL: their
+    /// history's insert entry says who entered them.
+    static let v4 = """
+        ALTER TABLE record ADD COLUMN entered_by TEXT, ADD COLUMN changed_by TEXT;
+        CREATE FUNCTION record_authors() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.entered_by := coalesce(NEW.entered_by, celedger_actor());
+            NEW.changed_by := coalesce(NEW.changed_by, NEW.entered_by);
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER record_authors BEFORE INSERT ON record
+            FOR EACH ROW EXECUTE FUNCTION record_authors();
         """
 
     /// Brings the database to the current schema in one transaction, under an advisory lock so that two

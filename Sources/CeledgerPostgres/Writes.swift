@@ -161,7 +161,7 @@ extension PostgresLedger: LedgerWriter {
                 UPDATE record SET \(PostgresLedger.contentAssignments),
                     reviewed_by = CASE WHEN recognition <> $12 THEN $20 ELSE reviewed_by END,
                     reviewed_at = CASE WHEN recognition <> $12 THEN $21 ELSE reviewed_at END,
-                    updated_at = $21, version = version + 1
+                    updated_at = $21, changed_by = celedger_actor(), version = version + 1
                 WHERE id = $22
                 """, PostgresLedger.contentParameters(r) + [reviewer, now, String(rowID)]
             ).changed
@@ -300,7 +300,7 @@ extension PostgresLedger: LedgerWriter {
                             UPDATE record SET \(PostgresLedger.contentAssignments),
                                 reviewed_by = CASE WHEN $12 = 'pending' THEN NULL ELSE $20 END,
                                 reviewed_at = CASE WHEN $12 = 'pending' THEN NULL ELSE $21 END,
-                                updated_at = $21, version = version + 1
+                                updated_at = $21, changed_by = celedger_actor(), version = version + 1
                             WHERE id = $22
                             """, PostgresLedger.contentParameters(r) + [who, now, String(id)]
                         ).changed

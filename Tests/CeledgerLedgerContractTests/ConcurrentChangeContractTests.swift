@@ -77,6 +77,8 @@ import Testing
         }
         let kept = try #require(try mine.records(personRowID: pid, year: 2024).first)
         #expect(kept.record.note == "王芳改的" && kept.record.provider == "省医学会")
+        // Who entered it and who changed it last, on the record itself.
+        #expect(shown.enteredBy == "李明" && kept.enteredBy == "李明" && kept.changedBy == "王芳")
 
         // A recognition asked on what the reviewer saw is left when the record changed meanwhile.
         let outcome = try mine.decideRecognition(
