@@ -33,7 +33,7 @@ enum PostgresSchema {
     static let chainLock: Int64 = 0x4345_4C47_0002
 
     /// In order; the name is what `schema_version` keeps.
-    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2), ("pg3", v3), ("pg4", v4)]
+    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2), ("pg3", v3), ("pg4", v4), ("pg5", v5)]
 
     static var current: String { migrations.last!.version }
 
@@ -417,10 +417,39 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION record_authors();
         """
 
+    /// pg5: the persons list's order by name is SQLite v9's, full pinyin (`PinyinIndex.nameKey(of:)`), no
+    /// longer pg1's first initial then the code points, so that both backends page a list alike. The key
+    /// is computed in Swift, so it is a stored column every write of a name fills; the rows already there
+    /// get theirs in the same transaction (`fillNameKeys`), without a history entry each (a key changes
+    /// no one's details).
+    static let v5 = """
+        DROP INDEX person_name_key;
+        DROP INDEX person_unit_name;
+        ALTER TABLE person DROP COLUMN name_key;
+        ALTER TABLE person ADD COLUMN name_key TEXT COLLATE "C" NOT NULL DEFAULT '';
+        CREATE INDEX person_name_key ON person(name_key, id);
+        CREATE INDEX person_unit_name ON person(unit, department, name_key, id);
+        """
+
+    /// Fills the name key of every person without one (after pg5), with the history's trigger set aside
+    /// inside the migration's transaction, as SQLite's v9 does.
+    static func fillNameKeys(_ c: PGConnection, _ nameKey: (String) -> String) throws(PGFailure) {
+        let rows = try c.exec("SELECT id, name FROM person WHERE name_key = '' ORDER BY id").rows
+        guard !rows.isEmpty else { return }
+        try c.exec("ALTER TABLE person DISABLE TRIGGER person_history")
+        try c.exec(
+            """
+            UPDATE person p SET name_key = k.key, version = p.version + 1
+            FROM unnest($1::bigint[], $2::text[]) AS k(id, key) WHERE p.id = k.id
+            """,
+            [PostgresLedger.array(rows.map { $0.int64(0) }), PostgresLedger.textArray(rows.map { nameKey($0.text(1)) })])
+        try c.exec("ALTER TABLE person ENABLE TRIGGER person_history")
+    }
+
     /// Brings the database to the current schema in one transaction, under an advisory lock so that two
     /// processes opening a new ledger at once do not both create it. A database with tables of its own
     /// but no `schema_version` is not a celedger ledger and is left untouched.
-    static func migrate(_ c: PGConnection) throws(PGFailure) -> MigrationOutcome {
+    static func migrate(_ c: PGConnection, nameKey: (String) -> String) throws(PGFailure) -> MigrationOutcome {
         try c.exec("BEGIN")
         do {
             try c.exec("SELECT pg_advisory_xact_lock($1)", [String(migrationLock)])
@@ -446,6 +475,7 @@ enum PostgresSchema {
             var ran = 0
             for m in migrations where !applied.contains(m.version) {
                 try c.exec(m.sql)
+                if m.version == "pg5" { try fillNameKeys(c, nameKey) }
                 try c.exec(
                     "INSERT INTO schema_version (version, applied_at) VALUES ($1, \(now))", [m.version])
                 ran += 1

@@ -51,6 +51,7 @@ extension PostgresLedger: LedgerWriter {
     public func addPerson(_ p: Person) throws(LedgerError) -> Int64 {
         let now = PostgresLedger.now()
         let initials = pinyin.initials(of: p.name)
+        let key = pinyin.nameKey(of: p.name)
         return try write { () throws in
             if try exec("SELECT id FROM person WHERE id_number = $1", [p.id.value]).first != nil {
                 throw LedgerError.duplicatePerson(maskedID: p.id.masked)
@@ -59,9 +60,9 @@ extension PostgresLedger: LedgerWriter {
                 return try exec(
                     """
                     INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
-                        specialty, status, status_date, category, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id
-                    """, PostgresLedger.personParameters(p, initials: initials) + [now]
+                        specialty, status, status_date, category, created_at, updated_at, name_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id
+                    """, PostgresLedger.personParameters(p, initials: initials) + [now, key]
                 ).first!.int64(0)
             } catch let f as PGFailure where f.sqlState == "23505" {
                 // Another clerk added the same ID number a moment before.
@@ -89,9 +90,9 @@ extension PostgresLedger: LedgerWriter {
                 """
                 UPDATE person SET id_number = $1, name = $2, name_initials = $3, gender = $4, birth_date = $5, unit = $6,
                     department = $7, title = $8, title_level = $9, specialty = $10, status = $11, status_date = $12,
-                    category = $13, updated_at = $14, version = version + 1
+                    category = $13, updated_at = $14, name_key = $16, version = version + 1
                 WHERE id = $15
-                """, PostgresLedger.personParameters(p, initials: initials) + [now, String(rowID)]
+                """, PostgresLedger.personParameters(p, initials: initials) + [now, String(rowID), pinyin.nameKey(of: p.name)]
             ).changed
             if changed == 0 { throw LedgerError.gone }
         }

@@ -129,6 +129,40 @@ import Testing
         #expect(try l.verifyChain())
     }
 
+    @Test func aLedgerFromBeforePg5GetsSQLitesNameOrderWithoutAHistoryEntryEach() throws {
+        guard let uri = try Backend.newDatabase() else { return }
+        // A ledger as pg4 left it, persons written from psql (pg1's generated key: initial, then code points).
+        let raw = try psql(uri)
+        try raw.exec("CREATE TABLE schema_version (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for m in PostgresSchema.migrations where m.version != "pg5" {
+            try raw.exec(m.sql)
+            try raw.exec("INSERT INTO schema_version VALUES ($1, 'then')", [m.version])
+        }
+        try raw.exec("SET celedger.actor = 'psql 用户'")
+        let names = ["郭婷", "高峰", "刘洋", "李娜", "单雄", "欧阳明"]
+        let sqlite = try SQLiteLedger.inMemory(pinyin: pinyin, actor: "r", rules: shippedRules)
+        for (i, n) in names.enumerated() {
+            let p = person(n, "3601021980010102\(i)")
+            _ = try sqlite.addPerson(p)
+            try raw.exec(
+                """
+                INSERT INTO person (id_number, name, name_initials, gender, birth_date, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, 'then', 'then')
+                """, [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso])
+        }
+        let entries = try raw.exec("SELECT count(*) FROM history").first!.int(0)
+        let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "r")
+        #expect(try l.schemaVersion() == "pg5")
+        let q = PersonListQuery(year: 2024)
+        #expect(shown(try allRows(l, q)) == shown(try allRows(sqlite, q)))
+        #expect(try raw.exec("SELECT count(*) FROM history").first!.int(0) == entries)
+        // A name written later is keyed by the write.
+        let later = person("高小", "36010219800101029")
+        _ = try l.addPerson(later)
+        _ = try sqlite.addPerson(later)
+        #expect(shown(try allRows(l, q)) == shown(try allRows(sqlite, q)))
+    }
+
     @Test func theChainVerifiesAndNoticesAnEntryChangedBehindTheTriggers() throws {
         guard let uri = try Backend.newDatabase() else { return }
         let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "r")
