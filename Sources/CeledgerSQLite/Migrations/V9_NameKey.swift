@@ -19,7 +19,8 @@ extension Schema {
         let trigger = try String.fetchOne(
             db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_update_history'")
         if trigger != nil { try db.execute(sql: "DROP TRIGGER person_update_history") }
-        try db.execute(sql: "UPDATE person SET name_key = \(nameKeyFunction)(name)")
+        // v7's trigger refuses an update that does not move the row version: the fill moves it too.
+        try db.execute(sql: "UPDATE person SET name_key = \(nameKeyFunction)(name), version = version + 1")
         if let trigger { try db.execute(sql: trigger) }
         try db.execute(sql: "CREATE INDEX person_name_key ON person(name_key)")
         try db.execute(sql: "CREATE INDEX person_unit_name ON person(unit, department, name_key)")
