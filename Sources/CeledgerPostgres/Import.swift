@@ -21,9 +21,8 @@ extension PostgresLedger {
         for i in 0..<count {
             let (p, recs) = next()
             persons.append(
-                [String(i)]
-                    + PostgresLedger.personParameters(
-                        p, initials: pinyin.initials(of: p.name), nameKey: pinyin.nameKey(of: p.name)))
+                [String(i)] + PostgresLedger.personParameters(p, initials: pinyin.initials(of: p.name))
+                    + [pinyin.nameKey(of: p.name)])
             for r in recs {
                 var row = PostgresLedger.insertParameters(r, person: Int64(i), reviewer: nil, reviewedAt: nil, now: now)
                 if r.recognition != .pending {
@@ -53,9 +52,9 @@ extension PostgresLedger {
                 CREATE TEMP TABLE staging_ids ON COMMIT DROP AS
                 WITH added AS (
                     INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title,
-                        title_level, specialty, status, status_date, category, name_key, created_at, updated_at)
+                        title_level, specialty, status, status_date, category, created_at, updated_at, name_key)
                     SELECT id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
-                        specialty, status, status_date, category, name_key, $1, $1
+                        specialty, status, status_date, category, $1, $1, name_key
                     FROM (SELECT DISTINCT ON (id_number) * FROM staging_person ORDER BY id_number, seq) s
                     -- in the order given: row ids follow it, as in the SQLite ledger
                     ORDER BY seq

@@ -2,8 +2,8 @@ import CeledgerDomain
 import CeledgerLedger
 
 // What the SQLite ledger has and a server ledger does not yet: clerks (on a server they are to be login roles,
-// docs/postgresql.md) and proof files. Reads answer truthfully (a server ledger has no clerks and no proof);
-// writes refuse in the clerk's words, changing nothing.
+// docs/postgresql.md). Reads answer truthfully (a server ledger has no clerks); writes refuse in the clerk's
+// words, changing nothing.
 extension PostgresLedger {
     public func clerks() throws(LedgerError) -> [Clerk] { [] }
     public func actingClerk() throws(LedgerError) -> Clerk? { nil }
@@ -19,15 +19,5 @@ extension PostgresLedger {
     public func removeClerk(name: String) throws(LedgerError) {
         throw .notOnThisLedger(
             what: Message(zh: "经办人（服务器上的经办人将是数据库登录角色）", en: "keep clerks (on a server they are to be login roles)"))
-    }
-
-    public func evidence(recordRowIDs: [Int64], includingRemoved: Bool) throws(LedgerError) -> [EvidenceItem] { [] }
-    public func evidenceItem(id: Int64) throws(LedgerError) -> EvidenceItem? { nil }
-    public func evidenceBytes(id: Int64) throws(LedgerError) -> [UInt8] { throw .noEvidence(id: id) }
-    public func addEvidence(recordRowID: Int64, name: String, bytes: [UInt8], clerk: String) throws(LedgerError) -> EvidenceItem {
-        throw .notOnThisLedger(what: Message(zh: "证明材料", en: "keep proof files"))
-    }
-    public func removeEvidence(id: Int64, reason: String, clerk: String) throws(LedgerError) -> EvidenceItem {
-        throw .noEvidence(id: id)
     }
 }

@@ -69,7 +69,13 @@ public final class PostgresLedger: @unchecked Sendable {
         let connection = try PGConnection(uri: uri)
         let location = connection.maskedURI
         do {
-            switch try PostgresSchema.migrate(connection) {
+            // The pinyin table is read only when a migration has names to key.
+            var index: PinyinIndex?
+            let nameKey = { (name: String) -> String in
+                if index == nil { index = pinyinLoader() }
+                return index!.nameKey(of: name)
+            }
+            switch try PostgresSchema.migrate(connection, nameKey: nameKey) {
             case .notALedger: throw LedgerError.notALedger(path: location)
             case .newer: throw LedgerError.newerSchema(path: location)
             case .current, .migrated: break

@@ -18,7 +18,7 @@ extension PostgresLedger {
 
     static let personColumns = """
         p.id, p.id_number, p.name, p.gender, p.birth_date, p.unit, p.department, p.title, p.title_level, p.specialty,
-        p.status, p.status_date, p.category
+        p.status, p.status_date, p.category, p.version
         """
 
     /// A person from `personColumns` read from column `i` on (the id first).
@@ -33,13 +33,13 @@ extension PostgresLedger {
             status: EmploymentStatus(rawValue: row.text(i + 10)) ?? .active,
             statusDate: row[i + 11].flatMap { Day.parse($0).successValue },
             category: PersonCategory(rawValue: row.text(i + 12)) ?? .employee)
-        return StoredPerson(rowID: row.int64(i), person: p)
+        return StoredPerson(rowID: row.int64(i), person: p, version: row[i + 13].flatMap { Int64($0) } ?? 1)
     }
 
     static let recordColumns_ = """
         r.id, r.mode, r.category, r.title, r.provider, r.start_date, r.end_date, r.assessment, r.score, r.claimed_tenths,
         r.recognized_tenths, r.recognition, r.certificate_no, r.note, r.recognition_note, r.basis, r.quantity, r.role,
-        r.suggested_tenths, r.reviewed_by, r.reviewed_at
+        r.suggested_tenths, r.reviewed_by, r.reviewed_at, r.version, r.entered_by, r.changed_by
         """
 
     /// A record from `recordColumns_` read from column `i` on.
@@ -55,7 +55,9 @@ extension PostgresLedger {
             recognitionNote: row.text(i + 14), basis: row[i + 15], quantity: row[i + 16].flatMap { Int($0) },
             role: Role(rawValue: row.text(i + 17)) ?? .participant,
             suggestedHours: row[i + 18].flatMap { Int($0) }.map(Hours.init(tenths:)))
-        return StoredRecord(rowID: row.int64(i), record: r, reviewedBy: row[i + 19], reviewedAt: row[i + 20])
+        return StoredRecord(
+            rowID: row.int64(i), record: r, reviewedBy: row[i + 19], reviewedAt: row[i + 20],
+            version: row[i + 21].flatMap { Int64($0) } ?? 1, enteredBy: row[i + 22], changedBy: row[i + 23])
     }
 
     // MARK: The persons list
@@ -403,10 +405,10 @@ extension PostgresLedger {
         return try read { () throws in
             try exec(sql, values).rows.map { row in
                 let pid = ResidentID(
-                    unchecked: row.text(22), birthDate: Day.parse(row.text(24)).successValue ?? Day.firstOf(year: 1900),
-                    gender: Gender(rawValue: row.text(25)) ?? .male)
+                    unchecked: row.text(25), birthDate: Day.parse(row.text(27)).successValue ?? Day.firstOf(year: 1900),
+                    gender: Gender(rawValue: row.text(28)) ?? .male)
                 return PendingRow(
-                    personRowID: row.int64(21), personName: row.text(23), stored: PostgresLedger.record(row, personID: pid))
+                    personRowID: row.int64(24), personName: row.text(26), stored: PostgresLedger.record(row, personID: pid))
             }
         }
     }
@@ -459,7 +461,7 @@ extension PostgresLedger {
                     current = row
                     items.removeAll(keepingCapacity: true)
                 }
-                if let item = PostgresLedger.yearItem(row, at: 13) { items.append(item) }
+                if let item = PostgresLedger.yearItem(row, at: 14) { items.append(item) }
             }
             try flush()
         }

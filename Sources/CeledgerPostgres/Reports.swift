@@ -104,9 +104,9 @@ extension PostgresLedger {
         let rows = try read { () throws in try exec(sql, values).rows }
         for r in rows {
             let pid = ResidentID(
-                unchecked: r.text(21), birthDate: Day.parse(r.text(22)).successValue ?? Day.firstOf(year: 1900),
-                gender: Gender(rawValue: r.text(23)) ?? .male)
-            do { try each(PostgresLedger.record(r, personID: pid), r.text(24)) } catch { throw mapped(error) }
+                unchecked: r.text(24), birthDate: Day.parse(r.text(25)).successValue ?? Day.firstOf(year: 1900),
+                gender: Gender(rawValue: r.text(26)) ?? .male)
+            do { try each(PostgresLedger.record(r, personID: pid), r.text(27)) } catch { throw mapped(error) }
         }
     }
 }

@@ -25,13 +25,15 @@ enum PostgresSchema {
     static let lockedState = "CL001"
     /// What a write without `celedger.actor` raises.
     static let noActorState = "CL002"
+    /// What an update that does not move a row's version raises (pg2).
+    static let versionState = "CL003"
     /// Serialises migrations between processes opening the same ledger at once.
     static let migrationLock: Int64 = 0x4345_4C47_0001
     /// Serialises the hash chain's extension: links are appended in commit order.
     static let chainLock: Int64 = 0x4345_4C47_0002
 
     /// In order; the name is what `schema_version` keeps.
-    static let migrations: [(version: String, sql: String)] = [("pg1", v1)]
+    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2), ("pg3", v3), ("pg4", v4), ("pg5", v5)]
 
     static var current: String { migrations.last!.version }
 
@@ -76,7 +78,7 @@ enum PostgresSchema {
             created_at    TEXT NOT NULL,
             updated_at    TEXT NOT NULL,
             -- the list's orders, as SQLite's v3 generates them
-            name_key      TEXT COLLATE "C" NOT NULL DEFAULT '',
+            name_key      TEXT COLLATE "C" GENERATED ALWAYS AS (substr(name_initials, 1, 1) || name) STORED,
             title_rank    INTEGER GENERATED ALWAYS AS (CASE title_level WHEN 'junior' THEN 1 WHEN 'intermediate' THEN 2
                               WHEN 'deputy_senior' THEN 3 WHEN 'senior' THEN 4 ELSE 5 END) STORED,
             CHECK ((status = 'active') = (status_date IS NULL))
@@ -300,10 +302,154 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION ledger_changed();
         """
 
+    /// pg2: no lost updates (issue 17), as SQLite's v7. Persons and records carry a row version that every
+    /// update moves by exactly one, in the statement itself (`version = version + 1`); a save carries the
+    /// version it read and is refused when the row moved since (`PostgresLedger.checkVersion`). The trigger
+    /// refuses an update that forgets it, so that no writer (celedger or psql) can change a row without the
+    /// next save noticing.
+    static let v2 = """
+        ALTER TABLE person ADD COLUMN version BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1);
+        ALTER TABLE record ADD COLUMN version BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1);
+        CREATE FUNCTION celedger_version_moves() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.version IS DISTINCT FROM OLD.version + 1 THEN
+                RAISE EXCEPTION 'celedger: an update must set version = version + 1' USING ERRCODE = '\(versionState)';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER person_version BEFORE UPDATE ON person
+            FOR EACH ROW EXECUTE FUNCTION celedger_version_moves();
+        CREATE TRIGGER record_version BEFORE UPDATE ON record
+            FOR EACH ROW EXECUTE FUNCTION celedger_version_moves();
+        """
+
+    /// What the proof table's trigger raises for a delete or a change other than one removal.
+    static let evidenceKeptState = "CL004"
+
+    static let evidenceHistoryColumns = ["record_id", "name", "size", "type", "sha256", "removed_reason"]
+
+    /// pg3: proof of records (issue 19), as SQLite's v8. The bytes live in the ledger (`bytea` beside the
+    /// name, size, kind and SHA-256) so that a dump carries them and no path outside can go missing.
+    /// Nothing is ever deleted: a removal is an update setting who, when and why, refused a second time;
+    /// the bytes and the other columns never change (the trigger, whoever writes). `record_id` has no
+    /// foreign key on purpose: a deleted record keeps its proof, so that undoing the deletion (which
+    /// reinserts the record with its id) brings both back. The history gets entity `evidence` with the
+    /// columns SQLite's triggers name (record, name, size, kind, SHA-256 standing for the bytes, removal
+    /// reason); an insert carries its values, as pg1's person and record entries do (SQLite reads them from
+    /// the row instead).
+    static let v3 = """
+        CREATE TABLE evidence (
+            id             BIGSERIAL PRIMARY KEY,
+            record_id      BIGINT NOT NULL,
+            name           TEXT NOT NULL CHECK (char_length(name) BETWEEN 1 AND 120 AND strpos(name, '/') = 0),
+            size           INTEGER NOT NULL CHECK (size BETWEEN 1 AND 20971520),
+            type           TEXT NOT NULL CHECK (type IN ('pdf', 'jpeg', 'png', 'ofd')),
+            sha256         TEXT NOT NULL CHECK (length(sha256) = 64),
+            added_at       TEXT NOT NULL,
+            added_by       TEXT NOT NULL,
+            removed_at     TEXT,
+            removed_by     TEXT,
+            removed_reason TEXT,
+            bytes          BYTEA NOT NULL CHECK (length(bytes) = size),
+            CHECK ((removed_at IS NULL) = (removed_reason IS NULL))
+        );
+        CREATE INDEX evidence_record ON evidence(record_id, id);
+
+        CREATE FUNCTION evidence_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                RAISE EXCEPTION 'celedger: proof is removed with a reason, never deleted' USING ERRCODE = '\(evidenceKeptState)';
+            END IF;
+            IF OLD.removed_at IS NOT NULL OR NEW.removed_at IS NULL OR NEW.id IS DISTINCT FROM OLD.id
+               OR NEW.record_id IS DISTINCT FROM OLD.record_id OR NEW.name IS DISTINCT FROM OLD.name
+               OR NEW.size IS DISTINCT FROM OLD.size OR NEW.type IS DISTINCT FROM OLD.type
+               OR NEW.sha256 IS DISTINCT FROM OLD.sha256 OR NEW.added_at IS DISTINCT FROM OLD.added_at
+               OR NEW.added_by IS DISTINCT FROM OLD.added_by OR NEW.bytes IS DISTINCT FROM OLD.bytes THEN
+                RAISE EXCEPTION 'celedger: proof is only ever removed, once' USING ERRCODE = '\(evidenceKeptState)';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER evidence_kept BEFORE UPDATE OR DELETE ON evidence
+            FOR EACH ROW EXECUTE FUNCTION evidence_kept();
+        CREATE TRIGGER evidence_no_truncate BEFORE TRUNCATE ON evidence
+            FOR EACH STATEMENT EXECUTE FUNCTION celedger_append_only();
+
+        ALTER TABLE history DROP CONSTRAINT history_entity_check;
+        ALTER TABLE history ADD CONSTRAINT history_entity_check CHECK (entity IN ('person', 'record', 'evidence'));
+
+        -- The person of the record, or (the record deleted since) the person the proof's history names.
+        CREATE FUNCTION evidence_history() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE who text;
+        BEGIN
+            who := coalesce(
+                (SELECT p.id_number FROM record r JOIN person p ON p.id = r.person_id WHERE r.id = NEW.record_id),
+                (SELECT h.id_number FROM history h WHERE h.entity = 'evidence' AND h.entity_id = NEW.id ORDER BY h.id LIMIT 1));
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values)
+                VALUES (\(now), celedger_actor(), 'insert', 'evidence', NEW.id, who, \(object(evidenceHistoryColumns, "NEW")));
+            ELSE
+                INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, new_values)
+                VALUES (\(now), celedger_actor(), 'update', 'evidence', NEW.id, who,
+                        \(object(evidenceHistoryColumns, "OLD")), \(object(evidenceHistoryColumns, "NEW")));
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER evidence_history AFTER INSERT OR UPDATE ON evidence
+            FOR EACH ROW EXECUTE FUNCTION evidence_history();
+        CREATE TRIGGER evidence_changed AFTER INSERT OR UPDATE ON evidence
+            FOR EACH STATEMENT EXECUTE FUNCTION ledger_changed();
+        """
+
+    /// pg4: who entered a record and who last changed its content, on the row (as SQLite's v7), so that a
+    /// screen shows them without reading the history. An insert names the session's actor unless the
+    /// statement names someone (every insert path, the imports' COPY too, gets it from the trigger); an
+    /// edit of the content sets `changed_by` in its statement. Records from before pg4 keep NULL: their
+    /// history's insert entry says who entered them.
+    static let v4 = """
+        ALTER TABLE record ADD COLUMN entered_by TEXT, ADD COLUMN changed_by TEXT;
+        CREATE FUNCTION record_authors() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.entered_by := coalesce(NEW.entered_by, celedger_actor());
+            NEW.changed_by := coalesce(NEW.changed_by, NEW.entered_by);
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER record_authors BEFORE INSERT ON record
+            FOR EACH ROW EXECUTE FUNCTION record_authors();
+        """
+
+    /// pg5: the persons list's order by name is SQLite v9's, full pinyin (`PinyinIndex.nameKey(of:)`), no
+    /// longer pg1's first initial then the code points, so that both backends page a list alike. The key
+    /// is computed in Swift, so it is a stored column every write of a name fills; the rows already there
+    /// get theirs in the same transaction (`fillNameKeys`), without a history entry each (a key changes
+    /// no one's details).
+    static let v5 = """
+        DROP INDEX person_name_key;
+        DROP INDEX person_unit_name;
+        ALTER TABLE person DROP COLUMN name_key;
+        ALTER TABLE person ADD COLUMN name_key TEXT COLLATE "C" NOT NULL DEFAULT '';
+        CREATE INDEX person_name_key ON person(name_key, id);
+        CREATE INDEX person_unit_name ON person(unit, department, name_key, id);
+        """
+
+    /// Fills the name key of every person without one (after pg5), with the history's trigger set aside
+    /// inside the migration's transaction, as SQLite's v9 does.
+    static func fillNameKeys(_ c: PGConnection, _ nameKey: (String) -> String) throws(PGFailure) {
+        let rows = try c.exec("SELECT id, name FROM person WHERE name_key = '' ORDER BY id").rows
+        guard !rows.isEmpty else { return }
+        try c.exec("ALTER TABLE person DISABLE TRIGGER person_history")
+        try c.exec(
+            """
+            UPDATE person p SET name_key = k.key, version = p.version + 1
+            FROM unnest($1::bigint[], $2::text[]) AS k(id, key) WHERE p.id = k.id
+            """,
+            [PostgresLedger.array(rows.map { $0.int64(0) }), PostgresLedger.textArray(rows.map { nameKey($0.text(1)) })])
+        try c.exec("ALTER TABLE person ENABLE TRIGGER person_history")
+    }
+
     /// Brings the database to the current schema in one transaction, under an advisory lock so that two
     /// processes opening a new ledger at once do not both create it. A database with tables of its own
     /// but no `schema_version` is not a celedger ledger and is left untouched.
-    static func migrate(_ c: PGConnection) throws(PGFailure) -> MigrationOutcome {
+    static func migrate(_ c: PGConnection, nameKey: (String) -> String) throws(PGFailure) -> MigrationOutcome {
         try c.exec("BEGIN")
         do {
             try c.exec("SELECT pg_advisory_xact_lock($1)", [String(migrationLock)])
@@ -329,6 +475,7 @@ enum PostgresSchema {
             var ran = 0
             for m in migrations where !applied.contains(m.version) {
                 try c.exec(m.sql)
+                if m.version == "pg5" { try fillNameKeys(c, nameKey) }
                 try c.exec(
                     "INSERT INTO schema_version (version, applied_at) VALUES ($1, \(now))", [m.version])
                 ran += 1

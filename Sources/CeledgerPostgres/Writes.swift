@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerLedger
 import Foundation
 
@@ -50,6 +51,7 @@ extension PostgresLedger: LedgerWriter {
     public func addPerson(_ p: Person) throws(LedgerError) -> Int64 {
         let now = PostgresLedger.now()
         let initials = pinyin.initials(of: p.name)
+        let key = pinyin.nameKey(of: p.name)
         return try write { () throws in
             if try exec("SELECT id FROM person WHERE id_number = $1", [p.id.value]).first != nil {
                 throw LedgerError.duplicatePerson(maskedID: p.id.masked)
@@ -58,9 +60,9 @@ extension PostgresLedger: LedgerWriter {
                 return try exec(
                     """
                     INSERT INTO person (id_number, name, name_initials, gender, birth_date, unit, department, title, title_level,
-                        specialty, status, status_date, category, name_key, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id
-                    """, PostgresLedger.personParameters(p, initials: initials, nameKey: pinyin.nameKey(of: p.name)) + [now]
+                        specialty, status, status_date, category, created_at, updated_at, name_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) RETURNING id
+                    """, PostgresLedger.personParameters(p, initials: initials) + [now, key]
                 ).first!.int64(0)
             } catch let f as PGFailure where f.sqlState == "23505" {
                 // Another clerk added the same ID number a moment before.
@@ -69,12 +71,10 @@ extension PostgresLedger: LedgerWriter {
         }
     }
 
-    /// A person's columns in the order the statements number them; the key of the order by name
-    /// (`PinyinIndex.nameKey(of:)`, computed in Swift as on SQLite, so both order names alike) comes last.
-    static func personParameters(_ p: Person, initials: String, nameKey: String) -> [String?] {
+    static func personParameters(_ p: Person, initials: String) -> [String?] {
         [
             p.id.value, p.name, initials, p.gender.rawValue, p.birthDate.iso, p.unit, p.department, p.title,
-            p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso, p.category.rawValue, nameKey,
+            p.titleLevel?.rawValue, p.specialty, p.status.rawValue, p.statusDate?.iso, p.category.rawValue,
         ]
     }
 
@@ -82,6 +82,7 @@ extension PostgresLedger: LedgerWriter {
         let now = PostgresLedger.now()
         let initials = pinyin.initials(of: p.name)
         try write { () throws in
+            try checkVersion(.person, rowID: rowID, expected: version)
             if let other = try exec("SELECT id FROM person WHERE id_number = $1", [p.id.value]).first?.int64(0), other != rowID {
                 throw LedgerError.duplicatePerson(maskedID: p.id.masked)
             }
@@ -89,12 +90,9 @@ extension PostgresLedger: LedgerWriter {
                 """
                 UPDATE person SET id_number = $1, name = $2, name_initials = $3, gender = $4, birth_date = $5, unit = $6,
                     department = $7, title = $8, title_level = $9, specialty = $10, status = $11, status_date = $12,
-                    category = $13, name_key = $14, updated_at = $15
-                WHERE id = $16
-                """,
-                PostgresLedger.personParameters(p, initials: initials, nameKey: pinyin.nameKey(of: p.name)) + [
-                    now, String(rowID),
-                ]
+                    category = $13, updated_at = $14, name_key = $16, version = version + 1
+                WHERE id = $15
+                """, PostgresLedger.personParameters(p, initials: initials) + [now, String(rowID), pinyin.nameKey(of: p.name)]
             ).changed
             if changed == 0 { throw LedgerError.gone }
         }
@@ -102,6 +100,7 @@ extension PostgresLedger: LedgerWriter {
 
     public func deletePerson(rowID: Int64, expected version: Int64?) throws(LedgerError) {
         try write { () throws in
+            try checkVersion(.person, rowID: rowID, expected: version)
             let n = try exec("SELECT count(*) FROM record WHERE person_id = $1", [String(rowID)]).first?.int(0) ?? 0
             if n > 0 { throw LedgerError.personHasRecords(count: n) }
             if try exec("DELETE FROM person WHERE id = $1", [String(rowID)]).changed == 0 { throw LedgerError.gone }
@@ -115,7 +114,7 @@ extension PostgresLedger: LedgerWriter {
         let pending = r.recognition == .pending
         return try write { () throws in
             guard try exec("SELECT 1 FROM person WHERE id = $1", [String(personRowID)]).first != nil else {
-                throw LedgerError.gone
+                throw try personGone(personRowID)
             }
             return try exec(
                 PostgresLedger.insertRecordSQL + " RETURNING id",
@@ -137,7 +136,7 @@ extension PostgresLedger: LedgerWriter {
             var seen = Set<Int64>()
             for person in personRowIDs where seen.insert(person).inserted {
                 guard try exec("SELECT 1 FROM person WHERE id = $1", [String(person)]).first != nil else {
-                    throw LedgerError.gone
+                    throw try personGone(person)
                 }
                 let n = try exec(
                     PostgresLedger.insertRecordSQL + " ON CONFLICT ON CONSTRAINT record_activity DO NOTHING",
@@ -155,12 +154,15 @@ extension PostgresLedger: LedgerWriter {
     ) throws(LedgerError) {
         let now = PostgresLedger.now()
         try write { () throws in
+            // Recognised meanwhile: the lock is the reason that matters (reopen first), before the version.
+            try refuseLocked(rowID)
+            try checkVersion(.record, rowID: rowID, expected: version)
             let changed = try exec(
                 """
                 UPDATE record SET \(PostgresLedger.contentAssignments),
                     reviewed_by = CASE WHEN recognition <> $12 THEN $20 ELSE reviewed_by END,
                     reviewed_at = CASE WHEN recognition <> $12 THEN $21 ELSE reviewed_at END,
-                    updated_at = $21
+                    updated_at = $21, changed_by = celedger_actor(), version = version + 1
                 WHERE id = $22
                 """, PostgresLedger.contentParameters(r) + [reviewer, now, String(rowID)]
             ).changed
@@ -170,6 +172,8 @@ extension PostgresLedger: LedgerWriter {
 
     public func deleteRecord(rowID: Int64, expected version: Int64?) throws(LedgerError) {
         try write { () throws in
+            try refuseLocked(rowID)
+            try checkVersion(.record, rowID: rowID, expected: version)
             if try exec("DELETE FROM record WHERE id = $1", [String(rowID)]).changed == 0 { throw LedgerError.gone }
         }
     }
@@ -187,22 +191,37 @@ extension PostgresLedger: LedgerWriter {
             UPDATE record SET recognition = 'recognized',
                 recognized_tenths = COALESCE(recognized_tenths, suggested_tenths, claimed_tenths),
                 recognition_note = CASE WHEN $1 = '' AND recognition = 'pending' THEN recognition_note ELSE $1 END,
-                reviewed_by = $2, reviewed_at = $3, updated_at = $3
+                reviewed_by = $2, reviewed_at = $3, updated_at = $3, version = version + 1
             WHERE id = $4 AND recognition <> 'recognized'
             """
             : """
             UPDATE record SET recognition = 'rejected', recognized_tenths = NULL,
-                recognition_note = $1, reviewed_by = $2, reviewed_at = $3, updated_at = $3
+                recognition_note = $1, reviewed_by = $2, reviewed_at = $3, updated_at = $3, version = version + 1
             WHERE id = $4 AND recognition <> 'recognized'
             """
+        let today = Day.today()
         return try write { () throws in
+            // Nothing is recognised before it ends (`Plausibility`, issue 19): such a batch is refused whole,
+            // as on SQLite, so that the reviewer sees the dates rather than a batch half decided.
+            if recognition == .recognized {
+                let ends = try exec(
+                    "SELECT end_date FROM record WHERE id = ANY($1::bigint[]) AND recognition = 'pending'",
+                    [PostgresLedger.array(rowIDs)]
+                ).rows.compactMap { $0[0].flatMap { Day.parse($0).successValue } }
+                let late = ends.filter { $0 > today }
+                if let last = late.max() { throw LedgerError.notEnded(count: late.count, lastEnd: last) }
+            }
             var outcome = RecognitionOutcome()
             for id in rowIDs {
                 // The state read under the row's lock: another reviewer's decision is seen, not overwritten.
-                switch try exec("SELECT recognition FROM record WHERE id = $1 FOR UPDATE", [String(id)]).first?[0] {
+                let row = try exec("SELECT recognition, version FROM record WHERE id = $1 FOR UPDATE", [String(id)]).first
+                switch row?[0] {
                 case nil: outcome.gone += 1
                 case Recognition.recognized.rawValue:
                     if recognition == .recognized { outcome.alreadyRecognized += 1 } else { outcome.locked += 1 }
+                case _ where versions[id].map({ $0 != row!.int64(1) }) ?? false:
+                    // Changed since it was shown: decided on what the reviewer saw, or not at all.
+                    outcome.changedMeanwhile += 1
                 default:
                     if try exec(sql, [note, reviewer, now, String(id)]).changed > 0 {
                         outcome.changed += 1
@@ -224,7 +243,7 @@ extension PostgresLedger: LedgerWriter {
                     try exec(
                         """
                         UPDATE record SET recognition = 'pending', recognition_note = $1, reviewed_by = $2, reviewed_at = $3,
-                            updated_at = $3
+                            updated_at = $3, version = version + 1
                         WHERE id = $4 AND recognition = 'recognized'
                         """, [reason.trimmedField, reviewer, now, String(id)]
                     ).changed
@@ -247,7 +266,7 @@ extension PostgresLedger: LedgerWriter {
                     try exec(
                         """
                         UPDATE record SET recognition = 'pending', recognition_note = $1, reviewed_by = $2, reviewed_at = $3,
-                            updated_at = $3 WHERE id = $4
+                            updated_at = $3, version = version + 1 WHERE id = $4
                         """, [reason, reviewer, now, String(id)])
                 }
                 return true
@@ -282,7 +301,7 @@ extension PostgresLedger: LedgerWriter {
                             UPDATE record SET \(PostgresLedger.contentAssignments),
                                 reviewed_by = CASE WHEN $12 = 'pending' THEN NULL ELSE $20 END,
                                 reviewed_at = CASE WHEN $12 = 'pending' THEN NULL ELSE $21 END,
-                                updated_at = $21
+                                updated_at = $21, changed_by = celedger_actor(), version = version + 1
                             WHERE id = $22
                             """, PostgresLedger.contentParameters(r) + [who, now, String(id)]
                         ).changed

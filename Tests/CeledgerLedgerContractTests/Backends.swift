@@ -125,3 +125,27 @@ func failure(_ body: () throws -> Void) -> LedgerError? {
         return nil
     }
 }
+
+extension Backend {
+    /// Two ledger objects on the same new ledger, each naming its own clerk: two windows, two clerks.
+    func makePair(_ a: String, _ b: String) throws -> (any LedgerWriter, any LedgerWriter)? {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("contract-" + UUID().uuidString)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let path = dir.appendingPathComponent("ledger.celedger").path
+            let first = try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules, actor: a)
+            return (first, try SQLiteLedger.open(path: path, pinyin: pinyin, rules: shippedRules, actor: b))
+        case .postgres:
+            guard let uri = try Backend.newDatabase() else { return nil }
+            let first = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: a)
+            return (first, try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: b))
+        }
+    }
+}
+
+/// Today on this machine's calendar, as the ledger's `Day`.
+func today() -> Day {
+    let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+    return Day(year: c.year!, month: c.month!, day: c.day!)!
+}

@@ -91,19 +91,76 @@ import Testing
         let rid = try l.addRecord(record(p, recognition: .recognized), personRowID: pid, reviewer: "审核员")
         let raw = try psql(uri)
         // Without saying who, nothing is written.
-        #expect(failureState(raw, "UPDATE person SET name = '陈二' WHERE id = \(pid)") == PostgresSchema.noActorState)
+        #expect(
+            failureState(raw, "UPDATE person SET name = '陈二', version = version + 1 WHERE id = \(pid)")
+                == PostgresSchema.noActorState)
         try raw.exec("SET celedger.actor = 'psql 用户'")
+        // An update that does not move the row's version would let a stale save overwrite it: refused.
+        #expect(failureState(raw, "UPDATE person SET name = '陈二' WHERE id = \(pid)") == PostgresSchema.versionState)
         #expect(failureState(raw, "UPDATE record SET claimed_tenths = 999 WHERE id = \(rid)") == PostgresSchema.lockedState)
         #expect(failureState(raw, "DELETE FROM record WHERE id = \(rid)") == PostgresSchema.lockedState)
         #expect(failureState(raw, "DELETE FROM history") != nil)
         #expect(failureState(raw, "UPDATE history SET actor = 'x'") != nil)
         #expect(failureState(raw, "TRUNCATE history") != nil)
         // A change from psql is in the history under its actor, and the totals settle on the next write.
-        try raw.exec("UPDATE person SET department = '外科' WHERE id = \(pid)")
+        try raw.exec("UPDATE person SET department = '外科', version = version + 1 WHERE id = \(pid)")
         #expect(try l.history(idNumber: p.id.value).last?.actor == "psql 用户")
         #expect(try l.verifyChain() == false)  // psql's entry has no link: check names it
         _ = try l.addRecord(record(p, title: "另一课"), personRowID: pid, reviewer: "审核员")
         #expect(try l.verifyChain() == false)
+    }
+
+    @Test func rawSQLCannotDeleteOrAlterProofAndItsEntriesAreChained() throws {
+        guard let uri = try Backend.newDatabase() else { return }
+        let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "审核员")
+        let p = person("陈四", "36010219800101013")
+        let pid = try l.addPerson(p)
+        let rid = try l.addRecord(record(p), personRowID: pid, reviewer: "审核员")
+        let e = try l.addEvidence(recordRowID: rid, name: "证书.pdf", bytes: EvidenceContractTests.pdf, clerk: "审核员")
+        let raw = try psql(uri)
+        try raw.exec("SET celedger.actor = 'psql 用户'")
+        #expect(failureState(raw, "DELETE FROM evidence WHERE id = \(e.id)") == PostgresSchema.evidenceKeptState)
+        #expect(failureState(raw, "UPDATE evidence SET bytes = '\\x00' WHERE id = \(e.id)") == PostgresSchema.evidenceKeptState)
+        #expect(failureState(raw, "TRUNCATE evidence") != nil)
+        _ = try l.removeEvidence(id: e.id, reason: "重复", clerk: "审核员")
+        #expect(
+            failureState(raw, "UPDATE evidence SET removed_reason = '改' WHERE id = \(e.id)") == PostgresSchema.evidenceKeptState)
+        #expect(try l.evidenceBytes(id: e.id) == EvidenceContractTests.pdf)
+        #expect(try l.verifyChain())
+    }
+
+    @Test func aLedgerFromBeforePg5GetsSQLitesNameOrderWithoutAHistoryEntryEach() throws {
+        guard let uri = try Backend.newDatabase() else { return }
+        // A ledger as pg4 left it, persons written from psql (pg1's generated key: initial, then code points).
+        let raw = try psql(uri)
+        try raw.exec("CREATE TABLE schema_version (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for m in PostgresSchema.migrations where m.version != "pg5" {
+            try raw.exec(m.sql)
+            try raw.exec("INSERT INTO schema_version VALUES ($1, 'then')", [m.version])
+        }
+        try raw.exec("SET celedger.actor = 'psql 用户'")
+        let names = ["郭婷", "高峰", "刘洋", "李娜", "单雄", "欧阳明"]
+        let sqlite = try SQLiteLedger.inMemory(pinyin: pinyin, actor: "r", rules: shippedRules)
+        for (i, n) in names.enumerated() {
+            let p = person(n, "3601021980010102\(i)")
+            _ = try sqlite.addPerson(p)
+            try raw.exec(
+                """
+                INSERT INTO person (id_number, name, name_initials, gender, birth_date, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, 'then', 'then')
+                """, [p.id.value, p.name, pinyin.initials(of: p.name), p.gender.rawValue, p.birthDate.iso])
+        }
+        let entries = try raw.exec("SELECT count(*) FROM history").first!.int(0)
+        let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "r")
+        #expect(try l.schemaVersion() == "pg5")
+        let q = PersonListQuery(year: 2024)
+        #expect(shown(try allRows(l, q)) == shown(try allRows(sqlite, q)))
+        #expect(try raw.exec("SELECT count(*) FROM history").first!.int(0) == entries)
+        // A name written later is keyed by the write.
+        let later = person("高小", "36010219800101029")
+        _ = try l.addPerson(later)
+        _ = try sqlite.addPerson(later)
+        #expect(shown(try allRows(l, q)) == shown(try allRows(sqlite, q)))
     }
 
     @Test func theChainVerifiesAndNoticesAnEntryChangedBehindTheTriggers() throws {

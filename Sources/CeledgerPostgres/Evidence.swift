@@ -1,0 +1,122 @@
+import CeledgerDomain
+import CeledgerLedger
+
+/// Proof of records on a server (schema pg3), as the SQLite ledger keeps it (Sources/CeledgerSQLite/Evidence.swift):
+/// the bytes in table `evidence`, checked by `Evidence.admit` before they are stored; the history entries
+/// written by pg3's trigger in the same transaction; a removal is the one update the trigger allows.
+/// A server ledger has no clerks yet, so `clerk` is who added or removed the file, as on a SQLite ledger
+/// without clerks.
+extension PostgresLedger {
+    static let evidenceColumns =
+        "id, record_id, name, size, type, sha256, added_at, added_by, removed_at, removed_by, removed_reason"
+
+    static func evidenceItem(_ row: [String?]) -> EvidenceItem {
+        EvidenceItem(
+            id: row.int64(0), recordRowID: row.int64(1), name: row.text(2), size: row.int(3),
+            kind: EvidenceKind(rawValue: row.text(4)) ?? .pdf, sha256: row.text(5), addedAt: row.text(6),
+            addedBy: row.text(7), removedAt: row[8], removedBy: row[9], removedReason: row[10])
+    }
+
+    public func evidence(recordRowIDs: [Int64], includingRemoved: Bool) throws(LedgerError) -> [EvidenceItem] {
+        guard !recordRowIDs.isEmpty else { return [] }
+        return try read { () throws in
+            try exec(
+                """
+                SELECT \(PostgresLedger.evidenceColumns) FROM evidence WHERE record_id = ANY($1::bigint[])
+                \(includingRemoved ? "" : "AND removed_at IS NULL") ORDER BY record_id, id
+                """, [PostgresLedger.array(recordRowIDs)]
+            ).rows.map(PostgresLedger.evidenceItem)
+        }
+    }
+
+    public func evidenceItem(id: Int64) throws(LedgerError) -> EvidenceItem? {
+        try read { () throws in try evidenceItemInTransaction(id) }
+    }
+
+    func evidenceItemInTransaction(_ id: Int64) throws(PGFailure) -> EvidenceItem? {
+        try exec("SELECT \(PostgresLedger.evidenceColumns) FROM evidence WHERE id = $1", [String(id)]).first
+            .map(PostgresLedger.evidenceItem)
+    }
+
+    public func evidenceBytes(id: Int64) throws(LedgerError) -> [UInt8] {
+        let hex = try read { () throws in
+            try exec("SELECT encode(bytes, 'hex') FROM evidence WHERE id = $1", [String(id)]).first?[0]
+        }
+        guard let hex else { throw LedgerError.noEvidence(id: id) }
+        return PostgresLedger.unhex(hex)
+    }
+
+    public func addEvidence(recordRowID: Int64, name: String, bytes: [UInt8], clerk: String) throws(LedgerError) -> EvidenceItem {
+        let (stored, kind) = try Evidence.admit(name: name, bytes: bytes)
+        let now = PostgresLedger.now()
+        let item = try write { () throws -> EvidenceItem? in
+            // The record locked for the insert: a deletion at the same moment waits, or has happened.
+            guard try exec("SELECT 1 FROM record WHERE id = $1 FOR SHARE", [String(recordRowID)]).first != nil else {
+                return nil
+            }
+            let id = try exec(
+                """
+                INSERT INTO evidence (record_id, name, size, type, sha256, added_at, added_by, bytes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, decode($8, 'hex')) RETURNING id
+                """,
+                [
+                    String(recordRowID), stored, String(bytes.count), kind.rawValue, SHA256.hex(bytes), now, clerk,
+                    PostgresLedger.fastHex(bytes),
+                ]
+            ).first!.int64(0)
+            return try evidenceItemInTransaction(id)
+        }
+        guard let item else { throw LedgerError.gone }
+        return item
+    }
+
+    public func removeEvidence(id: Int64, reason: String, clerk: String) throws(LedgerError) -> EvidenceItem {
+        let why = reason.trimmedField
+        guard !why.isEmpty else { throw LedgerError.evidenceRemovalNeedsReason }
+        let now = PostgresLedger.now()
+        return try write { () throws -> EvidenceItem in
+            // Under the row's lock: two clerks removing the same file at once, the second is told it is removed.
+            guard let row = try exec("SELECT removed_at FROM evidence WHERE id = $1 FOR UPDATE", [String(id)]).first else {
+                throw LedgerError.noEvidence(id: id)
+            }
+            if row[0] != nil { throw LedgerError.evidenceRemoved(id: id) }
+            try exec(
+                "UPDATE evidence SET removed_at = $1, removed_by = $2, removed_reason = $3 WHERE id = $4",
+                [now, clerk, why, String(id)])
+            guard let item = try evidenceItemInTransaction(id) else { throw LedgerError.noEvidence(id: id) }
+            return item
+        }
+    }
+
+    /// Lower-case hex of `bytes`, built as bytes (a proof file is up to 20 MiB: no string per byte).
+    static func fastHex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: bytes.count * 2)
+        for (i, b) in bytes.enumerated() {
+            out[2 * i] = digits[Int(b >> 4)]
+            out[2 * i + 1] = digits[Int(b & 0x0f)]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes of `encode(…, 'hex')`'s text.
+    static func unhex(_ hex: String) -> [UInt8] {
+        func value(_ c: UInt8) -> UInt8 {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: 0
+            }
+        }
+        let text = Array(hex.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(text.count / 2)
+        var i = 0
+        while i + 1 < text.count {
+            out.append(value(text[i]) << 4 | value(text[i + 1]))
+            i += 2
+        }
+        return out
+    }
+}
