@@ -82,6 +82,39 @@ public struct ImportReport: Sendable {
     /// `skipInvalid` cannot skip it, and nothing is imported.
     public var fileIsBroken = false
     public init() {}
+
+    /// The first step of every backend's import: the file's header read and mapped to fields. Nil when the
+    /// file is empty or unreadable or its header is refused, with this report saying so (the file is broken,
+    /// nothing is imported); else the header row and its map, the header kept for rejected rows.
+    public mutating func readHeader(
+        of reader: any RowSource, kind: RowKind, strict: Bool
+    ) -> (row: CSVRow, map: HeaderMap)? {
+        let headerRow: CSVRow
+        do {
+            guard let h = try reader.next() else {
+                errors.append(
+                    RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
+                badRowCount = 1
+                fileIsBroken = true
+                return nil
+            }
+            headerRow = h
+        } catch {
+            errors.append(RowError(error))
+            badRowCount = 1
+            fileIsBroken = true
+            return nil
+        }
+        header = headerRow.fields
+        let mapped = HeaderMap(headerRow, kind: kind, strict: strict)
+        guard mapped.errors.isEmpty else {
+            errors = mapped.errors
+            badRowCount = 1
+            fileIsBroken = true
+            return nil
+        }
+        return (headerRow, mapped)
+    }
 }
 
 /// What importing a class file found and did.

@@ -94,28 +94,7 @@ extension PostgresLedger {
         from reader: any RowSource, options: ImportOptions = ImportOptions(), progress: ProgressHandler? = nil
     ) throws(LedgerError) -> ImportReport {
         var report = ImportReport()
-        let headerRow: CSVRow
-        do {
-            guard let h = try reader.next() else {
-                report.errors.append(
-                    RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
-                report.badRowCount = 1
-                report.fileIsBroken = true
-                return report
-            }
-            headerRow = h
-        } catch {
-            report.errors.append(RowError(error))
-            report.badRowCount = 1
-            report.fileIsBroken = true
-            return report
-        }
-        report.header = headerRow.fields
-        let mapped = HeaderMap(headerRow, kind: .record, strict: options.strict)
-        guard mapped.errors.isEmpty else {
-            report.errors = mapped.errors
-            report.badRowCount = 1
-            report.fileIsBroken = true
+        guard let (headerRow, mapped) = report.readHeader(of: reader, kind: .record, strict: options.strict) else {
             return report
         }
         let preparer = RowPreparer(

@@ -15,30 +15,7 @@ extension SQLiteLedger {
         progress: ProgressHandler? = nil
     ) throws(LedgerError) -> ImportReport {
         var report = ImportReport()
-        let headerRow: CSVRow
-        do {
-            guard let h = try reader.next() else {
-                report.errors.append(
-                    RowError(line: 1, column: "", message: Message(zh: "文件为空，没有表头", en: "the file is empty: no header row")))
-                report.badRowCount = 1
-                report.fileIsBroken = true
-                return report
-            }
-            headerRow = h
-        } catch {
-            report.errors.append(RowError(error))
-            report.badRowCount = 1
-            report.fileIsBroken = true
-            return report
-        }
-        report.header = headerRow.fields
-        let mapped = HeaderMap(headerRow, kind: kind, strict: options.strict)
-        guard mapped.errors.isEmpty else {
-            report.errors = mapped.errors
-            report.badRowCount = 1
-            report.fileIsBroken = true
-            return report
-        }
+        guard let (headerRow, mapped) = report.readHeader(of: reader, kind: kind, strict: options.strict) else { return report }
         // What a row becomes before it meets the ledger: checked cell by cell and parsed by the domain.
         let preparer = RowPreparer(
             kind: kind, header: headerRow, map: mapped.fields, rules: rules, today: options.today ?? Day.today())
