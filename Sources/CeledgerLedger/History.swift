@@ -3,6 +3,23 @@ import Foundation
 
 /// One entry of the append-only history.
 public struct HistoryEntry: Sendable, Hashable {
+    /// A history row's values as stored (a JSON object) as column → text, null as "": how every ledger reads
+    /// the old and new values it keeps.
+    public static func values(fromJSON text: String?) -> [String: String] {
+        guard let text, let data = text.data(using: .utf8),
+            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        var out: [String: String] = [:]
+        for (k, v) in obj {
+            switch v {
+            case is NSNull: out[k] = ""
+            case let n as NSNumber: out[k] = n.stringValue
+            default: out[k] = "\(v)"
+            }
+        }
+        return out
+    }
+
     public enum Action: String, Sendable { case insert, update, delete }
     public enum Entity: String, Sendable {
         case person, record

@@ -319,25 +319,9 @@ extension PostgresLedger {
                 HistoryEntry(
                     id: r.int64(0), at: r.text(1), actor: r.text(2), action: HistoryEntry.Action(rawValue: r.text(3))!,
                     entity: HistoryEntry.Entity(rawValue: r.text(4))!, entityID: r.int64(5), idNumber: r.text(6),
-                    old: PostgresLedger.jsonValues(r[7]), new: PostgresLedger.jsonValues(r[8]))
+                    old: HistoryEntry.values(fromJSON: r[7]), new: HistoryEntry.values(fromJSON: r[8]))
             }
         }
-    }
-
-    /// A history row's JSON object as column → text, as the SQLite ledger reads its own (null as "").
-    static func jsonValues(_ text: String?) -> [String: String] {
-        guard let text, let data = text.data(using: .utf8),
-            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return [:] }
-        var out: [String: String] = [:]
-        for (k, v) in obj {
-            switch v {
-            case is NSNull: out[k] = ""
-            case let n as NSNumber: out[k] = n.stringValue
-            default: out[k] = "\(v)"
-            }
-        }
-        return out
     }
 
     public func historyHead() throws(LedgerError) -> HistoryHead? {

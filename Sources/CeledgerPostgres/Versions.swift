@@ -52,7 +52,7 @@ extension PostgresLedger {
             HistoryEntry(
                 id: r.int64(0), at: r.text(1), actor: r.text(2), action: HistoryEntry.Action(rawValue: r.text(3))!,
                 entity: entity, entityID: rowID, idNumber: r.text(6),
-                old: PostgresLedger.jsonValues(r[7]), new: PostgresLedger.jsonValues(r[8]))
+                old: HistoryEntry.values(fromJSON: r[7]), new: HistoryEntry.values(fromJSON: r[8]))
         }
         return ConcurrentChange(entity: entity, rowID: rowID, expected: expected, current: current, entries: entries)
     }

@@ -5,21 +5,6 @@ import Foundation
 internal import GRDB
 
 extension SQLiteLedger {
-    static func jsonValues(_ text: String?) -> [String: String] {
-        guard let text, let data = text.data(using: .utf8),
-            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return [:] }
-        var out: [String: String] = [:]
-        for (k, v) in obj {
-            switch v {
-            case is NSNull: out[k] = ""
-            case let n as NSNumber: out[k] = n.stringValue
-            default: out[k] = "\(v)"
-            }
-        }
-        return out
-    }
-
     /// The columns the history keeps, as the v2 triggers write them.
     static let historyColumns: [HistoryEntry.Entity: [String]] = [
         .person: [
@@ -49,7 +34,7 @@ extension SQLiteLedger {
                 HistoryEntry(
                     id: r["id"], at: r["at"], actor: r["actor"], action: HistoryEntry.Action(rawValue: r["action"])!,
                     entity: HistoryEntry.Entity(rawValue: r["entity"])!, entityID: r["entity_id"], idNumber: r["id_number"],
-                    old: SQLiteLedger.jsonValues(r["old_values"]), new: SQLiteLedger.jsonValues(r["new_values"]))
+                    old: HistoryEntry.values(fromJSON: r["old_values"]), new: HistoryEntry.values(fromJSON: r["new_values"]))
             }
             for i in entries.indices where entries[i].action == .insert && entries[i].new.isEmpty {
                 let e = entries[i]
@@ -57,9 +42,10 @@ extension SQLiteLedger {
                     .old
                 if values == nil, let columns = SQLiteLedger.historyColumns[e.entity] {
                     let object = "json_object(" + columns.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")"
-                    values = SQLiteLedger.jsonValues(
-                        try String.fetchOne(
-                            db, sql: "SELECT \(object) FROM \(e.entity.rawValue) WHERE id = ?", arguments: [e.entityID]))
+                    values = HistoryEntry.values(
+                        fromJSON:
+                            try String.fetchOne(
+                                db, sql: "SELECT \(object) FROM \(e.entity.rawValue) WHERE id = ?", arguments: [e.entityID]))
                 }
                 entries[i] = HistoryEntry(
                     id: e.id, at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityID: e.entityID,

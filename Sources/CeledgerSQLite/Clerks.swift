@@ -137,7 +137,7 @@ extension SQLiteLedger {
             HistoryEntry(
                 id: r["id"], at: r["at"], actor: r["actor"], action: HistoryEntry.Action(rawValue: r["action"])!,
                 entity: entity, entityID: rowID, idNumber: r["id_number"],
-                old: SQLiteLedger.jsonValues(r["old_values"]), new: SQLiteLedger.jsonValues(r["new_values"]))
+                old: HistoryEntry.values(fromJSON: r["old_values"]), new: HistoryEntry.values(fromJSON: r["new_values"]))
         }
         return ConcurrentChange(entity: entity, rowID: rowID, expected: expected, current: current, entries: entries)
     }

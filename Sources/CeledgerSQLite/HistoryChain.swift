@@ -289,7 +289,7 @@ extension SQLiteLedger {
                     """, arguments: [entity])
             for row in changed {
                 // An entry of an older schema has fewer columns: only those it has are compared.
-                let recorded = SQLiteLedger.jsonValues(row[3]), current = SQLiteLedger.jsonValues(row[4])
+                let recorded = HistoryEntry.values(fromJSON: row[3]), current = HistoryEntry.values(fromJSON: row[4])
                 if recorded.contains(where: { current[$0.key] != $0.value }), reported < limit {
                     reported += 1
                     add(
