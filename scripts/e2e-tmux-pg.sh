@@ -15,30 +15,7 @@ SOCK="$WORK/tmux.sock"
 NAME="e2e_$(date +%s)_$$"
 psql -q "$CELEDGER_TEST_PG" -c "CREATE DATABASE $NAME" >/dev/null
 DB="${CELEDGER_TEST_PG%/*}/$NAME"
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 CELEDGER_DATA="$ROOT/data"
-unset TMUX
-passed=0 failed=0
-
-cleanup() {
-  tmux -S "$SOCK" kill-server 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-t() { tmux -S "$SOCK" -f /dev/null "$@"; }
-screen() { t capture-pane -p -t e2e; }
-
-. "$ROOT/scripts/tmux-poll.sh"
-wait_for() { poll_screen present "$@"; }
-
-check() {
-  local name=$1; shift
-  if "$@"; then
-    echo "ok - $name"; passed=$((passed + 1))
-  else
-    echo "not ok - $name"; failed=$((failed + 1))
-  fi
-}
+. "$ROOT/scripts/e2e-lib.sh"
 
 # Demo colleagues with records in 2023 and 2024 only: 2022 starts empty for everyone.
 "$BIN" --db "$DB" --user 演示 demo --persons 300 --years 2023-2024 --seed 5 >/dev/null

@@ -8,32 +8,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d)
 SOCK="$WORK/tmux.sock"
 DB="$WORK/ledger.sqlite"
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 CELEDGER_DATA="$ROOT/data"
-unset TMUX
-passed=0 failed=0
-
-cleanup() {
-  tmux -S "$SOCK" kill-server 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-t() { tmux -S "$SOCK" -f /dev/null "$@"; }
-screen() { t capture-pane -p -t e2e; }
-
-. "$ROOT/scripts/tmux-poll.sh"
-# wait_for / wait_gone TEXT [SECONDS]: poll until TEXT shows / is gone.
-wait_for() { poll_screen present "$@"; }
-wait_gone() { poll_screen absent "$@"; }
-
-check() {
-  local name=$1; shift
-  if "$@"; then
-    echo "ok - $name"; passed=$((passed + 1))
-  else
-    echo "not ok - $name"; failed=$((failed + 1))
-  fi
-}
+. "$ROOT/scripts/e2e-lib.sh"
 
 # A ledger with one known person and no record in 2024, plus demo colleagues.
 "$BIN" --db "$DB" demo --persons 300 --years 2023-2024 --seed 5 >/dev/null
