@@ -90,67 +90,125 @@ private final class DataBox: @unchecked Sendable {
 }
 
 /// A running process whose output is drained on threads of its own, with its pid for signals.
+///
+/// Started with `posix_spawn` rather than Foundation's `Process`: on Linux, `Process.run()` of Swift 6.3.1
+/// crashes now and then (a 256-byte over-read of `/proc/self/fd` entries in
+/// `findMaximumOpenFromProcSelfFD`, swift-corelibs-foundation #5472), which a suite starting thousands of
+/// processes met about once in eight runs. Every descriptor made here is close-on-exec, so a child started
+/// at the same moment by another test never holds these pipes open.
 public final class RunningProcess: @unchecked Sendable {
-    public let process: Process
+    public let pid: pid_t
     public let arguments: [String]
     private let errBox = DataBox()
     private let outBox = DataBox()
     private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var waitStatus: Int32?
     public let started = Date()
 
     public init(
         executable: String, arguments: [String], environment: [String: String], directory: URL,
         stdin: Data? = nil, displayArguments: [String]? = nil, timeout: TimeInterval = 90
     ) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
         self.arguments = displayArguments ?? arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = stdin.map { _ in Pipe() }
-        process.standardInput = input ?? FileHandle.nullDevice
-        try process.run()
-        if let input, let stdin {
-            input.fileHandleForWriting.write(stdin)
-            try? input.fileHandleForWriting.close()
+        func pipePair() throws -> (read: Int32, write: Int32) {
+            var fds: [Int32] = [0, 0]
+            guard RunningProcess.pipe2(&fds, O_CLOEXEC) == 0 else {
+                throw SetupError("pipe2: \(String(cString: strerror(errno)))")
+            }
+            return (fds[0], fds[1])
+        }
+        let out = try pipePair(), err = try pipePair()
+        let input: (read: Int32, write: Int32) =
+            stdin == nil ? (open("/dev/null", O_RDONLY | O_CLOEXEC), -1) : try pipePair()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+        _ = RunningProcess.addchdir(&actions, directory.path)
+        // The child starts with no signal blocked and every signal at its default, whatever thread spawns it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        for fd in [out.write, err.write, input.read] { close(fd) }
+        guard rc == 0 else {
+            for fd in [out.read, err.read, input.write] where fd >= 0 { close(fd) }
+            throw SetupError("cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+        pid = child
+        if let stdin {
+            let writer = FileHandle(fileDescriptor: input.write, closeOnDealloc: true)
+            writer.write(stdin)
+            try? writer.close()
         }
         // Drain both pipes on threads of their own: blocking reads on Dispatch's global queues can take
         // every worker thread of a 2-core machine, and then no Swift task (a poll) runs until the child ends.
-        for (pipe, box) in [(out, outBox), (err, errBox)] {
+        for (fd, box) in [(out.read, outBox), (err.read, errBox)] {
             group.enter()
             Thread.detachNewThread { [group] in
-                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+                let reader = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+                box.data = reader.readDataToEndOfFile()
                 group.leave()
             }
         }
         // A hung (or stopped) binary fails its test instead of hanging the suite.
-        let p = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if p.isRunning {
-                kill(p.processIdentifier, SIGCONT)
-                kill(p.processIdentifier, SIGKILL)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [self] in
+            if isRunning {
+                kill(pid, SIGCONT)
+                kill(pid, SIGKILL)
             }
         }
     }
 
-    public var pid: pid_t { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    // Two GNU functions Swift's Glibc module does not declare (glibc has had both since 2.29), looked up once.
+    private static let pipe2 = unsafeBitCast(
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")!,
+        to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
+    private static let addchdir = unsafeBitCast(
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")!,
+        to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+
+    /// Whether the child has not ended yet (looked at without reaping it).
+    public var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if waitStatus != nil { return false }
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._kill.si_pid == 0
+    }
     public var elapsed: Double { Date().timeIntervalSince(started) }
 
-    public func signal(_ s: Int32) { if process.isRunning { kill(pid, s) } }
+    public func signal(_ s: Int32) { if isRunning { kill(pid, s) } }
 
     /// Waits for the end (reading both pipes to their end first).
     public func finish() -> CLIResult {
         group.wait()
-        process.waitUntilExit()
+        lock.lock()
+        if waitStatus == nil {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            waitStatus = status
+        }
+        let status = waitStatus!
+        lock.unlock()
+        // The wait status: the low seven bits are the signal that ended it (0: it exited, with the code above).
+        let signal = status & 0x7f
         return CLIResult(
-            arguments: arguments, status: process.terminationStatus, stdoutData: outBox.data,
-            stderrData: errBox.data, seconds: Date().timeIntervalSince(started),
-            killedBySignal: process.terminationReason == .uncaughtSignal)
+            arguments: arguments, status: signal == 0 ? (status >> 8) & 0xff : signal, stdoutData: outBox.data,
+            stderrData: errBox.data, seconds: Date().timeIntervalSince(started), killedBySignal: signal != 0)
     }
 
     /// The same without blocking a Swift concurrency thread.
