@@ -275,18 +275,7 @@ enum ChineseHelp {
         return out
     }
 
-    /// Chinese text wrapped at `width` cells; a closing mark (。，、；：）”) never starts a line.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for ch in text {
-            if DisplayWidth.of(current + String(ch)) > width && !"。，、；：）”".contains(ch) && !current.isEmpty {
-                lines.append(current)
-                current = ""
-            }
-            current.append(ch)
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
+    /// Chinese text wrapped at `width` cells by the shared rules (`CeledgerText.wrap`): words such as
+    /// `postgresql://…` stay whole, a closing mark never starts a line.
+    static func wrap(_ text: String, width: Int) -> [String] { CeledgerText.wrap(text, width: width) }
 }

@@ -188,6 +188,12 @@ struct CardTests {
         #expect(wrap("cert. NCU-2024-0311", width: 12) == ["cert. NCU-20", "24-0311"])  // a word longer than a line is cut
         #expect(wrap("2024-03-04\n~03-10", width: 11) == ["2024-03-04", "~03-10"])
         #expect(wrap("", width: 5) == [""])
+        // A URI or a variable stays whole; a closing mark never starts a line, an opening one never ends one.
+        #expect(wrap("登记簿 postgresql://用户@主机", width: 18) == ["登记簿", "postgresql://用户@", "主机"])
+        #expect(wrap("默认为 $XDG_DATA_HOME", width: 16) == ["默认为", "$XDG_DATA_HOME"])
+        #expect(wrap("报表：多年情况（window）", width: 14) == ["报表：多年情况", "（window）"])
+        #expect(wrap("一二三四。五", width: 8) == ["一二三", "四。五"])
+        #expect(wrap("一二三（四", width: 8) == ["一二三", "（四"])
         for text in ["江西省人力资源和社会保障厅 2024 online course", "a b c d e f", String(repeating: "长", count: 33)] {
             for w in 2...12 { #expect(wrap(text, width: w).allSatisfy { $0.displayWidth <= w }) }
         }
