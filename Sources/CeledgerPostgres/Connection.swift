@@ -31,6 +31,35 @@ public enum PostgresURI {
     }
 }
 
+/// Why a connection failed, read from libpq's message (English, or the translation libpq ships for the
+/// clerk's locale: both are matched) and its status, as a `ServerProblem` the clerk is told; nil when the
+/// message matches nothing known (the clerk then reads "cannot open", never the library's words).
+enum PostgresConnectFailure {
+    static func classify(
+        message: String, needsPassword: Bool, host: String, port: String, user: String, database: String
+    ) -> ServerProblem? {
+        func has(_ words: String...) -> Bool { words.contains { message.localizedCaseInsensitiveContains($0) } }
+        let at = host.isEmpty ? "localhost" : (port.isEmpty ? host : "\(host):\(port)")
+        if needsPassword || has("no password supplied", "fe_sendauth") { return .needsPassword(user: user) }
+        if has("password authentication failed", "密码认证失败") { return .wrongPassword(user: user) }
+        if has("role \"", "角色 \"") && has("does not exist", "不存在") { return .noRole(user: user) }
+        if has("database \"", "数据库 \"") && has("does not exist", "不存在") { return .noDatabase(name: database) }
+        if has("no pg_hba.conf entry", "pg_hba.conf") { return .notAllowedFromHere(user: user) }
+        if has("server does not support SSL", "服务器不支持 SSL") { return .noTLS }
+        if has("certificate", "证书", "认证文件", "SSL error", "SSL 错误") { return .certificate }
+        if has("too many clients", "too many connections", "remaining connection slots") { return .full }
+        if has("starting up", "shutting down", "in recovery", "正在启动", "正在关闭") { return .notReady }
+        if has("could not translate host name", "无法解释主机名") { return .unknownHost(host: host) }
+        if has(
+            "Connection refused", "拒绝连接", "timeout expired", "超时", "No route to host", "Network is unreachable",
+            "could not connect", "无法联接", "无法连接")
+        {
+            return .unreachable(host: at)
+        }
+        return nil
+    }
+}
+
 /// What the server said when a statement failed: its SQLSTATE (five characters) and the constraint it
 /// names, for mapping to a `LedgerError`. The server's own words are kept only for tests and never
 /// reach a clerk.
@@ -71,7 +100,13 @@ final class PGConnection {
         guard let c = PQconnectdb(uri) else { throw LedgerError.cannotOpen(path: maskedURI) }
         conn = c
         // (A failed connection is finished by deinit, which runs once every property is set.)
-        guard PQstatus(c) == CONNECTION_OK else { throw LedgerError.cannotOpen(path: maskedURI) }
+        guard PQstatus(c) == CONNECTION_OK else {
+            let text = { (p: UnsafeMutablePointer<CChar>?) in p.map { String(cString: $0) } ?? "" }
+            let problem = PostgresConnectFailure.classify(
+                message: text(PQerrorMessage(c)), needsPassword: PQconnectionNeedsPassword(c) != 0,
+                host: text(PQhost(c)), port: text(PQport(c)), user: text(PQuser(c)), database: text(PQdb(c)))
+            throw problem.map { LedgerError.serverRefused(path: maskedURI, why: $0) } ?? .cannotOpen(path: maskedURI)
+        }
         // Notices (a table that exists already …) are the server's words: never printed.
         PQsetNoticeProcessor(c, { _, _ in }, nil)
         _ = try? exec("SET client_encoding = 'UTF8'")

@@ -1,3 +1,4 @@
+import CeledgerLedger
 import CeledgerTestSupport
 import Foundation
 import Testing
@@ -46,6 +47,60 @@ struct PostgresCLITests {
         #expect(r.status == 3, "\(r.summary)")
         #expect(r.stderr.contains("postgresql://clerk:***@127.0.0.1:1/ledger"), "\(r.summary)")
         #expect(!r.stderr.contains("s3cret") && !r.stdout.contains("s3cret"))
+        // …and it says what to do, in the clerk's language, not the client library's words.
+        #expect(r.stderr.contains("does not answer; check that it is running"), "\(r.summary)")
+        let zh = try s.run(["report", "annual", "--year", "2024"], lang: "zh")
+        #expect(zh.stderr.contains("连不上服务器 127.0.0.1:1；请检查服务器是否在运行"), "\(zh.summary)")
+        #expect(!zh.stderr.contains("Connection refused") && !zh.stderr.contains("TCP/IP"), "\(zh.summary)")
+    }
+
+    @Test("a database or a login role the server does not have is named, with what to do, exit status 3")
+    func missingDatabaseOrRoleIsNamed() throws {
+        guard let server = ProcessInfo.processInfo.environment["CELEDGER_TEST_PG"], !server.isEmpty else {
+            print("skipped: CELEDGER_TEST_PG is not set")
+            return
+        }
+        let s = try Sandbox()
+        let scheme = server.range(of: "://")!.upperBound
+        let hostEnd = server[scheme...].firstIndex(of: "/") ?? server.endIndex
+        let hostPort = String(server[server[scheme...].firstIndex(of: "@").map { server.index(after: $0) }!..<hostEnd])
+        s.db = "postgresql://postgres@\(hostPort)/no_such_ledger"
+        let noDB = try s.run(["report", "annual", "--year", "2024"], lang: "zh")
+        #expect(noDB.status == 3, "\(noDB.summary)")
+        #expect(noDB.stderr.contains("服务器上没有数据库 no_such_ledger；请检查地址中的数据库名"), "\(noDB.summary)")
+        s.db = "postgresql://nobody_here@\(hostPort)/celedger_test"
+        let noRole = try s.run(["report", "annual", "--year", "2024"])
+        #expect(noRole.status == 3, "\(noRole.summary)")
+        #expect(noRole.stderr.contains("the server has no login role nobody_here"), "\(noRole.summary)")
+        #expect(!noRole.stderr.contains("FATAL"), "\(noRole.summary)")
+    }
+
+    @Test("libpq's connection failures, English or the Chinese it ships, become the clerk's next step")
+    func connectionFailuresAreClassified() {
+        func why(_ message: String, needsPassword: Bool = false) -> ServerProblem? {
+            PostgresConnectFailure.classify(
+                message: message, needsPassword: needsPassword, host: "ledger.example.org", port: "5432", user: "wangfang",
+                database: "association")
+        }
+        #expect(why("", needsPassword: true) == .needsPassword(user: "wangfang"))
+        #expect(
+            why(
+                #"connection to server at "ledger.example.org" (10.0.0.5), port 5432 failed: FATAL:  password authentication failed for user "wangfang""#
+            )
+                == .wrongPassword(user: "wangfang"))
+        #expect(
+            why(
+                #"connection to server at "ledger.example.org" (10.0.0.5), port 5432 failed: FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "wangfang", database "association", no encryption"#
+            )
+                == .notAllowedFromHere(user: "wangfang"))
+        #expect(why("server does not support SSL, but SSL was required") == .noTLS)
+        #expect(why(#"server certificate for "localhost" does not match host name "ledger.example.org""#) == .certificate)
+        #expect(why(#"根认证文件"/x.crt"不存在"#) == .certificate)
+        #expect(why("FATAL:  sorry, too many clients already") == .full)
+        #expect(why("FATAL:  the database system is starting up") == .notReady)
+        #expect(why(#"无法解释主机名 "ledger.example.org" 到地址: 未知的名称或服务"#) == .unknownHost(host: "ledger.example.org"))
+        #expect(why("timeout expired") == .unreachable(host: "ledger.example.org:5432"))
+        #expect(why("something new") == nil)
     }
 
     @Test("init, demo, the annual report, the statistics, export and history say the same on a server as on a file")
