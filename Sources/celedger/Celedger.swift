@@ -70,7 +70,7 @@ struct Celedger: ParsableCommand {
             Foundation.exit(failure.code)
         } catch let e as LedgerError {
             Context.printError("celedger: " + e.message.text(Context.lang))
-            Foundation.exit(ExitStatus.ledger)
+            Foundation.exit(ExitStatus.of(e))
         } catch {
             // Help and version go to stdout with status 0; every usage error exits 2 (documented), not
             // the parser's own 64.

@@ -23,6 +23,22 @@ enum ExitStatus {
     static let badInput: Int32 = 1
     static let usage: Int32 = 2
     static let ledger: Int32 = 3
+
+    /// A ledger's refusal of what was asked (a rule, a clerk's role or units, a record locked or changed
+    /// meanwhile, a missing reason) is the asker's to fix: 1, like bad input. What is wrong with the ledger
+    /// or its surroundings (cannot open, corrupt, busy, disk full, the data folder) is 3.
+    static func of(_ e: LedgerError) -> Int32 {
+        switch e {
+        case .locked, .duplicateRecord, .duplicatePerson, .gone, .rejectionNeedsReason, .pendingNeedsReopen,
+            .reopenNeedsReason, .personHasRecords, .yearsReversed, .changedMeanwhile, .notAClerk, .clerkRemoved,
+            .roleForbids, .ownEntries, .outsideUnits, .decidedRowsNeedReviewer, .clerkExists, .noSuchClerk,
+            .firstClerkMustBeAdmin, .lastAdmin, .badClerkName, .noOwnRuleSet, .invalidRuleSet, .evidenceRefused,
+            .noEvidence, .evidenceRemoved, .evidenceRemovalNeedsReason, .notEnded:
+            badInput
+        default:
+            ledger
+        }
+    }
 }
 
 /// What every command needs from its surroundings: language, environment, data files, stderr.
