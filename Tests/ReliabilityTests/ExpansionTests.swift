@@ -275,7 +275,7 @@ struct ExpansionTests {
         try w.write(to: file)
     }
 
-    @Test("10,000 sheets and 10,000 relationships that never match: answered at once (linear); 10,001 sheets refused")
+    @Test("10,000 sheets and 10,000 relationships that never match: answered, no worksheet found; 10,001 sheets refused")
     func manySheetsAndRelationships() async throws {
         let s = try Sandbox()
         let file = s.path("sheets.xlsx")
@@ -283,8 +283,8 @@ struct ExpansionTests {
         let (r, _) = try await s.measured(["import", "persons", file])
         #expect(r.status == 1, "\(r.summary)")
         #expect(r.stderr.contains("no worksheet"), "\(r.summary)")
-        // Alone, a debug build answers in under a second; the bound leaves room for a loaded machine.
-        #expect(r.seconds < 30, "took \(r.seconds) s")
+        // (Answered in well under a second alone, as the matching is linear; not asserted here, where a loaded
+        // machine's seconds say nothing: the run's own timeout catches a reader that hangs.)
         try Self.manySheets(10_001, file: file)
         let (more, _) = try await s.measured(["import", "persons", file])
         #expect(more.status == 1, "\(more.summary)")
