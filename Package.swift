@@ -116,7 +116,7 @@ let package = Package(
             dependencies: [
                 "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerSheets",
                 "CeledgerInterchange", "CeledgerTestSupport",
-                grdb,
+                grdb, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Golden"]),
         // The ledger contract: the same behaviour asked of every backend (SQLite and PostgreSQL), through the

@@ -79,8 +79,9 @@ enum CardFiles {
 
 extension PersonScreen {
     /// `p`: the person's record card for the shown year, as an A4 HTML page in the cards folder, numbered
-    /// (the same content keeps its number). The message line says where it went.
-    func printCard(_ app: App) {
+    /// (the same content keeps its number). `P`: the same card packed with its proof files in one zip
+    /// (`CardBundle`), for a title committee. The message line says where it went.
+    func printCard(_ app: App, withProof: Bool = false) {
         guard let sp = person else { return }
         let w = app.words
         do {
@@ -102,7 +103,14 @@ extension PersonScreen {
                 years: source.years.map {
                     RecordCard.YearInput(year: $0.year, ruleSet: $0.ruleSet, records: $0.records.map { ($0.rowID, $0.record) })
                 }, proof: Dictionary(grouping: items, by: \.recordRowID).mapValues { $0.map { ($0.name, $0.sha256) } })
-            // The file's name and folder are settled before a number is used up.
+            // The proof is read and checked, and the file's name and folder settled, before a number is used up.
+            let proofs =
+                try withProof
+                ? items.map {
+                    CardBundle.Proof(
+                        number: $0.number, name: $0.name, sha256: $0.sha256, bytes: try app.ledger.evidenceBytes(id: $0.id))
+                } : []
+            try CardBundle.check(proofs)
             let base = CardFiles.safe("\(sp.person.name)-\(year)")
             try CardFiles.prepare(directory: app.cardSettings.directory)
             let issued = try app.ledger.issueCard(
@@ -111,20 +119,31 @@ extension PersonScreen {
             let issue = CardIssue(
                 number: issued.number, issuedOn: issued.issuedOn, printedOn: app.today, issuedBy: issued.issuedBy,
                 history: try app.ledger.historyHead())
-            let html = CardHTML.render(card, issue: issue, lang: app.lang)
-            let path = try CardFiles.write(
-                html, directory: app.cardSettings.directory,
-                name: base + "-" + CardFiles.safe(issued.number) + ".html")
+            let name = base + "-" + CardFiles.safe(issued.number)
+            let path: String
+            if withProof {
+                let entries = try CardBundle.entries(card: card, issue: issue, lang: app.lang, proofs: proofs)
+                path = (app.cardSettings.directory as NSString).appendingPathComponent(name + ".zip")
+                try ZipBundle.write(entries.map { ($0.name, Data($0.bytes)) }, to: path)
+            } else {
+                path = try CardFiles.write(
+                    CardHTML.render(card, issue: issue, lang: app.lang), directory: app.cardSettings.directory,
+                    name: name + ".html")
+            }
+            let zhProof = withProof ? "及 \(proofs.count) 个证明材料" : ""
+            let enProof = withProof ? " with \(proofs.count) proof file\(proofs.count == 1 ? "" : "s")" : ""
             app.info(
                 issued.reprint
                     ? w.t(
-                        "证明 \(issued.number)（内容未变，沿用原编号）已写入 \(CardFiles.shown(path))",
-                        "card \(issued.number) (unchanged, same number) written to \(CardFiles.shown(path))")
+                        "证明 \(issued.number)（内容未变，沿用原编号）\(zhProof)已写入 \(CardFiles.shown(path))",
+                        "card \(issued.number) (unchanged, same number)\(enProof) written to \(CardFiles.shown(path))")
                     : w.t(
-                        "证明 \(issued.number) 已写入 \(CardFiles.shown(path))",
-                        "card \(issued.number) written to \(CardFiles.shown(path))"))
+                        "证明 \(issued.number) \(zhProof)已写入 \(CardFiles.shown(path))",
+                        "card \(issued.number)\(enProof) written to \(CardFiles.shown(path))"))
         } catch let e as SheetError {
             app.error(Message(zh: e.message.zh, en: e.message.en))
+        } catch let m as CardBundle.Mismatch {
+            app.error(m.message)
         } catch {
             app.error(error)
         }
@@ -138,6 +157,15 @@ extension PersonScreen {
             bar: ("p", "打印证明", "print card")
         ) { s, _, app in
             s.printCard(app)
-        }
+        },
+        Binding(
+            [.character("P")],
+            help: (
+                "P", "打印证明并附上证明材料（一个 zip 文件：证明网页和每条记录的证明材料）",
+                "print the card with its proof files (one zip: the card page and each record's proof)"
+            )
+        ) { s, _, app in
+            s.printCard(app, withProof: true)
+        },
     ]
 }

@@ -151,31 +151,23 @@ struct CardCommand: ParsableCommand {
         }
     }
 
-    /// The card (A4 HTML) and its proof files in one zip: `证明-姓名-年度.html` and `证明材料/E12-文件名`,
-    /// each file checked against its digest first.
+    /// The card (A4 HTML) and its proof files in one zip (`CardBundle`), each file checked against its
+    /// digest first.
     func writeBundle(
         _ path: String, card: RecordCard, issue: CardIssue, items: [EvidenceItem], ledger: any LedgerReader, name: String
     ) throws {
-        let years = card.firstYear == card.lastYear ? "\(card.firstYear)" : "\(card.firstYear)-\(card.lastYear)"
-        var entries: [(name: String, bytes: Data)] = [
-            (
-                Context.text("学时证明", "card") + "-\(name)-\(years).html",
-                Data(CardHTML.render(card, issue: issue, lang: Context.lang).utf8)
-            )
-        ]
+        var proofs: [CardBundle.Proof] = []
         for item in items {
             let bytes = try EvidenceCommand.asInput { try ledger.evidenceBytes(id: item.id) }
-            guard SHA256.hex(bytes) == item.sha256 else {
-                throw CLIFailure(
-                    zh: "证明材料 \(item.number) 的内容与其 SHA-256 不符：请运行 celedger check",
-                    en: "proof \(item.number) does not match its SHA-256: run celedger check", code: ExitStatus.ledger)
-            }
-            entries.append((Context.text("证明材料", "proof") + "/\(item.number)-\(item.name)", Data(bytes)))
+            proofs.append(CardBundle.Proof(number: item.number, name: item.name, sha256: item.sha256, bytes: bytes))
         }
         do {
-            try ZipBundle.write(entries, to: path)
-        } catch {
-            throw CLIFailure(error.text)
+            let entries = try CardBundle.entries(card: card, issue: issue, lang: Context.lang, proofs: proofs)
+            try ZipBundle.write(entries.map { ($0.name, Data($0.bytes)) }, to: path)
+        } catch let m as CardBundle.Mismatch {
+            throw CLIFailure(m.message, code: ExitStatus.ledger)
+        } catch let e as SheetError {
+            throw CLIFailure(e.text)
         }
         Context.say(
             Context.text(

@@ -4,6 +4,7 @@ import CeledgerSQLite
 import CeledgerText
 import Foundation
 import Testing
+import ZIPFoundation
 
 @testable import CeledgerTUI
 
@@ -180,6 +181,38 @@ private func fixedClock() -> Date {
         // Another year is another card.
         app.press("[", "p")
         #expect(app.screen.contains("证明 JX-2024-000002 已写入 \(folder)/张三-2023-JX-2024-000002.html"))
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    @Test("P packs the card with the year's proof files in one zip, each file as stored; the number is the card's")
+    func capitalPPacksTheCardWithItsProof() throws {
+        let ledger = try memoryFixtureLedger()
+        let app = try makeApp(ledger, width: 200)
+        let folder = try cardFolder()
+        app.cardSettings = CardSettings(directory: folder)
+        app.cardSettings.clock = fixedClock
+        app.press("/")
+        app.type("zs")
+        app.press("Enter", "Enter")
+        let person = try #require((app.screens.last as? PersonScreen)?.personRowID)
+        let record = try #require(try ledger.records(personRowID: person, year: 2024).first)
+        let pdf = Array("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".utf8)
+        let item = try ledger.addEvidence(recordRowID: record.rowID, name: "结业证书.pdf", bytes: pdf, clerk: "王芳")
+        app.press("P")
+        let path = folder + "/张三-2024-JX-2024-000001.zip"
+        #expect(app.screen.contains("证明 JX-2024-000001 及 1 个证明材料已写入 \(path)"), "\(app.screen)")
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        #expect(archive.map(\.path) == ["学时证明-张三-2024.html", "证明材料/\(item.number)-结业证书.pdf"])
+        var stored = Data()
+        _ = try archive.extract(try #require(archive["证明材料/\(item.number)-结业证书.pdf"])) { stored.append($0) }
+        #expect(Array(stored) == pdf)
+        var page = Data()
+        _ = try archive.extract(try #require(archive["学时证明-张三-2024.html"])) { page.append($0) }
+        let html = String(decoding: page, as: UTF8.self)
+        #expect(html.contains("JX-2024-000001") && html.contains("结业证书.pdf") && html.contains(item.sha256))
+        // The plain card of the same content keeps the number.
+        app.press("p")
+        #expect(app.screen.contains("证明 JX-2024-000001（内容未变，沿用原编号）已写入"), "\(app.screen)")
         try? FileManager.default.removeItem(atPath: folder)
     }
 

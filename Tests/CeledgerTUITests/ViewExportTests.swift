@@ -115,7 +115,7 @@ import Testing
         app.press("j", "j", "j", "Enter", ":")
         app.type("打印")
         let p = try #require(app.overlay as? PaletteOverlay)
-        #expect(p.shown.map { p.all[$0].keys } == ["p"])
+        #expect(p.shown.map { p.all[$0].keys } == ["p", "P"])  // the card, and the card with its proof
         app.press("Esc", ":")
         app.type("cxdq")  // 重新读取登记簿 (every screen's)
         let q = try #require(app.overlay as? PaletteOverlay)
