@@ -15,7 +15,7 @@ import CeledgerLedger
 /// - row-level security on every table that holds ID numbers, names or a person's figures: `person` by
 ///   its unit, `record`, `person_year`, `card`, `summary_dirty` through the person, `evidence` through the
 ///   record, `history` by a `unit` column filled by trigger when the entry is written (its JSON quotes ID
-///   numbers and names). The policies read the clerk's units through `celedger_units()`, wrapped in a
+///   numbers and names) or by the person it is about when the clerk reaches that person now. The policies read the clerk's units through `celedger_units()`, wrapped in a
 ///   sub-select so the server evaluates it once per statement, not once per row. The owner is not subject
 ///   to them (no FORCE), which is why a clerk's login role must not be the owner;
 /// - what must see past a clerk's rows runs in SECURITY DEFINER functions with a fixed search_path: the
@@ -312,6 +312,9 @@ extension PostgresSchema {
             USING ((SELECT celedger_units()) IS NULL OR record_id IN (SELECT id FROM record))
             WITH CHECK ((SELECT celedger_units()) IS NULL OR record_id IN (SELECT id FROM record));
         ALTER TABLE history ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY history_units ON history FOR SELECT USING \(sees);
+        -- Entries of the clerk's units when written, and every entry of a person the clerk reaches now (one
+        -- moved into its unit brings the history along, as on SQLite).
+        CREATE POLICY history_units ON history FOR SELECT
+            USING (\(sees) OR id_number IN (SELECT id_number FROM person));
         """
 }

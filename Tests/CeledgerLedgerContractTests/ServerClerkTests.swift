@@ -81,6 +81,22 @@ struct ServerClerkTests {
         #expect(try l.person(rowID: f.b1Row) == nil)
         #expect(try l.records(personRowID: f.b1Row, year: 2024).isEmpty)
         #expect(try l.statistics(year: 2024, unit: nil).total.persons == 2)
+        #expect(try l.personSummary(PersonListQuery(year: 2024)).persons == 2)
+        // Search: another unit's person is not found by name, pinyin or ID number.
+        for text in ["王五", "ww", "0101003"] {
+            var q = PersonListQuery(year: 2024)
+            q.search = text
+            #expect(try allRows(l, q).isEmpty, "\(text)")
+            #expect(try allRows(f.owner, q).map(\.idNumber) == [f.b1.id.value], "\(text)")
+        }
+        var own = PersonListQuery(year: 2024)
+        own.search = "张三"
+        #expect(try allRows(l, own).map(\.idNumber) == [f.a1.id.value])
+        // What the screens read of one person and of the review queue.
+        #expect(try l.pendingRecords(year: 2024, limit: 100).map(\.stored.rowID) == [f.recordA])
+        #expect(try l.cardSource(personRowID: f.b1Row, years: 2024...2024) == nil)
+        #expect(try l.cardSource(personRowID: f.a1Row, years: 2024...2024) != nil)
+        #expect(try l.personKey(of: f.b1Row, in: PersonListQuery(year: 2024)) == nil)
         // The owner and an all-units clerk still see everyone.
         #expect(try f.owner.counts() == (persons: 3, records: 2))
         #expect(try f.ledger(f.admin).counts() == (persons: 3, records: 2))
@@ -131,6 +147,33 @@ struct ServerClerkTests {
         #expect(
             failureState { try psql.exec("INSERT INTO history_chain (seq, history_id, digest) VALUES (999, 1, '\\x00')") }
                 == "42501")
+    }
+
+    @Test("proof files: a unit's clerk reads only its units' files, and adds them in its own name")
+    func proofIsLimited() throws {
+        guard let f = try Self.fixture() else { return }
+        let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
+        let b = try f.ledger(f.recorderB).addEvidence(recordRowID: f.recordB, name: "证书.pdf", bytes: pdf, clerk: "冒名者")
+        #expect(b.addedBy == "钱录入")
+        let l = try f.ledger(f.recorderA)
+        #expect(try l.evidence(recordRowIDs: [f.recordB], includingRemoved: true).isEmpty)
+        #expect(failure { _ = try l.evidenceBytes(id: b.id) } == .noEvidence(id: b.id))
+        #expect(try f.raw(f.recorderA).exec("SELECT count(*) FROM evidence").first?.int(0) == 0)
+        #expect(failure { _ = try l.addEvidence(recordRowID: f.recordB, name: "x.pdf", bytes: pdf, clerk: "x") } == .gone)
+        #expect(try f.owner.evidenceBytes(id: b.id) == pdf)
+    }
+
+    @Test("a person moved into a clerk's unit brings its history along")
+    func movedPersonsHistory() throws {
+        guard let f = try Self.fixture() else { return }
+        let l = try f.ledger(f.recorderA)
+        #expect(try l.history(idNumber: f.b1.id.value).isEmpty)
+        var moved = f.b1
+        moved.unit = ServerClerkTests.unitA
+        try f.owner.updatePerson(rowID: f.b1Row, moved, expected: nil)
+        let entries = try l.history(idNumber: f.b1.id.value)
+        #expect(entries.count == 3)  // added, its record, moved
+        #expect(entries.first?.action == .insert)
     }
 
     @Test("a unit's clerk cannot add a person to another unit, in its own words")
