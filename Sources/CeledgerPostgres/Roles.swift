@@ -239,11 +239,20 @@ extension PostgresSchema {
         CREATE FUNCTION celedger_tx_history() RETURNS SETOF history LANGUAGE sql STABLE SECURITY DEFINER AS $$
             SELECT * FROM history WHERE tx = txid_current() ORDER BY id
         $$;
-        CREATE FUNCTION celedger_link(seqs bigint[], ids bigint[], digests text[]) RETURNS void LANGUAGE sql SECURITY DEFINER AS $$
+        -- Links this transaction's own entries, next in the chain and in id order, or refuses: a clerk's
+        -- psql cannot link anyone else's entries or put a link anywhere but at the chain's head.
+        CREATE FUNCTION celedger_link(seqs bigint[], ids bigint[], digests text[]) RETURNS void LANGUAGE plpgsql
+            SECURITY DEFINER AS $$
+        DECLARE head bigint := coalesce((SELECT max(seq) FROM history_chain), 0);
+        BEGIN
+            IF seqs IS DISTINCT FROM ARRAY(SELECT head + g FROM generate_series(1, cardinality(ids)) AS g)
+               OR ids IS DISTINCT FROM ARRAY(SELECT h.id FROM history h WHERE h.tx = txid_current()
+                   AND NOT EXISTS (SELECT 1 FROM history_chain c WHERE c.history_id = h.id) ORDER BY h.id) THEN
+                RAISE EXCEPTION 'celedger: links go at the head of the chain, for this transaction''s entries';
+            END IF;
             INSERT INTO history_chain (seq, history_id, digest)
-            SELECT s, h, decode(d, 'hex') FROM unnest(seqs, ids, digests) AS t(s, h, d)
-            WHERE h IN (SELECT id FROM history WHERE tx = txid_current())
-        $$;
+            SELECT s, h, decode(d, 'hex') FROM unnest(seqs, ids, digests) AS t(s, h, d);
+        END $$;
         CREATE FUNCTION celedger_card_last(head text) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN
             LOCK TABLE card IN SHARE ROW EXCLUSIVE MODE;

@@ -147,6 +147,9 @@ struct ServerClerkTests {
         #expect(
             failureState { try psql.exec("INSERT INTO history_chain (seq, history_id, digest) VALUES (999, 1, '\\x00')") }
                 == "42501")
+        // The owner's linking function links only the calling transaction's own entries, at the head.
+        #expect(failureState { try psql.exec("SELECT celedger_link('{999}', '{1}', '{00}')") } == "P0001")
+        #expect(try f.owner.verifyChain())
     }
 
     @Test("proof files: a unit's clerk reads only its units' files, and adds them in its own name")
