@@ -61,5 +61,31 @@ t send-keys -t e2e q
 for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
 check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
 
+# A unit's clerk, as a login role of its own (pg6): the screens show that unit's persons only (a wider
+# terminal: the header names the longer URI).
+UNIT=$("$BIN" --db "$DB" export persons --format csv | awk -F, -v id="$ID" '$1==id{print $4}')
+OTHER=$("$BIN" --db "$DB" export persons --format csv | awk -F, -v u="$UNIT" 'NR>1 && $4!=u{print $1; exit}')
+psql -q "$CELEDGER_TEST_PG" -c "CREATE ROLE ${NAME}_adm LOGIN" -c "CREATE ROLE ${NAME}_rec LOGIN" >/dev/null
+"$BIN" --db "$DB" clerk add 王管理 --role admin --db-role "${NAME}_adm" >/dev/null
+"$BIN" --db "$DB" clerk add 李录入 --role recorder --unit "$UNIT" --db-role "${NAME}_rec" >/dev/null
+CLERK_DB="${DB/:\/\/postgres@/://${NAME}_rec@}"
+IN_UNIT=$("$BIN" --db "$CLERK_DB" report annual --year 2022 --format csv | tail -n +2 | grep -c .)
+ALL=$("$BIN" --db "$DB" report annual --year 2022 --format csv | tail -n +2 | grep -c .)
+check "the unit's clerk reads fewer persons than the owner ($IN_UNIT of $ALL)" test "$IN_UNIT" -lt "$ALL"
+rm -f "$WORK/exit"
+t kill-session -t e2e
+t new-session -d -s e2e -x 160 -y 32 "'$BIN' --db '$CLERK_DB' --year 2022; echo EXIT=\$? > '$WORK/exit'; sleep 60"
+check "the unit's clerk's persons screen counts its unit only" wait_for "人员 $IN_UNIT ·"
+t send-keys -t e2e /
+t send-keys -t e2e -l "$OTHER"
+check "another unit's person is not found by ID number" wait_for "人员 0 ·"
+t send-keys -t e2e C-u
+t send-keys -t e2e -l "$ID"
+check "the clerk's own unit's person is" wait_for "人员 1 ·"
+t send-keys -t e2e Escape
+t send-keys -t e2e q
+for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
+check "the clerk's q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
+
 echo "e2e-tmux-pg: $passed passed, $failed failed"
 (( failed == 0 ))

@@ -86,6 +86,19 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case badClerkName
     /// Something this kind of ledger cannot do yet (`what` in the clerk's words).
     case notOnThisLedger(what: Message)
+    // Clerks on a PostgreSQL server, where the connecting login role is the clerk.
+    /// The login role connected is no clerk of this server ledger.
+    case loginRoleNotAClerk(role: String)
+    /// A clerk on a server is added with the login role it connects as.
+    case clerkNeedsLoginRole
+    /// No login role of that name on the server.
+    case noSuchLoginRole(role: String)
+    /// The login role is another active clerk's already.
+    case loginRoleTaken(role: String, clerk: String)
+    /// The ledger's owner or a superuser cannot be a unit's clerk: row-level security does not hold them.
+    case ownerSeesEverything(role: String)
+    /// The server refused a clerk's statement on its grants or row-level security.
+    case serverRefused(name: String)
 
     // Rules and the data folder.
     case noRules(year: Int)
@@ -253,6 +266,42 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(
                 zh: "此登记簿（PostgreSQL 服务器上的）尚不支持\(what.zh)；未做任何改动",
                 en: "this ledger (on a PostgreSQL server) cannot \(what.en) yet; nothing changed")
+        case .loginRoleNotAClerk(let role):
+            Message(
+                zh: "数据库登录角色“\(role)”不是本登记簿的经办人，不能读写（未做任何改动）；请管理员用 celedger clerk add 姓名 --role 角色 --db-role \(role) 添加",
+                en:
+                    "the database login role “\(role)” is not a clerk of this ledger and may not read or change it (nothing changed); ask an admin to add it with celedger clerk add NAME --role ROLE --db-role \(role)"
+            )
+        case .clerkNeedsLoginRole:
+            Message(
+                zh: "服务器上的经办人就是数据库登录角色：请用 --db-role 写明其登录角色（须已用 CREATE ROLE … LOGIN 建好）",
+                en:
+                    "a clerk on a server is a database login role: name it with --db-role (created beforehand with CREATE ROLE … LOGIN)"
+            )
+        case .noSuchLoginRole(let role):
+            Message(
+                zh: "服务器上没有可登录的角色“\(role)”；请数据库管理员先建好：CREATE ROLE \(role) LOGIN PASSWORD '…'（未做任何改动）",
+                en:
+                    "the server has no login role “\(role)”; have the database administrator create it first: CREATE ROLE \(role) LOGIN PASSWORD '…' (nothing changed)"
+            )
+        case .loginRoleTaken(let role, let clerk):
+            Message(
+                zh: "登录角色“\(role)”已是经办人“\(clerk)”的；每位经办人用自己的登录角色（未做任何改动）",
+                en:
+                    "the login role “\(role)” is the clerk “\(clerk)”'s already; each clerk has a login role of their own (nothing changed)"
+            )
+        case .ownerSeesEverything(let role):
+            Message(
+                zh: "“\(role)”是登记簿的所有者或超级用户，行级安全管不住它，不能做只管部分单位的经办人；请为该经办人另建登录角色（未做任何改动）",
+                en:
+                    "“\(role)” owns the ledger or is a superuser, which row-level security does not hold, so it cannot be a clerk of some units only; create a login role of its own for the clerk (nothing changed)"
+            )
+        case .serverRefused(let name):
+            Message(
+                zh: "数据库不允许经办人“\(name)”做这项修改（其角色或单位的权限不够；未做任何改动）",
+                en:
+                    "the database does not let the clerk “\(name)” make this change (their role or units do not allow it; nothing changed)"
+            )
         case .badClerkName:
             Message(zh: "经办人姓名不能为空，也不能含有控制字符", en: "a clerk's name cannot be blank or hold control characters")
         case .noRules(let year):

@@ -236,6 +236,8 @@ extension LedgerError {
     static func from(_ f: PGFailure, at location: String) -> LedgerError {
         switch f.sqlState {
         case PostgresSchema.lockedState: return .locked
+        // (pg6's other clerk refusals name the clerk: `PostgresLedger.clerkRefusal` maps them with the session.)
+        case PostgresSchema.ownEntryState: return .ownEntries(count: 1)
         case "23505": return .duplicateRecord
         case "40001", "40P01", "55P03", "57014": return .busy(path: location)
         case "25006": return .readOnly(path: location)

@@ -4,8 +4,8 @@ import CeledgerLedger
 /// Proof of records on a server (schema pg3), as the SQLite ledger keeps it (Sources/CeledgerSQLite/Evidence.swift):
 /// the bytes in table `evidence`, checked by `Evidence.admit` before they are stored; the history entries
 /// written by pg3's trigger in the same transaction; a removal is the one update the trigger allows.
-/// A server ledger has no clerks yet, so `clerk` is who added or removed the file, as on a SQLite ledger
-/// without clerks.
+/// `clerk` is who added or removed the file on a ledger without clerks; once it has clerks, the server's
+/// trigger writes the session's clerk instead (pg6), and the policies limit a unit's clerk to its units' files.
 extension PostgresLedger {
     static let evidenceColumns =
         "id, record_id, name, size, type, sha256, added_at, added_by, removed_at, removed_by, removed_reason"

@@ -81,6 +81,10 @@ public final class PostgresLedger: @unchecked Sendable {
             case .current, .migrated: break
             }
         } catch let f as PGFailure {
+            // A login role without the grants a clerk gets (pg6): no clerk of this ledger.
+            if f.sqlState == "42501", let login = try? connection.exec("SELECT session_user::text").first?.text(0) {
+                throw LedgerError.loginRoleNotAClerk(role: login)
+            }
             throw LedgerError.from(f, at: location)
         } catch let e as LedgerError {
             throw e
@@ -176,7 +180,7 @@ public final class PostgresLedger: @unchecked Sendable {
     func mapped(_ error: any Error) -> LedgerError {
         switch error {
         case let e as LedgerError: return e
-        case let f as PGFailure: return LedgerError.from(f, at: location)
+        case let f as PGFailure: return clerkRefusal(f) ?? LedgerError.from(f, at: location)
         default: return LedgerError.unexpected(path: location, detail: "\(type(of: error))")
         }
     }

@@ -44,20 +44,12 @@ extension PostgresLedger {
         for year in newYears {
             guard let set = book.ruleSet(for: year) else { throw LedgerError.noRules(year: year) }
             // Another writer may enter the same year at once: the first one's insert wins, the other waits
-            // for it and then finds the year there.
-            let entered = try exec(
-                "INSERT INTO summary_year (year, rule_set, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                [String(year), set.id, set.digest]
-            ).changed
-            if entered > 0 {
-                let zero = AnnualTotals.zero(year: year, thresholds: set.thresholds)
-                try exec(
-                    """
-                    INSERT INTO person_year (year, person_id, public_tenths, professional_tenths, total_tenths, trimmed_tenths, needed_tenths)
-                    SELECT $1, p.id, 0, 0, 0, 0, $2 FROM person p WHERE \(PostgresLedger.activeSQL("$3"))
-                    ON CONFLICT DO NOTHING
-                    """, [String(year), String(zero.hoursNeeded.tenths), PostgresLedger.yearStart(year)])
-            }
+            // for it and then finds the year there. Every person active in the year gets a row, also those a
+            // unit's clerk does not see (`celedger_enter_year` runs as the ledger's owner, pg6).
+            let zero = AnnualTotals.zero(year: year, thresholds: set.thresholds)
+            try exec(
+                "SELECT celedger_enter_year($1, $2, $3, $4, $5)",
+                [String(year), set.id, set.digest, String(zero.hoursNeeded.tenths), PostgresLedger.yearStart(year)])
         }
         // The persons settled, locked first (see above).
         try exec(
@@ -148,7 +140,9 @@ extension PostgresLedger {
         }
         guard needed else { return [] }
         return try write { () throws in
-            let stale = try staleYears()
+            // A unit's clerk sees only its units' records: a year's summary is redone by someone who sees
+            // them all (until then reads of that year are computed live, `source(of:)`).
+            let stale = try limitedToUnits() ? [] : try staleYears()
             for year in stale {
                 try exec("DELETE FROM person_year WHERE year = $1", [String(year)])
                 try exec("DELETE FROM summary_year WHERE year = $1", [String(year)])
@@ -162,6 +156,12 @@ extension PostgresLedger {
     @discardableResult
     public func recomputeTotals() throws(LedgerError) -> Int {
         try write { () throws in
+            if try limitedToUnits() {
+                throw LedgerError.notOnThisLedger(
+                    what: Message(
+                        zh: "由只管部分单位的经办人重算全部合计（请所有者或管理全部单位的经办人重算）",
+                        en: "recompute every total as a clerk of some units only (ask the owner or an all-units clerk)"))
+            }
             try exec("DELETE FROM person_year")
             try exec("DELETE FROM summary_year")
             try exec("INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM record")
@@ -201,16 +201,18 @@ extension PostgresLedger {
     static let chainTag = Array("celedger-history-pg-v1".utf8)
 
     func extendChain() throws(PGFailure) {
-        guard try exec("SELECT EXISTS (SELECT 1 FROM history WHERE tx = txid_current())").first?[0] == "t" else { return }
+        guard try exec("SELECT EXISTS (SELECT 1 FROM celedger_tx_history())").first?[0] == "t" else { return }
         try exec("SELECT pg_advisory_xact_lock($1)", [String(PostgresSchema.chainLock)])
         let head = try exec("SELECT seq, encode(digest, 'hex') FROM history_chain ORDER BY seq DESC LIMIT 1").first
         var seq = head?.int64(0) ?? 0
         var previous = head.map { PostgresLedger.bytes(hex: $0.text(1)) } ?? [UInt8](repeating: 0, count: 32)
+        // This transaction's own entries, read past the history's row-level security (a unit's clerk's
+        // entries are all of its units, but the chain must not depend on it).
         let entries = try exec(
             """
             SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values,
                    CASE WHEN action = 'insert' THEN new_values END
-            FROM history WHERE tx = txid_current() ORDER BY id
+            FROM celedger_tx_history() ORDER BY id
             """
         ).rows
         var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
@@ -222,11 +224,10 @@ extension PostgresLedger {
             ids.append(e.int64(0))
             digests.append(PostgresLedger.hex(previous))
         }
+        // Through the owner's function: a clerk has no INSERT on the chain, and links only its own entries.
         try exec(
-            """
-            INSERT INTO history_chain (seq, history_id, digest)
-            SELECT s, h, decode(d, 'hex') FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(s, h, d)
-            """, [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
+            "SELECT celedger_link($1::bigint[], $2::bigint[], $3::text[])",
+            [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
     }
 
     /// SHA-256 over the link before, the tag, and each field as a netstring (`~` for a missing value).
@@ -267,6 +268,13 @@ extension PostgresLedger {
     /// entry was changed, inserted or removed behind the triggers' back.
     public func verifyChain() throws(LedgerError) -> Bool {
         try read { () throws in
+            // A unit's clerk sees a part of the history: the chain is checked by someone who sees it all.
+            if try limitedToUnits() {
+                throw LedgerError.notOnThisLedger(
+                    what: Message(
+                        zh: "由只管部分单位的经办人检查修改记录的哈希链（请所有者或管理全部单位的经办人检查）",
+                        en: "check the history's hash chain as a clerk of some units only (ask the owner or an all-units clerk)"))
+            }
             let rows = try exec(
                 """
                 SELECT h.id, h.at, h.actor, h.action, h.entity, h.entity_id, h.id_number, h.old_values, h.new_values,

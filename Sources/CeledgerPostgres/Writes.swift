@@ -53,6 +53,7 @@ extension PostgresLedger: LedgerWriter {
         let initials = pinyin.initials(of: p.name)
         let key = pinyin.nameKey(of: p.name)
         return try write { () throws in
+            try PostgresLedger.reach(try gate(.enter), unit: p.unit)
             if try exec("SELECT id FROM person WHERE id_number = $1", [p.id.value]).first != nil {
                 throw LedgerError.duplicatePerson(maskedID: p.id.masked)
             }
@@ -82,6 +83,7 @@ extension PostgresLedger: LedgerWriter {
         let now = PostgresLedger.now()
         let initials = pinyin.initials(of: p.name)
         try write { () throws in
+            try PostgresLedger.reach(try gate(.enter), unit: p.unit)
             try checkVersion(.person, rowID: rowID, expected: version)
             if let other = try exec("SELECT id FROM person WHERE id_number = $1", [p.id.value]).first?.int64(0), other != rowID {
                 throw LedgerError.duplicatePerson(maskedID: p.id.masked)
@@ -201,6 +203,7 @@ extension PostgresLedger: LedgerWriter {
             """
         let today = Day.today()
         return try write { () throws in
+            let clerk = try gate(.decide)
             // Nothing is recognised before it ends (`Plausibility`, issue 19): such a batch is refused whole,
             // as on SQLite, so that the reviewer sees the dates rather than a batch half decided.
             if recognition == .recognized {
@@ -215,6 +218,7 @@ extension PostgresLedger: LedgerWriter {
             for id in rowIDs {
                 // The state read under the row's lock: another reviewer's decision is seen, not overwritten.
                 let row = try exec("SELECT recognition, version FROM record WHERE id = $1 FOR UPDATE", [String(id)]).first
+                let own = try recognition == .recognized && row != nil && (clerk.map { try ownEntry(id, of: $0) } ?? false)
                 switch row?[0] {
                 case nil: outcome.gone += 1
                 case Recognition.recognized.rawValue:
@@ -222,8 +226,11 @@ extension PostgresLedger: LedgerWriter {
                 case _ where versions[id].map({ $0 != row!.int64(1) }) ?? false:
                     // Changed since it was shown: decided on what the reviewer saw, or not at all.
                     outcome.changedMeanwhile += 1
+                case _ where own:
+                    // Nobody recognises a record they entered or last changed (the server refuses it too).
+                    outcome.ownEntries += 1
                 default:
-                    if try exec(sql, [note, reviewer, now, String(id)]).changed > 0 {
+                    if try exec(sql, [note, clerk?.name ?? reviewer, now, String(id)]).changed > 0 {
                         outcome.changed += 1
                         outcome.changedRowIDs.append(id)
                     }
@@ -237,6 +244,7 @@ extension PostgresLedger: LedgerWriter {
         guard !reason.trimmedField.isEmpty else { throw LedgerError.reopenNeedsReason }
         let now = PostgresLedger.now()
         return try write { () throws in
+            _ = try gate(.decide)
             var changed = 0
             for id in rowIDs {
                 changed +=
@@ -337,7 +345,8 @@ extension PostgresLedger: LedgerWriter {
         let day = PostgresLedger.localDay(now, timeZone)
         return try write { () throws in
             // One issuer at a time: the next number is read and taken under the same lock.
-            try exec("LOCK TABLE card IN SHARE ROW EXCLUSIVE MODE")
+            // (Through the owner's function: a clerk may not lock the table, pg6.)
+            try exec("SELECT celedger_lock_cards()")
             if let row = try exec(
                 """
                 SELECT number, issued_at, issued_by FROM card
@@ -355,19 +364,21 @@ extension PostgresLedger: LedgerWriter {
                 throw LedgerError.gone
             }
             let head = "\(prefix)-\(day.year)-"
-            let last =
-                try exec("SELECT number FROM card WHERE starts_with(number, $1)", [head]).rows
-                .compactMap { Int($0.text(0).dropFirst(head.count)) }.max() ?? 0
+            // Numbers are unique across units: the last is read past a unit clerk's row-level security.
+            let last = try exec("SELECT celedger_card_last($1)", [head]).first?.int(0) ?? 0
             var seq = String(last + 1)
             if seq.count < 6 { seq = String(repeating: "0", count: 6 - seq.count) + seq }
             let number = head + seq
-            try exec(
-                """
-                INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                """,
-                [number, String(personRowID), String(firstYear), String(lastYear), issuer, digest, stamp, actor])
-            return IssuedCard(number: number, issuedAt: stamp, issuedOn: day, issuedBy: actor, reprint: false)
+            // The issuer is the session's clerk when there is one (the server's trigger writes it).
+            let issuedBy =
+                try exec(
+                    """
+                    INSERT INTO card (number, person_id, first_year, last_year, issuer, digest, issued_at, issued_by)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING issued_by
+                    """,
+                    [number, String(personRowID), String(firstYear), String(lastYear), issuer, digest, stamp, actor]
+                ).first?.text(0) ?? actor
+            return IssuedCard(number: number, issuedAt: stamp, issuedOn: day, issuedBy: issuedBy, reprint: false)
         }
     }
 
@@ -381,6 +392,7 @@ extension PostgresLedger: LedgerWriter {
     public func setEmployer(_ name: String?) throws(LedgerError) {
         let value = name?.trimmedField ?? ""
         try write { () throws in
+            _ = try gate(.changeSettings)
             if value.isEmpty {
                 try exec("DELETE FROM setting WHERE key = 'employer'")
             } else {

@@ -89,17 +89,30 @@ extension Context {
     static func isServer(_ global: GlobalOptions) -> Bool { PostgresURI.isServer(ledgerPath(global.db)) }
 
     /// Opens the PostgreSQL ledger `--db` names (creating its schema in an empty database), or fails
-    /// with the clerk's message and exit status 3. The history names `Context.actor` (the clerks issue
-    /// will make the connecting login role the clerk).
+    /// with the clerk's message and exit status 3. The history names the clerk of the connecting login
+    /// role once the ledger has clerks (pg6), `Context.actor` before.
     static func openPostgres(_ global: GlobalOptions) throws -> PostgresLedger {
         let folder = try DataFiles.require()
+        let ledger: PostgresLedger
         do {
-            return try PostgresLedger.open(
+            ledger = try PostgresLedger.open(
                 uri: ledgerPath(global.db), pinyinLoader: try folder.pinyinLoader(), rules: try folder.ruleSets(),
                 actor: actor(global))
         } catch {
             throw CLIFailure(error.message, code: ExitStatus.ledger)
         }
+        // Once the server ledger has clerks, the login role is the clerk: a name given with --user would
+        // be a second, unchecked identity, so it is refused rather than ignored ($CELEDGER_USER is ignored).
+        if let u = global.user?.trimmingCharacters(in: .whitespaces), !u.isEmpty,
+            (try? ledger.clerks())?.contains(where: \.isActive) == true
+        {
+            throw CLIFailure(
+                zh: "此服务器登记簿的经办人是连接所用的数据库登录角色，不用 --user；请去掉 --user \(u)，以经办人自己的登录角色连接（URI 中的 user=）",
+                en:
+                    "on this server ledger the clerk is the database login role you connect as, not --user: leave out --user \(u) and connect as the clerk's own login role (user= in the URI)",
+                code: ExitStatus.usage)
+        }
+        return ledger
     }
 
     /// The ledger for a command that reads reports, on either backend.

@@ -179,7 +179,10 @@ struct UICommand: ParsableCommand {
         if let view { app.open(view: view) }
         // A ledger with clerks, and no clerk named: asked once, then remembered for this ledger.
         let clerks = try ledger.clerks().filter(\.isActive)
-        if !clerks.isEmpty, Context.explicitUser(global) == nil, (try ledger.actingClerk())?.isActive != true {
+        // (On a server the login role is the clerk: nothing to ask.)
+        if !clerks.isEmpty, !PostgresURI.isServer(location), Context.explicitUser(global) == nil,
+            (try ledger.actingClerk())?.isActive != true
+        {
             let ledgerPath = LastOpened.absolute(location)
             let opened = global
             app.askWhoIsWorking(clerks.map(\.name)) { name in

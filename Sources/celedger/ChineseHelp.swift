@@ -60,6 +60,7 @@ enum ChineseHelp {
         "--user": "经办人，记入修改记录、证明和导出（默认：$CELEDGER_USER，否则界面记住的经办人，否则系统登录用户名）。",
         "--role": "角色：recorder（录入员）、reviewer（审核员）或 admin（管理员）。",
         "clerk add --unit": "经办人负责的单位（可重复；不写则负责全部单位）。",
+        "clerk add --db-role": "仅用于 PostgreSQL 服务器上的登记簿：经办人连接所用的已有数据库登录角色（按其角色授予所需权限）。",
         "clerk set --unit": "经办人此后负责的单位（可重复；替换原有的）。",
         "--all-units": "经办人重新负责全部单位。",
         "--version": "显示版本。",
