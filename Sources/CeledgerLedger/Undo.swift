@@ -78,9 +78,9 @@ public struct ImportedChange: Sendable, Hashable {
     public var addedPersons = RowIDs()
     public var changedPersons: [Int64: PersonBefore] = [:]
     public var addedRecords = RowIDs()
-    /// When the import wrote its rows (their creation time as the ledger stores it), when the ledger can
-    /// reuse a deleted row's id: a row with another creation time is not the import's and is left alone.
-    public var stamp: String?
+    /// The last history entry of the import, when the ledger can give a deleted row's id again (SQLite):
+    /// a row inserted under one of these ids after that entry is not the import's and is left alone.
+    public var lastHistoryID: Int64?
     public init() {}
     public var isEmpty: Bool { addedPersons.isEmpty && changedPersons.isEmpty && addedRecords.isEmpty }
 }

@@ -120,7 +120,7 @@ extension SQLiteLedger {
                 if report.committed {
                     try settle(db)
                     try HistoryChain.extend(db, after: chained)
-                    report.changes = try SQLiteLedger.added(db, since: firstNew, stamp: now)
+                    report.changes = try SQLiteLedger.added(db, since: firstNew)
                 }
                 return report.committed
             }

@@ -184,7 +184,7 @@ extension SQLiteLedger {
                     try upkeep?.finish(db)
                     try settle(db)
                     try HistoryChain.extend(db, after: chained)
-                    report.changes = try SQLiteLedger.added(db, since: firstNew, stamp: now)
+                    report.changes = try SQLiteLedger.added(db, since: firstNew)
                     report.changes.changedPersons = writer.before
                 }
                 return report.committed
@@ -225,10 +225,11 @@ extension SQLiteLedger {
     }
 
     /// The persons and records added since `first` (by this transaction, which holds the write lock): one
-    /// run of ids each, with the rows' creation time (an id freed by a deletion can be given again later).
-    static func added(_ db: Database, since first: (person: Int64, record: Int64), stamp: String) throws -> ImportedChange {
+    /// run of ids each, with the transaction's last history entry (an id freed by a deletion can be given
+    /// again later; its new insert is a later entry).
+    static func added(_ db: Database, since first: (person: Int64, record: Int64)) throws -> ImportedChange {
         var c = ImportedChange()
-        c.stamp = stamp
+        c.lastHistoryID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM history") ?? 0
         if let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM person"), last >= first.person {
             c.addedPersons.append(run: first.person...last)
         }

@@ -104,15 +104,31 @@ extension SQLiteLedger {
     /// hundred thousand rows, not one each): its records deleted (recognised ones reopened first, with the
     /// reason, by a decider), the persons it added deleted (refused, naming them, when they have records
     /// since), the persons it changed put back (refused, naming who changed what, when changed since).
-    /// Only rows with the import's creation time are touched: an id freed and given again is another row.
+    /// An id freed and given again after the import is another row: left alone (`lastHistoryID`).
     func revertImport(
         _ db: Database, _ c: ImportedChange, clerk: inout Clerk?, reason: String, reviewer: String, now: String
     ) throws -> Int {
-        let stamp = c.stamp ?? ""
-        let mine = c.stamp == nil ? "" : " AND created_at = :stamp"
+        /// " AND id NOT IN (…)": the ids inserted again after the import (the history's later inserts, read
+        /// by its primary key from the import's last entry on: the entries since, not the whole history).
+        func notReused(_ entity: HistoryEntry.Entity, _ ids: RowIDs) throws -> (String) -> String {
+            guard let after = c.lastHistoryID, let lo = ids.runs.first?.lowerBound, let hi = ids.runs.last?.upperBound else {
+                return { _ in "" }
+            }
+            let again = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT entity_id FROM history
+                    WHERE id > ? AND entity = ? AND action = 'insert' AND entity_id BETWEEN ? AND ?
+                    """, arguments: [after, entity.rawValue, lo, hi])
+            guard !again.isEmpty else { return { _ in "" } }
+            let list = again.map(String.init).joined(separator: ",")
+            return { alias in " AND \(alias)id NOT IN (\(list))" }
+        }
+        let mineRecord = try notReused(.record, c.addedRecords)
+        let minePerson = try notReused(.person, c.addedPersons)
         var n = 0
         func arguments(_ run: ClosedRange<Int64>, _ more: [String: DatabaseValueConvertible?] = [:]) -> StatementArguments {
-            var a: [String: DatabaseValueConvertible?] = ["lo": run.lowerBound, "hi": run.upperBound, "stamp": stamp]
+            var a: [String: DatabaseValueConvertible?] = ["lo": run.lowerBound, "hi": run.upperBound]
             a.merge(more) { $1 }
             return StatementArguments(a)
         }
@@ -126,7 +142,9 @@ extension SQLiteLedger {
         for run in c.addedRecords.runs {
             recognised +=
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM record WHERE id BETWEEN :lo AND :hi\(mine) AND recognition = 'recognized'",
+                    db,
+                    sql:
+                        "SELECT count(*) FROM record WHERE id BETWEEN :lo AND :hi\(mineRecord("")) AND recognition = 'recognized'",
                     arguments: arguments(run)) ?? 0
         }
         if recognised > 0 {
@@ -137,7 +155,7 @@ extension SQLiteLedger {
             try reachAll(
                 """
                 SELECT DISTINCT p.unit FROM record r JOIN person p ON p.id = r.person_id
-                WHERE r.id BETWEEN :lo AND :hi\(mine.replacingOccurrences(of: "created_at", with: "r.created_at"))
+                WHERE r.id BETWEEN :lo AND :hi\(mineRecord("r."))
                 """, arguments(run))
             if recognised > 0 {
                 // Reopened as `reopen` does (the lock allows nothing else), then deleted.
@@ -145,22 +163,21 @@ extension SQLiteLedger {
                     sql: """
                         UPDATE record SET recognition = 'pending', recognition_note = :reason, reviewed_by = :who, reviewed_at = :now,
                             updated_at = :now, version = version + 1
-                        WHERE id BETWEEN :lo AND :hi\(mine) AND recognition = 'recognized'
+                        WHERE id BETWEEN :lo AND :hi\(mineRecord("")) AND recognition = 'recognized'
                         """, arguments: arguments(run, ["reason": reason, "who": decider(clerk, reviewer), "now": now]))
             }
-            try db.execute(sql: "DELETE FROM record WHERE id BETWEEN :lo AND :hi\(mine)", arguments: arguments(run))
+            try db.execute(sql: "DELETE FROM record WHERE id BETWEEN :lo AND :hi\(mineRecord(""))", arguments: arguments(run))
             n += db.changesCount
         }
         // Persons added: none may have records now (someone else's since: the import's are gone).
         for run in c.addedPersons.runs {
-            let p = mine.replacingOccurrences(of: "created_at", with: "p.created_at")
             if let row = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT p.name, p.id_number, count(*) AS n,
                         group_concat(DISTINCT coalesce(r.entered_by, r.changed_by)) AS who
                     FROM person p JOIN record r ON r.person_id = p.id
-                    WHERE p.id BETWEEN :lo AND :hi\(p) GROUP BY p.id ORDER BY p.id LIMIT 1
+                    WHERE p.id BETWEEN :lo AND :hi\(minePerson("p.")) GROUP BY p.id ORDER BY p.id LIMIT 1
                     """, arguments: arguments(run))
             {
                 let who = (row["who"] as String?).map { $0.replacingOccurrences(of: ",", with: "、") }
@@ -169,16 +186,16 @@ extension SQLiteLedger {
             }
             // Changed since the import (by someone else: the import left version 1, or what `changedPersons` says).
             for row in try Row.fetchAll(
-                db, sql: "SELECT id, version FROM person WHERE id BETWEEN :lo AND :hi\(mine) AND version <> 1",
+                db, sql: "SELECT id, version FROM person WHERE id BETWEEN :lo AND :hi\(minePerson("")) AND version <> 1",
                 arguments: arguments(run))
             {
                 let id: Int64 = row["id"]
                 try checkVersion(db, .person, rowID: id, expected: c.changedPersons[id]?.version ?? 1)
             }
-            try reachAll("SELECT DISTINCT unit FROM person WHERE id BETWEEN :lo AND :hi\(mine)", arguments(run))
+            try reachAll("SELECT DISTINCT unit FROM person WHERE id BETWEEN :lo AND :hi\(minePerson(""))", arguments(run))
         }
         for run in c.addedPersons.runs {
-            try db.execute(sql: "DELETE FROM person WHERE id BETWEEN :lo AND :hi\(mine)", arguments: arguments(run))
+            try db.execute(sql: "DELETE FROM person WHERE id BETWEEN :lo AND :hi\(minePerson(""))", arguments: arguments(run))
             n += db.changesCount
         }
         // Persons changed: put back, each only at the version the import left.
