@@ -312,8 +312,13 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A stale save: who changed (or deleted) the row, when, and what, in the clerk's words.
-    static func changedMessage(_ c: ConcurrentChange) -> Message {
-        let zone = TimeZone.current
+    /// The message, its times (of a change made meanwhile) on the clock of `zone`: a screen gives its own.
+    public func message(in zone: TimeZone) -> Message {
+        if case .changedMeanwhile(let c) = self { return LedgerError.changedMessage(c, zone: zone) }
+        return message
+    }
+
+    static func changedMessage(_ c: ConcurrentChange, zone: TimeZone = .current) -> Message {
         func text(_ lang: Lang) -> String {
             let zh = lang == .zh
             let what = c.entity == .person ? (zh ? "此人员" : "this person") : (zh ? "此记录" : "this record")

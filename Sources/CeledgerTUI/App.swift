@@ -125,7 +125,7 @@ public final class App {
     func info(_ s: String) { message = (s, false) }
     func error(_ m: Message) { message = (m.text(lang), true) }
     func error(_ e: any Error) {
-        if let l = e as? LedgerError { error(l.message) } else { message = ("\(e)", true) }
+        if let l = e as? LedgerError { error(l.message(in: timeZone)) } else { message = ("\(e)", true) }
     }
 
     func push(_ s: Screen) {

@@ -368,8 +368,7 @@ final class ImportScreen: KeymapScreen {
             if !r.changes.isEmpty {
                 let what = subject == .persons ? ("人员", "persons") : ("学习记录", "records")
                 app.made(
-                    .imported(r.changes), "从 \(name) 导入\(what.0)（\((r.inserted + r.updated).grouped) 行）",
-                    "the import of \(what.1) from \(name) (\((r.inserted + r.updated).grouped) rows)",
+                    .imported(r.changes), "从 \(name) 导入\(what.0)", "the import of \(what.1) from \(name)",
                     rows: r.inserted + r.updated)
                 text += w.t("（U 可撤销）", " (U undoes it)")
             }
@@ -385,8 +384,8 @@ final class ImportScreen: KeymapScreen {
             if !r.duplicates.isEmpty { text += w.t("，重复跳过 \(r.duplicates.count)", ", \(r.duplicates.count) duplicates skipped") }
             if !r.changes.isEmpty {
                 app.made(
-                    .imported(r.changes), "从 \(name) 登记培训班“\(title)”（\(r.inserted.grouped) 人）",
-                    "the class \"\(title)\" from \(name) (\(r.inserted.grouped) persons)", rows: r.inserted)
+                    .imported(r.changes), "从 \(name) 登记培训班“\(title)”", "the class \"\(title)\" from \(name)",
+                    rows: r.inserted)
                 text += w.t("（U 可撤销）", " (U undoes it)")
             }
         } else {

@@ -79,7 +79,10 @@ extension App {
         let more =
             undoStack.count > 1
             ? t("（其后还可再撤销 \(undoStack.count - 1) 步）", " (\(undoStack.count - 1) more after it)") : ""
-        overlay = Confirm(t("撤销上一次修改：\(last.what.zh)？\(more)", "Undo your last change: \(last.what.en)?\(more)")) { app in
+        let size = last.rows > 1 ? t("（\(last.rows.grouped) 行）", " (\(last.rows.grouped) rows)") : ""
+        overlay = Confirm(
+            t("撤销上一次修改：\(last.what.zh)\(size)？\(more)", "Undo your last change: \(last.what.en)\(size)?\(more)")
+        ) { app in
             app.runUndo(last, reason: "")
         }
     }
@@ -133,8 +136,8 @@ extension App {
             reload()
             info(
                 t(
-                    "已撤销：\(last.what.zh)（\(n) 条；修改记录里留有这次撤销）；\(nextUndo)",
-                    "undone: \(last.what.en) (\(n) rows; the history keeps the undo); \(nextUndo)"))
+                    "已撤销：\(last.what.zh)（\(n) 条，修改记录里留有这次撤销）；\(nextUndo)",
+                    "undone: \(last.what.en) (\(n) rows, kept in the history); \(nextUndo)"))
         case .failure(let error):
             if error == .reopenNeedsReason {
                 overlay = Prompt(
