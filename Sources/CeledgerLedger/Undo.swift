@@ -9,7 +9,9 @@ public enum Undoable: Sendable, Hashable {
     /// One activity added for many persons (a class registration): undo deletes each of those records.
     case classAdded(Record, personRowIDs: [Int64])
     /// Records changed (an edit, a recognition batch), with what each was before: undo puts that back.
-    case recordsChanged(before: [Int64: Record])
+    /// `versions`: the version the change left each record at; a record changed since by someone else is
+    /// refused, naming who changed what (the clerk's own later steps, undone already, are no conflict).
+    case recordsChanged(before: [Int64: Record], versions: [Int64: Int64] = [:])
     /// A record deleted, as it was: undo adds it again.
     case recordDeleted(Record, personRowID: Int64)
     /// A person added: undo deletes them (refused while they have records, as a delete is). `version`: the

@@ -290,7 +290,17 @@ extension PostgresLedger: LedgerWriter {
                     if let id { n += try delete(id) }
                 }
                 return n
-            case .recordsChanged(let before):
+            case .recordsChanged(let before, let versions):
+                // Someone else's change since: refused before anything is put back (the clerk's own
+                // entries since are later steps of their stack, undone already).
+                for (id, v) in versions.sorted(by: { $0.key < $1.key }) where before[id] != nil {
+                    let current = try exec("SELECT version FROM record WHERE id = $1 FOR UPDATE", [String(id)]).first?.int64(0)
+                    guard current != v else { continue }
+                    let c = try concurrentChange(.record, rowID: id, expected: v, current: current)
+                    if current == nil || current! < v || c.entries.contains(where: { $0.actor != actor }) {
+                        throw LedgerError.changedMeanwhile(c)
+                    }
+                }
                 var n = 0
                 for (id, r) in before.sorted(by: { $0.key < $1.key }) {
                     guard try unlock(id) else { throw LedgerError.gone }

@@ -49,7 +49,11 @@ extension SQLiteLedger {
                     if let id { n += try delete(id) }
                 }
                 return n
-            case .recordsChanged(let before):
+            case .recordsChanged(let before, let versions):
+                // Someone else's change since: refused before anything is put back.
+                for (id, v) in versions.sorted(by: { $0.key < $1.key }) where before[id] != nil {
+                    try refuseOthersChanges(db, .record, rowID: id, since: v)
+                }
                 var n = 0
                 for (id, r) in before.sorted(by: { $0.key < $1.key }) {
                     guard try unlock(id) else { throw LedgerError.gone }
@@ -100,6 +104,18 @@ extension SQLiteLedger {
 }
 
 extension SQLiteLedger {
+    /// Refuses an undo when the row moved past `version` (what the change left) by anyone but this clerk:
+    /// `.changedMeanwhile`, naming who changed what. The clerk's own entries since are the later steps
+    /// of their stack, taken back already.
+    func refuseOthersChanges(_ db: Database, _ entity: HistoryEntry.Entity, rowID: Int64, since version: Int64) throws {
+        let current = try Int64.fetchOne(db, sql: "SELECT version FROM \(entity.rawValue) WHERE id = ?", arguments: [rowID])
+        guard current != version else { return }
+        let c = try SQLiteLedger.concurrentChange(db, entity, rowID: rowID, expected: version, current: current)
+        if current == nil || current! < version || c.entries.contains(where: { $0.actor != actor }) {
+            throw LedgerError.changedMeanwhile(c)
+        }
+    }
+
     /// An import taken back inside `revert`'s transaction, run by run of row ids (a few statements for a
     /// hundred thousand rows, not one each): its records deleted (recognised ones reopened first, with the
     /// reason, by a decider), the persons it added deleted (refused, naming them, when they have records

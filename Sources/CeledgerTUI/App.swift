@@ -72,6 +72,9 @@ public final class App {
     var undoStack = UndoStack()
     /// A large undo running off the key loop (`runUndoInBackground`): the step, its reason, its result.
     var undoing: (LastChange, String, BackgroundWork<Result<Int, LedgerError>>)?
+    /// An undo of this many rows or more (an import's) runs off the key loop, the status line saying what
+    /// it does meanwhile (tests lower it).
+    var backgroundUndoRows = 5_000
     /// Pinyin initials for the palette's type-to-find (the CLI gives the shipped table; empty: none).
     public var pinyin = PinyinIndex()
     /// The environment (`CELEDGER_EXPORT_DIR`, `HOME`) and the clock of exports: injected by tests.

@@ -240,7 +240,10 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
             if let editing {
                 try app.ledger.updateRecord(rowID: editing.rowID, record, reviewer: app.reviewer, expected: expectedVersion)
                 app.made(
-                    .recordsChanged(before: [editing.rowID: editing.record]), "修改记录“\(record.title)”",
+                    .recordsChanged(
+                        before: [editing.rowID: editing.record],
+                        versions: expectedVersion.map { [editing.rowID: $0 + 1] } ?? [:]),
+                    "修改记录“\(record.title)”",
                     "the change of \"\(record.title)\"")
                 onSaved(editing.rowID)
             } else {

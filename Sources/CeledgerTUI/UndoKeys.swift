@@ -63,12 +63,13 @@ extension App {
         undoStack.push(LastChange(change: change, what: Phrase(zh: zh, en: en), rows: rows))
     }
 
-    /// An undo this large runs off the key loop, the status line saying what it does meanwhile.
-    static let backgroundUndoRows = 5_000
-
     /// Ctrl-Z / U: asks, then takes the newest change back in the ledger (one transaction, a new change in
     /// the history); a record recognised since is reopened first, which asks for the reason.
     func undoLast() {
+        if undoing != nil {
+            info(t("正在撤销，请稍候", "undoing; please wait"))
+            return
+        }
         guard let last = undoStack.last else {
             info(
                 t(
@@ -94,7 +95,7 @@ extension App {
     }
 
     func runUndo(_ last: LastChange, reason: String) {
-        if last.rows >= App.backgroundUndoRows {
+        if last.rows >= backgroundUndoRows {
             runUndoInBackground(last, reason: reason)
             return
         }

@@ -185,3 +185,58 @@ import Testing
         #expect(try l.check().filter { $0.severity == .error }.map(\.message.en) == [], "the chain and summaries hold")
     }
 }
+
+/// A record change's undo carries the version the change left: another clerk's change since refuses it,
+/// naming them; the clerk's own later change, undone first (the stack's order), does not.
+@Suite struct RecordUndoVersionTests {
+    @Test func anotherClerksChangeSinceRefusesTheUndoOfAnEdit() throws {
+        let w = try TwoWindows()
+        let li = try w.open("李明"), wang = try w.open("王芳")
+        _ = try importing(li, .person, personsCSV)
+        _ = try importing(li, .record, clerkRecordsCSV)
+        let pid = try #require(try li.personRowID(idNumber: "34052419800101001X"))
+        let a = try #require(try li.records(personRowID: pid, year: 2024).first { $0.record.title == "A" })
+        var mine = a.record
+        mine.provider = "南昌大学"
+        try li.updateRecord(rowID: a.rowID, mine, reviewer: "李明", expected: a.version)
+        let undo = Undoable.recordsChanged(before: [a.rowID: a.record], versions: [a.rowID: a.version + 1])
+        // 李明's own second edit, then its undo: his first edit can still be undone after that.
+        var again = mine
+        again.note = "再改"
+        try li.updateRecord(rowID: a.rowID, again, reviewer: "李明", expected: a.version + 1)
+        _ = try li.undo(
+            .recordsChanged(before: [a.rowID: mine], versions: [a.rowID: a.version + 2]), reason: "", reviewer: "李明")
+        // 王芳 changes the note in her window: the undo of 李明's edit would throw hers away.
+        let now = try #require(try wang.records(personRowID: pid, year: 2024).first { $0.rowID == a.rowID })
+        var hers = now.record
+        hers.note = "王芳补的"
+        try wang.updateRecord(rowID: a.rowID, hers, reviewer: "王芳", expected: now.version)
+        let e = try #require(refusal { _ = try li.undo(undo, reason: "", reviewer: "李明") })
+        guard case .changedMeanwhile(let c) = e else {
+            Issue.record("\(e)")
+            return
+        }
+        #expect(c.who(.zh).contains("王芳"))
+        #expect(try li.records(personRowID: pid, year: 2024).first { $0.rowID == a.rowID }?.record.note == "王芳补的")
+    }
+
+    @Test func theOwnLaterStepsUndoneFirstAreNoConflict() throws {
+        let w = try TwoWindows()
+        let li = try w.open("李明")
+        _ = try importing(li, .person, personsCSV)
+        _ = try importing(li, .record, clerkRecordsCSV)
+        let pid = try #require(try li.personRowID(idNumber: "34052419800101001X"))
+        let a = try #require(try li.records(personRowID: pid, year: 2024).first { $0.record.title == "A" })
+        var first = a.record
+        first.provider = "南昌大学"
+        try li.updateRecord(rowID: a.rowID, first, reviewer: "李明", expected: a.version)
+        var second = first
+        second.note = "再改"
+        try li.updateRecord(rowID: a.rowID, second, reviewer: "李明", expected: a.version + 1)
+        _ = try li.undo(
+            .recordsChanged(before: [a.rowID: first], versions: [a.rowID: a.version + 2]), reason: "", reviewer: "李明")
+        _ = try li.undo(
+            .recordsChanged(before: [a.rowID: a.record], versions: [a.rowID: a.version + 1]), reason: "", reviewer: "李明")
+        #expect(try li.records(personRowID: pid, year: 2024).first { $0.rowID == a.rowID }?.record == a.record)
+    }
+}

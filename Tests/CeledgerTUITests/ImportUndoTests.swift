@@ -224,3 +224,36 @@ import Testing
         expectGolden("who-is-working-\(lang.rawValue)-\(width)", app.screen)
     }
 }
+
+@Suite struct BackgroundUndoTests {
+    /// A large import's undo runs on another thread: the status line says what is being taken back and keys
+    /// still answer; once done, the screen reads the ledger again and says so.
+    @Test func aLargeUndoRunsOffTheKeyLoopAndSaysWhatItDoes() throws {
+        let sandbox = try ImportSandbox()
+        try sandbox.write("花名册.csv", hospitalRoster().csv)
+        let ledger = try memoryFixtureLedger()
+        let app = try makeApp(ledger, width: 120, height: 24)
+        app.environment = ["HOME": sandbox.dir.path, "CELEDGER_EXPORT_DIR": sandbox.exports.path]
+        app.workingDirectory = sandbox.dir.path
+        app.runInBackground = { $0() }
+        app.press("I", "Enter", "Enter")
+        app.tick()
+        app.press("Enter", "y")
+        app.tick()
+        let count = { try ledger.personSummary(PersonListQuery(year: 2024)).persons }
+        let imported = try count()
+        app.backgroundUndoRows = 2
+        nonisolated(unsafe) var queued: [@Sendable () -> Void] = []
+        app.runInBackground = { queued.append($0) }
+        app.press("U", "y")
+        #expect(app.waitsForTick)
+        #expect(app.screen.contains("正在撤销：从 花名册.csv 导入人员（4 行，一个事务；请稍候）"), "\(app.screen)")
+        app.press("j")  // keys still answer while it runs
+        #expect(try count() == imported)
+        for work in queued { work() }
+        #expect(app.tick())
+        #expect(!app.waitsForTick)
+        #expect(try count() == imported - 4)
+        #expect(app.screen.contains("已撤销：从 花名册.csv 导入人员（4 条"), "\(app.screen)")
+    }
+}

@@ -494,7 +494,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             func ids() -> [Int64] {
                 switch change {
                 case .recordAdded(let id): return [id]
-                case .recordsChanged(let before): return Array(before.keys)
+                case .recordsChanged(let before, _): return Array(before.keys)
                 case .recordDeleted, .personAdded, .personChanged, .personDeleted, .imported: return []
                 case .classAdded(let r, let ps):
                     return records.filter { ps.contains($0.value.personRowID) && $0.value.record.title == r.title }.map(\.key)
@@ -514,7 +514,17 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                     log(.delete, .record, id, old.record.personID.value, old: MemoryLedger.columns(old.record))
                 }
                 return targets.count
-            case .recordsChanged(let before):
+            case .recordsChanged(let before, let versions):
+                // Someone else's change since refuses (the clerk's own are later steps, undone already).
+                for (id, v) in versions where before[id] != nil && records[id] != nil && version(of: id) != v {
+                    let since = entries.filter { $0.entity == .record && $0.entityID == id && $0.action == .update }
+                        .suffix(Int(max(0, version(of: id) - v)))
+                    if since.contains(where: { $0.actor != actor }) {
+                        throw .changedMeanwhile(
+                            ConcurrentChange(
+                                entity: .record, rowID: id, expected: v, current: version(of: id), entries: Array(since)))
+                    }
+                }
                 for (id, r) in before {
                     guard let old = records[id] else { throw .gone }
                     records[id] = StoredRow(personRowID: old.personRowID, record: r, reviewedBy: nil)
