@@ -1,4 +1,5 @@
 import CeledgerDomain
+import CeledgerLedger
 import CeledgerSheets
 
 public struct ImportOptions: Sendable {
@@ -20,6 +21,10 @@ public struct ImportOptions: Sendable {
     /// The day the rows are judged on (`Plausibility`: nothing recognised before it ends); nil: the local
     /// calendar day when the import runs. Tests fix it.
     public var today: Day?
+    /// Keep what each person the import changes was (`ImportReport.changes`), for an undo: a front end
+    /// that offers one asks for it (the TUI); a command-line import of a million persons does not hold
+    /// them all in memory. The ids of the rows added are returned either way.
+    public var keepsBefore = false
     /// The file's name, for what the ledger notes about rows that arrive already decided ("来自 X").
     public var source: String?
     public init(skipInvalid: Bool = false, dryRun: Bool = false, strict: Bool = true) {
@@ -81,6 +86,9 @@ public struct ImportReport: Sendable {
     /// A problem with the file itself (its header, its quoting, its encoding) rather than a row:
     /// `skipInvalid` cannot skip it, and nothing is imported.
     public var fileIsBroken = false
+    /// What the import wrote, for its undo (`Undoable.imported`): the rows it added and the persons it
+    /// changed with what they were. Empty unless committed.
+    public var changes = ImportedChange()
     public init() {}
 
     /// The first step of every backend's import: the file's header read and mapped to fields. Nil when the
@@ -136,6 +144,8 @@ public struct ClassImportReport: Sendable {
     public var headerLine = 0
     /// Participants whose recognised hours are far from the rule's suggestion (listed, not refused).
     public var farFromSuggestion: [RowError] = []
+    /// The records the class added, for its undo (`Undoable.imported`). Empty unless committed.
+    public var changes = ImportedChange()
     public init() {}
 }
 

@@ -58,6 +58,9 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case pendingNeedsReopen
     case reopenNeedsReason
     case personHasRecords(count: Int)
+    /// An import's undo would delete a person it added who has records since, entered by someone else:
+    /// the person (name, masked ID number), how many records, and who entered them.
+    case importedPersonHasRecords(name: String, maskedID: String, count: Int, by: String?)
     /// A card's first year is after its last.
     case yearsReversed
 
@@ -213,6 +216,12 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(zh: "退回待认定请用“重新打开”，并写明理由", en: "to send a record back to pending, reopen it with a reason")
         case .reopenNeedsReason:
             Message(zh: "重新打开已认定的记录须写明理由", en: "reopening a recognised record needs a reason")
+        case .importedPersonHasRecords(let name, let id, let n, let by):
+            Message(
+                zh: "不能撤销这次导入：导入新增的\(name)（\(id)）此后已有 \(n) 条记录（\(by ?? "另一位经办人")录入），须先处理这些记录（未做任何改动）",
+                en:
+                    "cannot undo this import: \(name) (\(id)), added by it, has \(n) records since (entered by \(by ?? "another clerk")); deal with them first (nothing changed)"
+            )
         case .personHasRecords(let n):
             Message(zh: "此人还有\(n)条记录，不能删除", en: "this person still has \(n) records and cannot be deleted")
         case .yearsReversed:
@@ -359,8 +368,13 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A stale save: who changed (or deleted) the row, when, and what, in the clerk's words.
-    static func changedMessage(_ c: ConcurrentChange) -> Message {
-        let zone = TimeZone.current
+    /// The message, its times (of a change made meanwhile) on the clock of `zone`: a screen gives its own.
+    public func message(in zone: TimeZone) -> Message {
+        if case .changedMeanwhile(let c) = self { return LedgerError.changedMessage(c, zone: zone) }
+        return message
+    }
+
+    static func changedMessage(_ c: ConcurrentChange, zone: TimeZone = .current) -> Message {
         func text(_ lang: Lang) -> String {
             let zh = lang == .zh
             let what = c.entity == .person ? (zh ? "此人员" : "this person") : (zh ? "此记录" : "this record")

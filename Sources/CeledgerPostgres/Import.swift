@@ -193,17 +193,21 @@ extension PostgresLedger {
             }
             guard report.committed else { return false }
             // A record that arrives decided was decided by whoever imports it, then (as on SQLite).
-            report.inserted =
-                try exec(
-                    """
-                    INSERT INTO record (\(PostgresLedger.recordColumns))
-                    SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                        claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
-                        CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
-                        basis, quantity, role, suggested_tenths, $2, $2
-                    FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
-                    """, [actor, now]
-                ).changed
+            // The new rows' ids come back for the import's undo (sequence ids: never given twice).
+            let added = try exec(
+                """
+                INSERT INTO record (\(PostgresLedger.recordColumns))
+                SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
+                    CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
+                    basis, quantity, role, suggested_tenths, $2, $2
+                FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
+                RETURNING id
+                """, [actor, now]
+            ).rows.map { $0.int64(0) }
+            report.inserted = added.count
+            report.changes = ImportedChange()
+            report.changes.addedRecords = RowIDs(added)
             return true
         }
         _ = outcome
@@ -221,7 +225,10 @@ extension PostgresLedger {
         }
         errors.sort { $0.line < $1.line }
         report.errors = Array(errors.prefix(ImportReport.keptMessages))
-        if !report.committed && !options.dryRun { report.inserted = 0 }
+        if !report.committed && !options.dryRun {
+            report.inserted = 0
+            report.changes = ImportedChange()
+        }
         return report
     }
 }

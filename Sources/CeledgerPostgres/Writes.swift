@@ -298,7 +298,17 @@ extension PostgresLedger: LedgerWriter {
                     if let id { n += try delete(id) }
                 }
                 return n
-            case .recordsChanged(let before):
+            case .recordsChanged(let before, let versions):
+                // Someone else's change since: refused before anything is put back (the clerk's own
+                // entries since are later steps of their stack, undone already).
+                for (id, v) in versions.sorted(by: { $0.key < $1.key }) where before[id] != nil {
+                    let current = try exec("SELECT version FROM record WHERE id = $1 FOR UPDATE", [String(id)]).first?.int64(0)
+                    guard current != v else { continue }
+                    let c = try concurrentChange(.record, rowID: id, expected: v, current: current)
+                    if current == nil || current! < v || c.entries.contains(where: { $0.actor != actor }) {
+                        throw LedgerError.changedMeanwhile(c)
+                    }
+                }
                 var n = 0
                 for (id, r) in before.sorted(by: { $0.key < $1.key }) {
                     guard try unlock(id) else { throw LedgerError.gone }
@@ -325,11 +335,96 @@ extension PostgresLedger: LedgerWriter {
                     PostgresLedger.insertParameters(
                         r, person: person, reviewer: pending ? nil : reviewer, reviewedAt: pending ? nil : now, now: now))
                 return 1
+            case .imported(let c):
+                return try revertImport(c, reason: reason, reviewer: reviewer, now: now)
             case .personAdded, .personChanged, .personDeleted:
                 // `undo` takes these through the writer's own person calls.
                 throw LedgerError.gone
             }
         }
+    }
+
+    /// An import taken back inside `revert`'s transaction, set-wise (each step one statement over arrays of
+    /// ids, whatever the import's size): its records deleted (recognised ones reopened first, with the
+    /// reason), the persons it added deleted (refused, naming them, when they have records since), the
+    /// persons it changed put back (refused, naming who changed what, when changed since). Sequence ids are
+    /// never given twice, so the ids alone name the import's rows.
+    func revertImport(_ c: ImportedChange, reason: String, reviewer: String, now: String) throws -> Int {
+        var n = 0
+        let records = PostgresLedger.array(c.addedRecords.all)
+        if !c.addedRecords.isEmpty {
+            let recognised =
+                try exec(
+                    """
+                    SELECT count(*) FROM (SELECT id, recognition FROM record WHERE id = ANY($1::bigint[]) FOR UPDATE) r
+                    WHERE recognition = 'recognized'
+                    """, [records]
+                ).first?.int(0) ?? 0
+            if recognised > 0 {
+                guard !reason.isEmpty else { throw LedgerError.reopenNeedsReason }
+                try exec(
+                    """
+                    UPDATE record SET recognition = 'pending', recognition_note = $1, reviewed_by = $2, reviewed_at = $3,
+                        updated_at = $3, version = version + 1
+                    WHERE id = ANY($4::bigint[]) AND recognition = 'recognized'
+                    """, [reason, reviewer, now, records])
+            }
+            n += try exec("DELETE FROM record WHERE id = ANY($1::bigint[])", [records]).changed
+        }
+        let added = PostgresLedger.array(c.addedPersons.all)
+        if !c.addedPersons.isEmpty {
+            if let row = try exec(
+                """
+                SELECT p.name, p.id_number, count(*), string_agg(DISTINCT coalesce(r.entered_by, r.changed_by), '、')
+                FROM person p JOIN record r ON r.person_id = p.id
+                WHERE p.id = ANY($1::bigint[]) GROUP BY p.id, p.name, p.id_number ORDER BY p.id LIMIT 1
+                """, [added]
+            ).first {
+                throw LedgerError.importedPersonHasRecords(
+                    name: row.text(0), maskedID: ResidentID.mask(row.text(1)), count: row.int(2), by: row[3])
+            }
+            for row in try exec(
+                "SELECT id FROM person WHERE id = ANY($1::bigint[]) AND version <> 1 ORDER BY id FOR UPDATE", [added]
+            ).rows {
+                let id = row.int64(0)
+                try checkVersion(.person, rowID: id, expected: c.changedPersons[id]?.version ?? 1)
+            }
+            n += try exec("DELETE FROM person WHERE id = ANY($1::bigint[])", [added]).changed
+        }
+        let changed = c.changedPersons.sorted { $0.key < $1.key }.filter { !c.addedPersons.contains($0.key) }
+        if !changed.isEmpty {
+            let ids = PostgresLedger.array(changed.map(\.key))
+            let versions = PostgresLedger.array(changed.map(\.value.version))
+            // Changed since the import: refused with who changed what (the first such person).
+            if let row = try exec(
+                """
+                SELECT u.id, u.v FROM unnest($1::bigint[], $2::bigint[]) AS u(id, v)
+                LEFT JOIN (SELECT id, version FROM person WHERE id = ANY($1::bigint[]) FOR UPDATE) p ON p.id = u.id
+                WHERE p.version IS DISTINCT FROM u.v ORDER BY u.id LIMIT 1
+                """, [ids, versions]
+            ).first {
+                try checkVersion(.person, rowID: row.int64(0), expected: row.int64(1))
+            }
+            // Each parameter of `personParameters` as one array: one UPDATE puts them all back.
+            let columns = changed.map {
+                PostgresLedger.personParameters($0.value.person, initials: pinyin.initials(of: $0.value.person.name))
+            }
+            let arrays = (0..<13).map { i in PostgresLedger.textArray(columns.map { $0[i] }) }
+            let keys = PostgresLedger.textArray(changed.map { pinyin.nameKey(of: $0.value.person.name) })
+            n +=
+                try exec(
+                    """
+                    UPDATE person p SET id_number = u.a1, name = u.a2, name_initials = u.a3, gender = u.a4, birth_date = u.a5,
+                        unit = u.a6, department = u.a7, title = u.a8, title_level = u.a9, specialty = u.a10, status = u.a11,
+                        status_date = u.a12, category = u.a13, name_key = u.k, updated_at = $16, version = p.version + 1
+                    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                        AS u(id, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, k)
+                    WHERE p.id = u.id
+                    """, [ids] + arrays + [keys, now]
+                ).changed
+        }
+        return n
     }
 
     // MARK: Cards and settings

@@ -75,6 +75,7 @@ extension SQLiteLedger {
             func pass(_ db: Database) throws -> Bool {
                 let chained = try HistoryChain.lastEntry(db)
                 var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: dryRun)
+                let firstNew = try SQLiteLedger.nextRowIDs(db)
                 let nameOf = try db.cachedStatement(sql: "SELECT name FROM person WHERE id = ?")
                 while let row = try reader.next() {
                     guard let participant = file.participant(row) else { continue }
@@ -119,6 +120,7 @@ extension SQLiteLedger {
                 if report.committed {
                     try settle(db)
                     try HistoryChain.extend(db, after: chained)
+                    report.changes = try SQLiteLedger.added(db, since: firstNew)
                 }
                 return report.committed
             }
@@ -137,7 +139,10 @@ extension SQLiteLedger {
         } catch {
             throw LedgerError.from(error, path: path)
         }
-        if !report.committed && !dryRun { report.inserted = 0 }
+        if !report.committed && !dryRun {
+            report.inserted = 0
+            report.changes = ImportedChange()
+        }
         return report
     }
 }

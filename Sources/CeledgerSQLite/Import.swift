@@ -53,6 +53,10 @@ extension SQLiteLedger {
                 // import; a recorder's file with any is refused whole, naming them.
                 var decidedLines: [Int] = []
                 var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: options.dryRun)
+                // What the import adds, for its undo: the write lock is held, so every row above these ids
+                // is this import's.
+                let firstNew = try SQLiteLedger.nextRowIDs(db)
+                writer.keepsBefore = !options.dryRun && options.keepsBefore
                 // A CSV row of a record takes a hundred bytes or more: a high guess of how many come.
                 let upkeep =
                     kind == .record && !options.dryRun && options.deferUpkeep
@@ -180,6 +184,8 @@ extension SQLiteLedger {
                     try upkeep?.finish(db)
                     try settle(db)
                     try HistoryChain.extend(db, after: chained)
+                    report.changes = try SQLiteLedger.added(db, since: firstNew)
+                    report.changes.changedPersons = writer.before
                 }
                 return report.committed
             }
@@ -205,8 +211,32 @@ extension SQLiteLedger {
         if !report.committed && !options.dryRun {
             report.inserted = 0
             report.updated = 0
+            report.changes = ImportedChange()
         }
         return report
+    }
+
+    /// The first person and record ids a write would give next (a write lock held, ids only grow).
+    static func nextRowIDs(_ db: Database) throws -> (person: Int64, record: Int64) {
+        (
+            (try Int64.fetchOne(db, sql: "SELECT max(id) FROM person") ?? 0) + 1,
+            (try Int64.fetchOne(db, sql: "SELECT max(id) FROM record") ?? 0) + 1
+        )
+    }
+
+    /// The persons and records added since `first` (by this transaction, which holds the write lock): one
+    /// run of ids each, with the transaction's last history entry (an id freed by a deletion can be given
+    /// again later; its new insert is a later entry).
+    static func added(_ db: Database, since first: (person: Int64, record: Int64)) throws -> ImportedChange {
+        var c = ImportedChange()
+        c.lastHistoryID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM history") ?? 0
+        if let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM person"), last >= first.person {
+            c.addedPersons.append(run: first.person...last)
+        }
+        if let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM record"), last >= first.record {
+            c.addedRecords.append(run: first.record...last)
+        }
+        return c
     }
 }
 
@@ -247,6 +277,10 @@ struct RowWriter {
     let dryRun: Bool
     var wouldAdd = Set<RecordKey>()
     let findRecord: Statement
+    /// Whether `upsert` keeps what each person it changes was (`before`), for the import's undo.
+    var keepsBefore = false
+    /// The persons `upsert` changed: what each was, and the version the change left.
+    var before: [Int64: PersonBefore] = [:]
 
     struct RecordKey: Hashable {
         let person: Int64
@@ -340,6 +374,15 @@ struct RowWriter {
         sets.append("version = version + 1")
         args.append(now)
         args.append(p.id.value)
+        if keepsBefore, let id: Int64 = row["id"] {
+            // A person changed twice by one file is put back to what they were before the first.
+            let version: Int64 = row["version"]
+            if let first = before[id] {
+                before[id] = PersonBefore(person: first.person, version: version + 1)
+            } else {
+                before[id] = PersonBefore(person: SQLiteLedger.person(from: row), version: version + 1)
+            }
+        }
         try db.cachedStatement(sql: "UPDATE person SET \(sets.joined(separator: ", ")) WHERE id_number = ?").execute(
             arguments: StatementArguments(args))
         return .updated

@@ -49,7 +49,11 @@ extension SQLiteLedger {
                     if let id { n += try delete(id) }
                 }
                 return n
-            case .recordsChanged(let before):
+            case .recordsChanged(let before, let versions):
+                // Someone else's change since: refused before anything is put back.
+                for (id, v) in versions.sorted(by: { $0.key < $1.key }) where before[id] != nil {
+                    try refuseOthersChanges(db, .record, rowID: id, since: v)
+                }
                 var n = 0
                 for (id, r) in before.sorted(by: { $0.key < $1.key }) {
                     guard try unlock(id) else { throw LedgerError.gone }
@@ -89,10 +93,153 @@ extension SQLiteLedger {
                 try requirePerson(db, person, clerk)
                 try db.execute(sql: SQLiteLedger.insertRecordSQL, arguments: StatementArguments(args))
                 return 1
+            case .imported(let c):
+                return try revertImport(db, c, clerk: &clerk, reason: reason, reviewer: reviewer, now: now)
             case .personAdded, .personChanged, .personDeleted:
                 // `undo` takes these through the writer's own person calls.
                 throw LedgerError.gone
             }
         }
+    }
+}
+
+extension SQLiteLedger {
+    /// Refuses an undo when the row moved past `version` (what the change left) by anyone but this clerk:
+    /// `.changedMeanwhile`, naming who changed what. The clerk's own entries since are the later steps
+    /// of their stack, taken back already.
+    func refuseOthersChanges(_ db: Database, _ entity: HistoryEntry.Entity, rowID: Int64, since version: Int64) throws {
+        let current = try Int64.fetchOne(db, sql: "SELECT version FROM \(entity.rawValue) WHERE id = ?", arguments: [rowID])
+        guard current != version else { return }
+        let c = try SQLiteLedger.concurrentChange(db, entity, rowID: rowID, expected: version, current: current)
+        if current == nil || current! < version || c.entries.contains(where: { $0.actor != actor }) {
+            throw LedgerError.changedMeanwhile(c)
+        }
+    }
+
+    /// An import taken back inside `revert`'s transaction, run by run of row ids (a few statements for a
+    /// hundred thousand rows, not one each): its records deleted (recognised ones reopened first, with the
+    /// reason, by a decider), the persons it added deleted (refused, naming them, when they have records
+    /// since), the persons it changed put back (refused, naming who changed what, when changed since).
+    /// An id freed and given again after the import is another row: left alone (`lastHistoryID`).
+    func revertImport(
+        _ db: Database, _ c: ImportedChange, clerk: inout Clerk?, reason: String, reviewer: String, now: String
+    ) throws -> Int {
+        /// " AND id NOT IN (…)": the ids inserted again after the import (the history's later inserts, read
+        /// by its primary key from the import's last entry on: the entries since, not the whole history).
+        func notReused(_ entity: HistoryEntry.Entity, _ ids: RowIDs) throws -> (String) -> String {
+            guard let after = c.lastHistoryID, let lo = ids.runs.first?.lowerBound, let hi = ids.runs.last?.upperBound else {
+                return { _ in "" }
+            }
+            let again = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT entity_id FROM history
+                    WHERE id > ? AND entity = ? AND action = 'insert' AND entity_id BETWEEN ? AND ?
+                    """, arguments: [after, entity.rawValue, lo, hi])
+            guard !again.isEmpty else { return { _ in "" } }
+            let list = again.map(String.init).joined(separator: ",")
+            return { alias in " AND \(alias)id NOT IN (\(list))" }
+        }
+        let mineRecord = try notReused(.record, c.addedRecords)
+        let minePerson = try notReused(.person, c.addedPersons)
+        var n = 0
+        func arguments(_ run: ClosedRange<Int64>, _ more: [String: DatabaseValueConvertible?] = [:]) -> StatementArguments {
+            var a: [String: DatabaseValueConvertible?] = ["lo": run.lowerBound, "hi": run.upperBound]
+            a.merge(more) { $1 }
+            return StatementArguments(a)
+        }
+        /// The clerk reaches every unit `sql` lists (nothing to check for a clerk of every unit).
+        func reachAll(_ sql: String, _ args: StatementArguments) throws {
+            guard let clerk, !clerk.units.isEmpty else { return }
+            for unit in try String.fetchAll(db, sql: sql, arguments: args) { try SQLiteLedger.reach(clerk, unit: unit) }
+        }
+        // Records: the reason and the decider's role first, for all of them, before anything changes.
+        var recognised = 0
+        for run in c.addedRecords.runs {
+            recognised +=
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT count(*) FROM record WHERE id BETWEEN :lo AND :hi\(mineRecord("")) AND recognition = 'recognized'",
+                    arguments: arguments(run)) ?? 0
+        }
+        if recognised > 0 {
+            guard !reason.isEmpty else { throw LedgerError.reopenNeedsReason }
+            clerk = try gate(db, .decide)
+        }
+        for run in c.addedRecords.runs {
+            try reachAll(
+                """
+                SELECT DISTINCT p.unit FROM record r JOIN person p ON p.id = r.person_id
+                WHERE r.id BETWEEN :lo AND :hi\(mineRecord("r."))
+                """, arguments(run))
+            if recognised > 0 {
+                // Reopened as `reopen` does (the lock allows nothing else), then deleted.
+                try db.execute(
+                    sql: """
+                        UPDATE record SET recognition = 'pending', recognition_note = :reason, reviewed_by = :who, reviewed_at = :now,
+                            updated_at = :now, version = version + 1
+                        WHERE id BETWEEN :lo AND :hi\(mineRecord("")) AND recognition = 'recognized'
+                        """, arguments: arguments(run, ["reason": reason, "who": decider(clerk, reviewer), "now": now]))
+            }
+            try db.execute(sql: "DELETE FROM record WHERE id BETWEEN :lo AND :hi\(mineRecord(""))", arguments: arguments(run))
+            n += db.changesCount
+        }
+        // Persons added: none may have records now (someone else's since: the import's are gone).
+        for run in c.addedPersons.runs {
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.name, p.id_number, count(*) AS n,
+                        group_concat(DISTINCT coalesce(r.entered_by, r.changed_by)) AS who
+                    FROM person p JOIN record r ON r.person_id = p.id
+                    WHERE p.id BETWEEN :lo AND :hi\(minePerson("p.")) GROUP BY p.id ORDER BY p.id LIMIT 1
+                    """, arguments: arguments(run))
+            {
+                let who = (row["who"] as String?).map { $0.replacingOccurrences(of: ",", with: "、") }
+                throw LedgerError.importedPersonHasRecords(
+                    name: row["name"], maskedID: ResidentID.mask(row["id_number"]), count: row["n"], by: who)
+            }
+            // Changed since the import (by someone else: the import left version 1, or what `changedPersons` says).
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, version FROM person WHERE id BETWEEN :lo AND :hi\(minePerson("")) AND version <> 1",
+                arguments: arguments(run))
+            {
+                let id: Int64 = row["id"]
+                try checkVersion(db, .person, rowID: id, expected: c.changedPersons[id]?.version ?? 1)
+            }
+            try reachAll("SELECT DISTINCT unit FROM person WHERE id BETWEEN :lo AND :hi\(minePerson(""))", arguments(run))
+        }
+        for run in c.addedPersons.runs {
+            try db.execute(sql: "DELETE FROM person WHERE id BETWEEN :lo AND :hi\(minePerson(""))", arguments: arguments(run))
+            n += db.changesCount
+        }
+        // Persons changed: put back, each only at the version the import left.
+        let version = try db.cachedStatement(sql: "SELECT version, unit FROM person WHERE id = ?")
+        let restore = try db.cachedStatement(
+            sql: """
+                UPDATE person SET id_number = ?, name = ?, name_initials = ?, name_key = ?, gender = ?, birth_date = ?, unit = ?,
+                    department = ?, title = ?, title_level = ?, specialty = ?, status = ?, status_date = ?, category = ?,
+                    updated_at = ?, version = version + 1
+                WHERE id = ?
+                """)
+        for (id, b) in c.changedPersons.sorted(by: { $0.key < $1.key }) where !c.addedPersons.contains(id) {
+            let row = try Row.fetchOne(version, arguments: [id])
+            if row?["version"] as Int64? != b.version {
+                try checkVersion(db, .person, rowID: id, expected: b.version)
+            }
+            if let clerk, !clerk.units.isEmpty {
+                try SQLiteLedger.reach(clerk, unit: row?["unit"] ?? "")
+                try SQLiteLedger.reach(clerk, unit: b.person.unit)
+            }
+            let p = b.person
+            try restore.execute(arguments: [
+                p.id.value, p.name, pinyin.initials(of: p.name), pinyin.nameKey(of: p.name), p.gender.rawValue,
+                p.birthDate.iso, p.unit, p.department, p.title, p.titleLevel?.rawValue, p.specialty, p.status.rawValue,
+                p.statusDate?.iso, p.category.rawValue, now, id,
+            ])
+            n += db.changesCount
+        }
+        return n
     }
 }

@@ -68,8 +68,13 @@ public final class App {
     var message: (text: String, isError: Bool)?
     public private(set) var shouldQuit = false
     var revealIDs = false
-    /// The clerk's last change in this session, which Ctrl-Z / U takes back (UndoKeys.swift).
-    var lastChange: LastChange?
+    /// The clerk's changes in this session, which Ctrl-Z / U takes back newest first (UndoKeys.swift).
+    var undoStack = UndoStack()
+    /// A large undo running off the key loop (`runUndoInBackground`): the step, its reason, its result.
+    var undoing: (LastChange, String, BackgroundWork<Result<Int, LedgerError>>)?
+    /// An undo of this many rows or more (an import's) runs off the key loop, the status line saying what
+    /// it does meanwhile (tests lower it).
+    var backgroundUndoRows = 5_000
     /// Pinyin initials for the palette's type-to-find (the CLI gives the shipped table; empty: none).
     public var pinyin = PinyinIndex()
     /// The environment (`CELEDGER_EXPORT_DIR`, `HOME`) and the clock of exports: injected by tests.
@@ -123,7 +128,7 @@ public final class App {
     func info(_ s: String) { message = (s, false) }
     func error(_ m: Message) { message = (m.text(lang), true) }
     func error(_ e: any Error) {
-        if let l = e as? LedgerError { error(l.message) } else { message = ("\(e)", true) }
+        if let l = e as? LedgerError { error(l.message(in: timeZone)) } else { message = ("\(e)", true) }
     }
 
     func push(_ s: Screen) {
@@ -152,11 +157,14 @@ public final class App {
 
     /// True while the screen on top waits for something being prepared in the background, a box over it
     /// or not: what it waited for is shown as soon as it is ready, never left half-drawn under a form.
-    public var waitsForTick: Bool { screens.last?.waitsForTick == true }
+    public var waitsForTick: Bool { undoing != nil || screens.last?.waitsForTick == true }
 
-    /// Between keys: lets the screen on top finish what waited; true when it changed.
+    /// Between keys: lets the screen on top finish what waited (and a large undo); true when it changed.
     @discardableResult
-    public func tick() -> Bool { screens.last?.tick(self) == true }
+    public func tick() -> Bool {
+        let undid = tickUndo()
+        return screens.last?.tick(self) == true || undid
+    }
 
     /// Asks who is working, once: a ledger with clerks opened without a clerk's name (no --user, no
     /// $CELEDGER_USER, nothing remembered). `choose` opens the ledger as the chosen clerk (and remembers the
@@ -247,8 +255,8 @@ public final class App {
         KeyBinding(
             [.control("z"), .character("U")],
             help: (
-                "Ctrl-Z  U", "撤销自己的上一次修改（人员或记录的新增、修改、删除，批量登记，认定），先确认",
-                "undo your last change (a person or record added, changed or deleted, a class, a recognition); asks first"
+                "Ctrl-Z  U", "撤销自己最近的修改（人员或记录的新增、修改、删除，批量登记，认定，导入），再按撤销更早的一步，先确认",
+                "undo your latest change (a person or record added, changed or deleted, a class, a recognition, an import); again for the one before; asks first"
             )
         ) { app, _, _ in
             app.undoLast()

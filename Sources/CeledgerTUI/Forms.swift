@@ -72,7 +72,7 @@ class FormOverlay: Overlay {
     /// A ledger error as the form shows it; a change made meanwhile also opens the conflict box.
     func problem(_ error: LedgerError, _ app: App) -> String {
         if case .changedMeanwhile(let c) = error, !c.deleted { conflict = c }
-        return error.message.text(app.lang)
+        return error.message(in: app.timeZone).text(app.lang)
     }
     /// Called after an input changed.
     func changed(_ index: Int, _ app: App) {}

@@ -121,9 +121,10 @@ extension ImportOutcome {
                         from: source, given: given, dryRun: false, today: nil, progress: progress))
             }
             let roster = RosterSource(source, kind: subject.rowKind, filling: filling)
-            let report = try importer.importRows(
-                subject.rowKind, from: roster, options: ImportOptions(skipInvalid: true, dryRun: false, strict: false),
-                progress: progress)
+            // What each changed person was is kept: the import can be undone (Ctrl-Z / U).
+            var options = ImportOptions(skipInvalid: true, dryRun: false, strict: false)
+            options.keepsBefore = true
+            let report = try importer.importRows(subject.rowKind, from: roster, options: options, progress: progress)
             return ImportOutcome(report: report)
         } catch {
             throw ImportFailure(message: error.message)
@@ -364,6 +365,13 @@ final class ImportScreen: KeymapScreen {
             if r.badRowCount > 0 {
                 text += w.t("，有误未导入 \(r.badRowCount.grouped) 行", ", \(r.badRowCount.grouped) bad rows not imported")
             }
+            if !r.changes.isEmpty {
+                let what = subject == .persons ? ("人员", "persons") : ("学习记录", "records")
+                app.made(
+                    .imported(r.changes), "从 \(name) 导入\(what.0)", "the import of \(what.1) from \(name)",
+                    rows: r.inserted + r.updated)
+                text += w.t("（U 可撤销）", " (U undoes it)")
+            }
         } else if let r = outcome.classReport {
             guard r.committed else {
                 app.error(r.errors.first?.message ?? Message(zh: "未导入任何数据", en: "nothing imported"))
@@ -374,6 +382,12 @@ final class ImportScreen: KeymapScreen {
                 "已从 \(name) 登记培训班“\(title)”：新增 \(r.inserted.grouped) 人",
                 "class \"\(title)\" from \(name): \(r.inserted.grouped) added")
             if !r.duplicates.isEmpty { text += w.t("，重复跳过 \(r.duplicates.count)", ", \(r.duplicates.count) duplicates skipped") }
+            if !r.changes.isEmpty {
+                app.made(
+                    .imported(r.changes), "从 \(name) 登记培训班“\(title)”", "the class \"\(title)\" from \(name)",
+                    rows: r.inserted)
+                text += w.t("（U 可撤销）", " (U undoes it)")
+            }
         } else {
             return
         }

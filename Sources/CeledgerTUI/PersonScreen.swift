@@ -423,7 +423,9 @@ enum RecognitionChoice {
             let n = outcome.changed
             if n > 0 {
                 app.made(
-                    .recordsChanged(before: before.filter { outcome.changedRowIDs.contains($0.key) }),
+                    .recordsChanged(
+                        before: before.filter { outcome.changedRowIDs.contains($0.key) },
+                        versions: versions.filter { outcome.changedRowIDs.contains($0.key) }.mapValues { $0 + 1 }),
                     "将 \(n) 条记录设为\(r.zh)", "\(n) record\(n == 1 ? "" : "s") set to \(r.en)")
             }
             // Records another window decided (or deleted) meanwhile are named with why, never as a bare 0.

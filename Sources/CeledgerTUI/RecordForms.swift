@@ -240,7 +240,10 @@ class RecordForm: FormOverlay {  // ClassForm (ClassRegistration.swift) adds one
             if let editing {
                 try app.ledger.updateRecord(rowID: editing.rowID, record, reviewer: app.reviewer, expected: expectedVersion)
                 app.made(
-                    .recordsChanged(before: [editing.rowID: editing.record]), "修改记录“\(record.title)”",
+                    .recordsChanged(
+                        before: [editing.rowID: editing.record],
+                        versions: expectedVersion.map { [editing.rowID: $0 + 1] } ?? [:]),
+                    "修改记录“\(record.title)”",
                     "the change of \"\(record.title)\"")
                 onSaved(editing.rowID)
             } else {
@@ -312,12 +315,15 @@ final class PersonForm: FormOverlay {
             if let editing {
                 try app.ledger.updatePerson(rowID: editing.rowID, person, expected: expectedVersion)
                 app.made(
-                    .personChanged(rowID: editing.rowID, before: editing.person), "修改人员“\(person.name)”",
+                    // The version the save left (each update moves it by one): the undo is refused when
+                    // someone changed the person after it.
+                    .personChanged(rowID: editing.rowID, before: editing.person, version: expectedVersion.map { $0 + 1 }),
+                    "修改人员“\(person.name)”",
                     "the change of \(person.name)")
                 onSaved(editing.rowID)
             } else {
                 let id = try app.ledger.addPerson(person)
-                app.made(.personAdded(rowID: id), "新增人员“\(person.name)”", "\(person.name) added")
+                app.made(.personAdded(rowID: id, version: 1), "新增人员“\(person.name)”", "\(person.name) added")
                 onSaved(id)
             }
             app.info(app.t("已保存", "saved"))

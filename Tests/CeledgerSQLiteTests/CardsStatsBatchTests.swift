@@ -279,6 +279,19 @@ struct BatchTests {
         try expectSummaryAgrees(l)
     }
 
+    @Test("a class file's registration is undone in one step; 张三's arrived recognised, so a reason is asked")
+    func importClassUndo() throws {
+        let l = try ledgerWithPersons()
+        let r = try l.importClass(from: CSVReader(text: Self.classFile))
+        #expect(r.changes.addedRecords.count == 3 && r.changes.addedRecords.runs.count == 1)
+        #expect(throws: LedgerError.reopenNeedsReason) { _ = try l.undo(.imported(r.changes), reason: "", reviewer: "x") }
+        #expect(try recordCount(l) == 3)
+        #expect(try l.undo(.imported(r.changes), reason: "登记错了班", reviewer: "x") == 3)
+        #expect(try recordCount(l) == 0)
+        #expect(try l.history(idNumber: zhang).suffix(2).map(\.action) == [.update, .delete])
+        try expectSummaryAgrees(l)
+    }
+
     @Test("bad participants are reported by line and column, and nothing is imported")
     func badRows() throws {
         let l = try ledgerWithPersons()

@@ -1,5 +1,7 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerLedger
+import CeledgerSheets
 import Foundation
 
 /// A ledger kept in plain Swift arrays, behind the same protocols as the SQLite ledger: screens run on it
@@ -18,16 +20,16 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
 
     let rules: RuleBook
     private let lock = NSLock()
-    private var persons: [Int64: Person] = [:]
-    private var records: [Int64: StoredRow] = [:]
-    private var entries: [HistoryEntry] = []
+    fileprivate var persons: [Int64: Person] = [:]
+    fileprivate var records: [Int64: StoredRow] = [:]
+    fileprivate var entries: [HistoryEntry] = []
     private var cards: [String: IssuedCard] = [:]
     /// Proof of records (issue 19): the items and their bytes, by evidence number.
     private var proofs: [Int64: (item: EvidenceItem, bytes: [UInt8])] = [:]
     private var nextID: Int64 = 1
     private var changes: Int64 = 0
     /// Who writes: a test switches it (`acting`) to play another clerk in another window.
-    private var actor: String
+    fileprivate var actor: String
     /// Each row's version, moved by every change (as the SQLite ledger's `version` column).
     private var versions: [Int64: Int64] = [:]
     private var clerkList: [Clerk] = []
@@ -54,13 +56,13 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
     /// The name's order: full pinyin (the SQLite ledger's `name_key`, the same function).
     private func nameKey(_ name: String) -> String { pinyin.nameKey(of: name) }
 
-    private func locked<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+    fileprivate func locked<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body()
     }
 
-    private func writing<T>(
+    fileprivate func writing<T>(
         _ name: String, _ action: ClerkAction = .enter, _ body: () throws(LedgerError) -> T
     ) throws(LedgerError) -> T {
         try locked { () throws(LedgerError) -> T in
@@ -92,11 +94,11 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         guard c.role.allows(action) else { throw .roleForbids(name: c.name, role: c.role, action: action) }
     }
 
-    private func bump(_ id: Int64) { versions[id, default: 1] += 1 }
-    private func version(of id: Int64) -> Int64 { versions[id, default: 1] }
+    fileprivate func bump(_ id: Int64) { versions[id, default: 1] += 1 }
+    fileprivate func version(of id: Int64) -> Int64 { versions[id, default: 1] }
 
     /// Refuses a save read at another version, with the entries since (the SQLite ledger's rule).
-    private func check(_ entity: HistoryEntry.Entity, _ id: Int64, exists: Bool, expected: Int64?) throws(LedgerError) {
+    fileprivate func check(_ entity: HistoryEntry.Entity, _ id: Int64, exists: Bool, expected: Int64?) throws(LedgerError) {
         guard let expected else {
             if !exists { throw .gone }
             return
@@ -112,12 +114,12 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 entity: entity, rowID: id, expected: expected, current: exists ? version(of: id) : nil, entries: since))
     }
 
-    private func newID() -> Int64 {
+    fileprivate func newID() -> Int64 {
         defer { nextID += 1 }
         return nextID
     }
 
-    private func log(
+    fileprivate func log(
         _ action: HistoryEntry.Action, _ entity: HistoryEntry.Entity, _ id: Int64, _ idNumber: String,
         old: [String: String] = [:], new: [String: String] = [:]
     ) {
@@ -127,7 +129,7 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 entity: entity, entityID: id, idNumber: idNumber, old: old, new: new))
     }
 
-    private static func columns(_ r: Record) -> [String: String] {
+    fileprivate static func columns(_ r: Record) -> [String: String] {
         [
             "title": r.title, "start_date": r.startDate.description, "end_date": r.endDate.description,
             "recognition": r.recognition.rawValue, "claimed_tenths": String(r.claimedHours.tenths),
@@ -365,14 +367,14 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
         }
     }
 
-    private func isDuplicate(_ r: Record, of personRowID: Int64, except: Int64? = nil) -> Bool {
+    fileprivate func isDuplicate(_ r: Record, of personRowID: Int64, except: Int64? = nil) -> Bool {
         records.contains { id, row in
             id != except && row.personRowID == personRowID && row.record.mode == r.mode && row.record.title == r.title
                 && row.record.startDate == r.startDate && row.record.endDate == r.endDate
         }
     }
 
-    private func insert(_ r: Record, _ personRowID: Int64, _ reviewer: String) throws(LedgerError) -> Int64 {
+    fileprivate func insert(_ r: Record, _ personRowID: Int64, _ reviewer: String) throws(LedgerError) -> Int64 {
         guard let p = persons[personRowID] else {
             // Deleted meanwhile: said with who deleted them, as the SQLite ledger says it.
             if let e = entries.last(where: { $0.entity == .person && $0.entityID == personRowID && $0.action == .delete }) {
@@ -492,8 +494,8 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
             func ids() -> [Int64] {
                 switch change {
                 case .recordAdded(let id): return [id]
-                case .recordsChanged(let before): return Array(before.keys)
-                case .recordDeleted, .personAdded, .personChanged, .personDeleted: return []
+                case .recordsChanged(let before, _): return Array(before.keys)
+                case .recordDeleted, .personAdded, .personChanged, .personDeleted, .imported: return []
                 case .classAdded(let r, let ps):
                     return records.filter { ps.contains($0.value.personRowID) && $0.value.record.title == r.title }.map(\.key)
                 }
@@ -503,6 +505,8 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 throw .reopenNeedsReason
             }
             switch change {
+            case .imported(let c):
+                return try revertImport(c, reason: reason)
             case .recordAdded, .classAdded:
                 for id in targets {
                     guard let old = records[id] else { continue }
@@ -510,7 +514,17 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                     log(.delete, .record, id, old.record.personID.value, old: MemoryLedger.columns(old.record))
                 }
                 return targets.count
-            case .recordsChanged(let before):
+            case .recordsChanged(let before, let versions):
+                // Someone else's change since refuses (the clerk's own are later steps, undone already).
+                for (id, v) in versions where before[id] != nil && records[id] != nil && version(of: id) != v {
+                    let since = entries.filter { $0.entity == .record && $0.entityID == id && $0.action == .update }
+                        .suffix(Int(max(0, version(of: id) - v)))
+                    if since.contains(where: { $0.actor != actor }) {
+                        throw .changedMeanwhile(
+                            ConcurrentChange(
+                                entity: .record, rowID: id, expected: v, current: version(of: id), entries: Array(since)))
+                    }
+                }
                 for (id, r) in before {
                     guard let old = records[id] else { throw .gone }
                     records[id] = StoredRow(personRowID: old.personRowID, record: r, reviewedBy: nil)
@@ -676,5 +690,191 @@ final class MemoryLedger: LedgerWriter, @unchecked Sendable {
                 removedAt: "2024-11-25T09:00:00Z", removedBy: actor)
             changes += 1
         }
+    }
+}
+
+/// Imports as the SQLite ledger makes them, the simple way (every row checked by the same `RowPreparer`,
+/// a person updated in the columns the file has): the import screen runs on the memory ledger too, and its
+/// report says what it added and changed, for the undo.
+extension MemoryLedger: LedgerImporter {
+    func importRows(
+        _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
+    ) throws(LedgerError) -> ImportReport {
+        var report = ImportReport()
+        guard let (headerRow, mapped) = report.readHeader(of: reader, kind: kind, strict: options.strict) else { return report }
+        let preparer = RowPreparer(
+            kind: kind, header: headerRow, map: mapped.fields, rules: rules, today: options.today ?? Day.today())
+        var good: [PreparedRow] = []
+        do {
+            while let row = try reader.next() {
+                report.rows += 1
+                let prepared = preparer.prepare(row)
+                var errors: [RowError] = []
+                switch prepared {
+                case .fieldCount: errors = [preparer.fieldCountError(row)]
+                case .person(.failure(let p), let d), .record(.failure(let p), let d):
+                    errors = preparer.errors(line: row.line, p, damage: d)
+                case .person(.success, let d), .record(.success, let d): errors = d
+                }
+                if errors.isEmpty {
+                    good.append(prepared)
+                } else {
+                    report.badRowCount += 1
+                    report.errors += errors
+                    if options.skipInvalid {
+                        report.rejected.append(RejectedRow(line: row.line, fields: row.fields, errors: errors))
+                    }
+                }
+            }
+        } catch {
+            throw .gone
+        }
+        guard report.errors.isEmpty || options.skipInvalid else { return report }
+        let present = preparer.present
+        return try writing("importRows") { () throws(LedgerError) -> ImportReport in
+            for prepared in good {
+                switch prepared {
+                case .person(.success(let p), _):
+                    if let (id, old) = persons.first(where: { $0.value.id == p.id }) {
+                        var new = old
+                        if present.contains(.name) { new.name = p.name }
+                        if present.contains(.unit) { new.unit = p.unit }
+                        if present.contains(.department) { new.department = p.department }
+                        if present.contains(.title) { new.title = p.title }
+                        if present.contains(.titleLevel) { new.titleLevel = p.titleLevel }
+                        if present.contains(.specialty) { new.specialty = p.specialty }
+                        if present.contains(.status) { (new.status, new.statusDate) = (p.status, p.statusDate) }
+                        if present.contains(.personCategory) { new.category = p.category }
+                        guard new != old else {
+                            report.unchanged += 1
+                            continue
+                        }
+                        if options.dryRun {
+                            report.updated += 1
+                            continue
+                        }
+                        if report.changes.changedPersons[id] == nil {
+                            report.changes.changedPersons[id] = PersonBefore(person: old, version: version(of: id) + 1)
+                        } else {
+                            report.changes.changedPersons[id] = PersonBefore(
+                                person: report.changes.changedPersons[id]!.person, version: version(of: id) + 1)
+                        }
+                        persons[id] = new
+                        bump(id)
+                        log(.update, .person, id, p.id.value, old: ["name": old.name], new: ["name": new.name])
+                        report.updated += 1
+                    } else {
+                        report.inserted += 1
+                        guard !options.dryRun else { continue }
+                        let id = newID()
+                        persons[id] = p
+                        log(.insert, .person, id, p.id.value, new: ["name": p.name])
+                        report.changes.addedPersons.append(id)
+                    }
+                case .record(.success(let r), _):
+                    guard let person = persons.first(where: { $0.value.id == r.personID })?.key else {
+                        report.badRowCount += 1
+                        continue
+                    }
+                    if isDuplicate(r, of: person) {
+                        report.duplicateCount += 1
+                        continue
+                    }
+                    report.inserted += 1
+                    guard !options.dryRun else { continue }
+                    report.changes.addedRecords.append(try insert(r, person, actor))
+                default: continue
+                }
+            }
+            report.committed = !options.dryRun
+            return report
+        }
+    }
+
+    func importClass(
+        from reader: any RowSource, given: ClassFile.Given, dryRun: Bool, today: Day?, progress: ProgressHandler?
+    ) throws(LedgerError) -> ClassImportReport {
+        var report = ClassImportReport()
+        guard case .success(let file) = ClassFile.read(from: reader, rules: rules, today: today ?? Day.today(), given: given)
+        else {
+            report.fileIsBroken = true
+            report.badRowCount = 1
+            return report
+        }
+        report.record = file.record
+        var participants: [(Record, Int64)] = []
+        do {
+            while let row = try reader.next() {
+                guard let p = file.participant(row) else { continue }
+                report.rows += 1
+                guard p.errors.isEmpty, let r = p.record,
+                    let person = try locked({ persons.first(where: { $0.value.id == r.personID })?.key })
+                else {
+                    report.badRowCount += 1
+                    report.errors += p.errors
+                    continue
+                }
+                participants.append((r, person))
+            }
+        } catch {
+            throw .gone
+        }
+        guard report.errors.isEmpty, report.badRowCount == 0, !participants.isEmpty else { return report }
+        return try writing("importClass") { () throws(LedgerError) -> ClassImportReport in
+            for (r, person) in participants {
+                if isDuplicate(r, of: person) {
+                    report.duplicates.append(file.duplicate(line: 0))
+                    continue
+                }
+                report.inserted += 1
+                if !dryRun { report.changes.addedRecords.append(try insert(r, person, actor)) }
+            }
+            report.committed = !dryRun
+            return report
+        }
+    }
+
+    /// An import taken back (`revert`'s `.imported`), as the SQLite ledger does it: records deleted
+    /// (recognised ones only with a reason), added persons deleted unless they have records since, changed
+    /// persons put back unless changed since — all checked before anything changes.
+    fileprivate func revertImport(_ c: ImportedChange, reason: String) throws(LedgerError) -> Int {
+        let ids = c.addedRecords.all.filter { records[$0] != nil }
+        if ids.contains(where: { records[$0]?.record.recognition == .recognized }) && reason.isEmpty {
+            throw .reopenNeedsReason
+        }
+        let remaining = records.filter { !ids.contains($0.key) }
+        for id in c.addedPersons.all where persons[id] != nil {
+            let theirs = remaining.values.filter { $0.personRowID == id }
+            if !theirs.isEmpty {
+                let by = entries.first {
+                    $0.entity == .record && $0.action == .insert && remaining[$0.entityID]?.personRowID == id
+                }?.actor
+                throw .importedPersonHasRecords(
+                    name: persons[id]!.name, maskedID: persons[id]!.id.masked, count: theirs.count, by: by)
+            }
+            try check(.person, id, exists: true, expected: c.changedPersons[id]?.version ?? 1)
+        }
+        for (id, b) in c.changedPersons where !c.addedPersons.contains(id) {
+            try check(.person, id, exists: persons[id] != nil, expected: b.version)
+        }
+        var n = 0
+        for id in ids {
+            let old = records.removeValue(forKey: id)!
+            log(.delete, .record, id, old.record.personID.value, old: MemoryLedger.columns(old.record))
+            n += 1
+        }
+        for id in c.addedPersons.all {
+            guard let old = persons.removeValue(forKey: id) else { continue }
+            log(.delete, .person, id, old.id.value, old: ["name": old.name])
+            n += 1
+        }
+        for (id, b) in c.changedPersons.sorted(by: { $0.key < $1.key }) where !c.addedPersons.contains(id) {
+            let old = persons[id]!
+            persons[id] = b.person
+            bump(id)
+            log(.update, .person, id, b.person.id.value, old: ["name": old.name], new: ["name": b.person.name])
+            n += 1
+        }
+        return n
     }
 }
