@@ -227,15 +227,22 @@ public final class PostgresLedger: @unchecked Sendable {
         return RuleBook(shippedRules.filter { !ownIDs.contains($0.id) } + own)
     }
 
-    func ownRuleSets() throws(PGFailure) -> [RuleSet] {
-        try exec("SELECT id, json FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").rows.compactMap { row in
-            try? RuleSet.decode(Data(row.text(1).utf8))
+    /// The ledger's own rule sets, in the order they were added (Rules.swift).
+    func storedRuleSets() throws -> [OwnRuleSet] {
+        try exec("SELECT id, json, added_at, added_by FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").rows.map {
+            row throws(LedgerError) in
+            do throws(RuleSet.Problem) {
+                return OwnRuleSet(set: try RuleSet.decode(Data(row.text(1).utf8)), addedAt: row.text(2), addedBy: row.text(3))
+            } catch {
+                // Stored only after it decoded; a later program that reads it differently says so (as on SQLite).
+                throw LedgerError.unreadableStoredRuleSet(id: row.text(0), at: error.path, error.message)
+            }
         }
     }
 
     func reloadRules() throws(LedgerError) {
-        let own = try read { () throws in try ownRuleSets() }
-        setRules(composeRules(own: own))
+        let own = try read { () throws in try storedRuleSets() }
+        setRules(composeRules(own: own.map(\.set)))
     }
 
     // MARK: Counts for a status line
