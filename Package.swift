@@ -123,7 +123,10 @@ let package = Package(
         // protocols. The PostgreSQL half needs a server: CELEDGER_TEST_PG (make test starts one).
         .testTarget(
             name: "CeledgerLedgerContractTests",
-            dependencies: ["CeledgerLedger", "CeledgerSQLite", "CeledgerPostgres", "CeledgerDomain", grdb]),
+            dependencies: [
+                "CeledgerLedger", "CeledgerSQLite", "CeledgerPostgres", "CeledgerDomain", "CeledgerInterchange", "CeledgerSheets",
+                grdb,
+            ]),
         // Shared by the test suites: running the built binary, a test's sandbox folder, golden files.
         .target(name: "CeledgerTestSupport", path: "Tests/CeledgerTestSupport"),
         // CeledgerPostgres only to make each PostgreSQL test a database of its own.
