@@ -10,9 +10,11 @@ extension PostgresLedger: LedgerImporter {
     public func importRows(
         _ kind: RowKind, from reader: any RowSource, options: ImportOptions = ImportOptions(), progress: ProgressHandler? = nil
     ) throws(LedgerError) -> ImportReport {
+        // On a connection of its own: the screens go on reading while the import's transaction runs.
+        let worker = try sibling()
         switch kind {
-        case .person: try importPersons(from: reader, options: options, progress: progress).report
-        case .record: try importRecords(from: reader, options: options, progress: progress)
+        case .person: return try worker.importPersons(from: reader, options: options, progress: progress).report
+        case .record: return try worker.importRecords(from: reader, options: options, progress: progress)
         }
     }
 }
@@ -87,9 +89,11 @@ extension PostgresLedger {
         let now = PostgresLedger.now()
         let fileReport = report
         var outcome = PersonImportOutcome(report: report)
+        var attempts = 0
         _ = try write(keep: { $0 }) { () throws -> Bool in
             // Run again from the file alone when the server asks (`write`).
             outcome = PersonImportOutcome(report: fileReport)
+            attempts += 1
             try exec("CREATE TEMP TABLE staging_person_import (line INTEGER, id_number TEXT) ON COMMIT DROP")
             _ = try connection.copyIn(
                 "COPY staging_person_import FROM STDIN", rows: parsed.map { [String($0.line), $0.person.id.value] })
@@ -152,17 +156,24 @@ extension PostgresLedger {
                     \(PersonUpsert.columns.map { $0 + " TEXT" }.joined(separator: ", "))) ON COMMIT DROP
                 """)
             _ = try connection.copyIn("COPY staging_person FROM STDIN", rows: final)
-            outcome.added = try exec(
+            let inserted = try exec(
                 """
                 INSERT INTO person (id_number, gender, birth_date, \(columns), created_at, updated_at)
                 SELECT id_number, gender, birth_date, \(columns), $1, $1 FROM staging_person WHERE row_id IS NULL
                 ORDER BY ord
-                ON CONFLICT (id_number) DO NOTHING RETURNING id
+                ON CONFLICT (id_number) DO NOTHING RETURNING id, id_number
                 """, [now]
-            ).rows.map { $0.int64(0) }
-            if outcome.added.count < newOnes.count {
-                // Added by another clerk since this transaction looked: look again (they are there now).
-                throw PGFailure(sqlState: "40001", constraint: nil, serverMessage: "a person was added meanwhile")
+            ).rows
+            outcome.added = inserted.map { $0.int64(0) }
+            if inserted.count < newOnes.count {
+                // Added by another clerk since this transaction looked: look again (they are there now),
+                // a few times; a person still not seen then is one this session cannot see.
+                guard attempts >= 3 else {
+                    throw PGFailure(sqlState: "40001", constraint: nil, serverMessage: "a person was added meanwhile")
+                }
+                let added = Set(inserted.map { $0.text(1) })
+                let taken = newOnes.first { !added.contains($0) }!
+                throw LedgerError.duplicatePerson(maskedID: states[taken]!.person.id.masked)
             }
             let updated = try exec(
                 """
@@ -195,6 +206,13 @@ extension PostgresLedger {
     public func importClass(
         from reader: any RowSource, given: ClassFile.Given = ClassFile.Given(), dryRun: Bool = false, today: Day? = nil,
         progress: ProgressHandler? = nil
+    ) throws(LedgerError) -> ClassImportReport {
+        // On a connection of its own, as `importRows`.
+        try sibling().importClassHere(from: reader, given: given, dryRun: dryRun, today: today, progress: progress)
+    }
+
+    func importClassHere(
+        from reader: any RowSource, given: ClassFile.Given, dryRun: Bool, today: Day?, progress: ProgressHandler?
     ) throws(LedgerError) -> ClassImportReport {
         var report = ClassImportReport()
         let file: ClassFile

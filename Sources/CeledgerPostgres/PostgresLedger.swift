@@ -94,6 +94,17 @@ public final class PostgresLedger: @unchecked Sendable {
         return ledger
     }
 
+    /// The same ledger on a second connection of its own, with this one's rules and clerk: an import
+    /// holds its transaction there, on a thread of its own, while this connection goes on serving the
+    /// screens' reads (`LedgerImporter`'s promise), instead of making them wait for the commit.
+    func sibling() throws(LedgerError) -> PostgresLedger {
+        let index = pinyin
+        let other = PostgresLedger(
+            location: location, connection: try connection.sibling(), actor: actor, pinyin: { index }, rules: shippedRules)
+        other.setRules(rules)
+        return other
+    }
+
     public static func open(
         uri: String, pinyin: PinyinIndex, rules: [RuleSet], actor: String
     ) throws(LedgerError)
