@@ -35,10 +35,6 @@ protocol DemoTarget {
 
 extension SQLiteLedger: DemoTarget {}
 
-/// What `import` writes into: the protocol the TUI's import screen uses too (`LedgerImporter`), which
-/// both backends implement.
-typealias RowImporter = LedgerImporter
-
 extension PostgresLedger: DemoTarget {}
 
 extension SQLiteLedger: ReportLedger {
@@ -103,8 +99,8 @@ extension Context {
         return try openLedger(global, access: access)
     }
 
-    /// The ledger of `import` (and of the TUI's import screen), on either backend; a dry run opens a
-    /// file read-only, so that it never changes it, even to migrate it.
+    /// The ledger of `import`, on either backend, through the protocol the TUI's import screen uses too
+    /// (`LedgerImporter`); a dry run opens a file read-only, so that it never changes it, even to migrate it.
     static func openImporter(_ global: GlobalOptions, dryRun: Bool) throws -> any LedgerImporter {
         if isServer(global) { return try openPostgres(global) }
         return try openLedger(global, access: dryRun ? .readOnly : .readWrite)
