@@ -115,7 +115,7 @@ let package = Package(
             name: "CeledgerTUITests",
             dependencies: [
                 "CeledgerTUI", "CeledgerText", "CeledgerLedger", "CeledgerSQLite", "CeledgerDomain", "CeledgerSheets",
-                "CeledgerInterchange", "CeledgerTestSupport",
+                "CeledgerInterchange", "CeledgerTestSupport", "CeledgerPostgres",
                 grdb, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Golden"]),

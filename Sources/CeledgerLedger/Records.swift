@@ -78,3 +78,16 @@ public struct RecordFilter: Sendable, Hashable {
     public var withoutEvidence = false
     public init() {}
 }
+
+/// A rule set the ledger keeps of its own (a unit's rules), with who added it and when; either backend
+/// keeps them in its table `rule_set`.
+public struct OwnRuleSet: Sendable {
+    public let set: RuleSet
+    public let addedAt: String
+    public let addedBy: String
+    public init(set: RuleSet, addedAt: String, addedBy: String) {
+        self.set = set
+        self.addedAt = addedAt
+        self.addedBy = addedBy
+    }
+}

@@ -112,6 +112,34 @@ final class PGConnection {
         _ = try? exec("SET client_encoding = 'UTF8'")
     }
 
+    /// A second session on the same server, with the same parameters (the password too, which is never
+    /// shown): for a long transaction on a thread of its own while this connection goes on serving reads.
+    func sibling() throws(LedgerError) -> PGConnection {
+        guard let options = PQconninfo(conn) else { throw LedgerError.cannotOpen(path: maskedURI) }
+        defer { PQconninfoFree(options) }
+        var keywords: [UnsafePointer<CChar>?] = [], values: [UnsafePointer<CChar>?] = []
+        var i = 0
+        while let keyword = options[i].keyword {
+            if let value = options[i].val {
+                keywords.append(UnsafePointer(keyword))
+                values.append(UnsafePointer(value))
+            }
+            i += 1
+        }
+        keywords.append(nil)
+        values.append(nil)
+        guard let c = PQconnectdbParams(keywords, values, 0) else { throw LedgerError.cannotOpen(path: maskedURI) }
+        return try PGConnection(raw: c, masked: maskedURI)
+    }
+
+    private init(raw c: OpaquePointer, masked: String) throws(LedgerError) {
+        maskedURI = masked
+        conn = c
+        guard PQstatus(c) == CONNECTION_OK else { throw LedgerError.cannotOpen(path: maskedURI) }
+        PQsetNoticeProcessor(c, { _, _ in }, nil)
+        _ = try? exec("SET client_encoding = 'UTF8'")
+    }
+
     deinit { PQfinish(conn) }
 
     /// Runs one statement (or, without parameters, several separated by semicolons).

@@ -47,27 +47,42 @@ extension PostgresLedger {
     }
 
     public func addEvidence(recordRowID: Int64, name: String, bytes: [UInt8], clerk: String) throws(LedgerError) -> EvidenceItem {
-        let (stored, kind) = try Evidence.admit(name: name, bytes: bytes)
+        try addEvidence(recordRowID: recordRowID, files: [(name, bytes)], clerk: clerk)[0]
+    }
+
+    /// Several files for one record in one transaction: all of them or, one refused, none (as on SQLite).
+    public func addEvidence(
+        recordRowID: Int64, files: [(name: String, bytes: [UInt8])], clerk: String
+    ) throws(LedgerError) -> [EvidenceItem] {
+        var admitted: [(name: String, kind: EvidenceKind, bytes: [UInt8])] = []
+        for f in files {
+            let (stored, kind) = try Evidence.admit(name: f.name, bytes: f.bytes)
+            admitted.append((stored, kind, f.bytes))
+        }
         let now = PostgresLedger.now()
-        let item = try write { () throws -> EvidenceItem? in
+        let items = try write { () throws -> [EvidenceItem]? in
             // The record locked for the insert: a deletion at the same moment waits, or has happened.
             guard try exec("SELECT 1 FROM record WHERE id = $1 FOR SHARE", [String(recordRowID)]).first != nil else {
                 return nil
             }
-            let id = try exec(
-                """
-                INSERT INTO evidence (record_id, name, size, type, sha256, added_at, added_by, bytes)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, decode($8, 'hex')) RETURNING id
-                """,
-                [
-                    String(recordRowID), stored, String(bytes.count), kind.rawValue, SHA256.hex(bytes), now, clerk,
-                    PostgresLedger.fastHex(bytes),
-                ]
-            ).first!.int64(0)
-            return try evidenceItemInTransaction(id)
+            var items: [EvidenceItem] = []
+            for f in admitted {
+                let id = try exec(
+                    """
+                    INSERT INTO evidence (record_id, name, size, type, sha256, added_at, added_by, bytes)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, decode($8, 'hex')) RETURNING id
+                    """,
+                    [
+                        String(recordRowID), f.name, String(f.bytes.count), f.kind.rawValue, SHA256.hex(f.bytes), now, clerk,
+                        PostgresLedger.fastHex(f.bytes),
+                    ]
+                ).first!.int64(0)
+                if let item = try evidenceItemInTransaction(id) { items.append(item) }
+            }
+            return items
         }
-        guard let item else { throw LedgerError.gone }
-        return item
+        guard let items else { throw LedgerError.gone }
+        return items
     }
 
     public func removeEvidence(id: Int64, reason: String, clerk: String) throws(LedgerError) -> EvidenceItem {

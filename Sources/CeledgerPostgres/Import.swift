@@ -110,6 +110,8 @@ extension PostgresLedger {
         // The rows that parsed, as the staging table's columns; their file rows for a later rejection.
         var staged: [[String?]] = []
         var pending: [Int: (fields: [String], masked: String)] = [:]
+        // Rows far from the rule's suggestion (`Plausibility`), counted once their person is known to be there.
+        var far: [RowError] = []
         let now = PostgresLedger.now()
         do {
             while let row = try reader.next() {
@@ -128,11 +130,11 @@ extension PostgresLedger {
                             reject(row.line, row.fields, damage)
                             continue
                         }
-                        var values = PostgresLedger.insertParameters(
-                            record, person: 0, reviewer: nil, reviewedAt: nil, now: now)
-                        values[0] = record.personID.value
-                        staged.append([String(row.line)] + values.prefix(16) + values[18..<22])
+                        staged.append(PostgresLedger.stagedRecord(record, line: row.line, now: now))
                         pending[row.line] = (row.fields, record.personID.masked)
+                        if let message = Plausibility.farFromSuggestion(record) {
+                            far.append(RowError(line: row.line, column: preparer.column(.recognizedHours), message: message))
+                        }
                     }
                 }
             }
@@ -145,7 +147,6 @@ extension PostgresLedger {
         progress?(reader.bytesRead, reader.totalBytes)
         let idColumn = preparer.columnName[.idNumber] ?? "id_number"
         let titleColumn = preparer.columnName[.title] ?? "title"
-        let activity = "t.mode = s.mode AND t.title = s.title AND t.start_date = s.start_date AND t.end_date = s.end_date"
         // A transaction the server asks to run again (`write`) starts from what the file alone said.
         let fileReport = report
         // Lines whose person is not in the ledger: rejected once the transaction is over (so that a
@@ -154,25 +155,9 @@ extension PostgresLedger {
         let outcome = try write(keep: { $0 }) { () throws -> Bool in
             report = fileReport
             missing = []
-            try exec(
-                """
-                CREATE TEMP TABLE staging_import (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
-                    provider TEXT, start_date TEXT, end_date TEXT, year INTEGER, assessment TEXT, score TEXT,
-                    claimed_tenths INTEGER, recognized_tenths INTEGER, recognition TEXT, certificate_no TEXT, note TEXT,
-                    recognition_note TEXT, basis TEXT, quantity INTEGER, role TEXT, suggested_tenths INTEGER) ON COMMIT DROP
-                """)
-            _ = try connection.copyIn("COPY staging_import FROM STDIN", rows: staged)
-            try exec(
-                "ALTER TABLE staging_import ADD COLUMN person_id BIGINT, ADD COLUMN duplicate BOOLEAN NOT NULL DEFAULT false")
-            try exec("UPDATE staging_import s SET person_id = p.id FROM person p WHERE p.id_number = s.id_number")
+            try stageRecords(staged)
+            try markStagedDuplicates()
             missing = try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows.map { $0.int(0) }
-            // The same activity in the ledger already, or on an earlier line of the file: the first one counts.
-            try exec(
-                """
-                UPDATE staging_import s SET duplicate = true WHERE s.person_id IS NOT NULL AND (
-                    EXISTS (SELECT 1 FROM record t WHERE t.person_id = s.person_id AND \(activity))
-                    OR EXISTS (SELECT 1 FROM staging_import t WHERE t.person_id = s.person_id AND t.line < s.line AND \(activity)))
-                """)
             for row in try exec("SELECT line FROM staging_import WHERE duplicate ORDER BY line").rows {
                 report.duplicateCount += 1
                 guard report.duplicates.count < ImportReport.keptMessages else { continue }
@@ -192,19 +177,8 @@ extension PostgresLedger {
                 return false
             }
             guard report.committed else { return false }
-            // A record that arrives decided was decided by whoever imports it, then (as on SQLite).
             // The new rows' ids come back for the import's undo (sequence ids: never given twice).
-            let added = try exec(
-                """
-                INSERT INTO record (\(PostgresLedger.recordColumns))
-                SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
-                    CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
-                    basis, quantity, role, suggested_tenths, $2, $2
-                FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
-                RETURNING id
-                """, [actor, now]
-            ).rows.map { $0.int64(0) }
+            let added = try insertStagedRecords(now: now)
             report.inserted = added.count
             report.changes = ImportedChange()
             report.changes.addedRecords = RowIDs(added)
@@ -223,6 +197,12 @@ extension PostgresLedger {
                             en: "no person with this ID number (\(p.masked)) in the ledger; import persons first"))
                 ])
         }
+        // As on SQLite: counted for every row whose person is in the ledger, duplicates too.
+        let absent = Set(missing)
+        for e in far where !absent.contains(e.line) {
+            report.farFromSuggestionCount += 1
+            if report.farFromSuggestion.count < ImportReport.keptMessages { report.farFromSuggestion.append(e) }
+        }
         errors.sort { $0.line < $1.line }
         report.errors = Array(errors.prefix(ImportReport.keptMessages))
         if !report.committed && !options.dryRun {
@@ -230,5 +210,57 @@ extension PostgresLedger {
             report.changes = ImportedChange()
         }
         return report
+    }
+
+    /// A record as a row of `staging_import` (without its person, found by ID number on the server).
+    static func stagedRecord(_ record: CeledgerDomain.Record, line: Int, now: String) -> [String?] {
+        var values = insertParameters(record, person: 0, reviewer: nil, reviewedAt: nil, now: now)
+        values[0] = record.personID.value
+        return [String(line)] + values.prefix(16) + values[18..<22]
+    }
+
+    /// Sends `rows` (`stagedRecord`) by COPY into `staging_import`, a table of this transaction's own,
+    /// then finds each row's person by ID number (`person_id` stays NULL for a person not in the ledger).
+    /// `markStagedDuplicates` then marks the duplicates: the same activity in the ledger already, or on
+    /// an earlier line of the file (the first one counts), as the SQLite ledger's unique index decides them.
+    func stageRecords(_ rows: [[String?]]) throws {
+        try exec(
+            """
+            CREATE TEMP TABLE staging_import (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
+                provider TEXT, start_date TEXT, end_date TEXT, year INTEGER, assessment TEXT, score TEXT,
+                claimed_tenths INTEGER, recognized_tenths INTEGER, recognition TEXT, certificate_no TEXT, note TEXT,
+                recognition_note TEXT, basis TEXT, quantity INTEGER, role TEXT, suggested_tenths INTEGER) ON COMMIT DROP
+            """)
+        _ = try connection.copyIn("COPY staging_import FROM STDIN", rows: rows)
+        try exec("ALTER TABLE staging_import ADD COLUMN person_id BIGINT, ADD COLUMN duplicate BOOLEAN NOT NULL DEFAULT false")
+        try exec("UPDATE staging_import s SET person_id = p.id FROM person p WHERE p.id_number = s.id_number")
+    }
+
+    /// Marks the staged duplicates (see `stageRecords`).
+    func markStagedDuplicates() throws {
+        let activity = "t.mode = s.mode AND t.title = s.title AND t.start_date = s.start_date AND t.end_date = s.end_date"
+        try exec(
+            """
+            UPDATE staging_import s SET duplicate = true WHERE s.person_id IS NOT NULL AND (
+                EXISTS (SELECT 1 FROM record t WHERE t.person_id = s.person_id AND \(activity))
+                OR EXISTS (SELECT 1 FROM staging_import t WHERE t.person_id = s.person_id AND t.line < s.line AND \(activity)))
+            """)
+    }
+
+    /// Inserts the staged rows whose person is there and that are no duplicates, in the file's order, by
+    /// one statement; returns the new records' row ids (what an undo of the import deletes). A record that
+    /// arrives decided was decided by whoever imports it (as on SQLite).
+    func insertStagedRecords(now: String) throws -> [Int64] {
+        try exec(
+            """
+            INSERT INTO record (\(PostgresLedger.recordColumns))
+            SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
+                CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
+                basis, quantity, role, suggested_tenths, $2, $2
+            FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
+            RETURNING id
+            """, [actor, now]
+        ).rows.map { $0.int64(0) }
     }
 }

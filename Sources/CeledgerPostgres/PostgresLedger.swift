@@ -98,6 +98,17 @@ public final class PostgresLedger: @unchecked Sendable {
         return ledger
     }
 
+    /// The same ledger on a second connection of its own, with this one's rules and clerk: an import
+    /// holds its transaction there, on a thread of its own, while this connection goes on serving the
+    /// screens' reads (`LedgerImporter`'s promise), instead of making them wait for the commit.
+    func sibling() throws(LedgerError) -> PostgresLedger {
+        let index = pinyin
+        let other = PostgresLedger(
+            location: location, connection: try connection.sibling(), actor: actor, pinyin: { index }, rules: shippedRules)
+        other.setRules(rules)
+        return other
+    }
+
     public static func open(
         uri: String, pinyin: PinyinIndex, rules: [RuleSet], actor: String
     ) throws(LedgerError)
@@ -231,15 +242,22 @@ public final class PostgresLedger: @unchecked Sendable {
         return RuleBook(shippedRules.filter { !ownIDs.contains($0.id) } + own)
     }
 
-    func ownRuleSets() throws(PGFailure) -> [RuleSet] {
-        try exec("SELECT id, json FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").rows.compactMap { row in
-            try? RuleSet.decode(Data(row.text(1).utf8))
+    /// The ledger's own rule sets, in the order they were added (Rules.swift).
+    func storedRuleSets() throws -> [OwnRuleSet] {
+        try exec("SELECT id, json, added_at, added_by FROM rule_set WHERE removed_at IS NULL ORDER BY added_at, id").rows.map {
+            row throws(LedgerError) in
+            do throws(RuleSet.Problem) {
+                return OwnRuleSet(set: try RuleSet.decode(Data(row.text(1).utf8)), addedAt: row.text(2), addedBy: row.text(3))
+            } catch {
+                // Stored only after it decoded; a later program that reads it differently says so (as on SQLite).
+                throw LedgerError.unreadableStoredRuleSet(id: row.text(0), at: error.path, error.message)
+            }
         }
     }
 
     func reloadRules() throws(LedgerError) {
-        let own = try read { () throws in try ownRuleSets() }
-        setRules(composeRules(own: own))
+        let own = try read { () throws in try storedRuleSets() }
+        setRules(composeRules(own: own.map(\.set)))
     }
 
     // MARK: Counts for a status line

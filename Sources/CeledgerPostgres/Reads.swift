@@ -378,6 +378,10 @@ extension PostgresLedger {
         if let n = filter.idNumber { wheres.append("q.id_number = \(p.add(n))") }
         if let m = filter.mode { wheres.append("r.mode = \(p.add(m.rawValue))") }
         if let ids = filter.recordIDs { wheres.append("r.id = ANY(\(p.add(PostgresLedger.array(ids)))::bigint[])") }
+        if filter.withoutEvidence {
+            // As on SQLite: no file attached, or every one removed.
+            wheres.append("NOT EXISTS (SELECT 1 FROM evidence e WHERE e.record_id = r.id AND e.removed_at IS NULL)")
+        }
         var sql = """
             SELECT \(PostgresLedger.recordColumns_), r.person_id, q.id_number, q.name, q.birth_date, q.gender
             FROM record r JOIN person q ON q.id = r.person_id

@@ -110,3 +110,77 @@ extension PostgresLedger {
         }
     }
 }
+
+/// `report window` on a server: as `SQLiteLedger.windowReport`, the stored totals of the summarised
+/// years read with the persons in one statement, a year other rules made evaluated by the domain here.
+extension PostgresLedger {
+    /// Every person active in at least one year of the window (of `unit` when given), by unit, department
+    /// and ID number, with each year's totals (nil for a year the person was not active in).
+    public func windowReport(
+        years: ClosedRange<Int>, unit: String? = nil, _ each: (AnnualRow, WindowResult) throws -> Void
+    ) throws(LedgerError) {
+        var sets: [Int: RuleSet] = [:]
+        for y in years {
+            guard let set = rules.ruleSet(for: y) else { throw LedgerError.noRules(year: y) }
+            sets[y] = set
+        }
+        var out: [(AnnualRow, WindowResult)] = []
+        try read { () throws in
+            // Years the summary cannot answer for (other rules made them) are evaluated here, once each.
+            var live: [Int: [Int64: AnnualTotals]] = [:]
+            for y in years where try source(of: y) == .live {
+                var m: [Int64: AnnualTotals] = [:]
+                try eachYearResultInTransaction(year: y, unit: unit, department: nil) { r, result in m[r.int64(0)] = result.totals
+                }
+                live[y] = m
+            }
+            var p = Parameters()
+            let from = p.add(String(years.lowerBound)), to = p.add(String(years.upperBound))
+            var filter = PostgresLedger.activeSQL(p.add(PostgresLedger.yearStart(years.lowerBound)))
+            if let unit { filter += " AND p.unit = \(p.add(unit))" }
+            let rows = try exec(
+                """
+                SELECT \(PostgresLedger.personColumns), y.year, y.public_tenths, y.professional_tenths, y.trimmed_tenths
+                FROM person p LEFT JOIN person_year y ON y.person_id = p.id AND y.year BETWEEN \(from)::int AND \(to)::int
+                WHERE \(filter) ORDER BY p.unit, p.department, p.id_number, p.id, y.year
+                """, p.values
+            ).rows
+            var current: (row: [String?], stored: [Int: AnnualTotals])?
+            func flush() {
+                guard let c = current else { return }
+                let stored = PostgresLedger.person(c.row)
+                let window = WindowResult(
+                    years: years.map { y in
+                        guard stored.person.isActive(in: y) else { return (y, nil) }
+                        return (
+                            y,
+                            live[y]?[stored.rowID] ?? c.stored[y] ?? AnnualTotals.zero(year: y, thresholds: sets[y]!.thresholds)
+                        )
+                    })
+                let last = window.years.last { $0.totals != nil }!.totals!
+                let r = c.row
+                out.append(
+                    (
+                        AnnualRow(
+                            idNumber: r.text(1), name: r.text(2), unit: r.text(5), department: r.text(6), title: r.text(7),
+                            titleLevel: r[8].flatMap(TitleLevel.init(rawValue:)), totals: last, notes: []), window
+                    ))
+            }
+            for row in rows {
+                if current?.row[0] != row[0] {
+                    flush()
+                    current = (row, [:])
+                }
+                if let y = row[14].flatMap({ Int($0) }), let set = sets[y] {
+                    current!.stored[y] = AnnualTotals(
+                        year: y, publicHours: Hours(tenths: row.int(15)), professionalHours: Hours(tenths: row.int(16)),
+                        thresholds: set.thresholds, trimmedHours: Hours(tenths: row.int(17)))
+                }
+            }
+            flush()
+        }
+        for (row, window) in out {
+            do { try each(row, window) } catch { throw mapped(error) }
+        }
+    }
+}

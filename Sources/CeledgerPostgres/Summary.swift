@@ -139,17 +139,21 @@ extension PostgresLedger {
             try exec("SELECT EXISTS (SELECT 1 FROM summary_dirty)").first?[0] == "t" || !(try staleYears()).isEmpty
         }
         guard needed else { return [] }
-        return try write { () throws in
-            // A unit's clerk sees only its units' records: a year's summary is redone by someone who sees
-            // them all (until then reads of that year are computed live, `source(of:)`).
-            let stale = try limitedToUnits() ? [] : try staleYears()
-            for year in stale {
-                try exec("DELETE FROM person_year WHERE year = $1", [String(year)])
-                try exec("DELETE FROM summary_year WHERE year = $1", [String(year)])
-                try exec("INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM record WHERE year = $1", [String(year)])
-            }
-            return stale
+        return try write { () throws in try forgetStaleYears() }
+    }
+
+    /// Drops the summary of every year another rule set made and marks its records for the settle that
+    /// ends the transaction; returns those years.
+    func forgetStaleYears() throws(PGFailure) -> [Int] {
+        // A unit's clerk sees only its units' records: a year's summary is redone by someone who sees
+        // them all (until then reads of that year are computed live, `source(of:)`).
+        let stale = try limitedToUnits() ? [] : try staleYears()
+        for year in stale {
+            try exec("DELETE FROM person_year WHERE year = $1", [String(year)])
+            try exec("DELETE FROM summary_year WHERE year = $1", [String(year)])
+            try exec("INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM record WHERE year = $1", [String(year)])
         }
+        return stale
     }
 
     /// Recomputes every summarised year from the records. Returns the person-years now kept.

@@ -3,13 +3,6 @@ import CeledgerLedger
 import Foundation
 internal import GRDB
 
-/// A rule set the ledger keeps of its own (a unit's rules), with who added it and when.
-public struct OwnRuleSet: Sendable {
-    public let set: RuleSet
-    public let addedAt: String
-    public let addedBy: String
-}
-
 extension SQLiteLedger {
     static func ownRuleSets(_ db: Database) throws -> [OwnRuleSet] {
         try Row.fetchAll(

@@ -17,6 +17,11 @@ protocol ReportLedger: LedgerReader {
     func eachRecord(year: Int?, _ each: (StoredRecord) throws -> Void) throws(LedgerError)
     func eachRecordNamed(year: Int?, _ each: (StoredRecord, String) throws -> Void) throws(LedgerError)
     func personRowID(idNumber: String) throws(LedgerError) -> Int64?
+    /// Every person active in at least one of `years` (of `unit` when given), in report order, with each
+    /// year's totals (`report window`).
+    func windowReport(
+        years: ClosedRange<Int>, unit: String?, _ each: (AnnualRow, WindowResult) throws -> Void)
+        throws(LedgerError)
 }
 
 /// What `demo` writes into: an empty ledger of either backend, filled in one transaction.
@@ -30,24 +35,6 @@ protocol DemoTarget {
 
 extension SQLiteLedger: DemoTarget {}
 
-/// What `import` writes into (records only, so far, on a server).
-protocol RowImporter: LedgerReader {
-    func importRows(
-        _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
-    ) throws(LedgerError) -> ImportReport
-}
-
-extension SQLiteLedger: RowImporter {}
-
-extension PostgresLedger: RowImporter {
-    func importRows(
-        _ kind: RowKind, from reader: any RowSource, options: ImportOptions, progress: ProgressHandler?
-    ) throws(LedgerError) -> ImportReport {
-        // `import` refuses persons on a server before it gets here (`Context.notOnServer`).
-        precondition(kind == .record, "only records import on a server")
-        return try importRecords(from: reader, options: options, progress: progress)
-    }
-}
 extension PostgresLedger: DemoTarget {}
 
 extension SQLiteLedger: ReportLedger {
@@ -70,6 +57,27 @@ protocol CommandLedger: LedgerWriter {
 extension SQLiteLedger: CommandLedger {}
 extension PostgresLedger: CommandLedger {}
 
+/// What `evidence add` needs beyond the protocols: several files for one record in one transaction.
+protocol EvidenceLedger: CommandLedger {
+    func addEvidence(
+        recordRowID: Int64, files: [(name: String, bytes: [UInt8])], clerk: String
+    ) throws(LedgerError)
+        -> [EvidenceItem]
+}
+
+extension SQLiteLedger: EvidenceLedger {}
+extension PostgresLedger: EvidenceLedger {}
+
+/// What `rules` reads and changes: the ledger's own rule sets, on either backend.
+protocol RuleLedger: LedgerReader {
+    func ownRuleSets() throws(LedgerError) -> [OwnRuleSet]
+    func addRuleSet(_ data: Data, by actor: String) throws(LedgerError) -> [Int]
+    func removeRuleSet(id: String, by actor: String) throws(LedgerError) -> [Int]
+}
+
+extension SQLiteLedger: RuleLedger {}
+extension PostgresLedger: RuleLedger {}
+
 extension CommandLedger {
     func reviewRecords(_ filter: RecordFilter) throws(LedgerError) -> [PendingRow] { try reviewRecords(filter, limit: nil) }
     func eachReviewRecord(_ filter: RecordFilter, _ each: (PendingRow) throws -> Void) throws(LedgerError) {
@@ -81,8 +89,27 @@ extension Context {
     /// The ledger of a command that works on both backends; `access` is the file's (a server's ledger
     /// is always opened for writing, and a reading command writes nothing there).
     static func openCommandLedger(_ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite) throws -> any CommandLedger {
+        try openEvidenceLedger(global, access: access)
+    }
+
+    /// The ledger of `evidence`, on either backend.
+    static func openEvidenceLedger(_ global: GlobalOptions, access: SQLiteLedger.Access = .readWrite) throws -> any EvidenceLedger
+    {
         if isServer(global) { return try openPostgres(global) }
         return try openLedger(global, access: access)
+    }
+
+    /// The ledger of `import`, on either backend, through the protocol the TUI's import screen uses too
+    /// (`LedgerImporter`); a dry run opens a file read-only, so that it never changes it, even to migrate it.
+    static func openImporter(_ global: GlobalOptions, dryRun: Bool) throws -> any LedgerImporter {
+        if isServer(global) { return try openPostgres(global) }
+        return try openLedger(global, access: dryRun ? .readOnly : .readWrite)
+    }
+
+    /// The ledger of `rules add` and `rules remove`, on either backend.
+    static func openRuleLedger(_ global: GlobalOptions) throws -> any RuleLedger {
+        if isServer(global) { return try openPostgres(global) }
+        return try openLedger(global)
     }
 
     /// Whether `--db` (else CELEDGER_DB) names a PostgreSQL server rather than a file.

@@ -34,9 +34,9 @@ struct ClassImport {
         }
         let lang = Context.lang
         let reader = try self.reader()
-        let ledger = try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
+        let ledger = try Context.openImporter(global, dryRun: dryRun)
         let progress = ProgressLine(Context.text("导入中", "importing"))
-        let report = try ledger.importClass(from: reader, given: given, dryRun: dryRun, progress: progress.update)
+        let report = try ledger.importClass(from: reader, given: given, dryRun: dryRun, today: nil, progress: progress.update)
         progress.finish()
 
         let name = (file as NSString).lastPathComponent

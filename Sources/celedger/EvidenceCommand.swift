@@ -34,7 +34,7 @@ struct EvidenceCommand: ParsableCommand {
     }
 
     /// The record and whose it is, or a clear refusal.
-    static func record(_ ledger: SQLiteLedger, _ id: Int64) throws -> PendingRow {
+    static func record(_ ledger: any CommandLedger, _ id: Int64) throws -> PendingRow {
         var f = RecordFilter()
         f.recordIDs = [id]
         var found: PendingRow?
@@ -98,7 +98,7 @@ struct EvidenceAdd: ParsableCommand {
                 en: "\(problems.count) file\(problems.count == 1 ? "" : "s") cannot be added; nothing added",
                 code: ExitStatus.badInput)
         }
-        let ledger = try Context.openLedger(global)
+        let ledger = try Context.openEvidenceLedger(global)
         let row = try EvidenceCommand.record(ledger, record)
         let clerk = Context.actor(global)
         let items = try EvidenceCommand.asInput {
@@ -135,7 +135,7 @@ struct EvidenceList: ParsableCommand {
     var format: HistoryCommand.DataFormatTable = .table
 
     func run() throws {
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openCommandLedger(global, access: .readOnly)
         var f = RecordFilter()
         if let record {
             guard idNumber == nil else {
@@ -227,7 +227,7 @@ struct EvidenceGet: ParsableCommand {
 
     func run() throws {
         let id = try EvidenceCommand.number(evidence)
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openCommandLedger(global, access: .readOnly)
         let bytes = try EvidenceCommand.asInput { try ledger.evidenceBytes(id: id) }
         guard let item = try ledger.evidenceItem(id: id) else { throw CLIFailure(LedgerError.noEvidence(id: id).message) }
         // What is written is what was kept: checked against the digest first.
@@ -264,7 +264,7 @@ struct EvidenceRemove: ParsableCommand {
 
     func run() throws {
         let id = try EvidenceCommand.number(evidence)
-        let ledger = try Context.openLedger(global)
+        let ledger = try Context.openCommandLedger(global)
         let item = try EvidenceCommand.asInput { try ledger.removeEvidence(id: id, reason: reason, clerk: Context.actor(global)) }
         Context.say(
             Context.text(

@@ -90,13 +90,9 @@ struct ImportCommand: ParsableCommand {
                 code: ExitStatus.usage)
         }
         let lang = Context.lang
-        // On a server only records import so far (COPY into a staging table, checked by the same parser).
-        let server = Context.isServer(global)
-        if server && kind != .records { throw Context.notOnServer(global) }
         let fileReader = try source()
         // A dry run reads only: it never changes the file, even to migrate it.
-        let ledger: any RowImporter =
-            server ? try Context.openPostgres(global) : try Context.openLedger(global, access: dryRun ? .readOnly : .readWrite)
+        let ledger = try Context.openImporter(global, dryRun: dryRun)
         let employer = kind == .persons ? try ledger.employer() : nil
         let roster = RosterSource(
             fileReader, kind: kind.rowKind,

@@ -14,8 +14,11 @@ struct RulesCommand: ParsableCommand {
 }
 
 /// The rule book a reading command sees: the ledger's when there is one, else the shipped sets alone.
-func ruleBookForReading(_ global: GlobalOptions) throws -> (book: RuleBook, own: [OwnRuleSet], ledger: SQLiteLedger?) {
-    if Context.isServer(global) { throw Context.notOnServer(global) }
+func ruleBookForReading(_ global: GlobalOptions) throws -> (book: RuleBook, own: [OwnRuleSet], ledger: (any RuleLedger)?) {
+    if Context.isServer(global) {
+        let ledger = try Context.openPostgres(global)
+        return (ledger.rules, try ledger.ownRuleSets(), ledger)
+    }
     let path = Context.ledgerPath(global.db)
     guard FileManager.default.fileExists(atPath: path) else { return (RuleBook(try DataFiles.rules()), [], nil) }
     let ledger = try Context.openLedger(global, access: .readOnly)
@@ -193,7 +196,7 @@ struct RulesAdd: ParsableCommand {
     func run() throws {
         let set = try RulesCheck.load(file)
         let data = FileManager.default.contents(atPath: file)!
-        let ledger = try Context.openLedger(global)
+        let ledger = try Context.openRuleLedger(global)
         let years = try ledger.addRuleSet(data, by: Context.actor(global))
         let judged = RulesList.spans(
             ledger.rules.judgedYears(of: set, among: Day.plausibleYears.lowerBound...Self.currentYear + 1))
@@ -216,7 +219,7 @@ struct RulesRemove: ParsableCommand {
     var id: String
 
     func run() throws {
-        let ledger = try Context.openLedger(global)
+        let ledger = try Context.openRuleLedger(global)
         let years = try ledger.removeRuleSet(id: id, by: Context.actor(global))
         Context.say(
             Context.text(

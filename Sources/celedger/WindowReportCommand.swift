@@ -52,7 +52,7 @@ struct WindowReport: ParsableCommand {
     static func status(_ t: AnnualTotals?) -> String { t.map { $0.status.rawValue } ?? "not_required" }
 
     func run() throws {
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger = try Context.openForReports(global)
         let lang = Context.lang, zh = lang == .zh
         let years = from...to
         var out = try OutputSink(path: output)

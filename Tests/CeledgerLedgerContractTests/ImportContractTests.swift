@@ -1,0 +1,86 @@
+import CeledgerDomain
+import CeledgerInterchange
+import CeledgerLedger
+import CeledgerSQLite
+import CeledgerSheets
+import Foundation
+import Testing
+
+@testable import CeledgerPostgres
+
+/// Whole-file imports through `LedgerImporter` (the TUI's import screen's protocol) on both backends, and
+/// what only a server shows: clerks importing at once.
+@Suite struct ImportContractTests {
+    static func roster(_ people: [Person], department: String) -> String {
+        "身份证号,姓名,单位,科室\n" + people.map { "\($0.id.value),\($0.name),\($0.unit),\(department)\n" }.joined()
+    }
+
+    @Test(
+        "import persons through LedgerImporter: added, updated and unchanged row by row, the same on both backends",
+        arguments: Backend.allCases)
+    func importPersonsCountsAlike(_ backend: Backend) throws {
+        guard let ledger = try backend.make() as? any LedgerImporter else {
+            if backend == .postgres && Backend.serverURI == nil { return }
+            Issue.record("\(backend) is no LedgerImporter")
+            return
+        }
+        let a = person("甲", "36010219800101001"), b = person("乙", "36010219800101002")
+        let first = try ledger.importRows(
+            .person, from: CSVReader(text: Self.roster([a, b], department: "内科")), options: ImportOptions(), progress: nil)
+        #expect((first.inserted, first.updated, first.unchanged, first.committed) == (2, 0, 0, true))
+        // b moves, a stays, and c is new: named twice, the second row a change of the first.
+        let c = person("丙", "36010219800101003")
+        let text = "身份证号,姓名,科室\n\(a.id.value),甲,内科\n\(b.id.value),乙,外科\n\(c.id.value),丙,内科\n\(c.id.value),丙,儿科\n"
+        let dry = try ledger.importRows(.person, from: CSVReader(text: text), options: ImportOptions(dryRun: true), progress: nil)
+        #expect(dry.committed == false && dry.rows == 4)
+        #expect(try ledger.personSummary(PersonListQuery(year: 2024)).persons == 2, "a dry run writes nothing")
+        let second = try ledger.importRows(.person, from: CSVReader(text: text), options: ImportOptions(), progress: nil)
+        #expect((second.inserted, second.updated, second.unchanged) == (1, 2, 1))
+        var q = PersonListQuery(year: 2024)
+        q.search = c.id.value
+        let row = try #require(try ledger.personRows(q, from: nil, forward: true, including: false, limit: 1).first)
+        let stored = try #require(try ledger.person(rowID: row.rowID))
+        #expect(stored.person.department == "儿科" && stored.person.unit.isEmpty, "a column the file lacks stays empty")
+        q.search = b.id.value
+        let bRow = try #require(try ledger.personRows(q, from: nil, forward: true, including: false, limit: 1).first)
+        let bStored = try #require(try ledger.person(rowID: bRow.rowID))
+        #expect(bStored.person.department == "外科" && bStored.version == 2, "an update moves the version by one")
+        #expect(try ledger.history(idNumber: b.id.value).map(\.action) == [.insert, .update])
+        // A bad row: nothing written without --skip-invalid, the row named with its column.
+        let bad = "身份证号,姓名,科室\n\(a.id.value),甲,眼科\n36010219800101009,丁,内科\n"
+        let refused = try ledger.importRows(.person, from: CSVReader(text: bad), options: ImportOptions(), progress: nil)
+        #expect(!refused.committed && refused.badRowCount == 1 && refused.errors.first?.line == 3)
+        #expect(refused.errors.first?.column == "身份证号")
+        q.search = a.id.value
+        let aRow = try #require(try ledger.personRows(q, from: nil, forward: true, including: false, limit: 1).first)
+        #expect(try ledger.person(rowID: aRow.rowID)?.person.department == "内科")
+    }
+
+    @Test("four clerks importing overlapping rosters at once on a server: every person once, nothing lost")
+    func fourClerksImportingAtOnceLoseNothing() throws {
+        guard let uri = try Backend.newDatabase() else { return }
+        let setup = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "setup")
+        let people = (0..<40).map { person("员工\($0)", "360102198003030" + String(format: "%02d", $0)) }
+        let clerks = 4
+        let ledgers = try (0..<clerks).map { w in
+            try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "职员\(w)")
+        }
+        let reports = Locked([ImportReport?](repeating: nil, count: clerks))
+        // Each clerk's roster: half the persons, overlapping the next clerk's by half.
+        DispatchQueue.concurrentPerform(iterations: clerks) { w in
+            let mine = (0..<20).map { people[(w * 10 + $0) % people.count] }
+            let r = try? ledgers[w].importRows(
+                .person, from: CSVReader(text: Self.roster(mine, department: "科\(w)")), options: ImportOptions(), progress: nil)
+            reports.withLock { $0[w] = r }
+        }
+        let done = reports.withLock { $0 }
+        #expect(done.allSatisfy { $0?.committed == true }, "\(done)")
+        #expect(done.compactMap { $0?.inserted }.reduce(0, +) == people.count, "each person added by exactly one clerk")
+        #expect(try setup.counts().persons == people.count)
+        for p in people {
+            let h = try setup.history(idNumber: p.id.value)
+            #expect(h.filter { $0.action == .insert }.count == 1, "\(p.name)")
+        }
+        #expect(try setup.verifyChain())
+    }
+}
