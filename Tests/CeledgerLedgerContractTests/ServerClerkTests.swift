@@ -295,6 +295,11 @@ struct ServerClerkTests {
         #expect(failure { try owner.removeClerk(name: "甲") } == .lastAdmin(name: "甲"))
         #expect(try owner.clerks().map(\.name) == ["甲"])
         #expect(try owner.clerkLoginRoles() == ["甲": r])
+        // The owner still works once there are clerks, named by its login role, not by what it claims.
+        let p = person("所有者录", "36010219800101007")
+        _ = try owner.addPerson(p)
+        #expect(try owner.history(idNumber: p.id.value).map(\.actor) == ["postgres"])
+        #expect(try owner.actingClerk() == nil)
     }
 
     @Test("a unit clerk's first record of a new year enters the year for every person, and the totals stay right")
