@@ -132,7 +132,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     // A ledger on a server (issue 18).
     /// The server could not be reached or refused the connection, with what the clerk or the
     /// administrator can do about it.
-    case serverRefused(path: String, why: ServerProblem)
+    case cannotConnect(path: String, why: ServerProblem)
 
     public var message: Message {
         switch self {
@@ -160,7 +160,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(zh: "磁盘已满，无法写入 \(p)（登记簿未改动）", en: "the disk is full, cannot write \(p) (ledger unchanged)")
         case .cannotOpen(let p):
             Message(zh: "无法打开登记簿 \(p)", en: "cannot open the ledger \(p)")
-        case .serverRefused(let p, let why):
+        case .cannotConnect(let p, let why):
             Message(zh: "无法打开登记簿 \(p)：\(why.message.zh)", en: "cannot open the ledger \(p): \(why.message.en)")
         case .isFolder(let p):
             Message(zh: "\(p) 是一个目录，不是登记簿文件", en: "\(p) is a directory, not a ledger file")

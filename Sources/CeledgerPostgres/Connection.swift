@@ -105,7 +105,7 @@ final class PGConnection {
             let problem = PostgresConnectFailure.classify(
                 message: text(PQerrorMessage(c)), needsPassword: PQconnectionNeedsPassword(c) != 0,
                 host: text(PQhost(c)), port: text(PQport(c)), user: text(PQuser(c)), database: text(PQdb(c)))
-            throw problem.map { LedgerError.serverRefused(path: maskedURI, why: $0) } ?? .cannotOpen(path: maskedURI)
+            throw problem.map { LedgerError.cannotConnect(path: maskedURI, why: $0) } ?? .cannotOpen(path: maskedURI)
         }
         // Notices (a table that exists already …) are the server's words: never printed.
         PQsetNoticeProcessor(c, { _, _ in }, nil)

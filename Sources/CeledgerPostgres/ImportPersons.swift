@@ -175,13 +175,25 @@ extension PostgresLedger {
                 let taken = newOnes.first { !added.contains($0) }!
                 throw LedgerError.duplicatePerson(maskedID: states[taken]!.person.id.masked)
             }
-            let updated = try exec(
+            // The versions the update leaves come back for the import's undo: a person changed after the
+            // import is not put back over that change.
+            let updatedRows = try exec(
                 """
                 UPDATE person p SET \(PersonUpsert.columns.map { "\($0) = s.\($0)" }.joined(separator: ", ")),
                     updated_at = $1, version = p.version + 1
                 FROM staging_person s WHERE s.row_id = p.id
+                RETURNING p.id, p.version
                 """, [now]
-            ).changed
+            ).rows
+            let updated = updatedRows.count
+            var changes = ImportedChange()
+            changes.addedPersons = RowIDs(outcome.added)
+            for row in updatedRows {
+                if let before = outcome.before[row.int64(0)] {
+                    changes.changedPersons[row.int64(0)] = PersonBefore(person: before, version: row.int64(1))
+                }
+            }
+            outcome.report.changes = changes
             if updated < outcome.before.count {
                 // Only when a row went between the look and the lock: look again.
                 throw PGFailure(sqlState: "40001", constraint: nil, serverMessage: "a person went meanwhile")
@@ -193,6 +205,7 @@ extension PostgresLedger {
             outcome.report.updated = 0
             outcome.added = []
             outcome.before = [:]
+            outcome.report.changes = ImportedChange()
         }
         return outcome
     }
@@ -305,9 +318,15 @@ extension PostgresLedger {
             if added.count != report.inserted {
                 throw PGFailure(sqlState: "40001", constraint: nil, serverMessage: "the class changed meanwhile")
             }
+            // The class's records, for its undo from the import screen.
+            report.changes = ImportedChange()
+            report.changes.addedRecords = RowIDs(added)
             return true
         }
-        if !report.committed && !dryRun { report.inserted = 0 }
+        if !report.committed && !dryRun {
+            report.inserted = 0
+            report.changes = ImportedChange()
+        }
         return report
     }
 }

@@ -33,7 +33,8 @@ enum ExitStatus {
             .reopenNeedsReason, .personHasRecords, .yearsReversed, .changedMeanwhile, .notAClerk, .clerkRemoved,
             .roleForbids, .ownEntries, .outsideUnits, .decidedRowsNeedReviewer, .clerkExists, .noSuchClerk,
             .firstClerkMustBeAdmin, .lastAdmin, .badClerkName, .noOwnRuleSet, .invalidRuleSet, .evidenceRefused,
-            .noEvidence, .evidenceRemoved, .evidenceRemovalNeedsReason, .notEnded:
+            .noEvidence, .evidenceRemoved, .evidenceRemovalNeedsReason, .notEnded, .clerkNeedsLoginRole, .noSuchLoginRole,
+            .loginRoleTaken, .ownerSeesEverything, .serverRefused, .loginRoleNotAClerk:
             badInput
         default:
             ledger
