@@ -110,6 +110,8 @@ extension PostgresLedger {
         // The rows that parsed, as the staging table's columns; their file rows for a later rejection.
         var staged: [[String?]] = []
         var pending: [Int: (fields: [String], masked: String)] = [:]
+        // Rows that arrive decided (recognised or rejected elsewhere): their place in `staged` and line.
+        var decided: [(index: Int, line: Int)] = []
         // Rows far from the rule's suggestion (`Plausibility`), counted once their person is known to be there.
         var far: [RowError] = []
         let now = PostgresLedger.now()
@@ -130,6 +132,7 @@ extension PostgresLedger {
                             reject(row.line, row.fields, damage)
                             continue
                         }
+                        if record.recognition != .pending { decided.append((staged.count, row.line)) }
                         staged.append(PostgresLedger.stagedRecord(record, line: row.line, now: now))
                         pending[row.line] = (row.fields, record.personID.masked)
                         if let message = Plausibility.farFromSuggestion(record) {
@@ -155,7 +158,25 @@ extension PostgresLedger {
         let outcome = try write(keep: { $0 }) { () throws -> Bool in
             report = fileReport
             missing = []
-            try stageRecords(staged)
+            // Who imports, as on SQLite: a clerk (in a ledger with clerks); rows that arrive decided are a
+            // reviewer's or an admin's to import (a recorder's file with any is refused whole, naming them),
+            // and say in their note that they arrived so, and from where (the server's trigger lets such an
+            // insert through for a reviewer: it is not their own recognition).
+            var rows = staged
+            if let clerk = try gate(.enter), !decided.isEmpty {
+                guard clerk.role.allows(.importDecided) else {
+                    throw LedgerError.decidedRowsNeedReviewer(
+                        name: clerk.name, lines: decided.map(\.line),
+                        column: preparer.columnName[.recognition] ?? Field.recognition.label(.zh, in: .record))
+                }
+                for (index, _) in decided {
+                    let recognition = Recognition(rawValue: rows[index][13] ?? "") ?? .recognized
+                    let said = PostgresLedger.arrivedDecided(recognition, from: options.source)
+                    let note = rows[index][16] ?? ""
+                    rows[index][16] = note.isEmpty ? said : note + "；" + said
+                }
+            }
+            try stageRecords(rows)
             try markStagedDuplicates()
             missing = try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows.map { $0.int(0) }
             for row in try exec("SELECT line FROM staging_import WHERE duplicate ORDER BY line").rows {
@@ -210,6 +231,12 @@ extension PostgresLedger {
             report.changes = ImportedChange()
         }
         return report
+    }
+
+    /// The note a record that arrives decided carries (in the ledger's language, as its other notes), the
+    /// same words as on SQLite; the server's clerk trigger knows them (`arrivedDecidedPattern`).
+    static func arrivedDecided(_ recognition: Recognition, from source: String?) -> String {
+        "导入时即为\(recognition.zh)（来自 \(source ?? "导入文件")）"
     }
 
     /// A record as a row of `staging_import` (without its person, found by ID number on the server).

@@ -118,8 +118,26 @@ extension PostgresLedger {
                 states[p.person.id.value] = State(
                     rowID: p.rowID, person: p.person, values: Array(row[first..<first + PersonUpsert.columns.count]))
             }
+            // Who imports, as on SQLite: a clerk (in a ledger with clerks) reaches only their units' persons.
+            // Row-level security hides the others already; a row that would put a person into another unit
+            // is named here in the clerk's words instead of failing the whole file at the server's policy.
+            let clerk = try gate(.enter)
+            var outside = Set<Int>()
+            if let clerk, !clerk.units.isEmpty {
+                for (line, person) in parsed where !clerk.reaches(unit: person.unit) {
+                    guard states[person.id.value] == nil || present.contains(.unit) else { continue }
+                    outside.insert(line)
+                    outcome.report.badRowCount += 1
+                    if outcome.report.errors.count < ImportReport.keptMessages {
+                        outcome.report.errors.append(
+                            RowError(
+                                line: line, column: preparer.columnName[.unit] ?? preparer.columnName[.idNumber] ?? "unit",
+                                message: LedgerError.outsideUnits(name: clerk.name, unit: person.unit).message))
+                    }
+                }
+            }
             var newOnes: [String] = []
-            for (_, person) in parsed {
+            for (line, person) in parsed where !outside.contains(line) {
                 let id = person.id.value
                 guard var state = states[id] else {
                     states[id] = State(
@@ -264,7 +282,25 @@ extension PostgresLedger {
         let fileReport = report
         _ = try write(keep: { $0 }) { () throws -> Bool in
             report = fileReport
-            try stageRecords(staged)
+            // Who imports, as on SQLite: rows that arrive decided are a reviewer's or an admin's to import,
+            // and say so in their note; another unit's persons are not in this clerk's ledger at all.
+            var rows = staged
+            if let clerk = try gate(.enter) {
+                let decided = lines.filter { $0.participant.record.map { $0.recognition != .pending } ?? false }
+                if !decided.isEmpty {
+                    guard clerk.role.allows(.importDecided) else {
+                        throw LedgerError.decidedRowsNeedReviewer(
+                            name: clerk.name, lines: decided.map(\.line), column: file.label(.recognition))
+                    }
+                    for i in rows.indices where rows[i][13] != Recognition.pending.rawValue {
+                        let said = PostgresLedger.arrivedDecided(
+                            Recognition(rawValue: rows[i][13] ?? "") ?? .recognized, from: "培训班文件")
+                        let note = rows[i][16] ?? ""
+                        rows[i][16] = note.isEmpty ? said : note + "；" + said
+                    }
+                }
+            }
+            try stageRecords(rows)
             // The ledger's side of each line: is the person there, and under the name the line gives?
             var found: [Int: String?] = [:]
             for row in try exec(

@@ -186,13 +186,17 @@ extension PostgresSchema {
                 RAISE EXCEPTION 'celedger: a recorder does not decide recognitions' USING ERRCODE = '\(roleState)';
             END IF;
             IF NEW.recognition = 'recognized' AND (TG_OP = 'INSERT' OR OLD.recognition <> 'recognized') THEN
-                IF TG_OP = 'INSERT' THEN
+                IF TG_OP = 'INSERT' AND NEW.recognition_note LIKE '%导入时即为%（来自 %）%' THEN
+                    -- Decided elsewhere and imported by a reviewer (as on SQLite): not their own recognition,
+                    -- and the note says so in the history.
+                    entered := NULL;
+                ELSIF TG_OP = 'INSERT' THEN
                     entered := NEW.entered_by;
                 ELSE
                     entered := coalesce(OLD.entered_by, (SELECT h.actor FROM history h WHERE h.entity = 'record'
                         AND h.entity_id = OLD.id AND h.action = 'insert' ORDER BY h.id DESC LIMIT 1));
                 END IF;
-                IF entered = c.name OR NEW.changed_by = c.name OR (TG_OP = 'UPDATE' AND OLD.changed_by = c.name) THEN
+                IF entered = c.name OR (TG_OP = 'UPDATE' AND (NEW.changed_by = c.name OR OLD.changed_by = c.name)) THEN
                     RAISE EXCEPTION 'celedger: nobody recognises a record they entered or last changed'
                         USING ERRCODE = '\(ownEntryState)';
                 END IF;

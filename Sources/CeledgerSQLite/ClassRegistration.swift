@@ -77,8 +77,23 @@ extension SQLiteLedger {
                 var writer = try RowWriter(db: db, now: now, pinyin: pinyin, dryRun: dryRun)
                 let firstNew = try SQLiteLedger.nextRowIDs(db)
                 let nameOf = try db.cachedStatement(sql: "SELECT name FROM person WHERE id = ?")
+                // Who imports, as for any import: a clerk (in a ledger with clerks) who reaches only their
+                // units' persons; a class that arrives decided is a reviewer's or an admin's to import.
+                let clerk = try gate(db, .enter)
+                let unitOf = try db.cachedStatement(sql: "SELECT unit FROM person WHERE id = ?")
+                var decidedLines: [Int] = []
                 while let row = try reader.next() {
                     guard let participant = file.participant(row) else { continue }
+                    var arrived = participant.record
+                    if let clerk, var record = arrived, record.recognition != .pending {
+                        if !clerk.role.allows(.importDecided) {
+                            decidedLines.append(row.line)
+                        } else {
+                            let said = "导入时即为\(record.recognition.zh)（来自 培训班文件）"
+                            record.recognitionNote = record.recognitionNote.isEmpty ? said : record.recognitionNote + "；" + said
+                            arrived = record
+                        }
+                    }
                     report.rows += 1
                     if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
                     var errors = participant.errors
@@ -92,13 +107,21 @@ extension SQLiteLedger {
                         {
                             errors.append(file.nameDiffers(given, stored: stored, line: row.line))
                         }
+                        if let clerk, !clerk.units.isEmpty, let id = personRowID, id >= 0,
+                            let unit = try String.fetchOne(unitOf, arguments: [id]), !clerk.reaches(unit: unit)
+                        {
+                            errors.append(
+                                RowError(
+                                    line: row.line, column: file.label(.idNumber),
+                                    message: LedgerError.outsideUnits(name: clerk.name, unit: unit).message))
+                        }
                     }
                     if !errors.isEmpty {
                         report.badRowCount += 1
                         if report.errors.count < ImportReport.keptMessages { report.errors += errors }
                         continue
                     }
-                    guard let record = participant.record, let personRowID else { continue }
+                    guard let record = arrived, let personRowID, decidedLines.isEmpty else { continue }
                     if try writer.insert(record, personRowID: personRowID) {
                         report.inserted += 1
                         if let far = Plausibility.farFromSuggestion(record),
@@ -112,6 +135,10 @@ extension SQLiteLedger {
                     }
                 }
                 progress?(reader.bytesRead, reader.totalBytes)
+                if let clerk, !decidedLines.isEmpty {
+                    throw LedgerError.decidedRowsNeedReviewer(
+                        name: clerk.name, lines: decidedLines, column: file.label(.recognition))
+                }
                 if report.rows == 0 {
                     report.errors.append(file.nobody)
                     report.badRowCount = 1

@@ -1,5 +1,7 @@
 import CeledgerDomain
+import CeledgerInterchange
 import CeledgerLedger
+import CeledgerSheets
 import Foundation
 import Testing
 
@@ -327,6 +329,62 @@ struct ServerClerkTests {
         #expect(ca.number != cb.number)
         #expect(ca.issuedBy == "李录入" && cb.issuedBy == "钱录入")
         #expect(try f.owner.verifyChain())
+    }
+
+    @Test(
+        "imports on a server hold a clerk as on a file: another unit's row named, a recorder's decided rows refused, a reviewer's noted"
+    )
+    func importsHoldTheClerk() throws {
+        guard let f = try Self.fixture() else { return }
+        let recorder = try f.ledger(f.recorderA)
+        // A roster with a new person for this unit and one for another unit: the second row is named.
+        let roster = """
+            身份证号,姓名,单位
+            \(id("36010219900101004").value),孙六,\(Self.unitA)
+            \(id("36040219900101005").value),周七,\(Self.unitB)
+            """
+        let refused = try recorder.importRows(.person, from: CSVReader(text: roster), options: ImportOptions(), progress: nil)
+        #expect(!refused.committed && refused.inserted == 0 && refused.badRowCount == 1)
+        #expect(refused.errors.map(\.line) == [3], "\(refused.errors)")
+        #expect(refused.errors.first?.message.zh.contains("李录入") == true, "\(refused.errors)")
+        #expect(refused.errors.first?.message.zh.contains(Self.unitB) == true, "\(refused.errors)")
+        let skipped = try recorder.importRows(
+            .person, from: CSVReader(text: roster), options: ImportOptions(skipInvalid: true), progress: nil)
+        #expect(skipped.committed && skipped.inserted == 1)
+        #expect(try f.owner.personRowID(idNumber: id("36040219900101005").value) == nil)
+        // A file whose records arrive recognised: refused whole for a recorder, naming the lines.
+        let decided = """
+            身份证号,学习方式,科目类别,内容,开始日期,结束日期,申报学时,认定学时,认定状态
+            \(f.a2.id.value),培训,专业,院外进修,2024-04-01,2024-04-02,8,8,已认定
+            """
+        do {
+            _ = try recorder.importRows(.record, from: CSVReader(text: decided), options: ImportOptions(), progress: nil)
+            Issue.record("a recorder imported recognised rows")
+        } catch let e {
+            guard case .decidedRowsNeedReviewer(let name, let lines, _) = e else {
+                Issue.record("\(e)")
+                return
+            }
+            #expect(name == "李录入" && lines == [2])
+        }
+        // A reviewer's: imported, recognised, and the note says it arrived so (not their own recognition).
+        let reviewer = try f.ledger(f.reviewerA)
+        var from = ImportOptions()
+        from.source = "进修单位.csv"
+        let done = try reviewer.importRows(.record, from: CSVReader(text: decided), options: from, progress: nil)
+        #expect(done.committed && done.inserted == 1, "\(done.errors)")
+        let row = try #require(try f.owner.personRowID(idNumber: f.a2.id.value))
+        let stored = try #require(try f.owner.records(personRowID: row, year: 2024).first { $0.record.title == "院外进修" })
+        #expect(stored.record.recognition == .recognized)
+        #expect(stored.record.recognitionNote.contains("导入时即为已认定（来自 进修单位.csv）"), "\(stored.record.recognitionNote)")
+        // Still, the reviewer's own entry typed in is not theirs to recognise, also through raw SQL.
+        let own = try reviewer.addRecord(record(f.a2, title: "自录"), personRowID: row, reviewer: "赵审核")
+        #expect(
+            failureState {
+                try f.raw(f.reviewerA).exec(
+                    "UPDATE record SET recognition = 'recognized', recognized_tenths = 80, version = version + 1 WHERE id = $1",
+                    [String(own)])
+            } == PostgresSchema.ownEntryState)
     }
 }
 
