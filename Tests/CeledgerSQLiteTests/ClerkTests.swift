@@ -191,6 +191,44 @@ func refusal(_ body: () throws -> Void) -> LedgerError? {
         try #require(try l.reviewRecords(RecordFilter()).first { $0.stored.record.title == title }).stored
     }
 
+    /// A class of which one participant (张三) arrives recognised (the file gives the hours recognised).
+    static let classFile = """
+        学习方式,培训班
+        科目类别,专业科目
+        内容,医疗质量安全培训
+        开始日期,2024-06-01
+        结束日期,2024-06-02
+        申报学时,16
+
+        身份证号,姓名,认定学时,认定状态
+        34052419800101001X,张三,16,已认定
+        11010519491231002X,欧阳明辉,,
+        """
+
+    @Test(
+        "a class file holds the clerk as any import: a recorder's decided lines refused, another unit's named, a reviewer's noted"
+    )
+    func aClassFileHoldsTheClerk() throws {
+        let (_, open) = try ledger()
+        let recorder = try open("李明")
+        #expect(throws: LedgerError.decidedRowsNeedReviewer(name: "李明", lines: [9], column: "认定状态")) {
+            _ = try recorder.importClass(from: CSVReader(text: Self.classFile))
+        }
+        let unitClerk = try open("赵科")
+        let pendingOnly = Self.classFile.replacingOccurrences(of: "16,已认定", with: ",")
+        let outside = try unitClerk.importClass(from: CSVReader(text: pendingOnly))
+        #expect(!outside.committed && outside.errors.map(\.line) == [10], "\(outside.errors)")
+        #expect(outside.errors.first?.message.zh.contains("江西省建筑设计研究院") == true, "\(outside.errors)")
+        let reviewer = try open("王芳")
+        let done = try reviewer.importClass(from: CSVReader(text: Self.classFile))
+        #expect(done.committed && done.inserted == 2, "\(done.errors)")
+        var notes: [String: CeledgerDomain.Record] = [:]
+        try reviewer.eachRecord { if $0.record.title == "医疗质量安全培训" { notes[$0.record.personID.value] = $0.record } }
+        #expect(notes["34052419800101001X"]?.recognition == .recognized)
+        #expect(notes["34052419800101001X"]?.recognitionNote.contains("导入时即为已认定（来自 培训班文件）") == true)
+        #expect(notes["11010519491231002X"]?.recognition == .pending)
+    }
+
     @Test func aLedgerWithoutClerksBehavesAsBefore() throws {
         let l = try SQLiteLedger.inMemory(pinyin: pinyin, actor: "anyone", rules: shippedRules)
         _ = try importing(l, .person, personsCSV)
