@@ -190,6 +190,13 @@ import Testing
         #expect(stack.count == UndoStack.depth)
         #expect(stack.last?.change == .recordAdded(rowID: 24))
         #expect(stack.changes.first?.change == .recordAdded(rowID: 5))
+        // The step undone is the one removed, even when a newer one came meanwhile (a large undo runs
+        // while keys answer).
+        let running = stack.last!
+        stack.push(LastChange(change: .recordAdded(rowID: 99), what: Phrase(zh: "新", en: "new")))
+        stack.remove(undone: running)
+        #expect(stack.last?.change == .recordAdded(rowID: 99))
+        #expect(!stack.changes.contains { $0.change == .recordAdded(rowID: 24) })
     }
 }
 
