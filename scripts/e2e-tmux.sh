@@ -146,6 +146,15 @@ check "the import says what it did" wait_for "已从 花名册.csv 导入人员�
 t send-keys -t e2e / z j g
 check "the imported person is on the persons list" wait_for "赵建国"
 check "the CLI sees the person too" bash -c "'$BIN' --db '$DB' report annual --year 2024 --format csv | grep -q 11010519491231002X"
+# U takes the whole import back in one step, as a new change in the history.
+t send-keys -t e2e Enter U
+check "U asks before undoing the import" wait_for "撤销上一次修改：从 花名册.csv 导入人员"
+t send-keys -t e2e y
+check "the undo says what it took back and that nothing is left to undo" wait_for "没有更早的修改可撤销"
+check "the imported person is gone from the ledger" \
+  bash -c "! '$BIN' --db '$DB' report annual --year 2024 --format csv | grep -q 11010519491231002X"
+check "the history keeps the import and its undo" \
+  bash -c "'$BIN' --db '$DB' history 11010519491231002X | grep -q 新增人员 && '$BIN' --db '$DB' history 11010519491231002X | grep -q 删除人员"
 
 # SIGKILL at varied moments right after Ctrl-S saves a record: the ledger is always sound and the record
 # is either wholly there or not there at all.

@@ -255,8 +255,8 @@ public final class App {
         KeyBinding(
             [.control("z"), .character("U")],
             help: (
-                "Ctrl-Z  U", "撤销自己最近的修改（人员或记录的新增、修改、删除，批量登记，认定，导入），再按撤销更早的一步，先确认",
-                "undo your latest change (a person or record added, changed or deleted, a class, a recognition, an import); again for the one before; asks first"
+                "Ctrl-Z  U", "撤销自己最近的修改（增删改、批量登记、认定、导入；可连按），先确认",
+                "undo your latest change (a person or record added, changed or deleted, a class, a recognition, an import); again for earlier ones; asks first"
             )
         ) { app, _, _ in
             app.undoLast()

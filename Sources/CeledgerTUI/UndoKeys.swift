@@ -7,6 +7,9 @@ struct LastChange {
     let what: Phrase
     /// Rows it touched (an import's size): a large one is taken back off the key loop.
     var rows = 1
+    /// Its place in the session (`UndoStack.push` numbers them), so that the undone step is the one removed
+    /// even when another change came while a large undo ran.
+    var serial = 0
 }
 
 /// The clerk's changes of this session, newest last, at most `UndoStack.depth`: Ctrl-Z / U takes back the
@@ -15,28 +18,33 @@ struct LastChange {
 struct UndoStack {
     static let depth = 20
     private(set) var changes: [LastChange] = []
+    private var made = 0
     var last: LastChange? { changes.last }
     var isEmpty: Bool { changes.isEmpty }
     var count: Int { changes.count }
 
     mutating func push(_ c: LastChange) {
+        var c = c
+        made += 1
+        c.serial = made
         changes.append(c)
         if changes.count > UndoStack.depth { changes.removeFirst(changes.count - UndoStack.depth) }
     }
 
-    /// Takes the newest off, after its undo succeeded. A person's version moved by the undo (by one, from
+    /// Takes a step off, after its undo succeeded. A person's version moved by the undo (by one, from
     /// `produced` to `produced + 1`): the older steps that expect the version before that change are
     /// moved on, so that undoing them next is not refused as somebody else's change.
-    mutating func popUndone() {
-        guard let done = changes.popLast() else { return }
+    mutating func remove(undone step: LastChange) {
+        guard let i = changes.lastIndex(where: { $0.serial == step.serial }) else { return }
+        let done = changes.remove(at: i)
         let moved: (id: Int64, from: Int64, to: Int64)?
         switch done.change {
         case .personChanged(let id, _, let v?): moved = (id, v - 1, v + 1)
         default: moved = nil
         }
         guard let moved else { return }
-        for i in changes.indices {
-            changes[i].change = changes[i].change.rebased(person: moved.id, from: moved.from, to: moved.to)
+        for j in changes.indices.prefix(i) {
+            changes[j].change = changes[j].change.rebased(person: moved.id, from: moved.from, to: moved.to)
         }
     }
 }
@@ -133,7 +141,7 @@ extension App {
     func undone(_ last: LastChange, reason: String, _ result: Result<Int, LedgerError>) {
         switch result {
         case .success(let n):
-            undoStack.popUndone()
+            undoStack.remove(undone: last)
             reload()
             info(
                 t(

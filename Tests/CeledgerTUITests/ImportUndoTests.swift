@@ -97,6 +97,18 @@ import Testing
         app.press("Enter")
         #expect(try ledger.recordCount(personRowID: zhang) == count, "\(app.screen)")
         #expect(app.screen.contains("已撤销：从 学时.csv 导入学习记录（2 条"), "\(app.screen)")
+        // 张三's history screen shows the undo as new entries under the clerk's name: the reopening, then
+        // the two deletions, after the import's two additions.
+        app.press("j", "j", "j", "Enter", "h")
+        #expect(app.screens.last is HistoryScreen, "\(app.screen)")
+        let history = try ledger.history(idNumber: "34052419800101001X").suffix(5)
+        #expect(history.map(\.action) == [.insert, .insert, .update, .delete, .delete])
+        let clerk = try #require(history.first).actor
+        #expect(history.suffix(3).allSatisfy { $0.actor == clerk })
+        app.press("G")
+        let lines = app.screen.split(separator: "\n")
+        #expect(lines.filter { $0.contains("删除记录 #") && $0.contains(clerk) }.count == 2, "\(app.screen)")
+        #expect(lines.contains { $0.contains("修改记录 #") && $0.contains("导错了文件") }, "\(app.screen)")
     }
 
     @Test(arguments: ledgers) func uTakesBackTheLatestThenTheOneBefore(_ kind: String) throws {
@@ -178,6 +190,13 @@ import Testing
         #expect(stack.count == UndoStack.depth)
         #expect(stack.last?.change == .recordAdded(rowID: 24))
         #expect(stack.changes.first?.change == .recordAdded(rowID: 5))
+        // The step undone is the one removed, even when a newer one came meanwhile (a large undo runs
+        // while keys answer).
+        let running = stack.last!
+        stack.push(LastChange(change: .recordAdded(rowID: 99), what: Phrase(zh: "新", en: "new")))
+        stack.remove(undone: running)
+        #expect(stack.last?.change == .recordAdded(rowID: 99))
+        #expect(!stack.changes.contains { $0.change == .recordAdded(rowID: 24) })
     }
 }
 

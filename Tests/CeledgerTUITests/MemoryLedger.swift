@@ -859,6 +859,18 @@ extension MemoryLedger: LedgerImporter {
         }
         var n = 0
         for id in ids {
+            if var row = records[id], row.record.recognition == .recognized {
+                // Reopened first, as `reopen` does, then deleted (both in the history).
+                let old = row.record
+                row.record.recognition = .pending
+                row.record.recognitionNote = reason
+                records[id] = row
+                bump(id)
+                log(
+                    .update, .record, id, old.personID.value,
+                    old: MemoryLedger.columns(old).merging(["recognition_note": old.recognitionNote]) { $1 },
+                    new: MemoryLedger.columns(row.record).merging(["recognition_note": reason]) { $1 })
+            }
             let old = records.removeValue(forKey: id)!
             log(.delete, .record, id, old.record.personID.value, old: MemoryLedger.columns(old.record))
             n += 1
