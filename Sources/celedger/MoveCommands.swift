@@ -67,7 +67,7 @@ struct MigrateCommand: ParsableCommand {
             Context.say(
                 Context.text(
                     "经办人 \(n.grouped) 位未迁入：服务器登记簿没有经办人表；请在服务器上用 clerk add … --db-role 重新添加（见 docs/postgresql.md）",
-                    "\(n.grouped) clerks not moved: the server ledger has no clerk tables; add them again on the server with clerk add … --db-role (see docs/postgresql.md)"
+                    "\(n.grouped) clerk\(n == 1 ? "" : "s") not moved: the server ledger has no clerk tables; add them again on the server with clerk add … --db-role (see docs/postgresql.md)"
                 ))
         }
         // Compared through a fresh connection: what any clerk opening the server now reads.
