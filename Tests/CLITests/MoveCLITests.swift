@@ -242,4 +242,27 @@ struct MoveCLITests {
         }
         #expect(r.stdout.contains("both ledgers agree"), "\(r.summary)")
     }
+
+    @Test(
+        "check on a file names its places in Chinese in Chinese output (记录 12, not record 12)", .enabled(if: Paths.sqlite3 != nil)
+    )
+    func checkPlacesInChinese() throws {
+        let s = try Sandbox()
+        try s.ok(["init"])
+        try s.ok(["demo", "--persons", "10", "--seed", "5", "--years", "2024-2024"])
+        let sqlite = try RunningProcess(
+            executable: try #require(Paths.sqlite3),
+            arguments: [
+                s.db,
+                "DROP TRIGGER record_update_history; DROP TRIGGER record_version; UPDATE record SET claimed_tenths = 99990 WHERE id = (SELECT min(id) FROM record WHERE recognition = 'pending');",
+            ], environment: [:], directory: s.dir
+        ).finish()
+        #expect(sqlite.status == 0, "\(sqlite.summary)")
+        let en = try s.run(["check"])
+        #expect(en.status == 1 && en.stdout.contains("error  record "), "\(en.summary)")
+        let zh = try s.run(["check"], lang: "zh")
+        #expect(zh.status == 1 && zh.stdout.contains("错误  记录 "), "\(zh.summary)")
+        #expect(zh.stdout.contains("错误  登记簿: 触发器缺失"), "\(zh.summary)")
+        #expect(!zh.stdout.contains("record ") && !zh.stdout.contains("ledger:"), "\(zh.summary)")
+    }
 }
