@@ -54,7 +54,10 @@ struct MigrateCommand: ParsableCommand {
         } catch {
             progress.finish()
             let reason = error.message
-            if case .targetNotEmpty = error { throw CLIFailure(reason, code: ExitStatus.ledger) }
+            switch error {
+            case .targetNotEmpty, .moveNeedsOwner: throw CLIFailure(reason, code: ExitStatus.ledger)
+            default: break
+            }
             throw CLIFailure(
                 zh: "迁移未完成，目标登记簿 \(target.location) 未写入任何内容（一个事务，已撤销）：\(reason.zh)",
                 en:
@@ -136,12 +139,15 @@ enum ServerBackup {
         let progress = ProgressLine(Context.text("备份中", "backing up"))
         defer { progress.finish() }
         do {
-            let counts = try snapshot.receiveTransfer { sink in
-                try source.readTables(LedgerTransfer.tables, progress: progress.update, sink)
+            // The copy and the comparison read one moment of the server.
+            return try source.withSnapshot {
+                let counts = try snapshot.receiveTransfer { sink in
+                    try source.readTables(LedgerTransfer.tables, progress: progress.update, sink)
+                }
+                let differences = try MoveReport.compare(source, snapshot, skipping: Set(counts.notMoved.keys), progress: nil)
+                try snapshot.closeForCopy()
+                return (counts, differences)
             }
-            let differences = try MoveReport.compare(source, snapshot, skipping: Set(counts.notMoved.keys), progress: nil)
-            try snapshot.closeForCopy()
-            return (counts, differences)
         } catch let e as LedgerError {
             throw CLIFailure(e.message, code: ExitStatus.ledger)
         }

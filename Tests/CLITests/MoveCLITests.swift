@@ -104,6 +104,30 @@ struct MoveCLITests {
         #expect(try ["person", "record", "history"].map { try MoveCLITests.count(uri, $0) } == before)
     }
 
+    @Test("a clerk's login that does not own the server ledger is told to connect as its owner; nothing written")
+    func needsTheOwner() throws {
+        guard let uri = try PostgresCLITests.newDatabase() else { return }
+        let server = try Sandbox()
+        server.db = uri
+        try server.ok(["init"])
+        let role = "mover_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        try PGConnection(uri: uri).exec(
+            """
+            CREATE ROLE \(role) LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO \(role);
+            GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO \(role);
+            """)
+        let file = try Sandbox()
+        try file.ok(["init"])
+        try file.ok(["demo", "--persons", "5", "--seed", "1", "--years", "2024-2024"])
+        let asClerk = uri.replacingOccurrences(of: "postgres@", with: "\(role)@")
+        let r = try file.run(["migrate", "--to", asClerk])
+        #expect(r.status == 3, "\(r.summary)")
+        #expect(
+            r.stderr.contains("needs its owner's connection (postgres)") && r.stderr.contains("nothing was written"),
+            "\(r.summary)")
+        #expect(try MoveCLITests.count(uri, "person") == 0)
+    }
+
     @Test(
         "a row the server refuses, or the connection dying mid-way, leaves the server ledger empty",
         .enabled(if: Paths.sqlite3 != nil))
