@@ -22,6 +22,21 @@ extension PostgresLedger: TransferSource {
         return found == table.columns.count
     }
 
+    /// Whether a move can write `table` here: the table has the columns, and any other column of its own
+    /// fills itself (nullable, a default, generated). A clerk table of another shape (one that needs a
+    /// login role for each clerk, say) is left alone, and its rows are counted as not moved.
+    func canReceive(_ table: TransferTable) throws(PGFailure) -> Bool {
+        guard try hasColumns(table) else { return false }
+        let needs = try exec(
+            """
+            SELECT count(*) FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> ALL($2::text[])
+              AND is_nullable = 'NO' AND column_default IS NULL AND is_generated = 'NEVER'
+            """, [table.name, PostgresLedger.textArray(table.columns + (table.name == "history_chain" ? ["seq"] : []))]
+        ).first?.int(0)
+        return needs == 0
+    }
+
     /// The server's own bookkeeping, never moved: the chain's links (a target links the entries itself)
     /// and the note of a moved segment.
     static func ownOnly(_ table: TransferTable) -> Bool { table.name == LedgerTransfer.chain.name }
@@ -131,7 +146,7 @@ extension PostgresLedger: TransferSource {
     static let guardedTables = ["person", "record", "evidence"]
 
     /// Writes a moved ledger into this one, which must be empty (no person, record, history entry, card,
-    /// proof file or own rule set; settings may be there, the source's replace them key by key), in one
+    /// proof file or own rule set; settings may be there, the source's replace them), in one
     /// transaction: all of it or, on any failure (a row the server's checks refuse, the connection
     /// lost), nothing.
     ///
@@ -169,6 +184,8 @@ extension PostgresLedger: TransferSource {
                         en: "\(held.int(0)) persons, \(held.int(1)) records, \(held.int(2)) other rows"))
             }
             for t in PostgresLedger.guardedTables { try exec("ALTER TABLE \(t) DISABLE TRIGGER USER") }
+            // The file's settings replace the server's: both ledgers then say the same.
+            try exec("DELETE FROM setting")
             var counts = TransferCounts()
             var present: [String: Bool] = [:]
             var pending: [[String?]] = []
@@ -210,7 +227,7 @@ extension PostgresLedger: TransferSource {
                     try flush()
                     current = table
                 }
-                if present[table.name] == nil { present[table.name] = try hasColumns(table) }
+                if present[table.name] == nil { present[table.name] = try canReceive(table) }
                 guard present[table.name] == true else {
                     counts.notMoved[table.name, default: 0] += 1
                     return
