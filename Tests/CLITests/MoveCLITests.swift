@@ -176,6 +176,30 @@ struct MoveCLITests {
         }
     }
 
+    @Test("the comparison after a move catches a server that changed what it was given, and fails")
+    func comparisonCatchesADifference() throws {
+        guard let uri = try PostgresCLITests.newDatabase() else { return }
+        let server = try Sandbox()
+        server.db = uri
+        try server.ok(["init"])
+        // A trigger of the database's own (not celedger's) rewrites each card's issuer as it comes in.
+        try PGConnection(uri: uri).exec(
+            """
+            CREATE FUNCTION meddle() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN NEW.issuer := NEW.issuer || '（改）'; RETURN NEW; END $$;
+            CREATE TRIGGER meddle BEFORE INSERT ON card FOR EACH ROW EXECUTE FUNCTION meddle();
+            """)
+        let file = try Sandbox()
+        _ = try MoveCLITests.fileLedger(file)
+        let r = try file.run(["migrate", "--to", uri])
+        #expect(r.status == 1, "\(r.summary)")
+        #expect(r.stdout.contains("differs  cards differ: 1 rows against 1, 1 differ (e.g. 1)"), "\(r.summary)")
+        #expect(r.stderr.contains("the two ledgers differ (1)"), "\(r.summary)")
+        #expect(!r.stdout.contains("both ledgers agree"), "\(r.summary)")
+        let zh = try file.run(["migrate", "--to", uri], lang: "zh")
+        #expect(zh.status == 3 && zh.stderr.contains("不是空的"), "\(zh.summary)")
+    }
+
     @Test("backup of a server writes a SQLite snapshot that opens anywhere: same reports and history, check clean")
     func backupFromServer() throws {
         guard let uri = try PostgresCLITests.newDatabase() else { return }
