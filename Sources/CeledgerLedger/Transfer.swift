@@ -122,8 +122,6 @@ public protocol TransferSource {
     /// The tables of `tables` this ledger has, in order, each row through `each`. Fails with a
     /// `LedgerError` of its own, or with what `each` threw, as it was (the target's failure is the target's).
     func readTables(_ tables: [TransferTable], progress: ((Int, Int?) -> Void)?, _ each: TransferSink) throws
-    /// Which of the optional tables it has (the clerks' tables, the chain).
-    func hasTable(_ table: TransferTable) throws(LedgerError) -> Bool
 }
 
 /// Carries what a move's target threw out through the source's read, which would otherwise take it for

@@ -6,10 +6,6 @@ import Foundation
 /// REPEATABLE READ READ ONLY transaction through a cursor (a consistent snapshot, whatever clerks write
 /// meanwhile, never all rows in memory), or written into an empty ledger in one transaction with COPY.
 extension PostgresLedger: TransferSource {
-    public func hasTable(_ table: TransferTable) throws(LedgerError) -> Bool {
-        try read { () throws in try hasColumns(table) }
-    }
-
     /// Whether the database has `table` with every column a move copies (the clerks' tables of another
     /// schema are not taken for these).
     func hasColumns(_ table: TransferTable) throws(PGFailure) -> Bool {

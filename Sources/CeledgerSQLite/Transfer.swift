@@ -6,10 +6,6 @@ internal import GRDB
 /// The SQLite ledger as the source and the target of a move (`LedgerTransfer`): its tables read in one
 /// read transaction, or written into an empty file in one write transaction.
 extension SQLiteLedger: TransferSource {
-    public func hasTable(_ table: TransferTable) throws(LedgerError) -> Bool {
-        try read { db in try db.tableExists(table.name) }
-    }
-
     /// Every row of `tables` in one read (one moment of the file). A history insert's values, which the
     /// file does not keep on the entry (v2), come as the text the hash chain covered for it: the next
     /// change's old values, or the row as it is (`HistoryChain.entriesSQL`).
