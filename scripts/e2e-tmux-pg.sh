@@ -60,6 +60,26 @@ t send-keys -t e2e Escape
 t send-keys -t e2e q
 for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
 check "q quits with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
+t kill-session -t e2e 2>/dev/null || true
+
+# The server backed up into a SQLite file, opened in the terminal like any ledger: the same person, the
+# record added above, the same totals.
+SNAP="$WORK/快照.sqlite"
+check "backup of the server writes a SQLite snapshot" sh -c "'$BIN' --db '$DB' backup '$SNAP' | grep -q '已备份'"
+check "check passes on the snapshot" sh -c "'$BIN' --db '$SNAP' check >/dev/null"
+rm -f "$WORK/exit"
+t new-session -d -s e2e -x 120 -y 32 "'$BIN' --db '$SNAP' --user 李会计 --year 2022; echo EXIT=\$? > '$WORK/exit'; sleep 60"
+check "the snapshot opens as a file ledger" wait_for "快照.sqlite"
+t send-keys -t e2e /
+t send-keys -t e2e -l "$ID"
+check "the snapshot finds the person by ID number" wait_for "人员 1 ·"
+t send-keys -t e2e Enter Enter
+check "the snapshot has the record added on the server, with its totals" wait_for "合计 40.0 / 90"
+check "and lists it" wait_for "BIM 应用培训"
+t send-keys -t e2e Escape
+t send-keys -t e2e q
+for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done
+check "q quits the snapshot with exit status 0" grep -qx "EXIT=0" "$WORK/exit"
 
 # Import from the screen on the server: the hospital's roster (a title row, columns the ledger has no use
 # for, a 合计 row and a bad ID) picked in the file chooser, checked by a dry run, then imported through `I`.

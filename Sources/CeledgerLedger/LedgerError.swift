@@ -43,6 +43,13 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotWrite(path: String)
     /// A backup's target exists; it is never overwritten.
     case targetExists(path: String)
+    /// A move's target ledger already holds data (`what`: its counts in the clerk's words); nothing was
+    /// written.
+    case targetNotEmpty(path: String, what: Message)
+    /// A move's target refused a row of the source (`what`: which table's) by one of its checks.
+    case moveRefused(path: String, what: Message)
+    /// A move into a server ledger needs its owner (the triggers are set aside for the copy).
+    case moveNeedsOwner(path: String, owner: String)
 
     // Edits.
     /// A recognised record is locked; the database refuses to change it.
@@ -196,6 +203,24 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             Message(zh: "无法写入 \(p)", en: "cannot write \(p)")
         case .targetExists(let p):
             Message(zh: "\(p) 已存在，不会覆盖", en: "\(p) already exists; it is not overwritten")
+        case .moveNeedsOwner(let p, let owner):
+            Message(
+                zh: "迁入 \(p) 须以该登记簿的所有者（\(owner)）连接：迁移时要暂停其触发器；未写入任何内容",
+                en:
+                    "moving into \(p) needs its owner's connection (\(owner)): the move sets its triggers aside; nothing was written"
+            )
+        case .moveRefused(let p, let what):
+            Message(
+                zh: "\(p) 拒收源登记簿中的\(what.zh)（有一行不符合它的约束，例如日期格式）；请先对源登记簿运行 celedger check 并改正",
+                en:
+                    "\(p) refused the source ledger's \(what.en) (a row breaks one of its constraints, a date's format for one); run celedger check on the source ledger and correct it first"
+            )
+        case .targetNotEmpty(let p, let what):
+            Message(
+                zh: "目标登记簿 \(p) 不是空的（\(what.zh)）：只能迁入空的登记簿，未写入任何内容；请新建一个数据库再迁移",
+                en:
+                    "the target ledger \(p) is not empty (\(what.en)): a ledger moves only into an empty one; nothing was written. Create a new database and migrate again"
+            )
         case .locked:
             Message(
                 zh: "已认定的记录已锁定，不能修改或删除；如需更正，请先重新打开（须写明理由）",

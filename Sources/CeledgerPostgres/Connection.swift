@@ -168,7 +168,8 @@ final class PGConnection {
         default:
             func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
             throw PGFailure(
-                sqlState: field(Int32(UInt8(ascii: "C"))) ?? "XX000", constraint: field(Int32(UInt8(ascii: "n"))),
+                sqlState: field(Int32(UInt8(ascii: "C"))) ?? (isOK ? "XX000" : "08006"),
+                constraint: field(Int32(UInt8(ascii: "n"))),
                 serverMessage: String(cString: PQresultErrorMessage(result)))
         }
         let nColumns = PQnfields(result), nRows = PQntuples(result)
@@ -205,7 +206,8 @@ final class PGConnection {
         let status = PQresultStatus(start)
         PQclear(start)
         guard status == PGRES_COPY_IN else {
-            throw PGFailure(sqlState: "XX000", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
+            throw PGFailure(
+                sqlState: isOK ? "XX000" : "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
         }
         var buffer = ""
         func flush() {
@@ -229,7 +231,8 @@ final class PGConnection {
         var failure: PGFailure?
         while let r = PQgetResult(conn) {
             if PQresultStatus(r) != PGRES_COMMAND_OK {
-                let code = PQresultErrorField(r, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? "XX000"
+                let code =
+                    PQresultErrorField(r, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? (isOK ? "XX000" : "08006")
                 failure = PGFailure(sqlState: code, constraint: nil, serverMessage: String(cString: PQresultErrorMessage(r)))
             } else {
                 taken = Int(String(cString: PQcmdTuples(r))) ?? 0

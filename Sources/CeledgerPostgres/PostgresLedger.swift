@@ -21,6 +21,8 @@ public final class PostgresLedger: @unchecked Sendable {
     /// Serialises the connection: one statement at a time, one transaction at a time.
     let lock = NSRecursiveLock()
     let actor: String
+    /// Inside `withSnapshot`: reads join its transaction instead of opening their own.
+    private var pinned = false
     private let pinyinLoader: @Sendable () -> PinyinIndex
     private var loadedPinyin: PinyinIndex?
     let shippedRules: [RuleSet]
@@ -168,6 +170,9 @@ public final class PostgresLedger: @unchecked Sendable {
     func read<T>(_ body: () throws -> T) throws(LedgerError) -> T {
         lock.lock()
         defer { lock.unlock() }
+        if pinned {
+            do { return try body() } catch { throw mapped(error) }
+        }
         do {
             try reconnectIfNeeded()
             try connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -182,6 +187,30 @@ public final class PostgresLedger: @unchecked Sendable {
         } catch {
             throw mapped(error)
         }
+    }
+
+    /// Runs `body` with every read in one REPEATABLE READ READ ONLY transaction: a backup and its
+    /// comparison see the same moment, whatever clerks commit meanwhile (`Transfer.swift`).
+    public func withSnapshot<T>(_ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            try reconnectIfNeeded()
+            try connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        } catch {
+            throw mapped(error)
+        }
+        pinned = true
+        defer { pinned = false }
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            _ = try? connection.exec("ROLLBACK")
+            throw error
+        }
+        do { try connection.exec("COMMIT") } catch { throw mapped(error) }
+        return value
     }
 
     private func reconnectIfNeeded() throws(LedgerError) {

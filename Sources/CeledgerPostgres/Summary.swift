@@ -235,10 +235,12 @@ extension PostgresLedger {
     }
 
     /// SHA-256 over the link before, the tag, and each field as a netstring (`~` for a missing value).
-    static func link(_ previous: [UInt8], _ fields: [String?], buffer bytes: inout [UInt8]) -> [UInt8] {
+    static func link(
+        _ previous: [UInt8], _ fields: [String?], tag: [UInt8] = chainTag, buffer bytes: inout [UInt8]
+    ) -> [UInt8] {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: previous)
-        bytes.append(contentsOf: chainTag)
+        bytes.append(contentsOf: tag)
         for field in fields.prefix(10) {
             guard let field else {
                 bytes.append(UInt8(ascii: "~"))
@@ -282,15 +284,18 @@ extension PostgresLedger {
             let rows = try exec(
                 """
                 SELECT h.id, h.at, h.actor, h.action, h.entity, h.entity_id, h.id_number, h.old_values, h.new_values,
-                       CASE WHEN h.action = 'insert' THEN h.new_values END, encode(c.digest, 'hex')
+                       CASE WHEN h.action = 'insert' THEN h.new_values END, encode(c.digest, 'hex'), c.seq
                 FROM history_chain c LEFT JOIN history h ON h.id = c.history_id ORDER BY c.seq
                 """
             ).rows
+            // The links moved in from a SQLite ledger are in its encoding (`MovedChain`).
+            let moved = try movedChain()
             var previous = [UInt8](repeating: 0, count: 32)
             var buffer: [UInt8] = []
             for r in rows {
                 guard r[0] != nil else { return false }
-                previous = PostgresLedger.link(previous, r, buffer: &buffer)
+                let inMoved = moved.map { r.int64(11) <= $0.lastSeq } ?? false
+                previous = PostgresLedger.link(previous, r, moved: inMoved, buffer: &buffer)
                 if PostgresLedger.hex(previous) != r.text(10) { return false }
             }
             let unlinked = try exec("SELECT count(*) FROM history WHERE id NOT IN (SELECT history_id FROM history_chain)")

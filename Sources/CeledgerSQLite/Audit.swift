@@ -223,34 +223,9 @@ extension SQLiteLedger {
                 let persons = try Row.fetchCursor(
                     db, sql: "SELECT id, id_number, name, gender, birth_date, status, status_date FROM person")
                 while let p = try persons.next() {
-                    let id: Int64 = p["id"], number: String = p["id_number"]
-                    let at = "person \(id) (\(p["name"] as String) \(ResidentID.mask(number)))"
-                    switch ResidentID.parse(number) {
-                    case .failure(let problem):
-                        add(.error, at, problem.message.zh, problem.message.en)
-                    case .success(let rid):
-                        if rid.value != number { add(.error, at, "身份证号未规范化", "ID number not normalised") }
-                        if rid.gender.rawValue != p["gender"] as String {
-                            add(.error, at, "性别与身份证号不符", "gender contradicts the ID number")
-                        }
-                        if rid.birthDate.iso != p["birth_date"] as String {
-                            add(.error, at, "出生日期与身份证号不符", "birth date contradicts the ID number")
-                        }
-                    }
-                }
-                // A record as the domain sees it, for `Plausibility` (the fields it reads).
-                func plausibility(_ r: Row, start: Day, end: Day) -> [FieldIssue] {
-                    guard let mode = Mode(rawValue: r["mode"]), let category = Category(rawValue: r["category"]),
-                        let recognition = Recognition(rawValue: r["recognition"]),
-                        let person = ResidentID.parse(r["id_number"] as String? ?? "").successValue
-                    else { return [] }
-                    let record = CeledgerDomain.Record(
-                        personID: person, mode: mode, category: category, title: r["title"], startDate: start, endDate: end,
-                        claimedHours: Hours(tenths: r["claimed_tenths"]),
-                        recognizedHours: (r["recognized_tenths"] as Int?).map(Hours.init(tenths:)), recognition: recognition,
-                        recognitionNote: r["recognition_note"], basis: r["basis"],
-                        suggestedHours: (r["suggested_tenths"] as Int?).map(Hours.init(tenths:)))
-                    return Plausibility.problems(record, today: today, rules: rules)
+                    let number: String = p["id_number"]
+                    let at = RowChecks.personLocation(id: p["id"], name: p["name"], idNumber: number)
+                    RowChecks.person(at: at, idNumber: number, gender: p["gender"], birthDate: p["birth_date"], add)
                 }
                 let records = try Row.fetchCursor(
                     db,
@@ -260,34 +235,17 @@ extension SQLiteLedger {
                         FROM record r LEFT JOIN person p ON p.id = r.person_id
                         """)
                 var n = 0
+                let book = rules
                 while let r = try records.next() {
                     n += 1
                     if n % 65536 == 0 { progress?(n, nil) }
-                    let id: Int64 = r["id"]
-                    let title: String = r["title"]
-                    let owner = (r["name"] as String?).map { "\($0) \(ResidentID.mask(r["id_number"]))" } ?? "?"
-                    let at = "record \(id) (\(owner) · \(title.count > 20 ? String(title.prefix(20)) + "…" : title))"
-                    let start = Day.parse(r["start_date"]).successValue, end = Day.parse(r["end_date"]).successValue
-                    guard let start, let end else {
-                        add(.error, at, "日期无法识别", "a date cannot be read")
-                        continue
-                    }
-                    if end < start { add(.error, at, "结束日期早于开始日期", "end date before start date") }
-                    if end.year != r["year"] as Int { add(.error, at, "年度与结束日期不符", "year does not match the end date") }
-                    let recognition: String = r["recognition"]
-                    if recognition == "recognized" && (r["recognized_tenths"] as Int?) == nil {
-                        add(.error, at, "已认定但没有认定学时", "recognised without recognised hours")
-                    }
-                    if recognition == "rejected" && (r["recognition_note"] as String).isEmpty {
-                        add(.warning, at, "不予认定但没有记录理由", "rejected without a recorded reason")
-                    }
-                    // Hours that cannot be true count in the totals: an error; a missing reason is a warning.
-                    for issue in plausibility(r, start: start, end: end) {
-                        add(
-                            issue.field == .recognitionNote ? .warning : .error, at,
-                            "\(issue.field.zh(in: .record))：\(issue.message.zh)",
-                            "\(issue.field.exportKey(in: .record)): \(issue.message.en)")
-                    }
+                    let at = RowChecks.recordLocation(id: r["id"], name: r["name"], idNumber: r["id_number"], title: r["title"])
+                    let row = RowChecks.RecordRow(
+                        idNumber: r["id_number"], mode: r["mode"], category: r["category"], title: r["title"],
+                        startDate: r["start_date"], endDate: r["end_date"], year: r["year"], recognition: r["recognition"],
+                        recognitionNote: r["recognition_note"], claimedTenths: r["claimed_tenths"],
+                        recognizedTenths: r["recognized_tenths"], suggestedTenths: r["suggested_tenths"], basis: r["basis"])
+                    RowChecks.record(at: at, row, today: today, rules: book, add)
                 }
                 let dups =
                     try Int.fetchOne(

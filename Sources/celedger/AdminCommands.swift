@@ -2,6 +2,7 @@ import ArgumentParser
 import CeledgerDomain
 import CeledgerInterchange
 import CeledgerLedger
+import CeledgerPostgres
 import CeledgerSQLite
 import CeledgerText
 import Foundation
@@ -65,7 +66,9 @@ struct HistoryCommand: ParsableCommand {
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Copy the ledger to a new file, consistent even while it is in use (SQLite's online backup).")
+        abstract:
+            "Copy the ledger to a new SQLite file, consistent even while it is in use (SQLite's online backup; of a server, one snapshot)."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -73,6 +76,7 @@ struct BackupCommand: ParsableCommand {
     var file: String
 
     func run() throws {
+        if Context.isServer(global) { return try ServerBackup.run(global, to: file) }
         let ledger = try Context.openLedger(global, access: .readOnly)
         try ledger.backup(to: file)
         let (p, r) = try ledger.counts()
@@ -130,24 +134,41 @@ struct RestoreCommand: ParsableCommand {
     }
 }
 
+/// What `check` needs of a ledger, on either backend.
+protocol CheckableLedger {
+    func check(today: Day?, progress: ProgressHandler?) throws(LedgerError) -> [CheckFinding]
+    func counts() throws(LedgerError) -> (persons: Int, records: Int)
+    func historyHead() throws(LedgerError) -> HistoryHead?
+}
+
+extension SQLiteLedger: CheckableLedger {}
+extension PostgresLedger: CheckableLedger {}
+
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract:
-            "Check the ledger: SQLite integrity, foreign keys, and the domain's rules on every row. Exit 1 when something is wrong."
+            "Check the ledger: SQLite integrity and foreign keys (of a file), the history's hash chain, the stored totals, and the domain's rules on every row. Exit 1 when something is wrong."
     )
 
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let ledger = try Context.openLedger(global, access: .readOnly)
+        let ledger: any CheckableLedger =
+            Context.isServer(global) ? try Context.openPostgres(global) : try Context.openLedger(global, access: .readOnly)
         let progress = ProgressLine(Context.text("检查中", "checking"))
-        let findings = try ledger.check(progress: progress.update)
+        let findings: [CheckFinding]
+        do {
+            findings = try ledger.check(today: nil, progress: progress.update)
+        } catch {
+            progress.finish()
+            throw CLIFailure(error.message, code: ExitStatus.ledger)
+        }
         progress.finish()
         let lang = Context.lang
         for f in findings {
             let sev = f.severity == .error ? Context.text("错误", "error") : Context.text("警告", "warning")
-            Context.say("\(sev)  \(f.location): \(f.message.text(lang))")
+            Context.say("\(sev)  \(f.location(in: lang)): \(f.message.text(lang))")
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.count - errors

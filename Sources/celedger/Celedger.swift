@@ -53,7 +53,8 @@ struct Celedger: ParsableCommand {
         subcommands: [
             UICommand.self, InitCommand.self, ImportCommand.self, ExportCommand.self, TemplateCommand.self, ReportCommand.self,
             DemoCommand.self, RulesCommand.self, ReviewCommand.self, CardCommand.self, HistoryCommand.self, BackupCommand.self,
-            RestoreCommand.self, CheckCommand.self, SettingsCommand.self, EvidenceCommand.self, ClerkCommand.self,
+            RestoreCommand.self, CheckCommand.self, MigrateCommand.self, SettingsCommand.self, EvidenceCommand.self,
+            ClerkCommand.self,
         ],
         defaultSubcommand: UICommand.self
     )

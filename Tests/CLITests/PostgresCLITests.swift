@@ -26,13 +26,14 @@ struct PostgresCLITests {
     func unsupportedCommandsRefuse() throws {
         let s = try Sandbox()
         s.db = "postgresql://clerk@127.0.0.1:1/ledger"
-        for args in [["check"], ["backup", "b.sqlite"]] {
+        let csv = try s.write("p.csv", "id_number,name\n")
+        for args in [["restore", csv, "--yes"]] {
             let r = try s.run(args)
             #expect(r.status == 2, "\(r.summary)")
             #expect(r.stderr.contains("does not work on a PostgreSQL ledger yet"), "\(r.summary)")
             #expect(r.stderr.contains(args[0]), "\(r.summary)")
         }
-        let zh = try s.run(["check"], lang: "zh")
+        let zh = try s.run(["restore", csv, "--yes"], lang: "zh")
         #expect(zh.stderr.contains("尚不支持 PostgreSQL 登记簿"), "\(zh.summary)")
         #expect(!s.exists(s.dir.appendingPathComponent("postgresql:").path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir.path).allSatisfy { !$0.hasPrefix("postgres") })
