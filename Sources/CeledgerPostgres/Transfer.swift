@@ -254,7 +254,7 @@ extension PostgresLedger: TransferSource {
                     [LedgerTransfer.movedChainKey, MovedChain(lastSeq: seq, head: PostgresLedger.hex(lastLink)).setting])
             }
             try exec("SELECT nextval('ledger_change')")
-            setRules(composeRules(own: try ownRuleSets()))
+            setRules(composeRules(own: try storedRuleSets().map(\.set)))
             try exec("INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM record")
             return counts
         }
