@@ -1,5 +1,6 @@
 import CeledgerDomain
 import CeledgerLedger
+import Foundation
 internal import GRDB
 
 extension SQLiteLedger {
@@ -167,6 +168,7 @@ extension SQLiteLedger {
             guard !reason.isEmpty else { throw LedgerError.reopenNeedsReason }
             clerk = try gate(db, .decide)
         }
+        let deleting = c.addedRecords.isEmpty ? nil : try DeferredDelete(db)
         for run in c.addedRecords.runs {
             try reachAll(
                 """
@@ -182,9 +184,9 @@ extension SQLiteLedger {
                         WHERE id BETWEEN :lo AND :hi\(mineRecord("")) AND recognition = 'recognized'
                         """, arguments: arguments(run, ["reason": reason, "who": decider(clerk, reviewer), "now": now]))
             }
-            try db.execute(sql: "DELETE FROM record WHERE id BETWEEN :lo AND :hi\(mineRecord(""))", arguments: arguments(run))
-            n += db.changesCount
+            n += try deleting!.delete(db, where: "OLD.id BETWEEN :lo AND :hi\(mineRecord("OLD."))", arguments(run))
         }
+        try deleting?.finish(db)
         // Persons added: none may have records now (someone else's since: the import's are gone).
         for run in c.addedPersons.runs {
             if let row = try Row.fetchOne(
@@ -241,5 +243,47 @@ extension SQLiteLedger {
             n += db.changesCount
         }
         return n
+    }
+}
+
+/// Deleting many records in one statement: what the delete triggers do row by row (a history row with the
+/// record's values, the person-year marked for the summary) is written first by one set-wise statement
+/// each, made from the triggers' own SQL (their `VALUES (…)` read as a `SELECT … FROM record AS OLD`), and
+/// the triggers are put back after the delete, inside the caller's transaction (as `DeferredUpkeep`).
+struct DeferredDelete {
+    static let triggers = ["record_delete_history", "summary_record_delete"]
+    private var dropped: [String] = []
+    private var statements: [String] = []
+
+    init(_ db: Database) throws {
+        for name in DeferredDelete.triggers {
+            guard
+                let sql = try String.fetchOne(
+                    db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name]),
+                let begin = sql.range(of: "BEGIN"), let end = sql.range(of: "END", options: .backwards),
+                let values = sql[begin.upperBound..<end.lowerBound].range(of: "VALUES (")
+            else {
+                throw LedgerError.incompleteSchema(type: "trigger", name: name)
+            }
+            var body = sql[begin.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+            guard body.hasSuffix(");") else { throw LedgerError.incompleteSchema(type: "trigger", name: name) }
+            body = String(body.dropLast(2))
+            let head = sql[begin.upperBound..<values.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+            let select = body.dropFirst(head.count).trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("VALUES (".count)
+            statements.append("\(head) SELECT \(select) FROM record AS OLD")
+            try db.execute(sql: "DROP TRIGGER \(name)")
+            dropped.append(sql)
+        }
+    }
+
+    /// Deletes the records `condition` (on `OLD`) selects, their history and summary marks written first.
+    func delete(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> Int {
+        for s in statements { try db.execute(sql: "\(s) WHERE \(condition) ORDER BY OLD.id", arguments: arguments) }
+        try db.execute(sql: "DELETE FROM record AS OLD WHERE \(condition)", arguments: arguments)
+        return db.changesCount
+    }
+
+    func finish(_ db: Database) throws {
+        for sql in dropped { try db.execute(sql: sql) }
     }
 }

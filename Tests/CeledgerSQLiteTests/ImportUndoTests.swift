@@ -183,6 +183,16 @@ import Testing
         #expect(try l.counts().records == 0)
         #expect(try annual(l, 2024) == totals)
         #expect(try l.check().filter { $0.severity == .error }.map(\.message.en) == [], "the chain and summaries hold")
+        // The undo wrote the deletions' history set-wise with the delete triggers set aside: they are back.
+        let pid = try #require(try l.personRowID(idNumber: "34052419800101001X"))
+        let later = try l.addRecord(
+            CeledgerDomain.Record(
+                personID: try ResidentID.parse("34052419800101001X").get(), mode: .training, category: .professional,
+                title: "之后", startDate: Day(year: 2024, month: 8, day: 1)!, endDate: Day(year: 2024, month: 8, day: 1)!,
+                claimedHours: Hours(tenths: 20)), personRowID: pid, reviewer: "r")
+        try l.deleteRecord(rowID: later)
+        let last = try l.history(idNumber: "34052419800101001X").last
+        #expect(last?.action == .delete && last?.entityID == later && last?.old["title"] == "之后")
     }
 }
 
