@@ -28,10 +28,14 @@ extension PostgresLedger: TransferSource {
             SELECT count(*) FROM information_schema.columns
             WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> ALL($2::text[])
               AND is_nullable = 'NO' AND column_default IS NULL AND is_generated = 'NEVER'
-            """, [table.name, PostgresLedger.textArray(table.columns + (table.name == "history_chain" ? ["seq"] : []))]
+            """, [table.name, PostgresLedger.textArray(table.columns + (Self.filledHere[table.name] ?? []))]
         ).first?.int(0)
         return needs == 0
     }
+
+    /// Columns of the server's own that the move fills (the chain's position) or that a trigger left on
+    /// during the move fills (a history entry's unit, pg6, for the row-level security: from its person).
+    static let filledHere: [String: [String]] = ["history_chain": ["seq"], "history": ["unit"]]
 
     /// The server's own bookkeeping, never moved: the chain's links (a target links the entries itself)
     /// and the note of a moved segment.

@@ -69,8 +69,8 @@ struct MigrateCommand: ParsableCommand {
         for (table, n) in counts.notMoved.sorted(by: { $0.key < $1.key }) where table == "clerk" {
             Context.say(
                 Context.text(
-                    "经办人 \(n.grouped) 位未迁入：服务器登记簿没有经办人表；请在服务器上用 clerk add … --db-role 重新添加（见 docs/postgresql.md）",
-                    "\(n.grouped) clerk\(n == 1 ? "" : "s") not moved: the server ledger has no clerk tables; add them again on the server with clerk add … --db-role (see docs/postgresql.md)"
+                    "经办人 \(n.grouped) 位未迁入：服务器上的经办人是数据库登录角色，文件里的经办人没有对应的角色；请为每人建好登录角色后，在服务器上用 clerk add … --db-role 重新添加（见 docs/postgresql.md）",
+                    "\(n.grouped) clerk\(n == 1 ? "" : "s") not moved: on a server a clerk is a login role, which a file's clerks do not have; create a login role for each and add them again on the server with clerk add … --db-role (see docs/postgresql.md)"
                 ))
         }
         // Compared through a fresh connection: what any clerk opening the server now reads.
