@@ -119,32 +119,8 @@ for _ in $(seq 1 200); do [[ -s "$WORK/exit2" ]] && break; sleep 0.05; done
 check "SIGTERM ends the UI with status 143" grep -qx "EXIT=143" "$WORK/exit2"
 check "after SIGTERM the screen is restored" wait_gone "继续教育登记簿"
 
-# Import from the screen: a roster with a title row, columns the ledger has no use for, a 合计 row and a
-# bad ID, picked in the file chooser from the current folder (an empty home, so nothing else is listed).
-mkdir -p "$WORK/roster" "$WORK/home"
-cat > "$WORK/roster/花名册.csv" <<'CSV'
-XX县人民医院2024年度专业技术人员花名册,,,,
-序号,姓名,身份证号,科室,职称
-1,赵建国,11010519491231002X,内科,副主任医师
-2,周明,36010219900101123,药剂科,药师
-合计,2人,,,
-CSV
-t respawn-pane -k -t e2e "cd '$WORK/roster' && HOME='$WORK/home' '$BIN' --db '$DB' --year 2024; sleep 60"
-check "the UI opens for the import" wait_for "继续教育登记簿"
-t send-keys -t e2e I
-check "I asks what to import" wait_for "导入什么？"
-t send-keys -t e2e Enter
-check "the file chooser lists the roster of the current folder" wait_for "花名册.csv"
-t send-keys -t e2e Enter
-check "the dry run finds the header below the title" wait_for "表头：第 2 行"
-check "the preview names the bad row and its reason" wait_for "第 4 行 身份证号"
-check "the preview counts the good rows" wait_for "可导入 1 行"
-t send-keys -t e2e Enter
-check "Enter asks before importing" wait_for "有误的 1 行不导入"
-t send-keys -t e2e y
-check "the import says what it did" wait_for "已从 花名册.csv 导入人员：新增 1"
-t send-keys -t e2e / z j g
-check "the imported person is on the persons list" wait_for "赵建国"
+# Import from the screen (e2e-lib.sh), then U takes it back.
+import_roster_through_ui "--year 2024" "" ""
 check "the CLI sees the person too" bash -c "'$BIN' --db '$DB' report annual --year 2024 --format csv | grep -q 11010519491231002X"
 # U takes the whole import back in one step, as a new change in the history.
 t send-keys -t e2e Enter U

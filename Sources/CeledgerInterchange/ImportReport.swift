@@ -179,3 +179,26 @@ extension String {
     /// At most 40 characters (and 80 scalars), for naming a cell in a message.
     var truncatedForMessage: String { Message.excerpt(self) }
 }
+
+extension ClassImportReport {
+    /// Reads the class lines of `reader` (`ClassFile.read`) into a new report: the file to go on with, or
+    /// nil when the class itself is broken, the report saying why. Every ledger's class import starts here.
+    public static func reading(
+        _ reader: any RowSource, rules: RuleBook?, today: Day?, given: ClassFile.Given
+    ) -> (report: ClassImportReport, file: ClassFile?) {
+        var report = ClassImportReport()
+        switch ClassFile.read(from: reader, rules: rules, today: today, given: given) {
+        case .success(let f):
+            report.record = f.record
+            report.ignoredColumns = f.ignoredColumns
+            report.headerLine = f.header.line
+            return (report, f)
+        case .failure(let problems):
+            report.record = problems.record
+            report.errors = problems.errors
+            report.badRowCount = 1
+            report.fileIsBroken = true
+            return (report, nil)
+        }
+    }
+}

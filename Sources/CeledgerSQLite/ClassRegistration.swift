@@ -54,21 +54,8 @@ extension SQLiteLedger {
         from reader: any RowSource, given: ClassFile.Given = ClassFile.Given(), dryRun: Bool = false, today: Day? = nil,
         progress: ProgressHandler? = nil
     ) throws(LedgerError) -> ClassImportReport {
-        var report = ClassImportReport()
-        let file: ClassFile
-        switch ClassFile.read(from: reader, rules: rules, today: today ?? Day.today(), given: given) {
-        case .success(let f):
-            file = f
-            report.record = f.record
-            report.ignoredColumns = f.ignoredColumns
-            report.headerLine = f.header.line
-        case .failure(let problems):
-            report.record = problems.record
-            report.errors = problems.errors
-            report.badRowCount = 1
-            report.fileIsBroken = true
-            return report
-        }
+        var (report, read) = ClassImportReport.reading(reader, rules: rules, today: today ?? Day.today(), given: given)
+        guard let file = read else { return report }
 
         let now = SQLiteLedger.now()
         do {
