@@ -33,7 +33,9 @@ enum PostgresSchema {
     static let chainLock: Int64 = 0x4345_4C47_0002
 
     /// In order; the name is what `schema_version` keeps.
-    static let migrations: [(version: String, sql: String)] = [("pg1", v1), ("pg2", v2), ("pg3", v3), ("pg4", v4), ("pg5", v5)]
+    static let migrations: [(version: String, sql: String)] = [
+        ("pg1", v1), ("pg2", v2), ("pg3", v3), ("pg4", v4), ("pg5", v5), ("pg7", v7),
+    ]
 
     static var current: String { migrations.last!.version }
 
