@@ -156,23 +156,27 @@ extension PostgresLedger {
             missing = []
             try exec(
                 """
-                CREATE TEMP TABLE staging_import (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
+                CREATE TEMP TABLE staging_file (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
                     provider TEXT, start_date TEXT, end_date TEXT, year INTEGER, assessment TEXT, score TEXT,
                     claimed_tenths INTEGER, recognized_tenths INTEGER, recognition TEXT, certificate_no TEXT, note TEXT,
                     recognition_note TEXT, basis TEXT, quantity INTEGER, role TEXT, suggested_tenths INTEGER) ON COMMIT DROP
                 """)
-            _ = try connection.copyIn("COPY staging_import FROM STDIN", rows: staged)
-            try exec(
-                "ALTER TABLE staging_import ADD COLUMN person_id BIGINT, ADD COLUMN duplicate BOOLEAN NOT NULL DEFAULT false")
-            try exec("UPDATE staging_import s SET person_id = p.id FROM person p WHERE p.id_number = s.id_number")
-            missing = try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows.map { $0.int(0) }
-            // The same activity in the ledger already, or on an earlier line of the file: the first one counts.
+            _ = try connection.copyIn("COPY staging_file FROM STDIN", rows: staged)
+            // A temporary table is never analysed by autovacuum: without this the planner guesses its size.
+            try exec("ANALYZE staging_file")
+            // In one pass: each line's person (by ID number), and whether it repeats an activity already in
+            // the ledger (the unique index `record_activity` answers) or on an earlier line of the file (the
+            // first one counts: a window over the file, not a comparison of every line with every other).
             try exec(
                 """
-                UPDATE staging_import s SET duplicate = true WHERE s.person_id IS NOT NULL AND (
-                    EXISTS (SELECT 1 FROM record t WHERE t.person_id = s.person_id AND \(activity))
-                    OR EXISTS (SELECT 1 FROM staging_import t WHERE t.person_id = s.person_id AND t.line < s.line AND \(activity)))
+                CREATE TEMP TABLE staging_import ON COMMIT DROP AS
+                SELECT s.*, p.id AS person_id,
+                    p.id IS NOT NULL AND (
+                        row_number() OVER (PARTITION BY p.id, s.mode, s.title, s.start_date, s.end_date ORDER BY s.line) > 1
+                        OR EXISTS (SELECT 1 FROM record t WHERE t.person_id = p.id AND \(activity))) AS duplicate
+                FROM staging_file s LEFT JOIN person p ON p.id_number = s.id_number
                 """)
+            missing = try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows.map { $0.int(0) }
             for row in try exec("SELECT line FROM staging_import WHERE duplicate ORDER BY line").rows {
                 report.duplicateCount += 1
                 guard report.duplicates.count < ImportReport.keptMessages else { continue }
