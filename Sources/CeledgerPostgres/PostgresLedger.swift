@@ -32,6 +32,9 @@ public final class PostgresLedger: @unchecked Sendable {
     private var listening = false
     /// The change sequence as last read, when not listening.
     private var lastSequence: Int64?
+    /// The persons list's counts by query (order left out), each with the `changes` it was read at
+    /// (`personSummary`): a screen going back to a list, or changing only its order, counts nothing again.
+    var summaries: [PersonListQuery: (changes: Int64, summary: YearSummary)] = [:]
 
     var pinyin: PinyinIndex {
         lock.lock()
@@ -267,6 +270,14 @@ public final class PostgresLedger: @unchecked Sendable {
         try read { () throws in
             try exec("SELECT version FROM schema_version ORDER BY version DESC LIMIT 1").first?.text(0) ?? "none"
         }
+    }
+
+    /// `changes` with what libpq has received counted in, without a round trip; nil when not listening
+    /// (then nothing may be kept on its strength). The caller holds the lock.
+    func receivedChanges() -> Int64? {
+        guard listening, let n = connection.takeNotifications(channel: PostgresSchema.changeChannel) else { return nil }
+        changes += Int64(n)
+        return changes
     }
 
     /// Moves whenever the ledger's content may have changed, by this process or another. Listening (pg7),

@@ -25,11 +25,14 @@ import Testing
     @Test(arguments: Backend.allCases)
     func aCommitInOneWindowMovesTheOtherWindowsVersion(_ backend: Backend) throws {
         guard let (mine, theirs) = try backend.makePair("李明", "王芳") else { return }
+        let q = PersonListQuery(year: 2024)
+        #expect(try mine.personSummary(q).persons == 0)
         let seen = try mine.version()
         let id = try theirs.addPerson(person("张三", "36010219900517041"))
         let after = try #require(try moved(mine, from: seen), "the other window's commit never showed")
-        // What the moved version promised is there to read.
+        // What the moved version promised is there to read, the list's counts too.
         #expect(try mine.person(rowID: id)?.person.name == "张三")
+        #expect(try mine.personSummary(q).persons == 1)
         _ = try theirs.addRecord(record(person("张三", "36010219900517041")), personRowID: id, reviewer: "")
         #expect(try moved(mine, from: after) != nil, "the second commit never showed")
     }
@@ -56,6 +59,13 @@ import Testing
         let afterSecond = try #require(try moved(screen, from: afterFirst))
         #expect(afterSecond - afterFirst == 1, "the rolled-back write moved the other window's version")
         #expect(screen.connection.statements == sent, "noticing the commits sent statements to the server")
+        // The list's counts, asked again with nothing changed (in another order too), are not counted again.
+        var q = PersonListQuery(year: 2024)
+        let counts = try screen.personSummary(q)
+        let asked = screen.connection.statements
+        q.sort = .totalHours
+        #expect(try screen.personSummary(q) == counts && screen.personSummary(PersonListQuery(year: 2024)) == counts)
+        #expect(screen.connection.statements == asked, "the same counts were read from the server again")
         // Its own commits move its own version at once.
         try screen.setEmployer("江西省人民医院")
         #expect(try screen.version() != afterSecond)
