@@ -24,12 +24,20 @@
 #   migrate  `celedger init` migrating a ledger of the previous schema (v6) with a million persons to v9
 #            (every person's name key computed in Swift)  vs  the sqlite3 shell running the same SQL with
 #            a key SQL can compute
+#   pg       the same 1M records on a PostgreSQL cluster of the run's own (scripts/pg-cluster.sh, stopped at
+#            the end), each beside psql in the same run: `import records` into a copy of a ledger holding the
+#            persons vs psql `\copy` into an unindexed table of text columns; `report annual` vs psql running
+#            the bare GROUP BY; the TUI keys over loopback (celedger-bench tui --db postgresql://…); eight
+#            scripted clerks saving at once (celedger-bench clerk, a process and connection each: records,
+#            new persons, changes to persons) vs eight psql sessions each sending as many one-row INSERTs,
+#            p99 per save, then a count and the history checked: every save there, under its clerk
 #
 # Environment:
+#   BENCH_RUNS_PG (3)  BENCH_TUI_ROUNDS_PG (BENCH_TUI_ROUNDS)  BENCH_CLERKS (8)  BENCH_CLERK_SAVES (200)
 #   BENCH_RUNS (5)  BENCH_TUI_ROUNDS (10)  BENCH_SEED (1)  BENCH_YEARS (2021-2025)  BENCH_YEAR (2024)
 #   BENCH_PERSONS (43000)  BENCH_10M (0)  BENCH_PERSONS_10M (430000)  BENCH_RUNS_10M (3)
 #   BENCH_TUI_ROUNDS_10M (10)
-#   BENCH_ONLY (import,report,tui,migrate)  BENCH_MIGRATE_PERSONS (1000000)  BENCH_RUNS_MIGRATE (3)
+#   BENCH_ONLY (import,report,tui,migrate,pg)  BENCH_MIGRATE_PERSONS (1000000)  BENCH_RUNS_MIGRATE (3)
 #   BENCH_SKIP_1M (0)  BENCH_REGEN (0: reuse a cached ledger whose key
 #   matches)  BENCH_DIR (.bench)  BENCH_CURSES (0: 1 also draws each key through the real curses
 #   driver on a pseudo-terminal, via script(1))  SWIFT (swift)
