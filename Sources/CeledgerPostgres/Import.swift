@@ -196,18 +196,41 @@ extension PostgresLedger {
                 return false
             }
             guard report.committed else { return false }
-            // A record that arrives decided was decided by whoever imports it, then (as on SQLite).
-            report.inserted =
-                try exec(
-                    """
+            // A record that arrives decided was decided by whoever imports it, then (as on SQLite). The same
+            // activity committed meanwhile by another clerk's import (after the look above) is skipped as a
+            // duplicate, as it would be one import after the other, instead of failing the whole file: the
+            // unique index waits for that transaction and the insert then does nothing for the row.
+            let candidates =
+                try exec("SELECT count(*) FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate").first?.int(0) ?? 0
+            let skipped = try exec(
+                """
+                WITH written AS (
                     INSERT INTO record (\(PostgresLedger.recordColumns))
                     SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
                         claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
                         CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
                         basis, quantity, role, suggested_tenths, $2, $2
                     FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
-                    """, [actor, now]
-                ).changed
+                    ON CONFLICT ON CONSTRAINT record_activity DO NOTHING
+                    RETURNING person_id, mode, title, start_date, end_date)
+                SELECT s.line FROM staging_import s WHERE s.person_id IS NOT NULL AND NOT s.duplicate
+                    AND NOT EXISTS (SELECT 1 FROM written t WHERE t.person_id = s.person_id AND \(activity))
+                ORDER BY s.line
+                """, [actor, now]
+            ).rows.map { $0.int(0) }
+            report.inserted = candidates - skipped.count
+            if !skipped.isEmpty {
+                report.duplicateCount += skipped.count
+                report.duplicates += skipped.prefix(ImportReport.keptMessages).map { line in
+                    RowError(
+                        line: line, column: titleColumn,
+                        message: Message(
+                            zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
+                            en: "duplicate: this person already has this activity (same mode, title and dates); skipped"))
+                }
+                report.duplicates.sort { $0.line < $1.line }
+                report.duplicates = Array(report.duplicates.prefix(ImportReport.keptMessages))
+            }
             return true
         }
         _ = outcome

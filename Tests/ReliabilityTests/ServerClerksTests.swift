@@ -111,4 +111,35 @@ import Testing
         #expect(stored.split(whereSeparator: \.isNewline).count == active + 1, "one line per person active in 2024")
         #expect(try ledger.verifyChain(), "the history's chain does not hold")
     }
+
+    @Test("three clerks importing the same file at once: each activity once, the others skip it as a duplicate, as one by one")
+    func theSameFileAtOnceSkipsDuplicates() async throws {
+        guard let together = try Self.newDatabase(), let once = try Self.newDatabase() else { return }
+        let s = try Sandbox()
+        for db in [together, once] { try await s.ok(["demo", "--persons", "30", "--years", "2024-2024", "--seed", "9"], db: db) }
+        let persons = try await s.ok(["export", "persons", "--format", "csv"], db: together).stdout
+        let ids = persons.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",")[0]) }
+        let file = try Self.file(s, clerk: 0, ids: ids)
+        let results = try await withThrowingTaskGroup(of: CLIResult.self) { group in
+            for c in 0..<3 {
+                group.addTask { try await s.run(["import", "records", file, "--user", Self.clerks[c]], db: together) }
+            }
+            var all: [CLIResult] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        // Every import succeeds (a duplicate is skipped, not an error); together they added each row once.
+        for r in results { #expect(r.status == 0, "\(r.summary)") }
+        let rows = ids.count * Self.activities
+        let added = results.compactMap { r -> Int? in
+            guard let m = r.stdout.firstMatch(of: /(\d[\d,]*) added/) else { return nil }
+            return Int(m.1.replacingOccurrences(of: ",", with: ""))
+        }
+        #expect(added.reduce(0, +) == rows, "\(results.map(\.stdout))")
+        let raw = try PGConnection(uri: together)
+        #expect(try raw.exec("SELECT count(*) FROM record WHERE title LIKE $1", [Self.clerks[0] + "第%"]).first!.int(0) == rows)
+        try await s.ok(["import", "records", file, "--user", Self.clerks[0]], db: once)
+        let report = ["report", "annual", "--year", "2024", "--format", "csv"]
+        #expect(try await s.ok(report, db: together).stdout == s.ok(report, db: once).stdout)
+    }
 }
