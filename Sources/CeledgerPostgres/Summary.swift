@@ -206,28 +206,42 @@ extension PostgresLedger {
         let head = try exec("SELECT seq, encode(digest, 'hex') FROM history_chain ORDER BY seq DESC LIMIT 1").first
         var seq = head?.int64(0) ?? 0
         var previous = head.map { PostgresLedger.bytes(hex: $0.text(1)) } ?? [UInt8](repeating: 0, count: 32)
-        let entries = try exec(
+        // Through a cursor, a slice at a time: an import of a million rows writes a million entries, which
+        // read in one result (with their values) and sent back as one array would take gigabytes.
+        try exec(
             """
+            DECLARE chain_entries NO SCROLL CURSOR FOR
             SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values,
                    CASE WHEN action = 'insert' THEN new_values END
             FROM history WHERE tx = txid_current() ORDER BY id
-            """
-        ).rows
-        var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
+            """)
         var buffer: [UInt8] = []
-        for e in entries {
-            previous = PostgresLedger.link(previous, e, buffer: &buffer)
-            seq += 1
-            seqs.append(seq)
-            ids.append(e.int64(0))
-            digests.append(PostgresLedger.hex(previous))
+        while true {
+            let entries = try exec("FETCH \(PostgresLedger.chainSlice) FROM chain_entries").rows
+            if entries.isEmpty { break }
+            var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
+            seqs.reserveCapacity(entries.count)
+            ids.reserveCapacity(entries.count)
+            digests.reserveCapacity(entries.count)
+            for e in entries {
+                previous = PostgresLedger.link(previous, e, buffer: &buffer)
+                seq += 1
+                seqs.append(seq)
+                ids.append(e.int64(0))
+                digests.append(PostgresLedger.hex(previous))
+            }
+            try exec(
+                """
+                INSERT INTO history_chain (seq, history_id, digest)
+                SELECT s, h, decode(d, 'hex') FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(s, h, d)
+                """, [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
+            if entries.count < PostgresLedger.chainSlice { break }
         }
-        try exec(
-            """
-            INSERT INTO history_chain (seq, history_id, digest)
-            SELECT s, h, decode(d, 'hex') FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(s, h, d)
-            """, [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
+        // (The cursor closes with the transaction: no round trip for it.)
     }
+
+    /// History entries linked per round trip when a transaction wrote many.
+    static let chainSlice = 20_000
 
     /// SHA-256 over the link before, the tag, and each field as a netstring (`~` for a missing value).
     static func link(_ previous: [UInt8], _ fields: [String?], buffer bytes: inout [UInt8]) -> [UInt8] {

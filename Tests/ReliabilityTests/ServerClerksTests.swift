@@ -142,4 +142,24 @@ import Testing
         let report = ["report", "annual", "--year", "2024", "--format", "csv"]
         #expect(try await s.ok(report, db: together).stdout == s.ok(report, db: once).stdout)
     }
+
+    @Test("one transaction writing more history entries than a slice of the chain links them all, in order")
+    func aLargeWriteLinksEveryEntry() async throws {
+        guard let db = try Self.newDatabase() else { return }
+        let s = try Sandbox()
+        // About 23,000 entries in one transaction: more than one slice (`PostgresLedger.chainSlice`).
+        try await s.ok(["demo", "--persons", "4000", "--years", "2024-2024", "--seed", "5"], db: db)
+        let raw = try PGConnection(uri: db)
+        let entries = try raw.exec("SELECT count(*) FROM history").first!.int(0)
+        #expect(entries > PostgresLedger.chainSlice)
+        let links = try raw.exec("SELECT count(*), min(seq), max(seq) FROM history_chain").first!
+        #expect(links.int(0) == entries && links.int(1) == 1 && links.int(2) == entries)
+        let ledger = try PostgresLedger.open(
+            uri: db,
+            pinyin: PinyinIndex(table: try String(contentsOfFile: Paths.data + "/pinyin/initials.tsv", encoding: .utf8)),
+            rules: try FileManager.default.contentsOfDirectory(atPath: Paths.data + "/rules").filter { $0.hasSuffix(".json") }
+                .map { try RuleSet.decode(Data(contentsOf: URL(fileURLWithPath: Paths.data + "/rules/" + $0))) },
+            actor: "核对")
+        #expect(try ledger.verifyChain())
+    }
 }
