@@ -138,7 +138,7 @@ let package = Package(
             name: "ReliabilityTests",
             dependencies: [
                 "celedger", "CeledgerLedger", "CeledgerSheets", "CeledgerInterchange", "CeledgerSQLite", "CeledgerDomain",
-                "CeledgerTestSupport", grdb,
+                "CeledgerPostgres", "CeledgerTestSupport", grdb,
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // Only to build hostile workbooks (ExpansionTests).
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -56,6 +56,13 @@ check "the new record is listed" wait_for "BIM 应用培训"
 check "the report from the server agrees: 40.0 hours in 2022" test "$(total_2022)" = "40.0"
 check "the server's history names the clerk" sh -c "'$BIN' --db '$DB' history '$ID' | grep -q 李会计"
 
+# Another clerk commits from another process: the open screen shows it by itself, told by the server
+# (LISTEN/NOTIFY, pg7), without a key.
+printf 'id_number,mode,category,title,start_date,end_date,claimed_hours,recognized_hours,recognition\n%s,training,professional,另一位经办人的培训,2022-07-01,2022-07-02,10,10,recognized\n' "$ID" >"$WORK/other.csv"
+"$BIN" --db "$DB" --user 王会计 import records "$WORK/other.csv" >/dev/null
+check "another clerk's import shows on the open screen without a key" wait_for "另一位经办人的培训"
+check "and its totals with it" wait_for "合计 50.0 / 90"
+
 t send-keys -t e2e Escape
 t send-keys -t e2e q
 for _ in $(seq 1 200); do [[ -s "$WORK/exit" ]] && break; sleep 0.05; done

@@ -91,7 +91,9 @@ extension [String?] {
 /// the TUI's loop and the commands do with SQLite. Parameters go as text (`$1`, `$2` …), never spliced
 /// into SQL. Not thread-safe by itself: `PostgresLedger` serialises its use.
 final class PGConnection {
-    private let conn: OpaquePointer
+    let conn: OpaquePointer
+    /// Statements sent so far: lets a test see that looking for changes costs no round trip.
+    private(set) var statements = 0
     /// For messages: the URI with its password masked.
     let maskedURI: String
 
@@ -145,6 +147,7 @@ final class PGConnection {
     /// Runs one statement (or, without parameters, several separated by semicolons).
     @discardableResult
     func exec(_ sql: String, _ params: [String?] = []) throws(PGFailure) -> PGRows {
+        statements += 1
         let result: OpaquePointer?
         if params.isEmpty {
             result = PQexec(conn, sql)

@@ -198,11 +198,26 @@ extension PostgresLedger {
                 return false
             }
             guard report.committed else { return false }
-            // The new rows' ids come back for the import's undo (sequence ids: never given twice).
-            let added = try insertStagedRecords(now: now)
+            // The new rows' ids come back for the import's undo (sequence ids: never given twice). The same
+            // activity committed meanwhile by another clerk's import (after the look above) is skipped as a
+            // duplicate, as it would be one import after the other, instead of failing the whole file: the
+            // unique index waits for that transaction and the insert then does nothing for the row.
+            let (added, skipped) = try insertStagedRecords(now: now)
             report.inserted = added.count
             report.changes = ImportedChange()
             report.changes.addedRecords = RowIDs(added)
+            if !skipped.isEmpty {
+                report.duplicateCount += skipped.count
+                report.duplicates += skipped.prefix(ImportReport.keptMessages).map { line in
+                    RowError(
+                        line: line, column: titleColumn,
+                        message: Message(
+                            zh: "重复：此人已登记同一活动（方式、内容、起止日期相同），已跳过",
+                            en: "duplicate: this person already has this activity (same mode, title and dates); skipped"))
+                }
+                report.duplicates.sort { $0.line < $1.line }
+                report.duplicates = Array(report.duplicates.prefix(ImportReport.keptMessages))
+            }
             return true
         }
         _ = outcome
@@ -246,48 +261,72 @@ extension PostgresLedger {
         return [String(line)] + values.prefix(16) + values[18..<22]
     }
 
-    /// Sends `rows` (`stagedRecord`) by COPY into `staging_import`, a table of this transaction's own,
-    /// then finds each row's person by ID number (`person_id` stays NULL for a person not in the ledger).
-    /// `markStagedDuplicates` then marks the duplicates: the same activity in the ledger already, or on
-    /// an earlier line of the file (the first one counts), as the SQLite ledger's unique index decides them.
+    /// Sends `rows` (`stagedRecord`) by COPY into a table of this transaction's own, then makes
+    /// `staging_import` of it in one pass with each row's person found by ID number (`person_id` stays NULL
+    /// for a person not in the ledger). `markStagedDuplicates` then marks the duplicates.
     func stageRecords(_ rows: [[String?]]) throws {
         try exec(
             """
-            CREATE TEMP TABLE staging_import (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
+            CREATE TEMP TABLE staging_file (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
                 provider TEXT, start_date TEXT, end_date TEXT, year INTEGER, assessment TEXT, score TEXT,
                 claimed_tenths INTEGER, recognized_tenths INTEGER, recognition TEXT, certificate_no TEXT, note TEXT,
                 recognition_note TEXT, basis TEXT, quantity INTEGER, role TEXT, suggested_tenths INTEGER) ON COMMIT DROP
             """)
-        _ = try connection.copyIn("COPY staging_import FROM STDIN", rows: rows)
-        try exec("ALTER TABLE staging_import ADD COLUMN person_id BIGINT, ADD COLUMN duplicate BOOLEAN NOT NULL DEFAULT false")
-        try exec("UPDATE staging_import s SET person_id = p.id FROM person p WHERE p.id_number = s.id_number")
-    }
-
-    /// Marks the staged duplicates (see `stageRecords`).
-    func markStagedDuplicates() throws {
-        let activity = "t.mode = s.mode AND t.title = s.title AND t.start_date = s.start_date AND t.end_date = s.end_date"
+        _ = try connection.copyIn("COPY staging_file FROM STDIN", rows: rows)
+        // A temporary table is never analysed by autovacuum: without this the planner guesses its size.
+        try exec("ANALYZE staging_file")
         try exec(
             """
-            UPDATE staging_import s SET duplicate = true WHERE s.person_id IS NOT NULL AND (
-                EXISTS (SELECT 1 FROM record t WHERE t.person_id = s.person_id AND \(activity))
-                OR EXISTS (SELECT 1 FROM staging_import t WHERE t.person_id = s.person_id AND t.line < s.line AND \(activity)))
+            CREATE TEMP TABLE staging_import ON COMMIT DROP AS
+            SELECT s.*, p.id AS person_id, false AS duplicate
+            FROM staging_file s LEFT JOIN person p ON p.id_number = s.id_number
+            """)
+        try exec("ANALYZE staging_import")
+    }
+
+    static let sameActivity = "t.mode = s.mode AND t.title = s.title AND t.start_date = s.start_date AND t.end_date = s.end_date"
+
+    /// Marks the staged duplicates, in one pass: a line that repeats an activity already in the ledger (the
+    /// unique index `record_activity` answers) or on an earlier line of the file (the first one counts: a
+    /// window over the file, not a comparison of every line with every other, which was quadratic), as the
+    /// SQLite ledger's unique index decides them. Lines deleted before (a class's bad lines) count for nothing.
+    func markStagedDuplicates() throws {
+        try exec(
+            """
+            UPDATE staging_import s SET duplicate = true
+            FROM (SELECT line, row_number() OVER (PARTITION BY person_id, mode, title, start_date, end_date ORDER BY line) AS n
+                  FROM staging_import WHERE person_id IS NOT NULL) w
+            WHERE w.line = s.line AND (w.n > 1 OR EXISTS (SELECT 1 FROM record t WHERE t.person_id = s.person_id
+                AND \(PostgresLedger.sameActivity)))
             """)
     }
 
     /// Inserts the staged rows whose person is there and that are no duplicates, in the file's order, by
-    /// one statement; returns the new records' row ids (what an undo of the import deletes). A record that
-    /// arrives decided was decided by whoever imports it (as on SQLite).
-    func insertStagedRecords(now: String) throws -> [Int64] {
-        try exec(
+    /// one statement; returns the new records' row ids (what an undo of the import deletes) and the lines
+    /// skipped because another clerk committed the same activity meanwhile. A record that arrives decided
+    /// was decided by whoever imports it (as on SQLite).
+    func insertStagedRecords(now: String) throws -> (added: [Int64], skipped: [Int]) {
+        let rows = try exec(
             """
-            INSERT INTO record (\(PostgresLedger.recordColumns))
-            SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
-                claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
-                CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
-                basis, quantity, role, suggested_tenths, $2, $2
-            FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
-            RETURNING id
+            WITH written AS (
+                INSERT INTO record (\(PostgresLedger.recordColumns))
+                SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
+                    claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
+                    CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
+                    basis, quantity, role, suggested_tenths, $2, $2
+                FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
+                ON CONFLICT ON CONSTRAINT record_activity DO NOTHING
+                RETURNING id, person_id, mode, title, start_date, end_date)
+            SELECT id, NULL::integer FROM written
+            UNION ALL
+            SELECT NULL::bigint, s.line FROM staging_import s WHERE s.person_id IS NOT NULL AND NOT s.duplicate
+                AND NOT EXISTS (SELECT 1 FROM written t WHERE t.person_id = s.person_id AND \(PostgresLedger.sameActivity))
             """, [actor, now]
-        ).rows.map { $0.int64(0) }
+        ).rows
+        var added: [Int64] = [], skipped: [Int] = []
+        for r in rows {
+            if r[0] != nil { added.append(r.int64(0)) } else { skipped.append(r.int(1)) }
+        }
+        return (added.sorted(), skipped.sorted())
     }
 }

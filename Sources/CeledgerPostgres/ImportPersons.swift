@@ -336,9 +336,10 @@ extension PostgresLedger {
             }
             report.committed = report.errors.isEmpty && !dryRun
             guard report.committed else { return false }
-            let added = try insertStagedRecords(now: now)
-            // Every staged line left is no duplicate and has its person (locked by the insert's key share).
-            if added.count != report.inserted {
+            let (added, skipped) = try insertStagedRecords(now: now)
+            // Every staged line left is no duplicate and has its person (locked by the insert's key share);
+            // one another clerk registered meanwhile makes the class look again.
+            if !skipped.isEmpty || added.count != report.inserted {
                 throw PGFailure(sqlState: "40001", constraint: nil, serverMessage: "the class changed meanwhile")
             }
             // The class's records, for its undo from the import screen.

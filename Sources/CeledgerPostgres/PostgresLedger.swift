@@ -27,6 +27,16 @@ public final class PostgresLedger: @unchecked Sendable {
     private var loadedPinyin: PinyinIndex?
     let shippedRules: [RuleSet]
     private var book: RuleBook
+    /// What `version()` returns: moved by each commit of this ledger's own, by each notification of another
+    /// session's (pg7, `Notify.swift`), and by each reconnection (what happened meanwhile is unknown).
+    private var changes: Int64 = 0
+    /// Whether this session listens to the change channel; if not, `version()` reads the change sequence.
+    private var listening = false
+    /// The change sequence as last read, when not listening.
+    private var lastSequence: Int64?
+    /// The persons list's counts by query (order left out), each with the `changes` it was read at
+    /// (`personSummary`): a screen going back to a list, or changing only its order, counts nothing again.
+    var summaries: [PersonListQuery: (changes: Int64, summary: YearSummary)] = [:]
 
     var pinyin: PinyinIndex {
         lock.lock()
@@ -95,6 +105,7 @@ public final class PostgresLedger: @unchecked Sendable {
         }
         let ledger = PostgresLedger(
             location: location, connection: connection, actor: actor, pinyin: pinyinLoader, rules: rules)
+        ledger.listening = ledger.listenForChanges()
         try ledger.reloadRules()
         try ledger.refreshTotals()
         return ledger
@@ -150,6 +161,8 @@ public final class PostgresLedger: @unchecked Sendable {
                     try settle()
                     try extendChain()
                     try connection.exec("COMMIT")
+                    // Our own commit: our session's notification of it is not counted (`takeNotifications`).
+                    changes += 1
                     return value
                 } catch {
                     _ = try? connection.exec("ROLLBACK")
@@ -213,8 +226,14 @@ public final class PostgresLedger: @unchecked Sendable {
         return value
     }
 
+    /// After the server dropped the connection: a new session, which listens again; what changed while
+    /// there was none is unknown, so the version moves (a screen reads once more).
     private func reconnectIfNeeded() throws(LedgerError) {
-        if !connection.isOK && !connection.reset() { throw LedgerError.cannotOpen(path: location) }
+        if connection.isOK { return }
+        guard connection.reset() else { throw LedgerError.cannotOpen(path: location) }
+        changes += 1
+        listening = listenForChanges()
+        lastSequence = nil
     }
 
     func mapped(_ error: any Error) -> LedgerError {
@@ -304,15 +323,38 @@ public final class PostgresLedger: @unchecked Sendable {
         }
     }
 
-    /// Moves whenever the ledger's content may have changed, by this process or another (a sequence the
-    /// server's statement triggers advance; it is not rolled back, so a failed write moves it too, which
-    /// costs a screen one needless read).
+    /// `changes` with what libpq has received counted in, without a round trip; nil when not listening
+    /// (then nothing may be kept on its strength). The caller holds the lock.
+    func receivedChanges() -> Int64? {
+        guard listening, let n = connection.takeNotifications(channel: PostgresSchema.changeChannel) else { return nil }
+        changes += Int64(n)
+        return changes
+    }
+
+    /// Moves whenever the ledger's content may have changed, by this process or another. Listening (pg7),
+    /// it sends nothing to the server: it counts the notifications libpq has received (`Notify.swift`), so
+    /// a screen polling it four times a second costs the server nothing while nobody writes, and sees
+    /// another clerk's commit at the next poll. When the connection broke it reconnects, listens again and
+    /// moves. While another thread's read holds the connection (the search index read in the background)
+    /// it answers what it knows at once: that read's notifications wait in libpq for the next look.
+    /// Without listening (a hot standby) it reads the change sequence, which moves on a failed write too.
     public func version() throws(LedgerError) -> Int64 {
-        lock.lock()
+        guard lock.try() else { return changes }
         defer { lock.unlock() }
         do {
             try reconnectIfNeeded()
-            return try exec("SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM ledger_change").first?.int64(0) ?? 0
+            if listening {
+                if let n = connection.takeNotifications(channel: PostgresSchema.changeChannel) {
+                    changes += Int64(n)
+                } else {
+                    try reconnectIfNeeded()
+                }
+                return changes
+            }
+            let s = try changeSequence()
+            if let last = lastSequence, last != s { changes += 1 }
+            lastSequence = s
+            return changes
         } catch {
             throw mapped(error)
         }

@@ -104,14 +104,22 @@ extension PostgresLedger {
     /// or zeros for a year no record has reached. The search is SQL here: the name contains it (ASCII
     /// letters in either case), or for digits (and X) the ID number does, or for ASCII letters the pinyin
     /// initials start with it at a word — the SQLite ledger's in-memory index's rule.
-    func listSQL(_ q: PersonListQuery) throws -> ListSQL {
+    ///
+    /// `countOnly` (the list's counts): with no unit, department or search, the stored summary alone, as
+    /// every row of it belongs to a person (an index-only count of the year instead of a join).
+    func listSQL(_ q: PersonListQuery, countOnly: Bool = false) throws -> ListSQL {
         guard let set = rules.ruleSet(for: q.year) else { throw LedgerError.noRules(year: q.year) }
         let t = set.thresholds
         var p = Parameters()
         var wheres: [String] = []
         let from: String
         let order: ListOrder
+        let personFilter = q.unit != nil || q.department != nil || !q.search.trimmedField.isEmpty
         switch try source(of: q.year) {
+        case .summary where countOnly && !personFilter:
+            order = listOrder(q, summarised: true)
+            from = "person_year y"
+            wheres.append("y.year = \(p.add(String(q.year)))::int")
         case .summary:
             order = listOrder(q, summarised: true)
             from = "person p JOIN person_year y ON y.person_id = p.id AND y.year = \(p.add(String(q.year)))::int"
@@ -152,14 +160,29 @@ extension PostgresLedger {
         return ListSQL(from: from, wheres: wheres, parameters: p, thresholds: t, order: order)
     }
 
+    /// The list's counts; kept per query while nothing changed (`summaries`, `receivedChanges`): a count is
+    /// the costly part of a list on a server (every person of the year), and going back to a list or
+    /// reordering it changes none.
     public func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary {
-        try read { () throws in
-            let l = try listSQL(q)
+        lock.lock()
+        defer { lock.unlock() }
+        var key = q
+        key.sort = .name
+        key.descending = false
+        let seen = receivedChanges()
+        if let seen, let kept = summaries[key], kept.changes == seen { return kept.summary }
+        let summary = try read { () throws in
+            let l = try listSQL(q, countOnly: true)
             let row = try exec(
                 "SELECT count(*), count(*) FILTER (WHERE y.needed_tenths = 0) \(l.sql)", l.parameters.values
             ).first!
             return YearSummary(persons: row.int(0), met: row.int(1))
         }
+        if let seen {
+            if summaries.count >= 64 { summaries.removeAll() }
+            summaries[key] = (seen, summary)
+        }
+        return summary
     }
 
     public func personRows(

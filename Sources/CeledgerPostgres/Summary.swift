@@ -210,29 +210,43 @@ extension PostgresLedger {
         let head = try exec("SELECT seq, encode(digest, 'hex') FROM history_chain ORDER BY seq DESC LIMIT 1").first
         var seq = head?.int64(0) ?? 0
         var previous = head.map { PostgresLedger.bytes(hex: $0.text(1)) } ?? [UInt8](repeating: 0, count: 32)
-        // This transaction's own entries, read past the history's row-level security (a unit's clerk's
-        // entries are all of its units, but the chain must not depend on it).
-        let entries = try exec(
+        // This transaction's own entries, read past the history's row-level security (the chain must not
+        // depend on what a unit's clerk sees), through a cursor, a slice at a time: an import of a million
+        // rows writes a million entries, which read in one result (with their values) and sent back as one
+        // array would take gigabytes.
+        try exec(
             """
+            DECLARE chain_entries NO SCROLL CURSOR FOR
             SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values,
                    CASE WHEN action = 'insert' THEN new_values END
             FROM celedger_tx_history() ORDER BY id
-            """
-        ).rows
-        var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
+            """)
         var buffer: [UInt8] = []
-        for e in entries {
-            previous = PostgresLedger.link(previous, e, buffer: &buffer)
-            seq += 1
-            seqs.append(seq)
-            ids.append(e.int64(0))
-            digests.append(PostgresLedger.hex(previous))
+        while true {
+            let entries = try exec("FETCH \(PostgresLedger.chainSlice) FROM chain_entries").rows
+            if entries.isEmpty { break }
+            var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
+            seqs.reserveCapacity(entries.count)
+            ids.reserveCapacity(entries.count)
+            digests.reserveCapacity(entries.count)
+            for e in entries {
+                previous = PostgresLedger.link(previous, e, buffer: &buffer)
+                seq += 1
+                seqs.append(seq)
+                ids.append(e.int64(0))
+                digests.append(PostgresLedger.hex(previous))
+            }
+            // Through the owner's function: a clerk has no INSERT on the chain, and links only its own entries.
+            try exec(
+                "SELECT celedger_link($1::bigint[], $2::bigint[], $3::text[])",
+                [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
+            if entries.count < PostgresLedger.chainSlice { break }
         }
-        // Through the owner's function: a clerk has no INSERT on the chain, and links only its own entries.
-        try exec(
-            "SELECT celedger_link($1::bigint[], $2::bigint[], $3::text[])",
-            [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
+        // (The cursor closes with the transaction: no round trip for it.)
     }
+
+    /// History entries linked per round trip when a transaction wrote many.
+    static let chainSlice = 20_000
 
     /// SHA-256 over the link before, the tag, and each field as a netstring (`~` for a missing value).
     static func link(

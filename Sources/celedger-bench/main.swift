@@ -9,6 +9,7 @@
 //   celedger-bench tui          --db L [--year Y] [--rounds N] [--samples FILE] [common options]
 //   celedger-bench first-screen --db L [--year Y] [common options]    exits right after the first draw
 //   celedger-bench noop                                                 exits at once (process floor)
+//   celedger-bench clerk        --db URI --clerk K [--saves N] …        one scripted clerk writing (Clerk.swift)
 //   common: [--data DIR] [--lang zh|en] [--width 120] [--height 40] [--curses] [--dump] [--out FILE]
 //
 // Output, one fact per line, `name value` or `key KIND n=… p50=… p99=… max=… mean=…` (milliseconds).
@@ -52,6 +53,12 @@ struct Options {
     var dump = false
     var out: String?
     var samples: String?
+    // clerk
+    var clerk: Int?
+    var saves = 200
+    var personsMax = 1000
+    var ready: String?
+    var go: String?
 }
 
 func parseOptions() -> Options {
@@ -85,10 +92,15 @@ func parseOptions() -> Options {
         case "--dump": o.dump = true
         case "--out": o.out = value(a)
         case "--samples": o.samples = value(a)
+        case "--clerk": o.clerk = int(a)
+        case "--saves": o.saves = int(a)
+        case "--persons-max": o.personsMax = int(a)
+        case "--ready": o.ready = value(a)
+        case "--go": o.go = value(a)
         default: fail("unknown option \(a)")
         }
     }
-    guard ["tui", "first-screen", "noop"].contains(o.mode) else { fail("unknown mode \(o.mode)") }
+    guard ["tui", "first-screen", "noop", "clerk"].contains(o.mode) else { fail("unknown mode \(o.mode)") }
     return o
 }
 
@@ -264,7 +276,8 @@ let ledger: any LedgerWriter
 do {
     if onServer {
         ledger = try PostgresLedger.open(
-            uri: dbPath, pinyinLoader: try data.pinyinLoader(), rules: try data.ruleSets(), actor: "celedger-bench")
+            uri: dbPath, pinyinLoader: try data.pinyinLoader(), rules: try data.ruleSets(),
+            actor: options.clerk.map { "bench-clerk-\($0)" } ?? "celedger-bench")
     } else {
         ledger = try data.openLedger(path: dbPath, access: .readWrite, actor: "celedger-bench")
     }
@@ -272,6 +285,11 @@ do {
     fail("cannot open \(PostgresURI.masked(dbPath)): \(error.message.en)")
 }
 let opened = nowNanoseconds()
+if options.mode == "clerk" {
+    for line in runClerk(options, ledger: ledger) { emit(line) }
+    flushOutput()
+    exit(0)
+}
 let now = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
 let today = Day(year: now.year!, month: now.month!, day: now.day!)!
 
