@@ -212,21 +212,25 @@ final class PGConnection {
             throw PGFailure(
                 sqlState: isOK ? "XX000" : "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
         }
-        var buffer = ""
+        // The rows as COPY's text format, straight into bytes: no String per field or row.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 17)
         func flush() {
             guard !buffer.isEmpty else { return }
-            let bytes = Array(buffer.utf8)
-            bytes.withUnsafeBufferPointer { b in
-                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    _ = PQputCopyData(conn, $0, Int32(bytes.count))
+            buffer.withUnsafeBufferPointer { b in
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                    _ = PQputCopyData(conn, $0, Int32(b.count))
                 }
             }
             buffer.removeAll(keepingCapacity: true)
         }
         for row in rows {
-            buffer += row.map { v in v.map(PGConnection.copyEscaped) ?? "\\N" }.joined(separator: "\t")
-            buffer += "\n"
-            if buffer.utf8.count >= 1 << 16 { flush() }
+            for (i, v) in row.enumerated() {
+                if i > 0 { buffer.append(0x09) }
+                if let v { PGConnection.appendCopyEscaped(v, to: &buffer) } else { buffer.append(contentsOf: [0x5C, 0x4E]) }
+            }
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 { flush() }
         }
         flush()
         _ = PQputCopyEnd(conn, nil)
@@ -246,20 +250,34 @@ final class PGConnection {
         return taken
     }
 
-    /// COPY's text format: backslash, tab, line feed and carriage return escaped.
+    /// COPY's text format: backslash, tab, line feed and carriage return escaped. By bytes, not Characters:
+    /// a CR LF pair is one Character, which no comparison with "\r" or "\n" matches.
     static func copyEscaped(_ s: String) -> String {
-        guard s.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return s }
-        var out = ""
-        for c in s {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.append(c)
+        var out: [UInt8] = []
+        appendCopyEscaped(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendCopyEscaped(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            var plain = u.startIndex
+            for i in u.indices {
+                let escaped: UInt8
+                switch u[i] {
+                case 0x5C: escaped = 0x5C
+                case 0x09: escaped = 0x74
+                case 0x0A: escaped = 0x6E
+                case 0x0D: escaped = 0x72
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: u[plain..<i]))
+                out.append(0x5C)
+                out.append(escaped)
+                plain = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[plain..<u.endIndex]))
         }
-        return out
     }
 }
 

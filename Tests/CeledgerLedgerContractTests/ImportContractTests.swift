@@ -56,6 +56,30 @@ import Testing
         #expect(try ledger.person(rowID: aRow.rowID)?.person.department == "内科")
     }
 
+    @Test(
+        "a note with a line break (CR LF or LF), a tab and a backslash arrives as written, the same on both backends",
+        arguments: Backend.allCases)
+    func notesWithLineBreaksAndTabsArriveAsWritten(_ backend: Backend) throws {
+        guard let l = try backend.make() else { return }
+        let a = person("钱一", "36010219800101041")
+        let pa = try l.addPerson(a)
+        let notes = ["第一行\r\n第二行", "甲\n乙", "制表\t之后", "反斜\\杠", "引号\"在内"]
+        let csv =
+            "id_number,mode,category,title,start_date,end_date,claimed_hours,note\r\n"
+            + notes.enumerated().map { i, note in
+                "\(a.id.value),training,professional,活动\(i),2024-03-0\(i + 1),2024-03-0\(i + 1),4,\"\(note.replacingOccurrences(of: "\"", with: "\"\""))\"\r\n"
+            }.joined()
+        let report: ImportReport
+        if let s = l as? SQLiteLedger {
+            report = try s.importRows(.record, from: CSVReader(text: csv), options: ImportOptions())
+        } else {
+            report = try (l as! PostgresLedger).importRecords(from: CSVReader(text: csv), options: ImportOptions())
+        }
+        #expect(report.committed && report.inserted == notes.count, "\(report.errors)")
+        let stored = try l.records(personRowID: pa, year: 2024).sorted { $0.record.title < $1.record.title }
+        #expect(stored.map(\.record.note) == notes)
+    }
+
     @Test("four clerks importing overlapping rosters at once on a server: every person once, nothing lost")
     func fourClerksImportingAtOnceLoseNothing() throws {
         guard let uri = try Backend.newDatabase() else { return }
