@@ -63,11 +63,11 @@ extension PostgresLedger {
                 """, [now])
             let written = try exec(
                 """
-                INSERT INTO record (\(PostgresLedger.recordColumns))
+                INSERT INTO record (\(PostgresLedger.recordColumns), entered_by, changed_by)
                 SELECT i.id, mode, category, title, provider, start_date, end_date, year, assessment, score, claimed_tenths,
                     recognized_tenths, recognition, certificate_no, note, recognition_note, reviewed_by, reviewed_at, basis,
-                    quantity, role, suggested_tenths, created_at, created_at
-                FROM staging_record r JOIN staging_ids i ON i.seq = r.person_seq
+                    quantity, role, suggested_tenths, created_at, created_at, me.clerk, me.clerk
+                FROM staging_record r JOIN staging_ids i ON i.seq = r.person_seq CROSS JOIN (SELECT celedger_actor() AS clerk) me
                 -- in the order given: row ids follow it, as in the SQLite ledger
                 ORDER BY r.ord
                 ON CONFLICT ON CONSTRAINT record_activity DO NOTHING
@@ -309,12 +309,14 @@ extension PostgresLedger {
         let rows = try exec(
             """
             WITH written AS (
-                INSERT INTO record (\(PostgresLedger.recordColumns))
+                INSERT INTO record (\(PostgresLedger.recordColumns), entered_by, changed_by)
                 SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
                     claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
                     CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
-                    basis, quantity, role, suggested_tenths, $2, $2
-                FROM staging_import WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
+                    basis, quantity, role, suggested_tenths, $2, $2, me.clerk, me.clerk
+                -- who enters them, asked once (the authors' trigger would ask for every row)
+                FROM staging_import CROSS JOIN (SELECT celedger_actor() AS clerk) me
+                WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
                 ON CONFLICT ON CONSTRAINT record_activity DO NOTHING
                 RETURNING id, person_id, mode, title, start_date, end_date)
             SELECT id, NULL::integer FROM written

@@ -1,0 +1,128 @@
+/// pg8: the history and the summary's marks of an insert or a delete are written once per statement, from
+/// the statement's transition table, instead of once per row (issue 18's import benchmark).
+///
+/// Why: an import is one `INSERT … SELECT` of a million rows, and each row fired PL/pgSQL functions that
+/// each ran their own queries: the history entry (with a look-up of the person's ID number, then of its
+/// unit in the history's own trigger), the session's clerk twice (`celedger_actor()`), the summary's mark.
+/// Every SECURITY DEFINER function also sets its fixed search_path at each call. That was most of the
+/// server's time (at 100,000 rows: 3.1 s of a 6.7 s statement in the history trigger alone). A statement
+/// trigger with `REFERENCING NEW TABLE` writes the same entries by one `INSERT … SELECT` joined to the
+/// persons, in the rows' id order, naming the clerk it asked for once; the promise is unchanged: whoever
+/// inserts or deletes (celedger or psql), the entries are written by the owner's trigger in the same
+/// transaction, and a clerk still has no INSERT on the history.
+///
+/// Updates stay per row: an entry pairs a row's old and new values, and updates come one or a few hundred
+/// at a time (edits, a batch's recognition). The clerk gate and the authors stay BEFORE row triggers (they
+/// change the row being written), now with a `WHEN` that the server evaluates without calling them for the
+/// rows they would leave as they are: a pending record's insert decides nothing, and an insert that names
+/// who entered and last changed it (as the imports do, with the session's clerk) needs no filling. The
+/// history's unit trigger likewise runs only for an entry written without its unit.
+extension PostgresSchema {
+    static let v8 = """
+        CREATE FUNCTION record_history_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE who text;
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+            who := celedger_actor();
+            INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values, unit)
+            SELECT \(now), who, 'insert', 'record', n.id, p.id_number, \(object(recordHistoryColumns, "n")), coalesce(p.unit, '')
+            FROM new_rows n LEFT JOIN person p ON p.id = n.person_id ORDER BY n.id;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION record_history_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE who text;
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
+            who := celedger_actor();
+            INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, unit)
+            SELECT \(now), who, 'delete', 'record', o.id, p.id_number, \(object(recordHistoryColumns, "o")), coalesce(p.unit, '')
+            FROM old_rows o LEFT JOIN person p ON p.id = o.person_id ORDER BY o.id;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION person_history_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE who text;
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+            who := celedger_actor();
+            INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values, unit)
+            SELECT \(now), who, 'insert', 'person', n.id, n.id_number, \(object(personHistoryColumns, "n")), n.unit
+            FROM new_rows n ORDER BY n.id;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION person_history_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE who text;
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
+            who := celedger_actor();
+            INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, unit)
+            SELECT \(now), who, 'delete', 'person', o.id, o.id_number, \(object(personHistoryColumns, "o")), o.unit
+            FROM old_rows o ORDER BY o.id;
+            RETURN NULL;
+        END $$;
+
+        DROP TRIGGER record_history ON record;
+        CREATE TRIGGER record_history AFTER UPDATE ON record FOR EACH ROW EXECUTE FUNCTION record_history();
+        CREATE TRIGGER record_history_inserted AFTER INSERT ON record REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION record_history_inserted();
+        CREATE TRIGGER record_history_deleted AFTER DELETE ON record REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION record_history_deleted();
+        DROP TRIGGER person_history ON person;
+        CREATE TRIGGER person_history AFTER UPDATE ON person FOR EACH ROW EXECUTE FUNCTION person_history();
+        CREATE TRIGGER person_history_inserted AFTER INSERT ON person REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION person_history_inserted();
+        CREATE TRIGGER person_history_deleted AFTER DELETE ON person REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION person_history_deleted();
+
+        -- The summary's marks: each person-year an insert or a delete touched, once.
+        CREATE FUNCTION summary_records_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM new_rows;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION summary_records_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_dirty SELECT DISTINCT person_id, year FROM old_rows;
+            RETURN NULL;
+        END $$;
+        CREATE FUNCTION summary_persons_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO summary_dirty SELECT n.id, y.year FROM new_rows n CROSS JOIN summary_year y;
+            RETURN NULL;
+        END $$;
+        DROP TRIGGER summary_record ON record;
+        CREATE TRIGGER summary_record AFTER UPDATE ON record FOR EACH ROW EXECUTE FUNCTION summary_record();
+        CREATE TRIGGER summary_records_inserted AFTER INSERT ON record REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION summary_records_inserted();
+        CREATE TRIGGER summary_records_deleted AFTER DELETE ON record REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION summary_records_deleted();
+        DROP TRIGGER summary_person ON person;
+        CREATE TRIGGER summary_person AFTER UPDATE ON person FOR EACH ROW EXECUTE FUNCTION summary_person();
+        CREATE TRIGGER summary_persons_inserted AFTER INSERT ON person REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION summary_persons_inserted();
+
+        -- Called only for the rows they would change.
+        DROP TRIGGER record_clerk_gate ON record;
+        CREATE TRIGGER record_clerk_gate BEFORE UPDATE ON record FOR EACH ROW EXECUTE FUNCTION record_clerk_gate();
+        CREATE TRIGGER record_clerk_gate_insert BEFORE INSERT ON record FOR EACH ROW
+            WHEN (NEW.recognition <> 'pending' OR NEW.reviewed_by IS NOT NULL) EXECUTE FUNCTION record_clerk_gate();
+        DROP TRIGGER record_authors ON record;
+        CREATE TRIGGER record_authors BEFORE INSERT ON record FOR EACH ROW
+            WHEN (NEW.entered_by IS NULL OR NEW.changed_by IS NULL) EXECUTE FUNCTION record_authors();
+        DROP TRIGGER history_unit ON history;
+        CREATE TRIGGER history_unit BEFORE INSERT ON history FOR EACH ROW
+            WHEN (NEW.unit IS NULL) EXECUTE FUNCTION history_unit();
+
+        DO $$
+        DECLARE f text;
+        BEGIN
+            FOREACH f IN ARRAY ARRAY[\(setWiseDefinerFunctions.map { "'\($0)'" }.joined(separator: ", "))] LOOP
+                EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', f, current_schema());
+            END LOOP;
+        END $$;
+        """
+
+    /// pg8's SECURITY DEFINER functions, for their fixed search_path as pg6's.
+    static let setWiseDefinerFunctions = [
+        "record_history_inserted()", "record_history_deleted()", "person_history_inserted()", "person_history_deleted()",
+    ]
+}
