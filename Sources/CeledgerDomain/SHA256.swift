@@ -26,61 +26,83 @@ public enum SHA256 {
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
     public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var message = Array(bytes)
-        let bitLength = UInt64(message.count) * 8
-        message.append(0x80)
-        message.append(contentsOf: repeatElement(0, count: (120 - message.count % 64) % 64))
-        for i in (0..<8).reversed() { message.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        // Through raw buffers: the chain hashes every history row an import writes, and checked array
-        // accesses in the inner loop are most of a debug build's time.
+        if let d = bytes.withContiguousStorageIfAvailable({ digest(of: $0) }) { return d }
+        return Array(bytes).withUnsafeBufferPointer { digest(of: $0) }
+    }
+
+    /// The whole blocks straight from the input, then the last one or two with the padding and length:
+    /// the message is never copied (the chain hashes every history entry an import writes).
+    private static func digest(of m: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+        defer { w.deallocate() }
+        let whole = m.count / 64 * 64
         k.withUnsafeBufferPointer { k in
-            message.withUnsafeBufferPointer { m in
-                h.withUnsafeMutableBufferPointer { h in
-                    let w = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
-                    defer { w.deallocate() }
-                    var chunk = 0
-                    while chunk < m.count {
-                        for i in 0..<16 {
-                            let j = chunk &+ i &* 4
-                            w[i] = UInt32(m[j]) << 24 | UInt32(m[j &+ 1]) << 16 | UInt32(m[j &+ 2]) << 8 | UInt32(m[j &+ 3])
-                        }
-                        for i in 16..<64 {
-                            let s0 = rotr(w[i &- 15], 7) ^ rotr(w[i &- 15], 18) ^ (w[i &- 15] >> 3)
-                            let s1 = rotr(w[i &- 2], 17) ^ rotr(w[i &- 2], 19) ^ (w[i &- 2] >> 10)
-                            w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
-                        }
-                        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-                        for i in 0..<64 {
-                            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                            let ch = (e & f) ^ (~e & g)
-                            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                            let maj = (a & b) ^ (a & c) ^ (b & c)
-                            let t2 = s0 &+ maj
-                            hh = g
-                            g = f
-                            f = e
-                            e = d &+ t1
-                            d = c
-                            c = b
-                            b = a
-                            a = t1 &+ t2
-                        }
-                        h[0] = h[0] &+ a
-                        h[1] = h[1] &+ b
-                        h[2] = h[2] &+ c
-                        h[3] = h[3] &+ d
-                        h[4] = h[4] &+ e
-                        h[5] = h[5] &+ f
-                        h[6] = h[6] &+ g
-                        h[7] = h[7] &+ hh
-                        chunk &+= 64
-                    }
+            if let base = m.baseAddress {
+                var chunk = 0
+                while chunk < whole {
+                    compress(base + chunk, &h, w, k)
+                    chunk &+= 64
                 }
             }
+            // The tail, 0x80, zeros and the length in bits: one block, or two when the tail leaves less than
+            // nine bytes.
+            var tail = [UInt8](repeating: 0, count: 128)
+            let rest = m.count - whole
+            for i in 0..<rest { tail[i] = m[whole + i] }
+            tail[rest] = 0x80
+            let blocks = rest + 9 <= 64 ? 1 : 2
+            let bitLength = UInt64(m.count) &* 8
+            for i in 0..<8 { tail[blocks * 64 - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8)) }
+            tail.withUnsafeBufferPointer { t in
+                for b in 0..<blocks { compress(t.baseAddress! + b * 64, &h, w, k) }
+            }
         }
-        return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - UInt32($0) * 8)) } }
+        var out = [UInt8](repeating: 0, count: 32)
+        for (i, v) in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].enumerated() {
+            out[i * 4] = UInt8(truncatingIfNeeded: v >> 24)
+            out[i * 4 + 1] = UInt8(truncatingIfNeeded: v >> 16)
+            out[i * 4 + 2] = UInt8(truncatingIfNeeded: v >> 8)
+            out[i * 4 + 3] = UInt8(truncatingIfNeeded: v)
+        }
+        return out
+    }
+
+    /// One 64-byte block into the state. Through raw pointers: checked array accesses in the inner loop are
+    /// most of a debug build's time.
+    @inline(__always)
+    private static func compress(
+        _ m: UnsafePointer<UInt8>, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+        _ w: UnsafeMutablePointer<UInt32>, _ k: UnsafeBufferPointer<UInt32>
+    ) {
+        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+        for i in 0..<16 {
+            let j = i &* 4
+            w[i] = UInt32(m[j]) << 24 | UInt32(m[j &+ 1]) << 16 | UInt32(m[j &+ 2]) << 8 | UInt32(m[j &+ 3])
+        }
+        for i in 16..<64 {
+            let s0 = rotr(w[i &- 15], 7) ^ rotr(w[i &- 15], 18) ^ (w[i &- 15] >> 3)
+            let s1 = rotr(w[i &- 2], 17) ^ rotr(w[i &- 2], 19) ^ (w[i &- 2] >> 10)
+            w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, hh) = h
+        for i in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            hh = g
+            g = f
+            f = e
+            e = d &+ t1
+            d = c
+            c = b
+            b = a
+            a = t1 &+ t2
+        }
+        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
     }
 }

@@ -260,18 +260,27 @@ extension PostgresLedger {
                 bytes.append(UInt8(ascii: "~"))
                 continue
             }
-            let utf8 = Array(field.utf8)
-            bytes.append(contentsOf: String(utf8.count).utf8)
-            bytes.append(UInt8(ascii: ":"))
-            bytes.append(contentsOf: utf8)
-            bytes.append(UInt8(ascii: ","))
+            var text = field
+            text.withUTF8 { utf8 in
+                bytes.append(contentsOf: String(utf8.count).utf8)
+                bytes.append(UInt8(ascii: ":"))
+                bytes.append(contentsOf: utf8)
+                bytes.append(UInt8(ascii: ","))
+            }
         }
         return SHA256.digest(bytes)
     }
 
     /// Bytes as lower-case hexadecimal (SHA256.hex would hash them first).
     static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func bytes(hex: String) -> [UInt8] {

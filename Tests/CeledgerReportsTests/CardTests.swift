@@ -20,6 +20,25 @@ struct SHA256Tests {
             SHA256.hex(String(repeating: "继续教育学时证明 JX-2024-000123 ", count: 40))
                 == "b8a6f410b435b63102dc7773de79d64b8d4f02c3ed1acf8959e706296c734573")
     }
+
+    @Test("every length around a block's end pads right (one block or two), from an array or any collection")
+    func blockEnds() {
+        // sha256sum of that many "a"s.
+        let expected = [
+            55: "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318",
+            56: "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a",
+            63: "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34",
+            64: "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb",
+            65: "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0",
+            119: "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb",
+            120: "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c",
+            128: "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e",
+        ]
+        for (n, hex) in expected {
+            #expect(SHA256.hex([UInt8](repeating: 0x61, count: n)) == hex, "length \(n)")
+            #expect(SHA256.hex(repeatElement(UInt8(0x61), count: n)) == hex, "length \(n), not contiguous")
+        }
+    }
 }
 
 @Suite("Record card")
