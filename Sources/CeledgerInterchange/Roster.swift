@@ -48,6 +48,8 @@ public final class RosterSource: RowSource {
     static let maxHeaderColumns = 1000
     /// Cells that make a row a total: 合计, 总计, 小计 and their spellings.
     public static let totalWords = ["合计", "总计", "小计", "共计", "累计", "总数", "total", "subtotal", "sum"]
+    /// The first scalar of each total word (ASCII in lower case).
+    static let totalInitials = Set(totalWords.compactMap { $0.unicodeScalars.first?.value })
 
     let source: any RowSource
     let kind: RowKind
@@ -188,6 +190,15 @@ public final class RosterSource: RowSource {
             // A total label is a few characters; a long cell (a name, a hostile megabyte) is none, and is not
             // copied to find out.
             guard cell.utf8.count <= Self.longestTotalCell else { continue }
+            // Most cells start with a visible ASCII character or an ideograph (no space to skip, nothing that
+            // combines with it) that begins no total word: an ID number, a name, a date. Decided on the
+            // first scalar, without forming Characters (which asks Unicode's tables for each one).
+            if let f = cell.unicodeScalars.first,
+                (0x21...0x7E).contains(f.value) || (0x3400...0x9FFF).contains(f.value),
+                !totalInitials.contains((0x41...0x5A).contains(f.value) ? f.value | 0x20 : f.value)
+            {
+                continue
+            }
             let squeezed = cell.trimmedField.filter { !$0.isWhitespace }
             guard !squeezed.isEmpty else { continue }
             let lower = squeezed.lowercased()
