@@ -312,8 +312,9 @@ extension PostgresLedger {
                 INSERT INTO record (\(PostgresLedger.recordColumns), entered_by, changed_by)
                 SELECT person_id, mode, category, title, provider, start_date, end_date, year, assessment, score,
                     claimed_tenths, recognized_tenths, recognition, certificate_no, note, recognition_note,
-                    CASE WHEN recognition <> 'pending' THEN $1 END, CASE WHEN recognition <> 'pending' THEN $2 END,
-                    basis, quantity, role, suggested_tenths, $2, $2, me.clerk, me.clerk
+                    CASE WHEN recognition <> 'pending' THEN current_setting('celedger.actor') END,
+                    CASE WHEN recognition <> 'pending' THEN $1 END,
+                    basis, quantity, role, suggested_tenths, $1, $1, me.clerk, me.clerk
                 -- who enters them, asked once (the authors' trigger would ask for every row)
                 FROM staging_import CROSS JOIN (SELECT celedger_actor() AS clerk) me
                 WHERE person_id IS NOT NULL AND NOT duplicate ORDER BY line
@@ -323,7 +324,7 @@ extension PostgresLedger {
             UNION ALL
             SELECT NULL::bigint, s.line FROM staging_import s WHERE s.person_id IS NOT NULL AND NOT s.duplicate
                 AND NOT EXISTS (SELECT 1 FROM written t WHERE t.person_id = s.person_id AND \(PostgresLedger.sameActivity))
-            """, [actor, now]
+            """, [now]
         ).rows
         var added: [Int64] = [], skipped: [Int] = []
         for r in rows {

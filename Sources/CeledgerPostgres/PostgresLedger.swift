@@ -152,7 +152,11 @@ public final class PostgresLedger: @unchecked Sendable {
                 try reconnectIfNeeded()
                 try connection.exec("BEGIN")
                 do {
-                    try connection.exec("SELECT set_config('celedger.actor', $1, true)", [actor])
+                    // The session's clerk when the login role is one (what the server names in the history
+                    // anyway), so that a row naming the actor as its reviewer is in the clerk's own name.
+                    try connection.exec(
+                        "SELECT set_config('celedger.actor', coalesce((SELECT name FROM celedger_session_clerk()), $1), true)",
+                        [actor])
                     let value = try body()
                     if let keep, !keep(value) {
                         try connection.exec("ROLLBACK")

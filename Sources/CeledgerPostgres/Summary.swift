@@ -205,26 +205,19 @@ extension PostgresLedger {
     static let chainTag = Array("celedger-history-pg-v1".utf8)
 
     func extendChain() throws(PGFailure) {
-        guard try exec("SELECT EXISTS (SELECT 1 FROM celedger_tx_history())").first?[0] == "t" else { return }
+        let slice = "SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values, CASE WHEN action = 'insert' THEN new_values END FROM celedger_tx_history_after($1, \(PostgresLedger.chainSlice))"
+        var entries = try exec(slice, ["0"]).rows
+        guard !entries.isEmpty else { return }
         try exec("SELECT pg_advisory_xact_lock($1)", [String(PostgresSchema.chainLock)])
         let head = try exec("SELECT seq, encode(digest, 'hex') FROM history_chain ORDER BY seq DESC LIMIT 1").first
         var seq = head?.int64(0) ?? 0
         var previous = head.map { PostgresLedger.bytes(hex: $0.text(1)) } ?? [UInt8](repeating: 0, count: 32)
         // This transaction's own entries, read past the history's row-level security (the chain must not
-        // depend on what a unit's clerk sees), through a cursor, a slice at a time: an import of a million
-        // rows writes a million entries, which read in one result (with their values) and sent back as one
-        // array would take gigabytes.
-        try exec(
-            """
-            DECLARE chain_entries NO SCROLL CURSOR FOR
-            SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values,
-                   CASE WHEN action = 'insert' THEN new_values END
-            FROM celedger_tx_history() ORDER BY id
-            """)
+        // depend on what a unit's clerk sees), a slice at a time: an import of a million rows writes a
+        // million entries, which read in one result (with their values) and sent back as one array would
+        // take gigabytes.
         var buffer: [UInt8] = []
-        while true {
-            let entries = try exec("FETCH \(PostgresLedger.chainSlice) FROM chain_entries").rows
-            if entries.isEmpty { break }
+        while !entries.isEmpty {
             var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
             seqs.reserveCapacity(entries.count)
             ids.reserveCapacity(entries.count)
@@ -241,8 +234,8 @@ extension PostgresLedger {
                 "SELECT celedger_link($1::bigint[], $2::bigint[], $3::text[])",
                 [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
             if entries.count < PostgresLedger.chainSlice { break }
+            entries = try exec(slice, [String(ids.last!)]).rows
         }
-        // (The cursor closes with the transaction: no round trip for it.)
     }
 
     /// History entries linked per round trip when a transaction wrote many.

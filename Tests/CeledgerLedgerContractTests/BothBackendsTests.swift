@@ -110,6 +110,42 @@ import Testing
         #expect(try l.verifyChain() == false)
     }
 
+    @Test("one statement inserting or deleting many rows from psql writes an entry per row, in id order, under its actor, and the totals follow")
+    func aStatementOfManyRowsWritesAnEntryPerRow() throws {
+        guard let uri = try Backend.newDatabase() else { return }
+        let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "审核员")
+        var p = person("陈五", "36010219800101014")
+        p.unit = "一院"
+        let pid = try l.addPerson(p)
+        let raw = try psql(uri)
+        try raw.exec("SET celedger.actor = 'psql 用户'")
+        try raw.exec(
+            """
+            INSERT INTO record (person_id, mode, category, title, start_date, end_date, year, assessment, claimed_tenths,
+                recognized_tenths, recognition, reviewed_by, reviewed_at, role, created_at, updated_at)
+            SELECT \(pid), 'training', 'professional', '课' || g, '2024-03-' || lpad(g::text, 2, '0'), '2024-03-' || lpad(g::text, 2, '0'),
+                2024, 'passed', 80, 80, 'recognized', 'psql 用户', '2024-04-01', 'participant', '2024-04-01', '2024-04-01'
+            FROM generate_series(1, 3) g
+            """)
+        var h = try l.history(idNumber: p.id.value)
+        let inserts = h.filter { $0.entity == .record && $0.action == .insert }
+        #expect(inserts.count == 3 && inserts.allSatisfy { $0.actor == "psql 用户" })
+        #expect(inserts.map { $0.new["title"] ?? "" } == ["课1", "课2", "课3"], "in the rows' order")
+        #expect(try raw.exec("SELECT count(*) FROM history WHERE entity = 'record' AND unit = '一院'").first?.int(0) == 3)
+        #expect(try l.records(personRowID: pid, year: 2024).allSatisfy { $0.enteredBy == "psql 用户" && $0.changedBy == "psql 用户" })
+        // Settled by the ledger's next write (psql does not run the domain): 24 hours, all professional.
+        _ = try l.addRecord(record(p, title: "另一课", recognition: .pending), personRowID: pid, reviewer: "审核员")
+        #expect(try l.yearResult(personRowID: pid, year: 2024).result.totals.professionalHours == Hours(whole: 24))
+        try raw.exec("UPDATE record SET recognition = 'pending', version = version + 1 WHERE person_id = \(pid) AND recognition = 'recognized'")
+        try raw.exec("DELETE FROM record WHERE person_id = \(pid)")
+        h = try l.history(idNumber: p.id.value)
+        let deletes = h.filter { $0.entity == .record && $0.action == .delete }
+        #expect(deletes.count == 4 && deletes.allSatisfy { $0.actor == "psql 用户" })
+        #expect(deletes.map(\.entityID) == deletes.map(\.entityID).sorted())
+        _ = try l.addRecord(record(p, title: "最后一课", recognition: .pending), personRowID: pid, reviewer: "审核员")
+        #expect(try l.yearResult(personRowID: pid, year: 2024).result.totals.professionalHours == Hours(whole: 0))
+    }
+
     @Test func rawSQLCannotDeleteOrAlterProofAndItsEntriesAreChained() throws {
         guard let uri = try Backend.newDatabase() else { return }
         let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "审核员")

@@ -225,6 +225,17 @@ struct ServerClerkTests {
             }
                 == .roleForbids(name: "李录入", role: .recorder, action: .decide))
         #expect(try f.owner.records(personRowID: f.a1Row, year: 2024).allSatisfy { $0.record.recognition == .pending })
+        // Nor with an INSERT in psql, one row or many, whatever it says its actor is.
+        try psql.exec("SET celedger.actor = '赵审核'")
+        let insert = """
+            INSERT INTO record (person_id, mode, category, title, start_date, end_date, year, assessment, claimed_tenths,
+                recognized_tenths, recognition, reviewed_by, reviewed_at, role, created_at, updated_at)
+            SELECT $1, 'training', 'professional', '插入' || g, '2024-05-0' || g, '2024-05-0' || g, 2024, 'passed', 80, 80,
+                CASE WHEN g = 2 THEN 'recognized' ELSE 'pending' END, NULL, NULL, 'participant', '2024-05-01', '2024-05-01'
+            FROM generate_series(1, 3) g
+            """
+        #expect(failureState { try psql.exec(insert, [String(f.a1Row)]) } == PostgresSchema.roleState)
+        #expect(try f.owner.records(personRowID: f.a1Row, year: 2024).allSatisfy { $0.record.recognition == .pending })
     }
 
     @Test("nobody recognises their own entry: the database refuses it also from psql, and names the decider")
@@ -244,6 +255,25 @@ struct ServerClerkTests {
                 """, [String(own)])
         }
         #expect(state == PostgresSchema.ownEntryState)
+        // Nor inserted recognised by oneself in psql; and a decision inserted in another's name is refused even
+        // when the session claims that name as its actor, or written in the reviewer's own name otherwise.
+        let insert = """
+            INSERT INTO record (person_id, mode, category, title, start_date, end_date, year, assessment, claimed_tenths,
+                recognized_tenths, recognition, reviewed_by, reviewed_at, role, created_at, updated_at, entered_by)
+            VALUES ($1, 'training', 'professional', $2, '2024-06-01', '2024-06-01', 2024, 'passed', 80, 80, 'rejected',
+                $3, '2024-06-02', 'participant', '2024-06-02', '2024-06-02', $4)
+            """
+        #expect(
+            failureState {
+                try psql.exec(
+                    insert.replacingOccurrences(of: "'rejected'", with: "'recognized'"),
+                    [String(a2Row), "自己插入的", "赵审核", "赵审核"])
+            } == PostgresSchema.ownEntryState)
+        try psql.exec("SET celedger.actor = '孙审核'")
+        #expect(failureState { try psql.exec(insert, [String(a2Row), "冒名插入", "孙审核", "别人"]) } == "42501")
+        try psql.exec(insert, [String(a2Row), "改名插入", "别人", "别人"])
+        let renamed = try #require(try f.owner.records(personRowID: a2Row, year: 2024).first { $0.record.title == "改名插入" })
+        #expect(renamed.reviewedBy == "赵审核")
         // Another reviewer's record: recognised, in the reviewer's own name, not the one the caller gave.
         let done = try reviewer.decideRecognition(
             rowIDs: [f.recordA], to: .recognized, reason: "", reviewer: "冒名者", expected: [:])
