@@ -7,7 +7,8 @@
 /// Every SECURITY DEFINER function also sets its fixed search_path at each call. That was most of the
 /// server's time (at 100,000 rows: 3.1 s of a 6.7 s statement in the history trigger alone). A statement
 /// trigger with `REFERENCING NEW TABLE` writes the same entries by one `INSERT … SELECT` joined to the
-/// persons, in the rows' id order, naming the clerk it asked for once; the promise is unchanged: whoever
+/// persons, in the rows' id order, naming the clerk it asked for once, at one moment (as SQLite's
+/// statement gives its rows one 'now'); the promise is unchanged: whoever
 /// inserts or deletes (celedger or psql), the entries are written by the owner's trigger in the same
 /// transaction, and a clerk still has no INSERT on the history.
 ///
@@ -20,42 +21,46 @@
 extension PostgresSchema {
     static let v8 = """
         CREATE FUNCTION record_history_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text;
+        DECLARE who text; stamp text;
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
             who := celedger_actor();
+            stamp := \(now);
             INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values, unit)
-            SELECT \(now), who, 'insert', 'record', n.id, p.id_number, \(object(recordHistoryColumns, "n")), coalesce(p.unit, '')
+            SELECT stamp, who, 'insert', 'record', n.id, p.id_number, \(object(recordHistoryColumns, "n")), coalesce(p.unit, '')
             FROM new_rows n LEFT JOIN person p ON p.id = n.person_id ORDER BY n.id;
             RETURN NULL;
         END $$;
         CREATE FUNCTION record_history_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text;
+        DECLARE who text; stamp text;
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
             who := celedger_actor();
+            stamp := \(now);
             INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, unit)
-            SELECT \(now), who, 'delete', 'record', o.id, p.id_number, \(object(recordHistoryColumns, "o")), coalesce(p.unit, '')
+            SELECT stamp, who, 'delete', 'record', o.id, p.id_number, \(object(recordHistoryColumns, "o")), coalesce(p.unit, '')
             FROM old_rows o LEFT JOIN person p ON p.id = o.person_id ORDER BY o.id;
             RETURN NULL;
         END $$;
         CREATE FUNCTION person_history_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text;
+        DECLARE who text; stamp text;
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
             who := celedger_actor();
+            stamp := \(now);
             INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values, unit)
-            SELECT \(now), who, 'insert', 'person', n.id, n.id_number, \(object(personHistoryColumns, "n")), n.unit
+            SELECT stamp, who, 'insert', 'person', n.id, n.id_number, \(object(personHistoryColumns, "n")), n.unit
             FROM new_rows n ORDER BY n.id;
             RETURN NULL;
         END $$;
         CREATE FUNCTION person_history_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text;
+        DECLARE who text; stamp text;
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
             who := celedger_actor();
+            stamp := \(now);
             INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, unit)
-            SELECT \(now), who, 'delete', 'person', o.id, o.id_number, \(object(personHistoryColumns, "o")), o.unit
+            SELECT stamp, who, 'delete', 'person', o.id, o.id_number, \(object(personHistoryColumns, "o")), o.unit
             FROM old_rows o ORDER BY o.id;
             RETURN NULL;
         END $$;
@@ -145,7 +150,10 @@ extension PostgresSchema {
 
         -- The hash chain's extension reads this transaction's entries a slice at a time by the index on
         -- (tx, id), instead of pg6's set-returning function, which the server materialises whole (and for an
-        -- import of a million rows sorts on disk) even to ask whether there is any.
+        -- import of a million rows sorts on disk) even to ask whether there is any. pg1's index on tx alone
+        -- goes: it serves nothing (tx, id) does not, and within the importing transaction the planner, whose
+        -- statistics know none of the new entries, took it and sorted all of them for each slice.
+        DROP INDEX history_tx;
         CREATE FUNCTION celedger_tx_history_after(after bigint, n integer) RETURNS SETOF history LANGUAGE sql STABLE
             SECURITY DEFINER AS $$
             SELECT * FROM history WHERE tx = txid_current() AND id > after ORDER BY id LIMIT n
