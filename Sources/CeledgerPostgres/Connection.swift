@@ -70,6 +70,22 @@ struct PGFailure: Error {
 }
 
 /// The rows of one statement, every value as libpq's text (nil for NULL).
+/// A result's cells as the server sent them (text), valid only inside `PGConnection.withResult`.
+struct PGCells {
+    let result: OpaquePointer
+    var count: Int { Int(PQntuples(result)) }
+    /// The cell's bytes; nil for NULL.
+    func bytes(_ row: Int, _ column: Int) -> UnsafeBufferPointer<UInt8>? {
+        let r = Int32(row), c = Int32(column)
+        guard PQgetisnull(result, r, c) == 0, let v = PQgetvalue(result, r, c) else { return nil }
+        return UnsafeBufferPointer(
+            start: UnsafeRawPointer(v).assumingMemoryBound(to: UInt8.self), count: Int(PQgetlength(result, r, c)))
+    }
+    func int64(_ row: Int, _ column: Int) -> Int64 {
+        PQgetvalue(result, Int32(row), Int32(column)).map { strtoll($0, nil, 10) } ?? 0
+    }
+}
+
 struct PGRows {
     let columns: [String]
     let rows: [[String?]]
@@ -147,6 +163,31 @@ final class PGConnection {
     /// Runs one statement (or, without parameters, several separated by semicolons).
     @discardableResult
     func exec(_ sql: String, _ params: [String?] = []) throws(PGFailure) -> PGRows {
+        try withResult(sql, params) { result in
+            let nColumns = PQnfields(result), nRows = PQntuples(result)
+            let columns = (0..<nColumns).map { String(cString: PQfname(result, $0)) }
+            var rows: [[String?]] = []
+            rows.reserveCapacity(Int(nRows))
+            for r in 0..<nRows {
+                var row: [String?] = []
+                row.reserveCapacity(Int(nColumns))
+                for c in 0..<nColumns {
+                    row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+                }
+                rows.append(row)
+            }
+            let changed = Int(String(cString: PQcmdTuples(result))) ?? 0
+            return PGRows(columns: columns, rows: rows, changed: changed)
+        }
+    }
+
+    /// Runs one statement and hands `body` its result as the server sent it (`PGCells`), without a String
+    /// for each cell: for the few readers of many rows (the hash chain reads every entry an import wrote).
+    func withResult<T>(_ sql: String, _ params: [String?] = [], _ body: (PGCells) -> T) throws(PGFailure) -> T {
+        try withResult(sql, params) { (result: OpaquePointer) in body(PGCells(result: result)) }
+    }
+
+    private func withResult<T>(_ sql: String, _ params: [String?], _ body: (OpaquePointer) -> T) throws(PGFailure) -> T {
         statements += 1
         let result: OpaquePointer?
         if params.isEmpty {
@@ -175,20 +216,7 @@ final class PGConnection {
                 constraint: field(Int32(UInt8(ascii: "n"))),
                 serverMessage: String(cString: PQresultErrorMessage(result)))
         }
-        let nColumns = PQnfields(result), nRows = PQntuples(result)
-        let columns = (0..<nColumns).map { String(cString: PQfname(result, $0)) }
-        var rows: [[String?]] = []
-        rows.reserveCapacity(Int(nRows))
-        for r in 0..<nRows {
-            var row: [String?] = []
-            row.reserveCapacity(Int(nColumns))
-            for c in 0..<nColumns {
-                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
-            }
-            rows.append(row)
-        }
-        let changed = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return PGRows(columns: columns, rows: rows, changed: changed)
+        return body(result)
     }
 
     /// Whether the connection still stands (a server restart breaks it).

@@ -205,9 +205,7 @@ extension PostgresLedger {
     static let chainTag = Array("celedger-history-pg-v1".utf8)
 
     func extendChain() throws(PGFailure) {
-        let slice = "SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values, CASE WHEN action = 'insert' THEN new_values END FROM celedger_tx_history_after($1, \(PostgresLedger.chainSlice))"
-        var entries = try exec(slice, ["0"]).rows
-        guard !entries.isEmpty else { return }
+        guard try exec("SELECT EXISTS (SELECT 1 FROM celedger_tx_history_after(0, 1))").first?[0] == "t" else { return }
         try exec("SELECT pg_advisory_xact_lock($1)", [String(PostgresSchema.chainLock)])
         let head = try exec("SELECT seq, encode(digest, 'hex') FROM history_chain ORDER BY seq DESC LIMIT 1").first
         var seq = head?.int64(0) ?? 0
@@ -215,26 +213,35 @@ extension PostgresLedger {
         // This transaction's own entries, read past the history's row-level security (the chain must not
         // depend on what a unit's clerk sees), a slice at a time: an import of a million rows writes a
         // million entries, which read in one result (with their values) and sent back as one array would
-        // take gigabytes.
+        // take gigabytes. Each slice's cells go from libpq's result straight into the hash.
+        let slice = """
+            SELECT id, at, actor, action, entity, entity_id, id_number, old_values, new_values,
+                   CASE WHEN action = 'insert' THEN new_values END
+            FROM celedger_tx_history_after($1, \(PostgresLedger.chainSlice))
+            """
         var buffer: [UInt8] = []
-        while !entries.isEmpty {
-            var seqs: [Int64] = [], ids: [Int64] = [], digests: [String?] = []
-            seqs.reserveCapacity(entries.count)
-            ids.reserveCapacity(entries.count)
-            digests.reserveCapacity(entries.count)
-            for e in entries {
-                previous = PostgresLedger.link(previous, e, buffer: &buffer)
-                seq += 1
-                seqs.append(seq)
-                ids.append(e.int64(0))
-                digests.append(PostgresLedger.hex(previous))
+        var after: Int64 = 0
+        while true {
+            let (ids, digests) = try connection.withResult(slice, [String(after)]) { cells -> ([Int64], [String?]) in
+                var ids: [Int64] = [], digests: [String?] = []
+                ids.reserveCapacity(cells.count)
+                digests.reserveCapacity(cells.count)
+                for r in 0..<cells.count {
+                    previous = PostgresLedger.link(previous, fields: 10, buffer: &buffer) { i, use in use(cells.bytes(r, i)) }
+                    ids.append(cells.int64(r, 0))
+                    digests.append(PostgresLedger.hex(previous))
+                }
+                return (ids, digests)
             }
+            if ids.isEmpty { break }
+            let seqs = (1...Int64(ids.count)).map { seq + $0 }
+            seq += Int64(ids.count)
             // Through the owner's function: a clerk has no INSERT on the chain, and links only its own entries.
             try exec(
                 "SELECT celedger_link($1::bigint[], $2::bigint[], $3::text[])",
                 [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
-            if entries.count < PostgresLedger.chainSlice { break }
-            entries = try exec(slice, [String(ids.last!)]).rows
+            if ids.count < PostgresLedger.chainSlice { break }
+            after = ids.last!
         }
     }
 
@@ -245,16 +252,24 @@ extension PostgresLedger {
     static func link(
         _ previous: [UInt8], _ fields: [String?], tag: [UInt8] = chainTag, buffer bytes: inout [UInt8]
     ) -> [UInt8] {
+        link(previous, fields: min(fields.count, 10), tag: tag, buffer: &bytes) { i, use in
+            guard var field = fields[i] else { return use(nil) }
+            field.withUTF8 { use($0) }
+        }
+    }
+
+    /// The same over fields handed over as bytes (nil for a missing value): `withField(i, use)` calls `use`
+    /// with field i's bytes.
+    static func link(
+        _ previous: [UInt8], fields count: Int, tag: [UInt8] = chainTag, buffer bytes: inout [UInt8],
+        _ withField: (Int, (UnsafeBufferPointer<UInt8>?) -> Void) -> Void
+    ) -> [UInt8] {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: previous)
         bytes.append(contentsOf: tag)
-        for field in fields.prefix(10) {
-            guard let field else {
-                bytes.append(UInt8(ascii: "~"))
-                continue
-            }
-            var text = field
-            text.withUTF8 { utf8 in
+        for i in 0..<count {
+            withField(i) { utf8 in
+                guard let utf8 else { return bytes.append(UInt8(ascii: "~")) }
                 bytes.append(contentsOf: String(utf8.count).utf8)
                 bytes.append(UInt8(ascii: ":"))
                 bytes.append(contentsOf: utf8)
