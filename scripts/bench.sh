@@ -520,6 +520,34 @@ bench_pg() { # RUNS TUI-ROUNDS
       "${ratio}×" "≤ 3×" "$(verdict "$ratio" 3)" \
       "$runs runs, celedger $(calc "%.1f" "$(minimum "$c" 1)")–$(calc "%.1f" "$(maximum "$c" 1)") s (the server's CPU not in celedger's CPU); $IMPORT_REFUSED demo rows refused as implausible; peak memory $(calc "%.0f MiB" "$(median "$c" 4) / 1024")"
 
+  # (a') what the ledger's promises cost the database at the least, for scale beside the unindexed \copy:
+  # the same records written again by psql into the ledger's own record table (its indexes and foreign key,
+  # no trigger, nothing checked) and a history row each with its values, in one transaction rolled back.
+  say "[pg] import floor: the rows into the ledger's indexed tables and a history row each, by psql (rolled back)"
+  local json
+  json="json_build_object($(for c in mode category title provider start_date end_date assessment score claimed_tenths \
+    recognized_tenths recognition recognition_note reviewed_by certificate_no note basis quantity role suggested_tenths; do
+    printf "'%s', r.%s, " "$c" "$c"; done | sed 's/, $//'))::text"
+  cat >"$WORK/floor.sql" <<SQL
+BEGIN;
+ALTER TABLE record DISABLE TRIGGER USER;
+CREATE TEMP TABLE again ON COMMIT DROP AS SELECT * FROM record;
+DELETE FROM record;
+\\timing on
+INSERT INTO record SELECT * FROM again ORDER BY id;
+INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values, unit)
+SELECT 'now', 'bench-floor', 'insert', 'record', r.id, p.id_number, $json, p.unit
+FROM again r JOIN person p ON p.id = r.person_id ORDER BY r.id;
+\\timing off
+ROLLBACK;
+SQL
+  local floor
+  floor=$("${PSQL[@]}" "$server/bench_ledger" -f "$WORK/floor.sql" | awk '/^Time:/ { s += $2 } END { printf "%.3f", s / 1000 }')
+  row "import floor $label (psql, the same rows into the indexed tables with a history row each)" \
+      "$(calc "%.1f s" "$cw")" "$(calc "%.1f s" "$floor") (psql INSERT … SELECT, no trigger, no check)" \
+      "$(calc "%.1f" "$cw / $floor")×" "—" "" \
+      "the database's own part of the ledger's promises (five indexes and a foreign key on the records, four indexes on the history); the unindexed \\copy above is $(calc "%.1f" "$floor / $bw")× faster than this"
+
   # (b) report: celedger report annual vs psql running the bare GROUP BY over the same rows.
   local sql mine theirs
   sql=$(report_sql "$YEAR")
