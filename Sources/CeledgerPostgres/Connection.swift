@@ -231,6 +231,11 @@ final class PGConnection {
     /// Sends rows to `COPY … FROM STDIN` (text format, tab-separated, `\N` for NULL) and returns how many
     /// the server took.
     func copyIn(_ sql: String, rows: [[String?]]) throws(PGFailure) -> Int {
+        try copyIn(sql, CopyRows(rows))
+    }
+
+    /// Sends rows already in COPY's text format, 64 KiB at a time.
+    func copyIn(_ sql: String, _ rows: CopyRows) throws(PGFailure) -> Int {
         guard let start = PQexec(conn, sql) else {
             throw PGFailure(sqlState: "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
         }
@@ -240,27 +245,17 @@ final class PGConnection {
             throw PGFailure(
                 sqlState: isOK ? "XX000" : "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
         }
-        // The rows as COPY's text format, straight into bytes: no String per field or row.
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 17)
-        func flush() {
-            guard !buffer.isEmpty else { return }
-            buffer.withUnsafeBufferPointer { b in
-                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
-                    _ = PQputCopyData(conn, $0, Int32(b.count))
+        rows.bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            base.withMemoryRebound(to: CChar.self, capacity: b.count) { p in
+                var at = 0
+                while at < b.count {
+                    let n = min(1 << 16, b.count - at)
+                    _ = PQputCopyData(conn, p + at, Int32(n))
+                    at += n
                 }
             }
-            buffer.removeAll(keepingCapacity: true)
         }
-        for row in rows {
-            for (i, v) in row.enumerated() {
-                if i > 0 { buffer.append(0x09) }
-                if let v { PGConnection.appendCopyEscaped(v, to: &buffer) } else { buffer.append(contentsOf: [0x5C, 0x4E]) }
-            }
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 16 { flush() }
-        }
-        flush()
         _ = PQputCopyEnd(conn, nil)
         var taken = 0
         var failure: PGFailure?

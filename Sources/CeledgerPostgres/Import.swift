@@ -100,18 +100,27 @@ extension PostgresLedger {
         let preparer = RowPreparer(
             kind: .record, header: headerRow, map: mapped.fields, rules: rules, today: options.today ?? Day.today())
         var errors: [RowError] = []
+        // Rejected rows are handed on in the file's order once the import is over: a row whose person is not
+        // in the ledger is known only from the server, after the rows the file alone refuses.
+        var rejectedRows: [RejectedRow] = []
         func reject(_ line: Int, _ fields: [String], _ rowErrors: [RowError]) {
             report.badRowCount += 1
             errors.append(contentsOf: rowErrors)
             guard options.skipInvalid else { return }
-            let rejected = RejectedRow(line: line, fields: fields, errors: rowErrors)
-            if let sink = options.rejectedRows { sink(headerRow.fields, rejected) } else { report.rejected.append(rejected) }
+            rejectedRows.append(RejectedRow(line: line, fields: fields, errors: rowErrors))
         }
-        // The rows that parsed, as the staging table's columns; their file rows for a later rejection.
-        var staged: [[String?]] = []
-        var pending: [Int: (fields: [String], masked: String)] = [:]
-        // Rows that arrive decided (recognised or rejected elsewhere): their place in `staged` and line.
-        var decided: [(index: Int, line: Int)] = []
+        func handOnRejected() {
+            for rejected in rejectedRows.sorted(by: { $0.line < $1.line }) {
+                if let sink = options.rejectedRows { sink(headerRow.fields, rejected) } else { report.rejected.append(rejected) }
+            }
+            rejectedRows = []
+        }
+        // The rows that parsed, as the staging table's columns in COPY's format; their file rows (and the ID
+        // number as parsed, last) for a later rejection, in the same order, found by line.
+        var staged = CopyRows()
+        var stagedRows = FieldArena(), stagedLines: [Int] = []
+        // The lines of rows that arrive decided (recognised or rejected elsewhere).
+        var decided: [Int] = []
         // Rows far from the rule's suggestion (`Plausibility`), counted once their person is known to be there.
         var far: [RowError] = []
         let now = PostgresLedger.now()
@@ -132,9 +141,10 @@ extension PostgresLedger {
                             reject(row.line, row.fields, damage)
                             continue
                         }
-                        if record.recognition != .pending { decided.append((staged.count, row.line)) }
+                        if record.recognition != .pending { decided.append(row.line) }
                         staged.append(PostgresLedger.stagedRecord(record, line: row.line, now: now))
-                        pending[row.line] = (row.fields, record.personID.masked)
+                        stagedRows.append(row.fields + [record.personID.value])
+                        stagedLines.append(row.line)
                         if let message = Plausibility.farFromSuggestion(record) {
                             far.append(RowError(line: row.line, column: preparer.column(.recognizedHours), message: message))
                         }
@@ -145,6 +155,7 @@ extension PostgresLedger {
             report.badRowCount += 1
             report.fileIsBroken = true
             report.errors = errors.prefix(ImportReport.keptMessages) + [RowError(error, header: headerRow.fields)]
+            handOnRejected()
             return report
         }
         progress?(reader.bytesRead, reader.totalBytes)
@@ -162,21 +173,16 @@ extension PostgresLedger {
             // reviewer's or an admin's to import (a recorder's file with any is refused whole, naming them),
             // and say in their note that they arrived so, and from where (the server's trigger lets such an
             // insert through for a reviewer: it is not their own recognition).
-            var rows = staged
+            var arrivedFrom: String?
             if let clerk = try gate(.enter), !decided.isEmpty {
                 guard clerk.role.allows(.importDecided) else {
                     throw LedgerError.decidedRowsNeedReviewer(
-                        name: clerk.name, lines: decided.map(\.line),
+                        name: clerk.name, lines: decided,
                         column: preparer.columnName[.recognition] ?? Field.recognition.label(.zh, in: .record))
                 }
-                for (index, _) in decided {
-                    let recognition = Recognition(rawValue: rows[index][13] ?? "") ?? .recognized
-                    let said = PostgresLedger.arrivedDecided(recognition, from: options.source)
-                    let note = rows[index][16] ?? ""
-                    rows[index][16] = note.isEmpty ? said : note + "；" + said
-                }
+                arrivedFrom = options.source ?? "导入文件"
             }
-            try stageRecords(rows)
+            try stageRecords(staged, notingDecidedFrom: arrivedFrom)
             try markStagedDuplicates()
             missing = try exec("SELECT line FROM staging_import WHERE person_id IS NULL ORDER BY line").rows.map { $0.int(0) }
             for row in try exec("SELECT line FROM staging_import WHERE duplicate ORDER BY line").rows {
@@ -222,15 +228,22 @@ extension PostgresLedger {
         }
         _ = outcome
         for line in missing {
-            let p = pending[line]!
+            // Lines are staged in the file's order: found by halving.
+            var lo = 0, hi = stagedLines.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if stagedLines[mid] < line { lo = mid + 1 } else { hi = mid }
+            }
+            var fields = stagedRows.fields(lo)
+            let masked = ResidentID.mask(fields.removeLast())
             reject(
-                line, p.fields,
+                line, fields,
                 [
                     RowError(
                         line: line, column: idColumn,
                         message: Message(
-                            zh: "登记簿中没有此人（\(p.masked)），请先导入人员",
-                            en: "no person with this ID number (\(p.masked)) in the ledger; import persons first"))
+                            zh: "登记簿中没有此人（\(masked)），请先导入人员",
+                            en: "no person with this ID number (\(masked)) in the ledger; import persons first"))
                 ])
         }
         // As on SQLite: counted for every row whose person is in the ledger, duplicates too.
@@ -241,6 +254,7 @@ extension PostgresLedger {
         }
         errors.sort { $0.line < $1.line }
         report.errors = Array(errors.prefix(ImportReport.keptMessages))
+        handOnRejected()
         if !report.committed && !options.dryRun {
             report.inserted = 0
             report.changes = ImportedChange()
@@ -264,7 +278,10 @@ extension PostgresLedger {
     /// Sends `rows` (`stagedRecord`) by COPY into a table of this transaction's own, then makes
     /// `staging_import` of it in one pass with each row's person found by ID number (`person_id` stays NULL
     /// for a person not in the ledger). `markStagedDuplicates` then marks the duplicates.
-    func stageRecords(_ rows: [[String?]]) throws {
+    ///
+    /// Rows that arrive decided and are imported by a reviewer (`notingDecidedFrom`: the file) say so in
+    /// their note, as on SQLite: "导入时即为已认定（来自 FILE）" after any note of their own.
+    func stageRecords(_ rows: CopyRows, notingDecidedFrom source: String? = nil) throws {
         try exec(
             """
             CREATE TEMP TABLE staging_file (line INTEGER, id_number TEXT, mode TEXT, category TEXT, title TEXT,
@@ -272,7 +289,16 @@ extension PostgresLedger {
                 claimed_tenths INTEGER, recognized_tenths INTEGER, recognition TEXT, certificate_no TEXT, note TEXT,
                 recognition_note TEXT, basis TEXT, quantity INTEGER, role TEXT, suggested_tenths INTEGER) ON COMMIT DROP
             """)
-        _ = try connection.copyIn("COPY staging_file FROM STDIN", rows: rows)
+        _ = try connection.copyIn("COPY staging_file FROM STDIN", rows)
+        if let source {
+            try exec(
+                """
+                UPDATE staging_file SET recognition_note = concat_ws('；', nullif(recognition_note, ''),
+                    CASE recognition WHEN 'recognized' THEN $1 ELSE $2 END)
+                WHERE recognition <> 'pending'
+                """,
+                [PostgresLedger.arrivedDecided(.recognized, from: source), PostgresLedger.arrivedDecided(.rejected, from: source)])
+        }
         // A temporary table is never analysed by autovacuum: without this the planner guesses its size.
         try exec("ANALYZE staging_file")
         try exec(

@@ -264,14 +264,14 @@ extension PostgresLedger {
             return report
         }
         progress?(reader.bytesRead, reader.totalBytes)
-        let staged = lines.compactMap { l in l.participant.record.map { PostgresLedger.stagedRecord($0, line: l.line, now: now) }
-        }
+        let staged = CopyRows(
+            lines.compactMap { l in l.participant.record.map { PostgresLedger.stagedRecord($0, line: l.line, now: now) } })
         let fileReport = report
         _ = try write(keep: { $0 }) { () throws -> Bool in
             report = fileReport
             // Who imports, as on SQLite: rows that arrive decided are a reviewer's or an admin's to import,
             // and say so in their note; another unit's persons are not in this clerk's ledger at all.
-            var rows = staged
+            var arrivedFrom: String?
             if let clerk = try gate(.enter) {
                 let decided = lines.filter { $0.participant.record.map { $0.recognition != .pending } ?? false }
                 if !decided.isEmpty {
@@ -279,15 +279,10 @@ extension PostgresLedger {
                         throw LedgerError.decidedRowsNeedReviewer(
                             name: clerk.name, lines: decided.map(\.line), column: file.label(.recognition))
                     }
-                    for i in rows.indices where rows[i][13] != Recognition.pending.rawValue {
-                        let said = PostgresLedger.arrivedDecided(
-                            Recognition(rawValue: rows[i][13] ?? "") ?? .recognized, from: "培训班文件")
-                        let note = rows[i][16] ?? ""
-                        rows[i][16] = note.isEmpty ? said : note + "；" + said
-                    }
+                    arrivedFrom = "培训班文件"
                 }
             }
-            try stageRecords(rows)
+            try stageRecords(staged, notingDecidedFrom: arrivedFrom)
             // The ledger's side of each line: is the person there, and under the name the line gives?
             var found: [Int: String?] = [:]
             for row in try exec(

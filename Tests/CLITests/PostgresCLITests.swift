@@ -175,6 +175,10 @@ struct PostgresCLITests {
         #expect(here(a.stdout, file) == here(b.stdout, server), "\(a.summary)\n\(b.summary)")
         #expect(here(a.stderr, file) == here(b.stderr, server), "\(a.summary)\n\(b.summary)")
         #expect(a.stdout.contains("2 added, 1 duplicate skipped, 2 bad rows skipped"), "\(a.summary)")
+        // The rejected rows (the server finds the missing person only inside its transaction) as the file wrote them.
+        let fromFile = try file.read("r.rejected.csv"), fromServer = try server.read("r.rejected.csv")
+        #expect(fromFile == fromServer, "\(fromFile)\n---\n\(fromServer)")
+        #expect(try server.read("r.rejected.csv").contains("360102199005170422,training,public,无此人"))
         // A record already in the ledger is a duplicate on both.
         let fields = existing.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let exportHeader = try file.ok(["export", "records", "--format", "csv"]).stdoutLines.first!
