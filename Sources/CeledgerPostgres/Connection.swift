@@ -219,6 +219,42 @@ final class PGConnection {
         return body(result)
     }
 
+    /// Sends one statement without waiting for its result, which `finish` then collects: the server works on
+    /// it while the caller does something else. Nothing else may be sent in between.
+    func send(_ sql: String, _ params: [String?]) throws(PGFailure) {
+        statements += 1
+        let cStrings: [UnsafeMutablePointer<CChar>?] = params.map { $0.map { strdup($0) } ?? nil }
+        defer { for p in cStrings { free(p) } }
+        // libpq copies the parameters into its output buffer before it returns.
+        let sent = cStrings.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: params.count) { values in
+                PQsendQueryParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+            }
+        }
+        guard sent == 1 else {
+            throw PGFailure(sqlState: isOK ? "XX000" : "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
+        }
+    }
+
+    /// The result of what `send` sent: waits for it, and throws what the server refused.
+    func finish() throws(PGFailure) {
+        var failure: PGFailure?
+        while let r = PQgetResult(conn) {
+            switch PQresultStatus(r) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: break
+            default:
+                if failure == nil {
+                    func field(_ code: Int32) -> String? { PQresultErrorField(r, code).map { String(cString: $0) } }
+                    failure = PGFailure(
+                        sqlState: field(Int32(UInt8(ascii: "C"))) ?? (isOK ? "XX000" : "08006"),
+                        constraint: field(Int32(UInt8(ascii: "n"))), serverMessage: String(cString: PQresultErrorMessage(r)))
+                }
+            }
+            PQclear(r)
+        }
+        if let failure { throw failure }
+    }
+
     /// Whether the connection still stands (a server restart breaks it).
     var isOK: Bool { PQstatus(conn) == CONNECTION_OK }
 

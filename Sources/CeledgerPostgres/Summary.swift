@@ -221,8 +221,17 @@ extension PostgresLedger {
             """
         var buffer: [UInt8] = []
         var after: Int64 = 0
+        // Each slice's links go to the server while the next slice is hashed (sent, collected after):
+        // the server's linking and celedger's hashing overlap instead of taking turns.
+        let linkSQL = "SELECT celedger_link($1::bigint[], $2::bigint[], $3::text[])"
+        var unsent: [String?]?
         while true {
+            var sent: Result<Void, PGFailure>?
             let (ids, digests) = try connection.withResult(slice, [String(after)]) { cells -> ([Int64], [String?]) in
+                if let link = unsent {
+                    do throws(PGFailure) { try connection.send(linkSQL, link) } catch { sent = .failure(error) }
+                    if sent == nil { sent = .success(()) }
+                }
                 var ids: [Int64] = [], digests: [String?] = []
                 ids.reserveCapacity(cells.count)
                 digests.reserveCapacity(cells.count)
@@ -233,14 +242,22 @@ extension PostgresLedger {
                 }
                 return (ids, digests)
             }
+            unsent = nil
+            switch sent {
+            case .failure(let f): throw f
+            case .success: try connection.finish()
+            case nil: break
+            }
             if ids.isEmpty { break }
             let seqs = (1...Int64(ids.count)).map { seq + $0 }
             seq += Int64(ids.count)
             // Through the owner's function: a clerk has no INSERT on the chain, and links only its own entries.
-            try exec(
-                "SELECT celedger_link($1::bigint[], $2::bigint[], $3::text[])",
-                [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)])
-            if ids.count < PostgresLedger.chainSlice { break }
+            let link = [PostgresLedger.array(seqs), PostgresLedger.array(ids), PostgresLedger.textArray(digests)]
+            if ids.count < PostgresLedger.chainSlice {
+                try exec(linkSQL, link)
+                break
+            }
+            unsent = link
             after = ids.last!
         }
     }
