@@ -101,6 +101,7 @@ enum ServerBackup {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: temp + suffix) }
         }
         removeTemp()
+        removeLeftovers(of: temp)
         let differences: [MoveReport.Difference]
         let counts: TransferCounts
         do {
@@ -125,6 +126,23 @@ enum ServerBackup {
         removeTemp()
         Context.say(
             Context.text("已备份 \(source.location)：", "backed up \(source.location): ") + MoveReport.counts(counts) + " → \(file)")
+    }
+
+    /// What an earlier backup to the same file left when it was killed (`.FILE.partial-PID` and its journal
+    /// files, of a process no longer running): removed, so that a killed backup leaves nothing for long.
+    static func removeLeftovers(of temp: String) {
+        let folder = (temp as NSString).deletingLastPathComponent
+        let stem = (temp as NSString).lastPathComponent.replacingOccurrences(of: "-\(getpid())", with: "-")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
+        for name in names where name.hasPrefix(stem) {
+            let rest = name.dropFirst(stem.count)
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard let pid = Int32(digits), pid != getpid(), ["", "-wal", "-shm", "-journal"].contains(String(rest.dropFirst(digits.count)))
+            else { continue }
+            // Another backup still running keeps its file.
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            try? FileManager.default.removeItem(atPath: folder.isEmpty ? name : folder + "/" + name)
+        }
     }
 
     /// The snapshot written and compared, the file closed (its write-ahead log folded in) before it is renamed.

@@ -211,12 +211,25 @@ struct MoveCLITests {
         try server.ok(["review", "recognize", "--id", String(id), "--all"])
         let number = try #require(MoveCLITests.cardNumber(try server.ok(["card", String(id), "--year", "2024"]).stdout))
         let target = server.path("快照.sqlite")
+        // What a killed backup left (its process gone) is removed; a running one's file is not touched.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let alive = ProcessInfo.processInfo.processIdentifier
+        for name in [".快照.sqlite.partial-\(gone.processIdentifier)", ".快照.sqlite.partial-\(gone.processIdentifier)-wal",
+            ".快照.sqlite.partial-\(alive)"]
+        {
+            #expect(FileManager.default.createFile(atPath: server.path(name), contents: Data("半截".utf8)))
+        }
         let r = try server.ok(["backup", target])
         #expect(r.stdout.contains("backed up \(uri): 50 persons"), "\(r.summary)")
         #expect(r.stdout.contains("→ \(target)"), "\(r.summary)")
         // Nothing beside it: no temporary file, no write-ahead log.
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: server.dir.path).filter { $0.contains("快照") } == ["快照.sqlite"])
+            try FileManager.default.contentsOfDirectory(atPath: server.dir.path).filter { $0.contains("快照") }.sorted()
+                == [".快照.sqlite.partial-\(alive)", "快照.sqlite"])
+        try FileManager.default.removeItem(atPath: server.path(".快照.sqlite.partial-\(alive)"))
         let snapshot = try Sandbox()
         snapshot.db = target
         for year in MoveCLITests.years {
