@@ -125,10 +125,15 @@ extension PostgresLedger {
         var far: [RowError] = []
         let now = PostgresLedger.now()
         do {
-            while let row = try reader.next() {
+            // Rows are read and parsed on another thread while this one stages them: the server is idle
+            // until the file is read, so both cores parse.
+            let totalBytes = reader.totalBytes
+            let rows = Prefetch(reader) { preparer.prepare($0) }
+            defer { rows.finish() }
+            while let (row, prepared) = try rows.next() {
                 report.rows += 1
-                if report.rows % 4096 == 0 { progress?(reader.bytesRead, reader.totalBytes) }
-                switch preparer.prepare(row) {
+                if report.rows % 4096 == 0 { progress?(rows.bytesRead, totalBytes) }
+                switch prepared {
                 case .fieldCount:
                     reject(row.line, row.fields, [preparer.fieldCountError(row)])
                 case .person:

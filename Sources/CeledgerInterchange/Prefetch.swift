@@ -2,13 +2,13 @@ import CeledgerSheets
 import Foundation
 
 /// Reads rows and prepares them (cells checked and parsed by the domain) on a thread of its own, a batch
-/// ahead of the caller, who writes them to the ledger: an import keeps both cores busy instead of
+/// ahead of the caller, who writes them to the ledger (the file's or the server's): an import keeps both cores busy instead of
 /// parsing and writing in turn. The caller sees the rows in the file's order, and a broken file's error
 /// after the rows before it, exactly as a plain loop over the reader would give them.
 ///
 /// The reader belongs to the thread from `init` until `finish()` returns; the caller must call
 /// `finish()` (a `defer` does) before touching the reader again, also when it stops early.
-final class Prefetch<Prepared: Sendable>: @unchecked Sendable {
+public final class Prefetch<Prepared: Sendable>: @unchecked Sendable {
     private enum Batch {
         case rows([(CSVRow, Prepared)], bytesRead: Int)
         case end(bytesRead: Int)
@@ -29,13 +29,13 @@ final class Prefetch<Prepared: Sendable>: @unchecked Sendable {
     private var index = 0
     private var ended = false
     /// Bytes of the file consumed up to the rows handed out so far, for progress.
-    private(set) var bytesRead = 0
+    public private(set) var bytesRead = 0
 
     /// `batchSize`: rows handed over at a time. Small batches keep the reading thread's heap small: with
     /// 2048 rows a batch, the rows in flight (their cells and parsed records, freed on the other thread)
     /// made that heap grow with the file, some 20 bytes a row (the 10M-record import peaked at 557 MiB
     /// against 348 at 1M); with 256 it stays at a few megabytes, and the writer waits no longer.
-    init(_ reader: any RowSource, batchSize: Int = 256, prepare: @escaping @Sendable (CSVRow) -> Prepared) {
+    public init(_ reader: any RowSource, batchSize: Int = 256, prepare: @escaping @Sendable (CSVRow) -> Prepared) {
         let source = UncheckedSource(reader)
         let thread = Thread { [self] in produce(source.reader, batchSize: batchSize, prepare: prepare) }
         thread.stackSize = 1 << 20
@@ -83,7 +83,7 @@ final class Prefetch<Prepared: Sendable>: @unchecked Sendable {
 
     /// The next row with what was prepared from it; nil at the end of the file; the reader's error where
     /// the file breaks.
-    func next() throws(CSVError) -> (CSVRow, Prepared)? {
+    public func next() throws(CSVError) -> (CSVRow, Prepared)? {
         while index == current.count {
             if ended { return nil }
             // The rows handed out are the caller's copies: the array goes back emptied.
@@ -119,7 +119,7 @@ final class Prefetch<Prepared: Sendable>: @unchecked Sendable {
     }
 
     /// Stops the thread (after the batch it is reading) and waits for it: the reader is the caller's again.
-    func finish() {
+    public func finish() {
         condition.lock()
         stopping = true
         condition.broadcast()
