@@ -46,6 +46,19 @@ extension PostgresSchema {
         "celedger_grant_clerk(text, text)",
     ]
 
+    /// Sets each SECURITY DEFINER function's search_path: the catalog first, then the ledger's schema only.
+    static func fixSearchPath(_ functions: [String]) -> String {
+        """
+        DO $$
+        DECLARE f text;
+        BEGIN
+            FOREACH f IN ARRAY ARRAY[\(functions.map { "'\($0)'" }.joined(separator: ", "))] LOOP
+                EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', f, current_schema());
+            END LOOP;
+        END $$;
+        """
+    }
+
     static let clerkTables = [
         "person", "record", "evidence", "history", "history_chain", "person_year", "summary_year", "summary_dirty", "card",
         "setting", "rule_set", "schema_version", "clerk", "clerk_unit", "clerk_log",
@@ -309,13 +322,7 @@ extension PostgresSchema {
 
         -- Every SECURITY DEFINER function resolves names in the catalog first, then the ledger's schema only
         -- (never a schema a clerk could create objects in).
-        DO $$
-        DECLARE f text;
-        BEGIN
-            FOREACH f IN ARRAY ARRAY[\(definerFunctions.map { "'\($0)'" }.joined(separator: ", "))] LOOP
-                EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', f, current_schema());
-            END LOOP;
-        END $$;
+        \(fixSearchPath(definerFunctions))
 
         -- Row-level security: a unit's clerk reads and writes only its units' persons, for every statement.
         ALTER TABLE person ENABLE ROW LEVEL SECURITY;

@@ -1,3 +1,5 @@
+import CeledgerLedger
+
 /// pg8: the history and the summary's marks of an insert or a delete are written once per statement, from
 /// the statement's transition table, instead of once per row (issue 18's import benchmark).
 ///
@@ -20,50 +22,10 @@
 /// history's unit trigger likewise runs only for an entry written without its unit.
 extension PostgresSchema {
     static let v8 = """
-        CREATE FUNCTION record_history_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text; stamp text;
-        BEGIN
-            IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
-            who := celedger_actor();
-            stamp := \(now);
-            INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values, unit)
-            SELECT stamp, who, 'insert', 'record', n.id, p.id_number, \(object(recordHistoryColumns, "n")), coalesce(p.unit, '')
-            FROM new_rows n LEFT JOIN person p ON p.id = n.person_id ORDER BY n.id;
-            RETURN NULL;
-        END $$;
-        CREATE FUNCTION record_history_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text; stamp text;
-        BEGIN
-            IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
-            who := celedger_actor();
-            stamp := \(now);
-            INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, unit)
-            SELECT stamp, who, 'delete', 'record', o.id, p.id_number, \(object(recordHistoryColumns, "o")), coalesce(p.unit, '')
-            FROM old_rows o LEFT JOIN person p ON p.id = o.person_id ORDER BY o.id;
-            RETURN NULL;
-        END $$;
-        CREATE FUNCTION person_history_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text; stamp text;
-        BEGIN
-            IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
-            who := celedger_actor();
-            stamp := \(now);
-            INSERT INTO history (at, actor, action, entity, entity_id, id_number, new_values, unit)
-            SELECT stamp, who, 'insert', 'person', n.id, n.id_number, \(object(personHistoryColumns, "n")), n.unit
-            FROM new_rows n ORDER BY n.id;
-            RETURN NULL;
-        END $$;
-        CREATE FUNCTION person_history_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE who text; stamp text;
-        BEGIN
-            IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
-            who := celedger_actor();
-            stamp := \(now);
-            INSERT INTO history (at, actor, action, entity, entity_id, id_number, old_values, unit)
-            SELECT stamp, who, 'delete', 'person', o.id, o.id_number, \(object(personHistoryColumns, "o")), o.unit
-            FROM old_rows o ORDER BY o.id;
-            RETURN NULL;
-        END $$;
+        \(statementHistory("record", .insert))
+        \(statementHistory("record", .delete))
+        \(statementHistory("person", .insert))
+        \(statementHistory("person", .delete))
 
         DROP TRIGGER record_history ON record;
         CREATE TRIGGER record_history AFTER UPDATE ON record FOR EACH ROW EXECUTE FUNCTION record_history();
@@ -167,14 +129,33 @@ extension PostgresSchema {
         CREATE TRIGGER history_unit BEFORE INSERT ON history FOR EACH ROW
             WHEN (NEW.unit IS NULL) EXECUTE FUNCTION history_unit();
 
-        DO $$
-        DECLARE f text;
-        BEGIN
-            FOREACH f IN ARRAY ARRAY[\(setWiseDefinerFunctions.map { "'\($0)'" }.joined(separator: ", "))] LOOP
-                EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', f, current_schema());
-            END LOOP;
-        END $$;
+        \(fixSearchPath(setWiseDefinerFunctions))
         """
+
+    /// The function of a statement trigger writing one history entry per row an insert or a delete of
+    /// `entity` wrote, from its transition table (`new_rows`, `old_rows`), in id order, at one moment,
+    /// naming the session's clerk: what pg1's row triggers write, with the entry's unit (pg6) given.
+    static func statementHistory(_ entity: String, _ action: HistoryEntry.Action) -> String {
+        let inserted = action == .insert
+        let (rows, alias, values) = inserted ? ("new_rows", "n", "new_values") : ("old_rows", "o", "old_values")
+        let person = entity == "person"
+        let columns = person ? personHistoryColumns : recordHistoryColumns
+        return """
+            CREATE FUNCTION \(entity)_history_\(inserted ? "inserted" : "deleted")() RETURNS trigger LANGUAGE plpgsql
+                SECURITY DEFINER AS $$
+            DECLARE who text; stamp text;
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM \(rows)) THEN RETURN NULL; END IF;
+                who := celedger_actor();
+                stamp := \(now);
+                INSERT INTO history (at, actor, action, entity, entity_id, id_number, \(values), unit)
+                SELECT stamp, who, '\(action.rawValue)', '\(entity)', \(alias).id, \(person ? alias : "p").id_number,
+                    \(object(columns, alias)), \(person ? "\(alias).unit" : "coalesce(p.unit, '')")
+                FROM \(rows) \(alias)\(person ? "" : " LEFT JOIN person p ON p.id = \(alias).person_id") ORDER BY \(alias).id;
+                RETURN NULL;
+            END $$;
+            """
+    }
 
     /// pg8's SECURITY DEFINER functions, for their fixed search_path as pg6's.
     static let setWiseDefinerFunctions = [
