@@ -232,7 +232,8 @@ final class PGConnection {
             }
         }
         guard sent == 1 else {
-            throw PGFailure(sqlState: isOK ? "XX000" : "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
+            throw PGFailure(
+                sqlState: isOK ? "XX000" : "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
         }
     }
 

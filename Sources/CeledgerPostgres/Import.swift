@@ -302,7 +302,10 @@ extension PostgresLedger {
                     CASE recognition WHEN 'recognized' THEN $1 ELSE $2 END)
                 WHERE recognition <> 'pending'
                 """,
-                [PostgresLedger.arrivedDecided(.recognized, from: source), PostgresLedger.arrivedDecided(.rejected, from: source)])
+                [
+                    PostgresLedger.arrivedDecided(.recognized, from: source),
+                    PostgresLedger.arrivedDecided(.rejected, from: source),
+                ])
         }
         // A temporary table is never analysed by autovacuum: without this the planner guesses its size.
         try exec("ANALYZE staging_file")

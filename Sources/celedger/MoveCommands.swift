@@ -137,7 +137,8 @@ enum ServerBackup {
         for name in names where name.hasPrefix(stem) {
             let rest = name.dropFirst(stem.count)
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard let pid = Int32(digits), pid != getpid(), ["", "-wal", "-shm", "-journal"].contains(String(rest.dropFirst(digits.count)))
+            guard let pid = Int32(digits), pid != getpid(),
+                ["", "-wal", "-shm", "-journal"].contains(String(rest.dropFirst(digits.count)))
             else { continue }
             // Another backup still running keeps its file.
             if kill(pid, 0) == 0 || errno != ESRCH { continue }

@@ -217,9 +217,10 @@ struct MoveCLITests {
         try gone.run()
         gone.waitUntilExit()
         let alive = ProcessInfo.processInfo.processIdentifier
-        for name in [".快照.sqlite.partial-\(gone.processIdentifier)", ".快照.sqlite.partial-\(gone.processIdentifier)-wal",
-            ".快照.sqlite.partial-\(alive)"]
-        {
+        for name in [
+            ".快照.sqlite.partial-\(gone.processIdentifier)", ".快照.sqlite.partial-\(gone.processIdentifier)-wal",
+            ".快照.sqlite.partial-\(alive)",
+        ] {
             #expect(FileManager.default.createFile(atPath: server.path(name), contents: Data("半截".utf8)))
         }
         let r = try server.ok(["backup", target])

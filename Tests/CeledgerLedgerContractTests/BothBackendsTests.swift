@@ -110,7 +110,9 @@ import Testing
         #expect(try l.verifyChain() == false)
     }
 
-    @Test("one statement inserting or deleting many rows from psql writes an entry per row, in id order, under its actor, and the totals follow")
+    @Test(
+        "one statement inserting or deleting many rows from psql writes an entry per row, in id order, under its actor, and the totals follow"
+    )
     func aStatementOfManyRowsWritesAnEntryPerRow() throws {
         guard let uri = try Backend.newDatabase() else { return }
         let l = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "审核员")
@@ -136,7 +138,9 @@ import Testing
         // Settled by the ledger's next write (psql does not run the domain): 24 hours, all professional.
         _ = try l.addRecord(record(p, title: "另一课", recognition: .pending), personRowID: pid, reviewer: "审核员")
         #expect(try l.yearResult(personRowID: pid, year: 2024).result.totals.professionalHours == Hours(whole: 24))
-        try raw.exec("UPDATE record SET recognition = 'pending', version = version + 1 WHERE person_id = \(pid) AND recognition = 'recognized'")
+        try raw.exec(
+            "UPDATE record SET recognition = 'pending', version = version + 1 WHERE person_id = \(pid) AND recognition = 'recognized'"
+        )
         try raw.exec("DELETE FROM record WHERE person_id = \(pid)")
         h = try l.history(idNumber: p.id.value)
         let deletes = h.filter { $0.entity == .record && $0.action == .delete }
