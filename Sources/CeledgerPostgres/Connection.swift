@@ -81,6 +81,10 @@ struct PGCells {
         return UnsafeBufferPointer(
             start: UnsafeRawPointer(v).assumingMemoryBound(to: UInt8.self), count: Int(PQgetlength(result, r, c)))
     }
+    /// Row `row` as text fields, as `exec` gives each row.
+    func row(_ row: Int) -> [String?] {
+        (0..<Int(PQnfields(result))).map { c in bytes(row, c).map { String(decoding: $0, as: UTF8.self) } }
+    }
     func int64(_ row: Int, _ column: Int) -> Int64 {
         PQgetvalue(result, Int32(row), Int32(column)).map { strtoll($0, nil, 10) } ?? 0
     }

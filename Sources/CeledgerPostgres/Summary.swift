@@ -54,7 +54,8 @@ extension PostgresLedger {
         // The persons settled, locked first (see above).
         try exec(
             "SELECT id FROM person WHERE id IN (SELECT DISTINCT person_id FROM summary_dirty) ORDER BY id FOR NO KEY UPDATE")
-        let rows = try exec(
+        // Row by row from libpq's result (an import's settle reads every record it wrote): no array of them all.
+        let (upserts, removals) = try connection.withResult(
             """
             SELECT d.year, d.person_id, p.status, p.status_date, o.public_tenths, o.professional_tenths, o.total_tenths,
                    o.trimmed_tenths, o.needed_tenths, \(PostgresLedger.yearItemColumns)
@@ -65,38 +66,41 @@ extension PostgresLedger {
             LEFT JOIN record r ON r.year = d.year AND r.person_id = d.person_id
             ORDER BY d.year, d.person_id, r.id
             """
-        ).rows
-        var upserts: [[String]] = [], removals: [(Int, Int64)] = []
-        var current: (year: Int, person: Int64, active: Bool, stored: [Int]?)?
-        var items: [YearItem] = []
-        func flush() {
-            guard let c = current else { return }
-            guard c.active, let set = book.ruleSet(for: c.year) else {
-                if c.stored != nil { removals.append((c.year, c.person)) }
-                return
+        ) { cells -> ([[String]], [(Int, Int64)]) in
+            var upserts: [[String]] = [], removals: [(Int, Int64)] = []
+            var current: (year: Int, person: Int64, active: Bool, stored: [Int]?)?
+            var items: [YearItem] = []
+            func flush() {
+                guard let c = current else { return }
+                guard c.active, let set = book.ruleSet(for: c.year) else {
+                    if c.stored != nil { removals.append((c.year, c.person)) }
+                    return
+                }
+                let t = AnnualTotals.evaluate(year: c.year, items: items, rules: set).totals
+                let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map(\.tenths)
+                guard values != c.stored else { return }
+                upserts.append([String(c.year), String(c.person)] + values.map(String.init))
             }
-            let t = AnnualTotals.evaluate(year: c.year, items: items, rules: set).totals
-            let values = [t.publicHours, t.professionalHours, t.totalHours, t.trimmedHours, t.hoursNeeded].map(\.tenths)
-            guard values != c.stored else { return }
-            upserts.append([String(c.year), String(c.person)] + values.map(String.init))
-        }
-        for row in rows {
-            let year = row.int(0), person = row.int64(1)
-            if current?.year != year || current?.person != person {
-                flush()
-                let active =
-                    row[2].map {
-                        Person.isActive(
-                            status: EmploymentStatus(rawValue: $0) ?? .active,
-                            statusDate: row[3].flatMap { Day.parse($0).successValue }, in: year)
-                    } ?? false
-                let stored = row[4].map { _ in (4...8).map { row.int($0) } }
-                current = (year, person, active, stored)
-                items.removeAll(keepingCapacity: true)
+            for r in 0..<cells.count {
+                let row = cells.row(r)
+                let year = row.int(0), person = row.int64(1)
+                if current?.year != year || current?.person != person {
+                    flush()
+                    let active =
+                        row[2].map {
+                            Person.isActive(
+                                status: EmploymentStatus(rawValue: $0) ?? .active,
+                                statusDate: row[3].flatMap { Day.parse($0).successValue }, in: year)
+                        } ?? false
+                    let stored = row[4].map { _ in (4...8).map { row.int($0) } }
+                    current = (year, person, active, stored)
+                    items.removeAll(keepingCapacity: true)
+                }
+                if let item = PostgresLedger.yearItem(row, at: 9) { items.append(item) }
             }
-            if let item = PostgresLedger.yearItem(row, at: 9) { items.append(item) }
+            flush()
+            return (upserts, removals)
         }
-        flush()
         // Written set-wise: one statement for all the changed rows, one for the removed.
         if !upserts.isEmpty {
             let columns = (0..<7).map { i in "{" + upserts.map { $0[i] }.joined(separator: ",") + "}" }
