@@ -81,6 +81,31 @@ struct PGRows {
     func column(_ name: String) -> Int { columns.firstIndex(of: name)! }
 }
 
+/// One row of a result, read in place (`PGConnection.eachRow`): valid only inside the call.
+struct PGRawRow {
+    let result: OpaquePointer
+    let row: Int32
+
+    /// A column's text as bytes (empty for NULL).
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let value = PQgetvalue(result, row, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(
+            start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: Int(PQgetlength(result, row, column)))
+    }
+
+    /// A column of integers (0 for NULL).
+    func int64(_ column: Int32) -> Int64 {
+        var n: Int64 = 0, negative = false
+        for b in bytes(column) {
+            if b == 0x2D { negative = true } else { n = n * 10 + Int64(b &- 0x30) }
+        }
+        return negative ? -n : n
+    }
+
+    /// A boolean column ("t").
+    func bool(_ column: Int32) -> Bool { bytes(column).first == 0x74 }
+}
+
 extension [String?] {
     func int(_ i: Int) -> Int { Int(self[i] ?? "") ?? 0 }
     func int64(_ i: Int) -> Int64 { Int64(self[i] ?? "") ?? 0 }
@@ -117,21 +142,36 @@ final class PGConnection {
     /// A second session on the same server, with the same parameters (the password too, which is never
     /// shown): for a long transaction on a thread of its own while this connection goes on serving reads.
     func sibling() throws(LedgerError) -> PGConnection {
-        guard let options = PQconninfo(conn) else { throw LedgerError.cannotOpen(path: maskedURI) }
+        try PGConnection.connect(options(), masked: maskedURI)
+    }
+
+    /// This connection's parameters (libpq's keywords and values, the password among them), for a
+    /// sibling opened on another thread: reading them touches no socket, but is done where the connection
+    /// is serialised.
+    func options() -> [(String, String)] {
+        guard let options = PQconninfo(conn) else { return [] }
         defer { PQconninfoFree(options) }
-        var keywords: [UnsafePointer<CChar>?] = [], values: [UnsafePointer<CChar>?] = []
+        var out: [(String, String)] = []
         var i = 0
         while let keyword = options[i].keyword {
-            if let value = options[i].val {
-                keywords.append(UnsafePointer(keyword))
-                values.append(UnsafePointer(value))
-            }
+            if let value = options[i].val { out.append((String(cString: keyword), String(cString: value))) }
             i += 1
         }
-        keywords.append(nil)
-        values.append(nil)
-        guard let c = PQconnectdbParams(keywords, values, 0) else { throw LedgerError.cannotOpen(path: maskedURI) }
-        return try PGConnection(raw: c, masked: maskedURI)
+        return out
+    }
+
+    /// A new session with `options` (from `options()`).
+    static func connect(_ options: [(String, String)], masked: String) throws(LedgerError) -> PGConnection {
+        guard !options.isEmpty else { throw LedgerError.cannotOpen(path: masked) }
+        let keys = options.map { strdup($0.0) }, values = options.map { strdup($0.1) }
+        defer { for p in keys + values { free(p) } }
+        let c = (keys.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { k in
+            (values.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { v in
+                PQconnectdbParams(k.baseAddress, v.baseAddress, 0)
+            }
+        }
+        guard let c else { throw LedgerError.cannotOpen(path: masked) }
+        return try PGConnection(raw: c, masked: masked)
     }
 
     private init(raw c: OpaquePointer, masked: String) throws(LedgerError) {
@@ -147,6 +187,34 @@ final class PGConnection {
     /// Runs one statement (or, without parameters, several separated by semicolons).
     @discardableResult
     func exec(_ sql: String, _ params: [String?] = []) throws(PGFailure) -> PGRows {
+        let result = try run(sql, params)
+        defer { PQclear(result) }
+        let nColumns = PQnfields(result), nRows = PQntuples(result)
+        let columns = (0..<nColumns).map { String(cString: PQfname(result, $0)) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(nRows))
+        for r in 0..<nRows {
+            var row: [String?] = []
+            row.reserveCapacity(Int(nColumns))
+            for c in 0..<nColumns {
+                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+            rows.append(row)
+        }
+        let changed = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return PGRows(columns: columns, rows: rows, changed: changed)
+    }
+
+    /// Runs one query and hands `body` each of its rows as libpq holds them (no String for each cell):
+    /// for reading thousands of rows into memory at once (the search index).
+    func eachRow(_ sql: String, _ params: [String?] = [], _ body: (PGRawRow) -> Void) throws(PGFailure) {
+        let result = try run(sql, params)
+        defer { PQclear(result) }
+        for r in 0..<PQntuples(result) { body(PGRawRow(result: result, row: r)) }
+    }
+
+    /// The statement's result, which the caller clears; the server's failure thrown.
+    private func run(_ sql: String, _ params: [String?]) throws(PGFailure) -> OpaquePointer {
         statements += 1
         let result: OpaquePointer?
         if params.isEmpty {
@@ -164,31 +232,17 @@ final class PGConnection {
         guard let result else {
             throw PGFailure(sqlState: "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
         }
-        defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            break
+            return result
         default:
+            defer { PQclear(result) }
             func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
             throw PGFailure(
                 sqlState: field(Int32(UInt8(ascii: "C"))) ?? (isOK ? "XX000" : "08006"),
                 constraint: field(Int32(UInt8(ascii: "n"))),
                 serverMessage: String(cString: PQresultErrorMessage(result)))
         }
-        let nColumns = PQnfields(result), nRows = PQntuples(result)
-        let columns = (0..<nColumns).map { String(cString: PQfname(result, $0)) }
-        var rows: [[String?]] = []
-        rows.reserveCapacity(Int(nRows))
-        for r in 0..<nRows {
-            var row: [String?] = []
-            row.reserveCapacity(Int(nColumns))
-            for c in 0..<nColumns {
-                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
-            }
-            rows.append(row)
-        }
-        let changed = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return PGRows(columns: columns, rows: rows, changed: changed)
     }
 
     /// Whether the connection still stands (a server restart breaks it).
