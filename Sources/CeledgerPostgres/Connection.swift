@@ -70,24 +70,11 @@ struct PGFailure: Error {
 }
 
 /// The rows of one statement, every value as libpq's text (nil for NULL).
-/// A result's cells as the server sent them (text), valid only inside `PGConnection.withResult`.
+/// A result's rows as the server sent them (text), valid only inside `PGConnection.withResult`.
 struct PGCells {
     let result: OpaquePointer
     var count: Int { Int(PQntuples(result)) }
-    /// The cell's bytes; nil for NULL.
-    func bytes(_ row: Int, _ column: Int) -> UnsafeBufferPointer<UInt8>? {
-        let r = Int32(row), c = Int32(column)
-        guard PQgetisnull(result, r, c) == 0, let v = PQgetvalue(result, r, c) else { return nil }
-        return UnsafeBufferPointer(
-            start: UnsafeRawPointer(v).assumingMemoryBound(to: UInt8.self), count: Int(PQgetlength(result, r, c)))
-    }
-    /// Row `row` as text fields, as `exec` gives each row.
-    func row(_ row: Int) -> [String?] {
-        (0..<Int(PQnfields(result))).map { c in bytes(row, c).map { String(decoding: $0, as: UTF8.self) } }
-    }
-    func int64(_ row: Int, _ column: Int) -> Int64 {
-        PQgetvalue(result, Int32(row), Int32(column)).map { strtoll($0, nil, 10) } ?? 0
-    }
+    subscript(_ row: Int) -> PGRawRow { PGRawRow(result: result, row: Int32(row)) }
 }
 
 struct PGRows {
@@ -99,6 +86,41 @@ struct PGRows {
     var first: [String?]? { rows.first }
 
     func column(_ name: String) -> Int { columns.firstIndex(of: name)! }
+}
+
+/// One row of a result, read in place (`PGConnection.eachRow`): valid only inside the call.
+struct PGRawRow {
+    let result: OpaquePointer
+    let row: Int32
+
+    /// A column's text as bytes (empty for NULL).
+    func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let value = PQgetvalue(result, row, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(
+            start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: Int(PQgetlength(result, row, column)))
+    }
+
+    /// A column of integers (0 for NULL).
+    func int64(_ column: Int32) -> Int64 {
+        var n: Int64 = 0, negative = false
+        for b in bytes(column) {
+            if b == 0x2D { negative = true } else { n = n * 10 + Int64(b &- 0x30) }
+        }
+        return negative ? -n : n
+    }
+
+    /// A boolean column ("t").
+    func bool(_ column: Int32) -> Bool { bytes(column).first == 0x74 }
+
+    /// A column's text as bytes, nil for NULL.
+    func value(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        PQgetisnull(result, row, column) == 1 ? nil : bytes(column)
+    }
+
+    /// The row as text fields, as `exec` gives each row.
+    func fields() -> [String?] {
+        (0..<PQnfields(result)).map { c in value(c).map { String(decoding: $0, as: UTF8.self) } }
+    }
 }
 
 extension [String?] {
@@ -137,21 +159,36 @@ final class PGConnection {
     /// A second session on the same server, with the same parameters (the password too, which is never
     /// shown): for a long transaction on a thread of its own while this connection goes on serving reads.
     func sibling() throws(LedgerError) -> PGConnection {
-        guard let options = PQconninfo(conn) else { throw LedgerError.cannotOpen(path: maskedURI) }
+        try PGConnection.connect(options(), masked: maskedURI)
+    }
+
+    /// This connection's parameters (libpq's keywords and values, the password among them), for a
+    /// sibling opened on another thread: reading them touches no socket, but is done where the connection
+    /// is serialised.
+    func options() -> [(String, String)] {
+        guard let options = PQconninfo(conn) else { return [] }
         defer { PQconninfoFree(options) }
-        var keywords: [UnsafePointer<CChar>?] = [], values: [UnsafePointer<CChar>?] = []
+        var out: [(String, String)] = []
         var i = 0
         while let keyword = options[i].keyword {
-            if let value = options[i].val {
-                keywords.append(UnsafePointer(keyword))
-                values.append(UnsafePointer(value))
-            }
+            if let value = options[i].val { out.append((String(cString: keyword), String(cString: value))) }
             i += 1
         }
-        keywords.append(nil)
-        values.append(nil)
-        guard let c = PQconnectdbParams(keywords, values, 0) else { throw LedgerError.cannotOpen(path: maskedURI) }
-        return try PGConnection(raw: c, masked: maskedURI)
+        return out
+    }
+
+    /// A new session with `options` (from `options()`).
+    static func connect(_ options: [(String, String)], masked: String) throws(LedgerError) -> PGConnection {
+        guard !options.isEmpty else { throw LedgerError.cannotOpen(path: masked) }
+        let keys = options.map { strdup($0.0) }, values = options.map { strdup($0.1) }
+        defer { for p in keys + values { free(p) } }
+        let c = (keys.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { k in
+            (values.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { v in
+                PQconnectdbParams(k.baseAddress, v.baseAddress, 0)
+            }
+        }
+        guard let c else { throw LedgerError.cannotOpen(path: masked) }
+        return try PGConnection(raw: c, masked: masked)
     }
 
     private init(raw c: OpaquePointer, masked: String) throws(LedgerError) {
@@ -189,6 +226,14 @@ final class PGConnection {
     /// for each cell: for the few readers of many rows (the hash chain reads every entry an import wrote).
     func withResult<T>(_ sql: String, _ params: [String?] = [], _ body: (PGCells) -> T) throws(PGFailure) -> T {
         try withResult(sql, params) { (result: OpaquePointer) in body(PGCells(result: result)) }
+    }
+
+    /// Runs one query and hands `body` each of its rows as libpq holds them (no String for each cell):
+    /// for reading thousands of rows into memory at once (the search index).
+    func eachRow(_ sql: String, _ params: [String?] = [], _ body: (PGRawRow) -> Void) throws(PGFailure) {
+        try withResult(sql, params) { (result: OpaquePointer) in
+            for r in 0..<PQntuples(result) { body(PGRawRow(result: result, row: r)) }
+        }
     }
 
     private func withResult<T>(_ sql: String, _ params: [String?], _ body: (OpaquePointer) -> T) throws(PGFailure) -> T {

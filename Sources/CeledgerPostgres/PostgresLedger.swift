@@ -37,6 +37,12 @@ public final class PostgresLedger: @unchecked Sendable {
     /// The persons list's counts by query (order left out), each with the `changes` it was read at
     /// (`personSummary`): a screen going back to a list, or changing only its order, counts nothing again.
     var summaries: [PersonListQuery: (changes: Int64, summary: YearSummary)] = [:]
+    /// `changes` just before the current read transaction took its snapshot (nil when not listening): what
+    /// is read in it may be kept as of that count, and what was kept at that count serves it (`Search.swift`).
+    private(set) var snapshotChanges: Int64?
+    /// The search index, the year flags and the pickers' lists, kept while nothing changed and read
+    /// beforehand on a connection of their own (`Search.swift`).
+    let search = PostgresSearch()
 
     var pinyin: PinyinIndex {
         lock.lock()
@@ -192,6 +198,7 @@ public final class PostgresLedger: @unchecked Sendable {
         }
         do {
             try reconnectIfNeeded()
+            snapshotChanges = receivedChanges()
             try connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 let value = try body()
@@ -213,6 +220,7 @@ public final class PostgresLedger: @unchecked Sendable {
         defer { lock.unlock() }
         do {
             try reconnectIfNeeded()
+            snapshotChanges = receivedChanges()
             try connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         } catch {
             throw mapped(error)

@@ -101,20 +101,21 @@ extension PostgresLedger {
     }
 
     /// The FROM/WHERE of a persons query: person `p` with the year's totals as `y`, from the stored summary
-    /// or zeros for a year no record has reached. The search is SQL here: the name contains it (ASCII
-    /// letters in either case), or for digits (and X) the ID number does, or for ASCII letters the pinyin
-    /// initials start with it at a word — the SQLite ledger's in-memory index's rule.
+    /// or zeros for a year no record has reached. A search is matched in memory (`Search.swift`: the same
+    /// index and rule as the SQLite ledger's) and handed to SQL as the row ids it found; `hits`, when the
+    /// caller has found them already (a page of them).
     ///
     /// `countOnly` (the list's counts): with no unit, department or search, the stored summary alone, as
     /// every row of it belongs to a person (an index-only count of the year instead of a join).
-    func listSQL(_ q: PersonListQuery, countOnly: Bool = false) throws -> ListSQL {
+    func listSQL(_ q: PersonListQuery, countOnly: Bool = false, hits: [Int64]? = nil) throws -> ListSQL {
         guard let set = rules.ruleSet(for: q.year) else { throw LedgerError.noRules(year: q.year) }
         let t = set.thresholds
         var p = Parameters()
         var wheres: [String] = []
         let from: String
         let order: ListOrder
-        let personFilter = q.unit != nil || q.department != nil || !q.search.trimmedField.isEmpty
+        let search = q.search.trimmedField
+        let personFilter = q.unit != nil || q.department != nil || !search.isEmpty || hits != nil
         switch try source(of: q.year) {
         case .summary where countOnly && !personFilter:
             order = listOrder(q, summarised: true)
@@ -136,17 +137,10 @@ extension PostgresLedger {
         }
         if let u = q.unit { wheres.append("p.unit = \(p.add(u))") }
         if let d = q.department { wheres.append("p.department = \(p.add(d))") }
-        let search = q.search.trimmedField
-        if !search.isEmpty {
-            let lowered = String(search.unicodeScalars.map { $0.isASCII ? Character($0).lowercased() : String($0) }.joined())
-            var any = ["strpos(lower(p.name), \(p.add(lowered))) > 0"]
-            if search.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") }) {
-                any.append("strpos(p.id_number, \(p.add(search.uppercased()))) > 0")
-            }
-            if search.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                any.append("strpos(' ' || p.name_initials, \(p.add(" " + lowered))) > 0")
-            }
-            wheres.append("(" + any.joined(separator: " OR ") + ")")
+        if let hits {
+            wheres.append("p.id = ANY(\(p.add(PostgresLedger.array(hits)))::bigint[])")
+        } else if !search.isEmpty {
+            wheres.append("p.id = ANY(\(p.add(try searchHits(search)))::bigint[])")
         }
         switch q.status {
         case .all: break
@@ -172,6 +166,7 @@ extension PostgresLedger {
         let seen = receivedChanges()
         if let seen, let kept = summaries[key], kept.changes == seen { return kept.summary }
         let summary = try read { () throws in
+            if let m = try memorySearch(q) { return m.summary }
             let l = try listSQL(q, countOnly: true)
             let row = try exec(
                 "SELECT count(*), count(*) FILTER (WHERE y.needed_tenths = 0) \(l.sql)", l.parameters.values
@@ -189,52 +184,72 @@ extension PostgresLedger {
         _ q: PersonListQuery, from key: ListKey?, forward: Bool, including: Bool, limit: Int
     ) throws(LedgerError) -> [PersonListRow] {
         try read { () throws in
-            var l = try listSQL(q)
-            let order = l.order
-            let descending = order.descending != !forward
-            if let key, key.values.count == order.columns.count {
-                let op = descending ? (including ? "<=" : "<") : (including ? ">=" : ">")
-                var names: [String] = []
-                for (i, v) in key.values.enumerated() {
-                    switch v {
-                    case .int(let n): names.append("\(l.parameters.add(String(n)))::bigint")
-                    case .text(let s): names.append("\(l.parameters.add(s))::text COLLATE \"C\"")
-                    }
-                    _ = i
-                }
-                names.append("\(l.parameters.add(String(key.id)))::bigint")
-                let columns = order.columns.map(\.sql) + ["p.id"]
-                l.wheres.append("(\(columns.joined(separator: ", "))) \(op) (\(names.joined(separator: ", ")))")
+            if let m = try memorySearch(q),
+                let page = m.page(q.sort, descending: q.descending != !forward, from: key, including: including, limit: limit)
+            {
+                // The page's rows, found in memory, read and ordered by the same SQL.
+                return try personRows(q, listSQL(q, hits: page), from: nil, forward: forward, including: false, limit: limit)
             }
-            let dir = descending ? "DESC" : "ASC"
-            let keyColumns = order.columns.map(\.sql) + ["p.id"]
-            let selected = order.columns.map(\.sql).joined(separator: ", ")
-            let rows = try exec(
-                """
-                SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
-                       y.public_tenths, y.professional_tenths, y.trimmed_tenths, \(selected)
-                \(l.sql) ORDER BY \(keyColumns.map { "\($0) \(dir)" }.joined(separator: ", ")) LIMIT \(max(0, limit))
-                """, l.parameters.values
-            ).rows
-            let list = rows.map { row in
-                let values: [ListKey.Value] = order.columns.enumerated().map { i, c in
-                    c.integer ? .int(row.int64(10 + i)) : .text(row.text(10 + i))
-                }
-                return PersonListRow(
-                    key: ListKey(values: values, id: row.int64(0)), rowID: row.int64(0), idNumber: row.text(1),
-                    name: row.text(2), unit: row.text(3), department: row.text(4), title: row.text(5),
-                    titleLevel: row[6].flatMap(TitleLevel.init(rawValue:)),
-                    totals: AnnualTotals(
-                        year: q.year, publicHours: Hours(tenths: row.int(7)), professionalHours: Hours(tenths: row.int(8)),
-                        thresholds: l.thresholds, trimmedHours: Hours(tenths: row.int(9))))
-            }
-            return forward ? list : list.reversed()
+            return try personRows(q, listSQL(q), from: key, forward: forward, including: including, limit: limit)
         }
+    }
+
+    private func personRows(
+        _ q: PersonListQuery, _ l: ListSQL, from key: ListKey?, forward: Bool, including: Bool, limit: Int
+    ) throws -> [PersonListRow] {
+        var l = l
+        let order = l.order
+        let descending = order.descending != !forward
+        if let key, key.values.count == order.columns.count {
+            let op = descending ? (including ? "<=" : "<") : (including ? ">=" : ">")
+            var names: [String] = []
+            for (i, v) in key.values.enumerated() {
+                switch v {
+                case .int(let n): names.append("\(l.parameters.add(String(n)))::bigint")
+                case .text(let s): names.append("\(l.parameters.add(s))::text COLLATE \"C\"")
+                }
+                _ = i
+            }
+            names.append("\(l.parameters.add(String(key.id)))::bigint")
+            let columns = order.columns.map(\.sql) + ["p.id"]
+            l.wheres.append("(\(columns.joined(separator: ", "))) \(op) (\(names.joined(separator: ", ")))")
+        }
+        let dir = descending ? "DESC" : "ASC"
+        let keyColumns = order.columns.map(\.sql) + ["p.id"]
+        let selected = order.columns.map(\.sql).joined(separator: ", ")
+        let rows = try exec(
+            """
+            SELECT p.id, p.id_number, p.name, p.unit, p.department, p.title, p.title_level,
+                   y.public_tenths, y.professional_tenths, y.trimmed_tenths, \(selected)
+            \(l.sql) ORDER BY \(keyColumns.map { "\($0) \(dir)" }.joined(separator: ", ")) LIMIT \(max(0, limit))
+            """, l.parameters.values
+        ).rows
+        let list = rows.map { row in
+            let values: [ListKey.Value] = order.columns.enumerated().map { i, c in
+                c.integer ? .int(row.int64(10 + i)) : .text(row.text(10 + i))
+            }
+            return PersonListRow(
+                key: ListKey(values: values, id: row.int64(0)), rowID: row.int64(0), idNumber: row.text(1),
+                name: row.text(2), unit: row.text(3), department: row.text(4), title: row.text(5),
+                titleLevel: row[6].flatMap(TitleLevel.init(rawValue:)),
+                totals: AnnualTotals(
+                    year: q.year, publicHours: Hours(tenths: row.int(7)), professionalHours: Hours(tenths: row.int(8)),
+                    thresholds: l.thresholds, trimmedHours: Hours(tenths: row.int(9))))
+        }
+        return forward ? list : list.reversed()
     }
 
     public func personKey(of personRowID: Int64, in q: PersonListQuery) throws(LedgerError) -> ListKey? {
         try read { () throws in
-            var l = try listSQL(q)
+            // Whether the search finds the person, from the index: SQL then only looks at them.
+            var hits: [Int64]?
+            let search = q.search.trimmedField
+            if !search.isEmpty {
+                let index = try searchIndex()
+                let found = index.position(of: personRowID).map { index.matched(search).member[$0] } ?? false
+                hits = found ? [personRowID] : []
+            }
+            var l = try listSQL(q, hits: hits)
             l.wheres.append("p.id = \(l.parameters.add(String(personRowID)))::bigint")
             let selected = l.order.columns.map(\.sql).joined(separator: ", ")
             guard let row = try exec("SELECT \(selected) \(l.sql)", l.parameters.values).first else { return nil }
@@ -245,28 +260,21 @@ extension PostgresLedger {
         }
     }
 
-    /// The search reads the server at each keystroke (an indexed scan of the person table): nothing to
-    /// prepare in the background.
-    public func prepareSearch(year: Int?) {}
-    public func searchIsBeingPrepared(year: Int) -> Bool { false }
+    /// Units and departments present, for the filter menus (the pickers open on a key): kept while nothing
+    /// changed, read beforehand with the search index (`pickerLists`), so that reopening a picker asks the
+    /// server nothing.
+    public func units() throws(LedgerError) -> [String] { try pickers().units }
 
-    public func units() throws(LedgerError) -> [String] {
-        try read { () throws in
-            try exec("SELECT DISTINCT unit FROM person WHERE unit <> '' ORDER BY unit").rows.map { $0.text(0) }
-        }
-    }
+    public func departments(unit: String?) throws(LedgerError) -> [String] { try pickers().departments(unit: unit) }
 
-    public func departments(unit: String?) throws(LedgerError) -> [String] {
-        try read { () throws in
-            if let unit {
-                return try exec(
-                    "SELECT DISTINCT department FROM person WHERE unit = $1 AND department <> '' ORDER BY department", [unit]
-                ).rows.map { $0.text(0) }
-            }
-            return try exec("SELECT DISTINCT department FROM person WHERE department <> '' ORDER BY department").rows.map {
-                $0.text(0)
-            }
+    /// The kept lists without a transaction (no round trip) while nothing changed.
+    private func pickers() throws(LedgerError) -> PostgresSearch.PickerLists {
+        lock.lock()
+        defer { lock.unlock() }
+        if let seen = receivedChanges(), let kept = search.kept.withLock({ $0.pickers }), kept.changes == seen {
+            return kept.lists
         }
+        return try read { () throws in try pickerLists() }
     }
 
     // MARK: One person

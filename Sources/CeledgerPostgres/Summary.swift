@@ -82,7 +82,7 @@ extension PostgresLedger {
                 upserts.append([String(c.year), String(c.person)] + values.map(String.init))
             }
             for r in 0..<cells.count {
-                let row = cells.row(r)
+                let row = cells[r].fields()
                 let year = row.int(0), person = row.int64(1)
                 if current?.year != year || current?.person != person {
                     flush()
@@ -240,8 +240,10 @@ extension PostgresLedger {
                 ids.reserveCapacity(cells.count)
                 digests.reserveCapacity(cells.count)
                 for r in 0..<cells.count {
-                    previous = PostgresLedger.link(previous, fields: 10, buffer: &buffer) { i, use in use(cells.bytes(r, i)) }
-                    ids.append(cells.int64(r, 0))
+                    previous = PostgresLedger.link(previous, fields: 10, buffer: &buffer) { i, use in
+                        use(cells[r].value(Int32(i)))
+                    }
+                    ids.append(cells[r].int64(0))
                     digests.append(PostgresLedger.hex(previous))
                 }
                 return (ids, digests)

@@ -135,73 +135,23 @@ extension SQLiteLedger {
         }
     }
 
-    /// A search the persons list counts and pages in memory: the matches come from the search index and
-    /// each person's place in the year (listed, met) from the index's flags for the year, so SQL reads
-    /// only the rows shown. Only for a summarised year without a unit or department filter and with a
-    /// status filter the flags answer; the rest goes through SQL.
-    struct MemorySearch {
-        let index: SearchIndex
-        let matches: SearchIndex.Matches
-        let flags: [UInt8]
-        let status: StatusFilter
-
-        /// Listed in the year, and met it (`SearchIndex.yearFlags`).
-        func listed(_ position: Int32) -> Bool { flags[Int(position)] & 1 != 0 }
-        func met(_ position: Int32) -> Bool { flags[Int(position)] == 3 }
-
-        func wanted(_ position: Int32) -> Bool {
-            switch status {
-            case .all: return listed(position)
-            case .met: return met(position)
-            case .short: return listed(position) && !met(position)
-            case .professionalShort: return false
-            }
-        }
-
-        /// The row ids of the page next to `key` in the list's order (after it, or before it read
-        /// backwards), or nil when the index does not keep the order or does not know the key's person.
-        func page(_ sort: PersonSort, descending: Bool, from key: ListKey?, including: Bool, limit: Int) -> [Int64]? {
-            guard let (order, rank) = index.order(sort) else { return nil }
-            var i: Int
-            if let key, key.values.count == 1 {
-                guard let pos = index.position(of: key.id), rank[pos] >= 0 else { return nil }
-                let r = Int(rank[pos])
-                i = including ? r : descending ? r - 1 : r + 1
-            } else {
-                i = descending ? order.count - 1 : 0
-            }
-            var out: [Int64] = []
-            while i >= 0 && i < order.count && out.count < limit {
-                let p = order[i]
-                if matches.member[Int(p)] && wanted(p) { out.append(index.rowID(at: p)) }
-                i += descending ? -1 : 1
-            }
-            return out
-        }
-    }
-
+    /// The search counted and paged in memory (`MemorySearch`), when the query allows it.
     func memorySearch(_ q: PersonListQuery, _ db: Database) throws -> MemorySearch? {
         let search = q.search.trimmedField
         // (The in-memory index knows no units: a unit-limited clerk's search goes through SQL.)
         guard !search.isEmpty, q.unit == nil, q.department == nil, q.status != .professionalShort,
             rules.ruleSet(for: q.year) != nil, try source(of: q.year, db) == .summary, try unitLimitSQL(db).isEmpty
         else { return nil }
-        let index = try searchIndex(db)
+        let kept = try searchIndex(db)
         return MemorySearch(
-            index: index, matches: index.matched(search), flags: try index.yearFlags(db, year: q.year), status: q.status)
+            index: kept.index, matches: kept.index.matched(search), flags: try kept.yearFlags(db, year: q.year),
+            status: q.status)
     }
 
     /// How many persons the query finds, and how many of them met the year's requirement.
     public func personSummary(_ q: PersonListQuery) throws(LedgerError) -> YearSummary {
         try read { db in
-            if searchesInMemory.withLock({ $0 }), let m = try memorySearch(q, db) {
-                var n = 0, met = 0
-                for p in m.matches.positions where m.wanted(p) {
-                    n += 1
-                    if m.met(p) { met += 1 }
-                }
-                return YearSummary(persons: n, met: met)
-            }
+            if searchesInMemory.withLock({ $0 }), let m = try memorySearch(q, db) { return m.summary }
             let l = try listSQL(q, db)
             // Without a condition on the person, the year's kept counts answer.
             if l.summarised && l.personWheres.isEmpty && q.status != .professionalShort,
@@ -237,7 +187,7 @@ extension SQLiteLedger {
             {
                 // The page's rows, found in memory, read and ordered by the same SQL.
                 return try personRows(
-                    q, listSQL(q, db, hits: SearchIndex.json(page)), from: nil, forward: forward, including: false, limit: limit,
+                    q, listSQL(q, db, hits: SQLiteSearch.json(page)), from: nil, forward: forward, including: false, limit: limit,
                     db)
             }
             return try personRows(q, listSQL(q, db), from: key, forward: forward, including: including, limit: limit, db)

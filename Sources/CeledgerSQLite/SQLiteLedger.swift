@@ -16,7 +16,7 @@ public final class SQLiteLedger: Sendable {
     /// name, and parsing the table is most of a reading command's start-up.
     let pinyinSource: PinyinSource
     /// The persons list's search index, while the ledger does not change.
-    let cachedSearch = Locked<SearchIndex?>(nil)
+    let cachedSearch = Locked<SQLiteSearch?>(nil)
     /// Signalled when the search index `prepareSearch` reads in the background is ready.
     let searchBeingRead = Locked<DispatchSemaphore?>(nil)
     /// What `prepareSearch` is reading or about to: the index, and each year's flags.

@@ -104,6 +104,29 @@ struct ServerClerkTests {
         #expect(try f.ledger(f.admin).counts() == (persons: 3, records: 2))
     }
 
+    @Test("a unit's clerk's search index and pickers hold only its unit's persons, also when read beforehand")
+    func unitClerksIndexHoldsItsUnit() throws {
+        guard let f = try Self.fixture() else { return }
+        let a2Row = try #require(try f.owner.personRowID(idNumber: f.a2.id.value))
+        let l = try f.ledger(f.recorderA)
+        // Read beforehand, on the clerk's second connection.
+        l.prepareSearch(year: 2024)
+        let deadline = Date().addingTimeInterval(60)
+        while l.searchIsBeingPrepared(year: 2024) && Date() < deadline { usleep(2_000) }
+        let prepared = try #require(l.search.kept.withLock { $0.index?.index })
+        #expect(Set(prepared.matches("")) == [f.a1Row, a2Row])
+        #expect(l.search.kept.withLock { $0.pickers?.lists.units } == [ServerClerkTests.unitA])
+        // Read in the search's own transaction.
+        l.search.kept.withLock { $0 = PostgresSearch.Kept() }
+        let index = try l.read { () throws in try l.searchIndex() }
+        #expect(index.count == 2)
+        for text in ["王五", "ww", "0101003", "3604"] { #expect(index.matches(text).isEmpty, "\(text)") }
+        #expect(try l.departments(unit: nil) == ["内科"])
+        #expect(try l.departments(unit: ServerClerkTests.unitB).isEmpty)
+        // The owner's holds everyone.
+        #expect(try f.owner.read { () throws in try f.owner.searchIndex() }.count == 3)
+    }
+
     @Test("with raw SQL (psql) a unit's clerk reads no ID number, name or history of another unit")
     func rawSQLIsLimitedToo() throws {
         guard let f = try Self.fixture() else { return }

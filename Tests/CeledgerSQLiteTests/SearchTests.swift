@@ -38,7 +38,7 @@ import Testing
                         arguments: StatementArguments(args)))
             }
         }
-        let index = try l.db.read { try l.searchIndex($0) }
+        let index = try l.db.read { try l.searchIndex($0) }.index
         for s in [
             "张", "张三", "zs", "ZS", "z", "s", "sl", "dl", "zg", "anna", "ANNA", "An", "li", "5", "0101", "1980", "x", "X", "司马",
             "m", "ly", "乐", "wei", "%", "_", "Wei ",
