@@ -251,8 +251,9 @@ package final class SearchIndex: @unchecked Sendable {
     }
 
     /// For one year, each position's place in the persons list: bit 0 listed (the year's summary has a
-    /// row for the person: active in it), bit 1 met. Filled from the summary's rows of the year, in
-    /// ascending person id, as the ledger reads them.
+    /// row for the person: active in it), bit 1 met, bit 2 short of professional hours only (the total
+    /// reached, the professional part not; a ledger that does not set it leaves that filter to SQL).
+    /// Filled from the summary's rows of the year, in ascending person id, as the ledger reads them.
     package struct YearFlags {
         package private(set) var flags: [UInt8]
         private var pos = 0
@@ -263,10 +264,14 @@ package final class SearchIndex: @unchecked Sendable {
             flags = [UInt8](repeating: 0, count: index.count)
         }
 
-        /// The summary's row of one person (ids ascending); one the index does not hold is passed over.
-        package mutating func add(personID id: Int64, met: Bool) {
+        /// The summary's row of one person (ids ascending), and its position; one the index does not hold
+        /// is passed over.
+        @discardableResult
+        package mutating func add(personID id: Int64, met: Bool, professionalShort: Bool = false) -> Int? {
             while pos < ids.count && ids[pos] < id { pos += 1 }
-            if pos < ids.count && ids[pos] == id { flags[pos] = met ? 3 : 1 }
+            guard pos < ids.count && ids[pos] == id else { return nil }
+            flags[pos] = (met ? 3 : 1) | (professionalShort ? 4 : 0)
+            return pos
         }
     }
 }
@@ -274,7 +279,8 @@ package final class SearchIndex: @unchecked Sendable {
 /// A search the persons list counts and pages in memory: the matches come from the search index and
 /// each person's place in the year (listed, met) from the index's flags for the year, so SQL reads only
 /// the rows shown. Only for a summarised year without a unit or department filter and with a status
-/// filter the flags answer; the rest goes through SQL, limited to the index's matches.
+/// filter the flags answer; the rest goes through SQL, limited to the index's matches. `page` pages the
+/// orders the index keeps (by name, by ID number).
 package struct MemorySearch {
     package let index: SearchIndex
     package let matches: SearchIndex.Matches
@@ -290,14 +296,15 @@ package struct MemorySearch {
 
     /// Listed in the year, and met it (`SearchIndex.YearFlags`).
     func listed(_ position: Int32) -> Bool { flags[Int(position)] & 1 != 0 }
-    func met(_ position: Int32) -> Bool { flags[Int(position)] == 3 }
+    func met(_ position: Int32) -> Bool { flags[Int(position)] & 3 == 3 }
 
-    func wanted(_ position: Int32) -> Bool {
+    /// Whether the person at `position` is found and listed with the status filter.
+    package func wanted(_ position: Int32) -> Bool {
         switch status {
         case .all: return listed(position)
         case .met: return met(position)
         case .short: return listed(position) && !met(position)
-        case .professionalShort: return false
+        case .professionalShort: return flags[Int(position)] & 5 == 5
         }
     }
 

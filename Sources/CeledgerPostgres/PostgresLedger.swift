@@ -360,8 +360,9 @@ public final class PostgresLedger: @unchecked Sendable {
     /// it sends nothing to the server: it counts the notifications libpq has received (`Notify.swift`), so
     /// a screen polling it four times a second costs the server nothing while nobody writes, and sees
     /// another clerk's commit at the next poll. When the connection broke it reconnects, listens again and
-    /// moves. While another thread's read holds the connection (the search index read in the background)
-    /// it answers what it knows at once: that read's notifications wait in libpq for the next look.
+    /// moves. While another thread holds the connection (a read, or a search waiting for the index that
+    /// `prepareSearch` reads on its own connection) it answers what it knows at once: notifications
+    /// received meanwhile wait in libpq for the next look.
     /// Without listening (a hot standby) it reads the change sequence, which moves on a failed write too.
     public func version() throws(LedgerError) -> Int64 {
         guard lock.try() else { return changes }

@@ -166,7 +166,7 @@ extension PostgresLedger {
         let seen = receivedChanges()
         if let seen, let kept = summaries[key], kept.changes == seen { return kept.summary }
         let summary = try read { () throws in
-            if let m = try memorySearch(q) { return m.summary }
+            if let m = try memorySearch(q) { return m.memory.summary }
             let l = try listSQL(q, countOnly: true)
             let row = try exec(
                 "SELECT count(*), count(*) FILTER (WHERE y.needed_tenths = 0) \(l.sql)", l.parameters.values
@@ -185,7 +185,9 @@ extension PostgresLedger {
     ) throws(LedgerError) -> [PersonListRow] {
         try read { () throws in
             if let m = try memorySearch(q),
-                let page = m.page(q.sort, descending: q.descending != !forward, from: key, including: including, limit: limit)
+                let page = m.page(
+                    q.sort, search: q.search.trimmedField, descending: listOrder(q, summarised: true).descending != !forward,
+                    from: key, including: including, limit: limit, sorted: search.lastSorted)
             {
                 // The page's rows, found in memory, read and ordered by the same SQL.
                 return try personRows(q, listSQL(q, hits: page), from: nil, forward: forward, including: false, limit: limit)

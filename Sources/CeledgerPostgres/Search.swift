@@ -25,9 +25,38 @@ final class PostgresSearch: @unchecked Sendable {
         func departments(unit: String?) -> [String] { unit.map { byUnit[$0] ?? [] } ?? all }
     }
 
+    /// A year of the stored summary for the index's positions: the flags (`SearchIndex.YearFlags`, the
+    /// professionally short by `thresholds`) and each listed person's hours, for the orders by them.
+    final class YearFigures: @unchecked Sendable {
+        let thresholds: RuleSet.Thresholds
+        let flags: [UInt8]
+        let publicTenths: [Int32], professionalTenths: [Int32], totalTenths: [Int32], neededTenths: [Int32]
+
+        init(
+            thresholds: RuleSet.Thresholds, flags: [UInt8], publicTenths: [Int32], professionalTenths: [Int32],
+            totalTenths: [Int32], neededTenths: [Int32]
+        ) {
+            self.thresholds = thresholds
+            self.flags = flags
+            (self.publicTenths, self.professionalTenths) = (publicTenths, professionalTenths)
+            (self.totalTenths, self.neededTenths) = (totalTenths, neededTenths)
+        }
+
+        /// Each position's value in an order by hours (`listOrder`'s column), nil for the other orders.
+        func values(_ sort: PersonSort) -> [Int32]? {
+            switch sort {
+            case .publicHours: publicTenths
+            case .professionalHours: professionalTenths
+            case .totalHours: totalTenths
+            case .status: neededTenths
+            default: nil
+            }
+        }
+    }
+
     struct Kept {
         var index: (changes: Int64, index: SearchIndex)?
-        var years: [Int: (changes: Int64, flags: [UInt8])] = [:]
+        var years: [Int: (changes: Int64, year: YearFigures)] = [:]
         var pickers: (changes: Int64, lists: PickerLists)?
         /// The count of the index a search was last answered from: the clerk is searching when it is the
         /// kept one's, and `prepareSearch` then reads the index again after a change.
@@ -83,15 +112,29 @@ final class PostgresSearch: @unchecked Sendable {
         return SearchIndex(built, nameOrder: order(byName), numberOrder: order(byNumber))
     }
 
-    /// A year's flags for `index` from the stored summary: a row for every person active in the year.
-    static func readFlags(_ c: PGConnection, _ index: SearchIndex, year: Int) throws(PGFailure) -> [UInt8] {
+    /// A year's figures for `index` from the stored summary: a row for every person active in the year.
+    /// Met and short as the list's SQL filters them (`needed_tenths = 0`; total reached, professional not).
+    static func readYear(
+        _ c: PGConnection, _ index: SearchIndex, year: Int, thresholds t: RuleSet.Thresholds
+    ) throws(PGFailure) -> YearFigures {
         var flags = SearchIndex.YearFlags(for: index)
+        let n = index.count
+        var pub = [Int32](repeating: 0, count: n), prof = pub, total = pub, needed = pub
+        let (req, reqProf) = (Int64(t.totalHours.tenths), Int64(t.professionalHours.tenths))
         try c.eachRow(
-            "SELECT person_id, needed_tenths = 0 FROM person_year WHERE year = $1::int ORDER BY person_id", [String(year)]
+            """
+            SELECT person_id, needed_tenths, public_tenths, professional_tenths, total_tenths
+            FROM person_year WHERE year = $1::int ORDER BY person_id
+            """, [String(year)]
         ) { row in
-            flags.add(personID: row.int64(0), met: row.bool(1))
+            let need = row.int64(1), p = row.int64(3), all = row.int64(4)
+            guard let pos = flags.add(personID: row.int64(0), met: need == 0, professionalShort: all >= req && p < reqProf)
+            else { return }
+            (needed[pos], pub[pos], prof[pos], total[pos]) = (Int32(need), Int32(row.int64(2)), Int32(p), Int32(all))
         }
-        return flags.flags
+        return YearFigures(
+            thresholds: t, flags: flags.flags, publicTenths: pub, professionalTenths: prof, totalTenths: total,
+            neededTenths: needed)
     }
 
     /// The units and departments present, from one query: each unit's departments in order, and all
@@ -122,14 +165,78 @@ final class PostgresSearch: @unchecked Sendable {
         }
     }
 
-    /// Keeps a year's flags for the index kept at `changes`; flags of an older index go.
-    func keep(flags: [UInt8], year: Int, at changes: Int64) {
+    /// Keeps a year's figures for the index kept at `changes`; those of an older index go.
+    func keep(year figures: YearFigures, year: Int, at changes: Int64) {
         kept.withLock { k in
             guard k.index?.changes == changes else { return }
             k.years = k.years.filter { $0.value.changes == changes }
             while k.years.count >= PostgresSearch.keptYears { k.years.removeValue(forKey: k.years.keys.first!) }
-            k.years[year] = (changes, flags)
+            k.years[year] = (changes, figures)
         }
+    }
+
+    /// The last order by hours of a search's matches (a keystroke asks for a page, paging asks again).
+    let lastSorted = Locked<
+        (index: SearchIndex, year: YearFigures, search: String, status: StatusFilter, sort: PersonSort, order: [Int32])?
+    >(nil)
+}
+
+/// A search counted and paged in memory on a server: `MemorySearch` with the year's figures, which also
+/// page the orders by hours.
+struct ServerSearch {
+    let memory: MemorySearch
+    let year: PostgresSearch.YearFigures
+
+    /// The row ids of the page next to `key` (`MemorySearch.page`); for an order by hours, the wanted
+    /// matches sorted by (value, row id) as SQL sorts them, and the key found there by value.
+    func page(
+        _ sort: PersonSort, search: String, descending: Bool, from key: ListKey?, including: Bool, limit: Int,
+        sorted: Locked<
+            (
+                index: SearchIndex, year: PostgresSearch.YearFigures, search: String, status: StatusFilter, sort: PersonSort,
+                order: [Int32]
+            )?
+        >
+    ) -> [Int64]? {
+        if let page = memory.page(sort, descending: descending, from: key, including: including, limit: limit) { return page }
+        guard let values = year.values(sort) else { return nil }
+        let index = memory.index
+        let order: [Int32]
+        if let last = sorted.withLock({ $0 }), last.index === index, last.year === year, last.search == search,
+            last.status == memory.status, last.sort == sort
+        {
+            order = last.order
+        } else {
+            // Positions ascend with row ids: (value, position) is SQL's (value, id).
+            order = memory.matches.positions.filter(memory.wanted).sorted {
+                values[Int($0)] != values[Int($1)] ? values[Int($0)] < values[Int($1)] : $0 < $1
+            }
+            sorted.withLock { $0 = (index, year, search, memory.status, sort, order) }
+        }
+        var i: Int
+        if let key, key.values.count == 1 {
+            guard case .int(let value) = key.values[0] else { return nil }
+            // The first place at or after the key.
+            func before(_ p: Int32) -> Bool {
+                let v = Int64(values[Int(p)])
+                return v < value || (v == value && index.rowID(at: p) < key.id)
+            }
+            var lo = 0, hi = order.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if before(order[mid]) { lo = mid + 1 } else { hi = mid }
+            }
+            let atKey = lo < order.count && index.rowID(at: order[lo]) == key.id
+            i = descending ? (including && atKey ? lo : lo - 1) : (including || !atKey ? lo : lo + 1)
+        } else {
+            i = descending ? order.count - 1 : 0
+        }
+        var out: [Int64] = []
+        while i >= 0 && i < order.count && out.count < limit {
+            out.append(index.rowID(at: order[i]))
+            i += descending ? -1 : 1
+        }
+        return out
     }
 }
 
@@ -159,23 +266,27 @@ extension PostgresLedger {
         return index
     }
 
-    /// The year's flags for `index` (`searchIndex()`'s), kept, being read beforehand, or read here.
-    func searchFlags(_ index: SearchIndex, year: Int) throws -> [UInt8] {
-        guard let seen = snapshotChanges else { return try PostgresSearch.readFlags(connection, index, year: year) }
-        func kept() -> [UInt8]? {
+    /// The year's figures for `index` (`searchIndex()`'s) by the year's thresholds: kept, being read
+    /// beforehand, or read here.
+    func searchYear(_ index: SearchIndex, year: Int, thresholds: RuleSet.Thresholds) throws -> PostgresSearch.YearFigures {
+        guard let seen = snapshotChanges else {
+            return try PostgresSearch.readYear(connection, index, year: year, thresholds: thresholds)
+        }
+        func kept() -> PostgresSearch.YearFigures? {
             search.kept.withLock { k in
-                guard k.index?.index === index, let y = k.years[year], y.changes == seen else { return nil }
-                return y.flags
+                guard k.index?.index === index, let y = k.years[year], y.changes == seen, y.year.thresholds == thresholds
+                else { return nil }
+                return y.year
             }
         }
-        if let flags = kept() { return flags }
+        if let figures = kept() { return figures }
         if search.preparing.withLock({ $0.waits(year: year) }) {
             _ = search.reads.wait(timeout: .now() + 5)
-            if let flags = kept() { return flags }
+            if let figures = kept() { return figures }
         }
-        let flags = try PostgresSearch.readFlags(connection, index, year: year)
-        search.keep(flags: flags, year: year, at: seen)
-        return flags
+        let figures = try PostgresSearch.readYear(connection, index, year: year, thresholds: thresholds)
+        search.keep(year: figures, year: year, at: seen)
+        return figures
     }
 
     /// The row ids the search finds, as an array for SQL (`p.id = ANY`).
@@ -187,16 +298,20 @@ extension PostgresLedger {
         return array
     }
 
-    /// The search counted and paged in memory (`MemorySearch`), for a summarised year without a unit or
-    /// department filter; nil for the rest, which SQL answers limited to the index's matches.
-    func memorySearch(_ q: PersonListQuery) throws -> MemorySearch? {
+    /// The search counted and paged in memory (`ServerSearch`), for a summarised year without a unit or
+    /// department filter; nil for the rest, which SQL answers limited to the index's matches. The
+    /// professionally short are listed from memory also without a search: no index of the summary serves
+    /// that filter, and SQL read every person of the year in name order to find a page of them (70 ms).
+    func memorySearch(_ q: PersonListQuery) throws -> ServerSearch? {
         let search = q.search.trimmedField
-        guard !search.isEmpty, q.unit == nil, q.department == nil, q.status != .professionalShort,
-            self.search.inMemory.withLock({ $0 }), rules.ruleSet(for: q.year) != nil, try source(of: q.year) == .summary
+        guard !search.isEmpty || q.status == .professionalShort, q.unit == nil, q.department == nil,
+            self.search.inMemory.withLock({ $0 }),
+            let set = rules.ruleSet(for: q.year), try source(of: q.year) == .summary
         else { return nil }
         let index = try searchIndex()
-        return MemorySearch(
-            index: index, matches: index.matched(search), flags: try searchFlags(index, year: q.year), status: q.status)
+        let year = try searchYear(index, year: q.year, thresholds: set.thresholds)
+        return ServerSearch(
+            memory: MemorySearch(index: index, matches: index.matched(search), flags: year.flags, status: q.status), year: year)
     }
 
     /// The pickers' lists as this transaction sees them: kept while nothing changed (read beforehand with
@@ -251,16 +366,18 @@ extension PostgresLedger {
     private func prepare(year: Int?, evenIfUnused: Bool) -> Bool {
         guard let seen = receivedChanges() else { return false }
         if let year { search.yearWanted.withLock { $0 = year } }
+        let thresholds = year.flatMap { rules.ruleSet(for: $0)?.thresholds }
         let (index, flags): (Bool, Bool) = search.kept.withLock { k in
             let fresh = k.index?.changes == seen
             let index =
                 !fresh && k.queuedIndex != seen
                 && (k.index == nil || evenIfUnused || k.served == k.index?.changes)
             let flags =
-                year.map { y in
+                thresholds != nil
+                && year.map { y in
                     (fresh || index || k.queuedIndex == seen) && k.years[y]?.changes != seen && k.queuedYears[y] != seen
                 }
-                ?? false
+                    ?? false
             if index { k.queuedIndex = seen }
             if flags, let year { k.queuedYears[year] = seen }
             return (index, flags)
@@ -288,9 +405,10 @@ extension PostgresLedger {
                         index: try PostgresSearch.readIndex(reader), pickers: try PostgresSearch.readPickers(reader), at: seen)
                 }
                 // Only for the index read at the same count; a stale one is read again on its first use.
-                if let flagsYear, let kept = search.kept.withLock({ $0.index }), kept.changes == seen {
+                if let flagsYear, let thresholds, let kept = search.kept.withLock({ $0.index }), kept.changes == seen {
                     search.keep(
-                        flags: try PostgresSearch.readFlags(reader, kept.index, year: flagsYear), year: flagsYear, at: seen)
+                        year: try PostgresSearch.readYear(reader, kept.index, year: flagsYear, thresholds: thresholds),
+                        year: flagsYear, at: seen)
                 }
                 try reader.exec("COMMIT")
             } catch {

@@ -53,6 +53,9 @@ struct Options {
     var dump = false
     var out: String?
     var samples: String?
+    /// Also searches under a unit filter, in the order by total hours and among the professionally short
+    /// (`filteredRound`): the searches SQL answers, limited to the index's matches.
+    var filtered = false
     // clerk
     var clerk: Int?
     var saves = 200
@@ -92,6 +95,7 @@ func parseOptions() -> Options {
         case "--dump": o.dump = true
         case "--out": o.out = value(a)
         case "--samples": o.samples = value(a)
+        case "--filtered": o.filtered = true
         case "--clerk": o.clerk = int(a)
         case "--saves": o.saves = int(a)
         case "--persons-max": o.personsMax = int(a)
@@ -170,7 +174,7 @@ final class ScriptedTerminal: Terminal {
         }
         guard next < script.count else { return nil }
         let (key, kind) = script[next]
-        if kind == "search" && searchPreparing() {
+        if kind.hasPrefix("search") && searchPreparing() {
             let start = nowNanoseconds()
             while searchPreparing() { usleep(200) }
             if searchReady != nil { searchWaits += nowNanoseconds() - start }
@@ -216,18 +220,37 @@ func round() -> [(String, String)] {
     return s
 }
 
-/// The saved views the script recalls with 1-4, written to a config folder of the run's own.
+/// With `--filtered`, after each round: the search keys under a unit filter (the unit picker's first
+/// unit), in the order by total hours (view 2) and among the professionally short (view 5), each kind
+/// labelled apart; then the filter cleared and everyone by name (view 4) again.
+func filteredRound() -> [(String, String)] {
+    var s: [(String, String)] = []
+    func add(_ kind: String, _ keys: [String]) { s += keys.map { ($0, kind) } }
+    let typing = ["/", "z", "h", "BSpace", "BSpace", "张", "BSpace", "z", "s", "Esc"]
+    add("picker", ["f", "Enter", "n", "Enter"])
+    add("search-unit", typing)
+    add("back", ["Esc"])
+    add("view", ["2"])
+    add("search-hours", typing)
+    add("view", ["5"])
+    add("search-pshort", typing)
+    add("view", ["4"])
+    return s
+}
+
+/// The saved views the script recalls with 1-5 (5 only with `--filtered`), written to a config folder of the run's own.
 let viewsJSON = """
     [
       {"name": "未达标", "status": "short", "search": "", "sort": "name", "descending": false},
       {"name": "按学时", "status": "all", "search": "", "sort": "totalHours", "descending": true},
       {"name": "姓名倒序", "status": "all", "search": "", "sort": "name", "descending": true},
-      {"name": "全部", "status": "all", "search": "", "sort": "name", "descending": false}
+      {"name": "全部", "status": "all", "search": "", "sort": "name", "descending": false},
+      {"name": "专业科目不足", "status": "professionalShort", "search": "", "sort": "name", "descending": false}
     ]
     """
 
-func keyScript(rounds: Int) -> [(key: Key, kind: String)] {
-    (0..<max(0, rounds)).flatMap { _ in round() }.map { (name, kind) in
+func keyScript(rounds: Int, filtered: Bool) -> [(key: Key, kind: String)] {
+    (0..<max(0, rounds)).flatMap { _ in round() + (filtered ? filteredRound() : []) }.map { (name, kind) in
         guard let k = Key.parse(name) else { fail("bad key \(name) in the script") }
         return (k, kind)
     }
@@ -303,7 +326,7 @@ if options.curses {
 }
 let width = inner?.size.width ?? options.width
 let height = inner?.size.height ?? options.height
-let script = options.mode == "tui" ? keyScript(rounds: options.rounds) : []
+let script = options.mode == "tui" ? keyScript(rounds: options.rounds, filtered: options.filtered) : []
 let terminal = ScriptedTerminal(width: width, height: height, inner: inner, script: script)
 terminal.stopAfterFirstDraw = options.mode == "first-screen"
 

@@ -38,7 +38,7 @@ import Testing
     }
 
     static let searches = [
-        "张", "张三", "zs", "ZS", "z", "s", "sl", "dl", "zg", "anna", "ANNA", "An", "li", "5", "0101", "1980", "19", "x", "X",
+        "", "张", "张三", "zs", "ZS", "z", "s", "sl", "dl", "zg", "anna", "ANNA", "An", "li", "5", "0101", "1980", "19", "x", "X",
         "司马", "m", "ly", "乐", "wei", " Wei ", "%", "_", "zh", "无此人",
     ]
 
@@ -197,8 +197,8 @@ import Testing
         guard let l = try Backend.postgres.make() as? PostgresLedger else { return }
         try Self.fill(l)
         for search in Self.searches {
-            for status in [StatusFilter.all, .met, .short] {
-                for sort in [PersonSort.name, .idNumber] {
+            for status in StatusFilter.allCases {
+                for sort in [PersonSort.name, .idNumber, .totalHours, .status, .publicHours, .professionalHours] {
                     for descending in [false, true] {
                         var q = PersonListQuery(year: 2024)
                         (q.search, q.status, q.sort, q.descending) = (search, status, sort, descending)
