@@ -121,6 +121,13 @@ extension PostgresSchema {
             SELECT * FROM history WHERE tx = txid_current() AND id > after ORDER BY id LIMIT n
         $$;
 
+        -- A clerk's role or units changed is a change too: open screens read again what they keep (the
+        -- search index, the pickers, the counts), which row-level security now limits otherwise.
+        CREATE TRIGGER clerk_notify AFTER INSERT OR UPDATE OR DELETE ON clerk
+            FOR EACH STATEMENT EXECUTE FUNCTION ledger_notify();
+        CREATE TRIGGER clerk_unit_notify AFTER INSERT OR UPDATE OR DELETE ON clerk_unit
+            FOR EACH STATEMENT EXECUTE FUNCTION ledger_notify();
+
         -- Called only for the rows they would change.
         DROP TRIGGER record_authors ON record;
         CREATE TRIGGER record_authors BEFORE INSERT ON record FOR EACH ROW

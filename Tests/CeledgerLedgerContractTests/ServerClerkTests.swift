@@ -127,6 +127,23 @@ struct ServerClerkTests {
         #expect(try f.owner.read { () throws in try f.owner.searchIndex() }.count == 3)
     }
 
+    @Test("a clerk's units changed by an admin reach the clerk's open screens: kept pickers and search follow")
+    func changedUnitsReachOpenScreens() throws {
+        guard let f = try Self.fixture() else { return }
+        let l = try f.ledger(f.recorderA)
+        #expect(try l.units() == [ServerClerkTests.unitA])
+        var q = PersonListQuery(year: 2024)
+        q.search = "王五"
+        #expect(try l.personRows(q, from: nil, forward: true, including: false, limit: 5).isEmpty)
+        let seen = try l.version()
+        _ = try f.owner.changeClerk(name: "李录入", role: nil, units: [ServerClerkTests.unitA, ServerClerkTests.unitB])
+        let deadline = Date().addingTimeInterval(10)
+        while try l.version() == seen, Date() < deadline { usleep(5_000) }
+        #expect(try l.version() != seen, "the change of units is a change the screens hear of")
+        #expect(try l.units() == [ServerClerkTests.unitA, ServerClerkTests.unitB].sorted())
+        #expect(try l.personRows(q, from: nil, forward: true, including: false, limit: 5).map(\.name) == ["王五"])
+    }
+
     @Test("with raw SQL (psql) a unit's clerk reads no ID number, name or history of another unit")
     func rawSQLIsLimitedToo() throws {
         guard let f = try Self.fixture() else { return }
