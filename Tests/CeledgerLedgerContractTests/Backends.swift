@@ -149,3 +149,16 @@ func today() -> Day {
     let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
     return Day(year: c.year!, month: c.month!, day: c.day!)!
 }
+
+/// The other window's version once it moved from `seen`: a notification travels from the committing
+/// session through the server to this one, so it is looked for again until it came (never longer than
+/// `patience`, so that a broken delivery fails instead of hanging).
+func moved(_ ledger: any LedgerWriter, from seen: Int64, patience: TimeInterval = 60) throws -> Int64? {
+    let deadline = Date().addingTimeInterval(patience)
+    repeat {
+        let v = try ledger.version()
+        if v != seen { return v }
+        usleep(2_000)
+    } while Date() < deadline
+    return nil
+}

@@ -9,18 +9,6 @@ import Testing
 /// commit in one window moves the version the other window sees, on both backends. On a server the other
 /// window learns it from LISTEN/NOTIFY (pg7), without sending the server a statement.
 @Suite struct ChangeNotificationTests {
-    /// The other window's version once it moved from `seen`: a notification travels from the committing
-    /// session through the server to this one, so it is looked for again until it came (never longer than
-    /// `patience`, so that a broken delivery fails instead of hanging).
-    func moved(_ ledger: any LedgerWriter, from seen: Int64, patience: TimeInterval = 60) throws -> Int64? {
-        let deadline = Date().addingTimeInterval(patience)
-        repeat {
-            let v = try ledger.version()
-            if v != seen { return v }
-            usleep(2_000)
-        } while Date() < deadline
-        return nil
-    }
 
     @Test(arguments: Backend.allCases)
     func aCommitInOneWindowMovesTheOtherWindowsVersion(_ backend: Backend) throws {

@@ -111,17 +111,6 @@ import Testing
         #expect(try names("1980").count == 1)
     }
 
-    /// Until the other window's version moved from `seen` (a notification travels through the server).
-    func moved(_ ledger: any LedgerWriter, from seen: Int64) throws -> Int64? {
-        let deadline = Date().addingTimeInterval(60)
-        repeat {
-            let v = try ledger.version()
-            if v != seen { return v }
-            usleep(2_000)
-        } while Date() < deadline
-        return nil
-    }
-
     /// As the persons screen does: the search prepared beforehand, then asked once it is ready.
     func prepared(_ l: any LedgerWriter, year: Int) {
         l.prepareSearch(year: year)
