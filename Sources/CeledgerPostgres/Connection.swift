@@ -70,13 +70,6 @@ struct PGFailure: Error {
 }
 
 /// The rows of one statement, every value as libpq's text (nil for NULL).
-/// A result's rows as the server sent them (text), valid only inside `PGConnection.withResult`.
-struct PGCells {
-    let result: OpaquePointer
-    var count: Int { Int(PQntuples(result)) }
-    subscript(_ row: Int) -> PGRawRow { PGRawRow(result: result, row: Int32(row)) }
-}
-
 struct PGRows {
     let columns: [String]
     let rows: [[String?]]
@@ -86,6 +79,13 @@ struct PGRows {
     var first: [String?]? { rows.first }
 
     func column(_ name: String) -> Int { columns.firstIndex(of: name)! }
+}
+
+/// A result's rows as the server sent them (text), valid only inside `PGConnection.withResult`.
+struct PGCells {
+    let result: OpaquePointer
+    var count: Int { Int(PQntuples(result)) }
+    subscript(_ row: Int) -> PGRawRow { PGRawRow(result: result, row: Int32(row)) }
 }
 
 /// One row of a result, read in place (`PGConnection.eachRow`): valid only inside the call.
@@ -238,48 +238,47 @@ final class PGConnection {
 
     private func withResult<T>(_ sql: String, _ params: [String?], _ body: (OpaquePointer) -> T) throws(PGFailure) -> T {
         statements += 1
-        let result: OpaquePointer?
-        if params.isEmpty {
-            result = PQexec(conn, sql)
-        } else {
-            // Each parameter as a C string kept alive for the call; NULL as a null pointer.
-            let cStrings: [UnsafeMutablePointer<CChar>?] = params.map { $0.map { strdup($0) } ?? nil }
-            defer { for p in cStrings { free(p) } }
-            result = cStrings.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: params.count) { values in
-                    PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
-                }
-            }
-        }
+        let result =
+            params.isEmpty
+            ? PQexec(conn, sql)
+            : withParameters(params) { PQexecParams(conn, sql, Int32(params.count), nil, $0, nil, nil, 0) }
         guard let result else {
             throw PGFailure(sqlState: "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
         }
         defer { PQclear(result) }
+        if let failure = failure(of: result) { throw failure }
+        return body(result)
+    }
+
+    /// Each parameter as a C string kept alive for the call (NULL as a null pointer); libpq copies them.
+    private func withParameters<T>(_ params: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
+        // (One null pointer for none, so that the array has an address.)
+        let cStrings: [UnsafeMutablePointer<CChar>?] = params.isEmpty ? [nil] : params.map { $0.map { strdup($0) } ?? nil }
+        defer { for p in cStrings { free(p) } }
+        return cStrings.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+        }
+    }
+
+    /// What the server refused in `result` (its SQLSTATE and constraint), nil when it succeeded.
+    private func failure(of result: OpaquePointer) -> PGFailure? {
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            break
+            return nil
         default:
             func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
-            throw PGFailure(
+            return PGFailure(
                 sqlState: field(Int32(UInt8(ascii: "C"))) ?? (isOK ? "XX000" : "08006"),
                 constraint: field(Int32(UInt8(ascii: "n"))),
                 serverMessage: String(cString: PQresultErrorMessage(result)))
         }
-        return body(result)
     }
 
     /// Sends one statement without waiting for its result, which `finish` then collects: the server works on
     /// it while the caller does something else. Nothing else may be sent in between.
     func send(_ sql: String, _ params: [String?]) throws(PGFailure) {
         statements += 1
-        let cStrings: [UnsafeMutablePointer<CChar>?] = params.map { $0.map { strdup($0) } ?? nil }
-        defer { for p in cStrings { free(p) } }
-        // libpq copies the parameters into its output buffer before it returns.
-        let sent = cStrings.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: params.count) { values in
-                PQsendQueryParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
-            }
-        }
+        let sent = withParameters(params) { PQsendQueryParams(conn, sql, Int32(params.count), nil, $0, nil, nil, 0) }
         guard sent == 1 else {
             throw PGFailure(
                 sqlState: isOK ? "XX000" : "08006", constraint: nil, serverMessage: String(cString: PQerrorMessage(conn)))
@@ -290,16 +289,7 @@ final class PGConnection {
     func finish() throws(PGFailure) {
         var failure: PGFailure?
         while let r = PQgetResult(conn) {
-            switch PQresultStatus(r) {
-            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: break
-            default:
-                if failure == nil {
-                    func field(_ code: Int32) -> String? { PQresultErrorField(r, code).map { String(cString: $0) } }
-                    failure = PGFailure(
-                        sqlState: field(Int32(UInt8(ascii: "C"))) ?? (isOK ? "XX000" : "08006"),
-                        constraint: field(Int32(UInt8(ascii: "n"))), serverMessage: String(cString: PQresultErrorMessage(r)))
-                }
-            }
+            failure = failure ?? self.failure(of: r)
             PQclear(r)
         }
         if let failure { throw failure }
@@ -346,13 +336,7 @@ final class PGConnection {
         var taken = 0
         var failure: PGFailure?
         while let r = PQgetResult(conn) {
-            if PQresultStatus(r) != PGRES_COMMAND_OK {
-                let code =
-                    PQresultErrorField(r, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? (isOK ? "XX000" : "08006")
-                failure = PGFailure(sqlState: code, constraint: nil, serverMessage: String(cString: PQresultErrorMessage(r)))
-            } else {
-                taken = Int(String(cString: PQcmdTuples(r))) ?? 0
-            }
+            if let f = self.failure(of: r) { failure = f } else { taken = Int(String(cString: PQcmdTuples(r))) ?? 0 }
             PQclear(r)
         }
         if let failure { throw failure }
@@ -361,12 +345,6 @@ final class PGConnection {
 
     /// COPY's text format: backslash, tab, line feed and carriage return escaped. By bytes, not Characters:
     /// a CR LF pair is one Character, which no comparison with "\r" or "\n" matches.
-    static func copyEscaped(_ s: String) -> String {
-        var out: [UInt8] = []
-        appendCopyEscaped(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func appendCopyEscaped(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { u in

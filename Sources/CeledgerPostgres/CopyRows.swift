@@ -3,7 +3,6 @@
 /// until the transaction: 2.3 GiB, and seconds spent freeing them at the end.
 struct CopyRows {
     private(set) var bytes: [UInt8] = []
-    private(set) var count = 0
 
     init() {}
 
@@ -18,7 +17,6 @@ struct CopyRows {
             if let v { PGConnection.appendCopyEscaped(v, to: &bytes) } else { bytes.append(contentsOf: [0x5C, 0x4E]) }
         }
         bytes.append(0x0A)
-        count += 1
     }
 }
 
@@ -29,8 +27,6 @@ struct FieldArena {
     /// Where each field ends in `bytes`; `rowStarts[r]` is row r's first field's index there.
     private var ends: [Int] = []
     private var rowStarts: [Int] = []
-
-    var count: Int { rowStarts.count }
 
     mutating func append(_ fields: [String]) {
         rowStarts.append(ends.count)
