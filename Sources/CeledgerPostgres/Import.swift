@@ -232,14 +232,11 @@ extension PostgresLedger {
             return true
         }
         _ = outcome
+        // Both in the file's order: one walk finds each missing line's staged row.
+        var at = 0
         for line in missing {
-            // Lines are staged in the file's order: found by halving.
-            var lo = 0, hi = stagedLines.count - 1
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if stagedLines[mid] < line { lo = mid + 1 } else { hi = mid }
-            }
-            var fields = stagedRows.fields(lo)
+            while stagedLines[at] < line { at += 1 }
+            var fields = stagedRows.fields(at)
             let masked = ResidentID.mask(fields.removeLast())
             reject(
                 line, fields,
