@@ -16,11 +16,18 @@ public enum SHA256 {
     ]
 
     /// The digest as 64 lower-case hex digits.
-    public static func hex(_ bytes: some Collection<UInt8>) -> String {
-        digest(bytes).map { b in
-            let s = String(b, radix: 16)
-            return b < 16 ? "0" + s : s
-        }.joined()
+    public static func hex(_ bytes: some Collection<UInt8>) -> String { hexDigits(digest(bytes)) }
+
+    /// Bytes as lower-case hexadecimal, two digits each (no hashing: a digest already made, a chain link).
+    public static func hexDigits(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }

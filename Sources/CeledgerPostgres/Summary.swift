@@ -244,7 +244,7 @@ extension PostgresLedger {
                         use(cells[r].value(Int32(i)))
                     }
                     ids.append(cells[r].int64(0))
-                    digests.append(PostgresLedger.hex(previous))
+                    digests.append(SHA256.hexDigits(previous))
                 }
                 return (ids, digests)
             }
@@ -302,18 +302,6 @@ extension PostgresLedger {
         return SHA256.digest(bytes)
     }
 
-    /// Bytes as lower-case hexadecimal (SHA256.hex would hash them first).
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func bytes(hex: String) -> [UInt8] {
         var out: [UInt8] = []
         var i = hex.startIndex
@@ -350,7 +338,7 @@ extension PostgresLedger {
                 guard r[0] != nil else { return false }
                 let inMoved = moved.map { r.int64(11) <= $0.lastSeq } ?? false
                 previous = PostgresLedger.link(previous, r, moved: inMoved, buffer: &buffer)
-                if PostgresLedger.hex(previous) != r.text(10) { return false }
+                if SHA256.hexDigits(previous) != r.text(10) { return false }
             }
             let unlinked = try exec("SELECT count(*) FROM history WHERE id NOT IN (SELECT history_id FROM history_chain)")
             return unlinked.first?.int(0) == 0

@@ -255,7 +255,7 @@ extension PostgresLedger: TransferSource {
             if let lastLink {
                 try exec(
                     "INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [LedgerTransfer.movedChainKey, MovedChain(lastSeq: seq, head: PostgresLedger.hex(lastLink)).setting])
+                    [LedgerTransfer.movedChainKey, MovedChain(lastSeq: seq, head: SHA256.hexDigits(lastLink)).setting])
             }
             try exec("SELECT nextval('ledger_change')")
             setRules(composeRules(own: try storedRuleSets().map(\.set)))

@@ -143,11 +143,7 @@ enum HistoryChain {
         guard let row = try Row.fetchOne(db, sql: "SELECT history_id, digest FROM history_chain ORDER BY history_id DESC LIMIT 1")
         else { return nil }
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM history_chain") ?? 0
-        return HistoryHead(entries: count, digest: hex(row["digest"] as Data))
-    }
-
-    static func hex(_ bytes: Data) -> String {
-        bytes.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
+        return HistoryHead(entries: count, digest: SHA256.hexDigits(row["digest"] as Data))
     }
 }
 
