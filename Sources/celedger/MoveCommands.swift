@@ -93,15 +93,16 @@ enum ServerBackup {
             throw CLIFailure(LedgerError.targetExists(path: file).message, code: ExitStatus.badInput)
         }
         let source = try Context.openPostgres(global)
-        let temp =
+        let stem =
             (file as NSString).deletingLastPathComponent.isEmpty
-            ? ".\(file).partial-\(getpid())"
-            : ((file as NSString).deletingLastPathComponent + "/." + (file as NSString).lastPathComponent + ".partial-\(getpid())")
+            ? ".\(file).partial-"
+            : ((file as NSString).deletingLastPathComponent + "/." + (file as NSString).lastPathComponent + ".partial-")
+        let temp = stem + "\(getpid())"
         func removeTemp() {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: temp + suffix) }
+            for suffix in sqliteSuffixes { try? FileManager.default.removeItem(atPath: temp + suffix) }
         }
         removeTemp()
-        removeLeftovers(of: temp)
+        removeLeftovers(stem: stem)
         let differences: [MoveReport.Difference]
         let counts: TransferCounts
         do {
@@ -128,19 +129,20 @@ enum ServerBackup {
             Context.text("已备份 \(source.location)：", "backed up \(source.location): ") + MoveReport.counts(counts) + " → \(file)")
     }
 
-    /// What an earlier backup to the same file left when it was killed (`.FILE.partial-PID` and its journal
-    /// files, of a process no longer running): removed, so that a killed backup leaves nothing for long.
-    static func removeLeftovers(of temp: String) {
-        let folder = (temp as NSString).deletingLastPathComponent
-        let stem = (temp as NSString).lastPathComponent.replacingOccurrences(of: "-\(getpid())", with: "-")
+    /// A SQLite file and what SQLite may keep beside it.
+    static let sqliteSuffixes = ["", "-wal", "-shm", "-journal"]
+
+    /// What an earlier backup to the same file left when it was killed (`stem` + PID and its journal files,
+    /// of a process no longer running): removed, so that a killed backup leaves nothing for long.
+    static func removeLeftovers(stem: String) {
+        let folder = (stem as NSString).deletingLastPathComponent
+        let prefix = (stem as NSString).lastPathComponent
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return }
-        for name in names where name.hasPrefix(stem) {
-            let rest = name.dropFirst(stem.count)
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard let pid = Int32(digits), pid != getpid(),
-                ["", "-wal", "-shm", "-journal"].contains(String(rest.dropFirst(digits.count)))
-            else { continue }
-            // Another backup still running keeps its file.
+            guard let pid = Int32(digits), sqliteSuffixes.contains(String(rest.dropFirst(digits.count))) else { continue }
+            // A backup still running (this one among them) keeps its file.
             if kill(pid, 0) == 0 || errno != ESRCH { continue }
             try? FileManager.default.removeItem(atPath: folder.isEmpty ? name : folder + "/" + name)
         }
