@@ -2,8 +2,8 @@ import CeledgerSheets
 import Foundation
 
 /// Reads rows and prepares them (cells checked and parsed by the domain) on a thread of its own, a batch
-/// ahead of the caller, who writes them to the ledger (the file's or the server's): an import keeps both cores busy instead of
-/// parsing and writing in turn. The caller sees the rows in the file's order, and a broken file's error
+/// ahead of the caller, who writes them to the ledger (the file's or the server's): an import keeps both
+/// cores busy instead of parsing and writing in turn. The caller sees the rows in the file's order, and a broken file's error
 /// after the rows before it, exactly as a plain loop over the reader would give them.
 ///
 /// The reader belongs to the thread from `init` until `finish()` returns; the caller must call

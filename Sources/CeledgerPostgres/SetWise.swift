@@ -29,16 +29,12 @@ extension PostgresSchema {
 
         DROP TRIGGER record_history ON record;
         CREATE TRIGGER record_history AFTER UPDATE ON record FOR EACH ROW EXECUTE FUNCTION record_history();
-        CREATE TRIGGER record_history_inserted AFTER INSERT ON record REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION record_history_inserted();
-        CREATE TRIGGER record_history_deleted AFTER DELETE ON record REFERENCING OLD TABLE AS old_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION record_history_deleted();
+        \(afterStatement("record_history_inserted", .insert, on: "record"))
+        \(afterStatement("record_history_deleted", .delete, on: "record"))
         DROP TRIGGER person_history ON person;
         CREATE TRIGGER person_history AFTER UPDATE ON person FOR EACH ROW EXECUTE FUNCTION person_history();
-        CREATE TRIGGER person_history_inserted AFTER INSERT ON person REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION person_history_inserted();
-        CREATE TRIGGER person_history_deleted AFTER DELETE ON person REFERENCING OLD TABLE AS old_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION person_history_deleted();
+        \(afterStatement("person_history_inserted", .insert, on: "person"))
+        \(afterStatement("person_history_deleted", .delete, on: "person"))
 
         -- The summary's marks: each person-year an insert or a delete touched, once.
         CREATE FUNCTION summary_records_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -58,14 +54,11 @@ extension PostgresSchema {
         END $$;
         DROP TRIGGER summary_record ON record;
         CREATE TRIGGER summary_record AFTER UPDATE ON record FOR EACH ROW EXECUTE FUNCTION summary_record();
-        CREATE TRIGGER summary_records_inserted AFTER INSERT ON record REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION summary_records_inserted();
-        CREATE TRIGGER summary_records_deleted AFTER DELETE ON record REFERENCING OLD TABLE AS old_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION summary_records_deleted();
+        \(afterStatement("summary_records_inserted", .insert, on: "record"))
+        \(afterStatement("summary_records_deleted", .delete, on: "record"))
         DROP TRIGGER summary_person ON person;
         CREATE TRIGGER summary_person AFTER UPDATE ON person FOR EACH ROW EXECUTE FUNCTION summary_person();
-        CREATE TRIGGER summary_persons_inserted AFTER INSERT ON person REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION summary_persons_inserted();
+        \(afterStatement("summary_persons_inserted", .insert, on: "person"))
 
         -- The clerk gate of an insert, once per statement: pg6's rules over the statement's rows (a recorder
         -- decides nothing, nobody recognises their own entry, a decision is in the deciding clerk's name).
@@ -107,8 +100,7 @@ extension PostgresSchema {
         CREATE TRIGGER record_reviewer_name BEFORE INSERT ON record FOR EACH ROW
             WHEN (NEW.reviewed_by IS NOT NULL AND NEW.reviewed_by IS DISTINCT FROM current_setting('celedger.actor', true))
             EXECUTE FUNCTION record_reviewer_name();
-        CREATE TRIGGER record_clerk_gate_inserted AFTER INSERT ON record REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION record_clerk_gate_inserted();
+        \(afterStatement("record_clerk_gate_inserted", .insert, on: "record"))
 
         -- The hash chain's extension reads this transaction's entries a slice at a time by the index on
         -- (tx, id), instead of pg6's set-returning function, which the server materialises whole (and for an
@@ -138,6 +130,16 @@ extension PostgresSchema {
 
         \(fixSearchPath(setWiseDefinerFunctions))
         """
+
+    /// A statement trigger after each insert (its rows as `new_rows`) or delete (`old_rows`) on `table`,
+    /// named as the function it runs.
+    static func afterStatement(_ function: String, _ action: HistoryEntry.Action, on table: String) -> String {
+        let (event, rows) = action == .insert ? ("INSERT", "NEW TABLE AS new_rows") : ("DELETE", "OLD TABLE AS old_rows")
+        return """
+            CREATE TRIGGER \(function) AFTER \(event) ON \(table) REFERENCING \(rows)
+                FOR EACH STATEMENT EXECUTE FUNCTION \(function)();
+            """
+    }
 
     /// The function of a statement trigger writing one history entry per row an insert or a delete of
     /// `entity` wrote, from its transition table (`new_rows`, `old_rows`), in id order, at one moment,
