@@ -258,8 +258,15 @@ final class Tmpfs: @unchecked Sendable {
         mounted = true
     }
 
+    /// The kernel refuses while any process holds a file on it open for writing; with tests running in
+    /// parallel, a child another test just forked can hold an inherited descriptor for a moment (until it
+    /// execs or exits), so a busy mount point is tried again a few times before the setup gives up.
     func remountReadOnly() throws {
-        let r = system(tool("mount")!, ["-o", "remount,ro", mountPoint])
+        var r = system(tool("mount")!, ["-o", "remount,ro", mountPoint])
+        for _ in 0..<20 where r.status != 0 && r.stderr.contains("busy") {
+            usleep(100_000)
+            r = system(tool("mount")!, ["-o", "remount,ro", mountPoint])
+        }
         guard r.status == 0 else { throw SetupError("remount,ro failed: \(r.stderr)") }
     }
 
