@@ -35,7 +35,7 @@ enum PostgresSchema {
     /// In order; the name is what `schema_version` keeps.
     static let migrations: [(version: String, sql: String)] = [
         ("pg1", v1), ("pg2", v2), ("pg3", v3), ("pg4", v4), ("pg5", v5), ("pg6", v6), ("pg7", v7),
-        ("pg8", v8),
+        ("pg8", v8), ("pg9", v9),
     ]
 
     static var current: String { migrations.last!.version }

@@ -107,4 +107,53 @@ import Testing
         }
         #expect(try setup.verifyChain())
     }
+
+    @Test("an activity another clerk commits while an import waits for it is skipped as a duplicate, the rest goes in")
+    func anActivityCommittedMeanwhileIsSkippedNotFailed() throws {
+        guard let uri = try Backend.newDatabase() else { return }
+        let ledger = try PostgresLedger.open(uri: uri, pinyin: pinyin, rules: shippedRules, actor: "甲")
+        let a = person("孙一", "36010219800101051")
+        let pa = try ledger.addPerson(a)
+        // Another clerk's insert of the same activity, not committed yet when the import looks for duplicates.
+        let other = try PGConnection(uri: uri)
+        try other.exec("BEGIN")
+        try other.exec("SET LOCAL celedger.actor = '乙'")
+        try other.exec(
+            """
+            INSERT INTO record (person_id, mode, category, title, start_date, end_date, year, claimed_tenths, created_at, updated_at)
+            VALUES ($1, 'training', 'professional', '院感培训', '2024-05-06', '2024-05-06', 2024, 40, 'now', 'now')
+            """, [String(pa)])
+        let csv = """
+            id_number,mode,category,title,start_date,end_date,claimed_hours
+            \(a.id.value),training,professional,急救培训,2024-04-01,2024-04-01,4
+            \(a.id.value),training,professional,院感培训,2024-05-06,2024-05-06,4
+
+            """
+        let result = Locked<Result<ImportReport, LedgerError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            result.withLock { $0 = Result { () throws(LedgerError) in try ledger.importRecords(from: CSVReader(text: csv)) } }
+            done.signal()
+        }
+        // The import's insert waits on the other clerk's row (the unique index) before that one commits.
+        let watch = try PGConnection(uri: uri)
+        var waited = false
+        for _ in 0..<400 where !waited {
+            waited = try watch.exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+                .first?.int(0) ?? 0 > 0
+            if !waited { usleep(25_000) }
+        }
+        #expect(waited, "the import never waited for the other clerk's row")
+        try other.exec("COMMIT")
+        done.wait()
+        let report = try #require(try result.withLock { $0 }?.get())
+        #expect(report.committed && report.inserted == 1 && report.duplicateCount == 1, "\(report)")
+        #expect(report.duplicates.map(\.line) == [3])
+        let stored = try ledger.records(personRowID: pa, year: 2024).map(\.record.title).sorted()
+        #expect(stored == ["急救培训", "院感培训"], "each activity once")
+        #expect(report.changes.addedRecords.count == 1, "the undo removes only what the import wrote")
+        // (The other clerk wrote with psql: its entry is in the history, outside the hash chain celedger keeps.)
+        let entries = try ledger.history(idNumber: a.id.value).filter { $0.entity == .record }
+        #expect(entries.map(\.action) == [.insert, .insert] && Set(entries.map(\.actor)) == ["甲", "乙"])
+    }
 }
