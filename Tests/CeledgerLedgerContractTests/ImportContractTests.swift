@@ -139,7 +139,10 @@ import Testing
         let watch = try PGConnection(uri: uri)
         var waited = false
         for _ in 0..<400 where !waited {
-            waited = try watch.exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+            waited =
+                try watch.exec(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
                 .first?.int(0) ?? 0 > 0
             if !waited { usleep(25_000) }
         }
