@@ -399,6 +399,25 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         return message
     }
 
+    /// The refusal of an undo, in the undo's words: another clerk's change since yours is why it was not
+    /// taken back (the save's words, "not saved … reload it", would tell the clerk to do the wrong thing).
+    public func undoMessage(in zone: TimeZone) -> Message {
+        guard case .changedMeanwhile(let c) = self else { return message }
+        let when = c.when(in: zone)
+        let what = c.entity == .person ? ("此人员", "this person") : ("此记录", "this record")
+        if c.deleted {
+            return Message(
+                zh: "未撤销：\(what.0)已被 \(c.who(.zh)) \(when.map { "于 \($0) " } ?? "")删除",
+                en: "not undone: \(what.1) was deleted by \(c.who(.en))\(when.map { " at \($0)" } ?? "")")
+        }
+        let zh = c.changes(.zh), en = c.changes(.en)
+        return Message(
+            zh: "未撤销：你改过之后，\(what.0)又被 \(c.who(.zh)) \(when.map { "于 \($0) " } ?? "")修改"
+                + (zh.isEmpty ? "" : "（\(zh.joined(separator: "；"))）"),
+            en: "not undone: after your change, \(what.1) was changed by \(c.who(.en))\(when.map { " at \($0)" } ?? "")"
+                + (en.isEmpty ? "" : " (\(en.joined(separator: "; ")))"))
+    }
+
     static func changedMessage(_ c: ConcurrentChange, zone: TimeZone = .current) -> Message {
         func text(_ lang: Lang) -> String {
             let zh = lang == .zh

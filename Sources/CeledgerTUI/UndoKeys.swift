@@ -10,11 +10,15 @@ struct LastChange {
     /// Its place in the session (`UndoStack.push` numbers them), so that the undone step is the one removed
     /// even when another change came while a large undo ran.
     var serial = 0
+    /// Why the ledger refused to take it back the last time (another clerk changed those rows since, say):
+    /// the next U offers to try again or to give the step up and reach the ones before it.
+    var refusal: Message?
 }
 
 /// The clerk's changes of this session, newest last, at most `UndoStack.depth`: Ctrl-Z / U takes back the
 /// newest, again the one before it. Each undo is a new change in the ledger; a change another clerk made
-/// since to the same rows makes the ledger refuse (naming who), and that step stays on the stack.
+/// since to the same rows makes the ledger refuse (naming who): that step stays on the stack, marked, and
+/// the next U asks whether to try it again or give it up (its change stays in the ledger) for older steps.
 struct UndoStack {
     static let depth = 20
     private(set) var changes: [LastChange] = []
@@ -29,6 +33,17 @@ struct UndoStack {
         c.serial = made
         changes.append(c)
         if changes.count > UndoStack.depth { changes.removeFirst(changes.count - UndoStack.depth) }
+    }
+
+    /// Marks a step the ledger refused to take back, with why.
+    mutating func refused(_ step: LastChange, _ why: Message) {
+        guard let i = changes.lastIndex(where: { $0.serial == step.serial }) else { return }
+        changes[i].refusal = why
+    }
+
+    /// Takes a refused step off without undoing it: its change stays in the ledger as it is.
+    mutating func giveUp(_ step: LastChange) {
+        changes.removeAll { $0.serial == step.serial }
     }
 
     /// Takes a step off, after its undo succeeded. A person's version moved by the undo (by one, from
@@ -85,6 +100,10 @@ extension App {
                     "nothing to undo (only your last \(UndoStack.depth) changes since opening)"))
             return
         }
+        if let why = last.refusal {
+            offerToGiveUp(last, why)
+            return
+        }
         let more =
             undoStack.count > 1
             ? t("（其后还可再撤销 \(undoStack.count - 1) 步）", " (\(undoStack.count - 1) more after it)") : ""
@@ -94,6 +113,32 @@ extension App {
         ) { app in
             app.runUndo(last, reason: "")
         }
+    }
+
+    /// U on a step the ledger refused: try it again, or give it up (its change stays) to reach the older ones.
+    func offerToGiveUp(_ step: LastChange, _ why: Message) {
+        let earlier = undoStack.changes.dropLast().last
+        let giveUp =
+            earlier.map { t("放弃这一步，撤销更早的：\($0.what.zh)", "give this step up and undo the one before: \($0.what.en)") }
+            ?? t("放弃这一步（其修改保留在登记簿中）", "give this step up (its change stays in the ledger)")
+        overlay = Chooser(
+            title: t("上次未能撤销：\(step.what.zh)", "Could not be undone last time: \(step.what.en)"),
+            options: [t("再试一次", "try again"), giveUp]
+        ) { choice, app in
+            guard choice == 1 else {
+                app.runUndo(step, reason: "")
+                return
+            }
+            app.undoStack.giveUp(step)
+            guard app.undoStack.last != nil else {
+                app.info(
+                    app.t(
+                        "已放弃：\(step.what.zh)（未撤销）；没有更早的修改可撤销", "given up: \(step.what.en) (not undone); nothing earlier to undo"))
+                return
+            }
+            app.undoLast()
+        }
+        error(why)
     }
 
     /// What the next Ctrl-Z / U would take back, for the status line after an undo.
@@ -156,9 +201,13 @@ extension App {
                     app.runUndo(last, reason: reason)
                 }
             } else {
-                // Refused (someone changed those rows since, say): the step stays, nothing changed.
+                // Refused (someone changed those rows since, say): nothing changed; the step stays, marked,
+                // and the status line says what U offers next.
                 reload()
-                self.error(error)
+                let why = error.undoMessage(in: timeZone)
+                undoStack.refused(last, why)
+                self.error(
+                    Message(zh: "再按 U 可重试或放弃此步。" + why.zh, en: "U again retries or gives this step up. " + why.en))
             }
         }
     }

@@ -179,7 +179,53 @@ import Testing
         #expect(try ledger.person(rowID: id)?.person.department == "结构一所", "the other clerk's change kept")
         #expect(try ledger.person(rowID: id)?.person.title == "高级工程师")
         app.press("U")
-        #expect(app.screen.contains("撤销上一次修改：修改人员"), "the step is still there: \(app.screen)")
+        #expect(app.screen.contains("上次未能撤销：修改人员"), "the step is still there: \(app.screen)")
+    }
+
+    /// A refused step is not a wall: the next U offers to try it again or to give it up, and then asks about
+    /// the step before it.
+    @Test func aRefusedStepCanBeGivenUpToReachTheOneBefore() throws {
+        let ledger = try memoryFixtureLedger()
+        let app = try makeApp(ledger)
+        app.press("j", "e")
+        let form = try #require(app.overlay as? PersonForm)
+        let edited = try #require(form.editing).rowID
+        let original = try #require(try ledger.person(rowID: edited)).person
+        form.move(to: 5)
+        app.type("高级工程师")
+        app.press("C-s")
+        let newID = id("360102", 1990, 1, 1, 111).value
+        app.press("a")
+        app.type(newID)
+        app.press("Tab")
+        app.type("高峰")
+        app.press("C-s")
+        var q = PersonListQuery(year: 2024)
+        q.search = newID
+        let added = try #require(try ledger.personRows(q, from: nil, forward: true, including: false, limit: 1).first).rowID
+        try ledger.acting(as: "王芳") {
+            let p = try #require(try ledger.person(rowID: added))
+            var changed = p.person
+            changed.department = "结构一所"
+            try ledger.updatePerson(rowID: added, changed, expected: p.version)
+        }
+        app.press("U", "y")
+        #expect(app.message?.isError == true && app.screen.contains("王芳"), "\(app.screen)")
+        #expect(app.screen.contains("再按 U 可重试或放弃此步。未撤销：你改过之后，此人员又被 王芳"), "\(app.screen)")
+        app.press("U")
+        #expect(app.screen.contains("上次未能撤销：新增人员“高峰”"), "\(app.screen)")
+        #expect(app.screen.contains("再试一次") && app.screen.contains("放弃这一步，撤销更早的：修改人员"), "\(app.screen)")
+        // Trying again is refused again, and changes nothing.
+        app.press("Enter")
+        #expect(app.message?.isError == true)
+        #expect(try ledger.person(rowID: added)?.person.department == "结构一所")
+        app.press("U", "Down", "Enter")
+        #expect(app.screen.contains("撤销上一次修改：修改人员"), "the step before is asked next: \(app.screen)")
+        app.press("y")
+        #expect(try ledger.person(rowID: edited)?.person == original, "\(app.screen)")
+        #expect(try ledger.person(rowID: added)?.person.department == "结构一所", "the step given up stays as it is")
+        app.press("U")
+        #expect(app.screen.contains("没有可以撤销的修改"), "\(app.screen)")
     }
 
     @Test func theStackKeepsTheLastTwentyChanges() {
