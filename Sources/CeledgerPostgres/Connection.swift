@@ -377,7 +377,11 @@ extension LedgerError {
         case PostgresSchema.lockedState: return .locked
         // (pg6's other clerk refusals name the clerk: `PostgresLedger.clerkRefusal` maps them with the session.)
         case PostgresSchema.ownEntryState: return .ownEntries(count: 1)
-        case "23505": return .duplicateRecord
+        // The same activity twice is a clerk's duplicate; another unique key the server names (a card's
+        // number, a clerk's name, the chain's or a year's own keys) is met only when two clerks write the
+        // same thing at once, and doing it again finds what the other one wrote: busy, try again.
+        case "23505" where f.constraint == nil || f.constraint == "record_activity": return .duplicateRecord
+        case "23505": return .busy(path: location)
         case "40001", "40P01", "55P03", "57014": return .busy(path: location)
         case "25006": return .readOnly(path: location)
         case "53100": return .diskFull(path: location)

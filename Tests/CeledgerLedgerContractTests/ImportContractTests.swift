@@ -159,4 +159,15 @@ import Testing
         let entries = try ledger.history(idNumber: a.id.value).filter { $0.entity == .record }
         #expect(entries.map(\.action) == [.insert, .insert] && Set(entries.map(\.actor)) == ["甲", "乙"])
     }
+
+    @Test("the server's unique refusals: the same activity is a duplicate record, another key (two clerks at once) is busy")
+    func uniqueRefusalsSayWhatTheyAre() {
+        func said(_ constraint: String?) -> LedgerError {
+            LedgerError.from(PGFailure(sqlState: "23505", constraint: constraint, serverMessage: "(values)"), at: "服务器")
+        }
+        #expect(said("record_activity") == .duplicateRecord)
+        #expect(said(nil) == .duplicateRecord)
+        #expect(said("card_number_key") == .busy(path: "服务器"))
+        #expect(said("clerk_name_key") == .busy(path: "服务器"))
+    }
 }
