@@ -130,7 +130,7 @@ extension PostgresLedger {
         while true {
             let rows = try exec("FETCH 5000 FROM chain").rows
             for r in rows {
-                let stored = PostgresLedger.bytes(hex: r.text(10))
+                let stored = PostgresLedger.unhex(r.text(10))
                 defer { previous = stored }
                 guard r[0] != nil else {
                     if reported < limit {

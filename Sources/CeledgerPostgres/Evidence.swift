@@ -74,7 +74,7 @@ extension PostgresLedger {
                     """,
                     [
                         String(recordRowID), f.name, String(f.bytes.count), f.kind.rawValue, SHA256.hex(f.bytes), now, clerk,
-                        PostgresLedger.fastHex(f.bytes),
+                        SHA256.hexDigits(f.bytes),
                     ]
                 ).first!.int64(0)
                 if let item = try evidenceItemInTransaction(id) { items.append(item) }
@@ -101,37 +101,5 @@ extension PostgresLedger {
             guard let item = try evidenceItemInTransaction(id) else { throw LedgerError.noEvidence(id: id) }
             return item
         }
-    }
-
-    /// Lower-case hex of `bytes`, built as bytes (a proof file is up to 20 MiB: no string per byte).
-    static func fastHex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: bytes.count * 2)
-        for (i, b) in bytes.enumerated() {
-            out[2 * i] = digits[Int(b >> 4)]
-            out[2 * i + 1] = digits[Int(b & 0x0f)]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The bytes of `encode(…, 'hex')`'s text.
-    static func unhex(_ hex: String) -> [UInt8] {
-        func value(_ c: UInt8) -> UInt8 {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-            default: 0
-            }
-        }
-        let text = Array(hex.utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(text.count / 2)
-        var i = 0
-        while i + 1 < text.count {
-            out.append(value(text[i]) << 4 | value(text[i + 1]))
-            i += 2
-        }
-        return out
     }
 }

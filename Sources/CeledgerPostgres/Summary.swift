@@ -213,7 +213,7 @@ extension PostgresLedger {
         try exec("SELECT pg_advisory_xact_lock($1)", [String(PostgresSchema.chainLock)])
         let head = try exec("SELECT seq, encode(digest, 'hex') FROM history_chain ORDER BY seq DESC LIMIT 1").first
         var seq = head?.int64(0) ?? 0
-        var previous = head.map { PostgresLedger.bytes(hex: $0.text(1)) } ?? [UInt8](repeating: 0, count: 32)
+        var previous = head.map { PostgresLedger.unhex($0.text(1)) } ?? [UInt8](repeating: 0, count: 32)
         // This transaction's own entries, read past the history's row-level security (the chain must not
         // depend on what a unit's clerk sees), a slice at a time: an import of a million rows writes a
         // million entries, which read in one result (with their values) and sent back as one array would
@@ -300,16 +300,6 @@ extension PostgresLedger {
             }
         }
         return SHA256.digest(bytes)
-    }
-
-    static func bytes(hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = hex.startIndex
-        while i < hex.endIndex, let j = hex.index(i, offsetBy: 2, limitedBy: hex.endIndex) {
-            out.append(UInt8(hex[i..<j], radix: 16) ?? 0)
-            i = j
-        }
-        return out
     }
 
     /// Recomputes the chain from its start and says whether every stored link matches: false when an

@@ -85,7 +85,7 @@ extension PostgresLedger: TransferSource {
                             switch kind {
                             case .int: values.append(Int64(v).map(TransferValue.int) ?? .text(v))
                             case .text: values.append(.text(v))
-                            case .bytes: values.append(.bytes(PostgresLedger.fastBytes(hex: v)))
+                            case .bytes: values.append(.bytes(PostgresLedger.unhex(v)))
                             }
                         }
                         try relay.pass { try each(table, values) }
@@ -101,44 +101,12 @@ extension PostgresLedger: TransferSource {
         }
     }
 
-    static func fastBytes(hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8?
-        for c in hex.utf8 {
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 97...102: v = c - 87
-            case 65...70: v = c - 55
-            default: continue
-            }
-            if let h = high {
-                out.append(h << 4 | v)
-                high = nil
-            } else {
-                high = v
-            }
-        }
-        return out
-    }
-
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
     static func copyText(_ value: TransferValue) -> String? {
         switch value {
         case .null: return nil
         case .int(let i): return String(i)
         case .text(let s): return s
-        case .bytes(let b):
-            var out = [UInt8]()
-            out.reserveCapacity(2 + b.count * 2)
-            out.append(contentsOf: Array("\\x".utf8))
-            for byte in b {
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 15)])
-            }
-            return String(decoding: out, as: UTF8.self)
+        case .bytes(let b): return "\\x" + SHA256.hexDigits(b)
         }
     }
 

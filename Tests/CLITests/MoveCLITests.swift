@@ -75,7 +75,7 @@ struct MoveCLITests {
         let rows = try PGConnection(uri: uri).exec("SELECT id, encode(bytes, 'hex'), removed_reason FROM evidence ORDER BY id")
             .rows
         #expect(rows.count == 2)
-        #expect(rows.allSatisfy { PostgresLedger.fastBytes(hex: $0.text(1)) == Array(MoveCLITests.pdf) })
+        #expect(rows.allSatisfy { PostgresLedger.unhex($0.text(1)) == Array(MoveCLITests.pdf) })
         #expect(rows.map { $0[2] } == [nil, "重复上传"])
         // A reprint on the server keeps the number the file gave.
         #expect(MoveCLITests.cardNumber(try server.ok(["card", id, "--year", "2024"]).stdout) == number)
