@@ -206,6 +206,26 @@ func hospitalRoster() -> (csv: String, goodIDs: [String], badLine: Int) {
                 $0.idNumber == zhang
             })
         #expect(try ledger.records(personRowID: zhangRow.rowID, year: 2024).contains { $0.record.title == "院内感染防控培训" })
+        // U takes the whole class back in one step: both persons' records of it gone, the rest kept.
+        let before = try ledger.records(personRowID: zhangRow.rowID, year: 2024).count
+        app.press("U")
+        #expect(app.screen.contains("撤销上一次修改：") && app.screen.contains("签到表.csv"), "\(app.screen)")
+        app.press("y")
+        // The class's records were recognised as they were registered: they are reopened first, with a reason.
+        #expect(app.screen.contains("须先重新打开"), "\(app.screen)")
+        app.type("签到表选错了")
+        app.press("Enter")
+        app.tick()
+        #expect(app.screen.contains("已撤销："), "\(app.screen)")
+        let zhangAfter = try ledger.records(personRowID: zhangRow.rowID, year: 2024)
+        #expect(zhangAfter.count == before - 1 && !zhangAfter.contains { $0.record.title == "院内感染防控培训" })
+        let liRow = try #require(
+            try ledger.personRows(PersonListQuery(year: 2024), from: nil, forward: true, including: false, limit: 100).first {
+                $0.idNumber == li
+            })
+        #expect(try !ledger.records(personRowID: liRow.rowID, year: 2024).contains { $0.record.title == "院内感染防控培训" })
+        let entries = try ledger.history(idNumber: li).filter { $0.entity == .record }
+        #expect(entries.suffix(3).map(\.action) == [.insert, .update, .delete], "registered, reopened, deleted: \(entries)")
     }
 
     // MARK: The file chooser
