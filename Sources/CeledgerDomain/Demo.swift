@@ -183,9 +183,13 @@ public struct DemoGenerator: Sendable {
         guard Day.firstOf(year: year) <= latest else { return [] }
         var out: [Record] = []
         var usedTitles = Set<String>()
-        func add(_ a: DemoPools.Activity, category: Category) {
+        /// Whether the activity was taken (a title not used yet this year): its record is written unless
+        /// the person's last day cut its span shorter than its hours can fit (a three-day course for someone
+        /// who left on 2 January), which no clerk could register; the draws are the same either way, so
+        /// that the rest of the demo does not change.
+        @discardableResult func add(_ a: DemoPools.Activity, category: Category) -> Bool {
             let titled = a.mode == .online && a.category == .public ? "\(year)年度\(a.title)" : a.title
-            guard usedTitles.insert(titled).inserted else { return }
+            guard usedTitles.insert(titled).inserted else { return false }
             let span = a.days
             let first = Day.firstOf(year: year).ordinal
             let lastStart = max(first, latest.ordinal - span + 1)
@@ -213,31 +217,30 @@ public struct DemoGenerator: Sendable {
             }
             let score: String? =
                 assessment == .none ? nil : assessment == .failed ? String(rng.int(30...59)) : String(rng.int(60...99))
-            out.append(
+            let record =
                 Record(
                     personID: id, mode: a.mode, category: category, title: titled, provider: a.provider, startDate: start,
                     endDate: end, assessment: assessment, score: score, claimedHours: a.hours, recognizedHours: recognized,
                     recognition: recognition,
                     certificateNo: recognition == .recognized ? "JX\(year)\(String(rng.int(100000...999999)))" : "",
-                    recognitionNote: reason))
+                    recognitionNote: reason)
+            let cut = end.ordinal < start.ordinal + span - 1
+            if !cut || Plausibility.problems(record, today: end, rules: nil).isEmpty { out.append(record) }
+            return true
         }
         var pub = Hours.zero
         var tries = 0
         while pub < publicTarget && tries < 8 {
             tries += 1
             let a = tries == 1 ? publicActivities[0] : rng.pick(publicActivities)
-            let before = out.count
-            add(a, category: .public)
-            if out.count > before { pub += a.hours }
+            if add(a, category: .public) { pub += a.hours }
         }
         var prof = Hours.zero
         tries = 0
         while prof < professionalTarget && tries < 20 {
             tries += 1
             let a = rng.pick(professionalActivities)
-            let before = out.count
-            add(a, category: .professional)
-            if out.count > before { prof += a.hours }
+            if add(a, category: .professional) { prof += a.hours }
         }
         return out
     }

@@ -96,3 +96,30 @@ private let today = Day(year: 2026, month: 6, day: 15)!
         #expect(r.recognizedHours == Hours(whole: 9999))
     }
 }
+
+/// The demo writes only records a clerk could register: none that the import's plausibility refuses.
+@Suite struct DemoPlausibilityTests {
+    @Test("the demo's records all pass plausibility, also for persons who left early in a year")
+    func theDemoWritesNothingTheImportRefuses() throws {
+        func text(_ name: String) throws -> String {
+            try String(contentsOf: RuleSetTests.repo.appendingPathComponent("data/demo/\(name)"), encoding: .utf8)
+        }
+        let pools = try DemoPools(
+            surnames: text("surnames.txt"), given: text("given.txt"), units: text("units.tsv"),
+            activities: text("activities.tsv"), regions: text("regions.tsv"))
+        // Seed 1 over 2021–2025 (make bench's ledger): among its first persons is one who left on
+        // 2024-01-01 and was given a 30-hour online course squeezed into that one day.
+        var generator = DemoGenerator(pools: pools, seed: 1, years: 2021...2025)
+        var records = 0, leavers = 0
+        for _ in 0..<400 {
+            let (person, rs) = generator.next()
+            if person.statusDate != nil { leavers += 1 }
+            for r in rs {
+                records += 1
+                let problems = Plausibility.problems(r, today: Day(year: 2026, month: 12, day: 31)!, rules: jiangxiBook)
+                #expect(problems.isEmpty, "\(person.name) \(r.title) \(r.startDate.iso)–\(r.endDate.iso): \(problems)")
+            }
+        }
+        #expect(records > 8_000 && leavers > 10, "\(records) records, \(leavers) who left or retired")
+    }
+}
