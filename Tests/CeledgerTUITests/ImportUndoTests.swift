@@ -32,6 +32,16 @@ import Testing
         app.tick()
     }
 
+    /// Another clerk, 王芳, moves the person to 结构一所 (after this session's change of it).
+    func wangFangMoves(_ person: Int64, in ledger: MemoryLedger) throws {
+        try ledger.acting(as: "王芳") {
+            let p = try #require(try ledger.person(rowID: person))
+            var changed = p.person
+            changed.department = "结构一所"
+            try ledger.updatePerson(rowID: person, changed, expected: p.version)
+        }
+    }
+
     /// The last line but one: the status line.
     func statusLine(_ app: App) -> String {
         let lines = app.screen.split(separator: "\n", omittingEmptySubsequences: false)
@@ -167,12 +177,7 @@ import Testing
         form.move(to: 5)
         app.type("高级工程师")
         app.press("C-s")
-        try ledger.acting(as: "王芳") {
-            let p = try #require(try ledger.person(rowID: id))
-            var changed = p.person
-            changed.department = "结构一所"
-            try ledger.updatePerson(rowID: id, changed, expected: p.version)
-        }
+        try wangFangMoves(id, in: ledger)
         app.press("U", "y")
         #expect(app.message?.isError == true)
         #expect(app.screen.contains("王芳"), "\(app.screen)")
@@ -203,12 +208,7 @@ import Testing
         var q = PersonListQuery(year: 2024)
         q.search = newID
         let added = try #require(try ledger.personRows(q, from: nil, forward: true, including: false, limit: 1).first).rowID
-        try ledger.acting(as: "王芳") {
-            let p = try #require(try ledger.person(rowID: added))
-            var changed = p.person
-            changed.department = "结构一所"
-            try ledger.updatePerson(rowID: added, changed, expected: p.version)
-        }
+        try wangFangMoves(added, in: ledger)
         app.press("U", "y")
         #expect(app.message?.isError == true && app.screen.contains("王芳"), "\(app.screen)")
         #expect(app.screen.contains("再按 U 可重试或放弃此步。未撤销：你改过之后，此人员又被 王芳"), "\(app.screen)")
