@@ -403,39 +403,43 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// taken back (the save's words, "not saved … reload it", would tell the clerk to do the wrong thing).
     public func undoMessage(in zone: TimeZone) -> Message {
         guard case .changedMeanwhile(let c) = self else { return message }
-        let when = c.when(in: zone)
-        let what = c.entity == .person ? ("此人员", "this person") : ("此记录", "this record")
-        if c.deleted {
-            return Message(
-                zh: "未撤销：\(what.0)已被 \(c.who(.zh)) \(when.map { "于 \($0) " } ?? "")删除",
-                en: "not undone: \(what.1) was deleted by \(c.who(.en))\(when.map { " at \($0)" } ?? "")")
+        func text(_ lang: Lang) -> String {
+            let (what, when, detail) = LedgerError.changeParts(c, lang, zone: zone)
+            if c.deleted {
+                return lang == .zh
+                    ? "未撤销：\(what)已被 \(c.who(.zh)) \(when)删除" : "not undone: \(what) was deleted by \(c.who(.en))\(when)"
+            }
+            return lang == .zh
+                ? "未撤销：你改过之后，\(what)又被 \(c.who(.zh)) \(when)修改\(detail)"
+                : "not undone: after your change, \(what) was changed by \(c.who(.en))\(when)\(detail)"
         }
-        let zh = c.changes(.zh), en = c.changes(.en)
-        return Message(
-            zh: "未撤销：你改过之后，\(what.0)又被 \(c.who(.zh)) \(when.map { "于 \($0) " } ?? "")修改"
-                + (zh.isEmpty ? "" : "（\(zh.joined(separator: "；"))）"),
-            en: "not undone: after your change, \(what.1) was changed by \(c.who(.en))\(when.map { " at \($0)" } ?? "")"
-                + (en.isEmpty ? "" : " (\(en.joined(separator: "; ")))"))
+        return Message(zh: text(.zh), en: text(.en))
     }
 
     static func changedMessage(_ c: ConcurrentChange, zone: TimeZone = .current) -> Message {
         func text(_ lang: Lang) -> String {
-            let zh = lang == .zh
-            let what = c.entity == .person ? (zh ? "此人员" : "this person") : (zh ? "此记录" : "this record")
-            let when = c.when(in: zone).map { zh ? "于 \($0) " : " at \($0)" } ?? ""
+            let (what, when, detail) = changeParts(c, lang, zone: zone)
             if c.deleted {
-                return zh
+                return lang == .zh
                     ? "未保存：\(what)已被 \(c.who(.zh)) \(when)删除，不在登记簿中了；你的修改没有写入"
                     : "not saved: \(what) was deleted by \(c.who(.en))\(when) and is no longer in the ledger; your change was not written"
             }
-            let changes = c.changes(lang)
-            let detail =
-                changes.isEmpty ? "" : (zh ? "（\(changes.joined(separator: "；"))）" : " (\(changes.joined(separator: "; ")))")
-            return zh
+            return lang == .zh
                 ? "未保存：你打开之后，\(what)已被 \(c.who(.zh)) \(when)修改\(detail)；请重新载入后再改"
                 : "not saved: since you opened it, \(what) was changed by \(c.who(.en))\(when)\(detail); reload it and make your change again"
         }
         return Message(zh: text(.zh), en: text(.en))
+    }
+
+    /// A change made meanwhile, in `lang`, as both its messages say it: the row ("此人员"), when ("于 … " /
+    /// " at …", empty when unknown) and the fields it changed in brackets (empty when none are known).
+    static func changeParts(_ c: ConcurrentChange, _ lang: Lang, zone: TimeZone) -> (what: String, when: String, detail: String) {
+        let zh = lang == .zh
+        let what = c.entity == .person ? (zh ? "此人员" : "this person") : (zh ? "此记录" : "this record")
+        let when = c.when(in: zone).map { zh ? "于 \($0) " : " at \($0)" } ?? ""
+        let changes = c.changes(lang)
+        let detail = changes.isEmpty ? "" : (zh ? "（\(changes.joined(separator: "；"))）" : " (\(changes.joined(separator: "; ")))")
+        return (what, when, detail)
     }
 
     /// The command that puts a backup in place of a damaged ledger.
